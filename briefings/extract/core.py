@@ -1,0 +1,515 @@
+"""From an article's text to its quotes, troop estimates and the people and bodies behind them.
+
+Pure functions of the text and the publication date: rules over a sentence splitter, no model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from briefings.extract.dates import resolve_date
+from briefings.extract.lexicon import COUNTRIES, INVERTIBLE, SPEECH_VERBS, TROOP_NOUNS, WEEKDAYS
+from briefings.extract.names import (
+    Mention,
+    Mentions,
+    Tok,
+    is_role_word,
+    parse_phrase,
+    phrase_after,
+    phrase_text,
+    split_appositive,
+    subject_before,
+    tokenize,
+)
+from briefings.extract.numbers import Number, find_numbers
+from briefings.extract.text import QuoteSpan, Sentence, paragraphs, quote_spans, sentences
+from briefings.models import DateBasis, EntityKind, EntityRef, Estimate, Evidence, Extraction, Qualifier, Quote, Status
+
+MIN_QUOTE_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A reporting verb in a sentence and who it attributes to."""
+
+    at: int  # character offset of the verb (or of "according to")
+    end: int  # end of the attribution phrase
+    start: int  # start of the attribution phrase (the subject, when it comes first)
+    speaker: str  # as resolved for display
+    entity: EntityRef | None
+    inverted: bool = False
+
+
+@dataclass
+class _Context:
+    body: str
+    published: dt.date | None
+    outlet: str | None
+    mentions: Mentions
+    quotes: list[tuple[QuoteSpan, Quote]]
+
+
+def extract(body: str, published: dt.date | None = None, outlet: str | None = None) -> Extraction:
+    """Every quote and troop estimate in an article body, with evidence and resolved speakers."""
+    sents = sentences(body)
+    spans = quote_spans(body)
+    ctx = _Context(body, published, outlet, Mentions(), [])
+    _register_names(ctx, sents, spans)
+    headline_paras = _headline_paragraphs(body)
+    embeds = _embedded_posts(body, published)
+    estimates: list[tuple[bool, Estimate]] = []
+    pending_runon: list[int] = []
+    for sent in sents:
+        attrs = _attributions(ctx, sent, spans)
+        for q in spans:
+            if sent.start <= q.open_at < sent.end:
+                quote = _attribute_quote(ctx, q, sent, sents, attrs, spans)
+                if quote is not None:
+                    ctx.quotes.append((q, quote))
+                    if not q.closed:
+                        pending_runon.append(len(ctx.quotes) - 1)
+                    elif pending_runon and quote.speaker:
+                        for i in pending_runon:
+                            qs, old = ctx.quotes[i]
+                            if old.speaker is None:
+                                ctx.quotes[i] = (qs, old.model_copy(update={"speaker": quote.speaker, "entity": quote.entity}))
+                        pending_runon = []
+        headline = sent.paragraph in headline_paras
+        for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph)):
+            estimates.append((headline, est))
+    quotes = _dedupe_quotes([q for _, q in ctx.quotes])
+    return Extraction(
+        quotes=quotes,
+        estimates=_dedupe_estimates(estimates),
+        entities=_entities(ctx.mentions),
+    )
+
+
+# ------------------------------------------------------------------------------ names
+
+
+_TITLED_NAME = re.compile(
+    r"(?:[A-Z][\w’'ʹ.\-]*\s+){0,6}?"
+    r"(?:[A-Z]?[a-z’'ʹ\-]*(?:spokes(?:person|man|woman)|minister|president|secretary|adviser|advisor|official|"
+    r"chief|director|leader|envoy|ambassador|commander|general|premier|chancellor|senator|governor|Rep\.|Sen\.|"
+    r"Gen\.|Lt\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+)"
+    r"(?:[A-Z][\w’'ʹ.\-]*\s+){0,3}?"
+    r"[A-Z][a-z]+(?:[\-][A-Za-z]+)?(?:\s+[A-Z][a-z]+(?:[\-][a-z]+)?){1,2}\b"
+)
+
+
+def _register_names(ctx: _Context, sents: list[Sentence], spans: list[QuoteSpan]) -> None:
+    """Named people with their titles, in order, for resolving "Kirby", "he" and roles later."""
+    for sent in sents:
+        for m in _TITLED_NAME.finditer(sent.text):
+            at = sent.start + m.start()
+            if _inside_quote(at, spans):
+                continue
+            ref = parse_phrase(m.group())
+            if ref is not None and ref.kind is EntityKind.person and len(ref.name.split()) >= 2:
+                ctx.mentions.add(ref, at, m.group())
+        # appositives: "Jeon Ha-kyou, a spokesperson for Seoul’s defence ministry,"
+        for m in re.finditer(
+            r"\b([A-Z][a-z]+(?:[\- ][A-Z][a-z]+(?:-[a-z]+)?){1,2}), ((?:the|a|an) [^,.;“”\"]{3,90}?),", sent.text
+        ):
+            at = sent.start + m.start()
+            if _inside_quote(at, spans):
+                continue
+            ref = split_appositive(f"{m.group(1)}, {m.group(2)}")
+            if ref is not None and ref.kind is EntityKind.person and ref.role:
+                ctx.mentions.add(ref, at, m.group())
+        for m in re.finditer(r"\b((?:The|the) [^,.;“”\"]{3,60}?), ([A-Z][a-z]+(?: [A-Z][a-z]+(?:-[a-z]+)?){1,2}),", sent.text):
+            at = sent.start + m.start()
+            ref = split_appositive(f"{m.group(1)}, {m.group(2)}")
+            if ref is not None and ref.kind is EntityKind.person and ref.role and not _inside_quote(at, spans):
+                ctx.mentions.add(ref, at, m.group())
+
+
+def _inside_quote(at: int, spans: list[QuoteSpan]) -> bool:
+    return any(q.open_at < at < q.close_at for q in spans)
+
+
+def _resolve(ctx: _Context, phrase: str, at: int) -> tuple[str, EntityRef | None]:
+    entity = ctx.mentions.resolve(phrase, at)
+    if entity is None:
+        return phrase.strip(), None
+    if re.fullmatch(r"(?i)he|she|it|they|(?:his|her|its|their) .+", phrase.strip()):
+        ctx.mentions.items.append(Mention(entity, at, phrase))  # a pronoun keeps its antecedent current
+    else:
+        entity = ctx.mentions.add(entity, at, phrase)
+    return entity.name, entity
+
+
+# ------------------------------------------------------------------------ attribution
+
+
+def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list[Attribution]:
+    """Reporting verbs outside quotations, with their resolved subjects, left to right."""
+    toks = [t for t in tokenize(sent.text, sent.start) if not _inside_quote(t.start, spans)]
+    out: list[Attribution] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        low = t.low
+        phrase: list[Tok] | None = None
+        inverted = False
+        if low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
+            phrase = phrase_after(toks, i + 2)
+            inverted = True
+        elif low in {"citing", "quoting"}:
+            phrase = phrase_after(toks, i + 1)
+            inverted = True
+        elif low in SPEECH_VERBS and not t.cap:
+            phrase = subject_before(toks, i)
+            if phrase is None and low in INVERTIBLE and i > 0 and toks[i - 1].text in {",", "”", '"'}:
+                phrase = phrase_after(toks, i + 1)
+                inverted = bool(phrase)
+            if phrase is None and out and (low.endswith("ing") or (i > 0 and toks[i - 1].low in {"and", "but", "also"})):
+                prev = out[-1]
+                out.append(Attribution(t.start, t.end, t.start, prev.speaker, prev.entity))
+                i += 1
+                continue
+        if phrase:
+            text = phrase_text(sent.text, phrase, sent.start)
+            start = min(p.start for p in phrase if p.start >= 0)
+            speaker, entity = _resolve(ctx, text, start)
+            if speaker and not _is_time_phrase(speaker):
+                end = max(p.end for p in phrase if p.start >= 0)
+                out.append(Attribution(t.start, max(end, t.end), min(start, t.start), speaker, entity, inverted))
+        i += 1
+    return out
+
+
+def _is_time_phrase(text: str) -> bool:
+    return all(w.lower() in WEEKDAYS or w.lower() in {"on", "last", "this", "week"} for w in text.split())
+
+
+def _attribute_quote(
+    ctx: _Context,
+    q: QuoteSpan,
+    sent: Sentence,
+    sents: list[Sentence],
+    attrs: list[Attribution],
+    spans: list[QuoteSpan],
+) -> Quote | None:
+    body = ctx.body
+    text = body[q.start : q.end].strip()
+    text = re.sub(r"[,;:\s]+$", "", text)
+    if len(re.findall(r"\w+", text)) < MIN_QUOTE_WORDS:
+        return None
+    end_sent = next((s for s in sents if s.start <= q.close_at < s.end + 1), sent)
+    end_attrs = attrs if end_sent is sent else _attributions(ctx, end_sent, spans)
+    lead = body[sent.start : q.open_at]
+    starts_sentence = not re.search(r"\w", _strip_dateline(lead))
+    pre = [a for a in attrs if a.end <= q.open_at + 1]
+    post = [a for a in end_attrs if a.start >= q.close_at]
+    chosen: Attribution | None = None
+    if not starts_sentence and pre:
+        chosen = pre[-1]
+    elif post:
+        chosen = post[0]
+    elif pre:
+        chosen = pre[-1]
+    speaker: str | None = None
+    entity: EntityRef | None = None
+    prev = _previous_quote(ctx, q) if chosen is None else None
+    if chosen is not None:
+        speaker, entity = chosen.speaker, chosen.entity
+        date, basis = resolve_date(body[chosen.start : chosen.end + 40] + " " + lead[:40], ctx.published)
+    elif prev is not None:
+        speaker, entity, date, basis = prev.speaker, prev.entity, prev.date, prev.date_basis
+    else:
+        date, basis = resolve_date("", ctx.published)
+    ev_end = max(end_sent.end, q.close_at)
+    return Quote(
+        text=text,
+        speaker=speaker,
+        entity=entity,
+        date=date,
+        date_basis=basis,
+        evidence=Evidence(sentence=body[sent.start : ev_end], start=sent.start, end=ev_end),
+    )
+
+
+def _strip_dateline(lead: str) -> str:
+    """ "SEOUL, South Korea — " and "Oct. 24, 2024, 4:25 PM GMT+5 SEOUL —" open a story, not a clause."""
+    return re.sub(r"^.*?[—–]\s*$", "", lead)
+
+
+def _previous_quote(ctx: _Context, q: QuoteSpan) -> Quote | None:
+    """A quote with no attribution continues the speaker of the quote just before it."""
+    if not ctx.quotes:
+        return None
+    prev_span, prev = ctx.quotes[-1]
+    if q.paragraph - prev_span.paragraph > 1:
+        return None
+    between = ctx.body[prev_span.close_at + 1 : q.open_at]
+    if len(between) > 400:
+        return None
+    return prev if prev.speaker else None
+
+
+# -------------------------------------------------------------------------- estimates
+
+_SKIP_AFTER = re.compile(
+    r"^\s*(?:%|percent|per cent|-?(?:miles?|mi|km|kilomet(?:er|re)s?|mm|cm|millimet(?:er|re)s?|met(?:er|re)s?|feet|foot|"
+    r"tons?|tonnes?|years?|days?|months?|weeks?|hours?|minutes?|dollars?|euros?|won|rubles?|roubles?|yuan|"
+    r"kg|lbs?|st\b|nd\b|rd\b|th\b|[ap]\.?m\.?|GMT|BST|UTC)\b|-year|-mile|-day|-strong\s+(?:army|military))",
+    re.I,
+)
+_SKIP_BEFORE = re.compile(
+    r"(?:[$€£¥]\s*|\bNo\.\s*|\b(?:army|military|militaries|armed forces|population|strength|force) of\s+(?:about |around |some |roughly |nearly |more than |over )?"
+    r"|\b(?:%s)\.?\s*|:\s*)$" % "|".join("january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split()),
+    re.I,
+)
+_ADJ = r"(?:more|additional|extra|elite|special|regular|new|fresh|further|combat|active-duty|officer-level|north|korean|dprk|pyongyang's|of|its|their|his|own|military|forces?|special-forces|troops?|other|the|north's)"
+_TROOPS_AFTER = re.compile(rf"^\s*(?:{_ADJ}\s+){{0,4}}(?P<noun>{'|'.join(sorted(TROOP_NOUNS, key=len, reverse=True))})\b", re.I)
+_BARE_AFTER = re.compile(
+    r"^\s*(?:[,.;)”\"]|$|(?:have|has|had|having|are|were|was|is|will|would|could|may|already|more|of them|in|to|troops?|"
+    r"deployed|sent|arrived|reached|moved|were|each|or more|being|now)\b)",
+    re.I,
+)
+_CONTEXT = re.compile(r"\b(?:troops?|soldiers?|forces|personnel|military|deploy\w*|sent|send|dispatch\w*|contingent|brigades?|number|total)\b", re.I)
+_UNITS = re.compile(
+    r"(?P<count>\w+)\s+(?:brigades?|battalions?|divisions?|regiments?|units?|groups?|contingents?)\s+of\s+$", re.I
+)
+
+QUALIFIER_BEFORE: list[tuple[Qualifier, re.Pattern[str]]] = [
+    (Qualifier.at_least, re.compile(r"\b(?:at least|no fewer than|no less than|a minimum of|minimum of)\s+$", re.I)),
+    (Qualifier.more_than, re.compile(r"\b(?:more than|over|upwards of|in excess of|exceed(?:s|ed|ing)?|above|surpass(?:es|ed|ing)?|top(?:s|ped)?|beyond|well over)\s+$", re.I)),
+    (Qualifier.up_to, re.compile(r"\b(?:as many as|up to|approaching|as much as|fewer than|less than|under|a maximum of|maximum of)\s+$", re.I)),
+    (Qualifier.approx, re.compile(r"\b(?:about|approximately|approx\.|around|some|roughly|nearly|almost|an estimated|estimated|close to|circa|~|about|near|an approximate)\s+$", re.I)),
+]
+_AT_LEAST_AFTER = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:or more|and more|or so|plus)\b|^\+|^-plus", re.I)
+_APPROX_AFTER = re.compile(r"^\s*(?:\w+\s+){0,3}?or so\b", re.I)
+
+_CASUALTY = re.compile(r"\b(?:killed|wounded|dead|died|casualt\w*|captured|injured|lost their lives|losses|taken prisoner|prisoners? of war|POWs?|deaths?|perished)\b", re.I)
+_PLANNED = re.compile(
+    r"\b(?:will|would|['’]ll|plans?|planned|planning|prepar(?:ing|es|e|ed to)|expected|expects?|to send|to be sent|to deploy|to dispatch|"
+    r"set to|soon|eventually|intends?|intended|pledged to|to reach|aims? to|going to|could|might|may|by (?:the end of )?"
+    r"(?:january|february|march|april|june|july|august|september|october|november|december|year-end|next)|in the coming)\b",
+    re.I,
+)
+_FRONTLINE = re.compile(
+    r"\b(?:kursk|kurks|front ?lines?|frontlines?|the front|battlefield|combat zone|in combat|into combat|fighting in|trenches|"
+    r"donbas|donetsk|zaporizhzhia|kharkiv|luhansk|kherson|combat operations)\b",
+    re.I,
+)
+_NEGATED = re.compile(r"\b(?:not|yet to|never|no)\b[^,.;]{0,30}$", re.I)
+_CLAUSE_BACK = re.compile(r"(?:[;:“”\"(—]|,\s|\bthat\b|\bwhile\b|\bwhereas\b|\bbut\b)")
+_CLAUSE_FWD = re.compile(r"(?:[;:“”\")—]|,\s|\s(?:and|but|while|as|which|who)\s|\sto\s(?!the\b|a\b|an\b)[a-z]+|\sin order to\b)")
+
+
+def _estimates_in(
+    ctx: _Context,
+    sent: Sentence,
+    spans: list[QuoteSpan],
+    attrs: list[Attribution],
+    embed: tuple[str, dt.date | None] | None,
+) -> list[Estimate]:
+    text = sent.text
+    out: list[Estimate] = []
+    numbers = find_numbers(text)
+    used: set[int] = set()
+    for k, n in enumerate(numbers):
+        if k in used:
+            continue
+        before, after = text[: n.start], text[n.end :]
+        if _SKIP_BEFORE.search(before) or _SKIP_AFTER.match(after) or re.match(r"^[\w:/]", after):
+            continue
+        if re.search(r"[\w.]$", before) and not re.search(r"\s$", before):
+            continue
+        value, low, high, end = n.value, None, None, n.end
+        qualifier: Qualifier | None = None
+        # ranges: "between 1,000 and 3,000", "1,000 to 3,000", "10,000-12,000"
+        if k + 1 < len(numbers):
+            nxt = numbers[k + 1]
+            gap = text[n.end : nxt.start]
+            if re.fullmatch(r"\s*(?:and|to|-|–|—|or)\s*", gap) and nxt.value > n.value and not _SKIP_AFTER.match(text[nxt.end :]):
+                if re.search(r"\b(?:between|from)\s+$", before) or gap.strip() in {"-", "–", "—", "to", "or"}:
+                    low, high, value, end = n.value, nxt.value, nxt.value, nxt.end
+                    qualifier = Qualifier.range
+                    used.add(k + 1)
+                    after = text[end:]
+        # "two brigades of 6,000 soldiers each"
+        units = _UNITS.search(before)
+        if units and re.match(r"^\s*(?:\w+\s+){0,3}?each\b", after):
+            count = find_numbers(units.group("count"))
+            if count and count[0].value < 100:
+                value *= count[0].value
+        troops = _TROOPS_AFTER.match(after)
+        if troops is None:
+            if not _BARE_AFTER.match(after):
+                continue
+            prev_text = text[max(0, n.start - 160) : n.start] + text[end : end + 80]
+            if n.value < 100 or not _CONTEXT.search(prev_text):
+                continue
+            if n.value < 1000 and not _CASUALTY.search(text[end : end + 60]):
+                continue
+        else:
+            noun = troops.group("noun").lower()
+            if noun in {"men", "koreans", "forces", "engineers"} and n.value < 100:
+                continue
+        if n.spelled and n.value < 100 and not _CASUALTY.search(after[:60]):
+            continue  # "three generals", "two brigades"
+        if value >= 1_000_000 and troops is None:
+            continue
+        if qualifier is None:
+            qualifier = _qualifier(before, after)
+        status = _status(text, n.start, end)
+        speaker, entity, date_text = _claimant(ctx, sent, n.start + sent.start, spans, attrs, embed)
+        if embed is not None and speaker == embed[0]:
+            date, basis = (embed[1], DateBasis.stated) if embed[1] else resolve_date("", ctx.published)
+        else:
+            date, basis = resolve_date(date_text, ctx.published)
+        out.append(
+            Estimate(
+                claimant=speaker,
+                entity=entity,
+                value=value,
+                low=low,
+                high=high,
+                qualifier=qualifier,
+                status=status,
+                date=date,
+                date_basis=basis,
+                evidence=Evidence(sentence=text, start=sent.start, end=sent.end),
+            )
+        )
+    return out
+
+
+def _qualifier(before: str, after: str) -> Qualifier:
+    window = before[-40:]
+    for qualifier, pattern in QUALIFIER_BEFORE:
+        if pattern.search(window):
+            return qualifier
+    # "the number ... exceeded 10,000": the verb may sit a few words back
+    if re.search(r"\b(?:exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|topped)\s+(?:\w+\s+){0,2}$", window, re.I):
+        return Qualifier.more_than
+    if _AT_LEAST_AFTER.match(after):
+        return Qualifier.at_least
+    if re.match(r"^\s*(?:\w+\s+){0,3}?or so\b", after, re.I):
+        return Qualifier.approx
+    return Qualifier.exact
+
+
+def _status(text: str, start: int, end: int) -> Status:
+    back = [m.end() for m in _CLAUSE_BACK.finditer(text, 0, start)]
+    lo = back[-1] if back else 0
+    fwd = _CLAUSE_FWD.search(text, end)
+    # skip the troop noun phrase before looking for the clause's end: "6,000 soldiers each to boost"
+    hi = fwd.start() if fwd else len(text)
+    clause = text[lo:hi]
+    if _CASUALTY.search(text[lo : min(len(text), hi + 40)]):
+        return Status.casualties
+    if _PLANNED.search(clause):
+        return Status.planned
+    for m in _FRONTLINE.finditer(clause):
+        if not _NEGATED.search(clause[: m.start()]):
+            return Status.frontline
+    return Status.deployed
+
+
+def _claimant(
+    ctx: _Context,
+    sent: Sentence,
+    at: int,
+    spans: list[QuoteSpan],
+    attrs: list[Attribution],
+    embed: tuple[str, dt.date | None] | None,
+) -> tuple[str, EntityRef | None, str]:
+    """Who makes the claim at offset `at`: the speaker of a quote around it, the nearest
+    reporting verb's subject, "according to ...", an embedded post's author, or the outlet."""
+    for qs, quote in ctx.quotes:
+        if qs.open_at < at < qs.close_at and quote.speaker:
+            return quote.speaker, quote.entity, quote.evidence.sentence
+    pre = [a for a in attrs if a.at < at]
+    post = [a for a in attrs if a.at > at]
+    chosen = pre[-1] if pre else (post[0] if post else None)
+    if chosen is not None:
+        window = ctx.body[chosen.start : chosen.end + 40]
+        lead = sent.text.split(",", 1)[0] if "," in sent.text else ""
+        return chosen.speaker, chosen.entity, f"{window} {lead}"
+    if embed is not None:
+        return embed[0], EntityRef(name=embed[0], kind=EntityKind.unknown), ""
+    outlet = ctx.outlet or "the article"
+    return outlet, None, ""
+
+
+# ---------------------------------------------------------------------- article shape
+
+
+def _headline_paragraphs(body: str) -> set[int]:
+    """Leading lines without closing punctuation: a headline (and its repeats) above the story."""
+    out = set()
+    for i, p in enumerate(paragraphs(body)):
+        line = body[p.start : p.end]
+        if re.search(r"[.!?”\"’)]$", line) or len(line.split()) > 25:
+            break
+        out.add(i)
+    return out
+
+
+_EMBED = re.compile(
+    r"^[—–-]\s*(?P<name>[^()\n]{1,60}?)\s*\((?P<handle>@\w{1,30})\)\s+(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})"
+)
+
+
+def _embedded_posts(body: str, published: dt.date | None) -> dict[int, tuple[str, dt.date | None]]:
+    """An embedded social-media post ("— Name (@handle) October 18, 2024") speaks for the line above."""
+    out: dict[int, tuple[str, dt.date | None]] = {}
+    for i, p in enumerate(paragraphs(body)):
+        m = _EMBED.match(body[p.start : p.end])
+        if m and i > 0:
+            date, basis = resolve_date(m.group("date"), published or dt.date.max)
+            out[i - 1] = (f"{m.group('name').strip()} ({m.group('handle')})", date if basis is DateBasis.stated else None)
+    return out
+
+
+# ------------------------------------------------------------------------ the results
+
+
+def _dedupe_quotes(quotes: list[Quote]) -> list[Quote]:
+    seen: set[str] = set()
+    out = []
+    for q in quotes:
+        key = re.sub(r"\W+", " ", q.text.lower()).strip()
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(q)
+    return out
+
+
+def _dedupe_estimates(found: list[tuple[bool, Estimate]]) -> list[Estimate]:
+    """One estimate per claimant, number and status; a headline's number only when the body lacks it."""
+    body_values = {e.value for headline, e in found if not headline}
+    out: list[Estimate] = []
+    seen: set[tuple[str, int, Status]] = set()
+    for headline, e in found:
+        if headline and e.value in body_values:
+            continue
+        key = (e.claimant.lower(), e.value, e.status)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(e)
+    return out
+
+
+def _entities(mentions: Mentions) -> list[EntityRef]:
+    out: dict[str, EntityRef] = {}
+    for m in mentions.items:
+        e = m.entity
+        if e.kind is EntityKind.person and (len(e.name.split()) < 2 and not e.role):
+            continue
+        if e.name.lower() in COUNTRIES and e.kind is not EntityKind.body:
+            continue
+        out[e.name] = e
+    return list(out.values())
+
+
+__all__ = ["extract", "is_role_word"]

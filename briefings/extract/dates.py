@@ -1,0 +1,69 @@
+"""When a claim was made: a date phrase near the reporting verb, resolved against publication."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from briefings.extract.lexicon import MONTHS, WEEKDAYS
+from briefings.models import DateBasis
+
+_MONTH = r"(?:%s)\.?" % "|".join(sorted(MONTHS, key=len, reverse=True))
+_EXPLICIT = re.compile(
+    rf"\b(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?\b"
+    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH})(?:,?\s+(?P<y2>\d{{4}}))?\b"
+    r"|\b(?P<iso>\d{4}-\d{2}-\d{2})\b",
+    re.I,
+)
+_WEEKDAY = re.compile(r"\b(?P<last>last\s+)?(?P<wd>%s)\b" % "|".join(WEEKDAYS), re.I)
+_RELATIVE = re.compile(r"\b(?P<rel>yesterday|today|tonight|last week|last month)\b", re.I)
+
+
+def resolve_date(phrase: str, published: dt.date | None) -> tuple[dt.date | None, DateBasis]:
+    """The date a phrase names, relative to the publication date; else the publication date.
+
+    A weekday is the latest such day on or before publication ("told lawmakers Thursday" in an
+    article of Thursday 2024-10-24 is that day; "on Monday" is the Monday before).
+    """
+    found = _first_date(phrase, published)
+    if found is not None:
+        return found, DateBasis.stated
+    if published is not None:
+        return published, DateBasis.published
+    return None, DateBasis.unknown
+
+
+def _first_date(phrase: str, published: dt.date | None) -> dt.date | None:
+    candidates: list[tuple[int, dt.date]] = []
+    for m in _EXPLICIT.finditer(phrase):
+        d = _explicit(m, published)
+        if d is not None:
+            candidates.append((m.start(), d))
+    if published is not None:
+        for m in _WEEKDAY.finditer(phrase):
+            back = (published.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7
+            if m.group("last") and back == 0:
+                back = 7
+            candidates.append((m.start(), published - dt.timedelta(days=back)))
+        for m in _RELATIVE.finditer(phrase):
+            rel = m.group("rel").lower()
+            days = {"yesterday": 1, "today": 0, "tonight": 0, "last week": 7, "last month": 30}[rel]
+            candidates.append((m.start(), published - dt.timedelta(days=days)))
+    return min(candidates)[1] if candidates else None
+
+
+def _explicit(m: re.Match[str], published: dt.date | None) -> dt.date | None:
+    try:
+        if m.group("iso"):
+            return dt.date.fromisoformat(m.group("iso"))
+        month = MONTHS[(m.group("m1") or m.group("m2")).lower().rstrip(".")]
+        day = int(m.group("d1") or m.group("d2"))
+        year_text = m.group("y1") or m.group("y2")
+        if year_text:
+            return dt.date(int(year_text), month, day)
+        if published is None:
+            return None
+        d = dt.date(published.year, month, day)
+        return d if d <= published else dt.date(published.year - 1, month, day)
+    except ValueError:
+        return None

@@ -1,0 +1,149 @@
+"""Word lists of English news writing: how speech is reported, how people and bodies are named.
+
+General vocabulary, not tied to any one article. Everything is lowercase.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Verbs that report speech or a claim, in the forms news copy uses them.
+_SPEECH_STEMS = """
+say:said,says,saying | tell:told,tells,telling | add:added,adds,adding | warn:warned,warns,warning
+state:stated,states | note:noted,notes,noting | announce:announced,announces | explain:explained,explains,explaining
+claim:claimed,claims,claiming | insist:insisted,insists | write:wrote,writes,writing | post:posted
+argue:argued,argues | assert:asserted,asserts | declare:declared,declares | confirm:confirmed,confirms
+acknowledge:acknowledged,acknowledges | admit:admitted,admits | remark:remarked | reply:replied,replies
+respond:responded,responds | continue:continued | urge:urged,urges | vow:vowed,vows,vowing | pledge:pledged,pledges
+caution:cautioned | emphasize:emphasized,emphasised,emphasizes,emphasises,emphasizing,emphasising
+stress:stressed,stresses | report:reported,reports | estimate:estimated,estimates
+believe:believes,believed | assess:assessed,assesses | suggest:suggested,suggests | indicate:indicated,indicates
+allege:alleged,alleges | ask:asked | dismiss:dismissed,dismisses | describe:described,describes
+conclude:concluded | predict:predicted,predicts | tweet:tweeted | reveal:revealed,reveals | disclose:disclosed
+brief:briefed | inform:informed | recount:recounted | observe:observed | charge:charged | complain:complained
+deny:denied,denies | mention:mentioned | echo:echoed | call:called,calls | accuse:accused | repeat:repeated
+threaten:threatened | promise:promised | agree:agreed | reiterate:reiterated,reiterates | quip:quipped
+shout:shouted | tell:telling | think:thinks,thought | expect:expects | fear:fears,feared | calculate:calculated
+count:counted | put:puts
+"""
+SPEECH_VERBS: frozenset[str] = frozenset(
+    w.strip()
+    for part in _SPEECH_STEMS.split("|")
+    for half in part.split(":")
+    for w in half.split(",")
+    if w.strip()
+)
+# Verbs that may stand before a quotation ("dismissed reports as “fake”") but that need a subject
+# named in the same sentence; they never take an inverted subject ("said Kirby" does).
+INVERTIBLE = frozenset("said says added warned stated noted explained wrote asked continued replied told insisted".split())
+
+# Common nouns that name a role; with a proper name after them they form a title.
+ROLE_WORDS = frozenset(
+    """spokesperson spokesman spokeswoman spokespeople minister president secretary adviser advisor
+    official officials chief head director general lieutenant commander envoy ambassador diplomat
+    analyst analysts expert experts lawmaker lawmakers senator representative rep governor mayor
+    premier chancellor leader leaders officer officers deputy principal prime foreign defense defence
+    intelligence security national vice assistant undersecretary under-secretary chairman chairwoman
+    chair member members speaker source sources aide aides commissioner coordinator colonel col major
+    maj captain capt sergeant sgt lt gen admiral adm marshal ambassador king queen prince pope
+    correspondent reporter editor researcher professor prof dr mr mrs ms sen gov minister’s
+    secretary-general attorney judge prosecutor emperor dictator""".split()
+)
+TITLE_ABBREVIATIONS = frozenset("mr mrs ms dr prof gen lt col maj capt sgt adm rep sen gov pres".split())
+
+# Heads of names of bodies.
+BODY_WORDS = frozenset(
+    """ministry department council service agency committee office administration government army
+    navy forces force command staff directorate bureau commission parliament assembly congress senate
+    kremlin pentagon nato un cabinet party embassy court union nations alliance organization
+    organisation institute centre center media press news agency's ministry's intelligence
+    military militaries police guard corps presidency secretariat headquarters house team
+    authorities authority officials""".split()
+)
+
+PRONOUNS_PERSON = frozenset("he she".split())
+PRONOUNS_BODY = frozenset("it they".split())
+PRONOUNS = PRONOUNS_PERSON | PRONOUNS_BODY | frozenset("i we you".split())
+POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
+
+# Countries and their demonyms, for affiliations ("South Korean Defense Minister" → South Korea).
+COUNTRIES: dict[str, str] = {}
+for _line in """
+United States: us, u.s., u.s, usa, america, american, washington, united states
+South Korea: south korea, south korean, seoul, republic of korea, rok
+North Korea: north korea, north korean, pyongyang, dprk
+Russia: russia, russian, moscow, kremlin, russian federation
+Ukraine: ukraine, ukrainian, kyiv, kiev
+China: china, chinese, beijing
+Japan: japan, japanese, tokyo
+United Kingdom: united kingdom, uk, u.k., britain, british, london
+France: france, french, paris
+Germany: germany, german, berlin
+European Union: european union, eu, brussels
+United Nations: united nations, un, u.n.
+NATO: nato
+Iran: iran, iranian, tehran
+Belarus: belarus, belarusian, minsk
+Poland: poland, polish, warsaw
+Taiwan: taiwan, taiwanese, taipei
+India: india, indian, new delhi
+Israel: israel, israeli
+Turkey: turkey, turkish, ankara
+""".strip().splitlines():
+    _country, _names = _line.split(":")
+    for _n in _names.split(","):
+        COUNTRIES[_n.strip()] = _country.strip()
+
+# Well-known bodies whose country English news leaves unsaid.
+BODY_COUNTRY = {
+    "national security council": "United States",
+    "state department": "United States",
+    "pentagon": "United States",
+    "white house": "United States",
+    "treasury department": "United States",
+    "defense department": "United States",
+    "department of defense": "United States",
+    "biden administration": "United States",
+    "trump administration": "United States",
+    "cia": "United States",
+    "kremlin": "Russia",
+    "national intelligence service": "South Korea",
+    "nis": "South Korea",
+    "joint chiefs of staff": "South Korea",
+    "gur": "Ukraine",
+    "sbu": "Ukraine",
+}
+
+WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
+MONTHS = {
+    **{m: i + 1 for i, m in enumerate("january february march april may june july august september october november december".split())},
+    **{m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())},
+    "sept": 9,
+}
+
+# Words that never start or sit inside a person's or body's name.
+NOT_NAME = frozenset(
+    """the a an and or but of in on at for to from by with as that this these those which who whom
+    whose when while where after before since if though although because than then so yet also
+    still however meanwhile earlier later last next first monday tuesday wednesday thursday friday
+    saturday sunday today yesterday according during speaking asked""".split()
+)
+
+NUMBER_WORDS = {
+    **{w: i for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen".split())},
+    **{w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())},
+}
+MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "k": 1000}
+
+TROOP_NOUNS = frozenset(
+    """troops troop soldiers soldier personnel servicemen servicemembers fighters forces men
+    conscripts commandos recruits mercenaries infantry marines paratroopers sappers engineers
+    gunners workers koreans""".split()
+)
+
+
+def word_re(words: frozenset[str] | set[str]) -> str:
+    """An alternation matching any of the words, longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

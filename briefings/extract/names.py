@@ -1,0 +1,426 @@
+"""Who is speaking: noun phrases around reporting verbs, and what they name.
+
+A phrase such as "National Security Council spokesperson John Kirby" is split into the name
+(John Kirby), the role (National Security Council spokesperson) and the affiliation (United
+States). Later mentions ("Kirby", "he", "the spokesperson", "his office") are resolved against
+the people and bodies named earlier in the same article by `Mentions`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from briefings.extract.lexicon import (
+    BODY_COUNTRY,
+    BODY_WORDS,
+    COUNTRIES,
+    NOT_NAME,
+    POSSESSIVE_PRONOUNS,
+    PRONOUNS,
+    PRONOUNS_BODY,
+    PRONOUNS_PERSON,
+    ROLE_WORDS,
+    SPEECH_VERBS,
+    TITLE_ABBREVIATIONS,
+    WEEKDAYS,
+)
+from briefings.extract.text import fold
+from briefings.models import EntityKind, EntityRef
+
+TOKEN = re.compile(
+    r"(?:[A-Za-z]\.){2,}"  # U.S., U.N.
+    r"|(?:Mr|Mrs|Ms|Dr|Lt|Gen|Col|Rep|Sen|Gov|Maj|Capt|Sgt|Adm|Prof|St|Jr|Sr)\.(?=\s)"
+    r"|[\w][\w’'ʹ\-.]*[\w]|\w"
+    r"|[^\w\s]"
+)
+
+DETERMINERS = frozenset("the a an this that".split())
+SKIP_BEFORE_VERB = frozenset(
+    """also has have had previously later earlier again repeatedly recently separately reportedly
+    publicly then further initially first would will could may might once has had just already
+    furthermore likewise similarly""".split()
+)
+AUXILIARIES = frozenset("is are was were be been being do does did can should must".split())
+CLAUSE_STOPS = (NOT_NAME - {"of", "for", "from", "at", "and"}) | AUXILIARIES | SPEECH_VERBS
+INNER_PREPOSITIONS = frozenset("of for from at".split())
+TIME_WORDS = frozenset(WEEKDAYS) | frozenset(
+    "on in at during last this earlier later today yesterday week month morning evening night afternoon".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return fold(self.text).lower()
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokenize(text: str, offset: int = 0) -> list[Tok]:
+    return [Tok(m.group(), m.start() + offset, m.end() + offset) for m in TOKEN.finditer(text)]
+
+
+def _bare(word: str) -> str:
+    """A token without its possessive: "Korea’s" → "korea"."""
+    w = fold(word).lower()
+    return w[:-2] if w.endswith("'s") else w.rstrip("'")
+
+
+def is_role_word(word: str) -> bool:
+    w = _bare(word).rstrip(".")
+    return w in ROLE_WORDS or w in TITLE_ABBREVIATIONS
+
+
+def _is_name_token(t: Tok) -> bool:
+    """A capitalised word that may be part of a person's name."""
+    if not t.cap or not re.match(r"^[^\W\d_]", t.text):
+        return False
+    w = _bare(t.text)
+    return not (is_role_word(t.text) or w in BODY_WORDS or w in COUNTRIES or w in NOT_NAME)
+
+
+def country_of(words: str) -> str | None:
+    """The first country a phrase names or implies: "Seoul’s defence ministry" → South Korea."""
+    folded = fold(words).lower()
+    for body, country in BODY_COUNTRY.items():
+        if re.search(rf"\b{re.escape(body)}\b", folded):
+            return country
+    toks = [_bare(t.text) for t in tokenize(words)]
+    for n in (3, 2, 1):
+        for i in range(len(toks) - n + 1):
+            key = " ".join(toks[i : i + n])
+            if key in COUNTRIES:
+                return COUNTRIES[key]
+    return None
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,.;:—–-")
+    text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
+    return text
+
+
+def parse_phrase(phrase: str) -> EntityRef | None:
+    """What a noun phrase names: a person with a title, a body, or a role without a name."""
+    phrase = _clean(phrase)
+    phrase = re.sub(r"\s*\([^)]*\)", "", phrase)  # "National Intelligence Service (NIS)"
+    if not phrase:
+        return None
+    toks = tokenize(phrase)
+    if not toks:
+        return None
+    low = fold(phrase).lower()
+    if low in PRONOUNS:
+        return None
+    # "spokesperson from China’s commerce ministry" → "China’s commerce ministry spokesperson"
+    m = re.match(r"^(.*?\b)(?:of|for|from|at)\s+(.+)$", phrase)
+    if m and is_role_word(m.group(1).split()[-1]) and not any(_is_name_token(t) for t in tokenize(m.group(1))):
+        role = m.group(1).strip()
+        where = _clean(m.group(2))
+        return EntityRef(
+            name=f"{where} {role}" if len(role.split()) <= 3 else role,
+            kind=EntityKind.person,
+            role=f"{role} of {where}" if len(role.split()) > 3 else f"{where} {role}",
+            affiliation=country_of(where),
+        )
+    # a trailing run of capitalised name words after a title is the person's name
+    run: list[Tok] = []
+    for t in reversed(toks):
+        if _is_name_token(t) or (run and t.text in {"-", "."}):
+            run.insert(0, t)
+        else:
+            break
+    head = _bare(toks[-1].text)
+    before = phrase[: run[0].start].strip() if run else phrase
+    if run and (before or len(run) >= 1) and not (before and _bare(before.split()[-1]) in BODY_WORDS and not is_role_word(before.split()[-1])):
+        name = phrase[run[0].start :].strip()
+        if before or len(run) > 1 or head not in COUNTRIES:
+            role_text = before
+            affiliation = country_of(before) if before else None
+            # the demonym is the affiliation, not part of the role
+            role_text = re.sub(
+                r"^(?:South Korean|North Korean|Ukrainian|Russian|Chinese|American|U\.S\.|US|British|Japanese|French|German)\s+",
+                "",
+                role_text,
+            )
+            role_text = re.sub(r"^[\w’'ʹ]+['’ʹ]s\s+", lambda mm: mm.group(0) if affiliation is None else "", role_text)
+            if before or len(run) >= 1:
+                if len(run) == 1 and not before and _bare(run[0].text) in COUNTRIES:
+                    pass
+                else:
+                    return EntityRef(name=name, kind=EntityKind.person, role=role_text or None, affiliation=affiliation)
+    # a body: a country, a city standing for its government, or a phrase headed by a body word
+    if low in COUNTRIES or _bare(low) in COUNTRIES:
+        return EntityRef(name=phrase, kind=EntityKind.body, affiliation=COUNTRIES.get(low) or COUNTRIES.get(_bare(low)))
+    if head in BODY_WORDS or any(_bare(t.text) in BODY_WORDS and t.cap for t in toks):
+        if not is_role_word(toks[-1].text) or head in BODY_WORDS:
+            return EntityRef(name=phrase, kind=EntityKind.body, affiliation=country_of(phrase))
+    if is_role_word(toks[-1].text):
+        return EntityRef(name=phrase, kind=EntityKind.person, role=phrase, affiliation=country_of(phrase))
+    if all(t.cap for t in toks if t.text.isalpha()):
+        kind = EntityKind.person if len(toks) <= 3 and all(_is_name_token(t) for t in toks) else EntityKind.body
+        return EntityRef(name=phrase, kind=kind, affiliation=country_of(phrase))
+    return EntityRef(name=phrase, kind=EntityKind.unknown, affiliation=country_of(phrase))
+
+
+def _looks_nominal(toks: list[Tok]) -> bool:
+    if not toks:
+        return False
+    if len(toks) == 1 and toks[0].low in PRONOUNS:
+        return True
+    return any(t.cap or is_role_word(t.text) or _bare(t.text) in BODY_WORDS for t in toks) and len(toks) <= 14
+
+
+def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
+    """The noun phrase that is the subject of the verb at index `verb`, scanning leftwards."""
+    j = verb - 1
+    while j >= 0 and toks[j].low in SKIP_BEFORE_VERB:
+        j -= 1
+    if j < 0:
+        return None
+    if toks[j].text == ",":
+        return _appositive_subject(toks, j)
+    out: list[Tok] = []
+    while j >= 0:
+        t = toks[j]
+        low = t.low
+        if t.text in {"-", "’", "'", "&"} or t.text == "." and out:
+            out.insert(0, t)
+            j -= 1
+            continue
+        if not re.match(r"\w", t.text):
+            break
+        if low in INNER_PREPOSITIONS:
+            left = toks[j - 1] if j > 0 else None
+            if left is not None and (is_role_word(left.text) or _bare(left.text) in BODY_WORDS):
+                out.insert(0, t)
+                j -= 1
+                continue
+            break
+        if low == "and":
+            if out and out[0].cap and j > 0 and toks[j - 1].cap:
+                out.insert(0, t)
+                j -= 1
+                continue
+            break
+        if low in CLAUSE_STOPS and not (t.cap and low not in NOT_NAME and low not in AUXILIARIES):
+            if low in PRONOUNS and not out:
+                out.insert(0, t)
+            break
+        if not t.cap and re.search(r"(?:ed|ing)$", low) and "-" not in low and low not in ROLE_WORDS:
+            left = toks[j - 1].low if j > 0 else ""
+            if left not in DETERMINERS:
+                break
+        if low in PRONOUNS:
+            if not out:
+                out.insert(0, t)
+            break
+        out.insert(0, t)
+        if low in DETERMINERS:
+            break
+        j -= 1
+    # leading time phrases: "On Monday a spokesperson"
+    while out and (out[0].low in TIME_WORDS):
+        out.pop(0)
+    while out and out[-1].low in TIME_WORDS and len(out) > 1 and out[-1].low in WEEKDAYS:
+        out.pop()
+    return out if _looks_nominal(out) else None
+
+
+def _appositive_subject(toks: list[Tok], comma: int) -> list[Tok] | None:
+    """ "Jeon Ha-kyou, a spokesperson for the ministry, told" or "The president, Volodymyr Zelensky, urged"."""
+    k = comma - 1
+    while k >= 0 and toks[k].text not in {",", "(", "—", "“", "”", '"', ";", ":"}:
+        k -= 1
+    if k < 0 or toks[k].text != ",":
+        return None
+    inner = toks[k + 1 : comma]
+    outer = subject_before(toks, k) if k > 0 and toks[k - 1].text != "," else None
+    if not inner or outer is None:
+        return None
+    inner_proper = any(_is_name_token(t) for t in inner) and inner[0].low not in DETERMINERS
+    if inner_proper:
+        return outer + [Tok(",", -1, -1)] + inner  # role first, name after: resolved by `split_appositive`
+    return outer + [Tok(",", -1, -1)] + inner
+
+
+def phrase_text(sentence: str, toks: list[Tok], offset: int) -> str:
+    """The words of a token run as they stand in the sentence."""
+    parts: list[str] = []
+    segment: list[Tok] = []
+    for t in toks + [Tok(",", -1, -1)]:
+        if t.start < 0:
+            if segment:
+                parts.append(sentence[segment[0].start - offset : segment[-1].end - offset])
+            segment = []
+        else:
+            segment.append(t)
+    return ", ".join(parts)
+
+
+def split_appositive(phrase: str) -> EntityRef | None:
+    """Parse "A, B": one side names a person, the other describes them."""
+    if ", " not in phrase:
+        return parse_phrase(phrase)
+    a, b = (s.strip() for s in phrase.split(", ", 1))
+    ra, rb = parse_phrase(a), parse_phrase(b)
+    if ra is None or rb is None:
+        return ra or rb
+    # the side with a proper name is the entity; the other is its role
+    a_named = ra.kind is EntityKind.person and not ra.role and ra.name == _clean(a)
+    b_named = rb.kind is EntityKind.person and not rb.role and rb.name == _clean(b)
+    if a_named and not b_named:
+        return EntityRef(name=ra.name, kind=EntityKind.person, role=_clean(b), affiliation=rb.affiliation or country_of(b))
+    if b_named and not a_named:
+        return EntityRef(name=rb.name, kind=EntityKind.person, role=_clean(a), affiliation=ra.affiliation or country_of(a))
+    return ra
+
+
+def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
+    """The noun phrase starting at `start` ("said Stephane Dujarric, the UN chief’s spokesperson")."""
+    out: list[Tok] = []
+    j = start
+    while j < len(toks):
+        t = toks[j]
+        if not re.match(r"\w", t.text) and t.text not in {"-", "’", "'", "&"} and not (t.text == "." and out):
+            break
+        if t.low in CLAUSE_STOPS - {"and"} and not (t.cap and t.low not in NOT_NAME) and out:
+            break
+        if t.low in INNER_PREPOSITIONS and not (out and is_role_word(out[-1].text)):
+            break
+        if t.low in TIME_WORDS - {"at", "on", "in"} and t.low in WEEKDAYS:
+            break
+        if t.low in {"on", "in", "at", "during", "to", "with", "by", "after", "before", "and"}:
+            break
+        out.append(t)
+        j += 1
+    # ", the UN chief’s spokesperson," — an appositive after a name
+    if out and j + 1 < len(toks) and toks[j].text == "," and toks[j + 1].low in {"the", "a", "an"}:
+        k = j + 1
+        app: list[Tok] = []
+        while k < len(toks) and toks[k].text not in {",", ".", ";", ":", "—", "”", '"'}:
+            app.append(toks[k])
+            k += 1
+        if 1 < len(app) <= 14:
+            return out + [Tok(",", -1, -1)] + app
+    return out
+
+
+# ---------------------------------------------------------------- resolving later mentions
+
+
+def _surname_key(word: str) -> str:
+    return re.sub(r"[^a-z]", "", _bare(word))
+
+
+def similar_names(a: str, b: str) -> bool:
+    """Spellings of one name: "Zelensky"/"Zelenskyy", "Mathew Miller"/"Matthew Miller"."""
+    ta, tb = fold(a).lower().split(), fold(b).lower().split()
+    if len(ta) != len(tb):
+        return False
+    return all(x == y or difflib.SequenceMatcher(None, x, y).ratio() >= 0.85 for x, y in zip(ta, tb, strict=True))
+
+
+@dataclass
+class Mention:
+    entity: EntityRef
+    at: int  # character offset in the article
+    phrase: str
+
+
+@dataclass
+class Mentions:
+    """People and bodies named so far in one article, in order."""
+
+    items: list[Mention] = field(default_factory=list)
+
+    def add(self, entity: EntityRef, at: int, phrase: str) -> EntityRef:
+        known = self.find_same(entity)
+        if known is not None:
+            entity = EntityRef(
+                name=known.name if len(known.name) >= len(entity.name) else entity.name,
+                kind=known.kind if known.kind is not EntityKind.unknown else entity.kind,
+                role=known.role or entity.role,
+                affiliation=known.affiliation or entity.affiliation,
+            )
+            self.items = [
+                Mention(entity, m.at, m.phrase) if m.entity.name == known.name else m for m in self.items
+            ]
+        self.items.append(Mention(entity, at, phrase))
+        return entity
+
+    def find_same(self, entity: EntityRef) -> EntityRef | None:
+        for m in reversed(self.items):
+            if similar_names(m.entity.name, entity.name):
+                return m.entity
+        return None
+
+    def resolve(self, phrase: str, at: int) -> EntityRef | None:
+        """The entity a mention refers to, or None for an unresolvable pronoun."""
+        clean = _clean(phrase)
+        low = fold(clean).lower()
+        before = [m for m in self.items if m.at < at]
+        if low in PRONOUNS_PERSON:
+            people = [m for m in before if m.entity.kind is EntityKind.person]
+            return people[-1].entity if people else None
+        if low in PRONOUNS_BODY:
+            bodies = [m for m in before if m.entity.kind is EntityKind.body]
+            return bodies[-1].entity if bodies else None
+        if low in PRONOUNS:
+            return None
+        owner = re.match(r"^(his|her|its|their)\s+(.+)$", low)
+        if owner:
+            who = self.resolve(POSSESSIVE_PRONOUNS[owner.group(1)], at)
+            if who is None:
+                return None
+            return EntityRef(name=f"{who.name}’s {clean.split(' ', 1)[1]}", kind=EntityKind.body, affiliation=who.affiliation)
+        ref = split_appositive(phrase)
+        if ref is None:
+            return None
+        # "Kirby", "Mr Miller", "President Yoon", "Defense Minister Kim": a part of a known name
+        words = ref.name.split()
+        if ref.kind in (EntityKind.person, EntityKind.unknown) and len(words) == 1:
+            key = _surname_key(words[0])
+            cands = [
+                m.entity
+                for m in before
+                if m.entity.kind is EntityKind.person
+                and len(m.entity.name.split()) > 1
+                and any(
+                    _surname_key(w) == key or difflib.SequenceMatcher(None, _surname_key(w), key).ratio() >= 0.9
+                    for w in (m.entity.name.split()[0], m.entity.name.split()[-1])
+                )
+            ]
+            if cands:
+                title = fold(_clean(phrase)).lower().split()[:-1]
+                titled = [c for c in cands if title and c.role and all(_fold_spelling(w) in _fold_spelling(c.role.lower()) for w in title if w not in TITLE_ABBREVIATIONS)]
+                best = (titled or cands)[-1]
+                return EntityRef(name=best.name, kind=EntityKind.person, role=best.role or ref.role, affiliation=best.affiliation or ref.affiliation)
+        # "the South Korean defense minister": a role description of someone named before
+        if not ref.role or ref.name != ref.role:
+            known = self.find_same(ref)
+            return known or ref
+        desc = set(_fold_spelling(fold(ref.name).lower()).split()) - {"the", "a", "an"}
+        for m in reversed(before):
+            e = m.entity
+            if e.kind is not EntityKind.person or not e.role or e.role == e.name:
+                continue
+            have = set(_fold_spelling(fold(f"{e.role} {e.affiliation or ''}").lower()).split())
+            demonyms = {w for w in desc if w in COUNTRIES}
+            rest = desc - demonyms
+            if rest and rest <= have and (not demonyms or country_of(" ".join(demonyms)) == e.affiliation):
+                return e
+        return ref
+
+
+def _fold_spelling(text: str) -> str:
+    return text.replace("defence", "defense").replace("programme", "program")

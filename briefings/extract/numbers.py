@@ -1,0 +1,72 @@
+"""Numbers as news writes them: "12,000", "12 000", "1.2 million", "twelve thousand", "a thousand"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from briefings.extract.lexicon import MULTIPLIERS, NUMBER_WORDS
+
+_WORD = "|".join(sorted(list(NUMBER_WORDS) + ["hundred", "thousand", "million"], key=len, reverse=True))
+NUMBER = re.compile(
+    r"(?<![\w.,$€£])(?P<digits>\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+(?![\d])|\d+(?:\.\d+)?)"
+    r"(?:\s*(?P<mult>thousand|million|k)\b)?"
+    rf"|\b(?P<words>(?:an?\s+)?(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?)?)*(?:{_WORD}))\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    value: int
+    start: int
+    end: int
+    text: str
+    spelled: bool  # written in words
+
+
+def words_value(text: str) -> int | None:
+    """ "twelve thousand" → 12000, "a thousand" → 1000, "two hundred fifty" → 250."""
+    total = current = 0
+    seen = False
+    for w in re.split(r"[\s-]+", text.lower()):
+        if w in {"and", ""}:
+            continue
+        if w in {"a", "an"}:
+            current = 1
+            continue
+        if w in NUMBER_WORDS:
+            current += NUMBER_WORDS[w]
+            seen = True
+        elif w == "hundred":
+            current = (current or 1) * 100
+            seen = True
+        elif w in {"thousand", "million"}:
+            total += (current or 1) * MULTIPLIERS[w]
+            current = 0
+            seen = True
+        else:
+            return None
+    return total + current if seen else None
+
+
+def find_numbers(text: str) -> list[Number]:
+    out = []
+    for m in NUMBER.finditer(text):
+        if m.group("digits"):
+            raw = re.sub(r"[,\u202f\u00a0 ]", "", m.group("digits"))
+            value = float(raw)
+            mult = (m.group("mult") or "").lower()
+            if mult:
+                value *= MULTIPLIERS[mult]
+            elif "." in raw:
+                continue  # a decimal without "million" is no head count
+            out.append(Number(int(round(value)), m.start(), m.end(), m.group(), False))
+        else:
+            phrase = m.group("words")
+            if phrase.lower() in {"a", "an"}:
+                continue
+            value = words_value(phrase)
+            if value is not None:
+                out.append(Number(value, m.start(), m.end(), m.group(), True))
+    return out

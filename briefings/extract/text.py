@@ -1,0 +1,151 @@
+"""Paragraphs, sentences and quotation spans, with character offsets into the article body.
+
+Rules over plain text, written for English news copy: abbreviations such as "U.S." and
+"Lt. Gen." do not end a sentence; straight and curly double quotes are paired by their context
+(a mark after a space opens, a mark before a space or punctuation closes), so a stray or wrongly
+curled mark cannot swallow the rest of the article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof gen lt col maj capt cpt sgt adm rep reps sen gov st jr sr inc co corp ltd
+    vs etc no nos jan feb mar apr jun jul aug sep sept oct nov dec a.m p.m u.s u.k u.n e.u
+    mt ft gen. pres rev hon messrs dept est approx fig""".split()
+)
+
+OPEN_QUOTES = "“„«"
+CLOSE_QUOTES = "”»"
+DOUBLE_MARKS = '"“”„«»'
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSpan:
+    """A quotation: `start`/`end` delimit the quoted words, `open_at`/`close_at` the marks."""
+
+    open_at: int
+    close_at: int  # index of the closing mark, or the paragraph end when the quote runs on
+    paragraph: int
+    closed: bool
+
+    @property
+    def start(self) -> int:
+        return self.open_at + 1
+
+    @property
+    def end(self) -> int:
+        return self.close_at
+
+
+def paragraphs(body: str) -> list[Span]:
+    """Non-empty lines of the body; news copy puts one paragraph on a line."""
+    spans = []
+    for m in re.finditer(r"[^\n]+", body):
+        text = m.group()
+        if text.strip():
+            lead = len(text) - len(text.lstrip())
+            spans.append(Span(m.start() + lead, m.start() + len(text.rstrip())))
+    return spans
+
+
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    m = re.search(r"([A-Za-z.]+)$", text[:dot])
+    if not m:
+        return False
+    word = m.group(1).lower().rstrip(".")
+    if len(word) == 1:  # an initial: "John F. Kennedy"
+        return True
+    return word in ABBREVIATIONS
+
+
+def sentences(body: str) -> list[Sentence]:
+    out: list[Sentence] = []
+    for p_index, para in enumerate(paragraphs(body)):
+        text = body[para.start : para.end]
+        cut = 0
+        for m in _BOUNDARY.finditer(text):
+            if text[m.start()] == "." and m.group().startswith(".") and _is_abbreviation(text, m.start()):
+                # "U.S. officials" stays one sentence; but "the U.S. The" is rare enough to accept
+                continue
+            end = m.end() - (len(m.group()) - len(m.group().rstrip()))
+            out.append(Sentence(para.start + cut, para.start + end, p_index, text[cut:end]))
+            cut = m.end()
+        if cut < len(text):
+            out.append(Sentence(para.start + cut, para.end, p_index, text[cut:]))
+    return out
+
+
+def quote_spans(body: str) -> list[QuoteSpan]:
+    """Pair double quotation marks paragraph by paragraph.
+
+    A mark opens when what precedes it is a space, an opening bracket or the paragraph start,
+    and closes when what follows is a space, punctuation or the paragraph end; curly marks
+    that contradict their context (a “ used to close) are read by their context. A quote still
+    open at the end of a paragraph runs on into the next paragraph when that one opens with a
+    quote mark (the news convention for a quote of several paragraphs); otherwise it is dropped.
+    """
+    spans: list[QuoteSpan] = []
+    paras = paragraphs(body)
+    for p_index, para in enumerate(paras):
+        open_at: int | None = None
+        for i in range(para.start, para.end):
+            c = body[i]
+            if c not in DOUBLE_MARKS:
+                continue
+            before = body[i - 1] if i > para.start else " "
+            after = body[i + 1] if i + 1 < para.end else " "
+            can_open = not before.isalnum() and before not in ".,;:!?" and (after.isalnum() or after in "‘'([…$")
+            can_close = not after.isalnum() and (before.isalnum() or before in ".,;:!?…’')]%—-")
+            if not can_open and not can_close:
+                continue
+            if c in OPEN_QUOTES and can_open:
+                is_open = True
+            elif c in CLOSE_QUOTES and can_close:
+                is_open = False
+            else:  # a straight mark, or a curly one that contradicts its context
+                is_open = can_open and not (can_close and open_at is not None)
+            if is_open:
+                if open_at is None:
+                    open_at = i
+                # a second opening mark while one is open: keep the first
+            elif open_at is not None:
+                spans.append(QuoteSpan(open_at, i, p_index, True))
+                open_at = None
+        if open_at is not None:
+            nxt = paras[p_index + 1] if p_index + 1 < len(paras) else None
+            if nxt is not None and body[nxt.start] in "\"“„«":
+                spans.append(QuoteSpan(open_at, para.end, p_index, False))
+            # otherwise an unbalanced mark: ignore it and keep going
+    return spans
+
+
+def fold(text: str) -> str:
+    """Typographic variants folded for matching: curly apostrophes, dashes, spaces."""
+    return (
+        text.replace("’", "'")
+        .replace("‘", "'")
+        .replace("ʹ", "'")
+        .replace("ʼ", "'")
+        .replace("\u00a0", " ")
+        .replace("\u202f", " ")
+    )
