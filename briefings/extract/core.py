@@ -92,9 +92,9 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
 
 _TITLED_NAME = re.compile(
     r"(?:[A-Z][\w’'ʹ.\-]*\s+){0,6}?"
-    r"(?:[A-Z]?[a-z’'ʹ\-]*(?:spokes(?:person|man|woman)|minister|president|secretary|adviser|advisor|official|"
-    r"chief|director|leader|envoy|ambassador|commander|general|premier|chancellor|senator|governor|Rep\.|Sen\.|"
-    r"Gen\.|Lt\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+)"
+    r"(?:(?i:spokes(?:person|man|woman)|minister|president|secretary|adviser|advisor|official|"
+    r"chief|director|leader|envoy|ambassador|commander|general|premier|chancellor|senator|governor|colonel|"
+    r"analyst|negotiator|spokesperson|Rep\.|Sen\.|Gen\.|Lt\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+)"
     r"(?:[A-Z][\w’'ʹ.\-]*\s+){0,3}?"
     r"[A-Z][a-z]+(?:[\-][A-Za-z]+)?(?:\s+[A-Z][a-z]+(?:[\-][a-z]+)?){1,2}\b"
 )
@@ -197,7 +197,7 @@ def _attribute_quote(
     body = ctx.body
     text = body[q.start : q.end].strip()
     text = re.sub(r"[,;:\s]+$", "", text)
-    if len(re.findall(r"\w+", text)) < MIN_QUOTE_WORDS:
+    if len(text.split()) < MIN_QUOTE_WORDS:
         return None
     end_sent = next((s for s in sents if s.start <= q.close_at < s.end + 1), sent)
     end_attrs = attrs if end_sent is sent else _attributions(ctx, end_sent, spans)
@@ -264,7 +264,7 @@ _SKIP_BEFORE = re.compile(
     r"|\b(?:%s)\.?\s*|:\s*)$" % "|".join("january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split()),
     re.I,
 )
-_ADJ = r"(?:more|additional|extra|elite|special|regular|new|fresh|further|combat|active-duty|officer-level|north|korean|dprk|pyongyang's|of|its|their|his|own|military|forces?|special-forces|troops?|other|the|north's)"
+_ADJ = r"(?:more|additional|extra|elite|special|regular|new|fresh|further|combat|active-duty|officer-level|north|korean|korea|dprk|pyongyang's|of|its|their|his|own|military|forces?|special-forces|troops?|other|the|north's)"
 _TROOPS_AFTER = re.compile(rf"^\s*(?:{_ADJ}\s+){{0,4}}(?P<noun>{'|'.join(sorted(TROOP_NOUNS, key=len, reverse=True))})\b", re.I)
 _BARE_AFTER = re.compile(
     r"^\s*(?:[,.;)”\"]|$|(?:have|has|had|having|are|were|was|is|will|would|could|may|already|more|of them|in|to|troops?|"
@@ -340,6 +340,8 @@ def _estimates_in(
             if count and count[0].value < 100:
                 value *= count[0].value
         troops = _TROOPS_AFTER.match(after)
+        if troops is None and re.fullmatch(r"(?:19|20)\d\d", n.text):
+            continue  # a year
         if troops is None:
             if not _BARE_AFTER.match(after):
                 continue

@@ -24,14 +24,21 @@ brief:briefed | inform:informed | recount:recounted | observe:observed | charge:
 deny:denied,denies | mention:mentioned | echo:echoed | call:called,calls | accuse:accused | repeat:repeated
 threaten:threatened | promise:promised | agree:agreed | reiterate:reiterated,reiterates | quip:quipped
 shout:shouted | tell:telling | think:thinks,thought | expect:expects | fear:fears,feared | calculate:calculated
-count:counted | put:puts
+express:expressed,expresses | condemn:condemned,condemns | criticize:criticized,criticised,criticizes,criticises
+welcome:welcomed,welcomes | reject:rejected,rejects | denounce:denounced,denounces | slam:slammed | praise:praised | hail:hailed
+| voice:voiced,voices | write:written
 """
+# Base forms that are plain present tense far more often than nouns ("officials say").
+_PRESENT_STEMS = frozenset(
+    """say tell warn insist argue believe assess suggest admit acknowledge confirm stress emphasize
+    predict allege explain urge fear expect think accuse deny""".split()
+)
 SPEECH_VERBS: frozenset[str] = frozenset(
     w.strip()
-    for part in _SPEECH_STEMS.split("|")
-    for half in part.split(":")
+    for part in re.split(r"[|\n]", _SPEECH_STEMS)
+    for i, half in enumerate(part.split(":"))
     for w in half.split(",")
-    if w.strip()
+    if w.strip() and (i == 1 or w.strip() in _PRESENT_STEMS)
 )
 # Verbs that may stand before a quotation ("dismissed reports as “fake”") but that need a subject
 # named in the same sentence; they never take an inverted subject ("said Kirby" does).
@@ -140,7 +147,7 @@ MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "k": 1000
 TROOP_NOUNS = frozenset(
     """troops troop soldiers soldier personnel servicemen servicemembers fighters forces men
     conscripts commandos recruits mercenaries infantry marines paratroopers sappers engineers
-    gunners workers koreans""".split()
+    gunners koreans""".split()
 )
 
 

@@ -42,7 +42,7 @@ SKIP_BEFORE_VERB = frozenset(
     publicly then further initially first would will could may might once has had just already
     furthermore likewise similarly""".split()
 )
-AUXILIARIES = frozenset("is are was were be been being do does did can should must".split())
+AUXILIARIES = frozenset("is are was were be been being do does did can should must has have had not".split())
 CLAUSE_STOPS = (NOT_NAME - {"of", "for", "from", "at", "and"}) | AUXILIARIES | SPEECH_VERBS
 INNER_PREPOSITIONS = frozenset("of for from at".split())
 TIME_WORDS = frozenset(WEEKDAYS) | frozenset(
@@ -104,7 +104,9 @@ def country_of(words: str) -> str | None:
 
 
 def _clean(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip(" ,.;:—–-")
+    text = re.sub(r"\s+", " ", text).strip(" ,;:—–-")
+    if not re.search(r"\b[A-Z]\.$", text):  # keep the dot of "U.S."
+        text = text.rstrip(".")
     text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
     return text
 
@@ -139,6 +141,8 @@ def parse_phrase(phrase: str) -> EntityRef | None:
             run.insert(0, t)
         else:
             break
+    if run and " ".join(_bare(t.text) for t in run) in COUNTRIES:
+        run = []  # "United States" is a country, not a person
     head = _bare(toks[-1].text)
     before = phrase[: run[0].start].strip() if run else phrase
     if run and (before or len(run) >= 1) and not (before and _bare(before.split()[-1]) in BODY_WORDS and not is_role_word(before.split()[-1])):
@@ -180,10 +184,20 @@ def _looks_nominal(toks: list[Tok]) -> bool:
     return any(t.cap or is_role_word(t.text) or _bare(t.text) in BODY_WORDS for t in toks) and len(toks) <= 14
 
 
+def _is_adverb(word: str) -> bool:
+    return bool(re.fullmatch(r"[a-z]{3,}ly", word)) and word not in {"ally", "family", "assembly", "rally", "supply", "italy"}
+
+
 def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
     """The noun phrase that is the subject of the verb at index `verb`, scanning leftwards."""
     j = verb - 1
-    while j >= 0 and toks[j].low in SKIP_BEFORE_VERB:
+    if j >= 0 and toks[j].low in DETERMINERS:
+        return None  # "the report", "a post": a noun, not a verb
+    while j >= 0 and (toks[j].low in SKIP_BEFORE_VERB or toks[j].low == "not" or _is_adverb(toks[j].text)):
+        j -= 1
+    if j >= 0 and toks[j].text == ")":  # "the National Intelligence Service (NIS) told"
+        while j >= 0 and toks[j].text != "(":
+            j -= 1
         j -= 1
     if j < 0:
         return None
@@ -245,11 +259,15 @@ def _appositive_subject(toks: list[Tok], comma: int) -> list[Tok] | None:
         return None
     inner = toks[k + 1 : comma]
     outer = subject_before(toks, k) if k > 0 and toks[k - 1].text != "," else None
-    if not inner or outer is None:
+    if not inner or outer is None or len(inner) > 16:
         return None
-    inner_proper = any(_is_name_token(t) for t in inner) and inner[0].low not in DETERMINERS
-    if inner_proper:
-        return outer + [Tok(",", -1, -1)] + inner  # role first, name after: resolved by `split_appositive`
+    if any(t.low in SPEECH_VERBS or t.low in AUXILIARIES for t in inner):
+        return None  # a clause between commas, not an appositive
+    # one side names someone, the other describes them with a role: "Jeon Ha-kyou, a spokesperson for ..."
+    described = any(is_role_word(t.text) for t in inner + outer) or inner[0].low in DETERMINERS
+    named = any(_is_name_token(t) for t in inner + outer)
+    if not (described and named):
+        return None
     return outer + [Tok(",", -1, -1)] + inner
 
 
@@ -409,15 +427,16 @@ class Mentions:
         if not ref.role or ref.name != ref.role:
             known = self.find_same(ref)
             return known or ref
-        desc = set(_fold_spelling(fold(ref.name).lower()).split()) - {"the", "a", "an"}
+        desc_text = _fold_spelling(fold(ref.name).lower())
+        nation = country_of(desc_text)
+        place_words = {w for key in COUNTRIES for w in key.split() if key in desc_text}
+        rest = set(desc_text.split()) - {"the", "a", "an"} - place_words
         for m in reversed(before):
             e = m.entity
-            if e.kind is not EntityKind.person or not e.role or e.role == e.name:
+            if e.kind is not EntityKind.person or not e.role:
                 continue
             have = set(_fold_spelling(fold(f"{e.role} {e.affiliation or ''}").lower()).split())
-            demonyms = {w for w in desc if w in COUNTRIES}
-            rest = desc - demonyms
-            if rest and rest <= have and (not demonyms or country_of(" ".join(demonyms)) == e.affiliation):
+            if rest and rest <= have and (nation is None or nation == e.affiliation):
                 return e
         return ref
 

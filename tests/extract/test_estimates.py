@@ -1,0 +1,142 @@
+"""Troop numbers in the forms news writes them, with claimant, hedge and status."""
+
+import datetime as dt
+
+import pytest
+
+from briefings.extract import extract
+
+PUB = dt.date(2025, 3, 13)  # a Thursday
+
+
+def found(text: str, outlet: str | None = "Daily Ledger") -> list[tuple[str, int, str, str]]:
+    return [(e.claimant, e.value, e.qualifier.value, e.status.value) for e in extract(text, PUB, outlet).estimates]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Officials said 4,500 soldiers had crossed the border.", 4500),
+        ("Officials said 4500 soldiers had crossed the border.", 4500),
+        ("Officials said 4 500 soldiers had crossed the border.", 4500),
+        ("Officials said fifteen thousand soldiers had crossed the border.", 15000),
+        ("Officials said a thousand soldiers had crossed the border.", 1000),
+        ("Officials said twenty-five thousand troops had crossed the border.", 25000),
+        ("Officials said 2.5 thousand troops had crossed the border.", 2500),
+        ("Officials said three battalions of 800 soldiers each had crossed the border.", 2400),
+    ],
+)
+def test_number_forms(text: str, value: int) -> None:
+    assert [v for _, v, _, _ in found(text)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "qualifier"),
+    [
+        ("5,000", "exact"),
+        ("about 5,000", "approx"),
+        ("roughly 5,000", "approx"),
+        ("some 5,000", "approx"),
+        ("nearly 5,000", "approx"),
+        ("at least 5,000", "at_least"),
+        ("5,000 or more", "at_least"),
+        ("more than 5,000", "more_than"),
+        ("over 5,000", "more_than"),
+        ("upwards of 5,000", "more_than"),
+        ("as many as 5,000", "up_to"),
+        ("up to 5,000", "up_to"),
+    ],
+)
+def test_hedges(phrase: str, qualifier: str) -> None:
+    (est,) = found(f"The general staff said {phrase} troops were stationed near the city.")
+    assert est[1] == 5000 and est[2] == qualifier
+
+
+def test_ranges() -> None:
+    (e,) = extract("Analysts said between 1,000 and 3,000 troops had arrived.", PUB).estimates
+    assert (e.low, e.high, e.qualifier.value) == (1000, 3000, "range")
+    (e,) = extract("Analysts said 8,000-10,000 troops had arrived.", PUB).estimates
+    assert (e.low, e.high, e.qualifier.value) == (8000, 10000, "range")
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("The ministry said 2,000 soldiers will be sent next month.", "planned"),
+        ("The ministry said the country plans to send 2,000 soldiers.", "planned"),
+        ("The ministry said 2,000 soldiers are expected to arrive by March.", "planned"),
+        ("The ministry said 2,000 soldiers had already been deployed to the region.", "deployed"),
+        ("The ministry said 2,000 soldiers were training at bases outside the capital.", "deployed"),
+        ("The ministry said 2,000 soldiers were fighting on the front line.", "frontline"),
+        ("The ministry said 2,000 soldiers had reached the Kursk region.", "frontline"),
+        ("The ministry said 200 soldiers had been killed or wounded.", "casualties"),
+        ("The ministry said 200 soldiers were captured in the assault.", "casualties"),
+    ],
+)
+def test_status(text: str, status: str) -> None:
+    (est,) = found(text)
+    assert est[3] == status
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        ("Defence Minister Alma Ruiz told lawmakers on Tuesday that 3,000 troops had arrived.", "Alma Ruiz"),
+        ("About 3,000 troops have arrived, the intelligence agency said.", "intelligence agency"),
+        ("According to the Pentagon, about 3,000 troops have arrived.", "Pentagon"),
+        ("About 3,000 troops have arrived, according to Western officials.", "Western officials"),
+        ("3,000 troops have arrived in the region, said analyst Omar Said.", "Omar Said"),
+    ],
+)
+def test_claimants(text: str, claimant: str) -> None:
+    (est,) = found(text)
+    assert est[0] == claimant
+
+
+def test_number_inside_a_quote_belongs_to_the_speaker() -> None:
+    text = "“We believe at least 900 soldiers are already there,” said Colonel Ivo Brun."
+    assert found(text) == [("Ivo Brun", 900, "at_least", "deployed")]
+
+
+def test_pronoun_claimant_resolves() -> None:
+    text = "Foreign Minister Sara Lind spoke to reporters.\nShe said 7,000 troops would be sent in spring."
+    assert found(text) == [("Sara Lind", 7000, "exact", "planned")]
+
+
+def test_outlet_is_the_claimant_when_nobody_is_named() -> None:
+    assert found("Some 6,000 troops were deployed to the region last month.") == [
+        ("Daily Ledger", 6000, "approx", "deployed")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The country has an army of 1.2 million soldiers, officials said.",
+        "The country fields a standing army of about 1.1 million, officials said.",
+        "Officials said millions of artillery shells had been shipped.",
+        "Officials said 40% of the shells were faulty.",
+        "The missiles can reach targets 25 to 40 miles away, officials said.",
+        "Officials said the 122mm rockets were fired from across the border.",
+        "The treaty was signed in 2024, officials said.",
+        "Officials said 300 drones and 20 tanks were delivered.",
+        "Officials said the war had lasted 1,000 days.",
+        "Officials said the deal was worth $5,000 million.",
+    ],
+)
+def test_numbers_that_are_not_troop_counts(text: str) -> None:
+    assert found(text) == []
+
+
+def test_claim_date_resolves_weekday_against_publication() -> None:
+    (e,) = extract("The ministry said on Monday that 3,000 troops had arrived.", PUB).estimates
+    assert (e.date, e.date_basis.value) == (dt.date(2025, 3, 10), "stated")
+    (e,) = extract("The ministry told lawmakers Thursday that 3,000 troops had arrived.", PUB).estimates
+    assert e.date == PUB
+    (e,) = extract("The ministry said 3,000 troops had arrived.", PUB).estimates
+    assert (e.date, e.date_basis.value) == (PUB, "published")
+
+
+def test_headline_number_yields_to_the_body() -> None:
+    text = "Spy agency says 10,000 troops to be sent\nThe agency said about 10,000 troops would be sent by May."
+    assert [(v, q) for _, v, q, _ in found(text)] == [(10000, "approx")]

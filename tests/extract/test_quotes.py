@@ -1,0 +1,150 @@
+"""Each way news attributes a quotation, on sentences written for these tests."""
+
+import datetime as dt
+
+import pytest
+
+from briefings.extract import extract
+
+PUB = dt.date(2025, 3, 13)  # a Thursday
+
+
+def speakers(text: str) -> list[tuple[str | None, str]]:
+    return [(q.speaker, q.text) for q in extract(text, PUB).quotes]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "quote"),
+    [
+        ('"The border is quiet tonight," Colonel Marta Ilves said.', "Marta Ilves", "The border is quiet tonight"),
+        ("“We will respond in kind,” said Foreign Minister Arvid Lund.", "Arvid Lund", "We will respond in kind"),
+        ("Defence spokesman Piet Haller said: “Our units are on high alert.”", "Piet Haller", "Our units are on high alert."),
+        ("Piet Haller, a spokesman for the defence ministry, said, “Nothing has changed at the border.”", "Piet Haller", "Nothing has changed at the border."),
+        ('"The talks have stalled for now," said Helga Brandt, the chief negotiator.', "Helga Brandt", "The talks have stalled for now"),
+        ("“Nobody wants a wider war,” Brandt told reporters in Vienna.", None, "Nobody wants a wider war"),
+    ],
+)
+def test_attribution_forms(text: str, speaker: str | None, quote: str) -> None:
+    found = speakers(text)
+    assert len(found) == 1
+    got_speaker, got_text = found[0]
+    assert got_text == quote
+    if speaker is None:
+        assert got_speaker == "Brandt"  # a surname alone with nobody named before
+    else:
+        assert got_speaker == speaker
+
+
+def test_pronoun_resolves_to_the_person_named_before() -> None:
+    text = (
+        "Interior Minister Jonas Varga said the convoy had turned back.\n"
+        "“We saw no reason to let it pass,” he said."
+    )
+    assert speakers(text) == [("Jonas Varga", "We saw no reason to let it pass")]
+
+
+def test_surname_resolves_to_full_name_and_keeps_role() -> None:
+    text = (
+        "Navy spokesperson Ingrid Solberg confirmed the drill on Monday.\n"
+        "“The exercise ends on Friday and poses no threat,” Solberg said."
+    )
+    quote = extract(text, PUB).quotes[0]
+    assert quote.speaker == "Ingrid Solberg"
+    assert quote.entity is not None and quote.entity.role == "Navy spokesperson"
+
+
+def test_according_to_introduces_a_quote() -> None:
+    text = "According to Ambassador Lena Koss, “the ceasefire is holding in most places.”"
+    assert speakers(text) == [("Lena Koss", "the ceasefire is holding in most places.")]
+
+
+def test_office_said_in_a_statement_resolves_the_possessive() -> None:
+    text = (
+        "President Tomas Riva met the envoy on Tuesday.\n"
+        "“The country will defend its sovereignty by every means,” his office said in a statement."
+    )
+    (speaker, _), = speakers(text)
+    assert speaker == "Tomas Riva’s office"
+
+
+def test_partial_quote_inside_a_sentence_goes_to_the_subject() -> None:
+    text = "The foreign ministry dismissed the report as “a crude provocation by hostile media” on Wednesday."
+    assert speakers(text) == [("foreign ministry", "a crude provocation by hostile media")]
+
+
+def test_body_pronoun_it_resolves_to_the_body() -> None:
+    text = (
+        "The Kremlin said on Monday it had “no information on the matter at all.”\n"
+        "“Such claims are baseless and provocative,” it said."
+    )
+    assert speakers(text) == [
+        ("Kremlin", "no information on the matter at all."),
+        ("Kremlin", "Such claims are baseless and provocative"),
+    ]
+
+
+def test_quote_running_over_two_sentences_and_a_continuation() -> None:
+    text = (
+        "“We are ready. We have been ready for weeks,” General Aldo Mancini said on Sunday. "
+        "“Nobody should doubt our resolve.”"
+    )
+    assert speakers(text) == [
+        ("Aldo Mancini", "We are ready. We have been ready for weeks"),
+        ("Aldo Mancini", "Nobody should doubt our resolve."),
+    ]
+
+
+def test_quote_over_several_paragraphs() -> None:
+    text = (
+        "“The first paragraph of a long statement goes on here.\n"
+        "“And the second paragraph finishes it,” said Deputy Minister Karin Holt."
+    )
+    found = speakers(text)
+    assert [s for s, _ in found] == ["Karin Holt", "Karin Holt"]
+
+
+def test_straight_and_curly_marks_are_both_read() -> None:
+    straight = speakers('"Supplies are running low," aid worker Nadia Perez told the agency.')
+    curly = speakers("“Supplies are running low,” aid worker Nadia Perez told the agency.")
+    assert straight == curly == [("Nadia Perez", "Supplies are running low")]
+
+
+def test_unbalanced_mark_does_not_derail_the_rest() -> None:
+    text = (
+        "The minister called it “a mistake and moved on.\n"
+        "“We expect a reply within days,” said envoy Paul Ruiz."
+    )
+    assert ("Paul Ruiz", "We expect a reply within days") in speakers(text)
+
+
+def test_wrongly_curled_closing_mark_still_closes() -> None:
+    text = "Analyst Maya Chen warned of an “escalation across the whole region“. Officials declined to comment."
+    assert speakers(text) == [("Maya Chen", "escalation across the whole region")]
+
+
+def test_short_quotes_and_headlines_are_not_quotes() -> None:
+    text = "Troops will be 'fair game,' officials warn\nThe ministry called the move “reckless” on Friday."
+    assert speakers(text) == []
+
+
+def test_the_spokesperson_resolves_to_the_role_named_before() -> None:
+    text = (
+        "A spokesperson for Norway’s foreign ministry condemned the launch.\n"
+        "“This is a clear breach of the agreement,” the spokesperson said."
+    )
+    (speaker, _), = speakers(text)
+    assert "Norway" in speaker and "spokesperson" in speaker
+
+
+def test_quote_date_comes_from_the_attribution() -> None:
+    text = "“We will not send troops,” Prime Minister Ola Berg said on Monday."
+    q = extract(text, PUB).quotes[0]
+    assert q.date == dt.date(2025, 3, 10)
+    assert q.date_basis.value == "stated"
+
+
+def test_evidence_span_points_at_the_sentence() -> None:
+    text = "Earlier text here.\n“We will not send troops,” Prime Minister Ola Berg said on Monday."
+    q = extract(text, PUB).quotes[0]
+    assert text[q.evidence.start : q.evidence.end] == q.evidence.sentence
+    assert q.evidence.sentence.startswith("“We will not")
