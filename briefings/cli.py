@@ -1,16 +1,29 @@
-"""The `briefings` command line."""
+"""The `briefings` command line: ingest articles, query the store, print one article's facts."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import datetime as dt
 import json
+import logging
+import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from briefings import __version__
+import aiosqlite
+from rich.console import Console, RenderableType
+
+from briefings import __version__, queries, render
 from briefings.articles import ArticleError, parse_article
 from briefings.extract import extract
-from briefings.models import Extraction
+from briefings.ingest import ingest_paths
+from briefings.models import Extraction, Status
+from briefings.store import StoreError, connect
+
+DEFAULT_DB = "data/briefings.db"
+log = logging.getLogger("briefings")
 
 
 def extraction_json(ex: Extraction) -> dict:
@@ -21,6 +34,7 @@ def extraction_json(ex: Extraction) -> dict:
                 "speaker": q.speaker,
                 "text": q.text,
                 "role": q.entity.role if q.entity else None,
+                "affiliation": q.entity.affiliation if q.entity else None,
                 "date": q.date.isoformat() if q.date else None,
                 "date_basis": q.date_basis.value,
                 "sentence": q.evidence.sentence,
@@ -46,29 +60,194 @@ def extraction_json(ex: Extraction) -> dict:
     }
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    path = Path(args.file)
+def _date_arg(value: str) -> dt.date:
     try:
-        article = parse_article(path.read_bytes(), str(path), path.suffix)
-    except (OSError, ArticleError) as exc:
-        print(f"{path}: {exc}", file=sys.stderr)
-        return 1
-    published = article.meta.published.date() if article.meta.published else None
-    ex = extract(article.body, published, article.meta.outlet)
-    print(json.dumps(extraction_json(ex), ensure_ascii=False, indent=2))
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date like 2024-10-24") from None
+
+
+def _datetime_arg(value: str) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a time like 2024-10-24T08:00+00:00") from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefings", description="Who claims what, when, and how sure: a fact store for a news story."
+    )
+    parser.add_argument("--version", action="version", version=f"briefings {__version__}")
+    parser.add_argument(
+        "--db", default=None, help=f"the SQLite store (default: $BRIEFINGS_DB or {DEFAULT_DB})"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str, *, formats: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if formats:
+            p.add_argument("--format", choices=["table", "json"], default="table", help="table for people, json for scripts")
+        return p
+
+    p = add("ingest", "add article files or folders to the store", formats=False)
+    p.add_argument("paths", nargs="+", metavar="PATH")
+
+    p = add("extract", "print one article's facts without storing them")
+    p.set_defaults(format="json")
+    p.add_argument("file")
+
+    p = add("estimate", "the latest troop numbers per claimant, their range, and who changed")
+    p.add_argument("--status", choices=[s.value for s in Status])
+    p.add_argument("--claimant")
+    p.add_argument("--since", type=_date_arg, help="claims made on or after this date")
+    p.add_argument("--until", type=_date_arg, help="claims made on or before this date")
+
+    p = add("quote", "a speaker's quotes, newest first")
+    p.add_argument("name", nargs="+")
+    p.add_argument("--contains", help="only quotes containing these words")
+    p.add_argument("--limit", type=int, default=50)
+
+    p = add("search", "full-text search over quotes and claims")
+    p.add_argument("text", nargs="+")
+
+    add("sources", "the articles in the store, with copies and rewrites marked")
+
+    p = add("timeline", "dated claims in order")
+    p.add_argument("--since", type=_date_arg)
+    p.add_argument("--until", type=_date_arg)
+
+    p = add("who", "a person's or body's role, affiliation and claims")
+    p.add_argument("name", nargs="+")
+
+    p = add("new", "what was stored since a moment (the material of a digest)")
+    p.add_argument("--since", type=_datetime_arg, required=True)
+    return parser
+
+
+Handler = Callable[[aiosqlite.Connection, argparse.Namespace, Console], Awaitable[int]]
+
+
+async def _show(console: Console, args: argparse.Namespace, value, table: RenderableType) -> int:  # type: ignore[no-untyped-def]
+    if args.format == "json":
+        print(render.as_json(value))
+    else:
+        console.print(table)
     return 0
 
 
+async def _ingest(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+    lines = await ingest_paths(conn, args.paths)
+    failed = 0
+    for line in lines:
+        if line.error:
+            failed += 1
+            print(line.describe(), file=sys.stderr)
+        else:
+            print(line.describe())
+    added = sum(1 for line in lines if line.result and line.result.added)
+    print(f"{added} added, {len(lines) - added - failed} unchanged, {failed} failed")
+    return 1 if failed else 0
+
+
+async def _estimate(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+    status = Status(args.status) if args.status else None
+    pic = await queries.estimates(conn, status=status, claimant=args.claimant, since=args.since, until=args.until)
+    return await _show(console, args, pic, render.estimate_picture(pic))
+
+
+async def _quote(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+    name = " ".join(args.name)
+    items = await queries.quotes_by(conn, name, contains=args.contains, limit=args.limit)
+    return await _show(console, args, items, render.quotes(items, name))
+
+
+async def _search(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+    text = " ".join(args.text)
+    hits = await queries.search(conn, text)
+    return await _show(console, args, hits, render.search_hits(hits, text))
+
+
+async def _sources(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+    items = await queries.sources(conn)
+    return await _show(console, args, items, render.source_list(items))
+
+
+async def _timeline(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+    items = await queries.timeline(conn, since=args.since, until=args.until)
+    return await _show(console, args, items, render.timeline_items(items))
+
+
+async def _who(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+    name = " ".join(args.name)
+    result = await queries.who(conn, name)
+    return await _show(console, args, result, render.who_result(result, name))
+
+
+async def _new(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+    result = await queries.new_since(conn, args.since)
+    return await _show(console, args, result, render.new_since(result))
+
+
+HANDLERS: dict[str, Handler] = {
+    "ingest": _ingest,
+    "estimate": _estimate,
+    "quote": _quote,
+    "search": _search,
+    "sources": _sources,
+    "timeline": _timeline,
+    "who": _who,
+    "new": _new,
+}
+
+
+def _extract(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        article = parse_article(path.read_bytes(), str(path), path.suffix)
+    except ArticleError as exc:
+        print(f"error: {path}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {path}: cannot be read ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    published = article.meta.published.date() if article.meta.published else None
+    facts = extract(article.body, published, article.meta.outlet)
+    if args.format == "json":
+        print(json.dumps(extraction_json(facts), ensure_ascii=False, indent=2))
+    else:
+        console = Console()
+        for q in facts.quotes:
+            console.print(f"{q.speaker or '?'}: “{q.text}”")
+        for e in facts.estimates:
+            console.print(f"{e.claimant}: {e.value:,} ({e.qualifier.value}, {e.status.value})")
+    return 0
+
+
+async def _run(args: argparse.Namespace) -> int:
+    db = args.db or os.environ.get("BRIEFINGS_DB") or DEFAULT_DB
+    console = Console(soft_wrap=False)
+    async with connect(db) as conn:
+        return await HANDLERS[args.command](conn, args, console)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="briefings")
-    parser.add_argument("--version", action="version", version=f"briefings {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("extract", help="print one article's facts")
-    p.add_argument("file")
-    p.add_argument("--format", choices=["json"], default="json")
-    p.set_defaults(func=cmd_extract)
-    args = parser.parse_args(argv)
-    return args.func(args)
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.command == "extract":
+        return _extract(args)
+    try:
+        return asyncio.run(_run(args))
+    except (queries.QueryError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

@@ -261,6 +261,7 @@ _SKIP_AFTER = re.compile(
 )
 _SKIP_BEFORE = re.compile(
     r"(?:[$€£¥]\s*|\bNo\.\s*|\b(?:army|military|militaries|armed forces|population|strength|force) of\s+(?:about |around |some |roughly |nearly |more than |over )?"
+    r"|\b(?:including|among them|of whom|of which|of them)\s+(?:about |around |some |roughly |nearly |at least |more than |over )?"
     r"|\b(?:%s)\.?\s*|:\s*)$" % "|".join("january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split()),
     re.I,
 )

@@ -1,0 +1,525 @@
+"""Read-only queries over the fact store, returning views. Used by the CLI, the console and the bot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import aiosqlite
+
+from briefings.models import DateBasis, EntityKind, Qualifier, SourceKind, Status
+from briefings.store import fold_key
+from briefings.views import (
+    Change,
+    EntityView,
+    EstimatePicture,
+    EstimateView,
+    HistoryPoint,
+    NewSince,
+    Profile,
+    QuoteView,
+    SearchHit,
+    SourceRef,
+    SourceView,
+    Stats,
+    StatusRange,
+    TimelineItem,
+    WhoResult,
+)
+
+
+class QueryError(ValueError):
+    """A query the store cannot answer as asked; the message is one sentence for the user."""
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _datetime(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _source_ref(row: aiosqlite.Row) -> SourceRef:
+    return SourceRef(
+        id=row["source_id"],
+        outlet=row["outlet"],
+        title=row["title"],
+        published=_datetime(row["published"]),
+        url=row["url"],
+    )
+
+
+async def _fetchall(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+    async with conn.execute(sql, params) as cur:
+        return list(await cur.fetchall())
+
+
+# ------------------------------------------------------------------------ who is who
+
+
+async def match_entities(conn: aiosqlite.Connection, name: str) -> list[int]:
+    """Entities a typed name may mean: "kirby", "John Kirby", "zelensky" (any case, part or spelling)."""
+    key = fold_key(name)
+    if not key:
+        return []
+    exact = await _fetchall(conn, "SELECT entity_id FROM entity_aliases WHERE alias_key = ?", (key,))
+    if exact:
+        return sorted({r[0] for r in exact})
+    sets: list[set[int]] = []
+    for token in key.split():
+        rows = await _fetchall(
+            conn,
+            "SELECT entity_id FROM entity_aliases WHERE alias_key >= ? AND alias_key < ?",
+            (token, token + "\uffff"),
+        )
+        sets.append({r[0] for r in rows})
+    found = set.intersection(*sets) if sets else set()
+    return sorted(found)
+
+
+async def _reported_by(
+    conn: aiosqlite.Connection, table: str, keys: Iterable[str]
+) -> dict[str, tuple[list[str], int]]:
+    """For each claim key: the outlets that carry it, and how many of them are independent."""
+    keys = sorted(set(keys))
+    out: dict[str, tuple[list[str], int]] = {}
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        rows = await _fetchall(
+            conn,
+            f"""SELECT f.claim_key, s.id, s.outlet, s.root_id, s.published
+                  FROM {table} AS f JOIN sources AS s ON s.id = f.source_id
+                 WHERE f.claim_key IN ({",".join("?" * len(chunk))})
+                 ORDER BY s.published IS NULL, s.published, s.id""",
+            chunk,
+        )
+        outlets: dict[str, list[str]] = defaultdict(list)
+        roots: dict[str, set[int]] = defaultdict(set)
+        for r in rows:
+            label = r["outlet"] or f"source {r['id']}"
+            if label not in outlets[r["claim_key"]]:
+                outlets[r["claim_key"]].append(label)
+            roots[r["claim_key"]].add(r["root_id"] or r["id"])
+        for k in chunk:
+            out[k] = (outlets.get(k, []), len(roots.get(k, ())))
+    return out
+
+
+# -------------------------------------------------------------------------- estimates
+
+_ESTIMATE_SELECT = """
+    SELECT e.id, e.claimant, e.entity_id, e.value, e.low, e.high, e.qualifier, e.status, e.claimed_on,
+           e.date_basis, e.claim_key, e.source_id, s.outlet, s.title, s.published, s.url, st.text AS sentence
+      FROM estimates AS e
+      JOIN sources AS s ON s.id = e.source_id
+      JOIN sentences AS st ON st.id = e.sentence_id
+"""
+
+
+async def _estimate_views(conn: aiosqlite.Connection, rows: list[aiosqlite.Row]) -> list[EstimateView]:
+    reported = await _reported_by(conn, "estimates", (r["claim_key"] for r in rows))
+    return [
+        EstimateView(
+            id=r["id"],
+            claimant=r["claimant"],
+            entity_id=r["entity_id"],
+            value=r["value"],
+            low=r["low"],
+            high=r["high"],
+            qualifier=Qualifier(r["qualifier"]),
+            status=Status(r["status"]),
+            claimed_on=_date(r["claimed_on"]),
+            date_basis=DateBasis(r["date_basis"]),
+            source=_source_ref(r),
+            sentence=r["sentence"],
+            reported_by=reported[r["claim_key"]][0],
+            independent_sources=reported[r["claim_key"]][1],
+        )
+        for r in rows
+    ]
+
+
+def _claimant_group(e: EstimateView) -> tuple[str, str]:
+    return ("id", str(e.entity_id)) if e.entity_id is not None else ("name", fold_key(e.claimant))
+
+
+def _order(e: EstimateView) -> tuple[dt.date, int]:
+    return (e.claimed_on or dt.date.min, e.id)
+
+
+async def estimates(
+    conn: aiosqlite.Connection,
+    *,
+    status: Status | None = None,
+    claimant: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> EstimatePicture:
+    """The picture now: latest number per claimant and status, ranges, changes and history."""
+    where, params = ["1 = 1"], []
+    if status is not None:
+        where.append("e.status = ?")
+        params.append(status.value)
+    if claimant:
+        ids = await match_entities(conn, claimant)
+        marks = ",".join("?" * len(ids))
+        where.append(f"(e.entity_id IN ({marks}) OR e.claimant LIKE ? ESCAPE '\\')" if ids else "e.claimant LIKE ? ESCAPE '\\'")
+        params.extend(ids)
+        params.append(f"%{_like_escape(claimant)}%")
+    if since is not None:
+        where.append("e.claimed_on >= ?")
+        params.append(since.isoformat())
+    if until is not None:
+        where.append("e.claimed_on <= ?")
+        params.append(until.isoformat())
+    rows = await _fetchall(conn, f"{_ESTIMATE_SELECT} WHERE {' AND '.join(where)} ORDER BY e.claimed_on, e.id", params)
+    return picture(await _estimate_views(conn, rows))
+
+
+def picture(views: list[EstimateView]) -> EstimatePicture:
+    """Group estimates by claimant and status: the latest of each, the spread, and who moved."""
+    groups: dict[tuple[tuple[str, str], Status], list[EstimateView]] = defaultdict(list)
+    for v in views:
+        groups[(_claimant_group(v), v.status)].append(v)
+    latest: list[EstimateView] = []
+    changes: list[Change] = []
+    history: list[HistoryPoint] = []
+    for items in groups.values():
+        items.sort(key=_order)
+        latest.append(items[-1])
+        last_move: Change | None = None
+        prev: EstimateView | None = None
+        for v in items:
+            if v.claimed_on is not None:
+                history.append(HistoryPoint(claimant=v.claimant, status=v.status, claimed_on=v.claimed_on, value=v.value))
+            if (
+                prev is not None
+                and v.value != prev.value
+                and v.claimed_on is not None
+                and prev.claimed_on is not None
+                and v.claimed_on > prev.claimed_on
+            ):
+                last_move = Change(
+                    claimant=v.claimant,
+                    status=v.status,
+                    before=prev.value,
+                    after=v.value,
+                    before_on=prev.claimed_on,
+                    after_on=v.claimed_on,
+                )
+            prev = v
+        if last_move is not None:
+            changes.append(last_move)
+    latest.sort(key=lambda v: (list(Status).index(v.status), -(v.claimed_on or dt.date.min).toordinal(), -v.value))
+    ranges = []
+    for status in Status:
+        vals = [v for v in latest if v.status is status]
+        if vals:
+            ranges.append(
+                StatusRange(
+                    status=status,
+                    low=min(v.low if v.low is not None else v.value for v in vals),
+                    high=max(v.high if v.high is not None else v.value for v in vals),
+                    claimants=len(vals),
+                )
+            )
+    return EstimatePicture(latest=latest, ranges=ranges, changes=changes, history=history)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# ----------------------------------------------------------------------------- quotes
+
+_QUOTE_SELECT = """
+    SELECT q.id, q.speaker, q.entity_id, q.text, q.claimed_on, q.date_basis, q.claim_key, q.source_id,
+           s.outlet, s.title, s.published, s.url, en.role
+      FROM quotes AS q
+      JOIN sources AS s ON s.id = q.source_id
+      LEFT JOIN entities AS en ON en.id = q.entity_id
+"""
+
+
+async def _quote_views(conn: aiosqlite.Connection, rows: list[aiosqlite.Row], *, fold_copies: bool = True) -> list[QuoteView]:
+    reported = await _reported_by(conn, "quotes", (r["claim_key"] for r in rows))
+    seen: set[str] = set()
+    out = []
+    for r in rows:
+        if fold_copies:
+            if r["claim_key"] in seen:
+                continue
+            seen.add(r["claim_key"])
+        out.append(
+            QuoteView(
+                id=r["id"],
+                speaker=r["speaker"],
+                entity_id=r["entity_id"],
+                role=r["role"],
+                text=r["text"],
+                claimed_on=_date(r["claimed_on"]),
+                date_basis=DateBasis(r["date_basis"]),
+                source=_source_ref(r),
+                reported_by=reported[r["claim_key"]][0],
+                independent_sources=reported[r["claim_key"]][1],
+            )
+        )
+    return out
+
+
+async def quotes_by(
+    conn: aiosqlite.Connection, speaker: str, *, contains: str | None = None, limit: int = 100
+) -> list[QuoteView]:
+    """A speaker's quotes, newest first; the speaker may be typed in any case, in part or in full."""
+    if not fold_key(speaker):
+        raise QueryError("Give a speaker's name, for example 'Kirby'.")
+    ids = await match_entities(conn, speaker)
+    marks = ",".join("?" * len(ids))
+    cond = f"(q.entity_id IN ({marks}) OR q.speaker LIKE ? ESCAPE '\\')" if ids else "q.speaker LIKE ? ESCAPE '\\'"
+    params: list[Any] = [*ids, f"%{_like_escape(speaker.strip())}%"]
+    if contains:
+        cond += " AND q.text LIKE ? ESCAPE '\\'"
+        params.append(f"%{_like_escape(contains)}%")
+    rows = await _fetchall(
+        conn,
+        f"{_QUOTE_SELECT} WHERE {cond} ORDER BY q.claimed_on IS NULL, q.claimed_on DESC, s.published, q.id LIMIT ?",
+        [*params, limit * 3],
+    )
+    return (await _quote_views(conn, rows))[:limit]
+
+
+async def speakers(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
+    """Every speaker with a quote and how many quotes: the source of autocomplete choices."""
+    rows = await _fetchall(
+        conn,
+        """SELECT COALESCE(en.name, q.speaker) AS name, COUNT(*) AS n
+             FROM quotes AS q LEFT JOIN entities AS en ON en.id = q.entity_id
+            WHERE COALESCE(en.name, q.speaker) IS NOT NULL
+            GROUP BY 1 ORDER BY n DESC, name""",
+    )
+    return [(r["name"], r["n"]) for r in rows]
+
+
+# ----------------------------------------------------------------------------- search
+
+_FTS_SYNTAX = re.compile(r'["()*^:]|\b(?:AND|OR|NOT|NEAR)\b')
+
+
+def fts_query(text: str) -> str:
+    """Plain words are searched as words (each quoted); FTS5 syntax is passed through as written."""
+    text = text.strip()
+    if not text:
+        raise QueryError("Give some words to search for.")
+    if _FTS_SYNTAX.search(text):
+        return text
+    words = re.findall(r"\w+", text)
+    if not words:
+        raise QueryError("Give some words to search for; punctuation alone matches nothing.")
+    return " ".join(f'"{w}"' for w in words)
+
+
+async def search(conn: aiosqlite.Connection, text: str, *, limit: int = 50) -> list[SearchHit]:
+    """Full-text search over quotes and the sentences of estimates, best matches first."""
+    query = fts_query(text)
+    try:
+        hits = await _fetchall(
+            conn,
+            """SELECT kind, fact_id, snippet(facts_fts, 0, '[', ']', '…', 16) AS snip
+                 FROM facts_fts WHERE facts_fts MATCH ? ORDER BY rank LIMIT ?""",
+            (query, limit),
+        )
+    except aiosqlite.OperationalError as exc:
+        raise QueryError(f"The search could not be read ({exc}); check quotes and brackets are balanced.") from None
+    out: list[SearchHit] = []
+    seen: set[tuple[str, str]] = set()  # the same quote or sentence carried by copies shows once
+    for h in hits:
+        if h["kind"] == "quote":
+            rows = await _fetchall(conn, f"{_QUOTE_SELECT} WHERE q.id = ?", (h["fact_id"],))
+            if rows and ("quote", fold_key(rows[0]["text"])) not in seen:
+                r = rows[0]
+                seen.add(("quote", fold_key(r["text"])))
+                out.append(
+                    SearchHit(kind="quote", id=r["id"], who=r["speaker"], text=r["text"], snippet=h["snip"],
+                              claimed_on=_date(r["claimed_on"]), source=_source_ref(r))
+                )
+        else:
+            rows = await _fetchall(conn, f"{_ESTIMATE_SELECT} WHERE e.id = ?", (h["fact_id"],))
+            if rows and ("estimate", fold_key(rows[0]["sentence"])) not in seen:
+                r = rows[0]
+                seen.add(("estimate", fold_key(r["sentence"])))
+                out.append(
+                    SearchHit(kind="estimate", id=r["id"], who=r["claimant"], text=r["sentence"], snippet=h["snip"],
+                              claimed_on=_date(r["claimed_on"]), source=_source_ref(r))
+                )
+    return out
+
+
+# ---------------------------------------------------------------------------- sources
+
+_SOURCE_SELECT = """
+    SELECT s.id, s.outlet, s.title, s.published, s.url, s.origin, s.kind, s.copy_of, s.rewrite_of, s.ingested_at,
+           (SELECT COUNT(*) FROM quotes WHERE source_id = s.id) AS nq,
+           (SELECT COUNT(*) FROM estimates WHERE source_id = s.id) AS ne
+      FROM sources AS s
+"""
+
+
+def _source_view(r: aiosqlite.Row) -> SourceView:
+    ingested = _datetime(r["ingested_at"])
+    assert ingested is not None
+    return SourceView(
+        id=r["id"],
+        outlet=r["outlet"],
+        title=r["title"],
+        published=_datetime(r["published"]),
+        url=r["url"],
+        origin=r["origin"],
+        kind=SourceKind(r["kind"]),
+        copy_of=r["copy_of"],
+        rewrite_of=r["rewrite_of"],
+        quotes=r["nq"],
+        estimates=r["ne"],
+        ingested_at=ingested,
+    )
+
+
+async def sources(conn: aiosqlite.Connection) -> list[SourceView]:
+    rows = await _fetchall(conn, f"{_SOURCE_SELECT} ORDER BY s.published IS NULL, s.published DESC, s.id DESC")
+    return [_source_view(r) for r in rows]
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def _dated(alias: str, since: dt.date | None, until: dt.date | None) -> tuple[str, list[str]]:
+    cond, params = [f"{alias}.claimed_on IS NOT NULL"], []
+    if since is not None:
+        cond.append(f"{alias}.claimed_on >= ?")
+        params.append(since.isoformat())
+    if until is not None:
+        cond.append(f"{alias}.claimed_on <= ?")
+        params.append(until.isoformat())
+    return " AND ".join(cond), params
+
+
+async def timeline(
+    conn: aiosqlite.Connection, *, since: dt.date | None = None, until: dt.date | None = None, limit: int = 500
+) -> list[TimelineItem]:
+    """Dated claims in order, one line per claim however many sources carry it."""
+    e_where, params = _dated("e", since, until)
+    q_where, _ = _dated("q", since, until)
+    est_rows = await _fetchall(conn, f"{_ESTIMATE_SELECT} WHERE {e_where} ORDER BY e.claimed_on, e.id LIMIT ?", [*params, limit])
+    q_rows = await _fetchall(conn, f"{_QUOTE_SELECT} WHERE {q_where} ORDER BY q.claimed_on, q.id LIMIT ?", [*params, limit])
+    items: list[TimelineItem] = []
+    seen: set[tuple[str, str]] = set()
+    for v in await _estimate_views(conn, est_rows):
+        key = (fold_key(v.claimant) + str(v.entity_id), f"{v.value}:{v.status}:{v.claimed_on}")
+        if key in seen or v.claimed_on is None:
+            continue
+        seen.add(key)
+        items.append(
+            TimelineItem(claimed_on=v.claimed_on, date_basis=v.date_basis, kind="estimate", who=v.claimant,
+                         what=f"{v.number} {v.status.value}", source=v.source, reported_by=v.reported_by)
+        )
+    for q in await _quote_views(conn, q_rows):
+        if q.claimed_on is None or not q.speaker:
+            continue
+        items.append(
+            TimelineItem(claimed_on=q.claimed_on, date_basis=q.date_basis, kind="quote", who=q.speaker,
+                         what=q.text, source=q.source, reported_by=q.reported_by)
+        )
+    items.sort(key=lambda i: (i.claimed_on, i.kind, i.who))
+    return items[:limit]
+
+
+# ---------------------------------------------------------------------------- profile
+
+
+async def _entity_view(conn: aiosqlite.Connection, entity_id: int) -> EntityView | None:
+    rows = await _fetchall(conn, "SELECT * FROM entities WHERE id = ?", (entity_id,))
+    if not rows:
+        return None
+    r = rows[0]
+    aliases = await _fetchall(conn, "SELECT DISTINCT alias FROM entity_aliases WHERE entity_id = ? ORDER BY alias", (entity_id,))
+    return EntityView(
+        id=r["id"], name=r["name"], kind=EntityKind(r["kind"]), role=r["role"], affiliation=r["affiliation"],
+        aliases=[a[0] for a in aliases],
+    )
+
+
+async def who(conn: aiosqlite.Connection, name: str) -> WhoResult:
+    """A person's or body's profile: role, affiliation, quotes and claims. Several matches: the list."""
+    if not fold_key(name):
+        raise QueryError("Give a name, for example 'Kirby'.")
+    ids = await match_entities(conn, name)
+    # prefer the entities that actually said or claimed something
+    active = await _fetchall(
+        conn,
+        f"""SELECT id FROM entities WHERE id IN ({",".join("?" * len(ids))}) AND (
+                EXISTS (SELECT 1 FROM quotes WHERE entity_id = entities.id)
+             OR EXISTS (SELECT 1 FROM estimates WHERE entity_id = entities.id))""",
+        ids,
+    ) if ids else []
+    chosen = [r[0] for r in active] or ids
+    views = [v for v in [await _entity_view(conn, i) for i in chosen] if v is not None]
+    if len(views) != 1:
+        return WhoResult(profile=None, candidates=views)
+    entity = views[0]
+    q_rows = await _fetchall(conn, f"{_QUOTE_SELECT} WHERE q.entity_id = ? ORDER BY q.claimed_on DESC, q.id", (entity.id,))
+    e_rows = await _fetchall(conn, f"{_ESTIMATE_SELECT} WHERE e.entity_id = ? ORDER BY e.claimed_on DESC, e.id", (entity.id,))
+    quotes = await _quote_views(conn, q_rows)
+    ests = await _estimate_views(conn, e_rows)
+    dates = [d for d in [*(q.claimed_on for q in quotes), *(e.claimed_on for e in ests)] if d is not None]
+    n_sources = len({q.source.id for q in quotes} | {e.source.id for e in ests})
+    return WhoResult(
+        profile=Profile(
+            entity=entity, quotes=quotes, estimates=ests, sources=n_sources,
+            first_claim=min(dates) if dates else None, last_claim=max(dates) if dates else None,
+        ),
+        candidates=[entity],
+    )
+
+
+# ---------------------------------------------------------------------- new, and stats
+
+
+async def new_since(conn: aiosqlite.Connection, since: dt.datetime, until: dt.datetime | None = None) -> NewSince:
+    """Facts stored in (since, until]: what a digest covers. Both bounds are timezone-aware."""
+    if since.tzinfo is None or (until is not None and until.tzinfo is None):
+        raise ValueError("new_since needs timezone-aware datetimes")
+    until = until or dt.datetime.now(dt.UTC)
+    lo, hi = since.astimezone(dt.UTC).isoformat(), until.astimezone(dt.UTC).isoformat()
+    e_rows = await _fetchall(
+        conn, f"{_ESTIMATE_SELECT} WHERE e.created_at > ? AND e.created_at <= ? ORDER BY e.claimed_on, e.id", (lo, hi)
+    )
+    q_rows = await _fetchall(
+        conn, f"{_QUOTE_SELECT} WHERE q.created_at > ? AND q.created_at <= ? ORDER BY q.claimed_on DESC, q.id", (lo, hi)
+    )
+    s_rows = await _fetchall(conn, f"{_SOURCE_SELECT} WHERE s.ingested_at > ? AND s.ingested_at <= ? ORDER BY s.id", (lo, hi))
+    new_estimates = await _estimate_views(conn, e_rows)
+    # the headline numbers are the whole picture as of now, not only the new claims
+    everything = await estimates(conn, until=None)
+    return NewSince(
+        since=since,
+        until=until,
+        estimates=picture(new_estimates).latest,
+        quotes=await _quote_views(conn, q_rows),
+        sources=[_source_view(r) for r in s_rows],
+        picture=everything,
+    )
+
+
+async def stats(conn: aiosqlite.Connection) -> Stats:
+    rows = await _fetchall(
+        conn,
+        """SELECT (SELECT COUNT(*) FROM sources) AS s, (SELECT COUNT(*) FROM quotes) AS q,
+                  (SELECT COUNT(*) FROM estimates) AS e, (SELECT COUNT(*) FROM entities) AS n,
+                  (SELECT MIN(claimed_on) FROM estimates) AS lo, (SELECT MAX(claimed_on) FROM estimates) AS hi""",
+    )
+    r = rows[0]
+    return Stats(sources=r["s"], quotes=r["q"], estimates=r["e"], entities=r["n"],
+                 first_claim=_date(r["lo"]), last_claim=_date(r["hi"]))

@@ -1,0 +1,376 @@
+"""The SQLite fact store: opening, migrating, and writing one article's facts in one transaction."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import re
+import unicodedata
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+from briefings.extract.names import similar_names
+from briefings.models import Article, EntityKind, EntityRef, Extraction, SourceKind
+
+log = logging.getLogger(__name__)
+
+SHINGLE_SIZE = 5
+SHINGLE_SAMPLE = 4  # keep one shingle hash in four
+COPY_CONTAINMENT = 0.5  # this share of an article's shingles in an earlier one: a near-copy
+REWRITE_CONTAINMENT = 0.08  # a rewrite shares less text, but most of its quotes
+REWRITE_QUOTE_SHARE = 0.5
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message says why in one sentence."""
+
+
+def migrations() -> list[tuple[int, str]]:
+    """The numbered migration files shipped with the package, in order."""
+    out = []
+    for item in resources.files("briefings.migrations").iterdir():
+        m = re.match(r"^(\d+)_.*\.sql$", item.name)
+        if m:
+            out.append((int(m.group(1)), item.read_text(encoding="utf-8")))
+    return sorted(out)
+
+
+def schema_version() -> int:
+    return migrations()[-1][0]
+
+
+@contextlib.asynccontextmanager
+async def connect(path: str | Path, *, migrate: bool = True) -> AsyncIterator[aiosqlite.Connection]:
+    """Open the store with WAL and foreign keys on, upgraded to the current schema."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = await aiosqlite.connect(str(path), isolation_level=None)  # transactions are explicit
+    except Exception as exc:
+        raise StoreError(f"cannot open the database at {path}: {exc}") from exc
+    try:
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA busy_timeout = 5000")
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await _check_and_migrate(conn, migrate)
+        except aiosqlite.DatabaseError as exc:
+            raise StoreError(f"{path} is not a usable briefings database: {exc}") from exc
+        yield conn
+    finally:
+        await conn.close()
+
+
+async def _check_and_migrate(conn: aiosqlite.Connection, migrate: bool) -> None:
+    async with conn.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    current = row[0] if row else 0
+    latest = schema_version()
+    if current > latest:
+        raise StoreError(
+            f"the database has schema version {current}, newer than this briefings ({latest}); upgrade briefings"
+        )
+    if current == latest:
+        return
+    if not migrate:
+        raise StoreError(f"the database has schema version {current}, expected {latest}; run any briefings command to upgrade")
+    for number, sql in migrations():
+        if number <= current:
+            continue
+        log.info("applying migration %04d", number)
+        await conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def fold_key(text: str) -> str:
+    """A folded form for matching names: case, accents, apostrophes, doubled letters."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"[’'ʹʼ`]s\b", "s", text)
+    text = re.sub(r"[^a-z0-9 ]+", " ", text)
+    text = re.sub(r"(.)\1+", r"\1", text)  # Zelenskyy/Zelensky, Matthew/Mathew
+    return " ".join(text.split())
+
+
+def content_hash(body: str) -> str:
+    return hashlib.sha256(" ".join(body.split()).encode("utf-8")).hexdigest()
+
+
+def shingle_hashes(body: str) -> set[int]:
+    """Sampled hashes of the body's word 5-grams, as signed 64-bit integers for SQLite."""
+    words = re.findall(r"\w+", body.lower())
+    out = set()
+    for i in range(max(0, len(words) - SHINGLE_SIZE + 1)):
+        digest = hashlib.blake2b(" ".join(words[i : i + SHINGLE_SIZE]).encode(), digest_size=8).digest()
+        h = int.from_bytes(digest, "big", signed=True)
+        if h % SHINGLE_SAMPLE == 0:
+            out.add(h)
+    return out
+
+
+def quote_key(text: str) -> str:
+    norm = fold_key(text)
+    return "q:" + hashlib.sha1(norm.encode()).hexdigest()[:16]
+
+
+def estimate_key(entity_id: int | None, claimant: str, value: int, status: str) -> str:
+    who = f"id{entity_id}" if entity_id is not None else fold_key(claimant)
+    return f"e:{who}:{value}:{status}"
+
+
+# ------------------------------------------------------------------------------ writes
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    source_id: int
+    added: bool  # False when the same text was already stored
+    quotes: int = 0
+    estimates: int = 0
+    copy_of: int | None = None
+    rewrite_of: int | None = None
+
+
+async def add_article(conn: aiosqlite.Connection, article: Article, facts: Extraction) -> AddResult:
+    """Store an article and its facts in one transaction; an article already stored changes nothing."""
+    chash = content_hash(article.body)
+    async with conn.execute("SELECT id FROM sources WHERE content_hash = ?", (chash,)) as cur:
+        row = await cur.fetchone()
+    if row is not None:
+        return AddResult(source_id=row[0], added=False)
+    now = utcnow().isoformat()
+    shingles = shingle_hashes(article.body)
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        copy_of, containment = await _nearest_copy(conn, shingles)
+        cur = await conn.execute(
+            """INSERT INTO sources (origin, outlet, title, url, published, kind, content_hash, body,
+                                    shingle_count, copy_of, ingested_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                article.origin,
+                article.meta.outlet,
+                article.meta.title,
+                article.meta.url,
+                article.meta.published.isoformat() if article.meta.published else None,
+                article.meta.kind.value,
+                chash,
+                article.body,
+                len(shingles),
+                copy_of if containment >= COPY_CONTAINMENT else None,
+                now,
+            ),
+        )
+        source_id = cur.lastrowid
+        assert source_id is not None
+        await conn.executemany(
+            "INSERT OR IGNORE INTO source_shingles (hash, source_id) VALUES (?, ?)", [(h, source_id) for h in shingles]
+        )
+        sentence_ids: dict[int, int] = {}
+        for fact in [*facts.quotes, *facts.estimates]:
+            ev = fact.evidence
+            if ev.start not in sentence_ids:
+                cur = await conn.execute(
+                    "INSERT INTO sentences (source_id, start, end, text) VALUES (?, ?, ?, ?)",
+                    (source_id, ev.start, ev.end, ev.sentence),
+                )
+                assert cur.lastrowid is not None
+                sentence_ids[ev.start] = cur.lastrowid
+        for ref in facts.entities:
+            await upsert_entity(conn, ref, now)
+        for q in facts.quotes:
+            entity_id = await upsert_entity(conn, q.entity, now) if q.entity else None
+            cur = await conn.execute(
+                """INSERT INTO quotes (source_id, sentence_id, entity_id, speaker, text, claimed_on, date_basis,
+                                       claim_key, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    source_id,
+                    sentence_ids[q.evidence.start],
+                    entity_id,
+                    q.speaker,
+                    q.text,
+                    q.date.isoformat() if q.date else None,
+                    q.date_basis.value,
+                    quote_key(q.text),
+                    now,
+                ),
+            )
+            await conn.execute(
+                "INSERT INTO facts_fts (text, speaker, kind, fact_id) VALUES (?, ?, 'quote', ?)",
+                (q.text, q.speaker or "", cur.lastrowid),
+            )
+        for e in facts.estimates:
+            entity_id = await upsert_entity(conn, e.entity, now) if e.entity else None
+            cur = await conn.execute(
+                """INSERT INTO estimates (source_id, sentence_id, entity_id, claimant, value, low, high, qualifier,
+                                          status, claimed_on, date_basis, claim_key, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    source_id,
+                    sentence_ids[e.evidence.start],
+                    entity_id,
+                    e.claimant,
+                    e.value,
+                    e.low,
+                    e.high,
+                    e.qualifier.value,
+                    e.status.value,
+                    e.date.isoformat() if e.date else None,
+                    e.date_basis.value,
+                    estimate_key(entity_id, e.claimant, e.value, e.status.value),
+                    now,
+                ),
+            )
+            await conn.execute(
+                "INSERT INTO facts_fts (text, speaker, kind, fact_id) VALUES (?, ?, 'estimate', ?)",
+                (e.evidence.sentence, e.claimant, cur.lastrowid),
+            )
+        rewrite_of = None
+        if copy_of is None or containment < COPY_CONTAINMENT:
+            rewrite_of = await _rewritten_source(conn, source_id, copy_of, containment, article.meta.kind)
+        root = await _root_of(conn, copy_of if containment >= COPY_CONTAINMENT else rewrite_of)
+        await conn.execute(
+            "UPDATE sources SET rewrite_of = ?, root_id = ?, kind = ? WHERE id = ?",
+            (
+                rewrite_of,
+                root or source_id,
+                SourceKind.rewrite.value if rewrite_of is not None else article.meta.kind.value,
+                source_id,
+            ),
+        )
+        await conn.execute("COMMIT")
+    except BaseException:
+        await conn.execute("ROLLBACK")
+        raise
+    return AddResult(
+        source_id=source_id,
+        added=True,
+        quotes=len(facts.quotes),
+        estimates=len(facts.estimates),
+        copy_of=copy_of if containment >= COPY_CONTAINMENT else None,
+        rewrite_of=rewrite_of,
+    )
+
+
+async def _nearest_copy(conn: aiosqlite.Connection, shingles: set[int]) -> tuple[int | None, float]:
+    """The earlier source sharing the largest share of this text's shingles, and that share."""
+    if not shingles:
+        return None, 0.0
+    best: tuple[int | None, float] = (None, 0.0)
+    hashes = list(shingles)
+    counts: dict[int, int] = {}
+    for i in range(0, len(hashes), 500):
+        chunk = hashes[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        async with conn.execute(
+            f"SELECT source_id, COUNT(*) FROM source_shingles WHERE hash IN ({marks}) GROUP BY source_id", chunk
+        ) as cur:
+            async for sid, n in cur:
+                counts[sid] = counts.get(sid, 0) + n
+    for sid, shared in counts.items():
+        async with conn.execute("SELECT shingle_count FROM sources WHERE id = ?", (sid,)) as cur:
+            row = await cur.fetchone()
+        other = row[0] if row else 0
+        containment = shared / max(1, min(len(shingles), other))
+        if containment > best[1]:
+            best = (sid, containment)
+    return best
+
+
+async def _rewritten_source(
+    conn: aiosqlite.Connection, source_id: int, nearest: int | None, containment: float, kind: SourceKind
+) -> int | None:
+    """The earlier source this one rewrites: it shares some text and most of its quotes with it."""
+    async with conn.execute(
+        """SELECT other.source_id, COUNT(DISTINCT mine.claim_key)
+             FROM quotes AS mine JOIN quotes AS other ON other.claim_key = mine.claim_key
+            WHERE mine.source_id = ? AND other.source_id != ?
+            GROUP BY other.source_id ORDER BY 2 DESC, other.source_id LIMIT 1""",
+        (source_id, source_id),
+    ) as cur:
+        row = await cur.fetchone()
+    async with conn.execute("SELECT COUNT(DISTINCT claim_key) FROM quotes WHERE source_id = ?", (source_id,)) as cur:
+        total_row = await cur.fetchone()
+    total = total_row[0] if total_row else 0
+    shared_with, shared = (row[0], row[1]) if row else (None, 0)
+    by_quotes = total >= 3 and shared >= 2 and shared / total >= REWRITE_QUOTE_SHARE
+    if shared_with is not None and by_quotes and (containment >= REWRITE_CONTAINMENT or kind is SourceKind.rewrite):
+        return shared_with
+    if kind is SourceKind.rewrite:
+        return shared_with if shared_with is not None else nearest
+    return None
+
+
+async def _root_of(conn: aiosqlite.Connection, source_id: int | None) -> int | None:
+    if source_id is None:
+        return None
+    async with conn.execute("SELECT root_id FROM sources WHERE id = ?", (source_id,)) as cur:
+        row = await cur.fetchone()
+    return (row[0] or source_id) if row else source_id
+
+
+async def upsert_entity(conn: aiosqlite.Connection, ref: EntityRef, now: str) -> int:
+    """The id of the stored person or body `ref` names, created or completed as needed."""
+    key = fold_key(ref.name)
+    async with conn.execute("SELECT id, kind, role, affiliation FROM entities WHERE key = ?", (key,)) as cur:
+        row = await cur.fetchone()
+    if row is None and ref.kind is EntityKind.person and len(key.split()) == 1:
+        # "Kirby" alone: the one stored person with that name part, when there is exactly one
+        async with conn.execute(
+            """SELECT e.id, e.kind, e.role, e.affiliation FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
+                WHERE a.alias_key = ? AND e.kind = 'person' LIMIT 2""",
+            (key,),
+        ) as cur:
+            rows = await cur.fetchall()
+        row = rows[0] if len(rows) == 1 else None
+    if row is None and ref.kind is EntityKind.person and len(key.split()) > 1:
+        # a spelling variant of a stored name: same number of words, each nearly the same
+        async with conn.execute(
+            """SELECT e.id, e.kind, e.role, e.affiliation, e.name FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
+                WHERE a.alias_key = ? AND e.kind = 'person'""",
+            (key.split()[0],),
+        ) as cur:
+            for cand in await cur.fetchall():
+                if similar_names(cand["name"], ref.name):
+                    row = cand
+                    break
+    if row is not None:
+        entity_id = row[0]
+        if (not row["role"] and ref.role) or (not row["affiliation"] and ref.affiliation):
+            await conn.execute(
+                "UPDATE entities SET role = COALESCE(role, ?), affiliation = COALESCE(affiliation, ?) WHERE id = ?",
+                (ref.role, ref.affiliation, entity_id),
+            )
+        if row["kind"] == "unknown" and ref.kind is not EntityKind.unknown:
+            await conn.execute("UPDATE entities SET kind = ? WHERE id = ?", (ref.kind.value, entity_id))
+    else:
+        cur = await conn.execute(
+            "INSERT INTO entities (name, key, kind, role, affiliation, first_seen) VALUES (?, ?, ?, ?, ?, ?)",
+            (ref.name, key, ref.kind.value, ref.role, ref.affiliation, now),
+        )
+        assert cur.lastrowid is not None
+        entity_id = cur.lastrowid
+    aliases = {key: ref.name}
+    if ref.kind is EntityKind.person:
+        for part in key.split():
+            if len(part) >= 3:
+                aliases.setdefault(part, ref.name)
+    await conn.executemany(
+        "INSERT OR IGNORE INTO entity_aliases (alias_key, entity_id, alias) VALUES (?, ?, ?)",
+        [(k, entity_id, v) for k, v in aliases.items()],
+    )
+    return entity_id
