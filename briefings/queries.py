@@ -112,16 +112,24 @@ async def _reported_by(
 # -------------------------------------------------------------------------- estimates
 
 _ESTIMATE_SELECT = """
-    SELECT e.id, e.claimant, e.entity_id, e.value, e.low, e.high, e.qualifier, e.status, e.claimed_on,
+    SELECT e.id, COALESCE(en.name, e.claimant) AS claimant, e.entity_id, e.value, e.low, e.high, e.qualifier, e.status, e.claimed_on,
            e.date_basis, e.claim_key, e.source_id, s.outlet, s.title, s.published, s.url, st.text AS sentence
       FROM estimates AS e
       JOIN sources AS s ON s.id = e.source_id
       JOIN sentences AS st ON st.id = e.sentence_id
+      LEFT JOIN entities AS en ON en.id = e.entity_id
 """
 
 
-async def _estimate_views(conn: aiosqlite.Connection, rows: list[aiosqlite.Row]) -> list[EstimateView]:
+async def _estimate_views(
+    conn: aiosqlite.Connection, rows: list[aiosqlite.Row], *, fold_copies: bool = False
+) -> list[EstimateView]:
     reported = await _reported_by(conn, "estimates", (r["claim_key"] for r in rows))
+    if fold_copies:  # one row per claim, however many sources carry it
+        firsts: dict[str, aiosqlite.Row] = {}
+        for r in rows:
+            firsts.setdefault(r["claim_key"], r)
+        rows = list(firsts.values())
     return [
         EstimateView(
             id=r["id"],
@@ -237,7 +245,7 @@ def _like_escape(text: str) -> str:
 # ----------------------------------------------------------------------------- quotes
 
 _QUOTE_SELECT = """
-    SELECT q.id, q.speaker, q.entity_id, q.text, q.claimed_on, q.date_basis, q.claim_key, q.source_id,
+    SELECT q.id, COALESCE(en.name, q.speaker) AS speaker, q.entity_id, q.text, q.claimed_on, q.date_basis, q.claim_key, q.source_id,
            s.outlet, s.title, s.published, s.url, en.role
       FROM quotes AS q
       JOIN sources AS s ON s.id = q.source_id
@@ -472,7 +480,7 @@ async def who(conn: aiosqlite.Connection, name: str) -> WhoResult:
     q_rows = await _fetchall(conn, f"{_QUOTE_SELECT} WHERE q.entity_id = ? ORDER BY q.claimed_on DESC, q.id", (entity.id,))
     e_rows = await _fetchall(conn, f"{_ESTIMATE_SELECT} WHERE e.entity_id = ? ORDER BY e.claimed_on DESC, e.id", (entity.id,))
     quotes = await _quote_views(conn, q_rows)
-    ests = await _estimate_views(conn, e_rows)
+    ests = await _estimate_views(conn, e_rows, fold_copies=True)
     dates = [d for d in [*(q.claimed_on for q in quotes), *(e.claimed_on for e in ests)] if d is not None]
     n_sources = len({q.source.id for q in quotes} | {e.source.id for e in ests})
     return WhoResult(

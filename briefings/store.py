@@ -105,8 +105,13 @@ def fold_key(text: str) -> str:
     return " ".join(text.split())
 
 
-def content_hash(body: str) -> str:
-    return hashlib.sha256(" ".join(body.split()).encode("utf-8")).hexdigest()
+def content_hash(article: Article) -> str:
+    """The identity of an article: its text as published by one outlet at one address.
+
+    The same text from another outlet is a syndicated copy, stored and marked as such."""
+    m = article.meta
+    ident = "\x1f".join([m.outlet or "", m.url or "", " ".join(article.body.split())])
+    return hashlib.sha256(ident.encode("utf-8")).hexdigest()
 
 
 def shingle_hashes(body: str) -> set[int]:
@@ -146,7 +151,7 @@ class AddResult:
 
 async def add_article(conn: aiosqlite.Connection, article: Article, facts: Extraction) -> AddResult:
     """Store an article and its facts in one transaction; an article already stored changes nothing."""
-    chash = content_hash(article.body)
+    chash = content_hash(article)
     async with conn.execute("SELECT id FROM sources WHERE content_hash = ?", (chash,)) as cur:
         row = await cur.fetchone()
     if row is not None:

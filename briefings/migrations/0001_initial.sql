@@ -8,7 +8,7 @@ CREATE TABLE sources (
     url           TEXT,
     published     TEXT,                       -- ISO 8601 with offset, or NULL when unknown
     kind          TEXT NOT NULL CHECK (kind IN ('original', 'rewrite')),
-    content_hash  TEXT NOT NULL UNIQUE,       -- sha256 of the normalised body: re-ingesting changes nothing
+    content_hash  TEXT NOT NULL UNIQUE,       -- sha256 of outlet, url and normalised body: re-ingesting changes nothing
     body          TEXT NOT NULL,
     shingle_count INTEGER NOT NULL,           -- sampled shingles, for near-duplicate containment
     copy_of       INTEGER REFERENCES sources(id),    -- a near-copy of that earlier source

@@ -1,0 +1,46 @@
+"""Shared fixtures: real SQLite files in a temporary folder, articles written for the tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from briefings.store import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def article(outlet: str, published: str, body: str, *, title: str = "", kind: str = "original") -> str:
+    head = ["---", f"outlet: {outlet}", f"published: {published}", f"kind: {kind}"]
+    if title:
+        head.append(f"title: {title}")
+    return "\n".join([*head, "---", body.strip(), ""])
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
+    def _write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / "articles" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "store" / "briefings.db"
+
+
+@pytest.fixture
+async def conn(db_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    async with connect(db_path) as c:
+        yield c

@@ -1,0 +1,136 @@
+"""Queries answer "how many, says who, since when" and "what did X say" from stored articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from briefings import queries
+from briefings.ingest import ingest_paths
+from briefings.models import Status
+from tests.conftest import article
+
+DAY1 = article(
+    "Ledger",
+    "2025-03-03",
+    """Vardia's defence ministry said on Monday that about 3,000 soldiers had been deployed to the border.
+Analyst Omar Said said up to 500 troops had reached the front line.
+“We have no intention of crossing the border,” Defence Minister Alma Ruiz told reporters on Monday.""",
+)
+DAY10 = article(
+    "Courier",
+    "2025-03-12",
+    """Vardia's defence ministry said on Wednesday that more than 5,000 soldiers had been deployed to the border.
+“The situation has changed and we must be ready,” Ruiz said in a televised address on Tuesday.
+Ruiz told parliament that 8,000 troops would be sent by April.""",
+)
+COPY = article(
+    "Courier Syndication",
+    "2025-03-12",
+    """Vardia's defence ministry said on Wednesday that more than 5,000 soldiers had been deployed to the border.
+“The situation has changed and we must be ready,” Ruiz said in a televised address on Tuesday.
+Ruiz told parliament that 8,000 troops would be sent by April.""",
+)
+
+
+@pytest.fixture
+async def stocked(conn, write):
+    paths = [write("1.txt", DAY1), write("10.txt", DAY10), write("10copy.txt", COPY)]
+    await ingest_paths(conn, [str(p) for p in paths])
+    return conn
+
+
+async def test_latest_per_claimant_range_and_change(stocked) -> None:
+    pic = await queries.estimates(stocked, status=Status.deployed)
+    (ministry,) = [e for e in pic.latest if "ministry" in e.claimant]
+    assert (ministry.value, ministry.number, ministry.claimed_on) == (5000, "more than 5,000", dt.date(2025, 3, 12))
+    assert ministry.reported_by == ["Courier", "Courier Syndication"]
+    assert ministry.independent_sources == 1  # the syndicated copy is not a second source
+    (change,) = pic.changes
+    assert (change.before, change.after, change.delta) == (3000, 5000, 2000)
+    assert [r.status for r in pic.ranges] == [Status.deployed]
+    points = [(p.claimed_on, p.value) for p in pic.history if "ministry" in p.claimant]
+    assert points[0] == (dt.date(2025, 3, 3), 3000) and points[-1] == (dt.date(2025, 3, 12), 5000)
+
+
+async def test_filters_by_status_claimant_and_date(stocked) -> None:
+    everything = await queries.estimates(stocked)
+    assert {e.status for e in everything.latest} == {Status.deployed, Status.frontline, Status.planned}
+    ruiz = await queries.estimates(stocked, claimant="ruiz")
+    assert [(e.claimant, e.value, e.status) for e in ruiz.latest] == [("Alma Ruiz", 8000, Status.planned)]
+    early = await queries.estimates(stocked, until=dt.date(2025, 3, 5))
+    assert {e.value for e in early.latest} == {3000, 500}
+    late = await queries.estimates(stocked, since=dt.date(2025, 3, 10))
+    assert 3000 not in {e.value for e in late.latest}
+
+
+@pytest.mark.parametrize("name", ["ruiz", "RUIZ", "Alma Ruiz", "alma", "Ruíz"])
+async def test_quotes_by_forgiving_names_newest_first(stocked, name) -> None:
+    found = await queries.quotes_by(stocked, name)
+    assert [q.text for q in found] == [
+        "The situation has changed and we must be ready",
+        "We have no intention of crossing the border",
+    ]
+    assert found[0].claimed_on == dt.date(2025, 3, 11)
+    assert found[0].reported_by == ["Courier", "Courier Syndication"]
+
+
+async def test_quotes_contains_filter_and_unknown_speaker(stocked) -> None:
+    assert [q.text for q in await queries.quotes_by(stocked, "ruiz", contains="border")] == [
+        "We have no intention of crossing the border"
+    ]
+    assert await queries.quotes_by(stocked, "Nobody Here") == []
+
+
+async def test_search_finds_quotes_and_claims_and_explains_bad_syntax(stocked) -> None:
+    hits = await queries.search(stocked, "ready")
+    assert [(h.kind, h.who) for h in hits] == [("quote", "Alma Ruiz")]  # the copy is not listed twice
+    hits = await queries.search(stocked, "deployed border")
+    assert {h.kind for h in hits} == {"estimate"}
+    assert (await queries.search(stocked, "Vardia's"))  # an apostrophe is not a syntax error
+    with pytest.raises(queries.QueryError, match="could not be read"):
+        await queries.search(stocked, '"unbalanced quote')
+    with pytest.raises(queries.QueryError):
+        await queries.search(stocked, "   ")
+
+
+async def test_sources_mark_copies(stocked) -> None:
+    listed = await queries.sources(stocked)
+    assert [s.outlet for s in listed][-1] == "Ledger"
+    copy = next(s for s in listed if s.outlet == "Courier Syndication")
+    original = next(s for s in listed if s.outlet == "Courier")
+    assert copy.copy_of == original.id and original.copy_of is None
+
+
+async def test_timeline_in_date_order_once_per_claim(stocked) -> None:
+    items = await queries.timeline(stocked)
+    dates = [i.claimed_on for i in items]
+    assert dates == sorted(dates)
+    assert sum(1 for i in items if i.what == "more than 5,000 deployed") == 1
+    window = await queries.timeline(stocked, since=dt.date(2025, 3, 10), until=dt.date(2025, 3, 11))
+    assert {i.claimed_on for i in window} == {dt.date(2025, 3, 11)}
+
+
+async def test_who_gives_role_affiliation_and_claims(stocked) -> None:
+    result = await queries.who(stocked, "ruiz")
+    assert result.profile is not None
+    p = result.profile
+    assert (p.entity.name, p.entity.role) == ("Alma Ruiz", "Defence Minister")
+    assert [e.value for e in p.estimates] == [8000]
+    assert len(p.quotes) == 2
+    nobody = await queries.who(stocked, "Zorro")
+    assert nobody.profile is None and nobody.candidates == []
+
+
+async def test_new_since_covers_only_later_facts(conn, write) -> None:
+    await ingest_paths(conn, [str(write("1.txt", DAY1))])
+    mark = dt.datetime.now(dt.UTC)
+    assert (await queries.new_since(conn, mark)).empty
+    await ingest_paths(conn, [str(write("10.txt", DAY10))])
+    new = await queries.new_since(conn, mark)
+    assert [s.outlet for s in new.sources] == ["Courier"]
+    assert {e.value for e in new.estimates} == {5000, 8000}
+    assert 3000 not in {e.value for e in new.estimates}
+    with pytest.raises(ValueError):
+        await queries.new_since(conn, dt.datetime(2025, 1, 1))  # noqa: DTZ001 - naive on purpose

@@ -1,0 +1,62 @@
+"""The store's schema: migrations, pragmas, version checks; entities shared across articles."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from briefings.extract import extract
+from briefings.models import Article, ArticleMeta
+from briefings.store import StoreError, add_article, connect, fold_key, schema_version
+
+
+async def test_new_store_has_wal_foreign_keys_and_current_version(db_path) -> None:
+    async with connect(db_path) as conn:
+        async with conn.execute("PRAGMA journal_mode") as cur:
+            assert (await cur.fetchone())[0] == "wal"
+        async with conn.execute("PRAGMA foreign_keys") as cur:
+            assert (await cur.fetchone())[0] == 1
+        async with conn.execute("PRAGMA user_version") as cur:
+            assert (await cur.fetchone())[0] == schema_version()
+
+
+async def test_store_from_a_newer_version_is_refused(db_path) -> None:
+    async with connect(db_path):
+        pass
+    raw = sqlite3.connect(db_path)
+    raw.execute(f"PRAGMA user_version = {schema_version() + 1}")
+    raw.close()
+    with pytest.raises(StoreError, match="newer than this briefings"):
+        async with connect(db_path):
+            pass
+
+
+async def test_a_file_that_is_not_a_database_is_refused(tmp_path) -> None:
+    bad = tmp_path / "notes.db"
+    bad.write_text("these are my notes, not a database " * 100)
+    with pytest.raises(StoreError, match="not a usable briefings database"):
+        async with connect(bad):
+            pass
+
+
+def test_fold_key_forgives_case_accents_and_doubled_letters() -> None:
+    assert fold_key("Zelenskyy") == fold_key("zelensky")
+    assert fold_key("Mathew Miller") == fold_key("Matthew MILLER")
+    assert fold_key("Stéphane") == fold_key("Stephane")
+
+
+async def test_the_same_person_in_two_articles_is_one_entity(conn) -> None:
+    texts = [
+        "“We will hold the line,” Defence Minister Alma Ruiz told lawmakers on Tuesday.",
+        "“Our position has not changed at all,” Ruiz said on Friday.",
+        "“Talks are the only way forward now,” said Alma Ruiz, speaking in Geneva.",
+    ]
+    for i, body in enumerate(texts):
+        a = Article(meta=ArticleMeta(outlet=f"Outlet {i}"), body=body, origin=f"{i}.txt")
+        await add_article(conn, a, extract(body))
+    async with conn.execute("SELECT DISTINCT entity_id FROM quotes") as cur:
+        ids = [r[0] for r in await cur.fetchall()]
+    assert len(ids) == 1
+    async with conn.execute("SELECT name, role FROM entities WHERE id = ?", (ids[0],)) as cur:
+        assert tuple(await cur.fetchone()) == ("Alma Ruiz", "Defence Minister")
