@@ -80,16 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="briefings", description="Who claims what, when, and how sure: a fact store for a news story."
     )
     parser.add_argument("--version", action="version", version=f"briefings {__version__}")
-    parser.add_argument(
-        "--db", default=None, help=f"the SQLite store (default: $BRIEFINGS_DB or {DEFAULT_DB})"
-    )
+    parser.add_argument("--db", default=None, help=f"the SQLite store (default: $BRIEFINGS_DB or {DEFAULT_DB})")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, help_text: str, *, formats: bool = True) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         if formats:
-            p.add_argument("--format", choices=["table", "json"], default="table", help="table for people, json for scripts")
+            p.add_argument(
+                "--format", choices=["table", "json"], default="table", help="table for people, json for scripts"
+            )
         return p
 
     p = add("ingest", "add article files or folders to the store", formats=False)

@@ -81,9 +81,7 @@ async def match_entities(conn: aiosqlite.Connection, name: str) -> list[int]:
     return sorted(found)
 
 
-async def _reported_by(
-    conn: aiosqlite.Connection, table: str, keys: Iterable[str]
-) -> dict[str, tuple[list[str], int]]:
+async def _reported_by(conn: aiosqlite.Connection, table: str, keys: Iterable[str]) -> dict[str, tuple[list[str], int]]:
     """For each claim key: the outlets that carry it, and how many of them are independent."""
     keys = sorted(set(keys))
     out: dict[str, tuple[list[str], int]] = {}
@@ -175,7 +173,9 @@ async def estimates(
     if claimant:
         ids = await match_entities(conn, claimant)
         marks = ",".join("?" * len(ids))
-        where.append(f"(e.entity_id IN ({marks}) OR e.claimant LIKE ? ESCAPE '\\')" if ids else "e.claimant LIKE ? ESCAPE '\\'")
+        where.append(
+            f"(e.entity_id IN ({marks}) OR e.claimant LIKE ? ESCAPE '\\')" if ids else "e.claimant LIKE ? ESCAPE '\\'"
+        )
         params.extend(ids)
         params.append(f"%{_like_escape(claimant)}%")
     if since is not None:
@@ -203,7 +203,9 @@ def picture(views: list[EstimateView]) -> EstimatePicture:
         prev: EstimateView | None = None
         for v in items:
             if v.claimed_on is not None:
-                history.append(HistoryPoint(claimant=v.claimant, status=v.status, claimed_on=v.claimed_on, value=v.value))
+                history.append(
+                    HistoryPoint(claimant=v.claimant, status=v.status, claimed_on=v.claimed_on, value=v.value)
+                )
             if (
                 prev is not None
                 and v.value != prev.value
@@ -253,7 +255,9 @@ _QUOTE_SELECT = """
 """
 
 
-async def _quote_views(conn: aiosqlite.Connection, rows: list[aiosqlite.Row], *, fold_copies: bool = True) -> list[QuoteView]:
+async def _quote_views(
+    conn: aiosqlite.Connection, rows: list[aiosqlite.Row], *, fold_copies: bool = True
+) -> list[QuoteView]:
     reported = await _reported_by(conn, "quotes", (r["claim_key"] for r in rows))
     seen: set[str] = set()
     out = []
@@ -351,8 +355,15 @@ async def search(conn: aiosqlite.Connection, text: str, *, limit: int = 50) -> l
                 r = rows[0]
                 seen.add(("quote", fold_key(r["text"])))
                 out.append(
-                    SearchHit(kind="quote", id=r["id"], who=r["speaker"], text=r["text"], snippet=h["snip"],
-                              claimed_on=_date(r["claimed_on"]), source=_source_ref(r))
+                    SearchHit(
+                        kind="quote",
+                        id=r["id"],
+                        who=r["speaker"],
+                        text=r["text"],
+                        snippet=h["snip"],
+                        claimed_on=_date(r["claimed_on"]),
+                        source=_source_ref(r),
+                    )
                 )
         else:
             rows = await _fetchall(conn, f"{_ESTIMATE_SELECT} WHERE e.id = ?", (h["fact_id"],))
@@ -360,8 +371,15 @@ async def search(conn: aiosqlite.Connection, text: str, *, limit: int = 50) -> l
                 r = rows[0]
                 seen.add(("estimate", fold_key(r["sentence"])))
                 out.append(
-                    SearchHit(kind="estimate", id=r["id"], who=r["claimant"], text=r["sentence"], snippet=h["snip"],
-                              claimed_on=_date(r["claimed_on"]), source=_source_ref(r))
+                    SearchHit(
+                        kind="estimate",
+                        id=r["id"],
+                        who=r["claimant"],
+                        text=r["sentence"],
+                        snippet=h["snip"],
+                        claimed_on=_date(r["claimed_on"]),
+                        source=_source_ref(r),
+                    )
                 )
     return out
 
@@ -420,8 +438,12 @@ async def timeline(
     """Dated claims in order, one line per claim however many sources carry it."""
     e_where, params = _dated("e", since, until)
     q_where, _ = _dated("q", since, until)
-    est_rows = await _fetchall(conn, f"{_ESTIMATE_SELECT} WHERE {e_where} ORDER BY e.claimed_on, e.id LIMIT ?", [*params, limit])
-    q_rows = await _fetchall(conn, f"{_QUOTE_SELECT} WHERE {q_where} ORDER BY q.claimed_on, q.id LIMIT ?", [*params, limit])
+    est_rows = await _fetchall(
+        conn, f"{_ESTIMATE_SELECT} WHERE {e_where} ORDER BY e.claimed_on, e.id LIMIT ?", [*params, limit]
+    )
+    q_rows = await _fetchall(
+        conn, f"{_QUOTE_SELECT} WHERE {q_where} ORDER BY q.claimed_on, q.id LIMIT ?", [*params, limit]
+    )
     items: list[TimelineItem] = []
     seen: set[tuple[str, str]] = set()
     for v in await _estimate_views(conn, est_rows):
@@ -430,15 +452,29 @@ async def timeline(
             continue
         seen.add(key)
         items.append(
-            TimelineItem(claimed_on=v.claimed_on, date_basis=v.date_basis, kind="estimate", who=v.claimant,
-                         what=f"{v.number} {v.status.value}", source=v.source, reported_by=v.reported_by)
+            TimelineItem(
+                claimed_on=v.claimed_on,
+                date_basis=v.date_basis,
+                kind="estimate",
+                who=v.claimant,
+                what=f"{v.number} {v.status.value}",
+                source=v.source,
+                reported_by=v.reported_by,
+            )
         )
     for q in await _quote_views(conn, q_rows):
         if q.claimed_on is None or not q.speaker:
             continue
         items.append(
-            TimelineItem(claimed_on=q.claimed_on, date_basis=q.date_basis, kind="quote", who=q.speaker,
-                         what=q.text, source=q.source, reported_by=q.reported_by)
+            TimelineItem(
+                claimed_on=q.claimed_on,
+                date_basis=q.date_basis,
+                kind="quote",
+                who=q.speaker,
+                what=q.text,
+                source=q.source,
+                reported_by=q.reported_by,
+            )
         )
     items.sort(key=lambda i: (i.claimed_on, i.kind, i.who))
     return items[:limit]
@@ -452,9 +488,15 @@ async def _entity_view(conn: aiosqlite.Connection, entity_id: int) -> EntityView
     if not rows:
         return None
     r = rows[0]
-    aliases = await _fetchall(conn, "SELECT DISTINCT alias FROM entity_aliases WHERE entity_id = ? ORDER BY alias", (entity_id,))
+    aliases = await _fetchall(
+        conn, "SELECT DISTINCT alias FROM entity_aliases WHERE entity_id = ? ORDER BY alias", (entity_id,)
+    )
     return EntityView(
-        id=r["id"], name=r["name"], kind=EntityKind(r["kind"]), role=r["role"], affiliation=r["affiliation"],
+        id=r["id"],
+        name=r["name"],
+        kind=EntityKind(r["kind"]),
+        role=r["role"],
+        affiliation=r["affiliation"],
         aliases=[a[0] for a in aliases],
     )
 
@@ -465,28 +507,40 @@ async def who(conn: aiosqlite.Connection, name: str) -> WhoResult:
         raise QueryError("Give a name, for example 'Kirby'.")
     ids = await match_entities(conn, name)
     # prefer the entities that actually said or claimed something
-    active = await _fetchall(
-        conn,
-        f"""SELECT id FROM entities WHERE id IN ({",".join("?" * len(ids))}) AND (
+    active = (
+        await _fetchall(
+            conn,
+            f"""SELECT id FROM entities WHERE id IN ({",".join("?" * len(ids))}) AND (
                 EXISTS (SELECT 1 FROM quotes WHERE entity_id = entities.id)
              OR EXISTS (SELECT 1 FROM estimates WHERE entity_id = entities.id))""",
-        ids,
-    ) if ids else []
+            ids,
+        )
+        if ids
+        else []
+    )
     chosen = [r[0] for r in active] or ids
     views = [v for v in [await _entity_view(conn, i) for i in chosen] if v is not None]
     if len(views) != 1:
         return WhoResult(profile=None, candidates=views)
     entity = views[0]
-    q_rows = await _fetchall(conn, f"{_QUOTE_SELECT} WHERE q.entity_id = ? ORDER BY q.claimed_on DESC, q.id", (entity.id,))
-    e_rows = await _fetchall(conn, f"{_ESTIMATE_SELECT} WHERE e.entity_id = ? ORDER BY e.claimed_on DESC, e.id", (entity.id,))
+    q_rows = await _fetchall(
+        conn, f"{_QUOTE_SELECT} WHERE q.entity_id = ? ORDER BY q.claimed_on DESC, q.id", (entity.id,)
+    )
+    e_rows = await _fetchall(
+        conn, f"{_ESTIMATE_SELECT} WHERE e.entity_id = ? ORDER BY e.claimed_on DESC, e.id", (entity.id,)
+    )
     quotes = await _quote_views(conn, q_rows)
     ests = await _estimate_views(conn, e_rows, fold_copies=True)
     dates = [d for d in [*(q.claimed_on for q in quotes), *(e.claimed_on for e in ests)] if d is not None]
     n_sources = len({q.source.id for q in quotes} | {e.source.id for e in ests})
     return WhoResult(
         profile=Profile(
-            entity=entity, quotes=quotes, estimates=ests, sources=n_sources,
-            first_claim=min(dates) if dates else None, last_claim=max(dates) if dates else None,
+            entity=entity,
+            quotes=quotes,
+            estimates=ests,
+            sources=n_sources,
+            first_claim=min(dates) if dates else None,
+            last_claim=max(dates) if dates else None,
         ),
         candidates=[entity],
     )
@@ -507,7 +561,9 @@ async def new_since(conn: aiosqlite.Connection, since: dt.datetime, until: dt.da
     q_rows = await _fetchall(
         conn, f"{_QUOTE_SELECT} WHERE q.created_at > ? AND q.created_at <= ? ORDER BY q.claimed_on DESC, q.id", (lo, hi)
     )
-    s_rows = await _fetchall(conn, f"{_SOURCE_SELECT} WHERE s.ingested_at > ? AND s.ingested_at <= ? ORDER BY s.id", (lo, hi))
+    s_rows = await _fetchall(
+        conn, f"{_SOURCE_SELECT} WHERE s.ingested_at > ? AND s.ingested_at <= ? ORDER BY s.id", (lo, hi)
+    )
     new_estimates = await _estimate_views(conn, e_rows)
     # the headline numbers are the whole picture as of now, not only the new claims
     everything = await estimates(conn, until=None)
@@ -529,5 +585,11 @@ async def stats(conn: aiosqlite.Connection) -> Stats:
                   (SELECT MIN(claimed_on) FROM estimates) AS lo, (SELECT MAX(claimed_on) FROM estimates) AS hi""",
     )
     r = rows[0]
-    return Stats(sources=r["s"], quotes=r["q"], estimates=r["e"], entities=r["n"],
-                 first_claim=_date(r["lo"]), last_claim=_date(r["hi"]))
+    return Stats(
+        sources=r["s"],
+        quotes=r["q"],
+        estimates=r["e"],
+        entities=r["n"],
+        first_claim=_date(r["lo"]),
+        last_claim=_date(r["hi"]),
+    )

@@ -74,7 +74,10 @@ def estimate_picture(p: EstimatePicture) -> RenderableType:
         moved = _table("Who changed their number", "claimant", "counts", "before", "after", "change")
         for c in p.changes:
             moved.add_row(
-                c.claimant, c.status.value, f"{c.before:,} ({day(c.before_on)})", f"{c.after:,} ({day(c.after_on)})",
+                c.claimant,
+                c.status.value,
+                f"{c.before:,} ({day(c.before_on)})",
+                f"{c.after:,} ({day(c.after_on)})",
                 f"{c.delta:+,}",
             )
         parts.append(moved)
@@ -113,7 +116,11 @@ def source_list(items: list[SourceView]) -> RenderableType:
         else:
             independence = "original"
         t.add_row(
-            str(s.id), s.outlet or "?", day(s.published), s.title or "", f"{s.quotes} quotes, {s.estimates} estimates",
+            str(s.id),
+            s.outlet or "?",
+            day(s.published),
+            s.title or "",
+            f"{s.quotes} quotes, {s.estimates} estimates",
             independence,
         )
     return t
@@ -125,7 +132,9 @@ def timeline_items(items: list[TimelineItem]) -> RenderableType:
     t = _table("Timeline of claims", "date", "who", "claim", "source")
     for i in items:
         what = f"“{i.what}”" if i.kind == "quote" else i.what
-        t.add_row(day(i.claimed_on) + ("" if i.date_basis.value == "stated" else "*"), i.who, what, ", ".join(i.reported_by))
+        t.add_row(
+            day(i.claimed_on) + ("" if i.date_basis.value == "stated" else "*"), i.who, what, ", ".join(i.reported_by)
+        )
     return t
 
 
@@ -133,7 +142,12 @@ def who_result(result: WhoResult, name: str) -> RenderableType:
     if result.profile is None:
         if not result.candidates:
             return Text(f"Nobody called {name!r} is in the store.")
-        t = _table(f"{len(result.candidates)} people and bodies match {name!r}; be more specific", "name", "role", "affiliation")
+        t = _table(
+            f"{len(result.candidates)} people and bodies match {name!r}; be more specific",
+            "name",
+            "role",
+            "affiliation",
+        )
         for c in result.candidates:
             t.add_row(c.name, c.role or "", c.affiliation or "")
         return t

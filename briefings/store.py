@@ -80,7 +80,9 @@ async def _check_and_migrate(conn: aiosqlite.Connection, migrate: bool) -> None:
     if current == latest:
         return
     if not migrate:
-        raise StoreError(f"the database has schema version {current}, expected {latest}; run any briefings command to upgrade")
+        raise StoreError(
+            f"the database has schema version {current}, expected {latest}; run any briefings command to upgrade"
+        )
     for number, sql in migrations():
         if number <= current:
             continue

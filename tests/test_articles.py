@@ -20,7 +20,7 @@ def test_front_matter_is_read() -> None:
 def test_a_date_without_time_is_midnight_utc_and_plain_text_has_no_header() -> None:
     a = parse_article(b"---\npublished: 2025-03-13\n---\nBody.", "x.txt")
     assert a.meta.published == dt.datetime(2025, 3, 13, tzinfo=dt.UTC)
-    plain = parse_article("Just a story.\nSecond paragraph.".encode(), "plain.txt")
+    plain = parse_article(b"Just a story.\nSecond paragraph.", "plain.txt")
     assert plain.meta.outlet is None and plain.body.startswith("Just a story.")
 
 

@@ -88,7 +88,7 @@ async def test_search_finds_quotes_and_claims_and_explains_bad_syntax(stocked) -
     assert [(h.kind, h.who) for h in hits] == [("quote", "Alma Ruiz")]  # the copy is not listed twice
     hits = await queries.search(stocked, "deployed border")
     assert {h.kind for h in hits} == {"estimate"}
-    assert (await queries.search(stocked, "Vardia's"))  # an apostrophe is not a syntax error
+    assert await queries.search(stocked, "Vardia's")  # an apostrophe is not a syntax error
     with pytest.raises(queries.QueryError, match="could not be read"):
         await queries.search(stocked, '"unbalanced quote')
     with pytest.raises(queries.QueryError):

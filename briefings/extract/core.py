@@ -23,7 +23,7 @@ from briefings.extract.names import (
     subject_before,
     tokenize,
 )
-from briefings.extract.numbers import Number, find_numbers
+from briefings.extract.numbers import find_numbers
 from briefings.extract.text import QuoteSpan, Sentence, paragraphs, quote_spans, sentences
 from briefings.models import DateBasis, EntityKind, EntityRef, Estimate, Evidence, Extraction, Qualifier, Quote, Status
 
@@ -74,7 +74,10 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
                         for i in pending_runon:
                             qs, old = ctx.quotes[i]
                             if old.speaker is None:
-                                ctx.quotes[i] = (qs, old.model_copy(update={"speaker": quote.speaker, "entity": quote.entity}))
+                                ctx.quotes[i] = (
+                                    qs,
+                                    old.model_copy(update={"speaker": quote.speaker, "entity": quote.entity}),
+                                )
                         pending_runon = []
         headline = sent.paragraph in headline_paras
         for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph)):
@@ -120,7 +123,9 @@ def _register_names(ctx: _Context, sents: list[Sentence], spans: list[QuoteSpan]
             ref = split_appositive(f"{m.group(1)}, {m.group(2)}")
             if ref is not None and ref.kind is EntityKind.person and ref.role:
                 ctx.mentions.add(ref, at, m.group())
-        for m in re.finditer(r"\b((?:The|the) [^,.;“”\"]{3,60}?), ([A-Z][a-z]+(?: [A-Z][a-z]+(?:-[a-z]+)?){1,2}),", sent.text):
+        for m in re.finditer(
+            r"\b((?:The|the) [^,.;“”\"]{3,60}?), ([A-Z][a-z]+(?: [A-Z][a-z]+(?:-[a-z]+)?){1,2}),", sent.text
+        ):
             at = sent.start + m.start()
             ref = split_appositive(f"{m.group(1)}, {m.group(2)}")
             if ref is not None and ref.kind is EntityKind.person and ref.role and not _inside_quote(at, spans):
@@ -166,7 +171,11 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
             if phrase is None and low in INVERTIBLE and i > 0 and toks[i - 1].text in {",", "”", '"'}:
                 phrase = phrase_after(toks, i + 1)
                 inverted = bool(phrase)
-            if phrase is None and out and (low.endswith("ing") or (i > 0 and toks[i - 1].low in {"and", "but", "also"})):
+            if (
+                phrase is None
+                and out
+                and (low.endswith("ing") or (i > 0 and toks[i - 1].low in {"and", "but", "also"}))
+            ):
                 prev = out[-1]
                 out.append(Attribution(t.start, t.end, t.start, prev.speaker, prev.entity))
                 i += 1
@@ -262,31 +271,61 @@ _SKIP_AFTER = re.compile(
 _SKIP_BEFORE = re.compile(
     r"(?:[$€£¥]\s*|\bNo\.\s*|\b(?:army|military|militaries|armed forces|population|strength|force) of\s+(?:about |around |some |roughly |nearly |more than |over )?"
     r"|\b(?:including|among them|of whom|of which|of them)\s+(?:about |around |some |roughly |nearly |at least |more than |over )?"
-    r"|\b(?:%s)\.?\s*|:\s*)$" % "|".join("january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split()),
+    r"|\b(?:{})\.?\s*|:\s*)$".format(
+        "|".join(
+            "january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split()
+        )
+    ),
     re.I,
 )
 _ADJ = r"(?:more|additional|extra|elite|special|regular|new|fresh|further|combat|active-duty|officer-level|north|korean|korea|dprk|pyongyang's|of|its|their|his|own|military|forces?|special-forces|troops?|other|the|north's)"
-_TROOPS_AFTER = re.compile(rf"^\s*(?:{_ADJ}\s+){{0,4}}(?P<noun>{'|'.join(sorted(TROOP_NOUNS, key=len, reverse=True))})\b", re.I)
+_TROOPS_AFTER = re.compile(
+    rf"^\s*(?:{_ADJ}\s+){{0,4}}(?P<noun>{'|'.join(sorted(TROOP_NOUNS, key=len, reverse=True))})\b", re.I
+)
 _BARE_AFTER = re.compile(
     r"^\s*(?:[,.;)”\"]|$|(?:have|has|had|having|are|were|was|is|will|would|could|may|already|more|of them|in|to|troops?|"
     r"deployed|sent|arrived|reached|moved|were|each|or more|being|now)\b)",
     re.I,
 )
-_CONTEXT = re.compile(r"\b(?:troops?|soldiers?|forces|personnel|military|deploy\w*|sent|send|dispatch\w*|contingent|brigades?|number|total)\b", re.I)
+_CONTEXT = re.compile(
+    r"\b(?:troops?|soldiers?|forces|personnel|military|deploy\w*|sent|send|dispatch\w*|contingent|brigades?|number|total)\b",
+    re.I,
+)
 _UNITS = re.compile(
     r"(?P<count>\w+)\s+(?:brigades?|battalions?|divisions?|regiments?|units?|groups?|contingents?)\s+of\s+$", re.I
 )
 
 QUALIFIER_BEFORE: list[tuple[Qualifier, re.Pattern[str]]] = [
     (Qualifier.at_least, re.compile(r"\b(?:at least|no fewer than|no less than|a minimum of|minimum of)\s+$", re.I)),
-    (Qualifier.more_than, re.compile(r"\b(?:more than|over|upwards of|in excess of|exceed(?:s|ed|ing)?|above|surpass(?:es|ed|ing)?|top(?:s|ped)?|beyond|well over)\s+$", re.I)),
-    (Qualifier.up_to, re.compile(r"\b(?:as many as|up to|approaching|as much as|fewer than|less than|under|a maximum of|maximum of)\s+$", re.I)),
-    (Qualifier.approx, re.compile(r"\b(?:about|approximately|approx\.|around|some|roughly|nearly|almost|an estimated|estimated|close to|circa|~|about|near|an approximate)\s+$", re.I)),
+    (
+        Qualifier.more_than,
+        re.compile(
+            r"\b(?:more than|over|upwards of|in excess of|exceed(?:s|ed|ing)?|above|surpass(?:es|ed|ing)?|top(?:s|ped)?|beyond|well over)\s+$",
+            re.I,
+        ),
+    ),
+    (
+        Qualifier.up_to,
+        re.compile(
+            r"\b(?:as many as|up to|approaching|as much as|fewer than|less than|under|a maximum of|maximum of)\s+$",
+            re.I,
+        ),
+    ),
+    (
+        Qualifier.approx,
+        re.compile(
+            r"\b(?:about|approximately|approx\.|around|some|roughly|nearly|almost|an estimated|estimated|close to|circa|~|about|near|an approximate)\s+$",
+            re.I,
+        ),
+    ),
 ]
 _AT_LEAST_AFTER = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:or more|and more|or so|plus)\b|^\+|^-plus", re.I)
 _APPROX_AFTER = re.compile(r"^\s*(?:\w+\s+){0,3}?or so\b", re.I)
 
-_CASUALTY = re.compile(r"\b(?:killed|wounded|dead|died|casualt\w*|captured|injured|lost their lives|losses|taken prisoner|prisoners? of war|POWs?|deaths?|perished)\b", re.I)
+_CASUALTY = re.compile(
+    r"\b(?:killed|wounded|dead|died|casualt\w*|captured|injured|lost their lives|losses|taken prisoner|prisoners? of war|POWs?|deaths?|perished)\b",
+    re.I,
+)
 _PLANNED = re.compile(
     r"\b(?:will|would|['’]ll|plans?|planned|planning|prepar(?:ing|es|e|ed to)|expected|expects?|to send|to be sent|to deploy|to dispatch|"
     r"set to|soon|eventually|intends?|intended|pledged to|to reach|aims? to|going to|could|might|may|by (?:the end of )?"
@@ -300,7 +339,9 @@ _FRONTLINE = re.compile(
 )
 _NEGATED = re.compile(r"\b(?:not|yet to|never|no)\b[^,.;]{0,30}$", re.I)
 _CLAUSE_BACK = re.compile(r"(?:[;:“”\"(—]|,\s|\bthat\b|\bwhile\b|\bwhereas\b|\bbut\b)")
-_CLAUSE_FWD = re.compile(r"(?:[;:“”\")—]|,\s|\s(?:and|but|while|as|which|who)\s|\sto\s(?!the\b|a\b|an\b)[a-z]+|\sin order to\b)")
+_CLAUSE_FWD = re.compile(
+    r"(?:[;:“”\")—]|,\s|\s(?:and|but|while|as|which|who)\s|\sto\s(?!the\b|a\b|an\b)[a-z]+|\sin order to\b)"
+)
 
 
 def _estimates_in(
@@ -328,7 +369,11 @@ def _estimates_in(
         if k + 1 < len(numbers):
             nxt = numbers[k + 1]
             gap = text[n.end : nxt.start]
-            if re.fullmatch(r"\s*(?:and|to|-|–|—|or)\s*", gap) and nxt.value > n.value and not _SKIP_AFTER.match(text[nxt.end :]):
+            if (
+                re.fullmatch(r"\s*(?:and|to|-|–|—|or)\s*", gap)
+                and nxt.value > n.value
+                and not _SKIP_AFTER.match(text[nxt.end :])
+            ):
                 if re.search(r"\b(?:between|from)\s+$", before) or gap.strip() in {"-", "–", "—", "to", "or"}:
                     low, high, value, end = n.value, nxt.value, nxt.value, nxt.end
                     qualifier = Qualifier.range
@@ -468,7 +513,10 @@ def _embedded_posts(body: str, published: dt.date | None) -> dict[int, tuple[str
         m = _EMBED.match(body[p.start : p.end])
         if m and i > 0:
             date, basis = resolve_date(m.group("date"), published or dt.date.max)
-            out[i - 1] = (f"{m.group('name').strip()} ({m.group('handle')})", date if basis is DateBasis.stated else None)
+            out[i - 1] = (
+                f"{m.group('name').strip()} ({m.group('handle')})",
+                date if basis is DateBasis.stated else None,
+            )
     return out
 
 

@@ -8,14 +8,14 @@ import re
 from briefings.extract.lexicon import MONTHS, WEEKDAYS
 from briefings.models import DateBasis
 
-_MONTH = r"(?:%s)\.?" % "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH = r"(?:{})\.?".format("|".join(sorted(MONTHS, key=len, reverse=True)))
 _EXPLICIT = re.compile(
     rf"\b(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?\b"
     rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH})(?:,?\s+(?P<y2>\d{{4}}))?\b"
     r"|\b(?P<iso>\d{4}-\d{2}-\d{2})\b",
     re.I,
 )
-_WEEKDAY = re.compile(r"\b(?P<last>last\s+)?(?P<wd>%s)\b" % "|".join(WEEKDAYS), re.I)
+_WEEKDAY = re.compile(r"\b(?P<last>last\s+)?(?P<wd>{})\b".format("|".join(WEEKDAYS)), re.I)
 _RELATIVE = re.compile(r"\b(?P<rel>yesterday|today|tonight|last week|last month)\b", re.I)
 
 

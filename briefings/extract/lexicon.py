@@ -42,7 +42,9 @@ SPEECH_VERBS: frozenset[str] = frozenset(
 )
 # Verbs that may stand before a quotation ("dismissed reports as “fake”") but that need a subject
 # named in the same sentence; they never take an inverted subject ("said Kirby" does).
-INVERTIBLE = frozenset("said says added warned stated noted explained wrote asked continued replied told insisted".split())
+INVERTIBLE = frozenset(
+    "said says added warned stated noted explained wrote asked continued replied told insisted".split()
+)
 
 # Common nouns that name a role; with a proper name after them they form a title.
 ROLE_WORDS = frozenset(
@@ -123,7 +125,12 @@ BODY_COUNTRY = {
 
 WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 MONTHS = {
-    **{m: i + 1 for i, m in enumerate("january february march april may june july august september october november december".split())},
+    **{
+        m: i + 1
+        for i, m in enumerate(
+            "january february march april may june july august september october november december".split()
+        )
+    },
     **{m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())},
     "sept": 9,
 }
@@ -137,9 +144,13 @@ NOT_NAME = frozenset(
 )
 
 NUMBER_WORDS = {
-    **{w: i for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen".split())},
+    **{
+        w: i
+        for i, w in enumerate(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+            "sixteen seventeen eighteen nineteen".split()
+        )
+    },
     **{w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())},
 }
 MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "k": 1000}

@@ -145,7 +145,11 @@ def parse_phrase(phrase: str) -> EntityRef | None:
         run = []  # "United States" is a country, not a person
     head = _bare(toks[-1].text)
     before = phrase[: run[0].start].strip() if run else phrase
-    if run and (before or len(run) >= 1) and not (before and _bare(before.split()[-1]) in BODY_WORDS and not is_role_word(before.split()[-1])):
+    if (
+        run
+        and (before or len(run) >= 1)
+        and not (before and _bare(before.split()[-1]) in BODY_WORDS and not is_role_word(before.split()[-1]))
+    ):
         name = phrase[run[0].start :].strip()
         if before or len(run) > 1 or head not in COUNTRIES:
             role_text = before
@@ -185,7 +189,14 @@ def _looks_nominal(toks: list[Tok]) -> bool:
 
 
 def _is_adverb(word: str) -> bool:
-    return bool(re.fullmatch(r"[a-z]{3,}ly", word)) and word not in {"ally", "family", "assembly", "rally", "supply", "italy"}
+    return bool(re.fullmatch(r"[a-z]{3,}ly", word)) and word not in {
+        "ally",
+        "family",
+        "assembly",
+        "rally",
+        "supply",
+        "italy",
+    }
 
 
 def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
@@ -207,7 +218,7 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
     while j >= 0:
         t = toks[j]
         low = t.low
-        if t.text in {"-", "’", "'", "&"} or t.text == "." and out:
+        if t.text in {"-", "’", "'", "&"} or (t.text == "." and out):
             out.insert(0, t)
             j -= 1
             continue
@@ -268,14 +279,14 @@ def _appositive_subject(toks: list[Tok], comma: int) -> list[Tok] | None:
     named = any(_is_name_token(t) for t in inner + outer)
     if not (described and named):
         return None
-    return outer + [Tok(",", -1, -1)] + inner
+    return [*outer, Tok(",", -1, -1), *inner]
 
 
 def phrase_text(sentence: str, toks: list[Tok], offset: int) -> str:
     """The words of a token run as they stand in the sentence."""
     parts: list[str] = []
     segment: list[Tok] = []
-    for t in toks + [Tok(",", -1, -1)]:
+    for t in [*toks, Tok(",", -1, -1)]:
         if t.start < 0:
             if segment:
                 parts.append(sentence[segment[0].start - offset : segment[-1].end - offset])
@@ -297,9 +308,13 @@ def split_appositive(phrase: str) -> EntityRef | None:
     a_named = ra.kind is EntityKind.person and not ra.role and ra.name == _clean(a)
     b_named = rb.kind is EntityKind.person and not rb.role and rb.name == _clean(b)
     if a_named and not b_named:
-        return EntityRef(name=ra.name, kind=EntityKind.person, role=_clean(b), affiliation=rb.affiliation or country_of(b))
+        return EntityRef(
+            name=ra.name, kind=EntityKind.person, role=_clean(b), affiliation=rb.affiliation or country_of(b)
+        )
     if b_named and not a_named:
-        return EntityRef(name=rb.name, kind=EntityKind.person, role=_clean(a), affiliation=ra.affiliation or country_of(a))
+        return EntityRef(
+            name=rb.name, kind=EntityKind.person, role=_clean(a), affiliation=ra.affiliation or country_of(a)
+        )
     return ra
 
 
@@ -329,7 +344,7 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
             app.append(toks[k])
             k += 1
         if 1 < len(app) <= 14:
-            return out + [Tok(",", -1, -1)] + app
+            return [*out, Tok(",", -1, -1), *app]
     return out
 
 
@@ -370,9 +385,7 @@ class Mentions:
                 role=known.role or entity.role,
                 affiliation=known.affiliation or entity.affiliation,
             )
-            self.items = [
-                Mention(entity, m.at, m.phrase) if m.entity.name == known.name else m for m in self.items
-            ]
+            self.items = [Mention(entity, m.at, m.phrase) if m.entity.name == known.name else m for m in self.items]
         self.items.append(Mention(entity, at, phrase))
         return entity
 
@@ -400,7 +413,9 @@ class Mentions:
             who = self.resolve(POSSESSIVE_PRONOUNS[owner.group(1)], at)
             if who is None:
                 return None
-            return EntityRef(name=f"{who.name}’s {clean.split(' ', 1)[1]}", kind=EntityKind.body, affiliation=who.affiliation)
+            return EntityRef(
+                name=f"{who.name}’s {clean.split(' ', 1)[1]}", kind=EntityKind.body, affiliation=who.affiliation
+            )
         ref = split_appositive(phrase)
         if ref is None:
             return None
@@ -420,9 +435,24 @@ class Mentions:
             ]
             if cands:
                 title = fold(_clean(phrase)).lower().split()[:-1]
-                titled = [c for c in cands if title and c.role and all(_fold_spelling(w) in _fold_spelling(c.role.lower()) for w in title if w not in TITLE_ABBREVIATIONS)]
+                titled = [
+                    c
+                    for c in cands
+                    if title
+                    and c.role
+                    and all(
+                        _fold_spelling(w) in _fold_spelling(c.role.lower())
+                        for w in title
+                        if w not in TITLE_ABBREVIATIONS
+                    )
+                ]
                 best = (titled or cands)[-1]
-                return EntityRef(name=best.name, kind=EntityKind.person, role=best.role or ref.role, affiliation=best.affiliation or ref.affiliation)
+                return EntityRef(
+                    name=best.name,
+                    kind=EntityKind.person,
+                    role=best.role or ref.role,
+                    affiliation=best.affiliation or ref.affiliation,
+                )
         # "the South Korean defense minister": a role description of someone named before
         if not ref.role or ref.name != ref.role:
             known = self.find_same(ref)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from briefings.extract.lexicon import MULTIPLIERS, NUMBER_WORDS
 
-_WORD = "|".join(sorted(list(NUMBER_WORDS) + ["hundred", "thousand", "million"], key=len, reverse=True))
+_WORD = "|".join(sorted([*list(NUMBER_WORDS), "hundred", "thousand", "million"], key=len, reverse=True))
 NUMBER = re.compile(
     r"(?<![\w.,$€£])(?P<digits>\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+(?![\d])|\d+(?:\.\d+)?)"
     r"(?:\s*(?P<mult>thousand|million|k)\b)?"
@@ -61,7 +61,7 @@ def find_numbers(text: str) -> list[Number]:
                 value *= MULTIPLIERS[mult]
             elif "." in raw:
                 continue  # a decimal without "million" is no head count
-            out.append(Number(int(round(value)), m.start(), m.end(), m.group(), False))
+            out.append(Number(round(value), m.start(), m.end(), m.group(), False))
         else:
             phrase = m.group("words")
             if phrase.lower() in {"a", "an"}:

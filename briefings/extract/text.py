@@ -133,7 +133,7 @@ def quote_spans(body: str) -> list[QuoteSpan]:
                 open_at = None
         if open_at is not None:
             nxt = paras[p_index + 1] if p_index + 1 < len(paras) else None
-            if nxt is not None and body[nxt.start] in "\"“„«":
+            if nxt is not None and body[nxt.start] in '"“„«':
                 spans.append(QuoteSpan(open_at, para.end, p_index, False))
             # otherwise an unbalanced mark: ignore it and keep going
     return spans

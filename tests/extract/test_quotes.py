@@ -18,9 +18,21 @@ def speakers(text: str) -> list[tuple[str | None, str]]:
     [
         ('"The border is quiet tonight," Colonel Marta Ilves said.', "Marta Ilves", "The border is quiet tonight"),
         ("“We will respond in kind,” said Foreign Minister Arvid Lund.", "Arvid Lund", "We will respond in kind"),
-        ("Defence spokesman Piet Haller said: “Our units are on high alert.”", "Piet Haller", "Our units are on high alert."),
-        ("Piet Haller, a spokesman for the defence ministry, said, “Nothing has changed at the border.”", "Piet Haller", "Nothing has changed at the border."),
-        ('"The talks have stalled for now," said Helga Brandt, the chief negotiator.', "Helga Brandt", "The talks have stalled for now"),
+        (
+            "Defence spokesman Piet Haller said: “Our units are on high alert.”",
+            "Piet Haller",
+            "Our units are on high alert.",
+        ),
+        (
+            "Piet Haller, a spokesman for the defence ministry, said, “Nothing has changed at the border.”",
+            "Piet Haller",
+            "Nothing has changed at the border.",
+        ),
+        (
+            '"The talks have stalled for now," said Helga Brandt, the chief negotiator.',
+            "Helga Brandt",
+            "The talks have stalled for now",
+        ),
         ("“Nobody wants a wider war,” Brandt told reporters in Vienna.", None, "Nobody wants a wider war"),
     ],
 )
@@ -36,10 +48,7 @@ def test_attribution_forms(text: str, speaker: str | None, quote: str) -> None:
 
 
 def test_pronoun_resolves_to_the_person_named_before() -> None:
-    text = (
-        "Interior Minister Jonas Varga said the convoy had turned back.\n"
-        "“We saw no reason to let it pass,” he said."
-    )
+    text = "Interior Minister Jonas Varga said the convoy had turned back.\n“We saw no reason to let it pass,” he said."
     assert speakers(text) == [("Jonas Varga", "We saw no reason to let it pass")]
 
 
@@ -63,7 +72,7 @@ def test_office_said_in_a_statement_resolves_the_possessive() -> None:
         "President Tomas Riva met the envoy on Tuesday.\n"
         "“The country will defend its sovereignty by every means,” his office said in a statement."
     )
-    (speaker, _), = speakers(text)
+    ((speaker, _),) = speakers(text)
     assert speaker == "Tomas Riva’s office"
 
 
@@ -110,10 +119,7 @@ def test_straight_and_curly_marks_are_both_read() -> None:
 
 
 def test_unbalanced_mark_does_not_derail_the_rest() -> None:
-    text = (
-        "The minister called it “a mistake and moved on.\n"
-        "“We expect a reply within days,” said envoy Paul Ruiz."
-    )
+    text = "The minister called it “a mistake and moved on.\n“We expect a reply within days,” said envoy Paul Ruiz."
     assert ("Paul Ruiz", "We expect a reply within days") in speakers(text)
 
 
@@ -132,7 +138,7 @@ def test_the_spokesperson_resolves_to_the_role_named_before() -> None:
         "A spokesperson for Norway’s foreign ministry condemned the launch.\n"
         "“This is a clear breach of the agreement,” the spokesperson said."
     )
-    (speaker, _), = speakers(text)
+    ((speaker, _),) = speakers(text)
     assert "Norway" in speaker and "spokesperson" in speaker
 
 
