@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from briefings.extract.dates import resolve_date
-from briefings.extract.lexicon import COUNTRIES, INVERTIBLE, SPEECH_VERBS, TROOP_NOUNS, WEEKDAYS
+from briefings.extract.lexicon import COUNTRIES, INVERTIBLE, OTHER_FORCES, SPEECH_VERBS, TROOP_NOUNS, WEEKDAYS
 from briefings.extract.names import (
     Mention,
     Mentions,
@@ -56,6 +56,7 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
     sents = sentences(body)
     spans = quote_spans(body)
     ctx = _Context(body, published, outlet, Mentions(), [])
+    _register_acronyms(ctx, sents)
     _register_names(ctx, sents, spans)
     headline_paras = _headline_paragraphs(body)
     embeds = _embedded_posts(body, published)
@@ -98,7 +99,7 @@ _TITLED_NAME = re.compile(
     r"(?:(?i:spokes(?:person|man|woman)|minister|president|secretary|adviser|advisor|official|"
     r"chief|director|leader|envoy|ambassador|commander|general|premier|chancellor|senator|governor|colonel|"
     r"analyst|negotiator|spokesperson|Rep\.|Sen\.|Gen\.|Lt\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+)"
-    r"(?:[A-Z][\w’'ʹ.\-]*\s+){0,3}?"
+    r"(?:(?:of|for|and)\s+|[A-Z][\w’'ʹ.\-]*\s+){0,4}?"
     r"[A-Z][a-z]+(?:[\-][A-Za-z]+)?(?:\s+[A-Z][a-z]+(?:[\-][a-z]+)?){1,2}\b"
 )
 
@@ -130,6 +131,28 @@ def _register_names(ctx: _Context, sents: list[Sentence], spans: list[QuoteSpan]
             ref = split_appositive(f"{m.group(1)}, {m.group(2)}")
             if ref is not None and ref.kind is EntityKind.person and ref.role and not _inside_quote(at, spans):
                 ctx.mentions.add(ref, at, m.group())
+
+
+_ACRONYM = re.compile(r"\b((?:[A-Z][\w’']+|of|and|for|the)(?:\s+(?:[A-Z][\w’']+|of|and|for|the))*)\s+\(([A-Z]{2,6})\)")
+
+
+def _register_acronyms(ctx: _Context, sents: list[Sentence]) -> None:
+    """ "the National Intelligence Service (NIS)": later "NIS" names the same body."""
+    for sent in sents:
+        for m in _ACRONYM.finditer(sent.text):
+            words = m.group(1).split()
+            letters = m.group(2)
+            # the name is the run of words whose initials spell the acronym
+            for k in range(len(words)):
+                name = " ".join(words[k:])
+                initials = "".join(w[0] for w in words[k:] if w[0].isupper())
+                if initials == letters:
+                    ref = parse_phrase(name)
+                    if ref is not None:
+                        ref = ref.model_copy(update={"name": name})
+                        ctx.mentions.acronyms[letters] = ref
+                        ctx.mentions.add(ref, sent.start + m.start(1), name)
+                    break
 
 
 def _inside_quote(at: int, spans: list[QuoteSpan]) -> bool:
@@ -166,6 +189,12 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
         elif low in {"citing", "quoting"}:
             phrase = phrase_after(toks, i + 1)
             inverted = True
+        elif low == "saying" and i >= 2 and toks[i - 1].low == "as" and toks[i - 2].low == "quoted":
+            # "X was quoted as saying": the subject stands before the passive
+            k = i - 2
+            while k > 0 and toks[k - 1].low in {"was", "is", "been", "has", "have", "had", "widely", "also"}:
+                k -= 1
+            phrase = subject_before(toks, k)
         elif low in SPEECH_VERBS and not t.cap:
             phrase = subject_before(toks, i)
             if phrase is None and low in INVERTIBLE and i > 0 and toks[i - 1].text in {",", "”", '"'}:
@@ -278,17 +307,21 @@ _SKIP_BEFORE = re.compile(
     ),
     re.I,
 )
-_ADJ = r"(?:more|additional|extra|elite|special|regular|new|fresh|further|combat|active-duty|officer-level|north|korean|korea|dprk|pyongyang's|of|its|their|his|own|military|forces?|special-forces|troops?|other|the|north's)"
+_ADJ = r"(?:those|these|more|additional|extra|elite|special|regular|new|fresh|further|combat|active-duty|officer-level|north|korean|korea|dprk|pyongyang's|of|its|their|his|own|military|forces?|special-forces|troops?|other|the|north's)"
+_CASUALTY_NOUNS = "casualties|dead|deaths|killed|wounded|injured|losses|prisoners|POWs|captured"
 _TROOPS_AFTER = re.compile(
-    rf"^\s*(?:{_ADJ}\s+){{0,4}}(?P<noun>{'|'.join(sorted(TROOP_NOUNS, key=len, reverse=True))})\b", re.I
+    rf"^\s*(?:{_ADJ}\s+){{0,4}}(?P<noun>{'|'.join(sorted(TROOP_NOUNS, key=len, reverse=True))}|{_CASUALTY_NOUNS})\b",
+    re.I,
 )
 _BARE_AFTER = re.compile(
     r"^\s*(?:[,.;)”\"]|$|(?:have|has|had|having|are|were|was|is|will|would|could|may|already|more|of them|in|to|troops?|"
-    r"deployed|sent|arrived|reached|moved|were|each|or more|being|now)\b)",
+    r"deployed|sent|arrived|reached|moved|were|each|or more|being|now|by|at|on|within|before|after|this|next|from|"
+    r"into|inside|near|along|so far|last|there)\b)",
     re.I,
 )
 _CONTEXT = re.compile(
-    r"\b(?:troops?|soldiers?|forces|personnel|military|deploy\w*|sent|send|dispatch\w*|contingent|brigades?|number|total)\b",
+    r"\b(?:troops?|soldiers?|forces|personnel|military|deploy\w*|sent|send|dispatch\w*|contingent|brigades?|number|total|"
+    r"arriv\w*|reinforcements?|fighters|combat|casualt\w*)\b",
     re.I,
 )
 _UNITS = re.compile(
@@ -374,7 +407,7 @@ def _estimates_in(
                 and nxt.value > n.value
                 and not _SKIP_AFTER.match(text[nxt.end :])
             ):
-                if re.search(r"\b(?:between|from)\s+$", before) or gap.strip() in {"-", "–", "—", "to", "or"}:
+                if re.search(r"\b(?:between|from)\s+$", before, re.I) or gap.strip() in {"-", "–", "—", "to", "or"}:
                     low, high, value, end = n.value, nxt.value, nxt.value, nxt.end
                     qualifier = Qualifier.range
                     used.add(k + 1)
@@ -386,6 +419,8 @@ def _estimates_in(
             if count and count[0].value < 100:
                 value *= count[0].value
         troops = _TROOPS_AFTER.match(after)
+        if _other_force(before, after, troops):
+            continue
         if troops is None and re.fullmatch(r"(?:19|20)\d\d", n.text):
             continue  # a year
         if troops is None:
@@ -394,7 +429,7 @@ def _estimates_in(
             prev_text = text[max(0, n.start - 160) : n.start] + text[end : end + 80]
             if n.value < 100 or not _CONTEXT.search(prev_text):
                 continue
-            if n.value < 1000 and not _CASUALTY.search(text[end : end + 60]):
+            if n.value < 1000 and not _CASUALTY.search(text[max(0, n.start - 60) : end + 60]):
                 continue
         else:
             noun = troops.group("noun").lower()
@@ -427,6 +462,23 @@ def _estimates_in(
             )
         )
     return out
+
+
+_OTHER = "|".join(re.escape(w) for w in sorted(OTHER_FORCES, key=len, reverse=True))
+_OTHER_OWNER = re.compile(
+    rf"\b(?:{_OTHER})(?:['’]s)?\s+(?:(?:has|have|had)\s+(?:lost|suffered|mobili[sz]ed|deployed|sent)|army|forces|military|troops)\b"
+    r"[^,;:]*$",
+    re.I,
+)
+
+
+def _other_force(before: str, after: str, troops: re.Match[str] | None) -> bool:
+    """ "1.8 million Chinese troops", "Russia has lost 600,000 soldiers": another country's forces."""
+    if troops is not None and re.search(r"\b(?:north korean?s?|dprk|pyongyang)", troops.group(0), re.I):
+        return False  # "Russian forces were joined by 3,000 North Korean troops"
+    if troops is not None and re.search(rf"\b(?:{_OTHER})\b", troops.group(0), re.I):
+        return True
+    return bool(_OTHER_OWNER.search(before[-80:]))
 
 
 def _qualifier(before: str, after: str) -> Qualifier:

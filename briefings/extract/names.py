@@ -44,7 +44,7 @@ SKIP_BEFORE_VERB = frozenset(
 )
 AUXILIARIES = frozenset("is are was were be been being do does did can should must has have had not".split())
 CLAUSE_STOPS = (NOT_NAME - {"of", "for", "from", "at", "and"}) | AUXILIARIES | SPEECH_VERBS
-INNER_PREPOSITIONS = frozenset("of for from at".split())
+INNER_PREPOSITIONS = frozenset("of for from at in".split())
 TIME_WORDS = frozenset(WEEKDAYS) | frozenset(
     "on in at during last this earlier later today yesterday week month morning evening night afternoon".split()
 )
@@ -125,7 +125,14 @@ def parse_phrase(phrase: str) -> EntityRef | None:
         return None
     # "spokesperson from China’s commerce ministry" → "China’s commerce ministry spokesperson"
     m = re.match(r"^(.*?\b)(?:of|for|from|at)\s+(.+)$", phrase)
-    if m and is_role_word(m.group(1).split()[-1]) and not any(_is_name_token(t) for t in tokenize(m.group(1))):
+    tail = tokenize(m.group(2)) if m else []
+    names_someone = len(tail) >= 2 and _is_name_token(tail[-1]) and _is_name_token(tail[-2])
+    if (
+        m
+        and not names_someone
+        and is_role_word(m.group(1).split()[-1])
+        and not any(_is_name_token(t) for t in tokenize(m.group(1)))
+    ):
         role = m.group(1).strip()
         where = _clean(m.group(2))
         return EntityRef(
@@ -143,6 +150,9 @@ def parse_phrase(phrase: str) -> EntityRef | None:
             break
     if run and " ".join(_bare(t.text) for t in run) in COUNTRIES:
         run = []  # "United States" is a country, not a person
+    first = toks.index(run[0]) if run else 0
+    if len(run) > 2 and any(t.low in {"of", "for"} for t in toks[:first]):
+        run = run[-2:]  # "Secretary of State Antony Blinken": the department, then the name
     head = _bare(toks[-1].text)
     before = phrase[: run[0].start].strip() if run else phrase
     if (
@@ -332,6 +342,10 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
             break
         if t.low in TIME_WORDS - {"at", "on", "in"} and t.low in WEEKDAYS:
             break
+        if t.low == "and" and out and out[-1].cap and j + 1 < len(toks) and toks[j + 1].cap:
+            out.append(t)  # "Ukrainian and South Korean intelligence"
+            j += 1
+            continue
         if t.low in {"on", "in", "at", "during", "to", "with", "by", "after", "before", "and"}:
             break
         out.append(t)
@@ -375,6 +389,7 @@ class Mentions:
     """People and bodies named so far in one article, in order."""
 
     items: list[Mention] = field(default_factory=list)
+    acronyms: dict[str, EntityRef] = field(default_factory=dict)
 
     def add(self, entity: EntityRef, at: int, phrase: str) -> EntityRef:
         known = self.find_same(entity)
@@ -408,6 +423,8 @@ class Mentions:
             return bodies[-1].entity if bodies else None
         if low in PRONOUNS:
             return None
+        if clean in self.acronyms:
+            return self.acronyms[clean]
         owner = re.match(r"^(his|her|its|their)\s+(.+)$", low)
         if owner:
             who = self.resolve(POSSESSIVE_PRONOUNS[owner.group(1)], at)

@@ -140,3 +140,38 @@ def test_claim_date_resolves_weekday_against_publication() -> None:
 def test_headline_number_yields_to_the_body() -> None:
     text = "Spy agency says 10,000 troops to be sent\nThe agency said about 10,000 troops would be sent by May."
     assert [(v, q) for _, v, q, _ in found(text)] == [(10000, "approx")]
+
+
+def test_casualty_nouns_count_as_casualties() -> None:
+    assert found("The general staff estimates that the brigade has suffered roughly 1,200 casualties so far.") == [
+        ("general staff", 1200, "approx", "casualties")
+    ]
+    assert found("Some 300 North Korean soldiers have been killed and 2,700 wounded, officials said.") == [
+        ("officials", 300, "approx", "casualties"),
+        ("officials", 2700, "exact", "casualties"),
+    ]
+
+
+def test_other_countries_forces_are_not_the_story() -> None:
+    assert found("Some 1.8 million Chinese troops fought in that war, historians say.") == []
+    assert found("Russia has lost more than 600,000 soldiers since 2022, according to British intelligence.") == []
+    assert [v for _, v, _, _ in found("Russian forces were joined by 3,000 North Korean troops, officials said.")] == [
+        3000
+    ]
+
+
+def test_according_to_several_bodies_and_officials_in_a_place() -> None:
+    assert (
+        found("About 11,000 troops are in the region, according to Ukrainian and South Korean intelligence.")[0][0]
+        == "Ukrainian and South Korean intelligence"
+    )
+    assert found("Between 100 and 200 soldiers have been killed, officials in Seoul said on Thursday.")[0][:3] == (
+        "officials in Seoul",
+        200,
+        "range",
+    )
+
+
+def test_sub_counts_after_including_are_not_separate_claims() -> None:
+    text = "The agency said about 12,000 troops including 500 officers were already in the country."
+    assert [v for _, v, _, _ in found(text)] == [12000]

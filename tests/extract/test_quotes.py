@@ -154,3 +154,29 @@ def test_evidence_span_points_at_the_sentence() -> None:
     q = extract(text, PUB).quotes[0]
     assert text[q.evidence.start : q.evidence.end] == q.evidence.sentence
     assert q.evidence.sentence.startswith("“We will not")
+
+
+def test_title_with_of_keeps_only_the_name() -> None:
+    text = "“We are watching closely,” Minister of Foreign Affairs Tarja Lindqvist said."
+    assert speakers(text) == [("Tarja Lindqvist", "We are watching closely")]
+
+
+def test_quoted_as_saying() -> None:
+    text = "Trade Minister Ilse Brandt, visiting Oslo, was quoted as saying that the sanctions “will hurt everyone involved.”"
+    assert speakers(text) == [("Ilse Brandt", "will hurt everyone involved.")]
+
+
+def test_acronym_defined_in_brackets_names_the_body_later() -> None:
+    text = (
+        "The Northern Intelligence Agency (NIA) briefed lawmakers on Monday.\n"
+        "“The units have moved north of the river,” the NIA said in a statement."
+    )
+    assert speakers(text) == [("Northern Intelligence Agency", "The units have moved north of the river")]
+
+
+def test_the_official_resolves_to_the_anonymous_official_described_before() -> None:
+    text = (
+        "A senior Vardian official told reporters about the clash on Tuesday.\n"
+        "“The first engagement has already happened,” the official said."
+    )
+    assert speakers(text) == [("senior Vardian official", "The first engagement has already happened")]
