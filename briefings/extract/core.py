@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from briefings.extract.dates import resolve_date
 from briefings.extract.lexicon import COUNTRIES, INVERTIBLE, OTHER_FORCES, SPEECH_VERBS, TROOP_NOUNS, WEEKDAYS
@@ -15,6 +15,7 @@ from briefings.extract.names import (
     Mention,
     Mentions,
     Tok,
+    tok,
     is_role_word,
     parse_phrase,
     phrase_after,
@@ -23,7 +24,7 @@ from briefings.extract.names import (
     subject_before,
     tokenize,
 )
-from briefings.extract.numbers import find_numbers
+from briefings.extract.numbers import find_numbers, words_value
 from briefings.extract.text import QuoteSpan, Sentence, paragraphs, quote_spans, sentences
 from briefings.models import DateBasis, EntityKind, EntityRef, Estimate, Evidence, Extraction, Qualifier, Quote, Status
 
@@ -49,6 +50,11 @@ class _Context:
     outlet: str | None
     mentions: Mentions
     quotes: list[tuple[QuoteSpan, Quote]]
+    attributions: dict[int, list[Attribution]] = field(default_factory=dict)
+
+
+_REPORTING_WORDS = SPEECH_VERBS | {"according", "citing", "quoting"}
+_WORDS = re.compile(r"[a-z]+")
 
 
 def extract(body: str, published: dt.date | None = None, outlet: str | None = None) -> Extraction:
@@ -94,26 +100,42 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
 # ------------------------------------------------------------------------------ names
 
 
-_TITLED_NAME = re.compile(
-    r"(?:[A-Z][\w’'ʹ.\-]*\s+){0,6}?"
-    r"(?:(?i:spokes(?:person|man|woman)|minister|president|secretary|adviser|advisor|official|"
-    r"chief|director|leader|envoy|ambassador|commander|general|premier|chancellor|senator|governor|colonel|"
-    r"analyst|negotiator|spokesperson|Rep\.|Sen\.|Gen\.|Lt\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+)"
+_TITLE_WORD = re.compile(
+    r"\b(?i:spokes(?:person|man|woman)|minister|president|secretary|adviser|advisor|official|chief|director|leader|"
+    r"envoy|ambassador|commander|general|premier|chancellor|senator|governor|colonel|analyst|negotiator)\s+"
+    r"|\b(?:Rep|Sen|Gen|Lt|Mr|Ms|Mrs|Dr)\.?\s+"
+)
+# after the title: up to four words of department ("of State", "for Foreign Affairs"), then a name
+_NAME_AFTER_TITLE = re.compile(
     r"(?:(?:of|for|and)\s+|[A-Z][\w’'ʹ.\-]*\s+){0,4}?"
     r"[A-Z][a-z]+(?:[\-][A-Za-z]+)?(?:\s+[A-Z][a-z]+(?:[\-][a-z]+)?){1,2}\b"
 )
+_CAP_WORD_BEFORE = re.compile(r"(?:[A-Z][\w’'ʹ.\-]*\s+){1,6}$")
+
+
+def _titled_names(text: str) -> list[tuple[int, str]]:
+    """ "National Security Council spokesperson John Kirby": a title, the words before it, a name."""
+    out = []
+    for t in _TITLE_WORD.finditer(text):
+        m = _NAME_AFTER_TITLE.match(text, t.end())
+        if m is None:
+            continue
+        before = _CAP_WORD_BEFORE.search(text, max(0, t.start() - 80), t.start())
+        start = before.start() if before else t.start()
+        out.append((start, text[start : m.end()]))
+    return out
 
 
 def _register_names(ctx: _Context, sents: list[Sentence], spans: list[QuoteSpan]) -> None:
     """Named people with their titles, in order, for resolving "Kirby", "he" and roles later."""
     for sent in sents:
-        for m in _TITLED_NAME.finditer(sent.text):
-            at = sent.start + m.start()
+        for offset, phrase in _titled_names(sent.text):
+            at = sent.start + offset
             if _inside_quote(at, spans):
                 continue
-            ref = parse_phrase(m.group())
+            ref = parse_phrase(phrase)
             if ref is not None and ref.kind is EntityKind.person and len(ref.name.split()) >= 2:
-                ctx.mentions.add(ref, at, m.group())
+                ctx.mentions.add(ref, at, phrase)
         # appositives: "Jeon Ha-kyou, a spokesperson for Seoul’s defence ministry,"
         for m in re.finditer(
             r"\b([A-Z][a-z]+(?:[\- ][A-Z][a-z]+(?:-[a-z]+)?){1,2}), ((?:the|a|an) [^,.;“”\"]{3,90}?),", sent.text
@@ -175,7 +197,14 @@ def _resolve(ctx: _Context, phrase: str, at: int) -> tuple[str, EntityRef | None
 
 def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list[Attribution]:
     """Reporting verbs outside quotations, with their resolved subjects, left to right."""
-    toks = [t for t in tokenize(sent.text, sent.start) if not _inside_quote(t.start, spans)]
+    cached = ctx.attributions.get(sent.start)
+    if cached is not None:
+        return cached
+    if not _REPORTING_WORDS.intersection(_WORDS.findall(sent.text.lower())):
+        ctx.attributions[sent.start] = []
+        return []
+    local = [q for q in spans if q.open_at < sent.end and q.close_at > sent.start]
+    toks = [t for t in tokenize(sent.text, sent.start) if not any(q.open_at < t.start < q.close_at for q in local)]
     out: list[Attribution] = []
     i = 0
     while i < len(toks):
@@ -217,6 +246,7 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
                 end = max(p.end for p in phrase if p.start >= 0)
                 out.append(Attribution(t.start, max(end, t.end), min(start, t.start), speaker, entity, inverted))
         i += 1
+    ctx.attributions[sent.start] = out
     return out
 
 
@@ -392,7 +422,7 @@ def _estimates_in(
         if k in used:
             continue
         before, after = text[: n.start], text[n.end :]
-        if _SKIP_BEFORE.search(before) or _SKIP_AFTER.match(after) or re.match(r"^[\w:/]", after):
+        if _SKIP_BEFORE.search(before[-60:]) or _SKIP_AFTER.match(after) or re.match(r"^[\w:/]", after):
             continue
         if re.search(r"[\w.]$", before) and not re.search(r"\s$", before):
             continue
@@ -413,11 +443,13 @@ def _estimates_in(
                     used.add(k + 1)
                     after = text[end:]
         # "two brigades of 6,000 soldiers each"
-        units = _UNITS.search(before)
+        units = _UNITS.search(before[-60:])
         if units and re.match(r"^\s*(?:\w+\s+){0,3}?each\b", after):
-            count = find_numbers(units.group("count"))
-            if count and count[0].value < 100:
-                value *= count[0].value
+            count = words_value(units.group("count")) or (
+                int(units.group("count")) if units.group("count").isdigit() else None
+            )
+            if count is not None and count < 100:
+                value *= count
         troops = _TROOPS_AFTER.match(after)
         if _other_force(before, after, troops):
             continue

@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from briefings.extract.lexicon import (
     BODY_COUNTRY,
@@ -50,31 +52,34 @@ TIME_WORDS = frozenset(WEEKDAYS) | frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
+class Tok(NamedTuple):
     text: str
     start: int
     end: int
+    low: str  # folded and lowercased
+    cap: bool
 
-    @property
-    def low(self) -> str:
-        return fold(self.text).lower()
 
-    @property
-    def cap(self) -> bool:
-        return self.text[:1].isupper()
+def tok(text: str, start: int, end: int) -> Tok:
+    return Tok(text, start, end, fold(text).lower(), text[:1].isupper())
 
 
 def tokenize(text: str, offset: int = 0) -> list[Tok]:
-    return [Tok(m.group(), m.start() + offset, m.end() + offset) for m in TOKEN.finditer(text)]
+    low = fold(text).lower()  # one translation for the whole text: the same length, the same offsets
+    return [
+        Tok(m.group(), m.start() + offset, m.end() + offset, low[m.start() : m.end()], m.group()[:1].isupper())
+        for m in TOKEN.finditer(text)
+    ]
 
 
+@lru_cache(maxsize=8192)
 def _bare(word: str) -> str:
     """A token without its possessive: "Korea’s" → "korea"."""
     w = fold(word).lower()
     return w[:-2] if w.endswith("'s") else w.rstrip("'")
 
 
+@lru_cache(maxsize=8192)
 def is_role_word(word: str) -> bool:
     w = _bare(word).rstrip(".")
     return w in ROLE_WORDS or w in TITLE_ABBREVIATIONS
@@ -82,12 +87,18 @@ def is_role_word(word: str) -> bool:
 
 def _is_name_token(t: Tok) -> bool:
     """A capitalised word that may be part of a person's name."""
-    if not t.cap or not re.match(r"^[^\W\d_]", t.text):
+    return t.cap and _is_name_word(t.text)
+
+
+@lru_cache(maxsize=8192)
+def _is_name_word(text: str) -> bool:
+    if not re.match(r"^[^\W\d_]", text):
         return False
-    w = _bare(t.text)
-    return not (is_role_word(t.text) or w in BODY_WORDS or w in COUNTRIES or w in NOT_NAME)
+    w = _bare(text)
+    return not (is_role_word(text) or w in BODY_WORDS or w in COUNTRIES or w in NOT_NAME)
 
 
+@lru_cache(maxsize=8192)
 def country_of(words: str) -> str | None:
     """The first country a phrase names or implies: "Seoul’s defence ministry" → South Korea."""
     folded = fold(words).lower()
@@ -111,6 +122,7 @@ def _clean(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=8192)
 def parse_phrase(phrase: str) -> EntityRef | None:
     """What a noun phrase names: a person with a title, a body, or a role without a name."""
     phrase = _clean(phrase)
@@ -289,14 +301,14 @@ def _appositive_subject(toks: list[Tok], comma: int) -> list[Tok] | None:
     named = any(_is_name_token(t) for t in inner + outer)
     if not (described and named):
         return None
-    return [*outer, Tok(",", -1, -1), *inner]
+    return [*outer, tok(",", -1, -1), *inner]
 
 
 def phrase_text(sentence: str, toks: list[Tok], offset: int) -> str:
     """The words of a token run as they stand in the sentence."""
     parts: list[str] = []
     segment: list[Tok] = []
-    for t in [*toks, Tok(",", -1, -1)]:
+    for t in [*toks, tok(",", -1, -1)]:
         if t.start < 0:
             if segment:
                 parts.append(sentence[segment[0].start - offset : segment[-1].end - offset])
@@ -306,6 +318,7 @@ def phrase_text(sentence: str, toks: list[Tok], offset: int) -> str:
     return ", ".join(parts)
 
 
+@lru_cache(maxsize=8192)
 def split_appositive(phrase: str) -> EntityRef | None:
     """Parse "A, B": one side names a person, the other describes them."""
     if ", " not in phrase:
@@ -358,21 +371,35 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
             app.append(toks[k])
             k += 1
         if 1 < len(app) <= 14:
-            return [*out, Tok(",", -1, -1), *app]
+            return [*out, tok(",", -1, -1), *app]
     return out
 
 
 # ---------------------------------------------------------------- resolving later mentions
 
 
+@lru_cache(maxsize=8192)
 def _surname_key(word: str) -> str:
     return re.sub(r"[^a-z]", "", _bare(word))
 
 
+@lru_cache(maxsize=8192)
+def _same_surname(word: str, key: str) -> bool:
+    mine = _surname_key(word)
+    if mine == key:
+        return True
+    if mine[:1] != key[:1] or abs(len(mine) - len(key)) > 2:
+        return False
+    return difflib.SequenceMatcher(None, mine, key).ratio() >= 0.9
+
+
+@lru_cache(maxsize=8192)
 def similar_names(a: str, b: str) -> bool:
     """Spellings of one name: "Zelensky"/"Zelenskyy", "Mathew Miller"/"Matthew Miller"."""
+    if a == b:
+        return True
     ta, tb = fold(a).lower().split(), fold(b).lower().split()
-    if len(ta) != len(tb):
+    if len(ta) != len(tb) or any(x[:1] != y[:1] or abs(len(x) - len(y)) > 2 for x, y in zip(ta, tb, strict=True)):
         return False
     return all(x == y or difflib.SequenceMatcher(None, x, y).ratio() >= 0.85 for x, y in zip(ta, tb, strict=True))
 
@@ -445,10 +472,7 @@ class Mentions:
                 for m in before
                 if m.entity.kind is EntityKind.person
                 and len(m.entity.name.split()) > 1
-                and any(
-                    _surname_key(w) == key or difflib.SequenceMatcher(None, _surname_key(w), key).ratio() >= 0.9
-                    for w in (m.entity.name.split()[0], m.entity.name.split()[-1])
-                )
+                and any(_same_surname(w, key) for w in (m.entity.name.split()[0], m.entity.name.split()[-1]))
             ]
             if cands:
                 title = fold(_clean(phrase)).lower().split()[:-1]

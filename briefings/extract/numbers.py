@@ -8,11 +8,15 @@ from dataclasses import dataclass
 from briefings.extract.lexicon import MULTIPLIERS, NUMBER_WORDS
 
 _WORD = "|".join(sorted([*list(NUMBER_WORDS), "hundred", "thousand", "million"], key=len, reverse=True))
-NUMBER = re.compile(
+DIGITS = re.compile(
     r"(?<![\w.,$€£])(?P<digits>\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+(?![\d])|\d+(?:\.\d+)?)"
-    r"(?:\s*(?P<mult>thousand|million|k)\b)?"
-    rf"|\b(?P<words>(?:an?\s+)?(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?)?)*(?:{_WORD}))\b",
+    r"(?:\s*(?P<mult>thousand|million|k)\b)?",
     re.I,
+)
+WORDS = re.compile(rf"\b(?P<words>(?:an?\s+)?(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?)?)*(?:{_WORD}))\b", re.I)
+# spelled numbers are looked for only where one of these words makes a head count likely
+_SPELLED_HINT = re.compile(
+    r"hundred|thousand|million|killed|wounded|dead|captured|casualt|brigades?|battalions?|divisions?|regiments?", re.I
 )
 
 
@@ -52,21 +56,25 @@ def words_value(text: str) -> int | None:
 
 def find_numbers(text: str) -> list[Number]:
     out = []
-    for m in NUMBER.finditer(text):
-        if m.group("digits"):
-            raw = re.sub(r"[,\u202f\u00a0 ]", "", m.group("digits"))
-            value = float(raw)
-            mult = (m.group("mult") or "").lower()
-            if mult:
-                value *= MULTIPLIERS[mult]
-            elif "." in raw:
-                continue  # a decimal without "million" is no head count
-            out.append(Number(round(value), m.start(), m.end(), m.group(), False))
-        else:
+    for m in DIGITS.finditer(text):
+        raw = re.sub(r"[,\u202f\u00a0 ]", "", m.group("digits"))
+        value = float(raw)
+        mult = (m.group("mult") or "").lower()
+        if mult:
+            value *= MULTIPLIERS[mult]
+        elif "." in raw:
+            continue  # a decimal without "million" is no head count
+        out.append(Number(round(value), m.start(), m.end(), m.group(), False))
+    if _SPELLED_HINT.search(text):
+        taken = [(n.start, n.end) for n in out]
+        for m in WORDS.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue  # "thousand" in "2.5 thousand" belongs to the digits
             phrase = m.group("words")
             if phrase.lower() in {"a", "an"}:
                 continue
             value = words_value(phrase)
             if value is not None:
                 out.append(Number(value, m.start(), m.end(), m.group(), True))
+        out.sort(key=lambda n: n.start)
     return out
