@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.corpus import corpus  # noqa: E402
-from briefings.articles import parse_article  # noqa: E402
-from briefings.extract import extract  # noqa: E402
+from benchmarks.corpus import corpus
+from briefings.articles import parse_article
+from briefings.extract import extract
 
 ROOT = Path(__file__).resolve().parent.parent
 

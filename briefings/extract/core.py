@@ -15,7 +15,6 @@ from briefings.extract.names import (
     Mention,
     Mentions,
     Tok,
-    tok,
     is_role_word,
     parse_phrase,
     phrase_after,
