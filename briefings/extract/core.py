@@ -106,8 +106,8 @@ _TITLE_WORD = re.compile(
 )
 # after the title: up to four words of department ("of State", "for Foreign Affairs"), then a name
 _NAME_AFTER_TITLE = re.compile(
-    r"(?:(?:of|for|and)\s+|[A-Z][\w’'ʹ.\-]*\s+){0,4}?"
-    r"[A-Z][a-z]+(?:[\-][A-Za-z]+)?(?:\s+[A-Z][a-z]+(?:[\-][a-z]+)?){1,2}\b"
+    r"(?:(?:of|for|and|to|the)\s+|[A-Z][\w’'ʹ.\-]*\s+){0,5}?"
+    r"[A-Z][a-z]+(?:[\-][A-Za-z]+)?(?:\s+[A-Z][a-z]+(?:[\-][a-z]+)?){1,2}\b(?!\s+[A-Z])"
 )
 _CAP_WORD_BEFORE = re.compile(r"(?:[A-Z][\w’'ʹ.\-]*\s+){1,6}$")
 

@@ -158,7 +158,7 @@ MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "k": 1000
 TROOP_NOUNS = frozenset(
     """troops troop soldiers soldier personnel servicemen servicemembers fighters forces men
     conscripts commandos recruits mercenaries infantry marines paratroopers sappers engineers
-    gunners koreans""".split()
+    gunners koreans officers""".split()
 )
 
 

@@ -46,7 +46,7 @@ SKIP_BEFORE_VERB = frozenset(
 )
 AUXILIARIES = frozenset("is are was were be been being do does did can should must has have had not".split())
 CLAUSE_STOPS = (NOT_NAME - {"of", "for", "from", "at", "and"}) | AUXILIARIES | SPEECH_VERBS
-INNER_PREPOSITIONS = frozenset("of for from at in".split())
+INNER_PREPOSITIONS = frozenset("of for from at in to".split())
 TIME_WORDS = frozenset(WEEKDAYS) | frozenset(
     "on in at during last this earlier later today yesterday week month morning evening night afternoon".split()
 )
@@ -114,12 +114,26 @@ def country_of(words: str) -> str | None:
     return None
 
 
+_TRAILING_MODIFIER = re.compile(
+    r"\s+(?:familiar|close|knowledgeable|involved|speaking|briefed|seen|obtained|cited|quoted|published|released|"
+    r"reviewed|based|who|with)$",
+    re.I,
+)
+
+
 def _clean(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" ,;:—–-")
     if not re.search(r"\b[A-Z]\.$", text):  # keep the dot of "U.S."
         text = text.rstrip(".")
     text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
+    while _TRAILING_MODIFIER.search(text):  # "an official familiar", "an assessment seen"
+        text = _TRAILING_MODIFIER.sub("", text)
     return text
+
+
+_DEMONYM_PREFIX = re.compile(
+    r"^(?:South Korean|North Korean|Ukrainian|Russian|Chinese|American|U\.S\.|US|British|Japanese|French|German)\s+"
+)
 
 
 @lru_cache(maxsize=8192)
@@ -162,32 +176,25 @@ def parse_phrase(phrase: str) -> EntityRef | None:
             break
     if run and " ".join(_bare(t.text) for t in run) in COUNTRIES:
         run = []  # "United States" is a country, not a person
+    for k in (3, 2):  # "the United Nations Linda Thomas-Greenfield": the body, then the name
+        if len(run) > k and " ".join(_bare(t.text) for t in run[:k]) in COUNTRIES:
+            run = run[k:]
+            break
     first = toks.index(run[0]) if run else 0
     if len(run) > 2 and any(t.low in {"of", "for"} for t in toks[:first]):
         run = run[-2:]  # "Secretary of State Antony Blinken": the department, then the name
     head = _bare(toks[-1].text)
     before = phrase[: run[0].start].strip() if run else phrase
-    if (
-        run
-        and (before or len(run) >= 1)
-        and not (before and _bare(before.split()[-1]) in BODY_WORDS and not is_role_word(before.split()[-1]))
-    ):
+    after_body = bool(before) and _bare(before.split()[-1]) in BODY_WORDS and not is_role_word(before.split()[-1])
+    lone_country = len(run) == 1 and not before and _bare(run[0].text) in COUNTRIES
+    if run and not (after_body and len(run) == 1) and not lone_country:
+        affiliation = country_of(before) if before else None
+        # the demonym or a possessive country is the affiliation, not part of the role
+        role_text = _DEMONYM_PREFIX.sub("", before)
+        if affiliation is not None:
+            role_text = re.sub(r"^[\w’'ʹ]+['’ʹ]s\s+", "", role_text)
         name = phrase[run[0].start :].strip()
-        if before or len(run) > 1 or head not in COUNTRIES:
-            role_text = before
-            affiliation = country_of(before) if before else None
-            # the demonym is the affiliation, not part of the role
-            role_text = re.sub(
-                r"^(?:South Korean|North Korean|Ukrainian|Russian|Chinese|American|U\.S\.|US|British|Japanese|French|German)\s+",
-                "",
-                role_text,
-            )
-            role_text = re.sub(r"^[\w’'ʹ]+['’ʹ]s\s+", lambda mm: mm.group(0) if affiliation is None else "", role_text)
-            if before or len(run) >= 1:
-                if len(run) == 1 and not before and _bare(run[0].text) in COUNTRIES:
-                    pass
-                else:
-                    return EntityRef(name=name, kind=EntityKind.person, role=role_text or None, affiliation=affiliation)
+        return EntityRef(name=name, kind=EntityKind.person, role=role_text or None, affiliation=affiliation)
     # a body: a country, a city standing for its government, or a phrase headed by a body word
     if low in COUNTRIES or _bare(low) in COUNTRIES:
         return EntityRef(name=phrase, kind=EntityKind.body, affiliation=COUNTRIES.get(low) or COUNTRIES.get(_bare(low)))
@@ -259,6 +266,10 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
                 j -= 1
                 continue
             break
+        if low in DETERMINERS and j >= 2 and toks[j - 1].low in INNER_PREPOSITIONS and is_role_word(toks[j - 2].text):
+            out.insert(0, t)  # "ambassador to the United Nations": a determiner inside a title
+            j -= 1
+            continue
         if low in CLAUSE_STOPS and not (t.cap and low not in NOT_NAME and low not in AUXILIARIES):
             if low in PRONOUNS and not out:
                 out.insert(0, t)
@@ -441,7 +452,7 @@ class Mentions:
         """The entity a mention refers to, or None for an unresolvable pronoun."""
         clean = _clean(phrase)
         low = fold(clean).lower()
-        before = [m for m in self.items if m.at < at]
+        before = sorted((m for m in self.items if m.at < at), key=lambda m: m.at)  # nearest last
         if low in PRONOUNS_PERSON:
             people = [m for m in before if m.entity.kind is EntityKind.person]
             return people[-1].entity if people else None

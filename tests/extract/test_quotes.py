@@ -180,3 +180,23 @@ def test_the_official_resolves_to_the_anonymous_official_described_before() -> N
         "“The first engagement has already happened,” the official said."
     )
     assert speakers(text) == [("senior Vardian official", "The first engagement has already happened")]
+
+
+def test_pronoun_takes_the_nearest_person_before_it_not_the_last_processed() -> None:
+    text = (
+        "“We have the evidence,” Navy spokesperson Ingrid Solberg told reporters on Monday.\n"
+        "Prime Minister Ola Berg did not deny the reports. “What we do there is our business,” he said."
+    )
+    assert speakers(text)[-1] == ("Ola Berg", "What we do there is our business")
+
+
+def test_trailing_modifiers_are_not_part_of_the_speaker() -> None:
+    text = "“The first group arrived in early October,” said a Vardian official familiar with the matter."
+    assert speakers(text) == [("Vardian official", "The first group arrived in early October")]
+
+
+def test_title_naming_a_body_before_the_name() -> None:
+    text = "“They will come home in body bags,” Vardia’s ambassador to the United Nations Mira Holm told the council."
+    (quote,) = extract(text, PUB).quotes
+    assert quote.speaker == "Mira Holm"
+    assert quote.entity is not None and "ambassador to the United Nations" in (quote.entity.role or "")
