@@ -20,6 +20,7 @@ ABBREVIATIONS = frozenset(
 OPEN_QUOTES = "“„«"
 CLOSE_QUOTES = "”»"
 DOUBLE_MARKS = '"“”„«»'
+_MARK = re.compile('["“”„«»]')
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +109,9 @@ def quote_spans(body: str) -> list[QuoteSpan]:
     paras = paragraphs(body)
     for p_index, para in enumerate(paras):
         open_at: int | None = None
-        for i in range(para.start, para.end):
+        for mark in _MARK.finditer(body, para.start, para.end):
+            i = mark.start()
             c = body[i]
-            if c not in DOUBLE_MARKS:
-                continue
             before = body[i - 1] if i > para.start else " "
             after = body[i + 1] if i + 1 < para.end else " "
             can_open = not before.isalnum() and before not in ".,;:!?" and (after.isalnum() or after in "‘'([…$")
