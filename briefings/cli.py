@@ -122,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("who", "a person's or body's role, affiliation and claims")
     p.add_argument("name", nargs="+")
 
+    add("bot", "run the service: the Discord bot, or the console when no token is set", formats=False)
+
     p = add("new", "what was stored since a moment (the material of a digest)")
     p.add_argument("--since", type=_datetime_arg, required=True)
     return parser
@@ -241,6 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.command == "extract":
         return _extract(args)
+    if args.command == "bot":
+        # the Discord adapter lives outside the core; it is loaded only when asked for
+        import importlib
+
+        return importlib.import_module("bot.app").main()
     try:
         return asyncio.run(_run(args))
     except (queries.QueryError, StoreError) as exc:

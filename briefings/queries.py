@@ -316,6 +316,17 @@ async def speakers(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
     return [(r["name"], r["n"]) for r in rows]
 
 
+async def claimants(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
+    """Every claimant of an estimate and how many estimates: autocomplete for claimant options."""
+    rows = await _fetchall(
+        conn,
+        """SELECT COALESCE(en.name, e.claimant) AS name, COUNT(*) AS n
+             FROM estimates AS e LEFT JOIN entities AS en ON en.id = e.entity_id
+            GROUP BY 1 ORDER BY n DESC, name""",
+    )
+    return [(r["name"], r["n"]) for r in rows]
+
+
 # ----------------------------------------------------------------------------- search
 
 _FTS_SYNTAX = re.compile(r'["()*^:]|\b(?:AND|OR|NOT|NEAR)\b')

@@ -1,0 +1,1 @@
+"""The Discord adapter: slash commands and embeds over the briefings store."""

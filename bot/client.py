@@ -1,0 +1,104 @@
+"""The discord.py bot: resources passed in, cogs added in setup_hook, one error path for every command."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.names import NameIndex
+from briefings.console import CommandError
+from briefings.queries import QueryError
+
+if TYPE_CHECKING:
+    import aiosqlite
+
+    from briefings.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+class UserInputError(app_commands.AppCommandError):
+    """Bad input from the user; its message is shown to them as it is."""
+
+
+def intents() -> discord.Intents:
+    """Only the guilds intent: slash commands need no privileged intent, not even message content."""
+    it = discord.Intents.none()
+    it.guilds = True
+    return it
+
+
+class BriefingsBot(commands.Bot):
+    def __init__(self, conn: aiosqlite.Connection, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            allowed_mentions=NO_MENTIONS,
+            help_command=None,
+            **kwargs,
+        )
+        self.conn = conn
+        self.settings = settings
+        self.names = NameIndex()
+        self.tree.on_error = self.on_app_command_error
+
+    async def setup_hook(self) -> None:
+        from bot.cogs import facts
+
+        await self.names.refresh(self.conn)
+        await facts.setup(self)
+        if self.settings.dev_guild:
+            guild = discord.Object(id=self.settings.dev_guild)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to the development guild %s", len(synced), self.settings.dev_guild)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands", len(synced))
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s to %d guilds", self.user, len(self.guilds))
+
+    async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        """The one error path: a short, true message for the user; the traceback for the log."""
+        original = getattr(error, "original", error)
+        if isinstance(original, (QueryError, CommandError, UserInputError)):
+            message = str(original)
+        elif isinstance(error, app_commands.MissingPermissions):
+            message = f"You need the {', '.join(p.replace('_', ' ') for p in error.missing_permissions)} permission to use this."
+        elif isinstance(error, app_commands.BotMissingPermissions):
+            message = f"I need the {', '.join(p.replace('_', ' ') for p in error.missing_permissions)} permission here."
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            message = "This command works only in a server."
+        elif isinstance(error, app_commands.CommandOnCooldown):
+            message = f"Slow down: try again in {error.retry_after:.0f} seconds."
+        elif isinstance(original, discord.HTTPException):
+            log.error("Discord refused a request for /%s", _name(interaction), exc_info=original)
+            message = "Discord refused part of the answer; please try again in a moment."
+        else:
+            log.error("/%s failed", _name(interaction), exc_info=original)
+            message = "Something went wrong on our side and it has been logged; please try again."
+        await send_error(interaction, message)
+
+
+def _name(interaction: discord.Interaction) -> str:
+    return interaction.command.qualified_name if interaction.command else "?"
+
+
+async def send_error(interaction: discord.Interaction, message: str) -> None:
+    try:
+        if not interaction.response.is_done():
+            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        if not interaction.extras.get("answered"):
+            # a public "thinking…" placeholder would otherwise stay; the error goes to the asker alone
+            await interaction.delete_original_response()
+        await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.warning("could not tell the user about an error in /%s", _name(interaction), exc_info=True)

@@ -1,0 +1,146 @@
+"""The fact commands: /estimate, /quote, /search, /sources, /timeline, /who, /about."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import logging
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.chart import render_chart, worth_drawing
+from bot.client import NO_MENTIONS, UserInputError
+from bot.paging import Pager
+from briefings import queries
+from briefings.models import Status
+
+if TYPE_CHECKING:
+    from bot.client import BriefingsBot
+
+log = logging.getLogger(__name__)
+
+StatusChoice = Literal["planned", "deployed", "frontline", "casualties"]
+
+
+async def reply(
+    interaction: discord.Interaction,
+    pages: list[discord.Embed],
+    *,
+    file: discord.File | None = None,
+) -> None:
+    """Send the first page, with buttons when there are more; works before or after a defer."""
+    view = Pager(pages, interaction.user.id) if len(pages) > 1 else None
+    kwargs: dict = {"embed": pages[0], "allowed_mentions": NO_MENTIONS}
+    if view is not None:
+        kwargs["view"] = view
+    if file is not None:
+        kwargs["file"] = file
+    message: discord.Message | discord.WebhookMessage | None
+    if interaction.response.is_done():
+        message = await interaction.followup.send(wait=True, **kwargs)
+    else:
+        callback = await interaction.response.send_message(**kwargs)
+        message = callback.resource if isinstance(callback.resource, discord.InteractionMessage) else None
+    interaction.extras["answered"] = True
+    if view is not None:
+        view.message = message
+
+
+def parse_day(value: str | None, option: str) -> dt.date | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UserInputError(f"'{value}' is not a date for {option}; write it like 2024-10-24.") from None
+
+
+class Facts(commands.Cog):
+    def __init__(self, bot: BriefingsBot) -> None:
+        self.bot = bot
+
+    async def _everyone(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=n, value=n) for n in self.bot.names.everyone(current)]
+
+    async def _speakers(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=n, value=n) for n in self.bot.names.speakers(current)]
+
+    @app_commands.command(description="How many troops, says who, since when: the latest numbers and who moved")
+    @app_commands.describe(status="what the number counts", claimant="only this claimant (part of a name is enough)")
+    async def estimate(
+        self, interaction: discord.Interaction, status: StatusChoice | None = None, claimant: str | None = None
+    ) -> None:
+        await interaction.response.defer(thinking=True)  # a chart may take a moment
+        picture = await queries.estimates(self.bot.conn, status=Status(status) if status else None, claimant=claimant)
+        file = None
+        note = None
+        if worth_drawing(picture):
+            if interaction.app_permissions.attach_files:
+                png = await asyncio.to_thread(render_chart, picture)
+                file = discord.File(io.BytesIO(png), filename="estimates.png")
+            else:
+                note = "chart left out: I lack the Attach Files permission here"
+        embed = render.estimate_embed(picture, chart_note=note)
+        if file is not None:
+            embed.set_image(url="attachment://estimates.png")
+        await reply(interaction, [embed], file=file)
+
+    @estimate.autocomplete("claimant")
+    async def _estimate_claimant(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._everyone(interaction, current)
+
+    @app_commands.command(description="What someone said, newest first")
+    @app_commands.describe(speaker="who said it (part of a name is enough)", contains="only quotes with these words")
+    async def quote(self, interaction: discord.Interaction, speaker: str, contains: str | None = None) -> None:
+        items = await queries.quotes_by(self.bot.conn, speaker, contains=contains, limit=200)
+        await reply(interaction, render.quote_pages(items, speaker))
+
+    @quote.autocomplete("speaker")
+    async def _quote_speaker(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._speakers(interaction, current)
+
+    @app_commands.command(description="Search quotes and claims")
+    @app_commands.describe(text='words to find; "exact phrase", OR and NOT work too')
+    async def search(self, interaction: discord.Interaction, text: str) -> None:
+        hits = await queries.search(self.bot.conn, text, limit=100)
+        await reply(interaction, render.search_pages(hits, text))
+
+    @app_commands.command(description="The articles behind the facts, with copies and rewrites marked")
+    async def sources(self, interaction: discord.Interaction) -> None:
+        await reply(interaction, render.source_pages(await queries.sources(self.bot.conn)))
+
+    @app_commands.command(description="Dated claims in order")
+    @app_commands.rename(start="from", end="to")
+    @app_commands.describe(start="first day, like 2024-10-20", end="last day, like 2024-11-05")
+    async def timeline(
+        self, interaction: discord.Interaction, start: str | None = None, end: str | None = None
+    ) -> None:
+        since, until = parse_day(start, "from"), parse_day(end, "to")
+        if since and until and since > until:
+            raise UserInputError("'from' is after 'to'; swap them.")
+        items = await queries.timeline(self.bot.conn, since=since, until=until)
+        await reply(interaction, render.timeline_pages(items))
+
+    @app_commands.command(description="A person's or body's role, affiliation and claims")
+    @app_commands.describe(name="part of a name is enough")
+    async def who(self, interaction: discord.Interaction, name: str) -> None:
+        await reply(interaction, render.who_pages(await queries.who(self.bot.conn, name), name))
+
+    @who.autocomplete("name")
+    async def _who_name(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._everyone(interaction, current)
+
+    @app_commands.command(description="What this bot is and what it holds")
+    async def about(self, interaction: discord.Interaction) -> None:
+        await reply(interaction, [render.about_embed(await queries.stats(self.bot.conn))])
+
+
+async def setup(bot: BriefingsBot) -> None:
+    await bot.add_cog(Facts(bot))

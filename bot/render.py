@@ -1,0 +1,285 @@
+"""Views as Discord embeds, within Discord's limits, with article text that cannot format or ping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+import discord
+
+from briefings import __version__
+from briefings.console import ABOUT
+from briefings.models import Status
+from briefings.views import (
+    EstimatePicture,
+    EstimateView,
+    QuoteView,
+    SearchHit,
+    SourceView,
+    Stats,
+    TimelineItem,
+    WhoResult,
+)
+
+CONTENT_MAX = 2000
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELDS_MAX = 25
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FOOTER_MAX = 2048
+EMBED_TOTAL_MAX = 6000
+PAGE_ITEMS = 8  # entries on one page: a screenful, whatever the characters allow
+MAX_PAGES = 25
+
+COLOUR = discord.Colour(0x2F6F9F)
+STATUS_LABEL = {
+    Status.planned: "Planned (to be sent)",
+    Status.deployed: "Deployed (in Russia)",
+    Status.frontline: "At the front",
+    Status.casualties: "Casualties",
+}
+
+
+def safe(text: str) -> str:
+    """Article text shown literally: no markdown, no masked links, no mentions, no custom tags."""
+    text = discord.utils.escape_mentions(text)
+    text = discord.utils.escape_markdown(text)
+    text = re.sub(r"([\[\]<>])", r"\\\1", text)  # masked links [..](..), <@id>, <t:..>, <#channel>
+    return text
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, cut on a word with an ellipsis when it must be cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - 1)]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    # never leave a dangling escape backslash
+    while cut.endswith("\\"):
+        cut = cut[:-1]
+    return cut + "…"
+
+
+def day(d: dt.date | dt.datetime | None) -> str:
+    if d is None:
+        return "date unknown"
+    return (d.date() if isinstance(d, dt.datetime) else d).isoformat()
+
+
+def _carried(reported_by: list[str], independent: int) -> str:
+    if not reported_by:
+        return ""
+    text = ", ".join(safe(r) for r in reported_by)
+    if len(reported_by) > independent:
+        text += f" ({independent} independent)"
+    return text
+
+
+def embed(title: str, description: str = "", footer: str | None = None) -> discord.Embed:
+    e = discord.Embed(title=clip(title, TITLE_MAX), description=clip(description, DESCRIPTION_MAX), colour=COLOUR)
+    if footer:
+        e.set_footer(text=clip(footer, FOOTER_MAX))
+    return e
+
+
+def add_lines_field(e: discord.Embed, name: str, lines: Sequence[str]) -> None:
+    """A field of lines that fits 1,024 characters, ending "…and N more" when they do not all fit."""
+    if len(e.fields) >= FIELDS_MAX:
+        return
+    out: list[str] = []
+    used = 0
+    for i, line in enumerate(lines):
+        line = clip(line, FIELD_VALUE_MAX - 40)
+        rest = len(lines) - i - 1
+        tail = f"\n…and {rest} more" if rest else ""
+        if used + len(line) + 1 + len(tail) > FIELD_VALUE_MAX - 20:
+            out.append(f"…and {len(lines) - i} more")
+            break
+        out.append(line)
+        used += len(line) + 1
+    e.add_field(name=clip(name, FIELD_NAME_MAX), value="\n".join(out) or "—", inline=False)
+
+
+def fits(e: discord.Embed) -> bool:
+    return len(e) <= EMBED_TOTAL_MAX
+
+
+def paginate(title: str, entries: Sequence[str], *, empty: str, footer: str | None = None) -> list[discord.Embed]:
+    """Entries over as many embeds as needed, each within the limits; past 25 pages "…and N more"."""
+    if not entries:
+        return [embed(title, empty, footer)]
+    pages: list[list[str]] = [[]]
+    size = 0
+    for raw in entries:
+        entry = clip(raw, 1500)
+        if pages[-1] and (len(pages[-1]) >= PAGE_ITEMS or size + len(entry) + 2 > DESCRIPTION_MAX - 200):
+            pages.append([])
+            size = 0
+        pages[-1].append(entry)
+        size += len(entry) + 2
+    shown = pages[:MAX_PAGES]
+    hidden = sum(len(p) for p in pages[MAX_PAGES:])
+    out = []
+    for n, page in enumerate(shown, start=1):
+        text = "\n\n".join(page)
+        if hidden and n == len(shown):
+            text += f"\n\n…and {hidden} more: narrow the query to see them."
+        parts = [f"Page {n} of {len(shown)}"] if len(shown) > 1 else []
+        if footer:
+            parts.append(footer)
+        out.append(embed(title, text, " · ".join(parts) or None))
+    return out
+
+
+# ---------------------------------------------------------------------- one per command
+
+
+def _estimate_line(e: EstimateView) -> str:
+    when = day(e.claimed_on) + ("" if e.date_basis.value == "stated" else "*")
+    carried = _carried(e.reported_by, e.independent_sources)
+    return f"**{safe(e.claimant)}**: {e.number} ({when}{'; ' + carried if carried else ''})"
+
+
+def estimate_embed(p: EstimatePicture, *, chart_note: str | None = None) -> discord.Embed:
+    if not p.latest:
+        return embed("Troop estimates", "No estimates match. Try without filters, or `/sources` to see what is stored.")
+    ranges = []
+    for r in p.ranges:
+        span = f"{r.low:,}" if r.low == r.high else f"{r.low:,}–{r.high:,}"
+        ranges.append(f"**{STATUS_LABEL[r.status]}**: {span} ({r.claimants} claimant{'s' if r.claimants != 1 else ''})")
+    e = embed("Troop estimates: the picture now", "\n".join(ranges))
+    for status in Status:
+        lines = [_estimate_line(x) for x in p.latest if x.status is status]
+        if lines:
+            add_lines_field(e, f"Latest per claimant: {STATUS_LABEL[status]}", lines)
+    if p.changes:
+        moves = [
+            f"**{safe(c.claimant)}** ({c.status.value}): {c.before:,} → {c.after:,} ({c.delta:+,}), "
+            f"{day(c.before_on)} to {day(c.after_on)}"
+            for c in p.changes
+        ]
+        add_lines_field(e, "Who changed their number", moves)
+    footer = "* dated by the article's publication, not by the text"
+    if chart_note:
+        footer += f" · {chart_note}"
+    e.set_footer(text=clip(footer, FOOTER_MAX))
+    return e
+
+
+def quote_entries(items: Sequence[QuoteView]) -> list[str]:
+    out = []
+    for q in items:
+        role = f", {safe(q.role)}" if q.role else ""
+        carried = _carried(q.reported_by, q.independent_sources)
+        out.append(
+            f"> {safe(clip(q.text, 1200))}\n— **{safe(q.speaker or '?')}**{role}, {day(q.claimed_on)}; {carried}"
+        )
+    return out
+
+
+def quote_pages(items: Sequence[QuoteView], speaker: str) -> list[discord.Embed]:
+    return paginate(
+        f"Quotes by {speaker}",
+        quote_entries(items),
+        empty=f"No quotes by {safe(speaker)} in the store.",
+        footer="Newest first",
+    )
+
+
+def search_pages(hits: Sequence[SearchHit], text: str) -> list[discord.Embed]:
+    entries = []
+    for h in hits:
+        snippet = safe(h.snippet).replace("\\[", "**").replace("\\]", "**")
+        entries.append(
+            f"{'Quote' if h.kind == 'quote' else 'Claim'} · **{safe(h.who or '?')}** · {day(h.claimed_on)} · "
+            f"{safe(h.source.label)}\n{snippet}"
+        )
+    return paginate(f"Search: {text}", entries, empty=f"Nothing matches {safe(text)}.")
+
+
+def source_pages(items: Sequence[SourceView]) -> list[discord.Embed]:
+    entries = []
+    for s in items:
+        if s.copy_of is not None:
+            independence = f"near-copy of source {s.copy_of}"
+        elif s.rewrite_of is not None:
+            independence = f"rewrite of source {s.rewrite_of}"
+        else:
+            independence = "rewrite" if s.kind.value == "rewrite" else "original reporting"
+        title = safe(s.title or "untitled")
+        if s.url and s.url.startswith(("http://", "https://")):
+            title = f"[{title}]({s.url.replace(')', '%29')})"
+        entries.append(
+            f"**{s.id}. {safe(s.outlet or 'unknown outlet')}**, {day(s.published)}: {title}\n"
+            f"{s.quotes} quotes, {s.estimates} estimates; {independence}"
+        )
+    return paginate("Sources", entries, empty="No sources yet.")
+
+
+def timeline_pages(items: Sequence[TimelineItem]) -> list[discord.Embed]:
+    entries = []
+    for i in items:
+        what = f"“{safe(clip(i.what, 600))}”" if i.kind == "quote" else safe(i.what)
+        mark = "" if i.date_basis.value == "stated" else "*"
+        entries.append(
+            f"**{day(i.claimed_on)}{mark}** · **{safe(i.who)}**: {what} ({', '.join(safe(r) for r in i.reported_by)})"
+        )
+    return paginate(
+        "Timeline of claims",
+        entries,
+        empty="No dated claims in that period.",
+        footer="* dated by the article's publication",
+    )
+
+
+def who_pages(result: WhoResult, name: str) -> list[discord.Embed]:
+    if result.profile is None:
+        if not result.candidates:
+            return [embed(f"Who is {name}?", f"Nobody called {safe(name)} is in the store.")]
+        lines = [
+            f"**{safe(c.name)}**"
+            + (f", {safe(c.role)}" if c.role else "")
+            + (f" ({safe(c.affiliation)})" if c.affiliation else "")
+            for c in result.candidates
+        ]
+        return paginate(f"{len(result.candidates)} match {name}", lines, empty="", footer="Be more specific")
+    p = result.profile
+    ent = p.entity
+    desc = [f"**{safe(ent.name)}**" + (f", {safe(ent.role)}" if ent.role else "")]
+    if ent.affiliation:
+        desc.append(f"Affiliation: {safe(ent.affiliation)}")
+    desc.append(
+        f"{len(p.quotes)} quotes and {len(p.estimates)} estimates in {p.sources} sources"
+        + (f", {day(p.first_claim)} to {day(p.last_claim)}" if p.first_claim else "")
+    )
+    first = embed(f"Who is {ent.name}?", "\n".join(desc))
+    if p.estimates:
+        add_lines_field(
+            first,
+            "Claimed",
+            [f"{x.number} {x.status.value} ({day(x.claimed_on)}, {safe(x.source.label)})" for x in p.estimates],
+        )
+    if p.quotes:
+        add_lines_field(
+            first, "Latest quotes", [f"“{safe(clip(q.text, 300))}” ({day(q.claimed_on)})" for q in p.quotes]
+        )
+    return [first]
+
+
+def about_embed(stats: Stats) -> discord.Embed:
+    span = f"Claims dated {day(stats.first_claim)} to {day(stats.last_claim)}." if stats.first_claim else ""
+    e = embed(f"briefings {__version__}", ABOUT)
+    e.add_field(
+        name="What it holds",
+        value=f"{stats.sources} sources, {stats.quotes} quotes, "
+        f"{stats.estimates} estimates, {stats.entities} people and bodies. {span}",
+        inline=False,
+    )
+    e.add_field(
+        name="Commands", value="`/estimate` `/quote` `/search` `/sources` `/timeline` `/who` `/about`", inline=False
+    )
+    return e

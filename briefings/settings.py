@@ -1,0 +1,67 @@
+"""Settings from the environment (and an optional .env), shared by the CLI, the console and the bot."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_TOKEN = re.compile(r"^[\w-]{10,}\.[\w-]{4,}\.[\w-]{10,}$")
+
+
+class SettingsError(ValueError):
+    """A setting that stops start-up; the message is one line and never contains the token."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BRIEFINGS_", env_file=".env", extra="ignore")
+
+    discord_token: SecretStr | None = Field(default=None, description="the bot token; without it, the console runs")
+    db: Path = Field(default=Path("data/briefings.db"), description="the SQLite store")
+    dev_guild: int | None = Field(default=None, description="a guild id for instant command sync while developing")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    timezone: str = Field(default="UTC", description="IANA name used for dates shown and digest defaults")
+    seeds: Path | None = Field(default=Path("seeds"), description="articles ingested when the store is empty")
+
+    @field_validator("discord_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not _TOKEN.match(value.get_secret_value().strip()):
+            raise ValueError("does not look like a Discord bot token (three dot-separated parts)")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not an IANA time zone such as Europe/Berlin") from None
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("dev_guild", "seeds", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment; a bad one raises `SettingsError` naming the variable only."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "settings"
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"BRIEFINGS_{field.upper()} {msg}") from None
