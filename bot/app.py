@@ -25,7 +25,7 @@ log = logging.getLogger("briefings.service")
 
 async def seed_if_empty(conn: aiosqlite.Connection, seeds: Path | None) -> int:
     """Ingest the seed articles into an empty store; returns how many were added."""
-    if seeds is None or not seeds.is_dir() or (await queries.stats(conn)).sources:
+    if seeds is None or not await asyncio.to_thread(seeds.is_dir) or (await queries.stats(conn)).sources:
         return 0
     lines = await ingest_paths(conn, [str(seeds)])
     for line in lines:
