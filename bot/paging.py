@@ -12,8 +12,8 @@ PAGE_TIMEOUT = 300.0
 
 
 class Pager(discord.ui.View):
-    def __init__(self, pages: list[discord.Embed], owner_id: int, *, timeout: float = PAGE_TIMEOUT) -> None:
-        super().__init__(timeout=timeout)
+    def __init__(self, pages: list[discord.Embed], owner_id: int, *, timeout: float | None = None) -> None:
+        super().__init__(timeout=PAGE_TIMEOUT if timeout is None else timeout)
         self.pages = pages
         self.owner_id = owner_id
         self.index = 0

@@ -99,7 +99,7 @@ class Facts(commands.Cog):
     @app_commands.command(description="What someone said, newest first")
     @app_commands.describe(speaker="who said it (part of a name is enough)", contains="only quotes with these words")
     async def quote(self, interaction: discord.Interaction, speaker: str, contains: str | None = None) -> None:
-        items = await queries.quotes_by(self.bot.conn, speaker, contains=contains, limit=200)
+        items = await queries.quotes_by(self.bot.conn, speaker, contains=contains, limit=1000)
         await reply(interaction, render.quote_pages(items, speaker))
 
     @quote.autocomplete("speaker")

@@ -1,0 +1,47 @@
+"""The real discord.py client against the emulator, over a store holding the seeds."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import discord
+import pytest
+import yarl
+
+from bot.app import seed_if_empty
+from bot.client import BriefingsBot
+from briefings.settings import Settings
+from briefings.store import connect
+from tests.conftest import SEEDS
+from tests.discord_emulator import GUILD_ID, DiscordEmulator
+
+TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GabcDE.emulated-token-not-a-secret-xyz"
+
+
+@pytest.fixture
+async def emulator(monkeypatch) -> AsyncIterator[DiscordEmulator]:
+    emu = DiscordEmulator()
+    await emu.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", emu.api_base)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(emu.gateway_url))
+    yield emu
+    await emu.stop()
+
+
+@pytest.fixture
+async def store(tmp_path):
+    async with connect(tmp_path / "bot.db") as conn:
+        await seed_if_empty(conn, SEEDS)
+        yield conn
+
+
+@pytest.fixture
+async def bot(emulator, store, tmp_path) -> AsyncIterator[BriefingsBot]:
+    settings = Settings(discord_token=TOKEN, db=tmp_path / "bot.db", dev_guild=GUILD_ID, seeds=None)
+    client = BriefingsBot(store, settings, guild_ready_timeout=0.05)
+    task = asyncio.create_task(client.start(TOKEN))
+    await asyncio.wait_for(client.wait_until_ready(), 15)
+    yield client
+    await client.close()
+    await asyncio.wait_for(task, 10)

@@ -1,0 +1,270 @@
+"""Every command end to end: discord.py logs in to the emulator, syncs, and answers interactions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from bot import paging
+from briefings import queries
+from briefings.ingest import ingest_paths
+from tests.conftest import article
+from tests.discord_emulator import (
+    ALL_PERMISSIONS,
+    APP_ID,
+    ATTACH_FILES,
+    OTHER_USER_ID,
+    DiscordEmulator,
+)
+
+EPHEMERAL = 64
+
+
+def embed_size(e: dict) -> int:
+    return (
+        len(e.get("title", ""))
+        + len(e.get("description", ""))
+        + sum(len(f["name"]) + len(f["value"]) for f in e.get("fields", []))
+        + len(e.get("footer", {}).get("text", ""))
+    )
+
+
+def assert_within_limits(msg: dict) -> None:
+    assert len(msg.get("content") or "") <= 2000
+    for e in msg["embeds"]:
+        assert len(e.get("title", "")) <= 256
+        assert len(e.get("description", "")) <= 4096
+        assert len(e.get("fields", [])) <= 25
+        assert all(len(f["value"]) <= 1024 and len(f["name"]) <= 256 for f in e.get("fields", []))
+        assert embed_size(e) <= 6000
+
+
+async def add_articles(store, tmp_path, *texts: str) -> None:
+    paths = []
+    for i, text in enumerate(texts):
+        p = tmp_path / "more" / f"{i}.txt"
+        p.parent.mkdir(exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+        paths.append(str(p))
+    await ingest_paths(store, paths)
+
+
+async def test_login_syncs_commands_without_privileged_intents(bot, emulator: DiscordEmulator) -> None:
+    assert set(emulator.commands) == {"estimate", "quote", "search", "sources", "timeline", "who", "about"}
+    assert emulator.identify is not None
+    assert emulator.identify["intents"] == 1  # guilds only: no members, presences or message content
+    assert all(c.get("description") for c in emulator.commands.values())
+    timeline = emulator.commands["timeline"]
+    assert [o["name"] for o in timeline["options"]] == ["from", "to"]
+
+
+async def test_estimate_shows_ranges_latest_per_claimant_and_sources(bot, emulator: DiscordEmulator) -> None:
+    payload = emulator.slash("estimate", status="deployed")
+    callback = await emulator.interact(payload)
+    assert callback.body["type"] == 5  # deferred inside the 3 seconds
+    msg = await emulator.answer(emulator.slash("estimate", status="deployed"))
+    (embed,) = msg["embeds"]
+    assert embed["title"] == "Troop estimates: the picture now"
+    assert "Deployed (in Russia)" in embed["description"] and "3,000–12,000" in embed["description"]
+    field = next(f for f in embed["fields"] if f["name"].startswith("Latest per claimant"))
+    assert "**U.S.**: at least 3,000" in field["value"]
+    assert "NBC News, Scypre.com (1 independent)" in field["value"]
+    assert_within_limits(msg)
+
+
+async def test_estimate_charts_a_change_and_says_when_it_cannot(bot, emulator, store, tmp_path) -> None:
+    await add_articles(
+        store,
+        tmp_path,
+        article("Ledger", "2025-03-03", "The defence ministry said on Monday that 3,000 soldiers had been deployed."),
+        article(
+            "Courier", "2025-03-12", "The defence ministry said on Wednesday that 5,000 soldiers had been deployed."
+        ),
+    )
+    msg = await emulator.answer(emulator.slash("estimate", claimant="defence ministry"))
+    assert [a["filename"] for a in msg["attachments"]] == ["estimates.png"]
+    (embed,) = msg["embeds"]
+    assert embed["image"]["url"] == "attachment://estimates.png"
+    moved = next(f for f in embed["fields"] if f["name"] == "Who changed their number")
+    assert "3,000 → 5,000 (+2,000)" in moved["value"]
+
+    no_files = str(int(ALL_PERMISSIONS) & ~ATTACH_FILES)
+    msg = await emulator.answer(emulator.slash("estimate", claimant="defence ministry", app_permissions=no_files))
+    assert msg["attachments"] == []
+    assert "chart left out: I lack the Attach Files permission here" in msg["embeds"][0]["footer"]["text"]
+
+
+async def test_quote_newest_first_with_date_and_source(bot, emulator: DiscordEmulator) -> None:
+    msg = await emulator.answer(emulator.slash("quote", speaker="kirby", contains="fair game"))
+    (embed,) = msg["embeds"]
+    assert embed["title"] == "Quotes by kirby"
+    assert "> They’re fair game" in embed["description"]
+    assert "**John Kirby**, National Security Council spokesperson, 2024-10-23" in embed["description"]
+    assert msg["allowed_mentions"] == {"parse": []}
+
+
+async def test_speaker_autocomplete_answers_from_memory(bot, emulator: DiscordEmulator) -> None:
+    callback = await emulator.interact(emulator.autocomplete("quote", "speaker", speaker="kir"))
+    assert callback.body["type"] == 8
+    choices = callback.body["data"]["choices"]
+    assert choices[0] == {"name": "John Kirby", "value": "John Kirby"}
+    callback = await emulator.interact(emulator.autocomplete("quote", "speaker", speaker=""))
+    assert 1 <= len(callback.body["data"]["choices"]) <= 25
+
+
+async def test_search_and_a_malformed_query(bot, emulator: DiscordEmulator) -> None:
+    msg = await emulator.answer(emulator.slash("search", text="cannon fodder"))
+    assert "**cannon** **fodder**" in msg["embeds"][0]["description"]
+    callback = await emulator.interact(emulator.slash("search", text='"cannon fodder'))
+    assert callback.body["data"]["flags"] & EPHEMERAL
+    assert callback.body["data"]["content"].startswith("The search could not be read")
+
+
+async def test_sources_who_and_about(bot, emulator: DiscordEmulator) -> None:
+    msg = await emulator.answer(emulator.slash("sources"))
+    text = msg["embeds"][0]["description"]
+    assert "near-copy of source 1" in text and "rewrite of source 1" in text
+    msg = await emulator.answer(emulator.slash("who", name="Kirby"))
+    assert "**John Kirby**, National Security Council spokesperson" in msg["embeds"][0]["description"]
+    assert "Affiliation: United States" in msg["embeds"][0]["description"]
+    msg = await emulator.answer(emulator.slash("about"))
+    embed = msg["embeds"][0]
+    assert embed["title"].startswith("briefings ")
+    assert "5 sources" in embed["fields"][0]["value"]
+
+
+async def test_long_results_page_with_buttons_only_the_asker_can_turn(bot, emulator: DiscordEmulator) -> None:
+    msg = await emulator.answer(emulator.slash("timeline"))
+    first = msg["embeds"][0]
+    assert first["footer"]["text"].startswith("Page 1 of ")
+    labels = [c["label"] for row in msg["components"] for c in row["components"]]
+    assert labels == ["Previous", "Next"]
+
+    stranger = await emulator.interact(emulator.click(msg, "Next", user_id=OTHER_USER_ID))
+    assert stranger.body["type"] == 4 and stranger.body["data"]["flags"] & EPHEMERAL
+    assert "Only the person who asked" in stranger.body["data"]["content"]
+    assert emulator.messages[int(msg["id"])]["embeds"][0]["footer"]["text"].startswith("Page 1 of ")
+
+    turned = await emulator.interact(emulator.click(msg, "Next"))
+    assert turned.body["type"] == 7
+    assert turned.body["data"]["embeds"][0]["footer"]["text"].startswith("Page 2 of ")
+    assert turned.body["data"]["embeds"][0]["description"] != first["description"]
+
+
+async def test_page_buttons_expire(bot, emulator: DiscordEmulator, monkeypatch) -> None:
+    monkeypatch.setattr(paging, "PAGE_TIMEOUT", 0.3)
+    msg = await emulator.answer(emulator.slash("timeline"))
+    edit = await emulator.wait_for(
+        lambda r: r.method == "PATCH" and r.path.endswith("/messages/@original") and r.body.get("components"),
+        within=5,
+    )
+    buttons = [c for row in edit.body["components"] for c in row["components"]]
+    assert buttons and all(b["disabled"] for b in buttons)
+    assert int(msg["id"]) in emulator.messages
+
+
+async def test_a_result_too_long_for_one_message_is_cut_clearly(bot, emulator, store, tmp_path) -> None:
+    long_quote = " ".join(["The talks will go on for as long as they must, and we will not give up."] * 90)
+    many = "\n".join(f"“Statement number {i} is about the ceasefire talks,” Envoy Paul Ruiz said." for i in range(260))
+    await add_articles(
+        store, tmp_path, article("Ledger", "2025-03-03", f"“{long_quote},” Envoy Paul Ruiz said.\n{many}")
+    )
+    msg = await emulator.answer(emulator.slash("quote", speaker="Paul Ruiz"))
+    assert_within_limits(msg)
+    assert msg["embeds"][0]["footer"]["text"].startswith("Page 1 of 25")
+    last = emulator.messages[int(msg["id"])]
+    for _ in range(24):
+        await emulator.interact(emulator.click(last, "Next"))
+        last = emulator.messages[int(msg["id"])]  # the message as the buttons left it
+    assert "…and " in last["embeds"][0]["description"] and "more" in last["embeds"][0]["description"]
+    long_one = [m for m in emulator.messages.values() if "The talks will go on" in str(m.get("embeds"))]
+    assert all("…" in str(m["embeds"]) for m in long_one)
+
+
+async def test_article_text_cannot_ping_or_format(bot, emulator, store, tmp_path) -> None:
+    await add_articles(
+        store,
+        tmp_path,
+        article(
+            "Ledger",
+            "2025-03-03",
+            "“Tell @everyone to read [this](https://evil.example) and <@123456789012345678> now,” Envoy Ada Stone said.",
+        ),
+    )
+    msg = await emulator.answer(emulator.slash("quote", speaker="Ada Stone"))
+    text = msg["embeds"][0]["description"]
+    assert "@everyone" not in text and "@\u200beveryone" in text
+    assert "[this](" not in text and "\\[this\\]" in text
+    assert "<@123456789012345678>" not in text
+    for r in emulator.requests:
+        if r.method in {"POST", "PATCH"} and isinstance(r.body, dict) and ("embeds" in r.body or "content" in r.body):
+            assert r.body.get("allowed_mentions") == {"parse": []} or r.body.get("data", {}).get("allowed_mentions")
+
+
+async def test_bad_input_and_an_internal_error_take_the_one_error_path(bot, emulator, monkeypatch, caplog) -> None:
+    callback = await emulator.interact(emulator.slash("timeline", **{"from": "2024-13-01"}))
+    assert callback.body["data"]["flags"] & EPHEMERAL
+    assert callback.body["data"]["content"] == "'2024-13-01' is not a date for from; write it like 2024-10-24."
+
+    async def broken(conn):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(queries, "sources", broken)
+    with caplog.at_level(logging.ERROR):
+        callback = await emulator.interact(emulator.slash("sources"))
+    assert callback.body["data"]["flags"] & EPHEMERAL
+    assert callback.body["data"]["content"].startswith("Something went wrong on our side")
+    assert "database on fire" not in callback.body["data"]["content"]
+    assert any("database on fire" in (r.exc_text or "") or r.exc_info for r in caplog.records)
+
+
+async def test_deferred_error_replaces_the_thinking_message_with_an_ephemeral_one(bot, emulator, monkeypatch) -> None:
+    async def broken(*args, **kwargs):
+        raise queries.QueryError("That claimant is not in the store.")
+
+    monkeypatch.setattr(queries, "estimates", broken)
+    payload = emulator.slash("estimate")
+    start = len(emulator.requests)
+    await emulator.interact(payload)
+    follow = await emulator.wait_for(
+        lambda r: r.method == "POST" and r.path == f"/webhooks/{APP_ID}/{payload['token']}", start=start
+    )
+    assert follow.body["content"] == "That claimant is not in the store." and follow.body["flags"] & EPHEMERAL
+    assert any(r.method == "DELETE" and r.path.endswith("/messages/@original") for r in emulator.requests[start:])
+
+
+async def test_rate_limit_is_waited_out(bot, emulator: DiscordEmulator) -> None:
+    emulator.fail(
+        "POST", r"/interactions/\d+/[\w-]+/callback", 429, retry_after=0.2, message="You are being rate limited."
+    )
+    msg = await emulator.answer(emulator.slash("about"))
+    assert msg["embeds"][0]["title"].startswith("briefings ")
+    callbacks = [r for r in emulator.requests if r.path.endswith("/callback")]
+    assert len(callbacks) >= 2  # the refused one, then the one that went through
+
+
+@pytest.mark.parametrize("status", [403, 404])
+async def test_rest_errors_are_logged_and_the_user_told(bot, emulator, status, caplog) -> None:
+    emulator.fail(
+        "POST", rf"/webhooks/{APP_ID}/[\w-]+$", status, message="Missing Access" if status == 403 else "Unknown"
+    )
+    payload = emulator.slash("estimate")
+    start = len(emulator.requests)
+    with caplog.at_level(logging.ERROR):
+        await emulator.interact(payload)
+        told = await emulator.wait_for(
+            lambda r: r.method == "POST" and r.path == f"/webhooks/{APP_ID}/{payload['token']}" and "content" in r.body,
+            start=start,
+        )
+    assert told.body["content"].startswith("Discord refused part of the answer")
+    assert any("Discord refused a request" in r.getMessage() for r in caplog.records)
+    msg = await emulator.answer(emulator.slash("about"))  # and the bot goes on answering
+    assert msg["embeds"]
+
+
+async def test_many_interactions_in_flight(bot, emulator: DiscordEmulator) -> None:
+    payloads = [emulator.slash("quote", speaker="Kirby") for _ in range(20)]
+    answers = await asyncio.gather(*(emulator.answer(p) for p in payloads))
+    assert all(a["embeds"][0]["title"] == "Quotes by Kirby" for a in answers)
