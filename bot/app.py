@@ -11,6 +11,7 @@ from pathlib import Path
 
 import aiosqlite
 import discord
+import yarl
 from rich.console import Console
 
 from bot.client import BriefingsBot
@@ -41,9 +42,18 @@ async def _stdin_line() -> str | None:
     return line if line else None
 
 
+def point_at(settings: Settings) -> None:
+    """Use another Discord-compatible API and gateway when the settings name them."""
+    if settings.discord_api:
+        discord.http.Route.BASE = settings.discord_api.rstrip("/")
+    if settings.discord_gateway:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway)
+
+
 async def run_bot(conn: aiosqlite.Connection, settings: Settings) -> None:
     """Run until the gateway closes or SIGTERM/SIGINT arrives; then close everything cleanly."""
     assert settings.discord_token is not None
+    point_at(settings)
     bot = BriefingsBot(conn, settings)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     timezone: str = Field(default="UTC", description="IANA name used for dates shown and digest defaults")
     seeds: Path | None = Field(default=Path("seeds"), description="articles ingested when the store is empty")
+    discord_api: str | None = Field(default=None, description="another Discord-compatible REST base (tests, proxies)")
+    discord_gateway: str | None = Field(default=None, description="another Discord-compatible gateway URL")
 
     @field_validator("discord_token")
     @classmethod
@@ -50,7 +52,7 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("dev_guild", "seeds", mode="before")
+    @field_validator("dev_guild", "seeds", "discord_api", "discord_gateway", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -1,0 +1,80 @@
+"""Embeds stay within Discord's limits whatever the article text, and the text cannot format or ping."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot import render
+from bot.names import NameIndex
+from briefings.console import CommandError, parse_line
+
+
+def test_safe_neutralises_markdown_links_and_mentions() -> None:
+    text = render.safe("**bold** @everyone @here <@123456789012345678> [x](https://evil.example) `code`")
+    assert "@everyone" not in text and "@here" not in text
+    assert "\\*\\*bold\\*\\*" in text and "\\[x\\]" in text and "\\<@" in text and "\\`code\\`" in text
+
+
+@pytest.mark.parametrize("limit", [10, 100, 1024])
+def test_clip_respects_the_limit_and_marks_the_cut(limit: int) -> None:
+    out = render.clip("word " * 1000, limit)
+    assert len(out) <= limit and out.endswith("…")
+    assert render.clip("short", limit) == "short"
+    assert not render.clip("a\\" * 600, limit).rstrip("…").endswith("\\")
+
+
+def test_paginate_keeps_every_page_within_limits_and_says_how_many_more() -> None:
+    entries = [f"entry {i} " + "x" * 1400 for i in range(400)]
+    pages = render.paginate("A title " * 50, entries, empty="none")
+    assert len(pages) == render.MAX_PAGES
+    for p in pages:
+        assert len(p.title or "") <= 256 and len(p.description or "") <= 4096 and len(p) <= 6000
+    assert "…and " in (pages[-1].description or "") and "more" in (pages[-1].description or "")
+
+
+def test_a_field_of_many_lines_ends_with_and_n_more() -> None:
+    e = discord.Embed(title="t")
+    render.add_lines_field(e, "Latest", [f"claimant {i}: 12,000 planned" for i in range(200)])
+    value = e.fields[0].value or ""
+    assert len(value) <= 1024 and value.splitlines()[-1].startswith("…and ")
+    n = int(value.splitlines()[-1].split()[1])
+    assert n + len(value.splitlines()) - 1 == 200
+
+
+async def test_autocomplete_gives_at_most_25_and_prefers_name_starts(store) -> None:
+    names = NameIndex()
+    await names.refresh(store)
+    assert names.speakers("kir")[0] == "John Kirby"
+    assert len(names.everyone("")) <= 25
+    assert all(len(n) <= 100 for n in names.everyone("a"))
+    assert "Mathew Miller" in names.speakers("MILLER")
+
+
+@pytest.mark.parametrize(
+    ("line", "command", "values"),
+    [
+        ("/quote Kirby", "quote", {"speaker": "Kirby"}),
+        ("/quote speaker:Kirby contains:fair", "quote", {"speaker": "Kirby", "contains": "fair"}),
+        ('quote "John Kirby" contains:"fair game"', "quote", {"speaker": "John Kirby", "contains": "fair game"}),
+        ("/estimate status:deployed", "estimate", {"status": "deployed"}),
+        ("/timeline 2024-10-01 2024-10-31", "timeline", {"from": "2024-10-01", "to": "2024-10-31"}),
+    ],
+)
+def test_console_reads_lines_like_slash_commands(line, command, values) -> None:
+    cmd, got = parse_line(line)
+    assert cmd.name == command and got == values
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("/nope", "There is no command 'nope'"),
+        ("/quote", "/quote needs speaker"),
+        ("/estimate status:sideways", "status must be one of"),
+        ('/quote "unclosed', "unclosed quote mark"),
+    ],
+)
+def test_console_explains_a_bad_line_in_one_sentence(line, problem) -> None:
+    with pytest.raises(CommandError, match=problem):
+        parse_line(line)

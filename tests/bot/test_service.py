@@ -1,0 +1,98 @@
+"""The service as a process: settings errors, the console, and a clean stop on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+
+from tests.bot.conftest import TOKEN
+from tests.conftest import ROOT, SEEDS
+from tests.discord_emulator import GUILD_ID, DiscordEmulator
+
+
+def env_for(tmp_path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
+    env.update(BRIEFINGS_DB=str(tmp_path / "svc.db"), BRIEFINGS_SEEDS=str(SEEDS), **extra)
+    return env
+
+
+def test_a_malformed_setting_stops_start_up_with_one_line_and_no_token(tmp_path) -> None:
+    secret = "not a token but a secret with spaces"
+    run = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env=env_for(tmp_path, BRIEFINGS_DISCORD_TOKEN=secret),
+    )
+    assert run.returncode == 2
+    assert (
+        run.stderr.strip()
+        == "error: BRIEFINGS_DISCORD_TOKEN does not look like a Discord bot token (three dot-separated parts)"
+    )
+    assert secret not in run.stdout + run.stderr
+    run = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env=env_for(tmp_path, BRIEFINGS_TIMEZONE="Mars/Olympus"),
+    )
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "BRIEFINGS_TIMEZONE" in run.stderr
+
+
+def test_without_a_token_the_console_answers_the_same_commands(tmp_path) -> None:
+    lines = "/estimate status:frontline\n/quote Kirby contains:fair game\n/who kirby\n/timeline from:nonsense\nquit\n"
+    run = subprocess.run(
+        [sys.executable, "-m", "briefings.cli", "bot"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env=env_for(tmp_path, COLUMNS="160"),
+    )
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "no Discord token set" in out
+    assert "up to 10,000" in out and "State Department spokesperson" in out  # /estimate
+    assert "They’re fair game" in out  # /quote
+    assert "National Security Council spokesperson" in out  # /who
+    assert "'nonsense' is not a date for from" in out  # a bad input, one sentence
+
+
+async def test_sigterm_closes_the_gateway_and_the_process_exits(tmp_path) -> None:
+    emu = DiscordEmulator()
+    await emu.start()
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=str(ROOT),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env_for(
+                tmp_path,
+                BRIEFINGS_DISCORD_TOKEN=TOKEN,
+                BRIEFINGS_DEV_GUILD=str(GUILD_ID),
+                BRIEFINGS_DISCORD_API=emu.api_base,
+                BRIEFINGS_DISCORD_GATEWAY=emu.gateway_url,
+            ),
+        )
+        await asyncio.wait_for(emu.ready.wait(), 60)
+        await emu.wait_for(lambda r: r.method == "PUT" and r.path.endswith("/commands"), within=30)
+        proc.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(proc.wait(), 30)
+        stderr = (await proc.stderr.read()).decode()
+        assert code == 0, stderr
+        assert "stopping: closing the gateway" in stderr
+        assert TOKEN not in stderr
+        assert emu._ws is not None and emu._ws.closed
+    finally:
+        await emu.stop()
