@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.digests import Clock, DigestRunner, utcnow
 from bot.names import NameIndex
 from briefings.console import CommandError
 from briefings.queries import QueryError
@@ -35,7 +36,15 @@ def intents() -> discord.Intents:
 
 
 class BriefingsBot(commands.Bot):
-    def __init__(self, conn: aiosqlite.Connection, settings: Settings, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        conn: aiosqlite.Connection,
+        settings: Settings,
+        *,
+        clock: Clock = utcnow,
+        schedule: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -46,13 +55,17 @@ class BriefingsBot(commands.Bot):
         self.conn = conn
         self.settings = settings
         self.names = NameIndex()
+        self.digests = DigestRunner(self, clock)
+        self._schedule = schedule  # tests drive digests with their own clock instead
+        self._caught_up = False
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
-        from bot.cogs import facts
+        from bot.cogs import digests, facts
 
         await self.names.refresh(self.conn)
         await facts.setup(self)
+        await digests.setup(self)
         if self.settings.dev_guild:
             guild = discord.Object(id=self.settings.dev_guild)
             self.tree.copy_global_to(guild=guild)
@@ -62,8 +75,18 @@ class BriefingsBot(commands.Bot):
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
 
+        if self._schedule:
+            self.digests.start()
+
     async def on_ready(self) -> None:
         log.info("connected as %s to %d guilds", self.user, len(self.guilds))
+        if self._schedule and not self._caught_up:
+            self._caught_up = True
+            await self.digests.reschedule()  # jobs from the store, and one catch-up for missed slots
+
+    async def close(self) -> None:
+        self.digests.stop()
+        await super().close()
 
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """The one error path: a short, true message for the user; the traceback for the log."""

@@ -10,6 +10,7 @@ import discord
 
 from briefings import __version__
 from briefings.console import ABOUT
+from briefings.digest import Digest
 from briefings.models import Status
 from briefings.views import (
     EstimatePicture,
@@ -201,7 +202,7 @@ def search_pages(hits: Sequence[SearchHit], text: str) -> list[discord.Embed]:
     return paginate(f"Search: {text}", entries, empty=f"Nothing matches {safe(text)}.")
 
 
-def source_pages(items: Sequence[SourceView]) -> list[discord.Embed]:
+def source_pages(items: Sequence[SourceView], title: str = "Sources") -> list[discord.Embed]:
     entries = []
     for s in items:
         if s.copy_of is not None:
@@ -217,7 +218,7 @@ def source_pages(items: Sequence[SourceView]) -> list[discord.Embed]:
             f"**{s.id}. {safe(s.outlet or 'unknown outlet')}**, {day(s.published)}: {title}\n"
             f"{s.quotes} quotes, {s.estimates} estimates; {independence}"
         )
-    return paginate("Sources", entries, empty="No sources yet.")
+    return paginate(title, entries, empty="No sources yet.")
 
 
 def timeline_pages(items: Sequence[TimelineItem]) -> list[discord.Embed]:
@@ -283,3 +284,60 @@ def about_embed(stats: Stats) -> discord.Embed:
         name="Commands", value="`/estimate` `/quote` `/search` `/sources` `/timeline` `/who` `/about`", inline=False
     )
     return e
+
+
+# ---------------------------------------------------------------------------- digests
+
+EMBEDS_PER_MESSAGE = 10
+MARKER_ROOM = 120  # footer characters kept free for the digest marker
+
+
+def _digest_embeds(d: Digest) -> list[discord.Embed]:
+    span = f"{d.since.strftime('%Y-%m-%d %H:%M')} to {d.until.strftime('%Y-%m-%d %H:%M')} UTC"
+    scope = f" ({STATUS_LABEL[d.status].lower()})" if d.status else ""
+    if d.empty:
+        return [embed(f"Briefing{scope}: no news", f"Nothing new was stored from {span}.")]
+    head = [f"What is new from {span}."]
+    for r in d.ranges:
+        spread = f"{r.low:,}" if r.low == r.high else f"{r.low:,}–{r.high:,}"
+        head.append(
+            f"**{STATUS_LABEL[r.status]}**: {spread} across {r.claimants} claimant{'s' if r.claimants != 1 else ''}"
+        )
+    first = embed(f"Briefing{scope}: the numbers now", "\n".join(head))
+    if d.moves:
+        add_lines_field(
+            first,
+            "Who moved their estimate",
+            [f"**{safe(c.claimant)}** ({c.status.value}): {c.before:,} → {c.after:,} ({c.delta:+,})" for c in d.moves],
+        )
+    out = [first]
+    if d.new_estimates:
+        out += paginate("New claims", [_estimate_line(e) + f" · {e.status.value}" for e in d.new_estimates], empty="")
+    if d.notable_quotes:
+        entries = quote_entries(d.notable_quotes)
+        if d.other_quotes:
+            entries.append(f"…and {d.other_quotes} more new quotes: `/quote` finds them.")
+        out += paginate("Notable new quotes", entries, empty="")
+    if d.new_sources:
+        out += source_pages(d.new_sources, title="New sources")
+    return out
+
+
+def digest_messages(d: Digest, *, marker: str) -> list[list[discord.Embed]]:
+    """The digest as messages of at most 10 embeds and 6,000 characters, each marked in its last footer."""
+    messages: list[list[discord.Embed]] = [[]]
+    size = 0
+    for e in _digest_embeds(d):
+        if e.footer.text and len(e.footer.text) > FOOTER_MAX - MARKER_ROOM:
+            e.set_footer(text=clip(e.footer.text, FOOTER_MAX - MARKER_ROOM))
+        n = len(e)
+        if messages[-1] and (len(messages[-1]) >= EMBEDS_PER_MESSAGE or size + n > EMBED_TOTAL_MAX - MARKER_ROOM):
+            messages.append([])
+            size = 0
+        messages[-1].append(e)
+        size += n
+    for i, embeds in enumerate(messages, start=1):
+        tag = marker if len(messages) == 1 else f"{marker} · part {i}/{len(messages)}"
+        last = embeds[-1]
+        last.set_footer(text=f"{last.footer.text} · {tag}" if last.footer.text else tag)
+    return messages

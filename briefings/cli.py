@@ -17,6 +17,7 @@ from rich.console import Console, RenderableType
 
 from briefings import __version__, queries, render
 from briefings.articles import ArticleError, parse_article
+from briefings.digest import build_digest
 from briefings.extract import extract
 from briefings.ingest import ingest_paths
 from briefings.models import Extraction, Status
@@ -124,8 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("bot", "run the service: the Discord bot, or the console when no token is set", formats=False)
 
-    p = add("new", "what was stored since a moment (the material of a digest)")
-    p.add_argument("--since", type=_datetime_arg, required=True)
+    p = add("digest", "the briefing of what was stored since a moment, as a subscribed channel gets it")
+    p.add_argument("--since", type=_datetime_arg, required=True, help="a time like 2024-10-24T08:00+00:00")
+    p.add_argument("--until", type=_datetime_arg, help="default: now")
+    p.add_argument("--status", choices=[s.value for s in Status])
     return parser
 
 
@@ -188,9 +191,10 @@ async def _who(conn: aiosqlite.Connection, args: argparse.Namespace, console: Co
     return await _show(console, args, result, render.who_result(result, name))
 
 
-async def _new(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
-    result = await queries.new_since(conn, args.since)
-    return await _show(console, args, result, render.new_since(result))
+async def _digest(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+    until = args.until or dt.datetime.now(dt.UTC)
+    d = await build_digest(conn, args.since, until, status=Status(args.status) if args.status else None)
+    return await _show(console, args, d, render.digest(d))
 
 
 HANDLERS: dict[str, Handler] = {
@@ -201,7 +205,7 @@ HANDLERS: dict[str, Handler] = {
     "sources": _sources,
     "timeline": _timeline,
     "who": _who,
-    "new": _new,
+    "digest": _digest,
 }
 
 

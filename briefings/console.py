@@ -7,6 +7,7 @@ Lines look like the slash commands: `/quote Kirby`, `/quote speaker:Kirby contai
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from briefings import __version__, queries, render
+from briefings.digest import build_digest
 from briefings.models import Status
 
 ABOUT = (
@@ -79,6 +81,28 @@ async def _who(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
     return render.who_result(await queries.who(conn, o["name"]), o["name"])
 
 
+async def _digest(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
+    now = dt.datetime.now(dt.UTC)
+    since = parse_moment(o["since"], "since", now) if o.get("since") else now - dt.timedelta(days=1)
+    return render.digest(await build_digest(conn, since, now))
+
+
+def parse_moment(value: str, option: str, now: dt.datetime) -> dt.datetime:
+    """ "2024-10-24", "2024-10-24T08:00+02:00" or "6h"/"2d" before `now`, as an aware datetime."""
+    text = value.strip().lower()
+    ago = re.fullmatch(r"(\d{1,4})\s*([hd])", text)
+    if ago:
+        unit = dt.timedelta(hours=1) if ago.group(2) == "h" else dt.timedelta(days=1)
+        return now - int(ago.group(1)) * unit
+    try:
+        when = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise CommandError(
+            f"'{value}' is not a time for {option}; write 2024-10-24, 2024-10-24T08:00 or 12h."
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
 async def _about(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
     s = await queries.stats(conn)
     span = f" claimed from {s.first_claim} to {s.last_claim}" if s.first_claim else ""
@@ -106,6 +130,7 @@ COMMANDS: dict[str, Command] = {
         Command("sources", "the articles in the store", (), _sources),
         Command("timeline", "dated claims in order", (Option("from"), Option("to")), _timeline),
         Command("who", "a person's or body's role and claims", (Option("name", True),), _who),
+        Command("digest", "what is new since a moment (default: a day ago)", (Option("since"),), _digest),
         Command("about", "what this is and what it holds", (), _about),
     )
 }

@@ -68,13 +68,15 @@ def read_article(path: Path, default_tz: dt.tzinfo = dt.UTC) -> Article:
     return parse_article(path.read_bytes(), str(path), path.suffix, default_tz)
 
 
-async def ingest_article(conn: aiosqlite.Connection, article: Article) -> AddResult:
+async def ingest_article(conn: aiosqlite.Connection, article: Article, *, now: dt.datetime | None = None) -> AddResult:
     published = article.meta.published.date() if article.meta.published else None
     facts = extract(article.body, published, article.meta.outlet)
-    return await add_article(conn, article, facts)
+    return await add_article(conn, article, facts, now=now)
 
 
-async def ingest_paths(conn: aiosqlite.Connection, paths: Iterable[str]) -> list[IngestLine]:
+async def ingest_paths(
+    conn: aiosqlite.Connection, paths: Iterable[str], *, now: dt.datetime | None = None
+) -> list[IngestLine]:
     """Ingest every article under `paths`; a bad file is reported and the rest still go in."""
     lines = []
     for shown, path, problem in expand(paths):
@@ -83,7 +85,7 @@ async def ingest_paths(conn: aiosqlite.Connection, paths: Iterable[str]) -> list
             continue
         try:
             article = read_article(path)
-            result = await ingest_article(conn, article)
+            result = await ingest_article(conn, article, now=now)
         except ArticleError as exc:
             lines.append(IngestLine(shown, error=str(exc)))
             continue

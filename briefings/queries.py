@@ -164,9 +164,14 @@ async def estimates(
     claimant: str | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
+    stored_until: dt.datetime | None = None,
 ) -> EstimatePicture:
-    """The picture now: latest number per claimant and status, ranges, changes and history."""
+    """The picture now (or as stored up to a moment): latest number per claimant and status, ranges,
+    changes and history."""
     where, params = ["1 = 1"], []
+    if stored_until is not None:
+        where.append("e.created_at <= ?")
+        params.append(stored_until.astimezone(dt.UTC).isoformat())
     if status is not None:
         where.append("e.status = ?")
         params.append(status.value)
@@ -575,16 +580,12 @@ async def new_since(conn: aiosqlite.Connection, since: dt.datetime, until: dt.da
     s_rows = await _fetchall(
         conn, f"{_SOURCE_SELECT} WHERE s.ingested_at > ? AND s.ingested_at <= ? ORDER BY s.id", (lo, hi)
     )
-    new_estimates = await _estimate_views(conn, e_rows)
-    # the headline numbers are the whole picture as of now, not only the new claims
-    everything = await estimates(conn, until=None)
     return NewSince(
         since=since,
         until=until,
-        estimates=picture(new_estimates).latest,
+        estimates=await _estimate_views(conn, e_rows, fold_copies=True),  # every new claim, once
         quotes=await _quote_views(conn, q_rows),
         sources=[_source_view(r) for r in s_rows],
-        picture=everything,
     )
 
 

@@ -12,9 +12,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from briefings.digest import Digest
 from briefings.views import (
     EstimatePicture,
-    NewSince,
     QuoteView,
     SearchHit,
     SourceView,
@@ -173,22 +173,33 @@ def who_result(result: WhoResult, name: str) -> RenderableType:
     return Group(*parts)
 
 
-def new_since(n: NewSince) -> RenderableType:
-    if n.empty:
-        return Text(f"Nothing new since {n.since.isoformat(timespec='minutes')}.")
-    parts: list[RenderableType] = [Text(f"New since {n.since.isoformat(timespec='minutes')}", style="bold")]
-    if n.picture.ranges:
+def digest(d: Digest) -> RenderableType:
+    """A digest as text: the same briefing the bot posts."""
+    span = f"{d.since.isoformat(timespec='minutes')} to {d.until.isoformat(timespec='minutes')}"
+    if d.empty:
+        return Text(f"No news: nothing new was stored from {span}.")
+    parts: list[RenderableType] = [Text(f"Briefing: what is new from {span}", style="bold")]
+    if d.ranges:
         r = _table("The numbers now", "counts", "low", "high", "claimants")
-        for x in n.picture.ranges:
+        for x in d.ranges:
             r.add_row(x.status.value, f"{x.low:,}", f"{x.high:,}", str(x.claimants))
         parts.append(r)
-    if n.estimates:
+    if d.moves:
+        moved = _table("Who moved their estimate", "claimant", "counts", "before", "now", "change")
+        for c in d.moves:
+            moved.add_row(c.claimant, c.status.value, f"{c.before:,}", f"{c.after:,}", f"{c.delta:+,}")
+        parts.append(moved)
+    if d.new_estimates:
         t = _table("New claims", "claimant", "number", "counts", "claimed", "source")
-        for e in n.estimates:
-            t.add_row(e.claimant, e.number, e.status.value, day(e.claimed_on), e.source.label)
+        for e in d.new_estimates:
+            t.add_row(
+                e.claimant, e.number, e.status.value, day(e.claimed_on), _carried(e.reported_by, e.independent_sources)
+            )
         parts.append(t)
-    if n.quotes:
-        parts.append(quotes(n.quotes[:10], "everyone"))
-    if n.sources:
-        parts.append(source_list(n.sources))
+    if d.notable_quotes:
+        parts.append(quotes(d.notable_quotes, "everyone"))
+        if d.other_quotes:
+            parts.append(Text(f"…and {d.other_quotes} more new quotes", style="dim"))
+    if d.new_sources:
+        parts.append(source_list(d.new_sources))
     return Group(*parts)

@@ -151,14 +151,18 @@ class AddResult:
     rewrite_of: int | None = None
 
 
-async def add_article(conn: aiosqlite.Connection, article: Article, facts: Extraction) -> AddResult:
-    """Store an article and its facts in one transaction; an article already stored changes nothing."""
+async def add_article(
+    conn: aiosqlite.Connection, article: Article, facts: Extraction, *, now: dt.datetime | None = None
+) -> AddResult:
+    """Store an article and its facts in one transaction; an article already stored changes nothing.
+
+    `now` is when they count as stored (digests cover facts by this time); the clock by default."""
     chash = content_hash(article)
     async with conn.execute("SELECT id FROM sources WHERE content_hash = ?", (chash,)) as cur:
         row = await cur.fetchone()
     if row is not None:
         return AddResult(source_id=row[0], added=False)
-    now = utcnow().isoformat()
+    stored_at = (now or utcnow()).astimezone(dt.UTC).isoformat()
     shingles = shingle_hashes(article.body)
     await conn.execute("BEGIN IMMEDIATE")
     try:
@@ -178,7 +182,7 @@ async def add_article(conn: aiosqlite.Connection, article: Article, facts: Extra
                 article.body,
                 len(shingles),
                 copy_of if containment >= COPY_CONTAINMENT else None,
-                now,
+                stored_at,
             ),
         )
         source_id = cur.lastrowid
@@ -197,9 +201,9 @@ async def add_article(conn: aiosqlite.Connection, article: Article, facts: Extra
                 assert cur.lastrowid is not None
                 sentence_ids[ev.start] = cur.lastrowid
         for ref in facts.entities:
-            await upsert_entity(conn, ref, now)
+            await upsert_entity(conn, ref, stored_at)
         for q in facts.quotes:
-            entity_id = await upsert_entity(conn, q.entity, now) if q.entity else None
+            entity_id = await upsert_entity(conn, q.entity, stored_at) if q.entity else None
             cur = await conn.execute(
                 """INSERT INTO quotes (source_id, sentence_id, entity_id, speaker, text, claimed_on, date_basis,
                                        claim_key, created_at)
@@ -213,7 +217,7 @@ async def add_article(conn: aiosqlite.Connection, article: Article, facts: Extra
                     q.date.isoformat() if q.date else None,
                     q.date_basis.value,
                     quote_key(q.text),
-                    now,
+                    stored_at,
                 ),
             )
             await conn.execute(
@@ -221,7 +225,7 @@ async def add_article(conn: aiosqlite.Connection, article: Article, facts: Extra
                 (q.text, q.speaker or "", cur.lastrowid),
             )
         for e in facts.estimates:
-            entity_id = await upsert_entity(conn, e.entity, now) if e.entity else None
+            entity_id = await upsert_entity(conn, e.entity, stored_at) if e.entity else None
             cur = await conn.execute(
                 """INSERT INTO estimates (source_id, sentence_id, entity_id, claimant, value, low, high, qualifier,
                                           status, claimed_on, date_basis, claim_key, created_at)
@@ -239,7 +243,7 @@ async def add_article(conn: aiosqlite.Connection, article: Article, facts: Extra
                     e.date.isoformat() if e.date else None,
                     e.date_basis.value,
                     estimate_key(entity_id, e.claimant, e.value, e.status.value),
-                    now,
+                    stored_at,
                 ),
             )
             await conn.execute(

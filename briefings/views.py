@@ -175,7 +175,6 @@ class NewSince(View):
     estimates: list[EstimateView]
     quotes: list[QuoteView]
     sources: list[SourceView]
-    picture: EstimatePicture
 
     @property
     def empty(self) -> bool:

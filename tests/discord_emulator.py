@@ -281,7 +281,12 @@ class DiscordEmulator:
         }
 
     def _options(self, name: str, options: dict[str, Any], focused: str | None = None) -> list[dict[str, Any]]:
-        declared = {o["name"]: o for o in self.commands[name].get("options", [])}
+        if " " in name:  # a subcommand: "digest subscribe"
+            group, sub = name.split(" ", 1)
+            spec = next(c for c in self.commands[group]["options"] if c["name"] == sub)
+        else:
+            spec = self.commands[name]
+        declared = {o["name"]: o for o in spec.get("options", [])}
         out = []
         for key, value in options.items():
             option = {"name": key, "type": declared[key]["type"], "value": value}
@@ -300,27 +305,30 @@ class DiscordEmulator:
         app_permissions: str = ALL_PERMISSIONS,
         **options: Any,
     ) -> dict[str, Any]:
-        cmd = self.commands[name]
-        data = {
-            "id": cmd["id"],
-            "name": name,
-            "type": 1,
-            "guild_id": str(GUILD_ID),
-            "options": self._options(name, options),
-        }
+        """A slash command; `name` may be "group subcommand"."""
+        top = name.split(" ")[0]
+        opts = self._options(name, options)
+        data: dict[str, Any] = {"id": self.commands[top]["id"], "name": top, "type": 1, "guild_id": str(GUILD_ID)}
+        if " " in name:
+            data["options"] = [{"name": name.split(" ", 1)[1], "type": 1, "options": opts}]
+        else:
+            data["options"] = opts
+        channels = [o for o in opts if o["type"] == 7]
+        if channels:
+            data["resolved"] = {
+                "channels": {
+                    o["value"]: {**self.channel(int(o["value"])), "permissions": ALL_PERMISSIONS} for o in channels
+                }
+            }
         return self._interaction(
             2, data, user_id=user_id, member_permissions=member_permissions, app_permissions=app_permissions
         )
 
     def autocomplete(self, name: str, focused: str, /, **options: Any) -> dict[str, Any]:
-        cmd = self.commands[name]
-        data = {
-            "id": cmd["id"],
-            "name": name,
-            "type": 1,
-            "guild_id": str(GUILD_ID),
-            "options": self._options(name, options, focused),
-        }
+        top = name.split(" ")[0]
+        opts = self._options(name, options, focused)
+        data: dict[str, Any] = {"id": self.commands[top]["id"], "name": top, "type": 1, "guild_id": str(GUILD_ID)}
+        data["options"] = [{"name": name.split(" ", 1)[1], "type": 1, "options": opts}] if " " in name else opts
         return self._interaction(
             4, data, user_id=USER_ID, member_permissions=ALL_PERMISSIONS, app_permissions=ALL_PERMISSIONS
         )
@@ -360,6 +368,10 @@ class DiscordEmulator:
                 return self.messages[followups[-1].body["__id"]]
             return self.messages[self.originals[token]]
         return self.messages[self.originals[payload["token"]]]
+
+    def channel_messages(self, channel_id: int = CHANNEL_ID) -> list[dict[str, Any]]:
+        """Messages posted to a channel (not interaction answers), oldest first."""
+        return [m for m in self.messages.values() if int(m["channel_id"]) == channel_id and m.get("posted")]
 
     # ------------------------------------------------------------------ REST
 
@@ -424,8 +436,18 @@ class DiscordEmulator:
         if mm := re.fullmatch(rf"/webhooks/{APP_ID}/([\w-]+)(?:/messages/(@original|\d+))?", p):
             return self._webhook(r, mm.group(1), mm.group(2))
         if m == "POST" and (mm := re.fullmatch(r"/channels/(\d+)/messages", p)):
-            msg = self._message(r.body, r.files, channel_id=int(mm.group(1)))
+            channel_id = int(mm.group(1))
+            nonce = (r.body or {}).get("nonce")
+            if nonce and (r.body or {}).get("enforce_nonce"):
+                for old in self.channel_messages(channel_id):
+                    if old.get("nonce") == nonce:  # Discord returns the message it already has
+                        return json_response(old)
+            msg = self._message(r.body, r.files, channel_id=channel_id)
+            msg["posted"] = True
             return json_response(msg)
+        if m == "GET" and (mm := re.fullmatch(r"/channels/(\d+)/messages", p)):
+            limit = int(r.query.get("limit", "50"))
+            return json_response(list(reversed(self.channel_messages(int(mm.group(1)))))[:limit])
         return json_response({"message": f"404: {m} {p} is not emulated", "code": 0}, 404)
 
     def _message(

@@ -55,7 +55,7 @@ def test_every_query_command_answers(db, capsys) -> None:
         ["who", "Kirby"],
         ["search", "fair", "game"],
         ["quote", "Patel", "--contains", "reckless"],
-        ["new", "--since", "2000-01-01T00:00+00:00"],
+        ["digest", "--since", "2000-01-01T00:00+00:00"],
     ):
         code, out, err = run(capsys, *argv)
         assert code == 0, (argv, err)

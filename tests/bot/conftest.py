@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator
 
 import discord
@@ -36,10 +37,26 @@ async def store(tmp_path):
         yield conn
 
 
+class FakeClock:
+    """The time the tests say it is."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
 @pytest.fixture
-async def bot(emulator, store, tmp_path) -> AsyncIterator[BriefingsBot]:
+def clock() -> FakeClock:
+    return FakeClock(dt.datetime(2025, 3, 28, 12, 0, tzinfo=dt.UTC))
+
+
+@pytest.fixture
+async def bot(emulator, store, tmp_path, clock) -> AsyncIterator[BriefingsBot]:
     settings = Settings(discord_token=TOKEN, db=tmp_path / "bot.db", dev_guild=GUILD_ID, seeds=None)
-    client = BriefingsBot(store, settings, guild_ready_timeout=0.05)
+    # digests are driven by the tests' clock, not by a running scheduler
+    client = BriefingsBot(store, settings, guild_ready_timeout=0.05, schedule=False, clock=clock)
     task = asyncio.create_task(client.start(TOKEN))
     await asyncio.wait_for(client.wait_until_ready(), 15)
     yield client

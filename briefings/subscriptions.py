@@ -1,0 +1,282 @@
+"""Digest subscriptions: stored, scheduled in their own time zone, with a watermark that only moves
+after a digest was delivered. Scheduling decisions are pure functions of the subscription and a time,
+so tests drive them with a clock of their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import aiosqlite
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from briefings.models import Status
+from briefings.views import View
+
+MAX_FAILURES = 5  # consecutive failures before a subscription is paused
+BACKOFF_FIRST = dt.timedelta(minutes=2)
+BACKOFF_MAX = dt.timedelta(hours=2)
+CATCH_UP_LIMIT = 10_000  # slots walked when looking for the latest missed one
+
+
+class SubscriptionError(ValueError):
+    """Bad subscription input; the message is one sentence for the user."""
+
+
+class Subscription(View):
+    id: int
+    guild_id: int
+    channel_id: int
+    at_time: str
+    timezone: str
+    every: str  # day | week | hours
+    hours: int | None
+    status: Status | None
+    no_news_line: bool
+    watermark: dt.datetime
+    last_slot: dt.datetime
+    pending_until: dt.datetime | None
+    failures: int
+    next_retry: dt.datetime | None
+    last_error: str | None
+    paused_reason: str | None
+    last_delivery: dt.datetime | None
+    created_by: int | None
+    created_at: dt.datetime
+
+    @property
+    def cadence(self) -> str:
+        if self.every == "hours":
+            return f"every {self.hours} hours from {self.at_time}"
+        return f"every {'day' if self.every == 'day' else 'Monday'} at {self.at_time}"
+
+    @property
+    def digest_key(self) -> str:
+        """Names the digest being delivered: the same range gives the same key (and nonce)."""
+        cut = self.pending_until.isoformat() if self.pending_until else ""
+        raw = f"{self.id}|{self.watermark.isoformat()}|{cut}"
+        return hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()
+
+
+# ----------------------------------------------------------------------------- parsing
+
+
+def parse_time(value: str) -> str:
+    m = re.fullmatch(r"\s*(\d{1,2})[:.h]?(\d{2})?\s*", value or "")
+    if not m or int(m.group(1)) > 23 or int(m.group(2) or 0) > 59:
+        raise SubscriptionError(f"'{value}' is not a time of day; write it like 08:00 or 18:30.")
+    return f"{int(m.group(1)):02d}:{int(m.group(2) or 0):02d}"
+
+
+def parse_zone(value: str) -> str:
+    try:
+        ZoneInfo(value.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SubscriptionError(f"'{value}' is not a time zone; pick an IANA name such as Europe/Berlin.") from None
+    return value.strip()
+
+
+def parse_every(value: str | None) -> tuple[str, int | None]:
+    text = (value or "day").strip().lower()
+    if text in {"day", "daily", "1 day"}:
+        return "day", None
+    if text in {"week", "weekly", "1 week"}:
+        return "week", None
+    m = re.fullmatch(r"(\d{1,3})\s*(?:h|hours?)", text)
+    if m and 1 <= int(m.group(1)) <= 168:
+        return "hours", int(m.group(1))
+    raise SubscriptionError(f"'{value}' is not a schedule; use day, week, or a number of hours like '6 hours'.")
+
+
+# -------------------------------------------------------------------------- scheduling
+
+
+def trigger_for(sub: Subscription) -> BaseTrigger:
+    """The APScheduler trigger of a subscription, in its own time zone (right across DST changes)."""
+    hour, minute = (int(x) for x in sub.at_time.split(":"))
+    zone = ZoneInfo(sub.timezone)
+    if sub.every == "day":
+        return CronTrigger(hour=hour, minute=minute, timezone=zone)
+    if sub.every == "week":
+        return CronTrigger(day_of_week="mon", hour=hour, minute=minute, timezone=zone)
+    local = sub.created_at.astimezone(zone)
+    start = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return IntervalTrigger(hours=sub.hours or 1, start_date=start, timezone=zone)
+
+
+def next_slot(sub: Subscription, after: dt.datetime) -> dt.datetime:
+    """The first scheduled time strictly after `after`."""
+    fire = trigger_for(sub).get_next_fire_time(None, after + dt.timedelta(seconds=1))
+    assert fire is not None
+    return fire.astimezone(dt.UTC)
+
+
+def latest_slot(sub: Subscription, now: dt.datetime) -> dt.datetime | None:
+    """The latest scheduled time in (last_slot, now], if any: many missed slots make one catch-up."""
+    slot = next_slot(sub, sub.last_slot)
+    if slot > now:
+        return None
+    for _ in range(CATCH_UP_LIMIT):
+        following = next_slot(sub, slot)
+        if following > now:
+            break
+        slot = following
+    return slot
+
+
+def needs_delivery(sub: Subscription, now: dt.datetime) -> bool:
+    """Due now: a scheduled time has passed, or a delivery is pending, and no back-off holds it."""
+    if sub.paused_reason:
+        return False
+    if sub.next_retry is not None and now < sub.next_retry:
+        return False
+    return sub.pending_until is not None or latest_slot(sub, now) is not None
+
+
+def backoff(failures: int) -> dt.timedelta:
+    return min(BACKOFF_MAX, BACKOFF_FIRST * (2 ** max(0, failures - 1)))
+
+
+# ------------------------------------------------------------------------------- store
+
+
+def _dt(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _from_row(r: aiosqlite.Row) -> Subscription:
+    return Subscription(
+        id=r["id"],
+        guild_id=r["guild_id"],
+        channel_id=r["channel_id"],
+        at_time=r["at_time"],
+        timezone=r["timezone"],
+        every=r["every"],
+        hours=r["hours"],
+        status=Status(r["status"]) if r["status"] else None,
+        no_news_line=bool(r["no_news_line"]),
+        watermark=_dt(r["watermark"]),
+        last_slot=_dt(r["last_slot"]),
+        pending_until=_dt(r["pending_until"]),
+        failures=r["failures"],
+        next_retry=_dt(r["next_retry"]),
+        last_error=r["last_error"],
+        paused_reason=r["paused_reason"],
+        last_delivery=_dt(r["last_delivery"]),
+        created_by=r["created_by"],
+        created_at=_dt(r["created_at"]),
+    )  # type: ignore[arg-type]
+
+
+def _iso(when: dt.datetime | None) -> str | None:
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        raise ValueError("subscriptions keep timezone-aware times only")
+    return when.astimezone(dt.UTC).isoformat()
+
+
+async def subscribe(
+    conn: aiosqlite.Connection,
+    *,
+    guild_id: int,
+    channel_id: int,
+    at: str,
+    timezone: str,
+    every: str | None,
+    status: Status | None,
+    no_news_line: bool,
+    created_by: int | None,
+    now: dt.datetime,
+) -> Subscription:
+    at_time, zone = parse_time(at), parse_zone(timezone)
+    kind, hours = parse_every(every)
+    cur = await conn.execute(
+        """INSERT INTO subscriptions (guild_id, channel_id, at_time, timezone, every, hours, status, no_news_line,
+                                      watermark, last_slot, created_by, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            guild_id,
+            channel_id,
+            at_time,
+            zone,
+            kind,
+            hours,
+            status.value if status else None,
+            int(no_news_line),
+            _iso(now),
+            _iso(now),
+            created_by,
+            _iso(now),
+        ),
+    )
+    assert cur.lastrowid is not None
+    sub = await get(conn, cur.lastrowid)
+    assert sub is not None
+    return sub
+
+
+async def get(conn: aiosqlite.Connection, sub_id: int) -> Subscription | None:
+    async with conn.execute("SELECT * FROM subscriptions WHERE id = ?", (sub_id,)) as cur:
+        row = await cur.fetchone()
+    return _from_row(row) if row else None
+
+
+async def all_subscriptions(conn: aiosqlite.Connection, guild_id: int | None = None) -> list[Subscription]:
+    sql, params = "SELECT * FROM subscriptions", ()
+    if guild_id is not None:
+        sql, params = sql + " WHERE guild_id = ?", (guild_id,)
+    async with conn.execute(sql + " ORDER BY id", params) as cur:
+        return [_from_row(r) for r in await cur.fetchall()]
+
+
+async def unsubscribe(conn: aiosqlite.Connection, guild_id: int, sub_id: int) -> bool:
+    cur = await conn.execute("DELETE FROM subscriptions WHERE id = ? AND guild_id = ?", (sub_id, guild_id))
+    return cur.rowcount > 0
+
+
+async def start_delivery(conn: aiosqlite.Connection, sub: Subscription, cut: dt.datetime) -> Subscription:
+    """Remember the digest about to be sent, before sending it: a retry sends the very same one."""
+    if sub.pending_until is not None:
+        return sub
+    await conn.execute("UPDATE subscriptions SET pending_until = ? WHERE id = ?", (_iso(cut), sub.id))
+    return sub.model_copy(update={"pending_until": cut.astimezone(dt.UTC)})
+
+
+async def finish_delivery(conn: aiosqlite.Connection, sub: Subscription, now: dt.datetime, *, delivered: bool) -> None:
+    """Discord accepted the digest (or there was nothing to say): move the watermark to its end."""
+    assert sub.pending_until is not None
+    slot = latest_slot(sub, now) or sub.last_slot
+    await conn.execute(
+        """UPDATE subscriptions SET watermark = ?, last_slot = ?, pending_until = NULL, failures = 0,
+                  next_retry = NULL, last_error = NULL, last_delivery = COALESCE(?, last_delivery)
+            WHERE id = ?""",
+        (_iso(sub.pending_until), _iso(max(slot, sub.last_slot)), _iso(now) if delivered else None, sub.id),
+    )
+
+
+async def record_failure(conn: aiosqlite.Connection, sub: Subscription, now: dt.datetime, error: str) -> Subscription:
+    """Count a failed delivery; back off, and pause after MAX_FAILURES in a row."""
+    failures = sub.failures + 1
+    paused = f"paused after {failures} failed deliveries: {error}" if failures >= MAX_FAILURES else None
+    retry = now + backoff(failures)
+    await conn.execute(
+        "UPDATE subscriptions SET failures = ?, next_retry = ?, last_error = ?, paused_reason = ? WHERE id = ?",
+        (failures, _iso(retry), error, paused, sub.id),
+    )
+    return sub.model_copy(
+        update={"failures": failures, "next_retry": retry, "last_error": error, "paused_reason": paused}
+    )
+
+
+async def resume(conn: aiosqlite.Connection, guild_id: int, sub_id: int) -> bool:
+    cur = await conn.execute(
+        """UPDATE subscriptions SET paused_reason = NULL, failures = 0, next_retry = NULL
+            WHERE id = ? AND guild_id = ?""",
+        (sub_id, guild_id),
+    )
+    return cur.rowcount > 0

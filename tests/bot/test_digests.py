@@ -1,0 +1,298 @@
+"""Digests on a clock the tests control: right local time across DST, restarts, crashes, faults."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot import render
+from bot.digests import DigestRunner
+from briefings import subscriptions as subs
+from briefings.digest import build_digest
+from briefings.ingest import ingest_paths
+from tests.conftest import article
+from tests.discord_emulator import CHANNEL_ID, GUILD_ID, DiscordEmulator
+
+UTC = dt.UTC
+OTHER_CHANNEL = CHANNEL_ID + 1
+MANAGE_GUILD = 1 << 5
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+async def store_article(store, tmp_path, name: str, body: str, when: dt.datetime, outlet: str = "Ledger") -> None:
+    path = tmp_path / "incoming" / f"{name}.txt"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(article(outlet, when.date().isoformat(), body), encoding="utf-8")
+    (line,) = await ingest_paths(store, [str(path)], now=when)
+    assert line.result is not None and line.result.added
+
+
+async def subscribe(store, clock, channel=CHANNEL_ID, *, time="08:00", zone="Europe/Berlin", every=None, no_news=False):
+    return await subs.subscribe(
+        store,
+        guild_id=GUILD_ID,
+        channel_id=channel,
+        at=time,
+        timezone=zone,
+        every=every,
+        status=None,
+        no_news_line=no_news,
+        created_by=None,
+        now=clock(),
+    )
+
+
+def digests_in(emulator: DiscordEmulator, channel: int = CHANNEL_ID) -> list[str]:
+    return [
+        " ".join(e.get("description", "") + str(e.get("fields", "")) for e in m["embeds"])
+        for m in emulator.channel_messages(channel)
+    ]
+
+
+async def test_digest_at_the_right_local_time_across_a_dst_change(bot, emulator, store, clock, tmp_path) -> None:
+    sub = await subscribe(store, clock)  # 08:00 in Berlin: 07:00 UTC before 30 March 2025, 06:00 UTC after
+    await store_article(
+        store,
+        tmp_path,
+        "a",
+        "The ministry said 3,000 soldiers had been deployed, officials said.",
+        at("2025-03-28T13:00"),
+    )
+    assert await bot.digests.tick(at("2025-03-29T06:59")) == {}
+    assert await bot.digests.tick(at("2025-03-29T07:00")) == {sub.id: "delivered"}
+    await store_article(
+        store,
+        tmp_path,
+        "b",
+        "The ministry said 5,000 soldiers had been deployed, officials said.",
+        at("2025-03-29T12:00"),
+    )
+    assert await bot.digests.tick(at("2025-03-30T05:59")) == {}
+    assert await bot.digests.tick(at("2025-03-30T06:00")) == {sub.id: "delivered"}
+    first, second = digests_in(emulator)
+    assert "3,000" in first and "5,000" not in first
+    assert "5,000" in second and "3,000 → 5,000" in second  # the new claim, and who moved
+    sub = await subs.get(store, sub.id)
+    assert sub.watermark == at("2025-03-30T06:00") and sub.last_delivery == at("2025-03-30T06:00")
+
+
+async def test_next_slot_follows_local_time_in_two_zones() -> None:
+    base = dict(
+        id=1,
+        guild_id=1,
+        channel_id=1,
+        every="day",
+        hours=None,
+        status=None,
+        no_news_line=False,
+        pending_until=None,
+        failures=0,
+        next_retry=None,
+        last_error=None,
+        paused_reason=None,
+        last_delivery=None,
+        created_by=None,
+    )
+    now = at("2025-03-29T12:00")
+    berlin = subs.Subscription(
+        **base, at_time="08:00", timezone="Europe/Berlin", watermark=now, last_slot=now, created_at=now
+    )
+    new_york = subs.Subscription(
+        **base, at_time="08:00", timezone="America/New_York", watermark=now, last_slot=now, created_at=now
+    )
+    assert subs.next_slot(berlin, now) == at("2025-03-30T06:00")  # CEST from that night
+    assert subs.next_slot(new_york, now) == at("2025-03-30T12:00")  # EDT since 9 March
+
+
+async def test_restart_between_two_digests_rebuilds_jobs_and_loses_nothing(bot, emulator, store, clock, tmp_path):
+    sub = await subscribe(store, clock)
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    assert await bot.digests.tick(at("2025-03-29T07:00")) == {sub.id: "delivered"}
+    await store_article(
+        store, tmp_path, "b", "Officials said 4,000 soldiers had been deployed.", at("2025-03-29T08:00")
+    )
+    # a new process: nothing in memory, everything from the store
+    restarted = DigestRunner(bot, clock)
+    restarted.start()
+    try:
+        await restarted.reschedule()
+        jobs = {j.id for j in restarted.scheduler.get_jobs()}
+        assert jobs == {"digest-sweep", f"digest-{sub.id}"}
+        assert await restarted.tick(at("2025-03-30T06:00")) == {sub.id: "delivered"}
+    finally:
+        restarted.stop()
+    first, second = digests_in(emulator)
+    assert "4,000" not in first and "4,000" in second and "3,000 soldiers" not in second
+
+
+async def test_after_downtime_one_catch_up_covers_everything_missed(bot, emulator, store, clock, tmp_path) -> None:
+    sub = await subscribe(store, clock)
+    for i, day in enumerate(["2025-03-28T20:00", "2025-03-29T20:00", "2025-03-30T20:00"]):
+        await store_article(
+            store, tmp_path, f"d{i}", f"Officials said {i + 2},000 soldiers had been deployed.", at(day)
+        )
+    assert await bot.digests.tick(at("2025-04-01T10:00")) == {sub.id: "delivered"}  # three slots missed
+    (only,) = digests_in(emulator)
+    assert all(n in only for n in ("2,000", "3,000", "4,000"))
+    assert (await subs.get(store, sub.id)).last_slot == at("2025-04-01T06:00")
+    assert await bot.digests.tick(at("2025-04-01T10:05")) == {}
+
+
+async def test_crash_after_posting_before_saving_posts_once(bot, emulator, store, clock, tmp_path, monkeypatch):
+    sub = await subscribe(store, clock)
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    real = subs.finish_delivery
+
+    async def crash(*args, **kwargs):
+        raise SystemExit("killed between posting and saving the watermark")
+
+    monkeypatch.setattr(subs, "finish_delivery", crash)
+    with pytest.raises(SystemExit):
+        await bot.digests.deliver(sub.id, at("2025-03-29T07:00"))
+    assert len(emulator.channel_messages()) == 1
+    monkeypatch.setattr(subs, "finish_delivery", real)
+    # the process comes back a minute later: the same digest, the same nonce, no second post
+    assert await DigestRunner(bot, clock).tick(at("2025-03-29T07:01")) == {sub.id: "delivered"}
+    assert len(emulator.channel_messages()) == 1
+    posts = [r for r in emulator.requests if r.method == "POST" and r.path == f"/channels/{CHANNEL_ID}/messages"]
+    assert len(posts) in (1, 2) and len({p.body["nonce"] for p in posts}) == 1
+    assert (await subs.get(store, sub.id)).pending_until is None
+
+
+async def test_crash_then_a_long_downtime_is_caught_by_the_marker(bot, emulator, store, clock, tmp_path, monkeypatch):
+    sub = await subscribe(store, clock)
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    real = subs.finish_delivery
+    monkeypatch.setattr(subs, "finish_delivery", lambda *a, **k: (_ for _ in ()).throw(SystemExit("killed")))
+    with pytest.raises(SystemExit):
+        await bot.digests.deliver(sub.id, at("2025-03-29T07:00"))
+    monkeypatch.setattr(subs, "finish_delivery", real)
+    for m in emulator.channel_messages():
+        m["nonce"] = None  # days later Discord no longer remembers the nonce
+    assert await DigestRunner(bot, clock).tick(at("2025-04-02T07:00")) == {sub.id: "delivered"}
+    assert len(emulator.channel_messages()) == 1
+
+
+async def test_a_rate_limit_is_waited_out(bot, emulator, store, clock, tmp_path) -> None:
+    sub = await subscribe(store, clock)
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    emulator.fail("POST", rf"/channels/{CHANNEL_ID}/messages", 429, retry_after=0.1)
+    assert await bot.digests.tick(at("2025-03-29T07:00")) == {sub.id: "delivered"}
+    assert len(emulator.channel_messages()) == 1
+
+
+@pytest.mark.parametrize(("status", "words"), [(404, "the channel is gone"), (403, "may not post there")])
+async def test_a_failing_channel_backs_off_then_pauses_and_holds_up_no_other(
+    bot, emulator, store, clock, tmp_path, status, words
+) -> None:
+    broken = await subscribe(store, clock, channel=OTHER_CHANNEL)
+    fine = await subscribe(store, clock, zone="America/New_York")
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    emulator.fail("POST", rf"/channels/{OTHER_CHANNEL}/messages", status, times=100)
+    now = at("2025-03-29T07:00")
+    assert await bot.digests.tick(now) == {broken.id: "failed"}
+    assert await bot.digests.tick(now + dt.timedelta(minutes=1)) == {}  # backing off
+    assert await bot.digests.tick(at("2025-03-29T12:00")) == {broken.id: "failed", fine.id: "delivered"}
+    outcomes = []
+    t = at("2025-03-29T12:00")
+    for _ in range(10):
+        t += dt.timedelta(hours=3)
+        outcomes.append((await bot.digests.tick(t)).get(broken.id))
+    assert "paused" in outcomes
+    paused = await subs.get(store, broken.id)
+    assert paused.paused_reason and words in paused.paused_reason
+    assert len(digests_in(emulator, CHANNEL_ID)) == 1
+    listing = await emulator.answer(emulator.slash("digest list"))
+    assert "**Paused**" in listing["embeds"][0]["description"] and words in listing["embeds"][0]["description"]
+
+
+async def test_nothing_new_posts_nothing_unless_asked(bot, emulator, store, clock) -> None:
+    quiet = await subscribe(store, clock, channel=CHANNEL_ID)
+    chatty = await subscribe(store, clock, channel=OTHER_CHANNEL, no_news=True)
+    assert await bot.digests.tick(at("2025-03-29T07:00")) == {quiet.id: "nothing new", chatty.id: "delivered"}
+    assert emulator.channel_messages(CHANNEL_ID) == []
+    (line,) = emulator.channel_messages(OTHER_CHANNEL)
+    assert line["embeds"][0]["title"] == "Briefing: no news"
+    assert (await subs.get(store, quiet.id)).watermark == at("2025-03-29T07:00")
+
+
+async def test_a_digest_too_long_for_one_message_is_split(bot, emulator, store, clock, tmp_path) -> None:
+    sub = await subscribe(store, clock, every="6 hours")
+    for i in range(40):
+        body = "\n".join(
+            f"“Statement {i}-{j} on the long negotiations over the border crossings continues today,” "
+            f"Envoy Person{i} Lastname{j} said, adding that {1000 + 37 * j + i} soldiers had been deployed."
+            for j in range(6)
+        )
+        await store_article(store, tmp_path, f"n{i}", body, at("2025-03-28T13:00"), outlet=f"Outlet {i}")
+    digest = await build_digest(store, at("2025-03-28T12:00"), at("2025-03-28T14:00"))
+    messages = render.digest_messages(digest, marker="digest test")
+    assert len(messages) > 1
+    assert await bot.digests.tick(at("2025-03-28T14:01")) == {sub.id: "delivered"}
+    posted = emulator.channel_messages()
+    assert len(posted) > 1
+    for m in posted:
+        assert len(m["embeds"]) <= 10
+        assert (
+            sum(
+                len(e.get("title", ""))
+                + len(e.get("description", ""))
+                + len(e.get("footer", {}).get("text", ""))
+                + sum(len(f["name"]) + len(f["value"]) for f in e.get("fields", []))
+                for e in m["embeds"]
+            )
+            <= 6000
+        )
+    assert posted[-1]["embeds"][-1]["footer"]["text"].endswith(f"part {len(posted)}/{len(posted)}")
+
+
+async def test_managing_needs_manage_server_and_bad_zones_are_refused(bot, emulator) -> None:
+    no_manage = str((1 << 47) - 1 & ~MANAGE_GUILD)
+    refused = await emulator.interact(
+        emulator.slash(
+            "digest subscribe", member_permissions=no_manage, channel=str(CHANNEL_ID), time="08:00", timezone="UTC"
+        )
+    )
+    assert refused.body["data"]["flags"] & 64
+    assert refused.body["data"]["content"] == "You need the manage guild permission to use this."
+    bad = await emulator.interact(
+        emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="08:00", timezone="Mars/Olympus")
+    )
+    assert "'Mars/Olympus' is not a time zone" in bad.body["data"]["content"]
+    ok = await emulator.interact(
+        emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="7:30", timezone="Europe/Berlin", every="week")
+    )
+    assert ok.body["data"]["content"].startswith("Subscription 1: <#")
+    assert "every Monday at 07:30" in ok.body["data"]["content"]
+    zones = await emulator.interact(emulator.autocomplete("digest subscribe", "timezone", timezone="berl"))
+    assert {"name": "Europe/Berlin", "value": "Europe/Berlin"} in zones.body["data"]["choices"]
+    listing = await emulator.answer(emulator.slash("digest list"))
+    assert "every Monday at 07:30 (Europe/Berlin)" in listing["embeds"][0]["description"]
+    gone = await emulator.interact(emulator.slash("digest unsubscribe", id=1))
+    assert gone.body["data"]["content"] == "Subscription 1 stopped."
+
+
+async def test_digest_now_is_for_anyone_and_ephemeral(bot, emulator, store, clock, tmp_path) -> None:
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", clock() - dt.timedelta(hours=2)
+    )
+    no_manage = str((1 << 47) - 1 & ~MANAGE_GUILD)
+    payload = emulator.slash("digest now", member_permissions=no_manage, since="6h")
+    callback = await emulator.interact(payload)
+    assert callback.body["type"] == 5 and callback.body["data"]["flags"] & 64
+    msg = await emulator.answer(emulator.slash("digest now", since="6h"))
+    assert msg["flags"] & 64 and "3,000" in str(msg["embeds"])
