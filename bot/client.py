@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -11,6 +14,8 @@ from discord.ext import commands
 
 from bot.digests import Clock, DigestRunner, utcnow
 from bot.names import NameIndex
+from bot.tasks import spawn
+from briefings.health import HEARTBEAT_EVERY, heartbeat_path, write_heartbeat
 from briefings.console import CommandError
 from briefings.queries import QueryError
 
@@ -58,6 +63,8 @@ class BriefingsBot(commands.Bot):
         self.digests = DigestRunner(self, clock)
         self._schedule = schedule  # tests drive digests with their own clock instead
         self._caught_up = False
+        self._started = dt.datetime.now(dt.UTC)
+        self._last_connected: dt.datetime | None = None
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
@@ -77,9 +84,34 @@ class BriefingsBot(commands.Bot):
 
         if self._schedule:
             self.digests.start()
+        self._heartbeat = spawn(self._keep_heartbeat(), "gateway-heartbeat")
+
+    async def _beat(self) -> None:
+        now = dt.datetime.now(dt.UTC)
+        connected = self.is_ready() and not self.is_closed() and self.ws is not None and self.ws.open
+        if connected:
+            self._last_connected = now
+        await asyncio.to_thread(
+            write_heartbeat, heartbeat_path(Path(self.settings.db)), connected=connected, now=now,
+            last_connected=self._last_connected, started=self._started,
+        )
+
+    async def _keep_heartbeat(self) -> None:
+        """Tell `briefings health` (the container's HEALTHCHECK) whether the gateway is connected."""
+        while not self.is_closed():
+            await self._beat()
+            await asyncio.sleep(HEARTBEAT_EVERY.total_seconds())
+
+    async def on_resumed(self) -> None:
+        await self._beat()
+
+    async def on_disconnect(self) -> None:
+        if not self.is_closed():
+            await self._beat()
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d guilds", self.user, len(self.guilds))
+        await self._beat()
         if self._schedule and not self._caught_up:
             self._caught_up = True
             await self.digests.reschedule()  # jobs from the store, and one catch-up for missed slots
@@ -87,6 +119,10 @@ class BriefingsBot(commands.Bot):
     async def close(self) -> None:
         self.digests.stop()
         await super().close()
+        if getattr(self, "_heartbeat", None) is not None:
+            self._heartbeat.cancel()
+        # a bot that stopped on purpose leaves no stale heartbeat behind
+        heartbeat_path(Path(self.settings.db)).unlink(missing_ok=True)
 
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """The one error path: a short, true message for the user; the traceback for the log."""

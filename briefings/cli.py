@@ -124,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="+")
 
     add("bot", "run the service: the Discord bot, or the console when no token is set", formats=False)
+    add("health", "exit 0 when the database is readable and, if the bot runs, its gateway is connected", formats=False)
 
     p = add("digest", "the briefing of what was stored since a moment, as a subscribed channel gets it")
     p.add_argument("--since", type=_datetime_arg, required=True, help="a time like 2024-10-24T08:00+00:00")
@@ -247,6 +248,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.command == "extract":
         return _extract(args)
+    if args.command == "health":
+        from briefings.health import check
+
+        db = Path(args.db or os.environ.get("BRIEFINGS_DB") or DEFAULT_DB)
+        result = check(db, dt.datetime.now(dt.UTC))
+        print(result.message, file=sys.stdout if result.ok else sys.stderr)
+        return 0 if result.ok else 1
     if args.command == "bot":
         # the Discord adapter lives outside the core; it is loaded only when asked for
         import importlib

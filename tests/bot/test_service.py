@@ -87,6 +87,14 @@ async def test_sigterm_closes_the_gateway_and_the_process_exits(tmp_path) -> Non
         )
         await asyncio.wait_for(emu.ready.wait(), 60)
         await emu.wait_for(lambda r: r.method == "PUT" and r.path.endswith("/commands"), within=30)
+        beat = tmp_path / "gateway.heartbeat"
+        for _ in range(100):
+            if beat.exists() and '"connected": true' in beat.read_text():
+                break
+            await asyncio.sleep(0.1)
+        health = subprocess.run([sys.executable, "-m", "briefings.cli", "health"], capture_output=True, text=True,
+                                env=env_for(tmp_path), timeout=60)
+        assert health.returncode == 0 and "gateway connected" in health.stdout, health.stderr
         proc.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(proc.wait(), 30)
         stderr = (await proc.stderr.read()).decode()
@@ -94,5 +102,6 @@ async def test_sigterm_closes_the_gateway_and_the_process_exits(tmp_path) -> Non
         assert "stopping: closing the gateway" in stderr
         assert TOKEN not in stderr
         assert emu._ws is not None and emu._ws.closed
+        assert not beat.exists()  # stopped on purpose: no stale heartbeat
     finally:
         await emu.stop()
