@@ -15,8 +15,8 @@ from discord.ext import commands
 from bot.digests import Clock, DigestRunner, utcnow
 from bot.names import NameIndex
 from bot.tasks import spawn
-from briefings.health import HEARTBEAT_EVERY, heartbeat_path, write_heartbeat
 from briefings.console import CommandError
+from briefings.health import HEARTBEAT_EVERY, heartbeat_path, write_heartbeat
 from briefings.queries import QueryError
 
 if TYPE_CHECKING:
@@ -92,8 +92,12 @@ class BriefingsBot(commands.Bot):
         if connected:
             self._last_connected = now
         await asyncio.to_thread(
-            write_heartbeat, heartbeat_path(Path(self.settings.db)), connected=connected, now=now,
-            last_connected=self._last_connected, started=self._started,
+            write_heartbeat,
+            heartbeat_path(Path(self.settings.db)),
+            connected=connected,
+            now=now,
+            last_connected=self._last_connected,
+            started=self._started,
         )
 
     async def _keep_heartbeat(self) -> None:
