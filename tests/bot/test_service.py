@@ -92,14 +92,17 @@ async def test_sigterm_closes_the_gateway_and_the_process_exits(tmp_path) -> Non
             if beat.exists() and '"connected": true' in beat.read_text():
                 break
             await asyncio.sleep(0.1)
-        health = subprocess.run(
-            [sys.executable, "-m", "briefings.cli", "health"],
-            capture_output=True,
-            text=True,
+        health = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "briefings.cli",
+            "health",
             env=env_for(tmp_path),
-            timeout=60,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
-        assert health.returncode == 0 and "gateway connected" in health.stdout, health.stderr
+        out, err = await asyncio.wait_for(health.communicate(), 60)
+        assert health.returncode == 0 and b"gateway connected" in out, err
         proc.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(proc.wait(), 30)
         stderr = (await proc.stderr.read()).decode()
