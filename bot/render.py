@@ -19,6 +19,7 @@ from briefings.views import (
     SearchHit,
     SourceView,
     Stats,
+    StatusRange,
     TimelineItem,
     WhoResult,
 )
@@ -139,6 +140,11 @@ def paginate(title: str, entries: Sequence[str], *, empty: str, footer: str | No
 # ---------------------------------------------------------------------- one per command
 
 
+def _range_line(r: StatusRange) -> str:
+    spread = f"{r.low:,}" if r.low == r.high else f"{r.low:,}–{r.high:,}"
+    return f"**{STATUS_LABEL[r.status]}**: {spread} across {r.claimants} claimant{'s' if r.claimants != 1 else ''}"
+
+
 def _estimate_line(e: EstimateView) -> str:
     when = day(e.claimed_on) + ("" if e.date_basis.value == "stated" else "*")
     carried = _carried(e.reported_by, e.independent_sources)
@@ -148,11 +154,7 @@ def _estimate_line(e: EstimateView) -> str:
 def estimate_embed(p: EstimatePicture, *, chart_note: str | None = None) -> discord.Embed:
     if not p.latest:
         return embed("Troop estimates", "No estimates match. Try without filters, or `/sources` to see what is stored.")
-    ranges = []
-    for r in p.ranges:
-        span = f"{r.low:,}" if r.low == r.high else f"{r.low:,}–{r.high:,}"
-        ranges.append(f"**{STATUS_LABEL[r.status]}**: {span} ({r.claimants} claimant{'s' if r.claimants != 1 else ''})")
-    e = embed("Troop estimates: the picture now", "\n".join(ranges))
+    e = embed("Troop estimates: the picture now", "\n".join(_range_line(r) for r in p.ranges))
     for status in Status:
         lines = [_estimate_line(x) for x in p.latest if x.status is status]
         if lines:
@@ -297,12 +299,7 @@ def _digest_embeds(d: Digest) -> list[discord.Embed]:
     scope = f" ({STATUS_LABEL[d.status].lower()})" if d.status else ""
     if d.empty:
         return [embed(f"Briefing{scope}: no news", f"Nothing new was stored from {span}.")]
-    head = [f"What is new from {span}."]
-    for r in d.ranges:
-        spread = f"{r.low:,}" if r.low == r.high else f"{r.low:,}–{r.high:,}"
-        head.append(
-            f"**{STATUS_LABEL[r.status]}**: {spread} across {r.claimants} claimant{'s' if r.claimants != 1 else ''}"
-        )
+    head = [f"What is new from {span}.", *(_range_line(r) for r in d.ranges)]
     first = embed(f"Briefing{scope}: the numbers now", "\n".join(head))
     if d.moves:
         add_lines_field(

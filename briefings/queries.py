@@ -362,41 +362,35 @@ async def search(conn: aiosqlite.Connection, text: str, *, limit: int = 50) -> l
         )
     except aiosqlite.OperationalError as exc:
         raise QueryError(f"The search could not be read ({exc}); check quotes and brackets are balanced.") from None
+    # two queries for all hits, not one per hit
+    rows: dict[tuple[str, int], aiosqlite.Row] = {}
+    for kind, select, alias in (("quote", _QUOTE_SELECT, "q"), ("estimate", _ESTIMATE_SELECT, "e")):
+        ids = [h["fact_id"] for h in hits if h["kind"] == kind]
+        if ids:
+            for r in await _fetchall(conn, f"{select} WHERE {alias}.id IN ({','.join('?' * len(ids))})", ids):
+                rows[(kind, r["id"])] = r
     out: list[SearchHit] = []
     seen: set[tuple[str, str]] = set()  # the same quote or sentence carried by copies shows once
     for h in hits:
-        if h["kind"] == "quote":
-            rows = await _fetchall(conn, f"{_QUOTE_SELECT} WHERE q.id = ?", (h["fact_id"],))
-            if rows and ("quote", fold_key(rows[0]["text"])) not in seen:
-                r = rows[0]
-                seen.add(("quote", fold_key(r["text"])))
-                out.append(
-                    SearchHit(
-                        kind="quote",
-                        id=r["id"],
-                        who=r["speaker"],
-                        text=r["text"],
-                        snippet=h["snip"],
-                        claimed_on=_date(r["claimed_on"]),
-                        source=_source_ref(r),
-                    )
-                )
-        else:
-            rows = await _fetchall(conn, f"{_ESTIMATE_SELECT} WHERE e.id = ?", (h["fact_id"],))
-            if rows and ("estimate", fold_key(rows[0]["sentence"])) not in seen:
-                r = rows[0]
-                seen.add(("estimate", fold_key(r["sentence"])))
-                out.append(
-                    SearchHit(
-                        kind="estimate",
-                        id=r["id"],
-                        who=r["claimant"],
-                        text=r["sentence"],
-                        snippet=h["snip"],
-                        claimed_on=_date(r["claimed_on"]),
-                        source=_source_ref(r),
-                    )
-                )
+        r = rows.get((h["kind"], h["fact_id"]))
+        if r is None:
+            continue
+        is_quote = h["kind"] == "quote"
+        text = r["text"] if is_quote else r["sentence"]
+        if (h["kind"], fold_key(text)) in seen:
+            continue
+        seen.add((h["kind"], fold_key(text)))
+        out.append(
+            SearchHit(
+                kind=h["kind"],
+                id=r["id"],
+                who=r["speaker"] if is_quote else r["claimant"],
+                text=text,
+                snippet=h["snip"],
+                claimed_on=_date(r["claimed_on"]),
+                source=_source_ref(r),
+            )
+        )
     return out
 
 

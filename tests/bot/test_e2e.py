@@ -67,7 +67,7 @@ async def test_estimate_shows_ranges_latest_per_claimant_and_sources(bot, emulat
     msg = await emulator.answer(emulator.slash("estimate", status="deployed"))
     (embed,) = msg["embeds"]
     assert embed["title"] == "Troop estimates: the picture now"
-    assert "Deployed (in Russia)" in embed["description"] and "3,000–12,000" in embed["description"]
+    assert "**Deployed (in Russia)**: 3,000–12,000 across 7 claimants" in embed["description"]
     field = next(f for f in embed["fields"] if f["name"].startswith("Latest per claimant"))
     assert "**U.S.**: at least 3,000" in field["value"]
     assert "NBC News, Scypre.com (1 independent)" in field["value"]
