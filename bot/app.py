@@ -15,7 +15,7 @@ import yarl
 from rich.console import Console
 
 from bot.client import BriefingsBot
-from briefings import queries
+from briefings import feeds, queries
 from briefings.console import run_console
 from briefings.ingest import ingest_paths
 from briefings.settings import Settings, SettingsError, load_settings
@@ -54,7 +54,12 @@ async def run_bot(conn: aiosqlite.Connection, settings: Settings) -> None:
     """Run until the gateway closes or SIGTERM/SIGINT arrives; then close everything cleanly."""
     assert settings.discord_token is not None
     point_at(settings)
-    bot = BriefingsBot(conn, settings)
+    async with feeds.make_session(settings.feed_timeout) as session:
+        await _run(BriefingsBot(conn, settings, session=session), settings)
+
+
+async def _run(bot: BriefingsBot, settings: Settings) -> None:
+    assert settings.discord_token is not None
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import discord
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
 
 from bot.digests import Clock, DigestRunner, utcnow
+from bot.feeds import FeedJobs
 from bot.names import NameIndex
 from bot.tasks import spawn
 from briefings.console import CommandError
@@ -20,6 +22,7 @@ from briefings.health import HEARTBEAT_EVERY, heartbeat_path, write_heartbeat
 from briefings.queries import QueryError
 
 if TYPE_CHECKING:
+    import aiohttp
     import aiosqlite
 
     from briefings.settings import Settings
@@ -46,6 +49,7 @@ class BriefingsBot(commands.Bot):
         conn: aiosqlite.Connection,
         settings: Settings,
         *,
+        session: aiohttp.ClientSession,
         clock: Clock = utcnow,
         schedule: bool = True,
         **kwargs: Any,
@@ -61,6 +65,8 @@ class BriefingsBot(commands.Bot):
         self.settings = settings
         self.names = NameIndex()
         self.digests = DigestRunner(self, clock)
+        self.feeds = FeedJobs(self, session)
+        self.scheduler = AsyncIOScheduler(timezone=dt.UTC)
         self._schedule = schedule  # tests drive digests with their own clock instead
         self._caught_up = False
         self._started = dt.datetime.now(dt.UTC)
@@ -68,11 +74,12 @@ class BriefingsBot(commands.Bot):
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
-        from bot.cogs import digests, facts
+        from bot.cogs import digests, facts, feeds
 
         await self.names.refresh(self.conn)
         await facts.setup(self)
         await digests.setup(self)
+        await feeds.setup(self)
         if self.settings.dev_guild:
             guild = discord.Object(id=self.settings.dev_guild)
             self.tree.copy_global_to(guild=guild)
@@ -83,7 +90,9 @@ class BriefingsBot(commands.Bot):
             log.info("synced %d global commands", len(synced))
 
         if self._schedule:
-            self.digests.start()
+            self.scheduler.start()
+            self.digests.attach(self.scheduler)
+            await self.feeds.schedule(self.scheduler)
         self._heartbeat = spawn(self._keep_heartbeat(), "gateway-heartbeat")
 
     async def _beat(self) -> None:
@@ -121,7 +130,8 @@ class BriefingsBot(commands.Bot):
             await self.digests.reschedule()  # jobs from the store, and one catch-up for missed slots
 
     async def close(self) -> None:
-        self.digests.stop()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         await super().close()
         if getattr(self, "_heartbeat", None) is not None:
             self._heartbeat.cancel()

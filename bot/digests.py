@@ -56,17 +56,17 @@ class DigestRunner:
 
     # ---------------------------------------------------------------------- scheduling
 
-    def start(self) -> None:
-        """One job per subscription from its trigger, plus a retry sweep; rebuilt from the store."""
-        self.scheduler = AsyncIOScheduler(timezone=dt.UTC)
-        self.scheduler.add_job(
+    def attach(self, scheduler: AsyncIOScheduler) -> None:
+        """Use the bot's scheduler: one job per subscription, plus a sweep for retries and back-offs."""
+        self.scheduler = scheduler
+        scheduler.add_job(
             self.tick,
             IntervalTrigger(seconds=RETRY_EVERY.total_seconds()),
             id="digest-sweep",
+            replace_existing=True,
             coalesce=True,
             max_instances=1,
         )
-        self.scheduler.start()
 
     async def reschedule(self) -> None:
         """Jobs for exactly the stored subscriptions; then one catch-up pass for whatever was missed."""
@@ -85,10 +85,6 @@ class DigestRunner:
                     misfire_grace_time=None,
                 )
         await self.tick()
-
-    def stop(self) -> None:
-        if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
 
     # ---------------------------------------------------------------------- delivering
 

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -15,12 +16,13 @@ from pathlib import Path
 import aiosqlite
 from rich.console import Console, RenderableType
 
-from briefings import __version__, queries, render
+from briefings import __version__, feeds, queries, render
 from briefings.articles import ArticleError, parse_article
 from briefings.digest import build_digest
 from briefings.extract import extract
-from briefings.ingest import ingest_paths
+from briefings.ingest import IngestLine, ingest_article, ingest_paths
 from briefings.models import Extraction, Status
+from briefings.settings import SettingsError, load_settings
 from briefings.store import StoreError, connect
 
 DEFAULT_DB = "data/briefings.db"
@@ -93,8 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
             )
         return p
 
-    p = add("ingest", "add article files or folders to the store", formats=False)
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p = add("ingest", "add article files, folders or web pages (http/https addresses) to the store", formats=False)
+    p.add_argument("paths", nargs="+", metavar="PATH_OR_URL")
+
+    p = add("feeds", "follow outlets' RSS/Atom feeds", formats=False)
+    feeds_sub = p.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
+    fa = feeds_sub.add_parser("add", help="follow a feed")
+    fa.add_argument("url")
+    fa.add_argument("--every", type=int, default=30, metavar="MINUTES", help="poll interval (default 30)")
+    feeds_sub.add_parser("list", help="feeds with last success, last error and articles taken")
+    fr = feeds_sub.add_parser("remove", help="stop following a feed")
+    fr.add_argument("id", type=int)
+    feeds_sub.add_parser("poll", help="poll every feed now")
 
     p = add("extract", "print one article's facts without storing them")
     p.set_defaults(format="json")
@@ -145,7 +157,16 @@ async def _show(console: Console, args: argparse.Namespace, value, table: Render
 
 
 async def _ingest(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
-    lines = await ingest_paths(conn, args.paths)
+    urls = [p for p in args.paths if re.match(r"^https?://", p)]
+    lines = await ingest_paths(conn, [p for p in args.paths if p not in urls])
+    if urls:
+        async with feeds.make_session(load_settings().feed_timeout) as session:
+            for url in urls:
+                try:
+                    result = await ingest_article(conn, await feeds.fetch_article(session, url))
+                    lines.append(IngestLine(url, result=result))
+                except (feeds.FetchError, ArticleError) as exc:
+                    lines.append(IngestLine(url, error=str(exc)))
     failed = 0
     for line in lines:
         if line.error:
@@ -198,6 +219,27 @@ async def _digest(conn: aiosqlite.Connection, args: argparse.Namespace, console:
     return await _show(console, args, d, render.digest(d))
 
 
+async def _feeds(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+    action = args.feeds_command
+    if action == "add":
+        feed = await feeds.add_feed(conn, args.url, every_minutes=args.every, now=dt.datetime.now(dt.UTC))
+        print(f"following feed {feed.id}: {feed.url} every {feed.every_minutes} minutes")
+    elif action == "remove":
+        if not await feeds.remove_feed(conn, args.id):
+            raise queries.QueryError(f"There is no feed {args.id}; `briefings feeds list` shows them.")
+        print(f"feed {args.id} removed")
+    elif action == "list":
+        console.print(render.feed_list(await feeds.list_feeds(conn)))
+    else:
+        settings = load_settings()
+        async with feeds.make_session(settings.feed_timeout) as session:
+            poller = feeds.Poller(conn, session, topic=feeds.Topic.parse(settings.topic))
+            for r in await poller.poll_all():
+                state = f"error: {r.error}" if r.error else ("not modified" if r.not_modified else "ok")
+                print(f"feed {r.feed_id}: {state}; {r.taken} taken, {r.skipped} skipped, {r.failed} failed")
+    return 0
+
+
 HANDLERS: dict[str, Handler] = {
     "ingest": _ingest,
     "estimate": _estimate,
@@ -207,6 +249,7 @@ HANDLERS: dict[str, Handler] = {
     "timeline": _timeline,
     "who": _who,
     "digest": _digest,
+    "feeds": _feeds,
 }
 
 
@@ -262,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         return importlib.import_module("bot.app").main()
     try:
         return asyncio.run(_run(args))
-    except (queries.QueryError, StoreError) as exc:
+    except (queries.QueryError, StoreError, feeds.FetchError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

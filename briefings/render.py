@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from briefings.digest import Digest
+from briefings.feeds import Feed
 from briefings.views import (
     EstimatePicture,
     QuoteView,
@@ -203,3 +204,21 @@ def digest(d: Digest) -> RenderableType:
     if d.new_sources:
         parts.append(source_list(d.new_sources))
     return Group(*parts)
+
+
+def feed_list(items: Sequence[Feed]) -> RenderableType:
+    if not items:
+        return Text("No feeds: add one with `briefings feeds add URL`.")
+    t = _table("Feeds", "id", "feed", "every", "last success", "last error", "taken", "state")
+    for f in items:
+        state = f.paused_reason or ("retrying" if f.failures else "active")
+        t.add_row(
+            str(f.id),
+            f.title or f.url,
+            f"{f.every_minutes} min",
+            f.last_success or "never",
+            f.last_error or "",
+            str(f.articles_taken),
+            state,
+        )
+    return t

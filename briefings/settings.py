@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     timezone: str = Field(default="UTC", description="IANA name used for dates shown and digest defaults")
     seeds: Path | None = Field(default=Path("seeds"), description="articles ingested when the store is empty")
+    topic: str = Field(
+        default="north korea|north korean|north koreans|pyongyang|dprk; troop|troops|soldier|soldiers|russia|kursk|ukraine",
+        description="feed articles kept: every ';' group must match, any '|' word in a group",
+    )
+    feed_timeout: float = Field(default=20.0, gt=0, le=300, description="seconds before a feed or page fetch gives up")
     discord_api: str | None = Field(default=None, description="another Discord-compatible REST base (tests, proxies)")
     discord_gateway: str | None = Field(default=None, description="another Discord-compatible gateway URL")
 

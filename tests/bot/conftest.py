@@ -12,6 +12,7 @@ import yarl
 
 from bot.app import seed_if_empty
 from bot.client import BriefingsBot
+from briefings.feeds import make_session
 from briefings.settings import Settings
 from briefings.store import connect
 from tests.conftest import SEEDS
@@ -54,11 +55,12 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 async def bot(emulator, store, tmp_path, clock) -> AsyncIterator[BriefingsBot]:
-    settings = Settings(discord_token=TOKEN, db=tmp_path / "bot.db", dev_guild=GUILD_ID, seeds=None)
-    # digests are driven by the tests' clock, not by a running scheduler
-    client = BriefingsBot(store, settings, guild_ready_timeout=0.05, schedule=False, clock=clock)
-    task = asyncio.create_task(client.start(TOKEN))
-    await asyncio.wait_for(client.wait_until_ready(), 15)
-    yield client
-    await client.close()
-    await asyncio.wait_for(task, 10)
+    settings = Settings(discord_token=TOKEN, db=tmp_path / "bot.db", dev_guild=GUILD_ID, seeds=None, feed_timeout=2)
+    async with make_session(settings.feed_timeout) as session:
+        # digests are driven by the tests' clock, not by a running scheduler
+        client = BriefingsBot(store, settings, session=session, guild_ready_timeout=0.05, schedule=False, clock=clock)
+        task = asyncio.create_task(client.start(TOKEN))
+        await asyncio.wait_for(client.wait_until_ready(), 15)
+        yield client
+        await client.close()
+        await asyncio.wait_for(task, 10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import render
 from bot.digests import DigestRunner
@@ -119,14 +120,16 @@ async def test_restart_between_two_digests_rebuilds_jobs_and_loses_nothing(bot, 
     )
     # a new process: nothing in memory, everything from the store
     restarted = DigestRunner(bot, clock)
-    restarted.start()
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.start(paused=True)  # jobs are built, but time is the test's
     try:
+        restarted.attach(scheduler)
         await restarted.reschedule()
-        jobs = {j.id for j in restarted.scheduler.get_jobs()}
+        jobs = {j.id for j in scheduler.get_jobs()}
         assert jobs == {"digest-sweep", f"digest-{sub.id}"}
         assert await restarted.tick(at("2025-03-30T06:00")) == {sub.id: "delivered"}
     finally:
-        restarted.stop()
+        scheduler.shutdown(wait=False)
     first, second = digests_in(emulator)
     assert "4,000" not in first and "4,000" in second and "3,000 soldiers" not in second
 

@@ -52,7 +52,18 @@ async def add_articles(store, tmp_path, *texts: str) -> None:
 
 
 async def test_login_syncs_commands_without_privileged_intents(bot, emulator: DiscordEmulator) -> None:
-    assert set(emulator.commands) == {"estimate", "quote", "search", "sources", "timeline", "who", "about", "digest"}
+    assert set(emulator.commands) == {
+        "estimate",
+        "quote",
+        "search",
+        "sources",
+        "timeline",
+        "who",
+        "about",
+        "digest",
+        "feeds",
+    }
+    assert int(emulator.commands["feeds"]["default_member_permissions"]) == 1 << 5  # Manage Server
     assert emulator.identify is not None
     assert emulator.identify["intents"] == 1  # guilds only: no members, presences or message content
     assert all(c.get("description") for c in emulator.commands.values())

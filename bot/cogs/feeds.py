@@ -1,0 +1,84 @@
+"""/feeds add | list | remove | resume: following outlets' feeds (Manage Server)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.client import NO_MENTIONS, UserInputError
+from bot.tasks import spawn
+from briefings import feeds
+
+if TYPE_CHECKING:
+    from bot.client import BriefingsBot
+
+
+class Feeds(commands.Cog):
+    group = app_commands.Group(
+        name="feeds",
+        description="Follow outlets' feeds for new articles",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bot: BriefingsBot) -> None:
+        self.bot = bot
+
+    @group.command(name="add", description="Follow an RSS or Atom feed")
+    @app_commands.describe(url="the feed's address", every="minutes between polls (default 30)")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def add(
+        self, interaction: discord.Interaction, url: str, every: app_commands.Range[int, 5, 10080] = 30
+    ) -> None:
+        try:
+            feed = await feeds.add_feed(self.bot.conn, url, every_minutes=every, now=self.bot.digests.clock())
+        except feeds.FetchError as exc:
+            raise UserInputError(f"{exc}.") from None
+        self.bot.feeds.add_job(feed)
+        spawn(self.bot.feeds.run(feed.id), f"first-poll-{feed.id}")
+        await interaction.response.send_message(
+            f"Following feed {feed.id} every {feed.every_minutes} minutes; the first poll runs now. "
+            "`/feeds list` shows how it goes.",
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @group.command(name="list", description="Feeds with last success, last error and articles taken")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def list_(self, interaction: discord.Interaction) -> None:
+        entries = []
+        for f in await feeds.list_feeds(self.bot.conn):
+            state = (
+                f"**Paused**: {render.safe(f.paused_reason)}"
+                if f.paused_reason
+                else (f"Last error: {render.safe(f.last_error)}" if f.last_error else "Healthy")
+            )
+            entries.append(
+                f"**{f.id}.** {render.safe(f.title or f.url)} · every {f.every_minutes} min\n"
+                f"{f.articles_taken} articles taken, {f.entries_failed} entries failed; last success "
+                f"{render.safe(f.last_success or 'never')}\n{state}"
+            )
+        pages = render.paginate("Feeds", entries, empty="No feeds: `/feeds add` follows one.")
+        await interaction.response.send_message(embed=pages[0], ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @group.command(name="remove", description="Stop following a feed")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def remove(self, interaction: discord.Interaction, id: int) -> None:
+        if not await feeds.remove_feed(self.bot.conn, id):
+            raise UserInputError(f"There is no feed {id}; `/feeds list` shows them.")
+        self.bot.feeds.remove_job(id)
+        await interaction.response.send_message(f"Feed {id} removed.", allowed_mentions=NO_MENTIONS)
+
+    @group.command(name="resume", description="Resume a paused feed")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def resume(self, interaction: discord.Interaction, id: int) -> None:
+        if not await feeds.resume_feed(self.bot.conn, id):
+            raise UserInputError(f"There is no feed {id}; `/feeds list` shows them.")
+        await interaction.response.send_message(f"Feed {id} resumed.", allowed_mentions=NO_MENTIONS)
+
+
+async def setup(bot: BriefingsBot) -> None:
+    await bot.add_cog(Feeds(bot))

@@ -1,0 +1,44 @@
+"""/feeds through the Discord emulator, polling a local site; new facts reach queries and digests."""
+
+from __future__ import annotations
+
+import asyncio
+
+from briefings import feeds, queries
+from tests.discord_emulator import DiscordEmulator
+from tests.test_feeds import site  # noqa: F401 - the local HTTP server fixture
+
+MANAGE_GUILD = 1 << 5
+
+
+async def test_add_list_and_remove_a_feed(bot, emulator: DiscordEmulator, site, store) -> None:  # noqa: F811
+    added = await emulator.interact(emulator.slash("feeds add", url=f"{site.base}/rss", every=15))
+    assert added.body["data"]["content"].startswith("Following feed 1 every 15 minutes")
+    for _ in range(100):  # the first poll runs in the background
+        (feed,) = await feeds.list_feeds(store)
+        if feed.last_success:
+            break
+        await asyncio.sleep(0.05)
+    assert feed.articles_taken == 1
+    assert 2000 in [e.value for e in (await queries.estimates(store, claimant="defence ministry")).latest]
+    assert "Lena Park" in bot.names.speakers("park")  # autocomplete knows the new speaker
+
+    listing = await emulator.answer(emulator.slash("feeds list"))
+    text = listing["embeds"][0]["description"]
+    assert listing["flags"] & 64 and "**1.** Wire · every 15 min" in text and "1 articles taken" in text
+
+    removed = await emulator.interact(emulator.slash("feeds remove", id=1))
+    assert removed.body["data"]["content"] == "Feed 1 removed."
+    assert await feeds.list_feeds(store) == []
+
+
+async def test_feeds_need_manage_server_and_explain_bad_input(bot, emulator: DiscordEmulator) -> None:
+    no_manage = str((1 << 47) - 1 & ~MANAGE_GUILD)
+    refused = await emulator.interact(
+        emulator.slash("feeds add", member_permissions=no_manage, url="https://x.example/rss")
+    )
+    assert refused.body["data"]["content"] == "You need the manage guild permission to use this."
+    bad = await emulator.interact(emulator.slash("feeds add", url="not a url"))
+    assert bad.body["data"]["flags"] & 64 and "is not an http(s) address of a feed" in bad.body["data"]["content"]
+    gone = await emulator.interact(emulator.slash("feeds remove", id=99))
+    assert gone.body["data"]["content"] == "There is no feed 99; `/feeds list` shows them."
