@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -82,28 +83,19 @@ async def match_entities(conn: aiosqlite.Connection, name: str) -> list[int]:
 
 
 async def _reported_by(conn: aiosqlite.Connection, table: str, keys: Iterable[str]) -> dict[str, tuple[list[str], int]]:
-    """For each claim key: the outlets that carry it, and how many of them are independent."""
+    """For each claim key: the first outlets that carried it, and how many independent sources did
+    (kept up to date by the store as facts arrive)."""
     keys = sorted(set(keys))
-    out: dict[str, tuple[list[str], int]] = {}
+    out: dict[str, tuple[list[str], int]] = {k: ([], 0) for k in keys}
     for i in range(0, len(keys), 500):
         chunk = keys[i : i + 500]
         rows = await _fetchall(
             conn,
-            f"""SELECT f.claim_key, s.id, s.outlet, s.root_id, s.published
-                  FROM {table} AS f JOIN sources AS s ON s.id = f.source_id
-                 WHERE f.claim_key IN ({",".join("?" * len(chunk))})
-                 ORDER BY s.published IS NULL, s.published, s.id""",
+            f"SELECT claim_key, independent, outlets FROM claim_stats WHERE claim_key IN ({','.join('?' * len(chunk))})",
             chunk,
         )
-        outlets: dict[str, list[str]] = defaultdict(list)
-        roots: dict[str, set[int]] = defaultdict(set)
         for r in rows:
-            label = r["outlet"] or f"source {r['id']}"
-            if label not in outlets[r["claim_key"]]:
-                outlets[r["claim_key"]].append(label)
-            roots[r["claim_key"]].add(r["root_id"] or r["id"])
-        for k in chunk:
-            out[k] = (outlets.get(k, []), len(roots.get(k, ())))
+            out[r["claim_key"]] = (json.loads(r["outlets"]), r["independent"])
     return out
 
 
@@ -157,6 +149,11 @@ def _order(e: EstimateView) -> tuple[dt.date, int]:
     return (e.claimed_on or dt.date.min, e.id)
 
 
+LATEST_LIMIT = 100  # claimants shown per picture; the ranges still cover every claimant
+HISTORY_GROUPS = 6
+HISTORY_POINTS = 60
+
+
 async def estimates(
     conn: aiosqlite.Connection,
     *,
@@ -169,20 +166,24 @@ async def estimates(
     """The picture now (or as stored up to a moment): latest number per claimant and status, ranges,
     changes and history."""
     where, params = ["1 = 1"], []
-    if stored_until is not None:
-        where.append("e.created_at <= ?")
-        params.append(stored_until.astimezone(dt.UTC).isoformat())
     if status is not None:
         where.append("e.status = ?")
         params.append(status.value)
     if claimant:
         ids = await match_entities(conn, claimant)
-        marks = ",".join("?" * len(ids))
-        where.append(
-            f"(e.entity_id IN ({marks}) OR e.claimant LIKE ? ESCAPE '\\')" if ids else "e.claimant LIKE ? ESCAPE '\\'"
-        )
-        params.extend(ids)
-        params.append(f"%{_like_escape(claimant)}%")
+        groups = [f"id:{i}" for i in ids]
+        cond = "e.claimant LIKE ? ESCAPE '\\'"
+        params_c: list[object] = [f"%{_like_escape(claimant.strip())}%"]
+        if groups:
+            cond = f"(e.group_key IN ({','.join('?' * len(groups))}) OR {cond})"
+            params_c = [*groups, *params_c]
+        where.append(cond)
+        params.extend(params_c)
+    if since is None and until is None and stored_until is None:
+        return await _current_picture(conn, " AND ".join(where), params)
+    if stored_until is not None:
+        where.append("e.created_at <= ?")
+        params.append(stored_until.astimezone(dt.UTC).isoformat())
     if since is not None:
         where.append("e.claimed_on >= ?")
         params.append(since.isoformat())
@@ -191,6 +192,77 @@ async def estimates(
         params.append(until.isoformat())
     rows = await _fetchall(conn, f"{_ESTIMATE_SELECT} WHERE {' AND '.join(where)} ORDER BY e.claimed_on, e.id", params)
     return picture(await _estimate_views(conn, rows))
+
+
+async def _current_picture(conn: aiosqlite.Connection, where: str, params: list) -> EstimatePicture:
+    """The picture from claim_latest: bounded work however many estimates are stored."""
+    # status and claimant group are on claim_latest itself; a claimant's name needs its estimate row
+    cl_where = where.replace("e.status", "cl.status").replace("e.group_key", "cl.group_key")
+    named = "e.claimant" in cl_where
+    join = "JOIN estimates AS e ON e.id = cl.estimate_id" if named else ""
+    picked = await _fetchall(
+        conn,
+        f"""SELECT cl.estimate_id FROM claim_latest AS cl {join} WHERE {cl_where}
+             ORDER BY cl.claimed_on DESC, cl.estimate_id DESC LIMIT ?""",
+        [*params, LATEST_LIMIT],
+    )
+    ids = [r[0] for r in picked]
+    rows = await _fetchall(conn, f"{_ESTIMATE_SELECT} WHERE e.id IN ({','.join('?' * len(ids))})", ids) if ids else []
+    latest = await _estimate_views(conn, rows)
+    range_rows = await _fetchall(
+        conn,
+        f"""SELECT cl.status, MIN(COALESCE(cl.low, cl.value)) AS lo, MAX(COALESCE(cl.high, cl.value)) AS hi,
+                   COUNT(*) AS n
+              FROM claim_latest AS cl {join} WHERE {cl_where} GROUP BY cl.status""",
+        params,
+    )
+    by_status = {Status(r["status"]): r for r in range_rows}
+    ranges = [
+        StatusRange(status=s, low=by_status[s]["lo"], high=by_status[s]["hi"], claimants=by_status[s]["n"])
+        for s in Status
+        if s in by_status
+    ]
+    changes: list[Change] = []
+    if latest:
+        moved = await _fetchall(
+            conn,
+            f"""SELECT e.id, p.value, p.claimed_on FROM estimates AS e
+                  JOIN estimates AS p ON p.id = (
+                       SELECT q.id FROM estimates AS q
+                        WHERE q.group_key = e.group_key AND q.status = e.status AND q.claimed_on < e.claimed_on
+                          AND q.value != e.value
+                        ORDER BY q.claimed_on DESC, q.id DESC LIMIT 1)
+                 WHERE e.id IN ({",".join("?" * len(ids))})""",
+            ids,
+        )
+        before = {r["id"]: r for r in moved}
+        changes = [
+            Change(
+                claimant=v.claimant,
+                status=v.status,
+                before=before[v.id]["value"],
+                after=v.value,
+                before_on=_date(before[v.id]["claimed_on"]),
+                after_on=v.claimed_on,
+            )
+            for v in latest
+            if v.id in before
+        ]
+    history: list[HistoryPoint] = []
+    for c in changes[:HISTORY_GROUPS]:
+        v = next(x for x in latest if x.claimant == c.claimant and x.status is c.status)
+        points = await _fetchall(
+            conn,
+            """SELECT claimed_on, value FROM estimates WHERE group_key = (SELECT group_key FROM estimates WHERE id = ?)
+                  AND status = ? AND claimed_on IS NOT NULL ORDER BY claimed_on DESC, id DESC LIMIT ?""",
+            (v.id, v.status.value, HISTORY_POINTS),
+        )
+        history += [
+            HistoryPoint(claimant=v.claimant, status=v.status, claimed_on=_date(p["claimed_on"]), value=p["value"])
+            for p in reversed(points)
+        ]
+    latest.sort(key=lambda v: (list(Status).index(v.status), -(v.claimed_on or dt.date.min).toordinal(), -v.value))
+    return EstimatePicture(latest=latest, ranges=ranges, changes=changes, history=history)
 
 
 def picture(views: list[EstimateView]) -> EstimatePicture:
@@ -295,15 +367,19 @@ async def quotes_by(
     if not fold_key(speaker):
         raise QueryError("Give a speaker's name, for example 'Kirby'.")
     ids = await match_entities(conn, speaker)
-    marks = ",".join("?" * len(ids))
-    cond = f"(q.entity_id IN ({marks}) OR q.speaker LIKE ? ESCAPE '\\')" if ids else "q.speaker LIKE ? ESCAPE '\\'"
+    if ids:  # the entity index answers; quotes without an entity are few (partial index) and matched by text
+        cond = (
+            f"(q.entity_id IN ({','.join('?' * len(ids))}) OR (q.entity_id IS NULL AND q.speaker LIKE ? ESCAPE '\\'))"
+        )
+    else:
+        cond = "q.entity_id IS NULL AND q.speaker LIKE ? ESCAPE '\\'"
     params: list[Any] = [*ids, f"%{_like_escape(speaker.strip())}%"]
     if contains:
         cond += " AND q.text LIKE ? ESCAPE '\\'"
         params.append(f"%{_like_escape(contains)}%")
     rows = await _fetchall(
         conn,
-        f"{_QUOTE_SELECT} WHERE {cond} ORDER BY q.claimed_on IS NULL, q.claimed_on DESC, s.published, q.id LIMIT ?",
+        f"{_QUOTE_SELECT} WHERE {cond} ORDER BY q.claimed_on DESC, q.id DESC LIMIT ?",  # NULL dates sort last
         [*params, limit * 3],
     )
     return (await _quote_views(conn, rows))[:limit]
@@ -423,8 +499,11 @@ def _source_view(r: aiosqlite.Row) -> SourceView:
     )
 
 
-async def sources(conn: aiosqlite.Connection) -> list[SourceView]:
-    rows = await _fetchall(conn, f"{_SOURCE_SELECT} ORDER BY s.published IS NULL, s.published DESC, s.id DESC")
+async def sources(conn: aiosqlite.Connection, *, limit: int = 1000) -> list[SourceView]:
+    """The newest sources first (the bot shows at most 25 pages of them)."""
+    rows = await _fetchall(
+        conn, f"{_SOURCE_SELECT} ORDER BY s.published IS NULL, s.published DESC, s.id DESC LIMIT ?", (limit,)
+    )
     return [_source_view(r) for r in rows]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import logging
 import re
 import unicodedata
@@ -56,6 +57,7 @@ async def connect(path: str | Path, *, migrate: bool = True) -> AsyncIterator[ai
         raise StoreError(f"cannot open the database at {path}: {exc}") from exc
     try:
         conn.row_factory = aiosqlite.Row
+        await conn.create_function("fold_key", 1, fold_key, deterministic=True)
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA busy_timeout = 5000")
         try:
@@ -131,6 +133,48 @@ def shingle_hashes(body: str) -> set[int]:
 def quote_key(text: str) -> str:
     norm = fold_key(text)
     return "q:" + hashlib.sha1(norm.encode()).hexdigest()[:16]
+
+
+def group_key(entity_id: int | None, claimant: str) -> str:
+    """Which claimant an estimate belongs to: the stored entity, else the folded name (an outlet)."""
+    return f"id:{entity_id}" if entity_id is not None else f"name:{fold_key(claimant)}"
+
+
+async def note_latest(conn: aiosqlite.Connection, group: str, status: str, estimate_id: int | None) -> None:
+    """Keep claim_latest pointing at the newest estimate (by claim date, then id) of a claimant and status."""
+    await conn.execute(
+        """INSERT INTO claim_latest (group_key, status, estimate_id, claimed_on, value, low, high)
+           SELECT ?, ?, id, claimed_on, value, low, high FROM estimates WHERE id = ?
+           ON CONFLICT (group_key, status) DO UPDATE SET estimate_id = excluded.estimate_id,
+               claimed_on = excluded.claimed_on, value = excluded.value, low = excluded.low, high = excluded.high
+            WHERE (COALESCE(excluded.claimed_on, ''), excluded.estimate_id)
+                > (COALESCE(claim_latest.claimed_on, ''), claim_latest.estimate_id)""",
+        (group, status, estimate_id),
+    )
+
+
+REPORTED_BY_KEPT = 8
+
+
+async def note_claim(conn: aiosqlite.Connection, key: str, source_id: int, root: int, label: str) -> None:
+    """Count a source carrying a claim: one more independent source unless its root already carries it."""
+    table = "quotes" if key.startswith("q:") else "estimates"
+    async with conn.execute(
+        f"""SELECT 1 FROM {table} AS f JOIN sources AS s ON s.id = f.source_id
+             WHERE f.claim_key = ? AND f.source_id != ? AND COALESCE(s.root_id, s.id) = ? LIMIT 1""",
+        (key, source_id, root),
+    ) as cur:
+        counted = await cur.fetchone() is not None
+    async with conn.execute("SELECT outlets FROM claim_stats WHERE claim_key = ?", (key,)) as cur:
+        row = await cur.fetchone()
+    outlets = json.loads(row[0]) if row else []
+    if label not in outlets and len(outlets) < REPORTED_BY_KEPT:
+        outlets.append(label)
+    await conn.execute(
+        """INSERT INTO claim_stats (claim_key, independent, outlets) VALUES (?, ?, ?)
+           ON CONFLICT (claim_key) DO UPDATE SET independent = independent + ?, outlets = excluded.outlets""",
+        (key, 0 if counted else 1, json.dumps(outlets), 0 if counted else 1),
+    )
 
 
 def estimate_key(entity_id: int | None, claimant: str, value: int, status: str) -> str:
@@ -224,12 +268,14 @@ async def add_article(
                 "INSERT INTO facts_fts (text, speaker, kind, fact_id) VALUES (?, ?, 'quote', ?)",
                 (q.text, q.speaker or "", cur.lastrowid),
             )
+        estimate_keys: list[str] = []
         for e in facts.estimates:
             entity_id = await upsert_entity(conn, e.entity, stored_at) if e.entity else None
+            group = group_key(entity_id, e.claimant)
             cur = await conn.execute(
                 """INSERT INTO estimates (source_id, sentence_id, entity_id, claimant, value, low, high, qualifier,
-                                          status, claimed_on, date_basis, claim_key, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                          status, claimed_on, date_basis, claim_key, created_at, group_key)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     source_id,
                     sentence_ids[e.evidence.start],
@@ -244,8 +290,11 @@ async def add_article(
                     e.date_basis.value,
                     estimate_key(entity_id, e.claimant, e.value, e.status.value),
                     stored_at,
+                    group,
                 ),
             )
+            await note_latest(conn, group, e.status.value, cur.lastrowid)
+            estimate_keys.append(estimate_key(entity_id, e.claimant, e.value, e.status.value))
             await conn.execute(
                 "INSERT INTO facts_fts (text, speaker, kind, fact_id) VALUES (?, ?, 'estimate', ?)",
                 (e.evidence.sentence, e.claimant, cur.lastrowid),
@@ -254,6 +303,9 @@ async def add_article(
         if copy_of is None or containment < COPY_CONTAINMENT:
             rewrite_of = await _rewritten_source(conn, source_id, copy_of, containment, article.meta.kind)
         root = await _root_of(conn, copy_of if containment >= COPY_CONTAINMENT else rewrite_of)
+        label = article.meta.outlet or f"source {source_id}"
+        for key in dict.fromkeys([*(quote_key(q.text) for q in facts.quotes), *estimate_keys]):
+            await note_claim(conn, key, source_id, root or source_id, label)
         await conn.execute(
             "UPDATE sources SET rewrite_of = ?, root_id = ?, kind = ? WHERE id = ?",
             (

@@ -1,0 +1,265 @@
+"""A store of N synthetic facts, written in bulk with the store's own schema, for query benchmarks.
+
+Ten facts per source, about 40% estimates and 60% quotes, 2,000 people and bodies, claims spread
+over two years; claim keys repeat across sources as copies do in the real store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sqlite3
+from pathlib import Path
+
+from briefings.store import estimate_key, fold_key, quote_key, schema_version
+
+FIRST = [
+    "Alma",
+    "Piet",
+    "Helga",
+    "Omar",
+    "Ingrid",
+    "Tomas",
+    "Sara",
+    "Jonas",
+    "Lena",
+    "Karin",
+    "Aldo",
+    "Marta",
+    "Kim",
+    "Lee",
+    "Park",
+    "Ivan",
+    "Olga",
+    "Dmitri",
+    "Yuki",
+    "Chen",
+]
+LAST = [
+    "Ruiz",
+    "Haller",
+    "Brandt",
+    "Said",
+    "Solberg",
+    "Riva",
+    "Lind",
+    "Varga",
+    "Koss",
+    "Holt",
+    "Mancini",
+    "Ilves",
+    "Jeon",
+    "Yoon",
+    "Petrov",
+    "Sato",
+    "Wang",
+    "Novak",
+    "Kowalski",
+    "Moreau",
+    "Rossi",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Schulz",
+    "Becker",
+    "Hoffmann",
+    "Koch",
+    "Bauer",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+    "Braun",
+    "Hofmann",
+    "Hartmann",
+    "Lange",
+    "Werner",
+    "Krause",
+    "Lehmann",
+    "Kaiser",
+    "Fuchs",
+    "Scholz",
+    "Vogel",
+    "Jung",
+    "Keller",
+    "Roth",
+    "Frank",
+    "Berger",
+    "Winkler",
+    "Lorenz",
+    "Baumann",
+    "Albrecht",
+    "Simon",
+    "Ludwig",
+    "Peters",
+    "Graf",
+    "Kuhn",
+    "Pohl",
+    "Engel",
+    "Horn",
+    "Busch",
+    "Bergmann",
+    "Thomas",
+    "Voigt",
+    "Sauer",
+    "Arnold",
+    "Wolff",
+    "Pfeiffer",
+    "Haas",
+    "Franke",
+    "Beck",
+    "Ernst",
+    "Jansen",
+    "Seidel",
+    "Heinrich",
+    "Brandt2",
+    "Haase",
+    "Schreiber",
+    "Schuster",
+    "Dietrich",
+    "Kraus",
+    "Kühn",
+    "Böhm",
+    "Schubert",
+    "Vogt",
+    "Stein",
+    "Jäger",
+    "Otto",
+    "Sommer",
+    "Groß",
+    "Seifert",
+    "Heinz",
+    "Brandl",
+    "Hahn",
+    "Schulte",
+    "Dietz",
+]
+WORDS = (
+    "troops soldiers border talks ceasefire deployment training brigade frontline casualties reports ministry "
+    "intelligence statement briefing lawmakers embassy sanctions alliance treaty escalation negotiations "
+    "supplies artillery convoy region reinforcements assessment"
+).split()
+STATUSES = ["planned", "deployed", "frontline", "casualties"]
+QUALIFIERS = ["exact", "approx", "at_least", "more_than", "up_to"]
+
+
+def build(path: Path, n_facts: int, seed: int = 11) -> Path:
+    """A fresh store at `path` holding about `n_facts` facts (quotes plus estimates)."""
+    rng = random.Random(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for p in (path, path.with_suffix(".db-wal"), path.with_suffix(".db-shm")):
+        p.unlink(missing_ok=True)
+    conn = sqlite3.connect(path)
+    conn.create_function("fold_key", 1, fold_key, deterministic=True)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = OFF")
+    from briefings.store import migrations
+
+    # the tables first; the later migrations derive their summaries (claim_latest, claim_stats) from the data
+    pending = migrations()
+    while pending and pending[0][0] <= 3:
+        number, sql = pending.pop(0)
+        conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC).isoformat()
+    start = dt.date(2024, 1, 1)
+    people = [(pid, name, fold_key(name)) for pid, name in enumerate(people_names(), start=1)]
+    conn.execute("BEGIN")
+    conn.executemany(
+        "INSERT INTO entities (id, name, key, kind, role, affiliation, first_seen) VALUES (?, ?, ?, 'person', ?, ?, ?)",
+        [(pid, name, key, "spokesperson", "Vardia", now) for pid, name, key in people],
+    )
+    aliases = []
+    for pid, name, key in people:
+        aliases.append((key, pid, name))
+        for part in key.split():
+            aliases.append((part, pid, name))
+    conn.executemany("INSERT OR IGNORE INTO entity_aliases (alias_key, entity_id, alias) VALUES (?, ?, ?)", aliases)
+    n_sources = max(1, n_facts // 10)
+    sources, sentences, quotes, estimates, fts = [], [], [], [], []
+    fact_id = 0
+    for sid in range(1, n_sources + 1):
+        day = start + dt.timedelta(days=rng.randrange(730))
+        root = sid if rng.random() > 0.1 or sid < 10 else rng.randrange(1, sid)
+        sources.append(
+            (
+                sid,
+                f"gen/{sid}.txt",
+                f"Outlet {sid % 300}",
+                f"Story {sid}",
+                None,
+                dt.datetime.combine(day, dt.time(9), dt.UTC).isoformat(),
+                "original",
+                f"h{sid}",
+                "…",
+                0,
+                None if root == sid else root,
+                root,
+                now,
+            )
+        )
+        for k in range(10):
+            fact_id += 1
+            sentence = " ".join(rng.choice(WORDS) for _ in range(18)) + "."
+            sentences.append((fact_id, sid, k * 200, k * 200 + len(sentence), sentence))
+            pid, name, _ = people[int(rng.paretovariate(1.2)) % len(people)]
+            claimed = (day - dt.timedelta(days=rng.randrange(3))).isoformat()
+            if rng.random() < 0.4:
+                status = rng.choice(STATUSES)
+                value = rng.choice([500, 1000, 3000, 8000, 10000, 11000, 12000, 15000])
+                estimates.append(
+                    (
+                        fact_id,
+                        sid,
+                        fact_id,
+                        pid,
+                        name,
+                        value,
+                        rng.choice(QUALIFIERS),
+                        status,
+                        claimed,
+                        "stated",
+                        estimate_key(pid, name, value, status),
+                        now,
+                    )
+                )
+                fts.append((sentence, name, "estimate", fact_id))
+            else:
+                text = " ".join(rng.choice(WORDS) for _ in range(12))
+                quotes.append((fact_id, sid, fact_id, pid, name, text, claimed, "stated", quote_key(text), now))
+                fts.append((text, name, "quote", fact_id))
+    conn.executemany(
+        """INSERT INTO sources (id, origin, outlet, title, url, published, kind, content_hash, body, shingle_count,
+                                copy_of, root_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        sources,
+    )
+    conn.executemany("INSERT INTO sentences (id, source_id, start, end, text) VALUES (?, ?, ?, ?, ?)", sentences)
+    conn.executemany(
+        """INSERT INTO estimates (id, source_id, sentence_id, entity_id, claimant, value, qualifier, status, claimed_on,
+                                  date_basis, claim_key, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        estimates,
+    )
+    conn.executemany(
+        """INSERT INTO quotes (id, source_id, sentence_id, entity_id, speaker, text, claimed_on, date_basis, claim_key,
+                               created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        quotes,
+    )
+    conn.executemany("INSERT INTO facts_fts (text, speaker, kind, fact_id) VALUES (?, ?, ?, ?)", fts)
+    conn.execute("COMMIT")
+    for number, sql in pending:
+        conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema_version()
+    conn.execute("ANALYZE")
+    conn.close()
+    return path
+
+
+def people_names(n: int = 2000) -> list[str]:
+    """n distinct names, whose folded keys are distinct too."""
+    names: dict[str, str] = {}
+    for last in LAST:
+        for first in FIRST:
+            names.setdefault(fold_key(f"{first} {last}"), f"{first} {last}")
+    return list(names.values())[:n]

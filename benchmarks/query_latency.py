@@ -1,0 +1,86 @@
+"""Query latency, p50 and p99, for each command's query at 10k, 100k and 1M stored facts.
+
+    python benchmarks/query_latency.py [--sizes 10000 100000 1000000] [--runs 200]
+
+Stores are built once under /tmp/briefings-bench (synthetic facts, see facts.py) and reused.
+Targets: p99 <= 10 ms for /estimate and /quote at 1M facts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.facts import WORDS, build, people_names
+from briefings import queries
+from briefings.models import Status
+from briefings.store import connect
+
+CACHE = Path("/tmp/briefings-bench")
+
+
+def pct(samples: list[float], q: float) -> float:
+    s = sorted(samples)
+    return s[min(len(s) - 1, int(q * len(s)))]
+
+
+async def measure(path: Path, runs: int) -> dict[str, tuple[float, float]]:
+    rng = random.Random(3)
+    names = people_names()
+    cases = {
+        "/estimate": lambda c: queries.estimates(c),
+        "/estimate status": lambda c: queries.estimates(c, status=rng.choice(list(Status))),
+        "/estimate claimant": lambda c: queries.estimates(c, claimant=rng.choice(names).split()[1]),
+        "/quote": lambda c: queries.quotes_by(c, rng.choice(names), limit=200),
+        "/search": lambda c: queries.search(c, f"{rng.choice(WORDS)} {rng.choice(WORDS)}", limit=100),
+        "/sources": lambda c: queries.sources(c, limit=200),
+        "/timeline": lambda c: queries.timeline(c, since=dt.date(2025, 1, 1), until=dt.date(2025, 1, 31)),
+        "/who": lambda c: queries.who(c, rng.choice(names)),
+        "autocomplete names": lambda c: queries.speakers(c),
+    }
+    out = {}
+    async with connect(path) as conn:
+        for name, make in cases.items():
+            samples = []
+            for i in range(runs + 5):
+                t0 = time.perf_counter()
+                await make(conn)
+                if i >= 5:  # warm-up
+                    samples.append((time.perf_counter() - t0) * 1000)
+            out[name] = (statistics.median(samples), pct(samples, 0.99))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    ap.add_argument("--runs", type=int, default=200)
+    args = ap.parse_args()
+    results = {}
+    for n in args.sizes:
+        path = CACHE / f"facts-{n}.db"
+        if not path.exists():
+            t0 = time.perf_counter()
+            build(path, n)
+            print(
+                f"built {n:,} facts in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 1e6:.0f} MB)",
+                file=sys.stderr,
+            )
+        results[n] = asyncio.run(measure(path, args.runs))
+    names = list(next(iter(results.values())))
+    header = f"{'query':<22}" + "".join(f"{f'{n:,} facts p50/p99 ms':>28}" for n in args.sizes)
+    print(header)
+    for q in names:
+        print(f"{q:<22}" + "".join(f"{results[n][q][0]:>18.2f} / {results[n][q][1]:<7.2f}" for n in args.sizes))
+
+
+if __name__ == "__main__":
+    main()
