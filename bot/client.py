@@ -17,9 +17,11 @@ from bot.digests import Clock, DigestRunner, utcnow
 from bot.feeds import FeedJobs
 from bot.names import NameIndex
 from bot.tasks import spawn
+from briefings import queries
 from briefings.console import CommandError
 from briefings.health import HEARTBEAT_EVERY, heartbeat_path, write_heartbeat
 from briefings.queries import QueryError
+from briefings.views import Stats
 
 if TYPE_CHECKING:
     import aiohttp
@@ -71,6 +73,7 @@ class BriefingsBot(commands.Bot):
         self._caught_up = False
         self._started = dt.datetime.now(dt.UTC)
         self._last_connected: dt.datetime | None = None
+        self._stats: tuple[dt.datetime, Stats] | None = None
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
@@ -94,6 +97,13 @@ class BriefingsBot(commands.Bot):
             self.digests.attach(self.scheduler)
             await self.feeds.schedule(self.scheduler)
         self._heartbeat = spawn(self._keep_heartbeat(), "gateway-heartbeat")
+
+    async def stats(self) -> Stats:
+        """What the store holds, counted at most once a minute (a count of a million rows is not free)."""
+        now = dt.datetime.now(dt.UTC)
+        if self._stats is None or now - self._stats[0] > dt.timedelta(minutes=1):
+            self._stats = (now, await queries.stats(self.conn))
+        return self._stats[1]
 
     async def _beat(self) -> None:
         now = dt.datetime.now(dt.UTC)

@@ -367,21 +367,28 @@ async def quotes_by(
     if not fold_key(speaker):
         raise QueryError("Give a speaker's name, for example 'Kirby'.")
     ids = await match_entities(conn, speaker)
-    if ids:  # the entity index answers; quotes without an entity are few (partial index) and matched by text
-        cond = (
-            f"(q.entity_id IN ({','.join('?' * len(ids))}) OR (q.entity_id IS NULL AND q.speaker LIKE ? ESCAPE '\\'))"
-        )
-    else:
-        cond = "q.entity_id IS NULL AND q.speaker LIKE ? ESCAPE '\\'"
-    params: list[Any] = [*ids, f"%{_like_escape(speaker.strip())}%"]
+    text_filter, text_params = "", []
     if contains:
-        cond += " AND q.text LIKE ? ESCAPE '\\'"
-        params.append(f"%{_like_escape(contains)}%")
-    rows = await _fetchall(
+        text_filter = " AND q.text LIKE ? ESCAPE '\\'"
+        text_params = [f"%{_like_escape(contains)}%"]
+    fetch = limit + limit // 2  # a little over: copies of one quote fold into one
+    # two queries, each answered by an index in date order: the speaker's entities, and the few
+    # quotes stored without an entity whose attribution text matches
+    rows: list[aiosqlite.Row] = []
+    for entity_id in ids:
+        rows += await _fetchall(
+            conn,
+            f"{_QUOTE_SELECT} WHERE q.entity_id = ?{text_filter} ORDER BY q.claimed_on DESC, q.id DESC LIMIT ?",
+            [entity_id, *text_params, fetch],
+        )
+    rows += await _fetchall(
         conn,
-        f"{_QUOTE_SELECT} WHERE {cond} ORDER BY q.claimed_on DESC, q.id DESC LIMIT ?",  # NULL dates sort last
-        [*params, limit * 3],
+        f"""{_QUOTE_SELECT} WHERE q.entity_id IS NULL AND q.speaker LIKE ? ESCAPE '\\'{text_filter}
+            ORDER BY q.claimed_on DESC, q.id DESC LIMIT ?""",
+        [f"%{_like_escape(speaker.strip())}%", *text_params, fetch],
     )
+    rows.sort(key=lambda r: (r["claimed_on"] or "", r["id"]), reverse=True)  # newest first; undated last
+    rows = rows[:fetch]
     return (await _quote_views(conn, rows))[:limit]
 
 

@@ -244,10 +244,17 @@ async def add_article(
                 )
                 assert cur.lastrowid is not None
                 sentence_ids[ev.start] = cur.lastrowid
+        entity_ids: dict[EntityRef, int] = {}
+
+        async def entity_id_of(ref: EntityRef) -> int:  # one upsert per entity per article
+            if ref not in entity_ids:
+                entity_ids[ref] = await upsert_entity(conn, ref, stored_at)
+            return entity_ids[ref]
+
         for ref in facts.entities:
-            await upsert_entity(conn, ref, stored_at)
+            await entity_id_of(ref)
         for q in facts.quotes:
-            entity_id = await upsert_entity(conn, q.entity, stored_at) if q.entity else None
+            entity_id = await entity_id_of(q.entity) if q.entity else None
             cur = await conn.execute(
                 """INSERT INTO quotes (source_id, sentence_id, entity_id, speaker, text, claimed_on, date_basis,
                                        claim_key, created_at)
@@ -270,7 +277,7 @@ async def add_article(
             )
         estimate_keys: list[str] = []
         for e in facts.estimates:
-            entity_id = await upsert_entity(conn, e.entity, stored_at) if e.entity else None
+            entity_id = await entity_id_of(e.entity) if e.entity else None
             group = group_key(entity_id, e.claimant)
             cur = await conn.execute(
                 """INSERT INTO estimates (source_id, sentence_id, entity_id, claimant, value, low, high, qualifier,
@@ -333,21 +340,20 @@ async def _nearest_copy(conn: aiosqlite.Connection, shingles: set[int]) -> tuple
     """The earlier source sharing the largest share of this text's shingles, and that share."""
     if not shingles:
         return None, 0.0
-    best: tuple[int | None, float] = (None, 0.0)
     hashes = list(shingles)
-    counts: dict[int, int] = {}
+    counts: dict[int, list[int]] = {}
     for i in range(0, len(hashes), 500):
         chunk = hashes[i : i + 500]
-        marks = ",".join("?" * len(chunk))
         async with conn.execute(
-            f"SELECT source_id, COUNT(*) FROM source_shingles WHERE hash IN ({marks}) GROUP BY source_id", chunk
+            f"""SELECT ss.source_id, COUNT(*), s.shingle_count FROM source_shingles AS ss
+                  JOIN sources AS s ON s.id = ss.source_id
+                 WHERE ss.hash IN ({",".join("?" * len(chunk))}) GROUP BY ss.source_id""",
+            chunk,
         ) as cur:
-            async for sid, n in cur:
-                counts[sid] = counts.get(sid, 0) + n
-    for sid, shared in counts.items():
-        async with conn.execute("SELECT shingle_count FROM sources WHERE id = ?", (sid,)) as cur:
-            row = await cur.fetchone()
-        other = row[0] if row else 0
+            async for sid, shared, other in cur:
+                counts.setdefault(sid, [0, other])[0] += shared
+    best: tuple[int | None, float] = (None, 0.0)
+    for sid, (shared, other) in counts.items():
         containment = shared / max(1, min(len(shingles), other))
         if containment > best[1]:
             best = (sid, containment)

@@ -99,7 +99,8 @@ class Facts(commands.Cog):
     @app_commands.command(description="What someone said, newest first")
     @app_commands.describe(speaker="who said it (part of a name is enough)", contains="only quotes with these words")
     async def quote(self, interaction: discord.Interaction, speaker: str, contains: str | None = None) -> None:
-        items = await queries.quotes_by(self.bot.conn, speaker, contains=contains, limit=1000)
+        limit = render.MAX_PAGES * render.PAGE_ITEMS  # what the pages can show, and one more to say so
+        items = await queries.quotes_by(self.bot.conn, speaker, contains=contains, limit=limit + 1)
         await reply(interaction, render.quote_pages(items, speaker))
 
     @quote.autocomplete("speaker")
@@ -139,7 +140,7 @@ class Facts(commands.Cog):
 
     @app_commands.command(description="What this bot is and what it holds")
     async def about(self, interaction: discord.Interaction) -> None:
-        await reply(interaction, [render.about_embed(await queries.stats(self.bot.conn))])
+        await reply(interaction, [render.about_embed(await self.bot.stats())])
 
 
 async def setup(bot: BriefingsBot) -> None:

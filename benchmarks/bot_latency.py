@@ -1,0 +1,108 @@
+"""The bot as a process against the Discord emulator: cold start, interaction latency, idle memory.
+
+    python benchmarks/bot_latency.py [--facts 1000000] [--in-flight 100]
+
+Cold start is from spawning `python -m bot` to the emulator sending READY and the command sync;
+latency is from INTERACTION_CREATE to the interaction callback, with N interactions in flight;
+memory is the process's resident set when idle, over a store of the given number of facts.
+Targets: p99 <= 100 ms with 100 in flight; ready <= 2 s; idle RSS <= 100 MB with 1M facts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.facts import build, people_names
+from tests.discord_emulator import GUILD_ID, DiscordEmulator
+
+TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GabcDE.emulated-token-not-a-secret-xyz"
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def main(facts: int, in_flight: int) -> None:
+    cache = Path("/tmp/briefings-bench") / f"facts-{facts}.db"
+    if not cache.exists():
+        build(cache, facts)
+    work = Path("/tmp/briefings-bench/bot")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    db = work / "briefings.db"
+    shutil.copy(cache, db)
+    emu = DiscordEmulator()
+    await emu.start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
+    env.update(
+        BRIEFINGS_DB=str(db),
+        BRIEFINGS_SEEDS="",
+        BRIEFINGS_DISCORD_TOKEN=TOKEN,
+        BRIEFINGS_DEV_GUILD=str(GUILD_ID),
+        BRIEFINGS_DISCORD_API=emu.api_base,
+        BRIEFINGS_DISCORD_GATEWAY=emu.gateway_url,
+        BRIEFINGS_LOG_LEVEL="WARNING",
+    )
+    t0 = time.perf_counter()
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=str(ROOT), env=env)
+    try:
+        await asyncio.wait_for(emu.ready.wait(), 60)
+        ready = time.perf_counter() - t0
+        await emu.wait_for(lambda r: r.method == "PUT" and r.path.endswith("/commands"), within=60)
+        synced = time.perf_counter() - t0
+        await asyncio.sleep(3)
+        idle_before = rss_mb(proc.pid)
+
+        names = people_names()
+        results = {}
+        for label, make in (
+            ("/quote", lambda i: emu.slash("quote", speaker=names[i % len(names)])),
+            ("/estimate", lambda i: emu.slash("estimate")),
+            ("/about", lambda i: emu.slash("about")),
+        ):
+            payloads = [make(i) for i in range(in_flight)]
+            await emu.interact(make(0))  # warm
+
+            async def timed(p: dict) -> float:
+                start = time.perf_counter()
+                await emu.interact(p, within=120)
+                return (time.perf_counter() - start) * 1000
+
+            samples = await asyncio.gather(*(timed(p) for p in payloads))
+            samples.sort()
+            results[label] = (statistics.median(samples), samples[min(len(samples) - 1, int(0.99 * len(samples)))])
+        await asyncio.sleep(3)
+        idle_after = rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        await proc.wait()
+        await emu.stop()
+    print(f"store: {facts:,} facts; {in_flight} interactions in flight")
+    print(f"{'measure':<40} {'value':>12} {'target':>10}")
+    print(f"{'cold start to READY':<40} {ready:>10.2f} s {'2 s':>10}")
+    print(f"{'cold start to commands synced':<40} {synced:>10.2f} s")
+    for label, (p50, p99) in results.items():
+        print(f"{label + ' callback p50 / p99':<40} {p50:>5.0f}/{p99:<5.0f}ms {'100 ms':>10}")
+    print(f"{'idle RSS after start':<40} {idle_before:>9.0f} MB {'100 MB':>10}")
+    print(f"{'idle RSS after the interactions':<40} {idle_after:>9.0f} MB")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--facts", type=int, default=1_000_000)
+    ap.add_argument("--in-flight", type=int, default=100)
+    args = ap.parse_args()
+    asyncio.run(main(args.facts, args.in_flight))
