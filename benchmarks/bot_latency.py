@@ -19,11 +19,12 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.facts import build, people_names
 from tests.discord_emulator import GUILD_ID, DiscordEmulator
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GabcDE.emulated-token-not-a-secret-xyz"
 
@@ -35,7 +36,8 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def main(facts: int, in_flight: int) -> None:
+def prepare(facts: int) -> Path:
+    """A copy of the synthetic store for the bot to run on."""
     cache = Path("/tmp/briefings-bench") / f"facts-{facts}.db"
     if not cache.exists():
         build(cache, facts)
@@ -44,6 +46,11 @@ async def main(facts: int, in_flight: int) -> None:
     work.mkdir(parents=True)
     db = work / "briefings.db"
     shutil.copy(cache, db)
+    return db
+
+
+async def main(facts: int, in_flight: int) -> None:
+    db = await asyncio.to_thread(prepare, facts)
     emu = DiscordEmulator()
     await emu.start()
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
