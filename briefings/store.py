@@ -26,6 +26,8 @@ SHINGLE_SAMPLE = 4  # keep one shingle hash in four
 COPY_CONTAINMENT = 0.5  # this share of an article's shingles in an earlier one: a near-copy
 REWRITE_CONTAINMENT = 0.08  # a rewrite shares less text, but most of its quotes
 REWRITE_QUOTE_SHARE = 0.5
+COMMON_QUOTE_SOURCES = 20
+COMMON_SHINGLE_SOURCES = 50  # a shingle in more sources than this is boilerplate  # quotes carried by more independent sources than this are ignored for rewrites
 
 
 class StoreError(RuntimeError):
@@ -158,22 +160,17 @@ REPORTED_BY_KEPT = 8
 
 async def note_claim(conn: aiosqlite.Connection, key: str, source_id: int, root: int, label: str) -> None:
     """Count a source carrying a claim: one more independent source unless its root already carries it."""
-    table = "quotes" if key.startswith("q:") else "estimates"
-    async with conn.execute(
-        f"""SELECT 1 FROM {table} AS f JOIN sources AS s ON s.id = f.source_id
-             WHERE f.claim_key = ? AND f.source_id != ? AND COALESCE(s.root_id, s.id) = ? LIMIT 1""",
-        (key, source_id, root),
-    ) as cur:
-        counted = await cur.fetchone() is not None
-    async with conn.execute("SELECT outlets FROM claim_stats WHERE claim_key = ?", (key,)) as cur:
-        row = await cur.fetchone()
+    cur = await conn.execute("INSERT OR IGNORE INTO claim_roots (claim_key, root) VALUES (?, ?)", (key, root))
+    new_root = cur.rowcount == 1
+    async with conn.execute("SELECT outlets FROM claim_stats WHERE claim_key = ?", (key,)) as c:
+        row = await c.fetchone()
     outlets = json.loads(row[0]) if row else []
     if label not in outlets and len(outlets) < REPORTED_BY_KEPT:
         outlets.append(label)
     await conn.execute(
         """INSERT INTO claim_stats (claim_key, independent, outlets) VALUES (?, ?, ?)
            ON CONFLICT (claim_key) DO UPDATE SET independent = independent + ?, outlets = excluded.outlets""",
-        (key, 0 if counted else 1, json.dumps(outlets), 0 if counted else 1),
+        (key, int(new_root), json.dumps(outlets), int(new_root)),
     )
 
 
@@ -232,7 +229,13 @@ async def add_article(
         source_id = cur.lastrowid
         assert source_id is not None
         await conn.executemany(
-            "INSERT OR IGNORE INTO source_shingles (hash, source_id) VALUES (?, ?)", [(h, source_id) for h in shingles]
+            "INSERT INTO shingle_df (hash, n) VALUES (?, 1) ON CONFLICT (hash) DO UPDATE SET n = n + 1",
+            [(h,) for h in shingles],
+        )
+        await conn.executemany(  # boilerplate in many sources is not indexed: it proves no copying
+            """INSERT OR IGNORE INTO source_shingles (hash, source_id)
+               SELECT ?, ? WHERE (SELECT n FROM shingle_df WHERE hash = ?) <= ?""",
+            [(h, source_id, h, COMMON_SHINGLE_SOURCES) for h in shingles],
         )
         sentence_ids: dict[int, int] = {}
         for fact in [*facts.quotes, *facts.estimates]:
@@ -337,24 +340,31 @@ async def add_article(
 
 
 async def _nearest_copy(conn: aiosqlite.Connection, shingles: set[int]) -> tuple[int | None, float]:
-    """The earlier source sharing the largest share of this text's shingles, and that share."""
+    """The earlier source sharing the largest share of this text's distinctive shingles, and that share."""
     if not shingles:
         return None, 0.0
     hashes = list(shingles)
     counts: dict[int, list[int]] = {}
+    common = 0
     for i in range(0, len(hashes), 500):
         chunk = hashes[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        async with conn.execute(
+            f"SELECT COUNT(*) FROM shingle_df WHERE hash IN ({marks}) AND n >= ?", [*chunk, COMMON_SHINGLE_SOURCES]
+        ) as cur:
+            common += (await cur.fetchone())[0]
         async with conn.execute(
             f"""SELECT ss.source_id, COUNT(*), s.shingle_count FROM source_shingles AS ss
                   JOIN sources AS s ON s.id = ss.source_id
-                 WHERE ss.hash IN ({",".join("?" * len(chunk))}) GROUP BY ss.source_id""",
+                 WHERE ss.hash IN ({marks}) GROUP BY ss.source_id""",
             chunk,
         ) as cur:
             async for sid, shared, other in cur:
                 counts.setdefault(sid, [0, other])[0] += shared
+    distinctive = max(1, len(shingles) - common)
     best: tuple[int | None, float] = (None, 0.0)
     for sid, (shared, other) in counts.items():
-        containment = shared / max(1, min(len(shingles), other))
+        containment = shared / max(1, min(distinctive, other))
         if containment > best[1]:
             best = (sid, containment)
     return best
@@ -364,12 +374,14 @@ async def _rewritten_source(
     conn: aiosqlite.Connection, source_id: int, nearest: int | None, containment: float, kind: SourceKind
 ) -> int | None:
     """The earlier source this one rewrites: it shares some text and most of its quotes with it."""
+    # a quote that many independent sources carry is no sign of rewriting any one of them
     async with conn.execute(
-        """SELECT other.source_id, COUNT(DISTINCT mine.claim_key)
-             FROM quotes AS mine JOIN quotes AS other ON other.claim_key = mine.claim_key
-            WHERE mine.source_id = ? AND other.source_id != ?
+        """SELECT other.source_id, COUNT(DISTINCT other.claim_key) FROM quotes AS other
+            WHERE other.source_id != ? AND other.claim_key IN (
+                  SELECT mine.claim_key FROM quotes AS mine LEFT JOIN claim_stats AS cs ON cs.claim_key = mine.claim_key
+                   WHERE mine.source_id = ? AND COALESCE(cs.independent, 0) <= ?)
             GROUP BY other.source_id ORDER BY 2 DESC, other.source_id LIMIT 1""",
-        (source_id, source_id),
+        (source_id, source_id, COMMON_QUOTE_SOURCES),
     ) as cur:
         row = await cur.fetchone()
     async with conn.execute("SELECT COUNT(DISTINCT claim_key) FROM quotes WHERE source_id = ?", (source_id,)) as cur:

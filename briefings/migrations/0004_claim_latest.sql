@@ -46,3 +46,21 @@ SELECT claim_key, COUNT(DISTINCT root), json_group_array(label) FROM (
       JOIN sources AS s ON s.id = f.source_id
      ORDER BY s.published IS NULL, s.published, s.id)
  GROUP BY claim_key;
+
+-- which independent sources (roots) carry each claim: counting a new one is one indexed insert
+CREATE TABLE claim_roots (
+    claim_key TEXT NOT NULL,
+    root      INTEGER NOT NULL,
+    PRIMARY KEY (claim_key, root)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO claim_roots (claim_key, root)
+SELECT f.claim_key, COALESCE(s.root_id, s.id)
+  FROM (SELECT claim_key, source_id FROM quotes UNION ALL SELECT claim_key, source_id FROM estimates) AS f
+  JOIN sources AS s ON s.id = f.source_id;
+
+-- how many sources contain each sampled shingle: boilerplate shared by many sources stops being indexed
+CREATE TABLE shingle_df (
+    hash INTEGER PRIMARY KEY,
+    n    INTEGER NOT NULL
+);
+INSERT INTO shingle_df (hash, n) SELECT hash, COUNT(*) FROM source_shingles GROUP BY hash;
