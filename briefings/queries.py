@@ -111,15 +111,20 @@ _ESTIMATE_SELECT = """
 """
 
 
+def _first_per_claim(rows: list[aiosqlite.Row]) -> list[aiosqlite.Row]:
+    """One row per claim, however many sources carry it: the first, in the given order."""
+    firsts: dict[str, aiosqlite.Row] = {}
+    for r in rows:
+        firsts.setdefault(r["claim_key"], r)
+    return list(firsts.values())
+
+
 async def _estimate_views(
     conn: aiosqlite.Connection, rows: list[aiosqlite.Row], *, fold_copies: bool = False
 ) -> list[EstimateView]:
     reported = await _reported_by(conn, "estimates", (r["claim_key"] for r in rows))
-    if fold_copies:  # one row per claim, however many sources carry it
-        firsts: dict[str, aiosqlite.Row] = {}
-        for r in rows:
-            firsts.setdefault(r["claim_key"], r)
-        rows = list(firsts.values())
+    if fold_copies:
+        rows = _first_per_claim(rows)
     return [
         EstimateView(
             id=r["id"],
@@ -336,13 +341,8 @@ async def _quote_views(
     conn: aiosqlite.Connection, rows: list[aiosqlite.Row], *, fold_copies: bool = True
 ) -> list[QuoteView]:
     reported = await _reported_by(conn, "quotes", (r["claim_key"] for r in rows))
-    seen: set[str] = set()
     out = []
-    for r in rows:
-        if fold_copies:
-            if r["claim_key"] in seen:
-                continue
-            seen.add(r["claim_key"])
+    for r in _first_per_claim(rows) if fold_copies else rows:
         out.append(
             QuoteView(
                 id=r["id"],
