@@ -474,6 +474,9 @@ class Mentions:
         ref = split_appositive(phrase)
         if ref is None:
             return None
+        body = self._body_described(phrase, before)
+        if body is not None:
+            return body
         # "Kirby", "Mr Miller", "President Yoon", "Defense Minister Kim": a part of a known name
         words = ref.name.split()
         if ref.kind in (EntityKind.person, EntityKind.unknown) and len(words) == 1:
@@ -521,6 +524,26 @@ class Mentions:
             if rest and rest <= have and (nation is None or nation == e.affiliation):
                 return e
         return ref
+
+    @staticmethod
+    def _body_described(phrase: str, before: list[Mention]) -> EntityRef | None:
+        """ "the agency", "the ministry": the institution named just before (one with that word first)."""
+        m = re.fullmatch(r"(?:[Tt]he\s+)?((?:[a-z-]+\s+){0,2})([a-z]+)", phrase.strip())
+        if (
+            not m
+            or m.group(2) not in BODY_WORDS
+            or m.group(2).endswith("s")
+            or m.group(2) in {"media", "press", "news"}
+        ):
+            return None  # plural generics ("officials", "authorities") name nobody in particular
+        head = m.group(2)
+        bodies = [
+            x.entity
+            for x in reversed(before)
+            if x.entity.kind is EntityKind.body and any(_bare(w) in BODY_WORDS for w in x.entity.name.split())
+        ]
+        same = [b for b in bodies if head in fold(b.name).lower().split()]
+        return (same or bodies or [None])[0]
 
 
 def _fold_spelling(text: str) -> str:

@@ -200,3 +200,19 @@ def test_title_naming_a_body_before_the_name() -> None:
     (quote,) = extract(text, PUB).quotes
     assert quote.speaker == "Mira Holm"
     assert quote.entity is not None and "ambassador to the United Nations" in (quote.entity.role or "")
+
+
+def test_the_agency_resolves_to_the_institution_named_before() -> None:
+    text = (
+        "Vardia's military intelligence said on Saturday that the units had taken heavy losses.\n"
+        "“The units are taking very heavy losses,” the agency said in a statement."
+    )
+    assert speakers(text) == [("Vardia's military intelligence", "The units are taking very heavy losses")]
+
+
+def test_plural_generic_speakers_stay_as_written() -> None:
+    text = (
+        "Vardia's military intelligence said on Saturday that the units had moved.\n"
+        "“The border remains closed to all traffic,” officials said."
+    )
+    assert speakers(text) == [("officials", "The border remains closed to all traffic")]
