@@ -12,6 +12,7 @@ from briefings import __version__
 from briefings.console import ABOUT
 from briefings.digest import Digest
 from briefings.models import Status
+from briefings.render import carried
 from briefings.views import (
     EstimatePicture,
     EstimateView,
@@ -24,7 +25,6 @@ from briefings.views import (
     WhoResult,
 )
 
-CONTENT_MAX = 2000
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
 FIELDS_MAX = 25
@@ -72,13 +72,8 @@ def day(d: dt.date | dt.datetime | None) -> str:
     return (d.date() if isinstance(d, dt.datetime) else d).isoformat()
 
 
-def _carried(reported_by: list[str], independent: int) -> str:
-    if not reported_by:
-        return ""
-    text = ", ".join(safe(r) for r in reported_by)
-    if len(reported_by) > independent:
-        text += f" ({independent} independent)"
-    return text
+def carried_text(reported_by: list[str], independent: int) -> str:
+    return safe(carried(reported_by, independent))
 
 
 def embed(title: str, description: str = "", footer: str | None = None) -> discord.Embed:
@@ -104,10 +99,6 @@ def add_lines_field(e: discord.Embed, name: str, lines: Sequence[str]) -> None:
         out.append(line)
         used += len(line) + 1
     e.add_field(name=clip(name, FIELD_NAME_MAX), value="\n".join(out) or "—", inline=False)
-
-
-def fits(e: discord.Embed) -> bool:
-    return len(e) <= EMBED_TOTAL_MAX
 
 
 def paginate(title: str, entries: Sequence[str], *, empty: str, footer: str | None = None) -> list[discord.Embed]:
@@ -147,8 +138,8 @@ def _range_line(r: StatusRange) -> str:
 
 def _estimate_line(e: EstimateView) -> str:
     when = day(e.claimed_on) + ("" if e.date_basis.value == "stated" else "*")
-    carried = _carried(e.reported_by, e.independent_sources)
-    return f"**{safe(e.claimant)}**: {e.number} ({when}{'; ' + carried if carried else ''})"
+    outlets = carried_text(e.reported_by, e.independent_sources)
+    return f"**{safe(e.claimant)}**: {e.number} ({when}{'; ' + outlets if outlets else ''})"
 
 
 def estimate_embed(p: EstimatePicture, *, chart_note: str | None = None) -> discord.Embed:
@@ -177,9 +168,9 @@ def quote_entries(items: Sequence[QuoteView]) -> list[str]:
     out = []
     for q in items:
         role = f", {safe(q.role)}" if q.role else ""
-        carried = _carried(q.reported_by, q.independent_sources)
+        outlets = carried_text(q.reported_by, q.independent_sources)
         out.append(
-            f"> {safe(clip(q.text, 1200))}\n— **{safe(q.speaker or '?')}**{role}, {day(q.claimed_on)}; {carried}"
+            f"> {safe(clip(q.text, 1200))}\n— **{safe(q.speaker or '?')}**{role}, {day(q.claimed_on)}; {outlets}"
         )
     return out
 

@@ -47,7 +47,8 @@ def _table(title: str, *columns: str) -> Table:
     return t
 
 
-def _carried(reported_by: list[str], independent: int) -> str:
+def carried(reported_by: list[str], independent: int) -> str:
+    """ "NBC News, Scypre.com (1 independent)": the outlets carrying a claim."""
     if not reported_by:
         return ""
     text = ", ".join(reported_by)
@@ -67,7 +68,7 @@ def estimate_picture(p: EstimatePicture) -> RenderableType:
     latest = _table("Latest number per claimant", "claimant", "number", "counts", "claimed", "reported by")
     for e in p.latest:
         when = day(e.claimed_on) + ("" if e.date_basis.value == "stated" else "*")
-        latest.add_row(e.claimant, e.number, e.status.value, when, _carried(e.reported_by, e.independent_sources))
+        latest.add_row(e.claimant, e.number, e.status.value, when, carried(e.reported_by, e.independent_sources))
     parts.append(latest)
     if any(e.date_basis.value != "stated" for e in p.latest):
         parts.append(Text("* dated by the article's publication, not by the text", style="dim"))
@@ -90,7 +91,7 @@ def quotes(items: list[QuoteView], speaker: str) -> RenderableType:
         return Text(f"No quotes by {speaker!r} in the store.")
     t = _table(f"Quotes by {speaker}, newest first", "date", "speaker", "quote", "source")
     for q in items:
-        t.add_row(day(q.claimed_on), q.speaker or "", f"“{q.text}”", _carried(q.reported_by, q.independent_sources))
+        t.add_row(day(q.claimed_on), q.speaker or "", f"“{q.text}”", carried(q.reported_by, q.independent_sources))
     return t
 
 
@@ -194,7 +195,7 @@ def digest(d: Digest) -> RenderableType:
         t = _table("New claims", "claimant", "number", "counts", "claimed", "source")
         for e in d.new_estimates:
             t.add_row(
-                e.claimant, e.number, e.status.value, day(e.claimed_on), _carried(e.reported_by, e.independent_sources)
+                e.claimant, e.number, e.status.value, day(e.claimed_on), carried(e.reported_by, e.independent_sources)
             )
         parts.append(t)
     if d.notable_quotes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import io
 import logging
 from typing import TYPE_CHECKING, Literal
@@ -17,6 +16,7 @@ from bot.chart import render_chart, worth_drawing
 from bot.client import NO_MENTIONS, UserInputError
 from bot.paging import Pager
 from briefings import queries
+from briefings.console import parse_day
 from briefings.models import Status
 
 if TYPE_CHECKING:
@@ -49,15 +49,6 @@ async def reply(
     interaction.extras["answered"] = True
     if view is not None:
         view.message = message
-
-
-def parse_day(value: str | None, option: str) -> dt.date | None:
-    if value is None or not value.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise UserInputError(f"'{value}' is not a date for {option}; write it like 2024-10-24.") from None
 
 
 class Facts(commands.Cog):
@@ -123,7 +114,8 @@ class Facts(commands.Cog):
     async def timeline(
         self, interaction: discord.Interaction, start: str | None = None, end: str | None = None
     ) -> None:
-        since, until = parse_day(start, "from"), parse_day(end, "to")
+        since = parse_day(start, "from") if start and start.strip() else None
+        until = parse_day(end, "to") if end and end.strip() else None
         if since and until and since > until:
             raise UserInputError("'from' is after 'to'; swap them.")
         items = await queries.timeline(self.bot.conn, since=since, until=until)

@@ -15,7 +15,6 @@ from briefings.extract.names import (
     Mention,
     Mentions,
     Tok,
-    is_role_word,
     parse_phrase,
     phrase_after,
     phrase_text,
@@ -522,7 +521,7 @@ def _qualifier(before: str, after: str) -> Qualifier:
         return Qualifier.more_than
     if _AT_LEAST_AFTER.match(after):
         return Qualifier.at_least
-    if re.match(r"^\s*(?:\w+\s+){0,3}?or so\b", after, re.I):
+    if _APPROX_AFTER.match(after):
         return Qualifier.approx
     return Qualifier.exact
 
@@ -646,4 +645,4 @@ def _entities(mentions: Mentions) -> list[EntityRef]:
     return list(out.values())
 
 
-__all__ = ["extract", "is_role_word"]
+__all__ = ["extract"]

@@ -162,11 +162,6 @@ TROOP_NOUNS = frozenset(
 )
 
 
-def word_re(words: frozenset[str] | set[str]) -> str:
-    """An alternation matching any of the words, longest first."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 # The force whose numbers the story tracks; troop counts of any other country's forces are not estimates.
 STORY_FORCE = frozenset({"North Korea"})
 OTHER_FORCES = frozenset(name for name, country in COUNTRIES.items() if country not in STORY_FORCE and len(name) > 2)

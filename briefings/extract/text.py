@@ -20,7 +20,7 @@ ABBREVIATIONS = frozenset(
 OPEN_QUOTES = "“„«"
 CLOSE_QUOTES = "”»"
 DOUBLE_MARKS = '"“”„«»'
-_MARK = re.compile('["“”„«»]')
+_MARK = re.compile(f"[{re.escape(DOUBLE_MARKS)}]")
 
 
 @dataclass(frozen=True, slots=True)
