@@ -83,21 +83,26 @@ def embed(title: str, description: str = "", footer: str | None = None) -> disco
     return e
 
 
-def add_lines_field(e: discord.Embed, name: str, lines: Sequence[str]) -> None:
-    """A field of lines that fits 1,024 characters, ending "…and N more" when they do not all fit."""
+def add_lines_field(e: discord.Embed, name: str, lines: Sequence[str], *, total: int | None = None) -> None:
+    """A field of lines that fits 1,024 characters, ending "…and N more" when they do not all fit
+    (or when `total` says there are more than the lines given)."""
     if len(e.fields) >= FIELDS_MAX:
         return
+    total = max(total or 0, len(lines))
     out: list[str] = []
     used = 0
     for i, line in enumerate(lines):
         line = clip(line, FIELD_VALUE_MAX - 40)
-        rest = len(lines) - i - 1
+        rest = total - i - 1
         tail = f"\n…and {rest} more" if rest else ""
         if used + len(line) + 1 + len(tail) > FIELD_VALUE_MAX - 20:
-            out.append(f"…and {len(lines) - i} more")
+            out.append(f"…and {total - i} more")
             break
         out.append(line)
         used += len(line) + 1
+    else:
+        if total > len(lines):
+            out.append(f"…and {total - len(lines)} more")
     e.add_field(name=clip(name, FIELD_NAME_MAX), value="\n".join(out) or "—", inline=False)
 
 
@@ -146,10 +151,11 @@ def estimate_embed(p: EstimatePicture, *, chart_note: str | None = None) -> disc
     if not p.latest:
         return embed("Troop estimates", "No estimates match. Try without filters, or `/sources` to see what is stored.")
     e = embed("Troop estimates: the picture now", "\n".join(_range_line(r) for r in p.ranges))
+    claimants = {r.status: r.claimants for r in p.ranges}
     for status in Status:
         lines = [_estimate_line(x) for x in p.latest if x.status is status]
         if lines:
-            add_lines_field(e, f"Latest per claimant: {STATUS_LABEL[status]}", lines)
+            add_lines_field(e, f"Latest per claimant: {STATUS_LABEL[status]}", lines, total=claimants.get(status))
     if p.changes:
         moves = [
             f"**{safe(c.claimant)}** ({c.status.value}): {c.before:,} → {c.after:,} ({c.delta:+,}), "

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import aiosqlite
@@ -55,8 +55,7 @@ def _source_ref(row: aiosqlite.Row) -> SourceRef:
 
 
 async def _fetchall(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-    async with conn.execute(sql, params) as cur:
-        return list(await cur.fetchall())
+    return list(await conn.execute_fetchall(sql, params))  # one hop to the database thread, not three
 
 
 # ------------------------------------------------------------------------ who is who
@@ -82,33 +81,26 @@ async def match_entities(conn: aiosqlite.Connection, name: str) -> list[int]:
     return sorted(found)
 
 
-async def _reported_by(conn: aiosqlite.Connection, table: str, keys: Iterable[str]) -> dict[str, tuple[list[str], int]]:
-    """For each claim key: the first outlets that carried it, and how many independent sources did
-    (kept up to date by the store as facts arrive)."""
-    keys = sorted(set(keys))
-    out: dict[str, tuple[list[str], int]] = {k: ([], 0) for k in keys}
-    for i in range(0, len(keys), 500):
-        chunk = keys[i : i + 500]
-        rows = await _fetchall(
-            conn,
-            f"SELECT claim_key, independent, outlets FROM claim_stats WHERE claim_key IN ({','.join('?' * len(chunk))})",
-            chunk,
-        )
-        for r in rows:
-            out[r["claim_key"]] = (json.loads(r["outlets"]), r["independent"])
-    return out
+def _reported(row: aiosqlite.Row) -> tuple[list[str], int]:
+    """The first outlets that carried a row's claim and how many independent sources did (from
+    claim_stats, which the store keeps up to date as facts arrive; joined by the selects below)."""
+    outlets = row["outlets"]
+    return (json.loads(outlets) if outlets else [], row["independent"] or 0)
 
 
 # -------------------------------------------------------------------------- estimates
 
-_ESTIMATE_SELECT = """
+_ESTIMATE_COLUMNS = """
     SELECT e.id, COALESCE(en.name, e.claimant) AS claimant, e.entity_id, e.value, e.low, e.high, e.qualifier, e.status, e.claimed_on,
-           e.date_basis, e.claim_key, e.source_id, s.outlet, s.title, s.published, s.url, st.text AS sentence
-      FROM estimates AS e
+           e.date_basis, e.claim_key, e.source_id, s.outlet, s.title, s.published, s.url, st.text AS sentence,
+           cs.outlets, cs.independent"""
+_ESTIMATE_JOINS = """
       JOIN sources AS s ON s.id = e.source_id
       JOIN sentences AS st ON st.id = e.sentence_id
       LEFT JOIN entities AS en ON en.id = e.entity_id
+      LEFT JOIN claim_stats AS cs ON cs.claim_key = e.claim_key
 """
+_ESTIMATE_SELECT = f"{_ESTIMATE_COLUMNS} FROM estimates AS e {_ESTIMATE_JOINS}"
 
 
 def _first_per_claim(rows: list[aiosqlite.Row]) -> list[aiosqlite.Row]:
@@ -119,31 +111,28 @@ def _first_per_claim(rows: list[aiosqlite.Row]) -> list[aiosqlite.Row]:
     return list(firsts.values())
 
 
-async def _estimate_views(
-    conn: aiosqlite.Connection, rows: list[aiosqlite.Row], *, fold_copies: bool = False
-) -> list[EstimateView]:
-    reported = await _reported_by(conn, "estimates", (r["claim_key"] for r in rows))
-    if fold_copies:
-        rows = _first_per_claim(rows)
-    return [
-        EstimateView(
-            id=r["id"],
-            claimant=r["claimant"],
-            entity_id=r["entity_id"],
-            value=r["value"],
-            low=r["low"],
-            high=r["high"],
-            qualifier=Qualifier(r["qualifier"]),
-            status=Status(r["status"]),
-            claimed_on=_date(r["claimed_on"]),
-            date_basis=DateBasis(r["date_basis"]),
-            source=_source_ref(r),
-            sentence=r["sentence"],
-            reported_by=reported[r["claim_key"]][0],
-            independent_sources=reported[r["claim_key"]][1],
-        )
-        for r in rows
-    ]
+def _estimate_view(r: aiosqlite.Row) -> EstimateView:
+    reported_by, independent = _reported(r)
+    return EstimateView(
+        id=r["id"],
+        claimant=r["claimant"],
+        entity_id=r["entity_id"],
+        value=r["value"],
+        low=r["low"],
+        high=r["high"],
+        qualifier=Qualifier(r["qualifier"]),
+        status=Status(r["status"]),
+        claimed_on=_date(r["claimed_on"]),
+        date_basis=DateBasis(r["date_basis"]),
+        source=_source_ref(r),
+        sentence=r["sentence"],
+        reported_by=reported_by,
+        independent_sources=independent,
+    )
+
+
+def _estimate_views(rows: list[aiosqlite.Row], *, fold_copies: bool = False) -> list[EstimateView]:
+    return [_estimate_view(r) for r in (_first_per_claim(rows) if fold_copies else rows)]
 
 
 def _claimant_group(e: EstimateView) -> tuple[str, str]:
@@ -154,7 +143,7 @@ def _order(e: EstimateView) -> tuple[dt.date, int]:
     return (e.claimed_on or dt.date.min, e.id)
 
 
-LATEST_LIMIT = 100  # claimants shown per picture; the ranges still cover every claimant
+LATEST_PER_STATUS = 12  # most recent claimants shown per status; the ranges still count every claimant
 HISTORY_GROUPS = 6
 HISTORY_POINTS = 60
 
@@ -196,76 +185,76 @@ async def estimates(
         where.append("e.claimed_on <= ?")
         params.append(until.isoformat())
     rows = await _fetchall(conn, f"{_ESTIMATE_SELECT} WHERE {' AND '.join(where)} ORDER BY e.claimed_on, e.id", params)
-    return picture(await _estimate_views(conn, rows))
+    return picture(_estimate_views(rows))
 
 
 async def _current_picture(conn: aiosqlite.Connection, where: str, params: list) -> EstimatePicture:
-    """The picture from claim_latest: bounded work however many estimates are stored."""
+    """The picture from claim_latest: bounded work however many estimates are stored, in two round
+    trips (the latest per status with their range and previous different number; the history)."""
     # status and claimant group are on claim_latest itself; a claimant's name needs its estimate row
     cl_where = where.replace("e.status", "cl.status").replace("e.group_key", "cl.group_key")
-    named = "e.claimant" in cl_where
-    join = "JOIN estimates AS e ON e.id = cl.estimate_id" if named else ""
-    picked = await _fetchall(
+    join = "JOIN estimates AS e ON e.id = cl.estimate_id" if "e.claimant" in cl_where else ""
+    recent = f"""SELECT * FROM (SELECT cl.estimate_id FROM claim_latest AS cl {join} WHERE {cl_where} AND cl.status = ?
+                  ORDER BY cl.claimed_on DESC, cl.estimate_id DESC LIMIT ?)"""
+    rows = await _fetchall(
         conn,
-        f"""SELECT cl.estimate_id FROM claim_latest AS cl {join} WHERE {cl_where}
-             ORDER BY cl.claimed_on DESC, cl.estimate_id DESC LIMIT ?""",
-        [*params, LATEST_LIMIT],
+        f"""WITH pick AS MATERIALIZED ({" UNION ALL ".join([recent] * len(Status))}),
+                 ranges AS (
+                   SELECT cl.status, MIN(COALESCE(cl.low, cl.value)) AS lo, MAX(COALESCE(cl.high, cl.value)) AS hi,
+                          COUNT(*) AS n
+                     FROM claim_latest AS cl {join} WHERE {cl_where} GROUP BY cl.status)
+            {_ESTIMATE_COLUMNS}, r.lo, r.hi, r.n, p.value AS before_value, p.claimed_on AS before_on
+              FROM pick
+              JOIN estimates AS e ON e.id = pick.estimate_id
+              JOIN ranges AS r ON r.status = e.status
+              {_ESTIMATE_JOINS}
+              LEFT JOIN estimates AS p ON p.id = (
+                   SELECT q.id FROM estimates AS q
+                    WHERE q.group_key = e.group_key AND q.status = e.status AND q.claimed_on < e.claimed_on
+                      AND q.value != e.value
+                    ORDER BY q.claimed_on DESC, q.id DESC LIMIT 1)
+             ORDER BY e.claimed_on DESC, e.id DESC""",
+        [x for status in Status for x in (*params, status.value, LATEST_PER_STATUS)] + params,
     )
-    ids = [r[0] for r in picked]
-    rows = await _fetchall(conn, f"{_ESTIMATE_SELECT} WHERE e.id IN ({','.join('?' * len(ids))})", ids) if ids else []
-    latest = await _estimate_views(conn, rows)
-    range_rows = await _fetchall(
-        conn,
-        f"""SELECT cl.status, MIN(COALESCE(cl.low, cl.value)) AS lo, MAX(COALESCE(cl.high, cl.value)) AS hi,
-                   COUNT(*) AS n
-              FROM claim_latest AS cl {join} WHERE {cl_where} GROUP BY cl.status""",
-        params,
-    )
-    by_status = {Status(r["status"]): r for r in range_rows}
+    latest = _estimate_views(rows)
+    by_status = {Status(r["status"]): r for r in rows}  # every row of a status carries its range
     ranges = [
         StatusRange(status=s, low=by_status[s]["lo"], high=by_status[s]["hi"], claimants=by_status[s]["n"])
         for s in Status
         if s in by_status
     ]
-    changes: list[Change] = []
-    if latest:
-        moved = await _fetchall(
-            conn,
-            f"""SELECT e.id, p.value, p.claimed_on FROM estimates AS e
-                  JOIN estimates AS p ON p.id = (
-                       SELECT q.id FROM estimates AS q
-                        WHERE q.group_key = e.group_key AND q.status = e.status AND q.claimed_on < e.claimed_on
-                          AND q.value != e.value
-                        ORDER BY q.claimed_on DESC, q.id DESC LIMIT 1)
-                 WHERE e.id IN ({",".join("?" * len(ids))})""",
-            ids,
+    changes = [
+        Change(
+            claimant=v.claimant,
+            status=v.status,
+            before=r["before_value"],
+            after=v.value,
+            before_on=_date(r["before_on"]),
+            after_on=v.claimed_on,
         )
-        before = {r["id"]: r for r in moved}
-        changes = [
-            Change(
-                claimant=v.claimant,
-                status=v.status,
-                before=before[v.id]["value"],
-                after=v.value,
-                before_on=_date(before[v.id]["claimed_on"]),
-                after_on=v.claimed_on,
-            )
-            for v in latest
-            if v.id in before
-        ]
+        for v, r in zip(latest, rows, strict=True)
+        if r["before_value"] is not None
+    ]
     history: list[HistoryPoint] = []
-    for c in changes[:HISTORY_GROUPS]:
-        v = next(x for x in latest if x.claimant == c.claimant and x.status is c.status)
+    moved = [(v, r) for v, r in zip(latest, rows, strict=True) if r["before_value"] is not None][:HISTORY_GROUPS]
+    if moved:
+        # one statement: a limited, indexed slice per claimant group, stitched with UNION ALL
+        part = """SELECT * FROM (SELECT ? AS n, claimed_on, value FROM estimates
+                   WHERE group_key = (SELECT group_key FROM estimates WHERE id = ?) AND status = ?
+                     AND claimed_on IS NOT NULL ORDER BY claimed_on DESC, id DESC LIMIT ?)"""
         points = await _fetchall(
             conn,
-            """SELECT claimed_on, value FROM estimates WHERE group_key = (SELECT group_key FROM estimates WHERE id = ?)
-                  AND status = ? AND claimed_on IS NOT NULL ORDER BY claimed_on DESC, id DESC LIMIT ?""",
-            (v.id, v.status.value, HISTORY_POINTS),
+            " UNION ALL ".join([part] * len(moved)),
+            [x for n, (v, _) in enumerate(moved) for x in (n, v.id, v.status.value, HISTORY_POINTS)],
         )
-        history += [
-            HistoryPoint(claimant=v.claimant, status=v.status, claimed_on=_date(p["claimed_on"]), value=p["value"])
-            for p in reversed(points)
-        ]
+        by_group: dict[int, list[aiosqlite.Row]] = defaultdict(list)
+        for p in points:
+            by_group[p[0]].append(p)
+        for n, (v, _) in enumerate(moved):
+            history += [
+                HistoryPoint(claimant=v.claimant, status=v.status, claimed_on=_date(p[1]), value=p[2])
+                for p in reversed(by_group[n])
+            ]
     latest.sort(key=lambda v: (list(Status).index(v.status), -(v.claimed_on or dt.date.min).toordinal(), -v.value))
     return EstimatePicture(latest=latest, ranges=ranges, changes=changes, history=history)
 
@@ -330,19 +319,18 @@ def _like_escape(text: str) -> str:
 
 _QUOTE_SELECT = """
     SELECT q.id, COALESCE(en.name, q.speaker) AS speaker, q.entity_id, q.text, q.claimed_on, q.date_basis, q.claim_key, q.source_id,
-           s.outlet, s.title, s.published, s.url, en.role
+           s.outlet, s.title, s.published, s.url, en.role, cs.outlets, cs.independent
       FROM quotes AS q
       JOIN sources AS s ON s.id = q.source_id
       LEFT JOIN entities AS en ON en.id = q.entity_id
+      LEFT JOIN claim_stats AS cs ON cs.claim_key = q.claim_key
 """
 
 
-async def _quote_views(
-    conn: aiosqlite.Connection, rows: list[aiosqlite.Row], *, fold_copies: bool = True
-) -> list[QuoteView]:
-    reported = await _reported_by(conn, "quotes", (r["claim_key"] for r in rows))
+def _quote_views(rows: list[aiosqlite.Row], *, fold_copies: bool = True) -> list[QuoteView]:
     out = []
     for r in _first_per_claim(rows) if fold_copies else rows:
+        reported_by, independent = _reported(r)
         out.append(
             QuoteView(
                 id=r["id"],
@@ -353,8 +341,8 @@ async def _quote_views(
                 claimed_on=_date(r["claimed_on"]),
                 date_basis=DateBasis(r["date_basis"]),
                 source=_source_ref(r),
-                reported_by=reported[r["claim_key"]][0],
-                independent_sources=reported[r["claim_key"]][1],
+                reported_by=reported_by,
+                independent_sources=independent,
             )
         )
     return out
@@ -389,7 +377,7 @@ async def quotes_by(
     )
     rows.sort(key=lambda r: (r["claimed_on"] or "", r["id"]), reverse=True)  # newest first; undated last
     rows = rows[:fetch]
-    return (await _quote_views(conn, rows))[:limit]
+    return (_quote_views(rows))[:limit]
 
 
 async def speakers(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
@@ -542,7 +530,7 @@ async def timeline(
     )
     items: list[TimelineItem] = []
     seen: set[tuple[str, str]] = set()
-    for v in await _estimate_views(conn, est_rows):
+    for v in _estimate_views(est_rows):
         key = (fold_key(v.claimant) + str(v.entity_id), f"{v.value}:{v.status}:{v.claimed_on}")
         if key in seen or v.claimed_on is None:
             continue
@@ -558,7 +546,7 @@ async def timeline(
                 reported_by=v.reported_by,
             )
         )
-    for q in await _quote_views(conn, q_rows):
+    for q in _quote_views(q_rows):
         if q.claimed_on is None or not q.speaker:
             continue
         items.append(
@@ -625,8 +613,8 @@ async def who(conn: aiosqlite.Connection, name: str) -> WhoResult:
     e_rows = await _fetchall(
         conn, f"{_ESTIMATE_SELECT} WHERE e.entity_id = ? ORDER BY e.claimed_on DESC, e.id", (entity.id,)
     )
-    quotes = await _quote_views(conn, q_rows)
-    ests = await _estimate_views(conn, e_rows, fold_copies=True)
+    quotes = _quote_views(q_rows)
+    ests = _estimate_views(e_rows, fold_copies=True)
     dates = [d for d in [*(q.claimed_on for q in quotes), *(e.claimed_on for e in ests)] if d is not None]
     n_sources = len({q.source.id for q in quotes} | {e.source.id for e in ests})
     return WhoResult(
@@ -663,8 +651,8 @@ async def new_since(conn: aiosqlite.Connection, since: dt.datetime, until: dt.da
     return NewSince(
         since=since,
         until=until,
-        estimates=await _estimate_views(conn, e_rows, fold_copies=True),  # every new claim, once
-        quotes=await _quote_views(conn, q_rows),
+        estimates=_estimate_views(e_rows, fold_copies=True),  # every new claim, once
+        quotes=_quote_views(q_rows),
         sources=[_source_view(r) for r in s_rows],
     )
 

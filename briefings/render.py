@@ -70,6 +70,14 @@ def estimate_picture(p: EstimatePicture) -> RenderableType:
         when = day(e.claimed_on) + ("" if e.date_basis.value == "stated" else "*")
         latest.add_row(e.claimant, e.number, e.status.value, when, carried(e.reported_by, e.independent_sources))
     parts.append(latest)
+    hidden = sum(r.claimants for r in p.ranges) - len(p.latest)
+    if hidden > 0:
+        parts.append(
+            Text(
+                f"…and {hidden:,} more claimants with older numbers, in the ranges above; --claimant finds one.",
+                style="dim",
+            )
+        )
     if any(e.date_basis.value != "stated" for e in p.latest):
         parts.append(Text("* dated by the article's publication, not by the text", style="dim"))
     if p.changes:

@@ -48,6 +48,9 @@ def schema_version() -> int:
     return migrations()[-1][0]
 
 
+PAGE_CACHE_KIB = 16 * 1024
+
+
 @contextlib.asynccontextmanager
 async def connect(path: str | Path, *, migrate: bool = True) -> AsyncIterator[aiosqlite.Connection]:
     """Open the store with WAL and foreign keys on, upgraded to the current schema."""
@@ -64,6 +67,9 @@ async def connect(path: str | Path, *, migrate: bool = True) -> AsyncIterator[ai
         await conn.execute("PRAGMA busy_timeout = 5000")
         try:
             await conn.execute("PRAGMA journal_mode = WAL")
+            # SQLite's default page cache is 2 MB; a query's hot pages over a large store fit in 16 MB,
+            # which took /estimate's statements at 1M facts from 3 ms to under 1 ms (benchmarks/)
+            await conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
             await _check_and_migrate(conn, migrate)
         except aiosqlite.DatabaseError as exc:
             raise StoreError(f"{path} is not a usable briefings database: {exc}") from exc

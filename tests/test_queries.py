@@ -134,3 +134,23 @@ async def test_new_since_covers_only_later_facts(conn, write) -> None:
     assert 3000 not in {e.value for e in new.estimates}
     with pytest.raises(ValueError):
         await queries.new_since(conn, dt.datetime(2025, 1, 1))  # noqa: DTZ001 - naive on purpose
+
+
+async def test_the_picture_lists_the_most_recent_claimants_per_status_and_ranges_count_them_all(conn, write) -> None:
+    firsts = ["Alma", "Piet", "Helga", "Omar", "Ingrid", "Tomas"]
+    paths = []
+    for n, (first, last) in enumerate((f, la) for la in ["Haller", "Brandt", "Lind"] for f in firsts):  # 18, a day each
+        body = f"Analyst {first} {last} said about {(n + 1) * 100:,} soldiers had been deployed to the border."
+        paths.append(write(f"{n}.txt", article(f"Outlet {n}", f"2025-04-{n + 1:02d}", body)))
+    front = "Analyst Omar Said said up to 50 troops had reached the front line."
+    paths.append(write("front.txt", article("Other", "2025-03-01", front)))
+    await ingest_paths(conn, [str(p) for p in paths])
+
+    pic = await queries.estimates(conn)
+
+    deployed = [e for e in pic.latest if e.status is Status.deployed]
+    assert len(deployed) == queries.LATEST_PER_STATUS
+    assert [e.value for e in deployed] == [(n + 1) * 100 for n in range(17, 17 - queries.LATEST_PER_STATUS, -1)]
+    assert [e.value for e in pic.latest if e.status is Status.frontline] == [50]  # not crowded out by newer ones
+    (dep_range,) = [r for r in pic.ranges if r.status is Status.deployed]
+    assert (dep_range.low, dep_range.high, dep_range.claimants) == (100, 1800, 18)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -38,6 +39,20 @@ async def test_a_file_that_is_not_a_database_is_refused(tmp_path) -> None:
     with pytest.raises(StoreError, match="not a usable briefings database"):
         async with connect(bad):
             pass
+
+
+async def test_upgrading_caps_the_outlets_each_claim_keeps(db_path) -> None:
+    async with connect(db_path):
+        pass
+    raw = sqlite3.connect(db_path)  # as a store migrated to version 4 had it: every outlet listed
+    raw.execute("PRAGMA user_version = 4")
+    outlets = [f"Outlet {i}" for i in range(30)]
+    raw.execute("INSERT INTO claim_stats (claim_key, independent, outlets) VALUES ('k', 30, ?)", (json.dumps(outlets),))
+    raw.commit()
+    raw.close()
+    async with connect(db_path) as conn:
+        rows = await conn.execute_fetchall("SELECT outlets FROM claim_stats WHERE claim_key = 'k'")
+    assert json.loads(rows[0][0]) == outlets[:8]
 
 
 def test_fold_key_forgives_case_accents_and_doubled_letters() -> None:

@@ -42,6 +42,17 @@ def test_a_field_of_many_lines_ends_with_and_n_more() -> None:
     assert n + len(value.splitlines()) - 1 == 200
 
 
+def test_a_field_counts_the_claimants_the_picture_left_out() -> None:
+    e = discord.Embed(title="t")
+    render.add_lines_field(e, "Latest", [f"claimant {i}: 12,000" for i in range(3)], total=10)
+    assert (e.fields[0].value or "").splitlines() == [
+        "claimant 0: 12,000",
+        "claimant 1: 12,000",
+        "claimant 2: 12,000",
+        "…and 7 more",
+    ]
+
+
 async def test_autocomplete_gives_at_most_25_and_prefers_name_starts(store) -> None:
     names = NameIndex()
     await names.refresh(store)
