@@ -153,6 +153,7 @@ def build(path: Path, n_facts: int, seed: int = 11) -> Path:
         p.unlink(missing_ok=True)
     conn = sqlite3.connect(path)
     conn.create_function("fold_key", 1, fold_key, deterministic=True)
+    conn.create_function("quote_key", 1, quote_key, deterministic=True)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = OFF")
     from briefings.store import migrations

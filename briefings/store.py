@@ -63,6 +63,7 @@ async def connect(path: str | Path, *, migrate: bool = True) -> AsyncIterator[ai
     try:
         conn.row_factory = aiosqlite.Row
         await conn.create_function("fold_key", 1, fold_key, deterministic=True)
+        await conn.create_function("quote_key", 1, quote_key, deterministic=True)
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA busy_timeout = 5000")
         try:
@@ -113,7 +114,7 @@ def fold_key(text: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(r"[’'ʹʼ`]s\b", "s", text)
     text = re.sub(r"[^a-z0-9 ]+", " ", text)
-    text = re.sub(r"(.)\1+", r"\1", text)  # Zelenskyy/Zelensky, Matthew/Mathew
+    text = re.sub(r"([a-z])\1+", r"\1", text)  # Zelenskyy/Zelensky, Matthew/Mathew; "100" stays
     return " ".join(text.split())
 
 
