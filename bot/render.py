@@ -106,8 +106,11 @@ def add_lines_field(e: discord.Embed, name: str, lines: Sequence[str], *, total:
     e.add_field(name=clip(name, FIELD_NAME_MAX), value="\n".join(out) or "—", inline=False)
 
 
-def paginate(title: str, entries: Sequence[str], *, empty: str, footer: str | None = None) -> list[discord.Embed]:
-    """Entries over as many embeds as needed, each within the limits; past 25 pages "…and N more"."""
+def paginate(
+    title: str, entries: Sequence[str], *, empty: str, footer: str | None = None, more: bool = False
+) -> list[discord.Embed]:
+    """Entries over as many embeds as needed, each within the limits; past 25 pages "…and N more".
+    `more` says that entries exist beyond these: pages are then numbered without a total."""
     if not entries:
         return [embed(title, empty, footer)]
     pages: list[list[str]] = [[]]
@@ -124,9 +127,9 @@ def paginate(title: str, entries: Sequence[str], *, empty: str, footer: str | No
     out = []
     for n, page in enumerate(shown, start=1):
         text = "\n\n".join(page)
-        if hidden and n == len(shown):
-            text += f"\n\n…and {hidden} more: narrow the query to see them."
-        parts = [f"Page {n} of {len(shown)}"] if len(shown) > 1 else []
+        if n == MAX_PAGES and (hidden or more):
+            text += f"\n\n…and {'more' if more else f'{hidden} more'}: narrow the query to see them."
+        parts = [f"Page {n}" if more else f"Page {n} of {len(shown)}"] if len(shown) > 1 or more else []
         if footer:
             parts.append(footer)
         out.append(embed(title, text, " · ".join(parts) or None))
@@ -181,12 +184,13 @@ def quote_entries(items: Sequence[QuoteView]) -> list[str]:
     return out
 
 
-def quote_pages(items: Sequence[QuoteView], speaker: str) -> list[discord.Embed]:
+def quote_pages(items: Sequence[QuoteView], speaker: str, *, more: bool = False) -> list[discord.Embed]:
     return paginate(
         f"Quotes by {speaker}",
         quote_entries(items),
         empty=f"No quotes by {safe(speaker)} in the store.",
         footer="Newest first",
+        more=more,
     )
 
 

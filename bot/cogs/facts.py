@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot import render
 from bot.chart import render_chart, worth_drawing
 from bot.client import NO_MENTIONS, UserInputError
-from bot.paging import Pager
+from bot.paging import Pager, PageSource, page_source
 from briefings import queries
 from briefings.console import parse_day
 from briefings.models import Status
@@ -32,9 +32,11 @@ async def reply(
     pages: list[discord.Embed],
     *,
     file: discord.File | None = None,
+    source: PageSource | None = None,
 ) -> None:
-    """Send the first page, with buttons when there are more; works before or after a defer."""
-    view = Pager(pages, interaction.user.id) if len(pages) > 1 else None
+    """Send the first page, with buttons when there are more (or a source of more); works before or
+    after a defer."""
+    view = Pager(pages, interaction.user.id, source=source) if len(pages) > 1 or source else None
     kwargs: dict = {"embed": pages[0], "allowed_mentions": NO_MENTIONS}
     if view is not None:
         kwargs["view"] = view
@@ -90,9 +92,12 @@ class Facts(commands.Cog):
     @app_commands.command(description="What someone said, newest first")
     @app_commands.describe(speaker="who said it (part of a name is enough)", contains="only quotes with these words")
     async def quote(self, interaction: discord.Interaction, speaker: str, contains: str | None = None) -> None:
-        limit = render.MAX_PAGES * render.PAGE_ITEMS  # what the pages can show, and one more to say so
-        items = await queries.quotes_by(self.bot.conn, speaker, contains=contains, limit=limit + 1)
-        await reply(interaction, render.quote_pages(items, speaker))
+        source = page_source(
+            lambda n: queries.quotes_by(self.bot.conn, speaker, contains=contains, limit=n),
+            lambda items, more: render.quote_pages(items, speaker, more=more),
+        )
+        pages, complete = await source(1)  # later pages are read when the asker turns to them
+        await reply(interaction, pages, source=None if complete else source)
 
     @quote.autocomplete("speaker")
     async def _quote_speaker(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

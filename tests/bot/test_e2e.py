@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 import pytest
 
@@ -184,14 +185,45 @@ async def test_a_result_too_long_for_one_message_is_cut_clearly(bot, emulator, s
     )
     msg = await emulator.answer(emulator.slash("quote", speaker="Paul Ruiz"))
     assert_within_limits(msg)
-    assert msg["embeds"][0]["footer"]["text"].startswith("Page 1 of 25")
+    assert msg["embeds"][0]["footer"]["text"].startswith("Page 1 · ")  # more to come; no total counted
     last = emulator.messages[int(msg["id"])]
     for _ in range(24):
         await emulator.interact(emulator.click(last, "Next"))
         last = emulator.messages[int(msg["id"])]  # the message as the buttons left it
-    assert "…and " in last["embeds"][0]["description"] and "more" in last["embeds"][0]["description"]
+        assert_within_limits(last)
+    assert last["embeds"][0]["footer"]["text"].startswith("Page 25 · ")
+    assert "…and more: narrow the query" in last["embeds"][0]["description"]
+    buttons = {c["label"]: c for row in last["components"] for c in row["components"]}
+    assert buttons["Next"].get("disabled") and not buttons["Previous"].get("disabled")
     long_one = [m for m in emulator.messages.values() if "The talks will go on" in str(m.get("embeds"))]
     assert all("…" in str(m["embeds"]) for m in long_one)
+
+
+async def test_quote_pages_turned_one_by_one_show_every_quote_once_newest_first(bot, emulator, store, tmp_path) -> None:
+    await add_articles(
+        store,
+        tmp_path,
+        *(
+            article("Ledger", f"2025-03-{day:02d}", f"“Statement {day} is about the talks,” Envoy Paul Ruiz said.")
+            for day in range(1, 31)
+        ),
+    )
+    msg = await emulator.answer(emulator.slash("quote", speaker="Ruiz"))
+    seen: list[int] = []
+    footers = []
+    while True:
+        embed = emulator.messages[int(msg["id"])]["embeds"][0]
+        seen += [int(n) for n in re.findall(r"Statement (\d+) is", embed["description"])]
+        footers.append(embed["footer"]["text"].split(" · ")[0])
+        buttons = {c["label"]: c for row in emulator.messages[int(msg["id"])]["components"] for c in row["components"]}
+        if buttons["Next"].get("disabled"):
+            break
+        await emulator.interact(emulator.click(emulator.messages[int(msg["id"])], "Next"))
+    assert seen == list(range(30, 0, -1))
+    assert footers[0] == "Page 1" and footers[-1] == f"Page {len(footers)} of {len(footers)}"
+    await emulator.interact(emulator.click(emulator.messages[int(msg["id"])], "Previous"))
+    back = emulator.messages[int(msg["id"])]["embeds"][0]["footer"]["text"]
+    assert back.startswith(f"Page {len(footers) - 1} of {len(footers)}")
 
 
 async def test_article_text_cannot_ping_or_format(bot, emulator, store, tmp_path) -> None:
