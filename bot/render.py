@@ -257,14 +257,14 @@ def who_pages(result: WhoResult, name: str) -> list[discord.Embed]:
     if ent.affiliation:
         desc.append(f"Affiliation: {safe(ent.affiliation)}")
     desc.append(
-        f"{len(p.quotes)} quotes and {len(p.estimates)} estimates in {p.sources} sources"
+        f"{p.quote_count:,} quotes and {p.estimate_count:,} estimates stored (copies included)"
         + (f", {day(p.first_claim)} to {day(p.last_claim)}" if p.first_claim else "")
     )
     first = embed(f"Who is {ent.name}?", "\n".join(desc))
     if p.estimates:
         add_lines_field(
             first,
-            "Claimed",
+            "Latest claims",
             [f"{x.number} {x.status.value} ({day(x.claimed_on)}, {safe(x.source.label)})" for x in p.estimates],
         )
     if p.quotes:

@@ -54,7 +54,9 @@ def _source_ref(row: aiosqlite.Row) -> SourceRef:
     )
 
 
-async def _fetchall(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+async def _fetchall(
+    conn: aiosqlite.Connection, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+) -> list[aiosqlite.Row]:
     return list(await conn.execute_fetchall(sql, params))  # one hop to the database thread, not three
 
 
@@ -585,6 +587,9 @@ async def _entity_view(conn: aiosqlite.Connection, entity_id: int) -> EntityView
     )
 
 
+PROFILE_ITEMS = 10  # latest quotes in a profile (and twice as many estimates)
+
+
 async def who(conn: aiosqlite.Connection, name: str) -> WhoResult:
     """A person's or body's profile: role, affiliation, quotes and claims. Several matches: the list."""
     if not fold_key(name):
@@ -607,24 +612,38 @@ async def who(conn: aiosqlite.Connection, name: str) -> WhoResult:
     if len(views) != 1:
         return WhoResult(profile=None, candidates=views)
     entity = views[0]
+    # the latest few of each, copies folded, and counts from the indexes: bounded however much
+    # a person has said
     q_rows = await _fetchall(
-        conn, f"{_QUOTE_SELECT} WHERE q.entity_id = ? ORDER BY q.claimed_on DESC, q.id", (entity.id,)
+        conn,
+        f"{_QUOTE_SELECT} WHERE q.entity_id = ? ORDER BY q.claimed_on DESC, q.id DESC LIMIT ?",
+        (entity.id, 2 * PROFILE_ITEMS),
     )
     e_rows = await _fetchall(
-        conn, f"{_ESTIMATE_SELECT} WHERE e.entity_id = ? ORDER BY e.claimed_on DESC, e.id", (entity.id,)
+        conn,
+        f"{_ESTIMATE_SELECT} WHERE e.entity_id = ? ORDER BY e.claimed_on DESC, e.id DESC LIMIT ?",
+        (entity.id, 4 * PROFILE_ITEMS),
     )
-    quotes = _quote_views(q_rows)
-    ests = _estimate_views(e_rows, fold_copies=True)
-    dates = [d for d in [*(q.claimed_on for q in quotes), *(e.claimed_on for e in ests)] if d is not None]
-    n_sources = len({q.source.id for q in quotes} | {e.source.id for e in ests})
+    (span,) = await _fetchall(
+        conn,
+        """SELECT (SELECT COUNT(*) FROM quotes WHERE entity_id = :id) AS quotes,
+                  (SELECT COUNT(*) FROM estimates WHERE entity_id = :id) AS estimates,
+                  (SELECT MIN(claimed_on) FROM quotes WHERE entity_id = :id) AS q_first,
+                  (SELECT MAX(claimed_on) FROM quotes WHERE entity_id = :id) AS q_last,
+                  (SELECT MIN(claimed_on) FROM estimates WHERE entity_id = :id) AS e_first,
+                  (SELECT MAX(claimed_on) FROM estimates WHERE entity_id = :id) AS e_last""",
+        {"id": entity.id},
+    )
+    dates = [_date(span[k]) for k in ("q_first", "q_last", "e_first", "e_last") if span[k] is not None]
     return WhoResult(
         profile=Profile(
             entity=entity,
-            quotes=quotes,
-            estimates=ests,
-            sources=n_sources,
-            first_claim=min(dates) if dates else None,
-            last_claim=max(dates) if dates else None,
+            quotes=_quote_views(q_rows)[:PROFILE_ITEMS],
+            estimates=_estimate_views(e_rows, fold_copies=True)[: 2 * PROFILE_ITEMS],
+            quote_count=span["quotes"],
+            estimate_count=span["estimates"],
+            first_claim=min(dates, default=None),
+            last_claim=max(dates, default=None),
         ),
         candidates=[entity],
     )

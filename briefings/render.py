@@ -169,12 +169,14 @@ def who_result(result: WhoResult, name: str) -> RenderableType:
         head.append(f", {e.role}")
     if e.affiliation:
         head.append(f" ({e.affiliation})")
-    head.append(f"\n{e.kind.value}; {len(p.quotes)} quotes and {len(p.estimates)} estimates in {p.sources} sources")
+    head.append(
+        f"\n{e.kind.value}; {p.quote_count:,} quotes and {p.estimate_count:,} estimates stored (copies included)"
+    )
     if p.first_claim:
         head.append(f", from {day(p.first_claim)} to {day(p.last_claim)}")
     parts: list[RenderableType] = [head]
     if p.estimates:
-        t = _table("Claimed", "date", "number", "counts", "source")
+        t = _table("Latest claims", "date", "number", "counts", "source")
         for x in p.estimates:
             t.add_row(day(x.claimed_on), x.number, x.status.value, x.source.label)
         parts.append(t)

@@ -153,9 +153,10 @@ class EntityView(View):
 
 class Profile(View):
     entity: EntityView
-    quotes: list[QuoteView]
-    estimates: list[EstimateView]
-    sources: int
+    quotes: list[QuoteView]  # the latest few, copies folded
+    estimates: list[EstimateView]  # the latest few, copies folded
+    quote_count: int  # every stored quote, copies included
+    estimate_count: int
     first_claim: dt.date | None
     last_claim: dt.date | None
 

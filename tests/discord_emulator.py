@@ -12,6 +12,7 @@ import datetime as dt
 import itertools
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +58,7 @@ class Recorded:
     body: Any
     files: list[str] = field(default_factory=list)
     status: int = 0  # what the emulator answered
+    at: float = 0.0  # time.perf_counter() when the request arrived
 
 
 @dataclass
@@ -376,6 +378,7 @@ class DiscordEmulator:
     # ------------------------------------------------------------------ REST
 
     async def _rest(self, request: web.Request) -> web.StreamResponse:
+        arrived = time.perf_counter()
         path = "/" + request.match_info["tail"]
         body: Any = None
         files: list[str] = []
@@ -389,7 +392,9 @@ class DiscordEmulator:
         elif request.can_read_body:
             raw = await request.read()
             body = json.loads(raw) if raw else None
-        record = Recorded(request.method, path, dict(request.query), body if body is not None else {}, files)
+        record = Recorded(
+            request.method, path, dict(request.query), body if body is not None else {}, files, at=arrived
+        )
         fault = next(
             (f for f in self.faults if f.method == request.method and f.path.search(path) and f.times > 0), None
         )

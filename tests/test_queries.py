@@ -118,7 +118,8 @@ async def test_who_gives_role_affiliation_and_claims(stocked) -> None:
     p = result.profile
     assert (p.entity.name, p.entity.role) == ("Alma Ruiz", "Defence Minister")
     assert [e.value for e in p.estimates] == [8000]
-    assert len(p.quotes) == 2
+    assert len(p.quotes) == 2 and (p.quote_count, p.estimate_count) == (3, 2)  # a copy carries one quote and claim
+    assert (p.first_claim, p.last_claim) == (dt.date(2025, 3, 3), dt.date(2025, 3, 12))
     nobody = await queries.who(stocked, "Zorro")
     assert nobody.profile is None and nobody.candidates == []
 
@@ -154,3 +155,20 @@ async def test_the_picture_lists_the_most_recent_claimants_per_status_and_ranges
     assert [e.value for e in pic.latest if e.status is Status.frontline] == [50]  # not crowded out by newer ones
     (dep_range,) = [r for r in pic.ranges if r.status is Status.deployed]
     assert (dep_range.low, dep_range.high, dep_range.claimants) == (100, 1800, 18)
+
+
+async def test_a_profile_shows_the_latest_quotes_and_counts_them_all(conn, write) -> None:
+    paths = [
+        write(
+            f"{day}.txt",
+            article("Ledger", f"2025-05-{day:02d}", f"“Statement {day} on the talks,” Envoy Ada Stone said."),
+        )
+        for day in range(1, 26)
+    ]
+    await ingest_paths(conn, [str(p) for p in paths])
+    p = (await queries.who(conn, "Ada Stone")).profile
+    assert p is not None and p.quote_count == 25
+    assert [q.text for q in p.quotes] == [
+        f"Statement {day} on the talks" for day in range(25, 25 - queries.PROFILE_ITEMS, -1)
+    ]
+    assert (p.first_claim, p.last_claim) == (dt.date(2025, 5, 1), dt.date(2025, 5, 25))
