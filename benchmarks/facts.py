@@ -204,7 +204,7 @@ def build(path: Path, n_facts: int, seed: int = 11) -> Path:
             fact_id += 1
             sentence = " ".join(rng.choice(WORDS) for _ in range(18)) + "."
             sentences.append((fact_id, sid, k * 200, k * 200 + len(sentence), sentence))
-            pid, name, _ = people[int(rng.paretovariate(1.2)) % len(people)]
+            pid, name, _ = people[popular_index(rng, len(people))]
             claimed = (day - dt.timedelta(days=rng.randrange(3))).isoformat()
             if rng.random() < 0.4:
                 status = rng.choice(STATUSES)
@@ -255,6 +255,17 @@ def build(path: Path, n_facts: int, seed: int = 11) -> Path:
     conn.execute("ANALYZE")
     conn.close()
     return path
+
+
+def popular_index(rng: random.Random, n: int) -> int:
+    """Who speaks: a few people very often, most rarely (a Pareto draw)."""
+    return int(rng.paretovariate(1.2)) % n
+
+
+def popular_name(rng: random.Random) -> str:
+    """A name asked about as often as it speaks in the synthetic store."""
+    names = people_names()
+    return names[popular_index(rng, len(names))]
 
 
 def people_names(n: int = 2000) -> list[str]:

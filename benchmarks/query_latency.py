@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import random
 import statistics
 import sys
@@ -19,7 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.facts import WORDS, build, people_names
+from benchmarks.facts import WORDS, build, people_names, popular_name
+from bot.render import MAX_PAGES, PAGE_ITEMS
 from briefings import queries
 from briefings.models import Status
 from briefings.store import connect
@@ -39,15 +41,21 @@ async def measure(path: Path, runs: int) -> dict[str, tuple[float, float]]:
         "/estimate": lambda c: queries.estimates(c),
         "/estimate status": lambda c: queries.estimates(c, status=rng.choice(list(Status))),
         "/estimate claimant": lambda c: queries.estimates(c, claimant=rng.choice(names).split()[1]),
-        "/quote": lambda c: queries.quotes_by(c, rng.choice(names), limit=200),
+        # what /quote reads for its first page (two pages' worth and one more), for speakers drawn as
+        # often as they speak; and what the 25th page needs
+        "/quote": lambda c: queries.quotes_by(c, popular_name(rng), limit=2 * PAGE_ITEMS + 1),
+        "/quote page 25": lambda c: queries.quotes_by(c, popular_name(rng), limit=MAX_PAGES * PAGE_ITEMS + 1),
         "/search": lambda c: queries.search(c, f"{rng.choice(WORDS)} {rng.choice(WORDS)}", limit=100),
         "/sources": lambda c: queries.sources(c, limit=200),
         "/timeline": lambda c: queries.timeline(c, since=dt.date(2025, 1, 1), until=dt.date(2025, 1, 31)),
-        "/who": lambda c: queries.who(c, rng.choice(names)),
+        "/who": lambda c: queries.who(c, popular_name(rng)),
         "autocomplete names": lambda c: queries.speakers(c),
     }
     out = {}
     async with connect(path) as conn:
+        await queries.estimates(conn)
+        gc.collect()
+        gc.freeze()  # as the bot does after start-up
         for name, make in cases.items():
             samples = []
             for i in range(runs + 5):
