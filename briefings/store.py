@@ -149,35 +149,53 @@ def group_key(entity_id: int | None, claimant: str) -> str:
     return f"id:{entity_id}" if entity_id is not None else f"name:{fold_key(claimant)}"
 
 
-async def note_latest(conn: aiosqlite.Connection, group: str, status: str, estimate_id: int | None) -> None:
-    """Keep claim_latest pointing at the newest estimate (by claim date, then id) of a claimant and status."""
+async def note_latest(conn: aiosqlite.Connection, source_id: int) -> None:
+    """Keep claim_latest pointing at the newest estimate (by claim date, then id) of each claimant
+    and status, for the estimates a source just added."""
     await conn.execute(
         """INSERT INTO claim_latest (group_key, status, estimate_id, claimed_on, value, low, high)
-           SELECT ?, ?, id, claimed_on, value, low, high FROM estimates WHERE id = ?
+           SELECT group_key, status, id, claimed_on, value, low, high FROM estimates WHERE source_id = ? ORDER BY id
            ON CONFLICT (group_key, status) DO UPDATE SET estimate_id = excluded.estimate_id,
                claimed_on = excluded.claimed_on, value = excluded.value, low = excluded.low, high = excluded.high
             WHERE (COALESCE(excluded.claimed_on, ''), excluded.estimate_id)
                 > (COALESCE(claim_latest.claimed_on, ''), claim_latest.estimate_id)""",
-        (group, status, estimate_id),
+        (source_id,),
     )
 
 
 REPORTED_BY_KEPT = 8
 
 
-async def note_claim(conn: aiosqlite.Connection, key: str, source_id: int, root: int, label: str) -> None:
-    """Count a source carrying a claim: one more independent source unless its root already carries it."""
-    cur = await conn.execute("INSERT OR IGNORE INTO claim_roots (claim_key, root) VALUES (?, ?)", (key, root))
-    new_root = cur.rowcount == 1
-    async with conn.execute("SELECT outlets FROM claim_stats WHERE claim_key = ?", (key,)) as c:
-        row = await c.fetchone()
-    outlets = json.loads(row[0]) if row else []
-    if label not in outlets and len(outlets) < REPORTED_BY_KEPT:
-        outlets.append(label)
-    await conn.execute(
+async def note_claims(conn: aiosqlite.Connection, keys: list[str], root: int, label: str) -> None:
+    """Count a source (of root `root`, labelled `label`) carrying claims: one more independent source
+    for each claim its root did not carry yet; the label joins the first outlets kept."""
+    known: set[str] = set()
+    outlets: dict[str, list[str]] = {}
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = await conn.execute_fetchall(
+            f"SELECT claim_key FROM claim_roots WHERE root = ? AND claim_key IN ({marks})", [root, *chunk]
+        )
+        known.update(r[0] for r in rows)
+        rows = await conn.execute_fetchall(
+            f"SELECT claim_key, outlets FROM claim_stats WHERE claim_key IN ({marks})", chunk
+        )
+        outlets.update((r[0], json.loads(r[1])) for r in rows)
+    await conn.executemany(
+        "INSERT OR IGNORE INTO claim_roots (claim_key, root) VALUES (?, ?)", [(k, root) for k in keys if k not in known]
+    )
+    stats = []
+    for key in keys:
+        kept = outlets.get(key, [])
+        if label not in kept and len(kept) < REPORTED_BY_KEPT:
+            kept = [*kept, label]
+        new_root = int(key not in known)
+        stats.append((key, new_root, json.dumps(kept), new_root))
+    await conn.executemany(
         """INSERT INTO claim_stats (claim_key, independent, outlets) VALUES (?, ?, ?)
            ON CONFLICT (claim_key) DO UPDATE SET independent = independent + ?, outlets = excluded.outlets""",
-        (key, int(new_root), json.dumps(outlets), int(new_root)),
+        stats,
     )
 
 
@@ -206,10 +224,9 @@ async def add_article(
 
     `now` is when they count as stored (digests cover facts by this time); the clock by default."""
     chash = content_hash(article)
-    async with conn.execute("SELECT id FROM sources WHERE content_hash = ?", (chash,)) as cur:
-        row = await cur.fetchone()
-    if row is not None:
-        return AddResult(source_id=row[0], added=False)
+    stored = await conn.execute_fetchall("SELECT id FROM sources WHERE content_hash = ?", (chash,))
+    if stored:
+        return AddResult(source_id=stored[0][0], added=False)
     stored_at = (now or utcnow()).astimezone(dt.UTC).isoformat()
     shingles = shingle_hashes(article.body)
     await conn.execute("BEGIN IMMEDIATE")
@@ -244,55 +261,45 @@ async def add_article(
                SELECT ?, ? WHERE (SELECT n FROM shingle_df WHERE hash = ?) <= ?""",
             [(h, source_id, h, COMMON_SHINGLE_SOURCES) for h in shingles],
         )
-        sentence_ids: dict[int, int] = {}
-        for fact in [*facts.quotes, *facts.estimates]:
-            ev = fact.evidence
-            if ev.start not in sentence_ids:
-                cur = await conn.execute(
-                    "INSERT INTO sentences (source_id, start, end, text) VALUES (?, ?, ?, ?)",
-                    (source_id, ev.start, ev.end, ev.sentence),
-                )
-                assert cur.lastrowid is not None
-                sentence_ids[ev.start] = cur.lastrowid
+        # a statement per kind of row, not per row: each await is a hop to the database thread
+        evidence = {f.evidence.start: f.evidence for f in [*facts.quotes, *facts.estimates]}
+        await conn.executemany(
+            "INSERT INTO sentences (source_id, start, end, text) VALUES (?, ?, ?, ?)",
+            [(source_id, ev.start, ev.end, ev.sentence) for ev in evidence.values()],
+        )
+        sentence_ids = {
+            r[1]: r[0]
+            for r in await conn.execute_fetchall("SELECT id, start FROM sentences WHERE source_id = ?", (source_id,))
+        }
         entity_ids: dict[EntityRef, int] = {}
-
-        async def entity_id_of(ref: EntityRef) -> int:  # one upsert per entity per article
-            if ref not in entity_ids:
+        for ref in [*facts.entities, *(f.entity for f in [*facts.quotes, *facts.estimates] if f.entity)]:
+            if ref not in entity_ids:  # one upsert per entity per article
                 entity_ids[ref] = await upsert_entity(conn, ref, stored_at)
-            return entity_ids[ref]
-
-        for ref in facts.entities:
-            await entity_id_of(ref)
-        for q in facts.quotes:
-            entity_id = await entity_id_of(q.entity) if q.entity else None
-            cur = await conn.execute(
-                """INSERT INTO quotes (source_id, sentence_id, entity_id, speaker, text, claimed_on, date_basis,
-                                       claim_key, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        await conn.executemany(
+            """INSERT INTO quotes (source_id, sentence_id, entity_id, speaker, text, claimed_on, date_basis,
+                                   claim_key, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
                 (
                     source_id,
                     sentence_ids[q.evidence.start],
-                    entity_id,
+                    entity_ids[q.entity] if q.entity else None,
                     q.speaker,
                     q.text,
                     q.date.isoformat() if q.date else None,
                     q.date_basis.value,
                     quote_key(q.text),
                     stored_at,
-                ),
-            )
-            await conn.execute(
-                "INSERT INTO facts_fts (text, speaker, kind, fact_id) VALUES (?, ?, 'quote', ?)",
-                (q.text, q.speaker or "", cur.lastrowid),
-            )
+                )
+                for q in facts.quotes
+            ],
+        )
         estimate_keys: list[str] = []
+        estimate_rows = []
         for e in facts.estimates:
-            entity_id = await entity_id_of(e.entity) if e.entity else None
-            group = group_key(entity_id, e.claimant)
-            cur = await conn.execute(
-                """INSERT INTO estimates (source_id, sentence_id, entity_id, claimant, value, low, high, qualifier,
-                                          status, claimed_on, date_basis, claim_key, created_at, group_key)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            entity_id = entity_ids[e.entity] if e.entity else None
+            estimate_keys.append(estimate_key(entity_id, e.claimant, e.value, e.status.value))
+            estimate_rows.append(
                 (
                     source_id,
                     sentence_ids[e.evidence.start],
@@ -305,24 +312,33 @@ async def add_article(
                     e.status.value,
                     e.date.isoformat() if e.date else None,
                     e.date_basis.value,
-                    estimate_key(entity_id, e.claimant, e.value, e.status.value),
+                    estimate_keys[-1],
                     stored_at,
-                    group,
-                ),
+                    group_key(entity_id, e.claimant),
+                )
             )
-            await note_latest(conn, group, e.status.value, cur.lastrowid)
-            estimate_keys.append(estimate_key(entity_id, e.claimant, e.value, e.status.value))
-            await conn.execute(
-                "INSERT INTO facts_fts (text, speaker, kind, fact_id) VALUES (?, ?, 'estimate', ?)",
-                (e.evidence.sentence, e.claimant, cur.lastrowid),
-            )
+        await conn.executemany(
+            """INSERT INTO estimates (source_id, sentence_id, entity_id, claimant, value, low, high, qualifier,
+                                      status, claimed_on, date_basis, claim_key, created_at, group_key)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            estimate_rows,
+        )
+        await note_latest(conn, source_id)
+        await conn.execute(
+            """INSERT INTO facts_fts (text, speaker, kind, fact_id)
+               SELECT text, COALESCE(speaker, ''), 'quote', id FROM quotes WHERE source_id = :s
+               UNION ALL
+               SELECT st.text, e.claimant, 'estimate', e.id FROM estimates AS e JOIN sentences AS st ON st.id = e.sentence_id
+                WHERE e.source_id = :s""",
+            {"s": source_id},
+        )
         rewrite_of = None
         if copy_of is None or containment < COPY_CONTAINMENT:
             rewrite_of = await _rewritten_source(conn, source_id, copy_of, containment, article.meta.kind)
         root = await _root_of(conn, copy_of if containment >= COPY_CONTAINMENT else rewrite_of)
         label = article.meta.outlet or f"source {source_id}"
-        for key in dict.fromkeys([*(quote_key(q.text) for q in facts.quotes), *estimate_keys]):
-            await note_claim(conn, key, source_id, root or source_id, label)
+        keys = list(dict.fromkeys([*(quote_key(q.text) for q in facts.quotes), *estimate_keys]))
+        await note_claims(conn, keys, root or source_id, label)
         await conn.execute(
             "UPDATE sources SET rewrite_of = ?, root_id = ?, kind = ? WHERE id = ?",
             (
@@ -356,18 +372,18 @@ async def _nearest_copy(conn: aiosqlite.Connection, shingles: set[int]) -> tuple
     for i in range(0, len(hashes), 500):
         chunk = hashes[i : i + 500]
         marks = ",".join("?" * len(chunk))
-        async with conn.execute(
+        rows = await conn.execute_fetchall(
             f"SELECT COUNT(*) FROM shingle_df WHERE hash IN ({marks}) AND n >= ?", [*chunk, COMMON_SHINGLE_SOURCES]
-        ) as cur:
-            common += (await cur.fetchone())[0]
-        async with conn.execute(
+        )
+        common += rows[0][0]
+        rows = await conn.execute_fetchall(
             f"""SELECT ss.source_id, COUNT(*), s.shingle_count FROM source_shingles AS ss
                   JOIN sources AS s ON s.id = ss.source_id
                  WHERE ss.hash IN ({marks}) GROUP BY ss.source_id""",
             chunk,
-        ) as cur:
-            async for sid, shared, other in cur:
-                counts.setdefault(sid, [0, other])[0] += shared
+        )
+        for sid, shared, other in rows:
+            counts.setdefault(sid, [0, other])[0] += shared
     distinctive = max(1, len(shingles) - common)
     best: tuple[int | None, float] = (None, 0.0)
     for sid, (shared, other) in counts.items():
@@ -382,18 +398,19 @@ async def _rewritten_source(
 ) -> int | None:
     """The earlier source this one rewrites: it shares some text and most of its quotes with it."""
     # a quote that many independent sources carry is no sign of rewriting any one of them
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         """SELECT other.source_id, COUNT(DISTINCT other.claim_key) FROM quotes AS other
             WHERE other.source_id != ? AND other.claim_key IN (
                   SELECT mine.claim_key FROM quotes AS mine LEFT JOIN claim_stats AS cs ON cs.claim_key = mine.claim_key
                    WHERE mine.source_id = ? AND COALESCE(cs.independent, 0) <= ?)
             GROUP BY other.source_id ORDER BY 2 DESC, other.source_id LIMIT 1""",
         (source_id, source_id, COMMON_QUOTE_SOURCES),
-    ) as cur:
-        row = await cur.fetchone()
-    async with conn.execute("SELECT COUNT(DISTINCT claim_key) FROM quotes WHERE source_id = ?", (source_id,)) as cur:
-        total_row = await cur.fetchone()
-    total = total_row[0] if total_row else 0
+    )
+    row = rows[0] if rows else None
+    totals = await conn.execute_fetchall(
+        "SELECT COUNT(DISTINCT claim_key) FROM quotes WHERE source_id = ?", (source_id,)
+    )
+    total = totals[0][0] if totals else 0
     shared_with, shared = (row[0], row[1]) if row else (None, 0)
     by_quotes = total >= 3 and shared >= 2 and shared / total >= REWRITE_QUOTE_SHARE
     if shared_with is not None and by_quotes and (containment >= REWRITE_CONTAINMENT or kind is SourceKind.rewrite):
@@ -406,36 +423,31 @@ async def _rewritten_source(
 async def _root_of(conn: aiosqlite.Connection, source_id: int | None) -> int | None:
     if source_id is None:
         return None
-    async with conn.execute("SELECT root_id FROM sources WHERE id = ?", (source_id,)) as cur:
-        row = await cur.fetchone()
-    return (row[0] or source_id) if row else source_id
+    rows = await conn.execute_fetchall("SELECT root_id FROM sources WHERE id = ?", (source_id,))
+    return (rows[0][0] or source_id) if rows else source_id
 
 
 async def upsert_entity(conn: aiosqlite.Connection, ref: EntityRef, now: str) -> int:
     """The id of the stored person or body `ref` names, created or completed as needed."""
     key = fold_key(ref.name)
-    async with conn.execute("SELECT id, kind, role, affiliation FROM entities WHERE key = ?", (key,)) as cur:
-        row = await cur.fetchone()
+    found = await conn.execute_fetchall("SELECT id, kind, role, affiliation FROM entities WHERE key = ?", (key,))
+    row = found[0] if found else None
     if row is None and ref.kind is EntityKind.person and len(key.split()) == 1:
         # "Kirby" alone: the one stored person with that name part, when there is exactly one
-        async with conn.execute(
+        rows = await conn.execute_fetchall(
             """SELECT e.id, e.kind, e.role, e.affiliation FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
                 WHERE a.alias_key = ? AND e.kind = 'person' LIMIT 2""",
             (key,),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         row = rows[0] if len(rows) == 1 else None
     if row is None and ref.kind is EntityKind.person and len(key.split()) > 1:
         # a spelling variant of a stored name: same number of words, each nearly the same
-        async with conn.execute(
+        candidates = await conn.execute_fetchall(
             """SELECT e.id, e.kind, e.role, e.affiliation, e.name FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
                 WHERE a.alias_key = ? AND e.kind = 'person'""",
             (key.split()[0],),
-        ) as cur:
-            for cand in await cur.fetchall():
-                if similar_names(cand["name"], ref.name):
-                    row = cand
-                    break
+        )
+        row = next((c for c in candidates if similar_names(c["name"], ref.name)), None)
     if row is not None:
         entity_id = row[0]
         if (not row["role"] and ref.role) or (not row["affiliation"] and ref.affiliation):
