@@ -202,7 +202,9 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
         ctx.attributions[sent.start] = []
         return []
     local = [q for q in spans if q.open_at < sent.end and q.close_at > sent.start]
-    toks = [t for t in tokenize(sent.text, sent.start) if not any(q.open_at < t.start < q.close_at for q in local)]
+    toks = tokenize(sent.text, sent.start)
+    if local:
+        toks = [t for t in toks if not any(q.open_at < t.start < q.close_at for q in local)]
     out: list[Attribution] = []
     i = 0
     while i < len(toks):
