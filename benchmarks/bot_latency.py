@@ -114,16 +114,16 @@ async def main(facts: int, in_flight: int) -> None:
         idle_before = rss_mb(proc.pid)
 
         rng = random.Random(5)
+        names = people_names()
         results = {}
         for label, make in (
-            ("/quote", lambda i: emu.slash("quote", speaker=popular_name(rng))),
+            ("/quote", lambda i: emu.slash("quote", speaker=popular_name(rng, names))),
             ("/estimate", lambda i: emu.slash("estimate")),
             ("/about", lambda i: emu.slash("about")),
         ):
             await emu.answer(make(0), within=60)  # warm
             results[label] = await burst(emu, [make(i) for i in range(in_flight)])
         # turning a /quote page: the next page is read and built when the button is pressed
-        names = people_names()
         asked = [await emu.answer(emu.slash("quote", speaker=names[1 + i % 10]), within=60) for i in range(in_flight)]
         results["/quote Next page"] = await burst(emu, [emu.click(m, "Next") for m in asked])
         await asyncio.sleep(3)

@@ -262,9 +262,8 @@ def popular_index(rng: random.Random, n: int) -> int:
     return int(rng.paretovariate(1.2)) % n
 
 
-def popular_name(rng: random.Random) -> str:
-    """A name asked about as often as it speaks in the synthetic store."""
-    names = people_names()
+def popular_name(rng: random.Random, names: list[str]) -> str:
+    """A name (of `people_names()`) asked about as often as it speaks in the synthetic store."""
     return names[popular_index(rng, len(names))]
 
 

@@ -43,12 +43,12 @@ async def measure(path: Path, runs: int) -> dict[str, tuple[float, float]]:
         "/estimate claimant": lambda c: queries.estimates(c, claimant=rng.choice(names).split()[1]),
         # what /quote reads for its first page (two pages' worth and one more), for speakers drawn as
         # often as they speak; and what the 25th page needs
-        "/quote": lambda c: queries.quotes_by(c, popular_name(rng), limit=2 * PAGE_ITEMS + 1),
-        "/quote page 25": lambda c: queries.quotes_by(c, popular_name(rng), limit=MAX_PAGES * PAGE_ITEMS + 1),
+        "/quote": lambda c: queries.quotes_by(c, popular_name(rng, names), limit=2 * PAGE_ITEMS + 1),
+        "/quote page 25": lambda c: queries.quotes_by(c, popular_name(rng, names), limit=MAX_PAGES * PAGE_ITEMS + 1),
         "/search": lambda c: queries.search(c, f"{rng.choice(WORDS)} {rng.choice(WORDS)}", limit=100),
         "/sources": lambda c: queries.sources(c, limit=200),
         "/timeline": lambda c: queries.timeline(c, since=dt.date(2025, 1, 1), until=dt.date(2025, 1, 31)),
-        "/who": lambda c: queries.who(c, popular_name(rng)),
+        "/who": lambda c: queries.who(c, popular_name(rng, names)),
         "autocomplete names": lambda c: queries.speakers(c),
     }
     out = {}
