@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 
 from briefings.views import EstimatePicture
+
+Points = tuple[tuple[str, object, int], ...]  # (series label, date, value), in date order
 
 
 def worth_drawing(p: EstimatePicture) -> bool:
@@ -16,30 +19,61 @@ def worth_drawing(p: EstimatePicture) -> bool:
     return any(len(d) >= 2 for d in dates.values())
 
 
-def render_chart(p: EstimatePicture) -> bytes:
-    import matplotlib
+def chart_points(p: EstimatePicture) -> Points:
+    """What the chart shows, and so what identifies it."""
+    return tuple(
+        (f"{h.claimant} ({h.status.value})", h.claimed_on, h.value)
+        for h in sorted(p.history, key=lambda h: h.claimed_on)
+    )
 
-    matplotlib.use("Agg")
+
+def render_chart(points: Points) -> bytes:
+    """PNG bytes. Matplotlib's object API, not pyplot: no global figure registry, so charts may be
+    drawn in worker threads."""
     import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
+    import matplotlib.ticker as mticker
+    from matplotlib.figure import Figure
 
     series: dict[str, list[tuple]] = defaultdict(list)
-    for h in sorted(p.history, key=lambda h: h.claimed_on):
-        series[f"{h.claimant} ({h.status.value})"].append((h.claimed_on, h.value))
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
-    try:
-        for label, points in sorted(series.items(), key=lambda kv: -len(kv[1]))[:10]:
-            xs, ys = zip(*points, strict=True)
-            ax.plot(xs, ys, marker="o", label=label[:60])
-        ax.set_title("Claimed numbers over time")
-        ax.set_ylabel("troops")
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
-        fig.autofmt_xdate()
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, loc="best")
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", bbox_inches="tight")
-        return buf.getvalue()
-    finally:
-        plt.close(fig)
+    for label, day, value in points:
+        series[label].append((day, value))
+    fig = Figure(figsize=(8, 4.5), dpi=100)
+    ax = fig.subplots()
+    for label, pts in sorted(series.items(), key=lambda kv: -len(kv[1]))[:10]:
+        xs, ys = zip(*pts, strict=True)
+        ax.plot(xs, ys, marker="o", label=label[:60])
+    ax.set_title("Claimed numbers over time")
+    ax.set_ylabel("troops")
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+    fig.autofmt_xdate()
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="best")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    return buf.getvalue()
+
+
+class Charts:
+    """Charts drawn once per content: the same picture asked for by many at once (or again before
+    the store changes) is drawn one time, in a worker thread, and shared."""
+
+    def __init__(self, keep: int = 16) -> None:
+        self._keep = keep
+        self._drawn: OrderedDict[Points, asyncio.Future[bytes]] = OrderedDict()
+
+    async def png(self, picture: EstimatePicture) -> bytes:
+        points = chart_points(picture)
+        drawing = self._drawn.get(points)
+        if drawing is None:
+            drawing = asyncio.ensure_future(asyncio.to_thread(render_chart, points))
+            self._drawn[points] = drawing
+            while len(self._drawn) > self._keep:
+                self._drawn.popitem(last=False)
+        else:
+            self._drawn.move_to_end(points)
+        try:
+            return await asyncio.shield(drawing)
+        except Exception:
+            self._drawn.pop(points, None)  # a failed drawing is not kept
+            raise

@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
 
+from bot.chart import Charts
 from bot.digests import Clock, DigestRunner, utcnow
 from bot.feeds import FeedJobs
 from bot.names import NameIndex
@@ -67,6 +68,7 @@ class BriefingsBot(commands.Bot):
         self.conn = conn
         self.settings = settings
         self.names = NameIndex()
+        self.charts = Charts()
         self.digests = DigestRunner(self, clock)
         self.feeds = FeedJobs(self, session)
         self.scheduler = AsyncIOScheduler(timezone=dt.UTC)

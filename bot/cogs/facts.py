@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 from typing import TYPE_CHECKING, Literal
@@ -12,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.chart import render_chart, worth_drawing
+from bot.chart import worth_drawing
 from bot.client import NO_MENTIONS, UserInputError
 from bot.paging import Pager, PageSource, page_source
 from briefings import queries
@@ -74,7 +73,7 @@ class Facts(commands.Cog):
         note = None
         if worth_drawing(picture):
             if interaction.app_permissions.attach_files:
-                png = await asyncio.to_thread(render_chart, picture)
+                png = await self.bot.charts.png(picture)
                 file = discord.File(io.BytesIO(png), filename="estimates.png")
             else:
                 note = "chart left out: I lack the Attach Files permission here"
