@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -382,27 +382,32 @@ async def quotes_by(
     return (_quote_views(rows))[:limit]
 
 
-async def speakers(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
-    """Every speaker with a quote and how many quotes: the source of autocomplete choices."""
+async def _counts_by_name(conn: aiosqlite.Connection, table: str, name_column: str) -> list[tuple[str, int]]:
+    """Rows of `table` per name, most first: counted per entity on its index, then named (a join
+    per entity, not per row), plus the rows stored without an entity under the name as written."""
     rows = await _fetchall(
         conn,
-        """SELECT COALESCE(en.name, q.speaker) AS name, COUNT(*) AS n
-             FROM quotes AS q LEFT JOIN entities AS en ON en.id = q.entity_id
-            WHERE COALESCE(en.name, q.speaker) IS NOT NULL
-            GROUP BY 1 ORDER BY n DESC, name""",
+        f"""SELECT en.name, c.n FROM (SELECT entity_id, COUNT(*) AS n FROM {table}
+                                       WHERE entity_id IS NOT NULL GROUP BY entity_id) AS c
+              JOIN entities AS en ON en.id = c.entity_id
+            UNION ALL
+            SELECT {name_column}, COUNT(*) FROM {table}
+             WHERE entity_id IS NULL AND {name_column} IS NOT NULL GROUP BY {name_column}""",
     )
-    return [(r["name"], r["n"]) for r in rows]
+    counts: Counter[str] = Counter()
+    for name, n in rows:
+        counts[name] += n
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+async def speakers(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
+    """Every speaker with a quote and how many quotes: the source of autocomplete choices."""
+    return await _counts_by_name(conn, "quotes", "speaker")
 
 
 async def claimants(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
     """Every claimant of an estimate and how many estimates: autocomplete for claimant options."""
-    rows = await _fetchall(
-        conn,
-        """SELECT COALESCE(en.name, e.claimant) AS name, COUNT(*) AS n
-             FROM estimates AS e LEFT JOIN entities AS en ON en.id = e.entity_id
-            GROUP BY 1 ORDER BY n DESC, name""",
-    )
-    return [(r["name"], r["n"]) for r in rows]
+    return await _counts_by_name(conn, "estimates", "claimant")
 
 
 # ----------------------------------------------------------------------------- search

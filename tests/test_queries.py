@@ -172,3 +172,13 @@ async def test_a_profile_shows_the_latest_quotes_and_counts_them_all(conn, write
         f"Statement {day} on the talks" for day in range(25, 25 - queries.PROFILE_ITEMS, -1)
     ]
     assert (p.first_claim, p.last_claim) == (dt.date(2025, 5, 1), dt.date(2025, 5, 25))
+
+
+async def test_autocomplete_names_count_quotes_per_speaker_most_first(conn, write) -> None:
+    body = """“We will not be drawn into this war,” Envoy Ada Stone said on Monday.
+“The border is calm tonight,” Stone said.
+“Nobody has crossed the river,” a senior official said."""
+    await ingest_paths(conn, [str(write("a.txt", article("Ledger", "2025-05-02", body)))])
+    names = await queries.speakers(conn)
+    assert names[0] == ("Ada Stone", 2)
+    assert [n for n, _ in names[1:]] == [q.speaker for q in await queries.quotes_by(conn, "official")]
