@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 import discord
 
@@ -44,6 +45,7 @@ STATUS_LABEL = {
 }
 
 
+@lru_cache(maxsize=4096)  # names, roles and outlets repeat on every line of a page
 def safe(text: str) -> str:
     """Article text shown literally: no markdown, no masked links, no mentions, no custom tags."""
     text = discord.utils.escape_mentions(text)
