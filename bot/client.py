@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import gc
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +36,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+# commands being answered at once beyond which a new one is acknowledged first ("thinking…") and
+# answered in a follow-up: under a burst every asker hears back at once, and none nears Discord's
+# three-second limit for the first response
+BUSY_AT = 8
 
 
 class UserInputError(app_commands.AppCommandError):
@@ -78,6 +84,7 @@ class BriefingsBot(commands.Bot):
         self._last_connected: dt.datetime | None = None
         self._stats: tuple[dt.datetime, Stats] | None = None
         self.tree.on_error = self.on_app_command_error
+        self._answering = 0
 
     async def setup_hook(self) -> None:
         from bot.cogs import digests, facts, feeds
@@ -104,6 +111,17 @@ class BriefingsBot(commands.Bot):
         # frozen, full collections stop walking it, which made 20 ms pauses under load (benchmarks/)
         gc.collect()
         gc.freeze()
+
+    @contextlib.asynccontextmanager
+    async def answering(self, interaction: discord.Interaction) -> AsyncIterator[None]:
+        """Around a command's work: acknowledges first when many commands are being answered."""
+        self._answering += 1
+        try:
+            if self._answering > BUSY_AT and not interaction.response.is_done():
+                await interaction.response.defer(thinking=True)
+            yield
+        finally:
+            self._answering -= 1
 
     async def stats(self) -> Stats:
         """What the store holds, counted at most once a minute (a count of a million rows is not free)."""

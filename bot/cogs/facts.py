@@ -68,19 +68,22 @@ class Facts(commands.Cog):
         self, interaction: discord.Interaction, status: StatusChoice | None = None, claimant: str | None = None
     ) -> None:
         await interaction.response.defer(thinking=True)  # a chart may take a moment
-        picture = await queries.estimates(self.bot.conn, status=Status(status) if status else None, claimant=claimant)
-        file = None
-        note = None
-        if worth_drawing(picture):
-            if interaction.app_permissions.attach_files:
-                png = await self.bot.charts.png(picture)
-                file = discord.File(io.BytesIO(png), filename="estimates.png")
-            else:
-                note = "chart left out: I lack the Attach Files permission here"
-        embed = render.estimate_embed(picture, chart_note=note)
-        if file is not None:
-            embed.set_image(url="attachment://estimates.png")
-        await reply(interaction, [embed], file=file)
+        async with self.bot.answering(interaction):
+            picture = await queries.estimates(
+                self.bot.conn, status=Status(status) if status else None, claimant=claimant
+            )
+            file = None
+            note = None
+            if worth_drawing(picture):
+                if interaction.app_permissions.attach_files:
+                    png = await self.bot.charts.png(picture)
+                    file = discord.File(io.BytesIO(png), filename="estimates.png")
+                else:
+                    note = "chart left out: I lack the Attach Files permission here"
+            embed = render.estimate_embed(picture, chart_note=note)
+            if file is not None:
+                embed.set_image(url="attachment://estimates.png")
+            await reply(interaction, [embed], file=file)
 
     @estimate.autocomplete("claimant")
     async def _estimate_claimant(
@@ -95,8 +98,9 @@ class Facts(commands.Cog):
             lambda n: queries.quotes_by(self.bot.conn, speaker, contains=contains, limit=n),
             lambda items, more: render.quote_pages(items, speaker, more=more),
         )
-        pages, complete = await source(1)  # later pages are read when the asker turns to them
-        await reply(interaction, pages, source=None if complete else source)
+        async with self.bot.answering(interaction):
+            pages, complete = await source(1)  # later pages are read when the asker turns to them
+            await reply(interaction, pages, source=None if complete else source)
 
     @quote.autocomplete("speaker")
     async def _quote_speaker(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -105,12 +109,14 @@ class Facts(commands.Cog):
     @app_commands.command(description="Search quotes and claims")
     @app_commands.describe(text='words to find; "exact phrase", OR and NOT work too')
     async def search(self, interaction: discord.Interaction, text: str) -> None:
-        hits = await queries.search(self.bot.conn, text, limit=100)
-        await reply(interaction, render.search_pages(hits, text))
+        async with self.bot.answering(interaction):
+            hits = await queries.search(self.bot.conn, text, limit=100)
+            await reply(interaction, render.search_pages(hits, text))
 
     @app_commands.command(description="The articles behind the facts, with copies and rewrites marked")
     async def sources(self, interaction: discord.Interaction) -> None:
-        await reply(interaction, render.source_pages(await queries.sources(self.bot.conn)))
+        async with self.bot.answering(interaction):
+            await reply(interaction, render.source_pages(await queries.sources(self.bot.conn)))
 
     @app_commands.command(description="Dated claims in order")
     @app_commands.rename(start="from", end="to")
@@ -122,13 +128,15 @@ class Facts(commands.Cog):
         until = parse_day(end, "to") if end and end.strip() else None
         if since and until and since > until:
             raise UserInputError("'from' is after 'to'; swap them.")
-        items = await queries.timeline(self.bot.conn, since=since, until=until)
-        await reply(interaction, render.timeline_pages(items))
+        async with self.bot.answering(interaction):
+            items = await queries.timeline(self.bot.conn, since=since, until=until)
+            await reply(interaction, render.timeline_pages(items))
 
     @app_commands.command(description="A person's or body's role, affiliation and claims")
     @app_commands.describe(name="part of a name is enough")
     async def who(self, interaction: discord.Interaction, name: str) -> None:
-        await reply(interaction, render.who_pages(await queries.who(self.bot.conn, name), name))
+        async with self.bot.answering(interaction):
+            await reply(interaction, render.who_pages(await queries.who(self.bot.conn, name), name))
 
     @who.autocomplete("name")
     async def _who_name(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -136,7 +144,8 @@ class Facts(commands.Cog):
 
     @app_commands.command(description="What this bot is and what it holds")
     async def about(self, interaction: discord.Interaction) -> None:
-        await reply(interaction, [render.about_embed(await self.bot.stats())])
+        async with self.bot.answering(interaction):
+            await reply(interaction, [render.about_embed(await self.bot.stats())])
 
 
 async def setup(bot: BriefingsBot) -> None:

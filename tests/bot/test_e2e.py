@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot import paging
+from bot import client, paging
 from briefings import queries
 from briefings.ingest import ingest_paths
 from tests.conftest import article
@@ -197,6 +197,18 @@ async def test_a_result_too_long_for_one_message_is_cut_clearly(bot, emulator, s
     assert buttons["Next"].get("disabled") and not buttons["Previous"].get("disabled")
     long_one = [m for m in emulator.messages.values() if "The talks will go on" in str(m.get("embeds"))]
     assert all("…" in str(m["embeds"]) for m in long_one)
+
+
+@pytest.mark.parametrize("busy_at, first_response", [(8, 4), (0, 5)])  # answered at once; acknowledged first
+async def test_a_busy_bot_acknowledges_first_and_answers_in_a_follow_up(
+    bot, emulator, monkeypatch, busy_at, first_response
+) -> None:
+    monkeypatch.setattr(client, "BUSY_AT", busy_at)
+    payload = emulator.slash("quote", speaker="kirby")
+    msg = await emulator.answer(payload)
+    (callback,) = [r for r in emulator.requests if r.path.endswith(f"/{payload['token']}/callback")]
+    assert callback.body["type"] == first_response
+    assert msg["embeds"][0]["title"] == "Quotes by kirby" and "John Kirby" in msg["embeds"][0]["description"]
 
 
 async def test_quote_pages_turned_one_by_one_show_every_quote_once_newest_first(bot, emulator, store, tmp_path) -> None:
