@@ -66,10 +66,13 @@ def tok(text: str, start: int, end: int) -> Tok:
 
 def tokenize(text: str, offset: int = 0) -> list[Tok]:
     low = fold(text).lower()  # one translation for the whole text: the same length, the same offsets
-    return [
-        Tok(m.group(), m.start() + offset, m.end() + offset, low[m.start() : m.end()], m.group()[:1].isupper())
-        for m in TOKEN.finditer(text)
-    ]
+    make = tuple.__new__  # Tok(...) goes through a Python-level __new__; this is the hot loop of extraction
+    out: list[Tok] = []
+    for m in TOKEN.finditer(text):
+        start, end = m.span()
+        word = m.group()
+        out.append(make(Tok, (word, start + offset, end + offset, low[start:end], word[:1].isupper())))
+    return out
 
 
 @lru_cache(maxsize=8192)
