@@ -1,6 +1,8 @@
 """Query latency, p50 and p99, for each command's query at 10k, 100k and 1M stored facts.
 
-    python benchmarks/query_latency.py [--sizes 10000 100000 1000000] [--runs 200]
+    python benchmarks/query_latency.py [--sizes 10000 100000 1000000] [--runs 1000] [--budget 20]
+
+Each query runs 20 times to warm up, then up to --runs times within --budget seconds (at least 100).
 
 Stores are built once under /tmp/briefings-bench (synthetic facts, see facts.py) and reused.
 Targets: p99 <= 10 ms for /estimate and /quote at 1M facts.
@@ -27,6 +29,8 @@ from briefings.models import Status
 from briefings.store import connect
 
 CACHE = Path("/tmp/briefings-bench")
+WARM_UP = 20
+MIN_RUNS = 100
 
 
 def pct(samples: list[float], q: float) -> float:
@@ -34,7 +38,7 @@ def pct(samples: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(q * len(s)))]
 
 
-async def measure(path: Path, runs: int) -> dict[str, tuple[float, float]]:
+async def measure(path: Path, runs: int, budget: float) -> dict[str, tuple[float, float]]:
     rng = random.Random(3)
     names = people_names()
     cases = {
@@ -57,12 +61,14 @@ async def measure(path: Path, runs: int) -> dict[str, tuple[float, float]]:
         gc.collect()
         gc.freeze()  # as the bot does after start-up
         for name, make in cases.items():
-            samples = []
-            for i in range(runs + 5):
+            for _ in range(WARM_UP):
+                await make(conn)
+            samples: list[float] = []
+            deadline = time.perf_counter() + budget
+            while len(samples) < runs and (len(samples) < MIN_RUNS or time.perf_counter() < deadline):
                 t0 = time.perf_counter()
                 await make(conn)
-                if i >= 5:  # warm-up
-                    samples.append((time.perf_counter() - t0) * 1000)
+                samples.append((time.perf_counter() - t0) * 1000)
             out[name] = (statistics.median(samples), pct(samples, 0.99))
     return out
 
@@ -70,7 +76,8 @@ async def measure(path: Path, runs: int) -> dict[str, tuple[float, float]]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--runs", type=int, default=1000, help="samples per query, at most")
+    ap.add_argument("--budget", type=float, default=20.0, help="seconds per query (at least 100 samples)")
     args = ap.parse_args()
     results = {}
     for n in args.sizes:
@@ -82,7 +89,7 @@ def main() -> None:
                 f"built {n:,} facts in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 1e6:.0f} MB)",
                 file=sys.stderr,
             )
-        results[n] = asyncio.run(measure(path, args.runs))
+        results[n] = asyncio.run(measure(path, args.runs, args.budget))
     names = list(next(iter(results.values())))
     header = f"{'query':<22}" + "".join(f"{f'{n:,} facts p50/p99 ms':>28}" for n in args.sizes)
     print(header)
