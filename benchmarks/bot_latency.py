@@ -26,6 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.facts import build, people_names, popular_name
+from benchmarks.query_latency import read_through
 from tests.discord_emulator import GUILD_ID, DiscordEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,7 @@ def prepare(facts: int) -> Path:
     work.mkdir(parents=True)
     db = work / "briefings.db"
     shutil.copy(cache, db)
+    read_through(db)
     return db
 
 
