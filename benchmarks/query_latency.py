@@ -46,7 +46,7 @@ def pct(samples: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(q * len(s)))]
 
 
-async def measure(path: Path, runs: int, budget: float) -> dict[str, tuple[float, float]]:
+async def measure(path: Path, runs: int, budget: float, only: list[str]) -> dict[str, tuple[float, float]]:
     rng = random.Random(3)
     names = people_names()
     cases = {
@@ -69,6 +69,8 @@ async def measure(path: Path, runs: int, budget: float) -> dict[str, tuple[float
         gc.collect()
         gc.freeze()  # as the bot does after start-up
         for name, make in cases.items():
+            if only and name not in only:
+                continue
             for _ in range(WARM_UP):
                 await make(conn)
             samples: list[float] = []
@@ -85,6 +87,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     ap.add_argument("--runs", type=int, default=1000, help="samples per query, at most")
+    ap.add_argument("--only", nargs="*", default=[], help="just these queries, by name")
     ap.add_argument("--budget", type=float, default=20.0, help="seconds per query (at least 100 samples)")
     args = ap.parse_args()
     results = {}
@@ -98,7 +101,7 @@ def main() -> None:
                 file=sys.stderr,
             )
         read_through(path)
-        results[n] = asyncio.run(measure(path, args.runs, args.budget))
+        results[n] = asyncio.run(measure(path, args.runs, args.budget, args.only))
     names = list(next(iter(results.values())))
     header = f"{'query':<22}" + "".join(f"{f'{n:,} facts p50/p99 ms':>28}" for n in args.sizes)
     print(header)
