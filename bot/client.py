@@ -118,7 +118,9 @@ class BriefingsBot(commands.Bot):
         self._answering += 1
         try:
             if self._answering > BUSY_AT and not interaction.response.is_done():
-                await interaction.response.defer(thinking=True)
+                # a button press acknowledges as an update of its message; a command, as "thinking…"
+                component = interaction.type is discord.InteractionType.component
+                await interaction.response.defer(thinking=not component)
             yield
         finally:
             self._answering -= 1

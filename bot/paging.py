@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import discord
 
 from bot.render import MAX_PAGES, PAGE_ITEMS
 
+if TYPE_CHECKING:
+    from bot.client import BriefingsBot
+
 log = logging.getLogger(__name__)
 
 PAGE_TIMEOUT = 300.0
+
 
 T = TypeVar("T")
 
@@ -76,14 +80,18 @@ class Pager(discord.ui.View):
         return False
 
     async def _show(self, interaction: discord.Interaction, step: int) -> None:
-        wanted = self.index + step
-        if wanted >= len(self.pages) and self.source is not None:
-            self.pages, complete = await self.source(wanted + 1)
-            if complete:
-                self.source = None
-        self.index = max(0, min(len(self.pages) - 1, wanted))
-        self._sync()
-        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+        async with cast("BriefingsBot", interaction.client).answering(interaction):
+            wanted = self.index + step
+            if wanted >= len(self.pages) and self.source is not None:
+                self.pages, complete = await self.source(wanted + 1)
+                if complete:
+                    self.source = None
+            self.index = max(0, min(len(self.pages) - 1, wanted))
+            self._sync()
+            if interaction.response.is_done():  # acknowledged first: the bot was busy
+                await interaction.edit_original_response(embed=self.pages[self.index], view=self)
+            else:
+                await interaction.response.edit_message(embed=self.pages[self.index], view=self)
 
     @discord.ui.button(label="Previous", emoji="◀️", style=discord.ButtonStyle.secondary)
     async def previous(self, interaction: discord.Interaction, button: discord.ui.Button[Pager]) -> None:

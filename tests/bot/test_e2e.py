@@ -211,6 +211,16 @@ async def test_a_busy_bot_acknowledges_first_and_answers_in_a_follow_up(
     assert msg["embeds"][0]["title"] == "Quotes by kirby" and "John Kirby" in msg["embeds"][0]["description"]
 
 
+async def test_a_busy_bot_acknowledges_a_page_turn_first_and_then_turns_the_page(bot, emulator, monkeypatch) -> None:
+    msg = await emulator.answer(emulator.slash("timeline"))
+    monkeypatch.setattr(client, "BUSY_AT", 0)
+    click = emulator.click(msg, "Next")
+    callback = await emulator.interact(click)
+    assert callback.body["type"] == 6  # deferred update of the message
+    await emulator.wait_for(lambda r: r.method == "PATCH" and click["token"] in r.path, within=5)
+    assert emulator.messages[int(msg["id"])]["embeds"][0]["footer"]["text"].startswith("Page 2 of ")
+
+
 async def test_quote_pages_turned_one_by_one_show_every_quote_once_newest_first(bot, emulator, store, tmp_path) -> None:
     await add_articles(
         store,
