@@ -78,7 +78,7 @@ async def burst(
             parts = r.path.strip("/").split("/")
             if parts[0] == "interactions" and parts[-1] == "callback" and r.status < 400:
                 callbacks[parts[2]] = r
-                if r.body.get("type") != 5:  # answered in the callback itself
+                if r.body.get("type") not in (5, 6):  # answered in the callback itself, not deferred
                     answers[parts[2]] = r
             elif parts[0] == "webhooks" and r.method in {"POST", "PATCH"} and parts[2] in sent:
                 answers.setdefault(parts[2], r)
