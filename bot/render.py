@@ -15,6 +15,7 @@ from briefings.digest import Digest
 from briefings.models import Status
 from briefings.render import carried
 from briefings.views import (
+    Change,
     EstimatePicture,
     EstimateView,
     QuoteView,
@@ -152,6 +153,11 @@ def _estimate_line(e: EstimateView) -> str:
     return f"**{safe(e.claimant)}**: {e.number} ({when}{'; ' + outlets if outlets else ''})"
 
 
+def _change_line(c: Change, *, dated: bool = False) -> str:
+    line = f"**{safe(c.claimant)}** ({c.status.value}): {c.before:,} → {c.after:,} ({c.delta:+,})"
+    return line + (f", {day(c.before_on)} to {day(c.after_on)}" if dated else "")
+
+
 def estimate_embed(p: EstimatePicture, *, chart_note: str | None = None) -> discord.Embed:
     if not p.latest:
         return embed("Troop estimates", "No estimates match. Try without filters, or `/sources` to see what is stored.")
@@ -162,12 +168,7 @@ def estimate_embed(p: EstimatePicture, *, chart_note: str | None = None) -> disc
         if lines:
             add_lines_field(e, f"Latest per claimant: {STATUS_LABEL[status]}", lines, total=claimants.get(status))
     if p.changes:
-        moves = [
-            f"**{safe(c.claimant)}** ({c.status.value}): {c.before:,} → {c.after:,} ({c.delta:+,}), "
-            f"{day(c.before_on)} to {day(c.after_on)}"
-            for c in p.changes
-        ]
-        add_lines_field(e, "Who changed their number", moves)
+        add_lines_field(e, "Who changed their number", [_change_line(c, dated=True) for c in p.changes])
     footer = "* dated by the article's publication, not by the text"
     if chart_note:
         footer += f" · {chart_note}"
@@ -308,7 +309,7 @@ def _digest_embeds(d: Digest) -> list[discord.Embed]:
         add_lines_field(
             first,
             "Who moved their estimate",
-            [f"**{safe(c.claimant)}** ({c.status.value}): {c.before:,} → {c.after:,} ({c.delta:+,})" for c in d.moves],
+            [_change_line(c) for c in d.moves],
         )
     out = [first]
     if d.new_estimates:

@@ -12,7 +12,7 @@ from typing import Any
 import aiosqlite
 
 from briefings.models import DateBasis, EntityKind, Qualifier, SourceKind, Status
-from briefings.store import fold_key
+from briefings.store import fold_key, stored_date, stored_datetime
 from briefings.views import (
     Change,
     EntityView,
@@ -36,20 +36,12 @@ class QueryError(ValueError):
     """A query the store cannot answer as asked; the message is one sentence for the user."""
 
 
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-def _datetime(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
-
-
 def _source_ref(row: aiosqlite.Row) -> SourceRef:
     return SourceRef(
         id=row["source_id"],
         outlet=row["outlet"],
         title=row["title"],
-        published=_datetime(row["published"]),
+        published=stored_datetime(row["published"]),
         url=row["url"],
     )
 
@@ -124,7 +116,7 @@ def _estimate_view(r: aiosqlite.Row) -> EstimateView:
         high=r["high"],
         qualifier=Qualifier(r["qualifier"]),
         status=Status(r["status"]),
-        claimed_on=_date(r["claimed_on"]),
+        claimed_on=stored_date(r["claimed_on"]),
         date_basis=DateBasis(r["date_basis"]),
         source=_source_ref(r),
         sentence=r["sentence"],
@@ -225,36 +217,36 @@ async def _current_picture(conn: aiosqlite.Connection, where: str, params: list)
         for s in Status
         if s in by_status
     ]
+    moved = [(v, r) for v, r in zip(latest, rows, strict=True) if r["before_value"] is not None]
     changes = [
         Change(
             claimant=v.claimant,
             status=v.status,
             before=r["before_value"],
             after=v.value,
-            before_on=_date(r["before_on"]),
+            before_on=stored_date(r["before_on"]),
             after_on=v.claimed_on,
         )
-        for v, r in zip(latest, rows, strict=True)
-        if r["before_value"] is not None
+        for v, r in moved
     ]
     history: list[HistoryPoint] = []
-    moved = [(v, r) for v, r in zip(latest, rows, strict=True) if r["before_value"] is not None][:HISTORY_GROUPS]
-    if moved:
+    charted = [v for v, _ in moved[:HISTORY_GROUPS]]
+    if charted:
         # one statement: a limited, indexed slice per claimant group, stitched with UNION ALL
         part = """SELECT * FROM (SELECT ? AS n, claimed_on, value FROM estimates
                    WHERE group_key = (SELECT group_key FROM estimates WHERE id = ?) AND status = ?
                      AND claimed_on IS NOT NULL ORDER BY claimed_on DESC, id DESC LIMIT ?)"""
         points = await _fetchall(
             conn,
-            " UNION ALL ".join([part] * len(moved)),
-            [x for n, (v, _) in enumerate(moved) for x in (n, v.id, v.status.value, HISTORY_POINTS)],
+            " UNION ALL ".join([part] * len(charted)),
+            [x for n, v in enumerate(charted) for x in (n, v.id, v.status.value, HISTORY_POINTS)],
         )
         by_group: dict[int, list[aiosqlite.Row]] = defaultdict(list)
         for p in points:
             by_group[p[0]].append(p)
-        for n, (v, _) in enumerate(moved):
+        for n, v in enumerate(charted):
             history += [
-                HistoryPoint(claimant=v.claimant, status=v.status, claimed_on=_date(p[1]), value=p[2])
+                HistoryPoint(claimant=v.claimant, status=v.status, claimed_on=stored_date(p[1]), value=p[2])
                 for p in reversed(by_group[n])
             ]
     latest.sort(key=lambda v: (list(Status).index(v.status), -(v.claimed_on or dt.date.min).toordinal(), -v.value))
@@ -340,7 +332,7 @@ def _quote_views(rows: list[aiosqlite.Row], *, fold_copies: bool = True) -> list
                 entity_id=r["entity_id"],
                 role=r["role"],
                 text=r["text"],
-                claimed_on=_date(r["claimed_on"]),
+                claimed_on=stored_date(r["claimed_on"]),
                 date_basis=DateBasis(r["date_basis"]),
                 source=_source_ref(r),
                 reported_by=reported_by,
@@ -465,7 +457,7 @@ async def search(conn: aiosqlite.Connection, text: str, *, limit: int = 50) -> l
                 who=r["speaker"] if is_quote else r["claimant"],
                 text=text,
                 snippet=h["snip"],
-                claimed_on=_date(r["claimed_on"]),
+                claimed_on=stored_date(r["claimed_on"]),
                 source=_source_ref(r),
             )
         )
@@ -483,13 +475,13 @@ _SOURCE_SELECT = """
 
 
 def _source_view(r: aiosqlite.Row) -> SourceView:
-    ingested = _datetime(r["ingested_at"])
+    ingested = stored_datetime(r["ingested_at"])
     assert ingested is not None
     return SourceView(
         id=r["id"],
         outlet=r["outlet"],
         title=r["title"],
-        published=_datetime(r["published"]),
+        published=stored_datetime(r["published"]),
         url=r["url"],
         origin=r["origin"],
         kind=SourceKind(r["kind"]),
@@ -639,7 +631,7 @@ async def who(conn: aiosqlite.Connection, name: str) -> WhoResult:
                   (SELECT MAX(claimed_on) FROM estimates WHERE entity_id = :id) AS e_last""",
         {"id": entity.id},
     )
-    dates = [_date(span[k]) for k in ("q_first", "q_last", "e_first", "e_last") if span[k] is not None]
+    dates = [stored_date(span[k]) for k in ("q_first", "q_last", "e_first", "e_last") if span[k] is not None]
     return WhoResult(
         profile=Profile(
             entity=entity,
@@ -694,6 +686,6 @@ async def stats(conn: aiosqlite.Connection) -> Stats:
         quotes=r["q"],
         estimates=r["e"],
         entities=r["n"],
-        first_claim=_date(r["lo"]),
-        last_claim=_date(r["hi"]),
+        first_claim=stored_date(r["lo"]),
+        last_claim=stored_date(r["hi"]),
     )

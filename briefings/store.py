@@ -104,6 +104,16 @@ async def _check_and_migrate(conn: aiosqlite.Connection, migrate: bool) -> None:
 # ----------------------------------------------------------------------------- helpers
 
 
+def stored_date(value: str | None) -> dt.date | None:
+    """A date as the store keeps it (ISO text), read back."""
+    return dt.date.fromisoformat(value) if value else None
+
+
+def stored_datetime(value: str | None) -> dt.datetime | None:
+    """A moment as the store keeps it (ISO text with its offset), read back."""
+    return dt.datetime.fromisoformat(value) if value else None
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -275,6 +285,7 @@ async def add_article(
         for ref in [*facts.entities, *(f.entity for f in [*facts.quotes, *facts.estimates] if f.entity)]:
             if ref not in entity_ids:  # one upsert per entity per article
                 entity_ids[ref] = await upsert_entity(conn, ref, stored_at)
+        quote_keys = [quote_key(q.text) for q in facts.quotes]
         await conn.executemany(
             """INSERT INTO quotes (source_id, sentence_id, entity_id, speaker, text, claimed_on, date_basis,
                                    claim_key, created_at)
@@ -288,10 +299,10 @@ async def add_article(
                     q.text,
                     q.date.isoformat() if q.date else None,
                     q.date_basis.value,
-                    quote_key(q.text),
+                    key,
                     stored_at,
                 )
-                for q in facts.quotes
+                for q, key in zip(facts.quotes, quote_keys, strict=True)
             ],
         )
         estimate_keys: list[str] = []
@@ -337,7 +348,7 @@ async def add_article(
             rewrite_of = await _rewritten_source(conn, source_id, copy_of, containment, article.meta.kind)
         root = await _root_of(conn, copy_of if containment >= COPY_CONTAINMENT else rewrite_of)
         label = article.meta.outlet or f"source {source_id}"
-        keys = list(dict.fromkeys([*(quote_key(q.text) for q in facts.quotes), *estimate_keys]))
+        keys = list(dict.fromkeys([*quote_keys, *estimate_keys]))
         await note_claims(conn, keys, root or source_id, label)
         await conn.execute(
             "UPDATE sources SET rewrite_of = ?, root_id = ?, kind = ? WHERE id = ?",

@@ -15,6 +15,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from briefings.models import Status
+from briefings.store import stored_datetime
 from briefings.views import View
 
 MAX_FAILURES = 5  # consecutive failures before a subscription is paused
@@ -144,10 +145,6 @@ def backoff(failures: int) -> dt.timedelta:
 # ------------------------------------------------------------------------------- store
 
 
-def _dt(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
-
-
 def _from_row(r: aiosqlite.Row) -> Subscription:
     return Subscription(
         id=r["id"],
@@ -159,16 +156,16 @@ def _from_row(r: aiosqlite.Row) -> Subscription:
         hours=r["hours"],
         status=Status(r["status"]) if r["status"] else None,
         no_news_line=bool(r["no_news_line"]),
-        watermark=_dt(r["watermark"]),
-        last_slot=_dt(r["last_slot"]),
-        pending_until=_dt(r["pending_until"]),
+        watermark=stored_datetime(r["watermark"]),
+        last_slot=stored_datetime(r["last_slot"]),
+        pending_until=stored_datetime(r["pending_until"]),
         failures=r["failures"],
-        next_retry=_dt(r["next_retry"]),
+        next_retry=stored_datetime(r["next_retry"]),
         last_error=r["last_error"],
         paused_reason=r["paused_reason"],
-        last_delivery=_dt(r["last_delivery"]),
+        last_delivery=stored_datetime(r["last_delivery"]),
         created_by=r["created_by"],
-        created_at=_dt(r["created_at"]),
+        created_at=stored_datetime(r["created_at"]),
     )  # type: ignore[arg-type]
 
 

@@ -19,30 +19,28 @@ def env_for(tmp_path, **extra: str) -> dict[str, str]:
     return env
 
 
-def test_a_malformed_setting_stops_start_up_with_one_line_and_no_token(tmp_path) -> None:
-    secret = "not a token but a secret with spaces"
-    run = subprocess.run(
+def start_service(tmp_path, **extra: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot` with these settings, run until it stops."""
+    return subprocess.run(
         [sys.executable, "-m", "bot"],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=60,
-        env=env_for(tmp_path, BRIEFINGS_DISCORD_TOKEN=secret),
+        env=env_for(tmp_path, **extra),
     )
+
+
+def test_a_malformed_setting_stops_start_up_with_one_line_and_no_token(tmp_path) -> None:
+    secret = "not a token but a secret with spaces"
+    run = start_service(tmp_path, BRIEFINGS_DISCORD_TOKEN=secret)
     assert run.returncode == 2
     assert (
         run.stderr.strip()
         == "error: BRIEFINGS_DISCORD_TOKEN does not look like a Discord bot token (three dot-separated parts)"
     )
     assert secret not in run.stdout + run.stderr
-    run = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env=env_for(tmp_path, BRIEFINGS_TIMEZONE="Mars/Olympus"),
-    )
+    run = start_service(tmp_path, BRIEFINGS_TIMEZONE="Mars/Olympus")
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "BRIEFINGS_TIMEZONE" in run.stderr
 
 
