@@ -354,6 +354,12 @@ _CONTEXT = re.compile(
     r"arriv\w*|reinforcements?|fighters|combat|casualt\w*)\b",
     re.I,
 )
+_GLUED_AFTER = re.compile(r"[\w:/]")  # "12,000km", "3:00", "1/2"
+_GLUED_BEFORE = re.compile(r"[\w.]")  # "F-16", "v2.1000"
+_RANGE_GAP = re.compile(r"\s*(?:and|to|-|–|—|or)\s*")
+_RANGE_OPEN = re.compile(r"\b(?:between|from)\s+$", re.I)
+_EACH = re.compile(r"\s*(?:\w+\s+){0,3}?each\b")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _UNITS = re.compile(
     r"(?P<count>\w+)\s+(?:brigades?|battalions?|divisions?|regiments?|units?|groups?|contingents?)\s+of\s+$", re.I
 )
@@ -422,9 +428,9 @@ def _estimates_in(
         if k in used:
             continue
         before, after = text[: n.start], text[n.end :]
-        if _SKIP_BEFORE.search(before[-60:]) or _SKIP_AFTER.match(after) or re.match(r"^[\w:/]", after):
+        if _SKIP_BEFORE.search(before[-60:]) or _SKIP_AFTER.match(after) or _GLUED_AFTER.match(after):
             continue
-        if re.search(r"[\w.]$", before) and not re.search(r"\s$", before):
+        if _GLUED_BEFORE.match(before[-1:]):
             continue
         value, low, high, end = n.value, None, None, n.end
         qualifier: Qualifier | None = None
@@ -432,19 +438,15 @@ def _estimates_in(
         if k + 1 < len(numbers):
             nxt = numbers[k + 1]
             gap = text[n.end : nxt.start]
-            if (
-                re.fullmatch(r"\s*(?:and|to|-|–|—|or)\s*", gap)
-                and nxt.value > n.value
-                and not _SKIP_AFTER.match(text[nxt.end :])
-            ):
-                if re.search(r"\b(?:between|from)\s+$", before, re.I) or gap.strip() in {"-", "–", "—", "to", "or"}:
+            if _RANGE_GAP.fullmatch(gap) and nxt.value > n.value and not _SKIP_AFTER.match(text[nxt.end :]):
+                if _RANGE_OPEN.search(before, max(0, n.start - 40)) or gap.strip() in {"-", "–", "—", "to", "or"}:
                     low, high, value, end = n.value, nxt.value, nxt.value, nxt.end
                     qualifier = Qualifier.range
                     used.add(k + 1)
                     after = text[end:]
         # "two brigades of 6,000 soldiers each"
         units = _UNITS.search(before[-60:])
-        if units and re.match(r"^\s*(?:\w+\s+){0,3}?each\b", after):
+        if units and _EACH.match(after):
             count = words_value(units.group("count")) or (
                 int(units.group("count")) if units.group("count").isdigit() else None
             )
@@ -453,7 +455,7 @@ def _estimates_in(
         troops = _TROOPS_AFTER.match(after)
         if _other_force(before, after, troops):
             continue
-        if troops is None and re.fullmatch(r"(?:19|20)\d\d", n.text):
+        if troops is None and _YEAR.fullmatch(n.text):
             continue  # a year
         if troops is None:
             if not _BARE_AFTER.match(after):

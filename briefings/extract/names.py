@@ -124,11 +124,17 @@ _TRAILING_MODIFIER = re.compile(
 )
 
 
+_SPACES = re.compile(r"\s+")
+_INITIAL_END = re.compile(r"\b[A-Z]\.$")
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+@lru_cache(maxsize=8192)
 def _clean(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip(" ,;:—–-")
-    if not re.search(r"\b[A-Z]\.$", text):  # keep the dot of "U.S."
+    text = _SPACES.sub(" ", text).strip(" ,;:—–-")
+    if not _INITIAL_END.search(text[-3:]):  # keep the dot of "U.S."
         text = text.rstrip(".")
-    text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
+    text = _ARTICLE.sub("", text)
     while _TRAILING_MODIFIER.search(text):  # "an official familiar", "an assessment seen"
         text = _TRAILING_MODIFIER.sub("", text)
     return text
@@ -441,14 +447,20 @@ class Mentions:
                 role=known.role or entity.role,
                 affiliation=known.affiliation or entity.affiliation,
             )
-            self.items = [Mention(entity, m.at, m.phrase) if m.entity.name == known.name else m for m in self.items]
+            if entity != known:  # what this mention adds reaches the earlier mentions too
+                self.items = [Mention(entity, m.at, m.phrase) if m.entity.name == known.name else m for m in self.items]
         self.items.append(Mention(entity, at, phrase))
         return entity
 
     def find_same(self, entity: EntityRef) -> EntityRef | None:
+        tried: set[str] = set()
         for m in reversed(self.items):
-            if similar_names(m.entity.name, entity.name):
+            name = m.entity.name
+            if name in tried:
+                continue
+            if similar_names(name, entity.name):
                 return m.entity
+            tried.add(name)
         return None
 
     def resolve(self, phrase: str, at: int) -> EntityRef | None:

@@ -55,10 +55,13 @@ class QuoteSpan:
         return self.close_at
 
 
+_LINE = re.compile(r"[^\n]+")
+
+
 def paragraphs(body: str) -> list[Span]:
     """Non-empty lines of the body; news copy puts one paragraph on a line."""
     spans = []
-    for m in re.finditer(r"[^\n]+", body):
+    for m in _LINE.finditer(body):
         text = m.group()
         if text.strip():
             lead = len(text) - len(text.lstrip())
@@ -69,11 +72,16 @@ def paragraphs(body: str) -> list[Span]:
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 
 
+_ABBREVIATION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
-    m = re.search(r"([A-Za-z.]+)$", text[:dot])
-    if not m:
+    start = dot  # back over the letters and dots before the full stop ("U.S", "Gen", "F")
+    while start > 0 and text[start - 1] in _ABBREVIATION_CHARS:
+        start -= 1
+    if start == dot:
         return False
-    word = m.group(1).lower().rstrip(".")
+    word = text[start:dot].lower().rstrip(".")
     if len(word) == 1:  # an initial: "John F. Kennedy"
         return True
     return word in ABBREVIATIONS
