@@ -26,13 +26,26 @@ from briefings.extract import extract
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def forget() -> None:
+    """Empty the extractor's memo caches, so that every pass reads its articles as never seen."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("briefings.extract"):
+            for value in vars(module).values():
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
 def ours(texts: list[str], repeat: int) -> tuple[int, float]:
+    extract(texts[0])  # warm: the first call compiles the patterns used inline
     words = sum(len(t.split()) for t in texts) * repeat
-    start = time.process_time()
+    spent = 0.0
     for _ in range(repeat):
+        forget()
+        start = time.process_time()
         for t in texts:
             extract(t)
-    return words, time.process_time() - start
+        spent += time.process_time() - start
+    return words, spent
 
 
 def baseline(python: str, paths: list[Path]) -> tuple[int, float]:
