@@ -15,6 +15,8 @@ from briefings.extract.names import (
     Mention,
     Mentions,
     Tok,
+    clause_subject,
+    opens_clause,
     parse_phrase,
     phrase_after,
     phrase_text,
@@ -228,6 +230,8 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
             phrase = subject_before(toks, i)
             if phrase is None and low in INVERTIBLE and i > 0 and toks[i - 1].text in {",", "”", '"'}:
                 phrase = phrase_after(toks, i + 1)
+                if phrase and opens_clause(toks, phrase):
+                    phrase = None
                 inverted = bool(phrase)
             if (
                 phrase is None
@@ -238,6 +242,8 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
                 out.append(Attribution(t.start, t.end, t.start, prev.speaker, prev.entity))
                 i += 1
                 continue
+            if phrase is None and low.endswith("ing") and i > 0 and toks[i - 1].text == ",":
+                phrase = clause_subject(toks, i - 1)  # "Lind declined to comment, saying …"
         if phrase:
             text = phrase_text(sent.text, phrase, sent.start)
             start = min(p.start for p in phrase if p.start >= 0)

@@ -45,6 +45,7 @@ SKIP_BEFORE_VERB = frozenset(
     furthermore likewise similarly""".split()
 )
 AUXILIARIES = frozenset("is are was were be been being do does did can should must has have had not".split())
+MODALS = frozenset("will would could may might shall".split())
 CLAUSE_STOPS = (NOT_NAME - {"of", "for", "from", "at", "and"}) | AUXILIARIES | SPEECH_VERBS
 INNER_PREPOSITIONS = frozenset("of for from at in to".split())
 TIME_WORDS = frozenset(WEEKDAYS) | frozenset(
@@ -303,6 +304,30 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
     return out if _looks_nominal(out) else None
 
 
+def clause_subject(toks: list[Tok], before: int) -> list[Tok] | None:
+    """The subject of the sentence's first verb before index `before`: in "Jonas Lind declined to
+    comment, saying ...", the one who is saying."""
+    for k in range(1, before):
+        t = toks[k]
+        verb_like = t.low in AUXILIARIES or t.low in MODALS or t.low in SPEECH_VERBS or t.low.endswith("ed")
+        if t.cap or not t.text.isalpha() or not verb_like or is_role_word(t.text):
+            continue
+        phrase = subject_before(toks, k)
+        if phrase and any(p.low not in DETERMINERS for p in phrase):
+            return phrase
+    return None
+
+
+def opens_clause(toks: list[Tok], phrase: list[Tok]) -> bool:
+    """After "said", the words are a reported clause's subject, not an inverted speaker:
+    "…, said that …", "…, said the army had sent …"."""
+    if phrase[0].low == "that":
+        return True
+    last = max(t.end for t in phrase if t.start >= 0)
+    nxt = next((t for t in toks if t.start >= last), None)
+    return nxt is not None and (nxt.low in AUXILIARIES or nxt.low in MODALS)
+
+
 def _appositive_subject(toks: list[Tok], comma: int) -> list[Tok] | None:
     """ "Jeon Ha-kyou, a spokesperson for the ministry, told" or "The president, Volodymyr Zelensky, urged"."""
     k = comma - 1
@@ -312,7 +337,11 @@ def _appositive_subject(toks: list[Tok], comma: int) -> list[Tok] | None:
         return None
     inner = toks[k + 1 : comma]
     outer = subject_before(toks, k) if k > 0 and toks[k - 1].text != "," else None
-    if not inner or outer is None or len(inner) > 16:
+    if not inner or outer is None:
+        return None
+    if _is_parenthetical(inner):
+        return outer  # "A commander, who asked not to be named, said": the clause describes the subject
+    if len(inner) > 16:
         return None
     if any(t.low in SPEECH_VERBS or t.low in AUXILIARIES for t in inner):
         return None  # a clause between commas, not an appositive
@@ -322,6 +351,15 @@ def _appositive_subject(toks: list[Tok], comma: int) -> list[Tok] | None:
     if not (described and named):
         return None
     return [*outer, tok(",", -1, -1), *inner]
+
+
+def _is_parenthetical(inner: list[Tok]) -> bool:
+    """A relative or participle clause set off by commas ("who spoke on condition of anonymity",
+    "briefed by the agency", "speaking in Vilnius"), not a description of who someone is."""
+    first = inner[0]
+    if first.low in {"who", "which", "whose"}:
+        return True
+    return not first.cap and first.low.endswith(("ed", "ing")) and first.low not in ROLE_WORDS
 
 
 def phrase_text(sentence: str, toks: list[Tok], offset: int) -> str:
@@ -384,7 +422,12 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
         out.append(t)
         j += 1
     # ", the UN chief’s spokesperson," — an appositive after a name
-    if out and j + 1 < len(toks) and toks[j].text == "," and toks[j + 1].low in {"the", "a", "an"}:
+    if (
+        out
+        and j + 1 < len(toks)
+        and toks[j].text == ","
+        and (toks[j + 1].low in {"the", "a", "an"} or (not toks[j + 1].cap and is_role_word(toks[j + 1].text)))
+    ):
         k = j + 1
         app: list[Tok] = []
         while k < len(toks) and toks[k].text not in {",", ".", ";", ":", "—", "”", '"'}:

@@ -86,6 +86,19 @@ def test_status(text: str, status: str) -> None:
         ("According to the Pentagon, about 3,000 troops have arrived.", "Pentagon"),
         ("About 3,000 troops have arrived, according to Western officials.", "Western officials"),
         ("3,000 troops have arrived in the region, said analyst Omar Said.", "Omar Said"),
+        # a clause between the subject and its verb: the subject is still the claimant
+        (
+            "A border guard commander, who asked not to be named because he was not allowed to speak to the press, "
+            "said that 2,000 troops had crossed.",
+            "border guard commander",
+        ),
+        (
+            "Senator Ingrid Solberg, briefed by the intelligence services, said the army had sent 2,000 troops.",
+            "Ingrid Solberg",
+        ),
+        ("Colonel Tomas Riva, speaking at a press conference in Vilnius, said 2,000 troops had crossed.", "Tomas Riva"),
+        # after a comma, "said the army had sent" opens a reported clause; it does not name a speaker
+        ("The figure is rising, said the army had sent 2,000 troops.", "Daily Ledger"),
     ],
 )
 def test_claimants(text: str, claimant: str) -> None:

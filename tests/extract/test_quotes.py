@@ -47,6 +47,17 @@ def test_attribution_forms(text: str, speaker: str | None, quote: str) -> None:
         assert got_speaker == speaker
 
 
+def test_participle_after_a_clause_takes_the_clause_subject() -> None:
+    text = "Government spokesman Jonas Lind declined to give details, saying “the operation is still under way.”"
+    assert speakers(text) == [("Jonas Lind", "the operation is still under way.")]
+
+
+def test_role_after_an_inverted_speaker_without_an_article() -> None:
+    (quote,) = extract("“We have no reason to doubt it,” said Lena Koss, head of the border service.", PUB).quotes
+    assert quote.speaker == "Lena Koss"
+    assert quote.entity is not None and quote.entity.role == "head of the border service"
+
+
 def test_pronoun_resolves_to_the_person_named_before() -> None:
     text = "Interior Minister Jonas Varga said the convoy had turned back.\n“We saw no reason to let it pass,” he said."
     assert speakers(text) == [("Jonas Varga", "We saw no reason to let it pass")]
