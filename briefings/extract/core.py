@@ -150,6 +150,9 @@ def _register_names(ctx: _Context, sents: list[Sentence], spans: list[QuoteSpan]
             r"\b((?:The|the) [^,.;“”\"]{3,60}?), ([A-Z][a-z]+(?: [A-Z][a-z]+(?:-[a-z]+)?){1,2}),", sent.text
         ):
             at = sent.start + m.start()
+            described = parse_phrase(m.group(1))
+            if described is None or described.kind is not EntityKind.person:
+                continue  # "to the United Nations, Vassily Nebenzia": a body ends a longer phrase, not a role
             ref = split_appositive(f"{m.group(1)}, {m.group(2)}")
             if ref is not None and ref.kind is EntityKind.person and ref.role and not _inside_quote(at, spans):
                 ctx.mentions.add(ref, at, m.group())

@@ -98,6 +98,47 @@ Taiwan: taiwan, taiwanese, taipei
 India: india, indian, new delhi
 Israel: israel, israeli
 Turkey: turkey, turkish, ankara
+Canada: canada, canadian, ottawa
+Australia: australia, australian, canberra
+Italy: italy, italian, rome
+Spain: spain, spanish, madrid
+Netherlands: netherlands, dutch, the hague
+Belgium: belgium, belgian
+Sweden: sweden, swedish, stockholm
+Norway: norway, norwegian, oslo
+Finland: finland, finnish, helsinki
+Denmark: denmark, danish, copenhagen
+Estonia: estonia, estonian, tallinn
+Latvia: latvia, latvian, riga
+Lithuania: lithuania, lithuanian, vilnius
+Hungary: hungary, hungarian, budapest
+Romania: romania, romanian, bucharest
+Moldova: moldova, moldovan, chisinau
+Czech Republic: czech republic, czechia, czech, prague
+Slovakia: slovakia, slovak, bratislava
+Austria: austria, austrian
+Greece: greece, greek, athens
+Bulgaria: bulgaria, bulgarian, sofia
+Serbia: serbia, serbian, belgrade
+Ireland: ireland, irish, dublin
+Portugal: portugal, portuguese, lisbon
+Syria: syria, syrian, damascus
+Iraq: iraq, iraqi, baghdad
+Saudi Arabia: saudi arabia, saudi, riyadh
+Pakistan: pakistan, pakistani, islamabad
+Vietnam: vietnam, vietnamese, hanoi
+Mongolia: mongolia, mongolian, ulaanbaatar
+Kazakhstan: kazakhstan, kazakh, astana
+Philippines: philippines, philippine, filipino, manila
+Indonesia: indonesia, indonesian, jakarta
+Brazil: brazil, brazilian, brasilia
+Mexico: mexico, mexican
+South Africa: south africa, south african, pretoria
+Egypt: egypt, egyptian, cairo
+Azerbaijan: azerbaijan, azerbaijani, baku
+Armenia: armenia, armenian, yerevan
+Cuba: cuba, cuban, havana
+Venezuela: venezuela, venezuelan, caracas
 """.strip().splitlines():
     _country, _names = _line.split(":")
     for _n in _names.split(","):

@@ -110,10 +110,10 @@ def country_of(words: str) -> str | None:
         if re.search(rf"\b{re.escape(body)}\b", folded):
             return country
     toks = [_bare(t.text) for t in tokenize(words)]
-    for n in (3, 2, 1):
-        for i in range(len(toks) - n + 1):
+    for i in range(len(toks)):  # the leftmost, longest first: "Russia's ambassador to the United Nations"
+        for n in (3, 2, 1):
             key = " ".join(toks[i : i + n])
-            if key in COUNTRIES:
+            if i + n <= len(toks) and key in COUNTRIES:
                 return COUNTRIES[key]
     return None
 

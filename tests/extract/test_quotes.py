@@ -58,6 +58,17 @@ def test_role_after_an_inverted_speaker_without_an_article() -> None:
     assert quote.entity is not None and quote.entity.role == "head of the border service"
 
 
+def test_role_ending_in_a_body_belongs_to_the_person_and_the_possessive_country() -> None:
+    text = "Norway's envoy to the United Nations, Karin Holt, called the claims “a fabrication from start to end.”"
+    (quote,) = extract(text, PUB).quotes
+    assert quote.entity is not None
+    assert (quote.speaker, quote.entity.role, quote.entity.affiliation) == (
+        "Karin Holt",
+        "Norway's envoy to the United Nations",
+        "Norway",
+    )
+
+
 def test_pronoun_resolves_to_the_person_named_before() -> None:
     text = "Interior Minister Jonas Varga said the convoy had turned back.\n“We saw no reason to let it pass,” he said."
     assert speakers(text) == [("Jonas Varga", "We saw no reason to let it pass")]
