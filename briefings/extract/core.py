@@ -360,7 +360,7 @@ _BARE_AFTER = re.compile(
 )
 _CONTEXT = re.compile(
     r"\b(?:troops?|soldiers?|forces|personnel|military|deploy\w*|sent|send|dispatch\w*|contingent|brigades?|number|total|"
-    r"arriv\w*|reinforcements?|fighters|combat|casualt\w*)\b",
+    r"arriv\w*|reinforcements?|fighters|combat|casualt\w*|front|front ?lines?)\b",
     re.I,
 )
 _GLUED_AFTER = re.compile(r"[\w:/]")  # "12,000km", "3:00", "1/2"

@@ -60,6 +60,9 @@ ROLE_WORDS = frozenset(
 )
 TITLE_ABBREVIATIONS = frozenset("mr mrs ms dr prof gen lt col maj capt sgt adm rep sen gov pres".split())
 
+# Common nouns for someone unnamed who speaks ("a person familiar with the plans said").
+GENERIC_SPEAKERS = frozenset("person people witness witnesses resident residents".split())
+
 # Heads of names of bodies.
 BODY_WORDS = frozenset(
     """ministry department council service agency committee office administration government army

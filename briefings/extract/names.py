@@ -18,6 +18,7 @@ from briefings.extract.lexicon import (
     BODY_COUNTRY,
     BODY_WORDS,
     COUNTRIES,
+    GENERIC_SPEAKERS,
     NOT_NAME,
     POSSESSIVE_PRONOUNS,
     PRONOUNS,
@@ -39,6 +40,7 @@ TOKEN = re.compile(
 )
 
 DETERMINERS = frozenset("the a an this that".split())
+HONORIFICS = frozenset("mr mrs ms miss mx dr".split())
 SKIP_BEFORE_VERB = frozenset(
     """also has have had previously later earlier again repeatedly recently separately reportedly
     publicly then further initially first would will could may might once has had just already
@@ -203,6 +205,8 @@ def parse_phrase(phrase: str) -> EntityRef | None:
         role_text = _DEMONYM_PREFIX.sub("", before)
         if affiliation is not None:
             role_text = re.sub(r"^[\w’'ʹ]+['’ʹ]s\s+", "", role_text)
+        if fold(role_text).lower().rstrip(".") in HONORIFICS:
+            role_text = ""  # "Mr Kirby": a courtesy, not a role
         name = phrase[run[0].start :].strip()
         return EntityRef(name=name, kind=EntityKind.person, role=role_text or None, affiliation=affiliation)
     # a body: a country, a city standing for its government, or a phrase headed by a body word
@@ -224,7 +228,10 @@ def _looks_nominal(toks: list[Tok]) -> bool:
         return False
     if len(toks) == 1 and toks[0].low in PRONOUNS:
         return True
-    return any(t.cap or is_role_word(t.text) or _bare(t.text) in BODY_WORDS for t in toks) and len(toks) <= 14
+    return (
+        any(t.cap or is_role_word(t.text) or _bare(t.text) in BODY_WORDS or t.low in GENERIC_SPEAKERS for t in toks)
+        and len(toks) <= 14
+    )
 
 
 def _is_adverb(word: str) -> bool:
@@ -238,8 +245,26 @@ def _is_adverb(word: str) -> bool:
     }
 
 
+_MODIFIER_HEADS = {"familiar": "with", "close": "to", "knowledgeable": "about", "briefed": "on"}
+
+
+def _modifier_start(toks: list[Tok], verb: int) -> int | None:
+    """The index of "familiar" in "a person familiar with the plans told": a trailing modifier of
+    the subject (up to six words), whose own noun is not the one speaking."""
+    for k in range(verb - 2, max(-1, verb - 8), -1):
+        t = toks[k]
+        if not t.text.isalpha():
+            return None
+        if _MODIFIER_HEADS.get(t.low) == toks[k + 1].low and k > 0:
+            return k
+    return None
+
+
 def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
     """The noun phrase that is the subject of the verb at index `verb`, scanning leftwards."""
+    modifier = _modifier_start(toks, verb)
+    if modifier is not None:
+        return subject_before(toks, modifier)
     j = verb - 1
     if j >= 0 and toks[j].low in DETERMINERS:
         return None  # "the report", "a post": a noun, not a verb

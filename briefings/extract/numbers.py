@@ -20,6 +20,9 @@ _SPELLED_HINT = re.compile(
 )
 
 
+_WORD_SPLIT = re.compile(r"[\s-]+")
+
+
 @dataclass(frozen=True, slots=True)
 class Number:
     value: int
@@ -33,7 +36,7 @@ def words_value(text: str) -> int | None:
     """ "twelve thousand" → 12000, "a thousand" → 1000, "two hundred fifty" → 250."""
     total = current = 0
     seen = False
-    for w in re.split(r"[\s-]+", text.lower()):
+    for w in _WORD_SPLIT.split(text.lower()):
         if w in {"and", ""}:
             continue
         if w in {"a", "an"}:
@@ -73,6 +76,8 @@ def find_numbers(text: str) -> list[Number]:
             phrase = m.group("words")
             if phrase.lower() in {"a", "an"}:
                 continue
+            if all(w in MULTIPLIERS or w == "and" for w in _WORD_SPLIT.split(phrase.lower())):
+                continue  # "several thousand", "hundred": an amount without a count is no figure
             value = words_value(phrase)
             if value is not None:
                 out.append(Number(value, m.start(), m.end(), m.group(), True))

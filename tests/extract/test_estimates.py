@@ -97,6 +97,8 @@ def test_status(text: str, status: str) -> None:
             "Ingrid Solberg",
         ),
         ("Colonel Tomas Riva, speaking at a press conference in Vilnius, said 2,000 troops had crossed.", "Tomas Riva"),
+        ("A person familiar with the plans told the newspaper that 2,000 troops had crossed.", "person"),
+        ("Officials close to the government said 2,000 troops had crossed.", "Officials"),
         # after a comma, "said the army had sent" opens a reported clause; it does not name a speaker
         ("The figure is rising, said the army had sent 2,000 troops.", "Daily Ledger"),
     ],
@@ -114,6 +116,11 @@ def test_number_inside_a_quote_belongs_to_the_speaker() -> None:
 def test_pronoun_claimant_resolves() -> None:
     text = "Foreign Minister Sara Lind spoke to reporters.\nShe said 7,000 troops would be sent in spring."
     assert found(text) == [("Sara Lind", 7000, "exact", "planned")]
+
+
+def test_bare_number_moved_to_the_front_is_a_head_count() -> None:
+    text = "The agency said on Friday that more than 2,500 had been moved to the front."
+    assert found(text) == [("agency", 2500, "more_than", "frontline")]
 
 
 def test_outlet_is_the_claimant_when_nobody_is_named() -> None:
@@ -135,6 +142,10 @@ def test_outlet_is_the_claimant_when_nobody_is_named() -> None:
         "Officials said 300 drones and 20 tanks were delivered.",
         "Officials said the war had lasted 1,000 days.",
         "Officials said the deal was worth $5,000 million.",
+        # vague amounts are no figure: "several thousand" is not 1,000
+        "Officials said several thousand soldiers had crossed the border.",
+        "Officials said tens of thousands of troops could follow.",
+        "Officials said thousands of soldiers had crossed the border.",
     ],
 )
 def test_numbers_that_are_not_troop_counts(text: str) -> None:

@@ -69,6 +69,11 @@ def test_role_ending_in_a_body_belongs_to_the_person_and_the_possessive_country(
     )
 
 
+def test_an_honorific_is_not_a_role() -> None:
+    (quote,) = extract("“The line will hold through the winter,” Mr Varga said.", PUB).quotes
+    assert quote.entity is not None and (quote.speaker, quote.entity.role) == ("Varga", None)
+
+
 def test_pronoun_resolves_to_the_person_named_before() -> None:
     text = "Interior Minister Jonas Varga said the convoy had turned back.\n“We saw no reason to let it pass,” he said."
     assert speakers(text) == [("Jonas Varga", "We saw no reason to let it pass")]
