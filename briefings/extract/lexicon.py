@@ -63,6 +63,12 @@ TITLE_ABBREVIATIONS = frozenset("mr mrs ms dr prof gen lt col maj capt sgt adm r
 # Common nouns for someone unnamed who speaks ("a person familiar with the plans said").
 GENERIC_SPEAKERS = frozenset("person people witness witnesses resident residents".split())
 
+# What a body issues and news cites in its place ("according to a statement from the ministry").
+DOCUMENTS = frozenset(
+    """statement statements report reports assessment assessments briefing post memo document documents
+    analysis communique release filing letter""".split()
+)
+
 # Heads of names of bodies.
 BODY_WORDS = frozenset(
     """ministry department council service agency committee office administration government army

@@ -18,6 +18,7 @@ from briefings.extract.lexicon import (
     BODY_COUNTRY,
     BODY_WORDS,
     COUNTRIES,
+    DOCUMENTS,
     GENERIC_SPEAKERS,
     NOT_NAME,
     POSSESSIVE_PRONOUNS,
@@ -426,6 +427,12 @@ def split_appositive(phrase: str) -> EntityRef | None:
 
 def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
     """The noun phrase starting at `start` ("said Stephane Dujarric, the UN chief’s spokesperson")."""
+    # "according to a statement from the ministry": the one who issued the document
+    k = start + (start < len(toks) and toks[start].low in DETERMINERS)
+    if k + 1 < len(toks) and toks[k].low in DOCUMENTS and toks[k + 1].low in {"from", "by", "of"}:
+        issuer = phrase_after(toks, k + 2)
+        if issuer:
+            return issuer
     out: list[Tok] = []
     j = start
     while j < len(toks):

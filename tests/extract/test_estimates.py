@@ -123,6 +123,12 @@ def test_bare_number_moved_to_the_front_is_a_head_count() -> None:
     assert found(text) == [("agency", 2500, "more_than", "frontline")]
 
 
+@pytest.mark.parametrize("document", ["a statement from", "a report by", "an assessment by"])
+def test_a_document_speaks_for_whoever_issued_it(document: str) -> None:
+    text = f"At least 40 soldiers were killed, according to {document} the border guard service."
+    assert found(text) == [("border guard service", 40, "at_least", "casualties")]
+
+
 def test_outlet_is_the_claimant_when_nobody_is_named() -> None:
     assert found("Some 6,000 troops were deployed to the region last month.") == [
         ("Daily Ledger", 6000, "approx", "deployed")
