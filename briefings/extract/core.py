@@ -348,8 +348,10 @@ _SKIP_BEFORE = re.compile(
 )
 _ADJ = r"(?:those|these|more|additional|extra|elite|special|regular|new|fresh|further|combat|active-duty|officer-level|north|korean|korea|dprk|pyongyang's|of|its|their|his|own|military|forces?|special-forces|troops?|other|the|north's)"
 _CASUALTY_NOUNS = "casualties|dead|deaths|killed|wounded|injured|losses|prisoners|POWs|captured"
+_FORMATIONS = "contingents?|force|deployment|detachments?|units?|corps|brigades?|divisions?|battalions?"
 _TROOPS_AFTER = re.compile(
-    rf"^\s*(?:{_ADJ}\s+){{0,4}}(?P<noun>{'|'.join(sorted(TROOP_NOUNS, key=len, reverse=True))}|{_CASUALTY_NOUNS})\b",
+    rf"^\s*(?:{_ADJ}\s+){{0,4}}(?P<noun>{'|'.join(sorted(TROOP_NOUNS, key=len, reverse=True))}|{_CASUALTY_NOUNS})\b"
+    rf"|^-strong\s+(?:{_ADJ}\s+){{0,4}}(?P<noun2>{_FORMATIONS})\b",  # "a 12,000-strong contingent"
     re.I,
 )
 _BARE_AFTER = re.compile(
@@ -360,7 +362,7 @@ _BARE_AFTER = re.compile(
 )
 _CONTEXT = re.compile(
     r"\b(?:troops?|soldiers?|forces|personnel|military|deploy\w*|sent|send|dispatch\w*|contingent|brigades?|number|total|"
-    r"arriv\w*|reinforcements?|fighters|combat|casualt\w*|front|front ?lines?)\b",
+    r"arriv\w*|reinforcements?|fighters|combat|casualt\w*|front|front ?lines?|force|numbered)\b",
     re.I,
 )
 _GLUED_AFTER = re.compile(r"[\w:/]")  # "12,000km", "3:00", "1/2"
@@ -475,7 +477,7 @@ def _estimates_in(
             if n.value < 1000 and not _CASUALTY.search(text[max(0, n.start - 60) : end + 60]):
                 continue
         else:
-            noun = troops.group("noun").lower()
+            noun = (troops.group("noun") or troops.group("noun2")).lower()
             if noun in {"men", "koreans", "forces", "engineers"} and n.value < 100:
                 continue
         if n.spelled and n.value < 100 and not _CASUALTY.search(after[:60]):

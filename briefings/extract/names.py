@@ -633,7 +633,14 @@ class Mentions:
             if x.entity.kind is EntityKind.body and any(_bare(w) in BODY_WORDS for w in x.entity.name.split())
         ]
         same = [b for b in bodies if head in fold(b.name).lower().split()]
-        return (same or bodies or [None])[0]
+        # else the institution named before, never a plural generic ("officials", "US officials")
+        found = same or [b for b in bodies if _names_one_body(b.name)]
+        return found[0] if found else None
+
+
+def _names_one_body(name: str) -> bool:
+    words = name.split()
+    return not _bare(words[-1]).endswith("s") or (len(words) > 1 and words[-1][:1].isupper())  # "Armed Forces"
 
 
 def _fold_spelling(text: str) -> str:

@@ -129,6 +129,22 @@ def test_a_document_speaks_for_whoever_issued_it(document: str) -> None:
     assert found(text) == [("border guard service", 40, "at_least", "casualties")]
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Officials said a 4,000-strong contingent had been assembled near the border.", 4000),
+        ("Officials said the force now numbered 4,000.", 4000),
+    ],
+)
+def test_a_force_counted_without_a_troop_noun(text: str, value: int) -> None:
+    assert [v for _, v, _, _ in found(text)] == [value]
+
+
+def test_the_ministry_is_not_whichever_body_came_before() -> None:
+    text = "Officials said 3,000 troops had arrived.\nA further 2,000 soldiers are expected next month, the ministry added."
+    assert [c for c, _, _, _ in found(text)] == ["Officials", "ministry"]
+
+
 def test_outlet_is_the_claimant_when_nobody_is_named() -> None:
     assert found("Some 6,000 troops were deployed to the region last month.") == [
         ("Daily Ledger", 6000, "approx", "deployed")
