@@ -126,7 +126,7 @@ class Digests(commands.Cog):
     async def unsubscribe(self, interaction: discord.Interaction, id: int) -> None:
         assert interaction.guild_id is not None
         if not await subs.unsubscribe(self.bot.conn, interaction.guild_id, id):
-            raise UserInputError(f"There is no subscription {id} in this server; `/digest list` shows them.")
+            raise _no_subscription(id)
         await self.bot.digests.reschedule()
         await interaction.response.send_message(f"Subscription {id} stopped.", allowed_mentions=NO_MENTIONS)
 
@@ -136,7 +136,7 @@ class Digests(commands.Cog):
     async def resume(self, interaction: discord.Interaction, id: int) -> None:
         assert interaction.guild_id is not None
         if not await subs.resume(self.bot.conn, interaction.guild_id, id):
-            raise UserInputError(f"There is no subscription {id} in this server; `/digest list` shows them.")
+            raise _no_subscription(id)
         await interaction.response.send_message(f"Subscription {id} resumed.", allowed_mentions=NO_MENTIONS)
 
     @digest.command(name="now", description="What is new since a moment, for your eyes only")
@@ -152,6 +152,10 @@ class Digests(commands.Cog):
         for embeds in render.digest_messages(digest, marker="asked with /digest now"):
             await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS)
         interaction.extras["answered"] = True
+
+
+def _no_subscription(id: int) -> UserInputError:
+    return UserInputError(f"There is no subscription {id} in this server; `/digest list` shows them.")
 
 
 async def setup(bot: BriefingsBot) -> None:

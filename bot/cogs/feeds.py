@@ -68,7 +68,7 @@ class Feeds(commands.Cog):
     @app_commands.checks.has_permissions(manage_guild=True)
     async def remove(self, interaction: discord.Interaction, id: int) -> None:
         if not await feeds.remove_feed(self.bot.conn, id):
-            raise UserInputError(f"There is no feed {id}; `/feeds list` shows them.")
+            raise _no_feed(id)
         self.bot.feeds.remove_job(id)
         await interaction.response.send_message(f"Feed {id} removed.", allowed_mentions=NO_MENTIONS)
 
@@ -76,8 +76,12 @@ class Feeds(commands.Cog):
     @app_commands.checks.has_permissions(manage_guild=True)
     async def resume(self, interaction: discord.Interaction, id: int) -> None:
         if not await feeds.resume_feed(self.bot.conn, id):
-            raise UserInputError(f"There is no feed {id}; `/feeds list` shows them.")
+            raise _no_feed(id)
         await interaction.response.send_message(f"Feed {id} resumed.", allowed_mentions=NO_MENTIONS)
+
+
+def _no_feed(id: int) -> UserInputError:
+    return UserInputError(f"There is no feed {id}; `/feeds list` shows them.")
 
 
 async def setup(bot: BriefingsBot) -> None:

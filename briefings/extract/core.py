@@ -348,7 +348,10 @@ _SKIP_BEFORE = re.compile(
 )
 _ADJ = r"(?:those|these|more|additional|extra|elite|special|regular|new|fresh|further|combat|active-duty|officer-level|north|korean|korea|dprk|pyongyang's|of|its|their|his|own|military|forces?|special-forces|troops?|other|the|north's)"
 _CASUALTY_NOUNS = "casualties|dead|deaths|killed|wounded|injured|losses|prisoners|POWs|captured"
-_FORMATIONS = "contingents?|force|deployment|detachments?|units?|corps|brigades?|divisions?|battalions?"
+# units counted whole: "two brigades of 6,000 each", "a 12,000-strong contingent"
+_FORMATIONS = (
+    "brigades?|battalions?|divisions?|regiments?|units?|groups?|contingents?|force|deployment|detachments?|corps"
+)
 _TROOPS_AFTER = re.compile(
     rf"^\s*(?:{_ADJ}\s+){{0,4}}(?P<noun>{'|'.join(sorted(TROOP_NOUNS, key=len, reverse=True))}|{_CASUALTY_NOUNS})\b"
     rf"|^-strong\s+(?:{_ADJ}\s+){{0,4}}(?P<noun2>{_FORMATIONS})\b",  # "a 12,000-strong contingent"
@@ -362,18 +365,16 @@ _BARE_AFTER = re.compile(
 )
 _CONTEXT = re.compile(
     r"\b(?:troops?|soldiers?|forces|personnel|military|deploy\w*|sent|send|dispatch\w*|contingent|brigades?|number|total|"
-    r"arriv\w*|reinforcements?|fighters|combat|casualt\w*|front|front ?lines?|force|numbered)\b",
+    r"arriv\w*|reinforcements?|fighters|combat|casualt\w*|front(?: ?lines?)?|force|numbered)\b",
     re.I,
 )
 _GLUED_AFTER = re.compile(r"[\w:/]")  # "12,000km", "3:00", "1/2"
-_GLUED_BEFORE = re.compile(r"[\w.]")  # "F-16", "v2.1000"
+_GLUED_BEFORE = re.compile(r"[\w.]")  # a number written on to the word before it
 _RANGE_GAP = re.compile(r"\s*(?:and|to|-|–|—|or)\s*")
 _RANGE_OPEN = re.compile(r"\b(?:between|from)\s+$", re.I)
 _EACH = re.compile(r"\s*(?:\w+\s+){0,3}?each\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_UNITS = re.compile(
-    r"(?P<count>\w+)\s+(?:brigades?|battalions?|divisions?|regiments?|units?|groups?|contingents?)\s+of\s+$", re.I
-)
+_UNITS = re.compile(rf"(?P<count>\w+)\s+(?:{_FORMATIONS})\s+of\s+$", re.I)
 
 QUALIFIER_BEFORE: list[tuple[Qualifier, re.Pattern[str]]] = [
     (Qualifier.at_least, re.compile(r"\b(?:at least|no fewer than|no less than|a minimum of|minimum of)\s+$", re.I)),

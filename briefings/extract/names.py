@@ -48,7 +48,7 @@ SKIP_BEFORE_VERB = frozenset(
     furthermore likewise similarly""".split()
 )
 AUXILIARIES = frozenset("is are was were be been being do does did can should must has have had not".split())
-MODALS = frozenset("will would could may might shall".split())
+VERB_HELPERS = AUXILIARIES | frozenset("will would could may might shall".split())  # and the modals
 CLAUSE_STOPS = (NOT_NAME - {"of", "for", "from", "at", "and"}) | AUXILIARIES | SPEECH_VERBS
 INNER_PREPOSITIONS = frozenset("of for from at in to".split())
 TIME_WORDS = frozenset(WEEKDAYS) | frozenset(
@@ -115,8 +115,8 @@ def country_of(words: str) -> str | None:
     toks = [_bare(t.text) for t in tokenize(words)]
     for i in range(len(toks)):  # the leftmost, longest first: "Russia's ambassador to the United Nations"
         for n in (3, 2, 1):
-            key = " ".join(toks[i : i + n])
-            if i + n <= len(toks) and key in COUNTRIES:
+            key = " ".join(toks[i : i + n])  # past the end the slice is shorter: the same key again
+            if key in COUNTRIES:
                 return COUNTRIES[key]
     return None
 
@@ -335,7 +335,7 @@ def clause_subject(toks: list[Tok], before: int) -> list[Tok] | None:
     comment, saying ...", the one who is saying."""
     for k in range(1, before):
         t = toks[k]
-        verb_like = t.low in AUXILIARIES or t.low in MODALS or t.low in SPEECH_VERBS or t.low.endswith("ed")
+        verb_like = t.low in VERB_HELPERS or t.low in SPEECH_VERBS or t.low.endswith("ed")
         if t.cap or not t.text.isalpha() or not verb_like or is_role_word(t.text):
             continue
         phrase = subject_before(toks, k)
@@ -351,7 +351,7 @@ def opens_clause(toks: list[Tok], phrase: list[Tok]) -> bool:
         return True
     last = max(t.end for t in phrase if t.start >= 0)
     nxt = next((t for t in toks if t.start >= last), None)
-    return nxt is not None and (nxt.low in AUXILIARIES or nxt.low in MODALS)
+    return nxt is not None and nxt.low in VERB_HELPERS
 
 
 def _appositive_subject(toks: list[Tok], comma: int) -> list[Tok] | None:

@@ -33,18 +33,20 @@ class Number:
 
 
 def words_value(text: str) -> int | None:
-    """ "twelve thousand" → 12000, "a thousand" → 1000, "two hundred fifty" → 250."""
+    """ "twelve thousand" → 12000, "a thousand" → 1000, "two hundred fifty" → 250; None for an amount
+    without a count ("several thousand" leaves "thousand", which is no figure)."""
     total = current = 0
-    seen = False
+    seen = counted = False
     for w in _WORD_SPLIT.split(text.lower()):
         if w in {"and", ""}:
             continue
         if w in {"a", "an"}:
             current = 1
+            counted = True
             continue
         if w in NUMBER_WORDS:
             current += NUMBER_WORDS[w]
-            seen = True
+            seen = counted = True
         elif w == "hundred":
             current = (current or 1) * 100
             seen = True
@@ -54,7 +56,7 @@ def words_value(text: str) -> int | None:
             seen = True
         else:
             return None
-    return total + current if seen else None
+    return total + current if seen and counted else None
 
 
 def find_numbers(text: str) -> list[Number]:
@@ -73,12 +75,7 @@ def find_numbers(text: str) -> list[Number]:
         for m in WORDS.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue  # "thousand" in "2.5 thousand" belongs to the digits
-            phrase = m.group("words")
-            if phrase.lower() in {"a", "an"}:
-                continue
-            if all(w in MULTIPLIERS or w == "and" for w in _WORD_SPLIT.split(phrase.lower())):
-                continue  # "several thousand", "hundred": an amount without a count is no figure
-            value = words_value(phrase)
+            value = words_value(m.group("words"))
             if value is not None:
                 out.append(Number(value, m.start(), m.end(), m.group(), True))
         out.sort(key=lambda n: n.start)
