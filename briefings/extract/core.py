@@ -5,6 +5,7 @@ Pure functions of the text and the publication date: rules over a sentence split
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -12,7 +13,6 @@ from dataclasses import dataclass, field
 from briefings.extract.dates import resolve_date
 from briefings.extract.lexicon import COUNTRIES, INVERTIBLE, OTHER_FORCES, SPEECH_VERBS, TROOP_NOUNS, WEEKDAYS
 from briefings.extract.names import (
-    Mention,
     Mentions,
     Tok,
     clause_subject,
@@ -29,6 +29,7 @@ from briefings.extract.text import QuoteSpan, Sentence, paragraphs, quote_spans,
 from briefings.models import DateBasis, EntityKind, EntityRef, Estimate, Evidence, Extraction, Qualifier, Quote, Status
 
 MIN_QUOTE_WORDS = 3
+MAX_HEADCOUNT = 2_000_000  # more soldiers than any one army sends abroad: a misread number, not a claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +50,22 @@ class _Context:
     published: dt.date | None
     outlet: str | None
     mentions: Mentions
-    quotes: list[tuple[QuoteSpan, Quote]]
+    quotes: list[tuple[QuoteSpan, Quote]]  # in the order of the text
     attributions: dict[int, list[Attribution]] = field(default_factory=dict)
+    quote_opens: list[int] = field(default_factory=list)  # where each of `quotes` opens, for bisect
+
+    def add_quote(self, span: QuoteSpan, quote: Quote) -> None:
+        self.quotes.append((span, quote))
+        self.quote_opens.append(span.open_at)
+
+    def quote_around(self, at: int) -> Quote | None:
+        """The attributed quote whose marks enclose offset `at`."""
+        k = bisect.bisect_left(self.quote_opens, at) - 1
+        if k >= 0:
+            span, quote = self.quotes[k]
+            if span.open_at < at < span.close_at and quote.speaker:
+                return quote
+        return None
 
 
 _REPORTING_WORDS = SPEECH_VERBS | {"according", "citing", "quoting"}
@@ -68,24 +83,24 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
     embeds = _embedded_posts(body, published)
     estimates: list[tuple[bool, Estimate]] = []
     pending_runon: list[int] = []
+    opens = [q.open_at for q in spans]
     for sent in sents:
         attrs = _attributions(ctx, sent, spans)
-        for q in spans:
-            if sent.start <= q.open_at < sent.end:
-                quote = _attribute_quote(ctx, q, sent, sents, attrs, spans)
-                if quote is not None:
-                    ctx.quotes.append((q, quote))
-                    if not q.closed:
-                        pending_runon.append(len(ctx.quotes) - 1)
-                    elif pending_runon and quote.speaker:
-                        for i in pending_runon:
-                            qs, old = ctx.quotes[i]
-                            if old.speaker is None:
-                                ctx.quotes[i] = (
-                                    qs,
-                                    old.model_copy(update={"speaker": quote.speaker, "entity": quote.entity}),
-                                )
-                        pending_runon = []
+        for q in spans[bisect.bisect_left(opens, sent.start) : bisect.bisect_left(opens, sent.end)]:
+            quote = _attribute_quote(ctx, q, sent, sents, attrs, spans)
+            if quote is not None:
+                ctx.add_quote(q, quote)
+                if not q.closed:
+                    pending_runon.append(len(ctx.quotes) - 1)
+                elif pending_runon and quote.speaker:
+                    for i in pending_runon:
+                        qs, old = ctx.quotes[i]
+                        if old.speaker is None:
+                            ctx.quotes[i] = (
+                                qs,
+                                old.model_copy(update={"speaker": quote.speaker, "entity": quote.entity}),
+                            )
+                    pending_runon = []
         headline = sent.paragraph in headline_paras
         for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph)):
             estimates.append((headline, est))
@@ -158,30 +173,43 @@ def _register_names(ctx: _Context, sents: list[Sentence], spans: list[QuoteSpan]
                 ctx.mentions.add(ref, at, m.group())
 
 
-_ACRONYM = re.compile(r"\b((?:[A-Z][\w’']+|of|and|for|the)(?:\s+(?:[A-Z][\w’']+|of|and|for|the))*)\s+\(([A-Z]{2,6})\)")
+_ACRONYM = re.compile(r"\s\(([A-Z]{2,6})\)")
+_NAME_WORD = re.compile(r"[A-Z][\w’']+|of|and|for|the")
 
 
 def _register_acronyms(ctx: _Context, sents: list[Sentence]) -> None:
     """ "the National Intelligence Service (NIS)": later "NIS" names the same body."""
     for sent in sents:
         for m in _ACRONYM.finditer(sent.text):
-            words = m.group(1).split()
-            letters = m.group(2)
+            letters = m.group(1)
+            # the words just before the bracket (a name is a few of them), back to the first that cannot be in it
+            window = sent.text[max(0, m.start() - 160) : m.start()]
+            words: list[re.Match[str]] = []
+            for w in reversed(list(re.finditer(r"\S+", window))):
+                if not _NAME_WORD.fullmatch(w.group()) or (words and words[0].start() - w.end() != 1):
+                    break
+                words.insert(0, w)
             # the name is the run of words whose initials spell the acronym
             for k in range(len(words)):
-                name = " ".join(words[k:])
-                initials = "".join(w[0] for w in words[k:] if w[0].isupper())
+                name = " ".join(w.group() for w in words[k:])
+                initials = "".join(w.group()[0] for w in words[k:] if w.group()[0].isupper())
                 if initials == letters:
                     ref = parse_phrase(name)
                     if ref is not None:
                         ref = ref.model_copy(update={"name": name})
                         ctx.mentions.acronyms[letters] = ref
-                        ctx.mentions.add(ref, sent.start + m.start(1), name)
+                        at = sent.start + max(0, m.start() - 160) + words[0].start()
+                        ctx.mentions.add(ref, at, name)
                     break
 
 
 def _inside_quote(at: int, spans: list[QuoteSpan]) -> bool:
-    return any(q.open_at < at < q.close_at for q in spans)
+    k = bisect.bisect_left(spans, at, key=_open_at) - 1  # spans are in order and do not overlap
+    return k >= 0 and spans[k].open_at < at < spans[k].close_at
+
+
+def _open_at(q: QuoteSpan) -> int:
+    return q.open_at
 
 
 def _resolve(ctx: _Context, phrase: str, at: int) -> tuple[str, EntityRef | None]:
@@ -189,7 +217,7 @@ def _resolve(ctx: _Context, phrase: str, at: int) -> tuple[str, EntityRef | None
     if entity is None:
         return phrase.strip(), None
     if re.fullmatch(r"(?i)he|she|it|they|(?:his|her|its|their) .+", phrase.strip()):
-        ctx.mentions.items.append(Mention(entity, at, phrase))  # a pronoun keeps its antecedent current
+        ctx.mentions.touch(entity, at, phrase)  # a pronoun keeps its antecedent current
     else:
         entity = ctx.mentions.add(entity, at, phrase)
     return entity.name, entity
@@ -209,7 +237,7 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
     local = [q for q in spans if q.open_at < sent.end and q.close_at > sent.start]
     toks = tokenize(sent.text, sent.start)
     if local:
-        toks = [t for t in toks if not any(q.open_at < t.start < q.close_at for q in local)]
+        toks = [t for t in toks if not _inside_quote(t.start, local)]
     out: list[Attribution] = []
     i = 0
     while i < len(toks):
@@ -276,7 +304,8 @@ def _attribute_quote(
     text = re.sub(r"[,;:\s]+$", "", text)
     if len(text.split()) < MIN_QUOTE_WORDS:
         return None
-    end_sent = next((s for s in sents if s.start <= q.close_at < s.end + 1), sent)
+    k = bisect.bisect_right(sents, q.close_at, key=_start_of) - 1
+    end_sent = sents[k] if k >= 0 and sents[k].start <= q.close_at < sents[k].end + 1 else sent
     end_attrs = attrs if end_sent is sent else _attributions(ctx, end_sent, spans)
     lead = body[sent.start : q.open_at]
     starts_sentence = not re.search(r"\w", _strip_dateline(lead))
@@ -308,6 +337,10 @@ def _attribute_quote(
         date_basis=basis,
         evidence=Evidence(sentence=body[sent.start : ev_end], start=sent.start, end=ev_end),
     )
+
+
+def _start_of(s: Sentence) -> int:
+    return s.start
 
 
 def _strip_dateline(lead: str) -> str:
@@ -425,6 +458,9 @@ _CLAUSE_FWD = re.compile(
 )
 
 
+_WINDOW = 200
+
+
 def _estimates_in(
     ctx: _Context,
     sent: Sentence,
@@ -435,11 +471,13 @@ def _estimates_in(
     text = sent.text
     out: list[Estimate] = []
     numbers = find_numbers(text)
+    cues = _Cues(text)
     used: set[int] = set()
     for k, n in enumerate(numbers):
         if k in used:
             continue
-        before, after = text[: n.start], text[n.end :]
+        # the words around the number, a window each way: every rule below looks no further
+        before, after = text[max(0, n.start - _WINDOW) : n.start], text[n.end : n.end + _WINDOW]
         if _SKIP_BEFORE.search(before[-60:]) or _SKIP_AFTER.match(after) or _GLUED_AFTER.match(after):
             continue
         if _GLUED_BEFORE.match(before[-1:]):
@@ -450,12 +488,17 @@ def _estimates_in(
         if k + 1 < len(numbers):
             nxt = numbers[k + 1]
             gap = text[n.end : nxt.start]
-            if _RANGE_GAP.fullmatch(gap) and nxt.value > n.value and not _SKIP_AFTER.match(text[nxt.end :]):
-                if _RANGE_OPEN.search(before, max(0, n.start - 40)) or gap.strip() in {"-", "–", "—", "to", "or"}:
+            if (
+                len(gap) < 12
+                and _RANGE_GAP.fullmatch(gap)
+                and nxt.value > n.value
+                and not _SKIP_AFTER.match(text[nxt.end : nxt.end + _WINDOW])
+            ):
+                if _RANGE_OPEN.search(before[-40:]) or gap.strip() in {"-", "–", "—", "to", "or"}:
                     low, high, value, end = n.value, nxt.value, nxt.value, nxt.end
                     qualifier = Qualifier.range
                     used.add(k + 1)
-                    after = text[end:]
+                    after = text[end : end + _WINDOW]
         # "two brigades of 6,000 soldiers each"
         units = _UNITS.search(before[-60:])
         if units and _EACH.match(after):
@@ -475,19 +518,19 @@ def _estimates_in(
             prev_text = text[max(0, n.start - 160) : n.start] + text[end : end + 80]
             if n.value < 100 or not _CONTEXT.search(prev_text):
                 continue
-            if n.value < 1000 and not _CASUALTY.search(text[max(0, n.start - 60) : end + 60]):
+            if n.value < 1000 and not cues.any(_CASUALTY, n.start - 60, end + 60):
                 continue
         else:
             noun = (troops.group("noun") or troops.group("noun2")).lower()
             if noun in {"men", "koreans", "forces", "engineers"} and n.value < 100:
                 continue
-        if n.spelled and n.value < 100 and not _CASUALTY.search(after[:60]):
+        if n.spelled and n.value < 100 and not cues.any(_CASUALTY, n.end, n.end + 60):
             continue  # "three generals", "two brigades"
-        if value >= 1_000_000 and troops is None:
+        if (value >= 1_000_000 and troops is None) or value > MAX_HEADCOUNT:
             continue
         if qualifier is None:
             qualifier = _qualifier(before, after)
-        status = _status(text, n.start, end)
+        status = _status(cues, n.start, end)
         speaker, entity, date_text = _claimant(ctx, sent, n.start + sent.start, spans, attrs, embed)
         if embed is not None and speaker == embed[0]:
             date, basis = (embed[1], DateBasis.stated) if embed[1] else resolve_date("", ctx.published)
@@ -542,19 +585,62 @@ def _qualifier(before: str, after: str) -> Qualifier:
     return Qualifier.exact
 
 
-def _status(text: str, start: int, end: int) -> Status:
-    back = [m.end() for m in _CLAUSE_BACK.finditer(text, 0, start)]
-    lo = back[-1] if back else 0
-    fwd = _CLAUSE_FWD.search(text, end)
+class _Cues:
+    """Where each cue pattern matches in one sentence, found once and looked up by position, so
+    that a sentence with many numbers is scanned once per pattern, not once per number."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._found: dict[re.Pattern[str], tuple[list[int], list[int]]] = {}
+
+    def _matches(self, pattern: re.Pattern[str]) -> tuple[list[int], list[int]]:
+        found = self._found.get(pattern)
+        if found is None:
+            matches = list(pattern.finditer(self.text))
+            found = self._found[pattern] = ([m.start() for m in matches], [m.end() for m in matches])
+        return found
+
+    def within(self, pattern: re.Pattern[str], lo: int, hi: int) -> list[int]:
+        """The starts of the matches lying wholly inside text[lo:hi]."""
+        starts, ends = self._matches(pattern)
+        k = bisect.bisect_left(starts, lo)
+        out = []
+        while k < len(starts) and ends[k] <= hi:
+            out.append(starts[k])
+            k += 1
+        return out
+
+    def any(self, pattern: re.Pattern[str], lo: int, hi: int) -> bool:
+        starts, ends = self._matches(pattern)
+        k = bisect.bisect_left(starts, max(0, lo))
+        return k < len(starts) and ends[k] <= hi
+
+    def last_end(self, pattern: re.Pattern[str], lo: int, hi: int) -> int | None:
+        """The end of the last match lying wholly inside text[lo:hi]."""
+        starts, ends = self._matches(pattern)
+        k = bisect.bisect_right(ends, hi) - 1
+        return ends[k] if k >= 0 and starts[k] >= lo else None
+
+    def first_start(self, pattern: re.Pattern[str], lo: int, hi: int) -> int | None:
+        starts, _ = self._matches(pattern)
+        k = bisect.bisect_left(starts, lo)
+        return starts[k] if k < len(starts) and starts[k] < hi else None
+
+
+def _status(cues: _Cues, start: int, end: int) -> Status:
+    text = cues.text
+    floor = max(0, start - 2 * _WINDOW)  # a clause is looked for within two windows of the number
+    lo = cues.last_end(_CLAUSE_BACK, floor, start)
+    lo = floor if lo is None else lo
     # skip the troop noun phrase before looking for the clause's end: "6,000 soldiers each to boost"
-    hi = fwd.start() if fwd else len(text)
-    clause = text[lo:hi]
-    if _CASUALTY.search(text[lo : min(len(text), hi + 40)]):
+    hi = cues.first_start(_CLAUSE_FWD, end, end + 2 * _WINDOW)
+    hi = min(len(text), end + 2 * _WINDOW) if hi is None else hi
+    if cues.any(_CASUALTY, lo, min(len(text), hi + 40)):
         return Status.casualties
-    if _PLANNED.search(clause):
+    if cues.any(_PLANNED, lo, hi):
         return Status.planned
-    for m in _FRONTLINE.finditer(clause):
-        if not _NEGATED.search(clause[: m.start()]):
+    for at in cues.within(_FRONTLINE, lo, hi):
+        if not _NEGATED.search(text, max(lo, at - 40), at):
             return Status.frontline
     return Status.deployed
 
@@ -569,9 +655,9 @@ def _claimant(
 ) -> tuple[str, EntityRef | None, str]:
     """Who makes the claim at offset `at`: the speaker of a quote around it, the nearest
     reporting verb's subject, "according to ...", an embedded post's author, or the outlet."""
-    for qs, quote in ctx.quotes:
-        if qs.open_at < at < qs.close_at and quote.speaker:
-            return quote.speaker, quote.entity, quote.evidence.sentence
+    quote = ctx.quote_around(at)
+    if quote is not None:
+        return quote.speaker or "", quote.entity, quote.evidence.sentence
     pre = [a for a in attrs if a.at < at]
     post = [a for a in attrs if a.at > at]
     chosen = pre[-1] if pre else (post[0] if post else None)
@@ -651,8 +737,7 @@ def _dedupe_estimates(found: list[tuple[bool, Estimate]]) -> list[Estimate]:
 
 def _entities(mentions: Mentions) -> list[EntityRef]:
     out: dict[str, EntityRef] = {}
-    for m in mentions.items:
-        e = m.entity
+    for e in mentions.entities():
         if e.kind is EntityKind.person and (len(e.name.split()) < 2 and not e.role):
             continue
         if e.name.lower() in COUNTRIES and e.kind is not EntityKind.body:

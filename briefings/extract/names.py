@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
+
+from sortedcontainers import SortedKeyList
 
 from briefings.extract.lexicon import (
     BODY_COUNTRY,
@@ -51,6 +53,7 @@ AUXILIARIES = frozenset("is are was were be been being do does did can should mu
 VERB_HELPERS = AUXILIARIES | frozenset("will would could may might shall".split())  # and the modals
 CLAUSE_STOPS = (NOT_NAME - {"of", "for", "from", "at", "and"}) | AUXILIARIES | SPEECH_VERBS
 INNER_PREPOSITIONS = frozenset("of for from at in to".split())
+PHRASE_TOKENS = 40  # the most tokens a speaker's phrase, or the clause before a reporting verb, is read for
 TIME_WORDS = frozenset(WEEKDAYS) | frozenset(
     "on in at during last this earlier later today yesterday week month morning evening night afternoon".split()
 )
@@ -266,21 +269,22 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
     modifier = _modifier_start(toks, verb)
     if modifier is not None:
         return subject_before(toks, modifier)
+    floor = max(-1, verb - PHRASE_TOKENS)  # no subject is longer: the scan stays bounded on text without clauses
     j = verb - 1
     if j >= 0 and toks[j].low in DETERMINERS:
         return None  # "the report", "a post": a noun, not a verb
     while j >= 0 and (toks[j].low in SKIP_BEFORE_VERB or toks[j].low == "not" or _is_adverb(toks[j].text)):
         j -= 1
     if j >= 0 and toks[j].text == ")":  # "the National Intelligence Service (NIS) told"
-        while j >= 0 and toks[j].text != "(":
+        while j > floor and toks[j].text != "(":
             j -= 1
         j -= 1
-    if j < 0:
+    if j < 0 or j <= floor:
         return None
     if toks[j].text == ",":
         return _appositive_subject(toks, j)
     out: list[Tok] = []
-    while j >= 0:
+    while j >= 0 and j > floor:
         t = toks[j]
         low = t.low
         if t.text in {"-", "’", "'", "&"} or (t.text == "." and out):
@@ -333,7 +337,7 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
 def clause_subject(toks: list[Tok], before: int) -> list[Tok] | None:
     """The subject of the sentence's first verb before index `before`: in "Jonas Lind declined to
     comment, saying ...", the one who is saying."""
-    for k in range(1, before):
+    for k in range(max(1, before - PHRASE_TOKENS), before):
         t = toks[k]
         verb_like = t.low in VERB_HELPERS or t.low in SPEECH_VERBS or t.low.endswith("ed")
         if t.cap or not t.text.isalpha() or not verb_like or is_role_word(t.text):
@@ -357,7 +361,7 @@ def opens_clause(toks: list[Tok], phrase: list[Tok]) -> bool:
 def _appositive_subject(toks: list[Tok], comma: int) -> list[Tok] | None:
     """ "Jeon Ha-kyou, a spokesperson for the ministry, told" or "The president, Volodymyr Zelensky, urged"."""
     k = comma - 1
-    while k >= 0 and toks[k].text not in {",", "(", "—", "“", "”", '"', ";", ":"}:
+    while k >= 0 and k > comma - PHRASE_TOKENS and toks[k].text not in {",", "(", "—", "“", "”", '"', ";", ":"}:
         k -= 1
     if k < 0 or toks[k].text != ",":
         return None
@@ -435,7 +439,7 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
             return issuer
     out: list[Tok] = []
     j = start
-    while j < len(toks):
+    while j < len(toks) and j < start + PHRASE_TOKENS:
         t = toks[j]
         if not re.match(r"\w", t.text) and t.text not in {"-", "’", "'", "&"} and not (t.text == "." and out):
             break
@@ -462,7 +466,7 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
     ):
         k = j + 1
         app: list[Tok] = []
-        while k < len(toks) and toks[k].text not in {",", ".", ";", ":", "—", "”", '"'}:
+        while k < len(toks) and k <= j + 15 and toks[k].text not in {",", ".", ";", ":", "—", "”", '"'}:
             app.append(toks[k])
             k += 1
         if 1 < len(app) <= 14:
@@ -499,50 +503,105 @@ def similar_names(a: str, b: str) -> bool:
     return all(x == y or difflib.SequenceMatcher(None, x, y).ratio() >= 0.85 for x, y in zip(ta, tb, strict=True))
 
 
-@dataclass
+class _Slot:
+    """One person or body of the article; every mention of it shares the slot, so what a later
+    mention adds (a role, a longer name) reaches the earlier ones at once."""
+
+    __slots__ = ("entity",)
+
+    def __init__(self, entity: EntityRef) -> None:
+        self.entity = entity
+
+
+@dataclass(slots=True)
 class Mention:
-    entity: EntityRef
+    slot: _Slot
     at: int  # character offset in the article
     phrase: str
 
+    @property
+    def entity(self) -> EntityRef:
+        return self.slot.entity
 
-@dataclass
+
+# How far back a later mention looks for what it refers to: this many mentions, and as many
+# spellings that look alike. An article names a few dozen people and bodies; the bounds keep a
+# hostile text with thousands of names linear.
+LOOKBACK = 400
+SPELLINGS = 64
+
+
+def _spelling_key(name: str) -> tuple[str, ...]:
+    """What two spellings of one name share for similar_names: the first letter of each word."""
+    return tuple(w[:1] for w in fold(name).lower().split())
+
+
 class Mentions:
-    """People and bodies named so far in one article, in order."""
+    """People and bodies named so far in one article, by position."""
 
-    items: list[Mention] = field(default_factory=list)
-    acronyms: dict[str, EntityRef] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self._items: SortedKeyList = SortedKeyList(key=lambda m: m.at)
+        self._slots: list[_Slot] = []  # in the order first named
+        self._spellings: dict[tuple[str, ...], list[_Slot]] = {}
+        self.acronyms: dict[str, EntityRef] = {}
+
+    @property
+    def items(self) -> list[Mention]:
+        return list(self._items)
+
+    def entities(self) -> list[EntityRef]:
+        """Each person or body once, as the article finally describes them, in the order first named."""
+        return [slot.entity for slot in self._slots]
 
     def add(self, entity: EntityRef, at: int, phrase: str) -> EntityRef:
-        known = self.find_same(entity)
-        if known is not None:
-            entity = EntityRef(
+        slot = self._find_slot(entity)
+        if slot is None:
+            slot = _Slot(entity)
+            self._slots.append(slot)
+            self._spellings.setdefault(_spelling_key(entity.name), []).append(slot)
+        else:
+            known = slot.entity
+            merged = EntityRef(
                 name=known.name if len(known.name) >= len(entity.name) else entity.name,
                 kind=known.kind if known.kind is not EntityKind.unknown else entity.kind,
                 role=known.role or entity.role,
                 affiliation=known.affiliation or entity.affiliation,
             )
-            if entity != known:  # what this mention adds reaches the earlier mentions too
-                self.items = [Mention(entity, m.at, m.phrase) if m.entity.name == known.name else m for m in self.items]
-        self.items.append(Mention(entity, at, phrase))
-        return entity
+            if merged.name != known.name:
+                self._spellings.setdefault(_spelling_key(merged.name), []).append(slot)
+            slot.entity = merged
+        self._items.add(Mention(slot, at, phrase))
+        return slot.entity
+
+    def touch(self, entity: EntityRef, at: int, phrase: str) -> None:
+        """A pronoun or possessive at `at` keeps `entity` the most recent of its kind."""
+        slot = self._find_slot(entity)
+        if slot is None:
+            self.add(entity, at, phrase)
+        else:
+            self._items.add(Mention(slot, at, phrase))
+
+    def _find_slot(self, entity: EntityRef) -> _Slot | None:
+        bucket = self._spellings.get(_spelling_key(entity.name), ())
+        for slot in reversed(bucket[-SPELLINGS:]):
+            if similar_names(slot.entity.name, entity.name):
+                return slot
+        return None
 
     def find_same(self, entity: EntityRef) -> EntityRef | None:
-        tried: set[str] = set()
-        for m in reversed(self.items):
-            name = m.entity.name
-            if name in tried:
-                continue
-            if similar_names(name, entity.name):
-                return m.entity
-            tried.add(name)
-        return None
+        slot = self._find_slot(entity)
+        return slot.entity if slot is not None else None
+
+    def _before(self, at: int) -> list[Mention]:
+        """The mentions before `at`, nearest last, at most LOOKBACK of them."""
+        end = self._items.bisect_key_left(at)
+        return self._items[max(0, end - LOOKBACK) : end]
 
     def resolve(self, phrase: str, at: int) -> EntityRef | None:
         """The entity a mention refers to, or None for an unresolvable pronoun."""
         clean = _clean(phrase)
         low = fold(clean).lower()
-        before = sorted((m for m in self.items if m.at < at), key=lambda m: m.at)  # nearest last
+        before = self._before(at)
         if low in PRONOUNS_PERSON:
             people = [m for m in before if m.entity.kind is EntityKind.person]
             return people[-1].entity if people else None
@@ -572,11 +631,11 @@ class Mentions:
         if ref.kind in (EntityKind.person, EntityKind.unknown) and len(words) == 1:
             key = _surname_key(words[0])
             cands = [
-                m.entity
-                for m in before
-                if m.entity.kind is EntityKind.person
-                and len(m.entity.name.split()) > 1
-                and any(_same_surname(w, key) for w in (m.entity.name.split()[0], m.entity.name.split()[-1]))
+                e
+                for e in _distinct(before)
+                if e.kind is EntityKind.person
+                and len(e.name.split()) > 1
+                and any(_same_surname(w, key) for w in (e.name.split()[0], e.name.split()[-1]))
             ]
             if cands:
                 title = fold(_clean(phrase)).lower().split()[:-1]
@@ -636,6 +695,18 @@ class Mentions:
         # else the institution named before, never a plural generic ("officials", "US officials")
         found = same or [b for b in bodies if _names_one_body(b.name)]
         return found[0] if found else None
+
+
+def _distinct(mentions: list[Mention]) -> list[EntityRef]:
+    """The people and bodies of some mentions, each once, nearest last."""
+    seen: set[int] = set()
+    out: list[EntityRef] = []
+    for m in reversed(mentions):
+        if id(m.slot) not in seen:
+            seen.add(id(m.slot))
+            out.append(m.entity)
+    out.reverse()
+    return out
 
 
 def _names_one_body(name: str) -> bool:

@@ -76,8 +76,9 @@ _ABBREVIATION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    start = dot  # back over the letters and dots before the full stop ("U.S", "Gen", "F")
-    while start > 0 and text[start - 1] in _ABBREVIATION_CHARS:
+    start = dot  # back over the letters and dots before the full stop ("U.S", "Gen", "F"), a word's worth
+    floor = max(0, dot - 12)
+    while start > floor and text[start - 1] in _ABBREVIATION_CHARS:
         start -= 1
     if start == dot:
         return False
@@ -85,6 +86,11 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if len(word) == 1:  # an initial: "John F. Kennedy"
         return True
     return word in ABBREVIATIONS
+
+
+# No sentence of news copy comes near this; text without full stops (a page's menu, an attack) is
+# cut into pieces of at most this size, so that every rule that scans a sentence stays bounded.
+MAX_SENTENCE = 1500
 
 
 def sentences(body: str) -> list[Sentence]:
@@ -97,11 +103,23 @@ def sentences(body: str) -> list[Sentence]:
                 # "U.S. officials" stays one sentence; but "the U.S. The" is rare enough to accept
                 continue
             end = m.end() - (len(m.group()) - len(m.group().rstrip()))
-            out.append(Sentence(para.start + cut, para.start + end, p_index, text[cut:end]))
+            _add_sentence(out, body, para.start + cut, para.start + end, p_index)
             cut = m.end()
         if cut < len(text):
-            out.append(Sentence(para.start + cut, para.end, p_index, text[cut:]))
+            _add_sentence(out, body, para.start + cut, para.end, p_index)
     return out
+
+
+def _add_sentence(out: list[Sentence], body: str, start: int, end: int, paragraph: int) -> None:
+    """One sentence, or pieces of at most MAX_SENTENCE characters cut at a space."""
+    while end - start > MAX_SENTENCE:
+        piece = body[start : start + MAX_SENTENCE]
+        space = piece.rfind(" ", MAX_SENTENCE // 2)
+        cut = start + (space if space > 0 else MAX_SENTENCE)
+        out.append(Sentence(start, cut, paragraph, body[start:cut]))
+        start = cut + (space > 0)
+    if end > start:
+        out.append(Sentence(start, end, paragraph, body[start:end]))
 
 
 def quote_spans(body: str) -> list[QuoteSpan]:
