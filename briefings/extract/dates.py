@@ -44,12 +44,20 @@ def _first_date(phrase: str, published: dt.date | None) -> dt.date | None:
             back = (published.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7
             if m.group("last") and back == 0:
                 back = 7
-            candidates.append((m.start(), published - dt.timedelta(days=back)))
+            _days_before(candidates, m.start(), published, back)
         for m in _RELATIVE.finditer(phrase):
             rel = m.group("rel").lower()
             days = {"yesterday": 1, "today": 0, "tonight": 0, "last week": 7, "last month": 30}[rel]
-            candidates.append((m.start(), published - dt.timedelta(days=days)))
+            _days_before(candidates, m.start(), published, days)
     return min(candidates)[1] if candidates else None
+
+
+def _days_before(candidates: list[tuple[int, dt.date]], at: int, published: dt.date, days: int) -> None:
+    """A date `days` before publication, if the calendar has one ("yesterday" of 0001-01-01 has none)."""
+    try:
+        candidates.append((at, published - dt.timedelta(days=days)))
+    except OverflowError:
+        pass
 
 
 def _explicit(m: re.Match[str], published: dt.date | None) -> dt.date | None:

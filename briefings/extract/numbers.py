@@ -59,17 +59,30 @@ def words_value(text: str) -> int | None:
     return total + current if seen and counted else None
 
 
+# More digits than this are no head count (a phone number, an id, an attack on the parser): the
+# value is never built, so no float overflows and no integer too big for the store comes out.
+MAX_DIGITS = 10
+
+
+def _digits_value(raw: str, mult: str) -> int | None:
+    """ "12000" → 12000, "1.2" with "million" → 1200000, exactly (no float); None past MAX_DIGITS."""
+    whole, _, fraction = raw.partition(".")
+    if len(whole) > MAX_DIGITS or len(fraction) > 6:
+        return None
+    if fraction and not mult:
+        return None  # a decimal without "million" is no head count
+    scale = MULTIPLIERS[mult] if mult else 1
+    return (int(whole) * 10 ** len(fraction) + int(fraction or 0)) * scale // 10 ** len(fraction)
+
+
 def find_numbers(text: str) -> list[Number]:
     out = []
     for m in DIGITS.finditer(text):
         raw = re.sub(r"[,\u202f\u00a0 ]", "", m.group("digits"))
-        value = float(raw)
-        mult = (m.group("mult") or "").lower()
-        if mult:
-            value *= MULTIPLIERS[mult]
-        elif "." in raw:
-            continue  # a decimal without "million" is no head count
-        out.append(Number(round(value), m.start(), m.end(), m.group(), False))
+        value = _digits_value(raw, (m.group("mult") or "").lower())
+        if value is None:
+            continue
+        out.append(Number(value, m.start(), m.end(), m.group(), False))
     if _SPELLED_HINT.search(text):
         taken = [(n.start, n.end) for n in out]
         for m in WORDS.finditer(text):
