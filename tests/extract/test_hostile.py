@@ -1,0 +1,69 @@
+"""Text an attacker or a broken page sends: extraction never raises, never builds an impossible
+number, and cuts text without sentence ends into bounded pieces (its speed is measured by
+benchmarks/extract_growth.py, not asserted here)."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from briefings.extract import extract
+from briefings.extract.numbers import find_numbers
+from briefings.extract.text import MAX_SENTENCE, sentences
+
+PUB = dt.date(2025, 3, 13)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials said " + "9" * 400 + " soldiers had crossed the border.",
+        "Officials said 1,000,000,000,000,000,000,000 troops had crossed the border.",
+        "Officials said " + "9" * 30 + " troops had crossed the border.",
+        "Officials said 5,000,000 troops had crossed the border.",
+        "Officials said 99999999999 million troops had crossed the border.",
+    ],
+)
+def test_impossible_head_counts_are_no_estimates(text: str) -> None:
+    assert extract(text, PUB, "Daily Ledger").estimates == []
+
+
+def test_digits_are_read_exactly_without_floats() -> None:
+    assert [n.value for n in find_numbers("1.2 million, 2.5 thousand and 0.35 million")] == [1_200_000, 2500, 350_000]
+    assert find_numbers("9" * 5000) == []  # past Python's limit on int() of a digit string, too
+
+
+@pytest.mark.parametrize("when", ["yesterday", "on Monday", "last week", "on Friday, Jan. 3"])
+def test_dates_before_the_calendar_begins_fall_back_to_publication(when: str) -> None:
+    first_day = dt.date(1, 1, 1)
+    (estimate,) = extract(f"The ministry said {when} that 3,000 troops had arrived.", first_day, "Ledger").estimates
+    assert estimate.value == 3000
+    assert estimate.date in (first_day, dt.date(1, 1, 3))
+
+
+def test_text_without_sentence_ends_is_cut_into_bounded_pieces() -> None:
+    body = "word " * 2000 + "The ministry said 3,000 troops had arrived"
+    pieces = sentences(body)
+    assert max(len(s.text) for s in pieces) <= MAX_SENTENCE
+    assert "".join(s.text + " " for s in pieces).split() == body.split()  # nothing lost at the cuts
+    assert [e.value for e in extract(body, PUB, "Ledger").estimates] == [3000]
+
+
+_STORY = (
+    """Kirby said told the troops soldiers NIS (NIS) about North Korean 1,000 12,000 two thousand killed Kursk
+    he she according to President Anna Berg , . : — “ ” " Q: A: 's Mr. U.S. ( ) 1.2 million 99999 Monday
+    yesterday saying added spokesperson ministry of and"""
+).split()
+_WORDS = st.sampled_from([*_STORY, "\n", "\n\n", "\u00a0"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words=st.lists(_WORDS, max_size=300), noise=st.text(max_size=200), published=st.none() | st.dates())
+def test_any_text_extracts_without_raising(words: list[str], noise: str, published: dt.date | None) -> None:
+    body = " ".join(words) + noise
+    facts = extract(body, published, "Ledger")
+    for fact in [*facts.quotes, *facts.estimates]:
+        assert 0 <= fact.evidence.start <= fact.evidence.end <= len(body)
+    for e in facts.estimates:
+        assert 0 < e.value <= 2_000_000
