@@ -43,6 +43,8 @@ TOKEN = re.compile(
 )
 
 DETERMINERS = frozenset("the a an this that".split())
+# lowercase words inside a person's name: "Ursula de la Vega", "Pieter van den Berg", "Omar bin Said"
+NAME_PARTICLES = frozenset("de da di del della des du la le van von der den ter bin ibn al el dos das y".split())
 HONORIFICS = frozenset("mr mrs ms miss mx dr".split())
 SKIP_BEFORE_VERB = frozenset(
     """also has have had previously later earlier again repeatedly recently separately reportedly
@@ -105,6 +107,8 @@ def _is_name_word(text: str) -> bool:
     if not re.match(r"^[^\W\d_]", text):
         return False
     w = _bare(text)
+    if (w in BODY_WORDS or w in COUNTRIES) and len(w) <= 3 and not text.isupper() and "." not in w:
+        return w not in NOT_NAME  # "UN", "US", "EU" are bodies in capitals; "Un" of Kim Jong Un is a name
     return not (is_role_word(text) or w in BODY_WORDS or w in COUNTRIES or w in NOT_NAME)
 
 
@@ -183,10 +187,23 @@ def parse_phrase(phrase: str) -> EntityRef | None:
             role=f"{role} of {where}" if len(role.split()) > 3 else f"{where} {role}",
             affiliation=country_of(where),
         )
-    # a trailing run of capitalised name words after a title is the person's name
+    # "President Jane Roe of Freedonia": a titled name, then where the person is from
+    of_place = re.match(r"^(.+?)\s+of\s+((?:[A-Z][\w’'ʹ.\-]*\s?){1,3})$", phrase)
+    if of_place and not names_someone:
+        person = parse_phrase(of_place.group(1))
+        titled = person is not None and person.role and any(is_role_word(w) for w in person.role.split())
+        if titled and person.kind is EntityKind.person and person.name != person.role:
+            place = of_place.group(2).strip()
+            return person.model_copy(update={"affiliation": person.affiliation or country_of(place) or place})
+    # a trailing run of capitalised name words after a title is the person's name ("de la Vega" too)
     run: list[Tok] = []
-    for t in reversed(toks):
-        if _is_name_token(t) or (run and t.text in {"-", "."}):
+    for k in range(len(toks) - 1, -1, -1):
+        t = toks[k]
+        left = k
+        while left > 0 and toks[left - 1].low in NAME_PARTICLES:
+            left -= 1
+        inside = run and left > 0 and _is_name_token(toks[left - 1])
+        if _is_name_token(t) or (run and t.text in {"-", "."}) or (inside and t.low in NAME_PARTICLES):
             run.insert(0, t)
         else:
             break
@@ -275,6 +292,9 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
         return None  # "the report", "a post": a noun, not a verb
     while j >= 0 and (toks[j].low in SKIP_BEFORE_VERB or toks[j].low == "not" or _is_adverb(toks[j].text)):
         j -= 1
+    j = _skip_adverbial(toks, j, floor)
+    while j >= 0 and (toks[j].low in SKIP_BEFORE_VERB or _is_adverb(toks[j].text)):
+        j -= 1
     if j >= 0 and toks[j].text == ")":  # "the National Intelligence Service (NIS) told"
         while j > floor and toks[j].text != "(":
             j -= 1
@@ -297,6 +317,10 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
             left = toks[j - 1] if j > 0 else None
             if left is not None and (is_role_word(left.text) or _bare(left.text) in BODY_WORDS):
                 out.insert(0, t)
+                j -= 1
+                continue
+            if low == "of" and left is not None and _is_name_token(left) and out and all(o.cap for o in out):
+                out.insert(0, t)  # "President Jane Roe of Freedonia"
                 j -= 1
                 continue
             break
@@ -332,6 +356,62 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
     while out and out[-1].low in TIME_WORDS and len(out) > 1 and out[-1].low in WEEKDAYS:
         out.pop()
     return out if _looks_nominal(out) else None
+
+
+_EVENT_NOUNS = frozenset(
+    """statement interview briefing conference remarks speech address post video message meeting visit trip
+    session hearing call broadcast appearance report letter""".split()
+)
+_ADVERBIAL_OPEN = frozenset("on in at during last this earlier late early next".split())
+_TIME_TOKENS = frozenset(
+    """night morning evening afternoon week month year day weekend today yesterday tonight ago earlier later
+    january february march april may june july august september october november december jan feb mar apr jun
+    jul aug sep sept oct nov dec""".split()
+) | frozenset(WEEKDAYS)
+
+
+def _skip_adverbial(toks: list[Tok], j: int, floor: int) -> int:
+    """Back over a time or setting between subject and verb ("The ministry on March 3 estimated",
+    "Kirby on Friday told", "the minister in a statement said"): the index of the word before it."""
+    for _ in range(2):  # "on Friday in a statement"
+        if j < 0:
+            return j
+        # a bare weekday or date: "Kirby Wednesday said"
+        left = toks[j - 1] if j > 0 else None
+        if (
+            toks[j].low in WEEKDAYS
+            and left
+            and (_is_name_token(left) or is_role_word(left.text) or _bare(left.text) in BODY_WORDS)
+        ):
+            j -= 1
+            continue
+        for k in range(j, max(floor, j - 7), -1):
+            t = toks[k]
+            if t.low in _ADVERBIAL_OPEN and k < j:
+                inner = toks[k + 1 : j + 1]
+                timed = any(x.low in _TIME_TOKENS or x.text.isdigit() for x in inner)
+                left = toks[k - 1] if k > 0 else None
+                place = t.low in {"in", "at"} and all(x.cap for x in inner)
+                setting = inner[-1].low in _EVENT_NOUNS or place
+                # "officials in Seoul said": a place keeps a plural subject, which it narrows
+                plural = left is not None and _bare(left.text).endswith("s") and not _is_name_token(left)
+                nominal = left is not None and (
+                    _is_name_token(left)
+                    or is_role_word(left.text)
+                    or _bare(left.text) in BODY_WORDS
+                    or left.text == ")"
+                )
+                if place and plural:
+                    return j
+                if (timed or setting) and nominal:
+                    j = k - 1
+                    break
+                return j
+            if not (t.text.isalnum() or t.text in {",", "."}) or t.low in SPEECH_VERBS or t.low in AUXILIARIES:
+                return j
+        else:
+            return j
+    return j
 
 
 def clause_subject(toks: list[Tok], before: int) -> list[Tok] | None:
