@@ -11,21 +11,35 @@ import re
 from dataclasses import dataclass, field
 
 from briefings.extract.dates import resolve_date
-from briefings.extract.lexicon import COUNTRIES, INVERTIBLE, OTHER_FORCES, SPEECH_VERBS, TROOP_NOUNS, WEEKDAYS
+from briefings.extract.lexicon import (
+    BODY_WORDS,
+    COUNTRIES,
+    INVERTIBLE,
+    OTHER_FORCES,
+    PRONOUNS,
+    SPEECH_VERBS,
+    TROOP_NOUNS,
+    WEEKDAYS,
+)
 from briefings.extract.names import (
+    DETERMINERS,
+    VERB_HELPERS,
     Mentions,
     Tok,
     clause_subject,
+    clean_phrase,
+    country_of,
     opens_clause,
     parse_phrase,
     phrase_after,
     phrase_text,
     split_appositive,
     subject_before,
+    tok,
     tokenize,
 )
 from briefings.extract.numbers import find_numbers, words_value
-from briefings.extract.text import QuoteSpan, Sentence, paragraphs, quote_spans, sentences
+from briefings.extract.text import QuoteSpan, Sentence, fold, paragraphs, quote_spans, sentences
 from briefings.models import DateBasis, EntityKind, EntityRef, Estimate, Evidence, Extraction, Qualifier, Quote, Status
 
 MIN_QUOTE_WORDS = 3
@@ -42,6 +56,16 @@ class Attribution:
     speaker: str  # as resolved for display
     entity: EntityRef | None
     inverted: bool = False
+    source: bool = False  # "according to X", "citing X": where a report comes from, not who speaks in it
+
+
+@dataclass(frozen=True, slots=True)
+class _Voice:
+    """Someone the text has just quoted or reported, in paragraph `paragraph`, sentence `sentence`."""
+
+    attribution: Attribution
+    paragraph: int
+    sentence: int
 
 
 @dataclass
@@ -53,6 +77,11 @@ class _Context:
     quotes: list[tuple[QuoteSpan, Quote]]  # in the order of the text
     attributions: dict[int, list[Attribution]] = field(default_factory=dict)
     quote_opens: list[int] = field(default_factory=list)  # where each of `quotes` opens, for bisect
+    voices: list[_Voice] = field(default_factory=list)  # who spoke, quoted or reported, in order
+
+    def add_voice(self, voice: _Voice) -> None:
+        if voice.attribution.speaker and voice.attribution.speaker.lower() not in PRONOUNS:
+            self.voices.append(voice)
 
     def add_quote(self, span: QuoteSpan, quote: Quote) -> None:
         self.quotes.append((span, quote))
@@ -75,7 +104,7 @@ _WORDS = re.compile(r"[a-z]+")
 def extract(body: str, published: dt.date | None = None, outlet: str | None = None) -> Extraction:
     """Every quote and troop estimate in an article body, with evidence and resolved speakers."""
     sents = sentences(body)
-    spans = quote_spans(body)
+    spans = [q for q in quote_spans(body) if not _is_title(body, q)]
     ctx = _Context(body, published, outlet, Mentions(), [])
     _register_acronyms(ctx, sents)
     _register_names(ctx, sents, spans)
@@ -84,12 +113,15 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
     estimates: list[tuple[bool, Estimate]] = []
     pending_runon: list[int] = []
     opens = [q.open_at for q in spans]
-    for sent in sents:
+    for index, sent in enumerate(sents):
         attrs = _attributions(ctx, sent, spans)
         for q in spans[bisect.bisect_left(opens, sent.start) : bisect.bisect_left(opens, sent.end)]:
-            quote = _attribute_quote(ctx, q, sent, sents, attrs, spans)
+            quote = _attribute_quote(ctx, q, index, sents, attrs, spans)
             if quote is not None:
                 ctx.add_quote(q, quote)
+                if quote.speaker:
+                    said = Attribution(q.open_at, q.open_at, q.open_at, quote.speaker, quote.entity)
+                    ctx.add_voice(_Voice(said, sent.paragraph, index))
                 if not q.closed:
                     pending_runon.append(len(ctx.quotes) - 1)
                 elif pending_runon and quote.speaker:
@@ -101,6 +133,8 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
                                 old.model_copy(update={"speaker": quote.speaker, "entity": quote.entity}),
                             )
                     pending_runon = []
+        for a in attrs:
+            ctx.add_voice(_Voice(a, sent.paragraph, index))
         headline = sent.paragraph in headline_paras
         for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph)):
             estimates.append((headline, est))
@@ -141,36 +175,84 @@ def _titled_names(text: str) -> list[tuple[int, str]]:
     return out
 
 
+_APPOSITIVE_AFTER = re.compile(
+    r"\b([A-Z][a-z]+(?:[\- ][A-Z][a-z]+(?:-[a-z]+)?){0,2}), ((?:the|a|an) [^,.;“”\"]{3,90}?)(?=,|\s+(?:who|said|told)\b)"
+)
+_APPOSITIVE_BEFORE = re.compile(
+    r"\b((?:The|the) [^,.;“”\"]{3,60}?), ((?:\d{1,3}-year-old\s+)?(?:[a-z]+\s+){0,2}"
+    r"[A-Z][a-z]+(?: [A-Z][a-z]+(?:-[a-z]+)?){0,2}),"
+)
+# "a 26-year-old sniper identified only by his surname Ri", "the commander, who goes by the codename "Puls"",
+# "21-year-old Paek": people news names by a part of their name, an age or a code name
+_PARTLY_NAMED = re.compile(
+    r"(?P<desc>\b(?:(?:[Aa]n?|[Tt]he|[Oo]ne|[Aa]nother)\s+)?(?:\d{1,3}-year-old\s+)?(?:[a-z][a-z\-]+\s+){0,3}?"
+    r"[a-z][a-z\-]+)?\s*,?\s*(?:who\s+)?(?:(?:was\s+)?identified\s+(?:only\s+)?(?:by\s+(?:his|her|their)\s+(?:sur|last\s+|first\s+|family\s+)?"
+    r"name|as)|(?:goes|went)\s+by\s+the\s+(?:code\s?name|nickname|call\s?sign|name)|surnamed|named|codenamed|nicknamed)"
+    r"\s+[\"“]?(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})[\"”]?"
+    r"|(?P<age>\b\d{1,3}-year-old\s+(?:former\s+)?(?:[a-z][a-z\-]+\s+){0,3}?)(?P<aged>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})\b"
+)
+
+
 def _register_names(ctx: _Context, sents: list[Sentence], spans: list[QuoteSpan]) -> None:
     """Named people with their titles, in order, for resolving "Kirby", "he" and roles later."""
     for sent in sents:
-        for offset, phrase in _titled_names(sent.text):
+        text = sent.text
+        for offset, phrase in _titled_names(text):
             at = sent.start + offset
             if _inside_quote(at, spans):
                 continue
             ref = parse_phrase(phrase)
             if ref is not None and ref.kind is EntityKind.person and len(ref.name.split()) >= 2:
-                ctx.mentions.add(ref, at, phrase)
-        # appositives: "Jeon Ha-kyou, a spokesperson for Seoul’s defence ministry,"
-        for m in re.finditer(
-            r"\b([A-Z][a-z]+(?:[\- ][A-Z][a-z]+(?:-[a-z]+)?){1,2}), ((?:the|a|an) [^,.;“”\"]{3,90}?),", sent.text
-        ):
+                ctx.mentions.add(ref, at, phrase, _opens(text, offset))
+        # appositives: "Jeon Ha-kyou, a spokesperson for Seoul’s defence ministry,", "Kim, a 32-year-old defector"
+        for m in _APPOSITIVE_AFTER.finditer(text):
             at = sent.start + m.start()
-            if _inside_quote(at, spans):
+            if _inside_quote(at, spans) or (len(m.group(1).split()) == 1 and not _describes_person(m.group(2))):
                 continue
             ref = split_appositive(f"{m.group(1)}, {m.group(2)}")
             if ref is not None and ref.kind is EntityKind.person and ref.role:
-                ctx.mentions.add(ref, at, m.group())
-        for m in re.finditer(
-            r"\b((?:The|the) [^,.;“”\"]{3,60}?), ([A-Z][a-z]+(?: [A-Z][a-z]+(?:-[a-z]+)?){1,2}),", sent.text
-        ):
+                ctx.mentions.add(ref, at, m.group(), _opens(text, m.start()))
+        for m in _APPOSITIVE_BEFORE.finditer(text):
             at = sent.start + m.start()
             described = parse_phrase(m.group(1))
             if described is None or described.kind is not EntityKind.person:
                 continue  # "to the United Nations, Vassily Nebenzia": a body ends a longer phrase, not a role
             ref = split_appositive(f"{m.group(1)}, {m.group(2)}")
             if ref is not None and ref.kind is EntityKind.person and ref.role and not _inside_quote(at, spans):
-                ctx.mentions.add(ref, at, m.group())
+                ctx.mentions.add(ref, at, m.group(), _opens(text, m.start()))
+        for m in _PARTLY_NAMED.finditer(text):
+            at = sent.start + m.start()
+            name = m.group("name") or m.group("aged")
+            if _inside_quote(at, spans) or not _is_person_name(name):
+                continue
+            desc = clean_phrase(m.group("desc") or m.group("age") or "")
+            ctx.mentions.add(
+                EntityRef(name=name, kind=EntityKind.person, role=desc or None, affiliation=country_of(desc)),
+                at,
+                m.group(),
+                _opens(text, m.start()),
+            )
+
+
+_LEAD_IN = re.compile(
+    r"\W*(?:(?:[A-Z][a-z]+\s+){0,2}(?:On|In|At|Last|Earlier|Later|Meanwhile|But|And|However|Separately|During|After)"
+    r"\b[^,]{0,50},\s*)?(?:[Tt]he\s+|[Aa]n?\s+)?"
+)
+
+
+def _opens(text: str, offset: int) -> bool:
+    """Does the mention at `offset` open its sentence (after a lead-in such as "On Monday,"): its subject."""
+    return _LEAD_IN.fullmatch(text, 0, offset) is not None
+
+
+def _describes_person(desc: str) -> bool:
+    ref = parse_phrase(desc)
+    return ref is not None and ref.kind is EntityKind.person
+
+
+def _is_person_name(name: str) -> bool:
+    ref = parse_phrase(name)
+    return ref is not None and ref.kind is EntityKind.person and ref.name == name
 
 
 _ACRONYM = re.compile(r"\s\(([A-Z]{2,6})\)")
@@ -219,7 +301,7 @@ def _resolve(ctx: _Context, phrase: str, at: int) -> tuple[str, EntityRef | None
     if re.fullmatch(r"(?i)he|she|it|they|(?:his|her|its|their) .+", phrase.strip()):
         ctx.mentions.touch(entity, at, phrase)  # a pronoun keeps its antecedent current
     else:
-        entity = ctx.mentions.add(entity, at, phrase)
+        entity = ctx.mentions.add(entity, at, phrase, subject=True)
     return entity.name, entity
 
 
@@ -237,7 +319,10 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
     local = [q for q in spans if q.open_at < sent.end and q.close_at > sent.start]
     toks = tokenize(sent.text, sent.start)
     if local:
-        toks = [t for t in toks if not _inside_quote(t.start, local)]
+        # the words inside quotation marks are the quote's, not the sentence's; the marks around a word
+        # or two ("the codename “Wolf”") are no quotation at all and go with it
+        marks = {m for q in local if _too_short(ctx.body, q) for m in (q.open_at, q.close_at)}
+        toks = [t for t in toks if not _inside_quote(t.start, local) and t.start not in marks]
     out: list[Attribution] = []
     i = 0
     while i < len(toks):
@@ -245,18 +330,20 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
         low = t.low
         phrase: list[Tok] | None = None
         inverted = False
+        source = False
         if low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
             phrase = phrase_after(toks, i + 2)
-            inverted = True
+            inverted = source = True
         elif low in {"citing", "quoting"}:
             phrase = phrase_after(toks, i + 1)
-            inverted = True
-        elif low == "saying" and i >= 2 and toks[i - 1].low == "as" and toks[i - 2].low == "quoted":
+            inverted = source = True
+        elif low in _SAYING and i >= 2 and toks[i - 1].low == "as" and toks[i - 2].low in {"quoted", "cited"}:
             # "X was quoted as saying": the subject stands before the passive
-            k = i - 2
-            while k > 0 and toks[k - 1].low in {"was", "is", "been", "has", "have", "had", "widely", "also"}:
-                k -= 1
-            phrase = subject_before(toks, k)
+            phrase = subject_before(toks, _before_passive(toks, i - 2))
+        elif low in _SAYING and i >= 2 and toks[i - 1].low == "as":
+            phrase = _quoted_object(toks, i - 1)  # "KCNA quoted the commission as saying": the commission
+        elif low in _SAYING and i >= 2 and toks[i - 1].low == "heard":
+            phrase = subject_before(toks, _before_passive(toks, i - 1))  # "a soldier was heard shouting"
         elif low in SPEECH_VERBS and not t.cap:
             phrase = subject_before(toks, i)
             if phrase is None and low in INVERTIBLE and i > 0 and toks[i - 1].text in {",", "”", '"'}:
@@ -264,27 +351,74 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
                 if phrase and opens_clause(toks, phrase):
                     phrase = None
                 inverted = bool(phrase)
-            if (
-                phrase is None
-                and out
-                and (low.endswith("ing") or (i > 0 and toks[i - 1].low in {"and", "but", "also"}))
-            ):
+            coordinated = i > 0 and toks[i - 1].low in {"and", "but", "also"}
+            if phrase is None and coordinated:
+                phrase = _coordinated_subject(toks, i - 1)  # "that Kim hosted the families and expressed …"
+            if phrase is None and out and (low.endswith("ing") or coordinated):
                 prev = out[-1]
                 out.append(Attribution(t.start, t.end, t.start, prev.speaker, prev.entity))
                 i += 1
                 continue
-            if phrase is None and low.endswith("ing") and i > 0 and toks[i - 1].text == ",":
-                phrase = clause_subject(toks, i - 1)  # "Lind declined to comment, saying …"
+            if phrase is None and low.endswith("ing") and i > 0:
+                # "Lind declined to comment, saying …", "Kim met the families, promising them …"
+                phrase = clause_subject(toks, i - 1)
         if phrase:
             text = phrase_text(sent.text, phrase, sent.start)
             start = min(p.start for p in phrase if p.start >= 0)
             speaker, entity = _resolve(ctx, text, start)
             if speaker and not _is_time_phrase(speaker):
                 end = max(p.end for p in phrase if p.start >= 0)
-                out.append(Attribution(t.start, max(end, t.end), min(start, t.start), speaker, entity, inverted))
+                out.append(
+                    Attribution(t.start, max(end, t.end), min(start, t.start), speaker, entity, inverted, source)
+                )
         i += 1
     ctx.attributions[sent.start] = out
     return out
+
+
+_SAYING = frozenset("saying shouting telling writing adding warning chanting screaming yelling".split())
+_PASSIVE_HELPERS = frozenset("was is were are be been being has have had widely also reportedly once".split())
+
+
+def _before_passive(toks: list[Tok], k: int) -> int:
+    """ "X was widely quoted as saying": the index of the passive's first word, whose subject is X."""
+    while k > 0 and toks[k - 1].low in _PASSIVE_HELPERS:
+        k -= 1
+    return k
+
+
+def _quoted_object(toks: list[Tok], as_at: int) -> list[Tok] | None:
+    """ "State media quoted the minister, Alma Ruiz, as saying": the one quoted, between the verb and "as"."""
+    for k in range(as_at - 1, max(-1, as_at - 16), -1):
+        if toks[k].low in {"quoted", "cited", "quoting", "citing", "quotes", "cites"}:
+            inner = toks[k + 1 : as_at]
+            while inner and inner[-1].text == ",":
+                inner.pop()
+            if not inner or len(inner) > 14:
+                return None
+            return [tok(",", -1, -1) if x.text == "," else x for x in inner]
+        if toks[k].text in {".", ";", ":"}:
+            return None
+    return None
+
+
+def _coordinated_subject(toks: list[Tok], conj: int) -> list[Tok] | None:
+    """The subject of the verb that the one after "and" at `conj` is coordinated with, looked for back
+    to the start of its clause: "… that Kim hosted the families, and expressed “grief …”"."""
+    for k in range(conj - 1, max(0, conj - 24), -1):
+        t = toks[k]
+        if t.text in {";", ":"} or t.low == "that":
+            return None
+        verb_like = t.low.endswith("ed") or t.low in VERB_HELPERS or t.low in SPEECH_VERBS
+        if verb_like and not t.cap and t.text.isalpha() and toks[k - 1].low not in DETERMINERS:
+            phrase = subject_before(toks, k)
+            if phrase and any(p.cap for p in phrase):
+                return phrase
+    return None
+
+
+def _too_short(body: str, q: QuoteSpan) -> bool:
+    return len(_QUOTE_WORD.findall(body, q.start, q.end)) < MIN_QUOTE_WORDS
 
 
 def _is_time_phrase(text: str) -> bool:
@@ -294,16 +428,17 @@ def _is_time_phrase(text: str) -> bool:
 def _attribute_quote(
     ctx: _Context,
     q: QuoteSpan,
-    sent: Sentence,
+    index: int,
     sents: list[Sentence],
     attrs: list[Attribution],
     spans: list[QuoteSpan],
 ) -> Quote | None:
     body = ctx.body
+    sent = sents[index]
     text = body[q.start : q.end].strip()
     text = re.sub(r"[,;:\s]+$", "", text)
-    if len(text.split()) < MIN_QUOTE_WORDS:
-        return None
+    if len(_QUOTE_WORD.findall(text)) < MIN_QUOTE_WORDS:
+        return None  # "neo-Nazi invaders" is three words, as a reader counts them; "fake news" is two
     k = bisect.bisect_right(sents, q.close_at, key=_start_of) - 1
     end_sent = sents[k] if k >= 0 and sents[k].start <= q.close_at < sents[k].end + 1 else sent
     end_attrs = attrs if end_sent is sent else _attributions(ctx, end_sent, spans)
@@ -311,15 +446,14 @@ def _attribute_quote(
     starts_sentence = not re.search(r"\w", _strip_dateline(lead))
     pre = [a for a in attrs if a.end <= q.open_at + 1]
     post = [a for a in end_attrs if a.start >= q.close_at]
-    chosen: Attribution | None = None
-    if not starts_sentence and pre:
-        chosen = pre[-1]
-    elif post:
-        chosen = post[0]
-    elif pre:
-        chosen = pre[-1]
+    chosen = _choose_attribution(body, q, pre, post, starts_sentence)
+    if _ASKED.search(body, max(sent.start, q.open_at - 40), q.open_at):
+        # "nodded when asked, “Do you want to go home?”": the question of someone unnamed
+        chosen = Attribution(q.open_at, q.open_at, q.open_at, QUESTIONER, None)
     speaker: str | None = None
     entity: EntityRef | None = None
+    if chosen is None:
+        chosen = _voice_before(ctx, q, index, sents, starts_sentence)
     prev = _previous_quote(ctx, q) if chosen is None else None
     if chosen is not None:
         speaker, entity = chosen.speaker, chosen.entity
@@ -346,6 +480,103 @@ def _start_of(s: Sentence) -> int:
 def _strip_dateline(lead: str) -> str:
     """ "SEOUL, South Korea — " and "Oct. 24, 2024, 4:25 PM GMT+5 SEOUL —" open a story, not a clause."""
     return re.sub(r"^.*?[—–]\s*$", "", lead)
+
+
+QUESTIONER = "questioner"  # who asks a question the article quotes without naming them
+_ASKED = re.compile(r"\b(?:when|after|as|if|before|once|being|was|were|is|are)\s+asked\s*[,:]?\s*$", re.I)
+_QUOTE_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_INTRO_GAP = re.compile(r"[\s,]*(?::|\bthat\b)?\s*")  # "X said: “", "X said “", "X said that “"
+_COMMA_GAP = re.compile(r"\s*,\s*")
+_AFTER_GAP = re.compile(r"[\s,.;:!?’'”\"—–-]*")
+_CLAUSE_IN_GAP = re.compile(r"\bthat\b|[,;:]|\b(?:is|are|was|were|has|have|had|will|would|could|can|may|might)\b")
+
+
+def _choose_attribution(
+    body: str, q: QuoteSpan, pre: list[Attribution], post: list[Attribution], starts_sentence: bool
+) -> Attribution | None:
+    """Which reporting verb a quotation belongs to. The one that introduces it ("X said: “…”", "X told
+    reporters that “…”", "promising them “…”") wins; then one right after it ("“…,” said X", "“…”, X
+    noted"), over a verb further back in a clause of its own ("…, which X have claimed, “…,” said Y");
+    a named speaker before the quote, over a report that ends the sentence ("…,” local media reported")."""
+    intro = pre[-1] if pre else None
+    gap = body[intro.end : q.open_at] if intro is not None else ""
+    adjacent = post[0] if post and _AFTER_GAP.fullmatch(body, q.close_at + 1, post[0].start) else None
+    comma = _COMMA_GAP.fullmatch(gap) is not None
+    if intro is not None:
+        if _INTRO_GAP.fullmatch(gap) and not (adjacent and comma):
+            return intro
+        words = gap.split()
+        if (0 < len(words) <= 4 and not _CLAUSE_IN_GAP.search(gap)) or _OBJECT_THAT.fullmatch(gap):
+            return intro  # the quotation is the verb's object: "described it as “…”", "told lawmakers that “…”"
+        if _names_someone(intro) and not (adjacent and comma):
+            return intro
+    if adjacent is not None:
+        return adjacent
+    trailing = post[-1] if post and _ENDS_SENTENCE.fullmatch(body, post[-1].end, post[-1].end + 3) else None
+    if trailing is not None and body[trailing.start - 2 : trailing.start].strip() == ",":
+        return trailing  # "…, the ministry noted.": the one who says all of the sentence
+    if not starts_sentence and pre:
+        return pre[-1]
+    if post:
+        return post[0]
+    return pre[-1] if pre else None
+
+
+_OBJECT_THAT = re.compile(r"(?:\s*\w+){1,3}\s+that\s*")
+_ENDS_SENTENCE = re.compile(r"[\s.!?”\"’']*")
+
+
+def _names_someone(a: Attribution) -> bool:
+    """A speaker the article names ("Maria Zakharova", "the NIS", "South Korean intelligence"), not a
+    generic one ("intelligence", "local media", "the ministry")."""
+    e = a.entity
+    if e is None or e.kind is EntityKind.unknown:
+        return False
+    if e.kind is EntityKind.person:
+        return e.name != e.role and any(w[:1].isupper() for w in e.name.split())
+    words = e.name.split()
+    return any(w.isupper() and len(w) > 1 for w in words) or any(
+        w[:1].isupper() and w.lower().rstrip("'’s") not in BODY_WORDS for w in words
+    )
+
+
+_SMALL_WORDS = frozenset("a an the of to in on for and or with at by from as is".split())
+_WORD_BEFORE = re.compile(r"(\w+)\W*$")
+
+
+def _is_title(body: str, q: QuoteSpan) -> bool:
+    """Marks around a name, not a quotation: a title in capitals (the “I Want to Live” project, the
+    “Free Voices” group), unless a verb of speech introduces it (shouting “For General Kim”)."""
+    text = body[q.start : q.end].strip()
+    words = text.split()
+    if len(words) < 2 or len(words) > 6 or re.search(r"[.,;:!?…]", text):
+        return False
+    if not words[0][:1].isupper() or not all(w[:1].isupper() for w in words if w.lower() not in _SMALL_WORDS):
+        return False
+    before = _WORD_BEFORE.search(body, max(0, q.open_at - 30), q.open_at)
+    return before is None or fold(before.group(1)).lower() not in _REPORTING_WORDS
+
+
+def _voice_before(
+    ctx: _Context, q: QuoteSpan, index: int, sents: list[Sentence], starts_sentence: bool
+) -> Attribution | None:
+    """An unattributed quotation that opens its sentence continues the one quoted or reported in the
+    sentence before; one that opens its paragraph, the last one quoted or reported in the paragraph before."""
+    if not ctx.voices or not starts_sentence:
+        return None
+    sent = sents[index]
+    opens_paragraph = index == 0 or sents[index - 1].paragraph != sent.paragraph
+    last = ctx.voices[-1]
+    if last.paragraph == sent.paragraph and last.sentence >= index - 1:
+        first = index - 1
+    elif opens_paragraph and last.paragraph == sent.paragraph - 1:
+        first = min(v.sentence for v in ctx.voices[-8:] if v.paragraph == last.paragraph)
+    else:
+        return None
+    # one who speaks outranks where the report came from ("…," he said, according to the agency)
+    recent = [v.attribution for v in ctx.voices[-8:] if v.sentence >= first]
+    speaking = [a for a in recent if not a.source]
+    return (speaking or recent)[-1]
 
 
 def _previous_quote(ctx: _Context, q: QuoteSpan) -> Quote | None:

@@ -11,19 +11,20 @@ import re
 _SPEECH_STEMS = """
 say:said,says,saying | tell:told,tells,telling | add:added,adds,adding | warn:warned,warns,warning
 state:stated,states | note:noted,notes,noting | announce:announced,announces | explain:explained,explains,explaining
-claim:claimed,claims,claiming | insist:insisted,insists | write:wrote,writes,writing | post:posted
-argue:argued,argues | assert:asserted,asserts | declare:declared,declares | confirm:confirmed,confirms
+claim:claimed,claims,claiming | insist:insisted,insists,insisting | write:wrote,writes,writing | post:posted
+argue:argued,argues,arguing | assert:asserted,asserts,asserting | declare:declared,declares,declaring
+confirm:confirmed,confirms,confirming
 acknowledge:acknowledged,acknowledges | admit:admitted,admits | remark:remarked | reply:replied,replies
-respond:responded,responds | continue:continued | urge:urged,urges | vow:vowed,vows,vowing | pledge:pledged,pledges
+respond:responded,responds | continue:continued | urge:urged,urges,urging | vow:vowed,vows,vowing | pledge:pledged,pledges,pledging
 caution:cautioned | emphasize:emphasized,emphasised,emphasizes,emphasises,emphasizing,emphasising
-stress:stressed,stresses | report:reported,reports | estimate:estimated,estimates
+stress:stressed,stresses,stressing | report:reported,reports | estimate:estimated,estimates
 believe:believes,believed | assess:assessed,assesses | suggest:suggested,suggests | indicate:indicated,indicates
-allege:alleged,alleges | ask:asked | dismiss:dismissed,dismisses | describe:described,describes
+allege:alleged,alleges | ask:asked | dismiss:dismissed,dismisses | describe:described,describes,describing
 conclude:concluded | predict:predicted,predicts | tweet:tweeted | reveal:revealed,reveals | disclose:disclosed
 brief:briefed | inform:informed | recount:recounted | observe:observed | charge:charged | complain:complained
-deny:denied,denies | mention:mentioned | echo:echoed | call:called,calls | accuse:accused | repeat:repeated
-threaten:threatened | promise:promised | agree:agreed | reiterate:reiterated,reiterates | quip:quipped
-shout:shouted | tell:telling | think:thinks,thought | expect:expects | fear:fears,feared | calculate:calculated
+deny:denied,denies | mention:mentioned | echo:echoed | call:called,calls,calling | accuse:accused,accusing | repeat:repeated
+threaten:threatened,threatening | promise:promised,promising | agree:agreed | reiterate:reiterated,reiterates | quip:quipped
+shout:shouted,shouting | chant:chanted,chanting | scream:screamed,screaming | exclaim:exclaimed | tell:telling | think:thinks,thought | expect:expects | fear:fears,feared | calculate:calculated
 express:expressed,expresses | condemn:condemned,condemns | criticize:criticized,criticised,criticizes,criticises
 welcome:welcomed,welcomes | reject:rejected,rejects | denounce:denounced,denounces | slam:slammed | praise:praised | hail:hailed
 | voice:voiced,voices | write:written
@@ -61,7 +62,14 @@ ROLE_WORDS = frozenset(
 TITLE_ABBREVIATIONS = frozenset("mr mrs ms dr prof gen lt col maj capt sgt adm rep sen gov pres".split())
 
 # Common nouns for someone unnamed who speaks ("a person familiar with the plans said").
-GENERIC_SPEAKERS = frozenset("person people witness witnesses resident residents".split())
+GENERIC_SPEAKERS = frozenset(
+    """person people witness witnesses resident residents soldier soldiers prisoner prisoners captive captives
+    defector defectors sniper snipers rifleman riflemen fighter fighters veteran veterans pilot pilots medic medics
+    volunteer volunteers refugee refugees survivor survivors man men woman women mother father son daughter wife
+    husband student students doctor doctors nurse nurses driver drivers guard guards victim victims pow pows
+    conscript conscripts recruit recruits deserter deserters interrogator interviewer questioner interpreter
+    translator serviceman servicemen commando commandos paratrooper paratroopers marine marines""".split()
+)
 
 # What a body issues and news cites in its place ("according to a statement from the ministry").
 DOCUMENTS = frozenset(

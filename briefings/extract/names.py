@@ -141,7 +141,7 @@ _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 
 @lru_cache(maxsize=8192)
-def _clean(text: str) -> str:
+def clean_phrase(text: str) -> str:
     text = _SPACES.sub(" ", text).strip(" ,;:—–-")
     if not _INITIAL_END.search(text[-3:]):  # keep the dot of "U.S."
         text = text.rstrip(".")
@@ -151,6 +151,11 @@ def _clean(text: str) -> str:
     return text
 
 
+_NAMED_BY = re.compile(
+    r"(?:,?\s*who)?\s+(?:(?:was\s+)?identified\s+(?:only\s+)?(?:by\s+(?:his|her|their)\s+\w*\s?name|as)|goes\s+by\s+the\s+\w+"
+    r"|surnamed|named|codenamed|nicknamed)$",
+    re.I,
+)
 _DEMONYM_PREFIX = re.compile(
     r"^(?:South Korean|North Korean|Ukrainian|Russian|Chinese|American|U\.S\.|US|British|Japanese|French|German)\s+"
 )
@@ -159,7 +164,7 @@ _DEMONYM_PREFIX = re.compile(
 @lru_cache(maxsize=8192)
 def parse_phrase(phrase: str) -> EntityRef | None:
     """What a noun phrase names: a person with a title, a body, or a role without a name."""
-    phrase = _clean(phrase)
+    phrase = clean_phrase(phrase)
     phrase = re.sub(r"\s*\([^)]*\)", "", phrase)  # "National Intelligence Service (NIS)"
     if not phrase:
         return None
@@ -180,7 +185,7 @@ def parse_phrase(phrase: str) -> EntityRef | None:
         and not any(_is_name_token(t) for t in tokenize(m.group(1)))
     ):
         role = m.group(1).strip()
-        where = _clean(m.group(2))
+        where = clean_phrase(m.group(2))
         return EntityRef(
             name=f"{where} {role}" if len(role.split()) <= 3 else role,
             kind=EntityKind.person,
@@ -228,6 +233,7 @@ def parse_phrase(phrase: str) -> EntityRef | None:
             role_text = re.sub(r"^[\w’'ʹ]+['’ʹ]s\s+", "", role_text)
         if fold(role_text).lower().rstrip(".") in HONORIFICS:
             role_text = ""  # "Mr Kirby": a courtesy, not a role
+        role_text = _NAMED_BY.sub("", role_text).strip(" ,")
         name = phrase[run[0].start :].strip()
         return EntityRef(name=name, kind=EntityKind.person, role=role_text or None, affiliation=affiliation)
     # a body: a country, a city standing for its government, or a phrase headed by a body word
@@ -236,8 +242,13 @@ def parse_phrase(phrase: str) -> EntityRef | None:
     if head in BODY_WORDS or any(_bare(t.text) in BODY_WORDS and t.cap for t in toks):
         if not is_role_word(toks[-1].text) or head in BODY_WORDS:
             return EntityRef(name=phrase, kind=EntityKind.body, affiliation=country_of(phrase))
-    if is_role_word(toks[-1].text):
-        return EntityRef(name=phrase, kind=EntityKind.person, role=phrase, affiliation=country_of(phrase))
+    if is_role_word(toks[-1].text) or _bare(toks[-1].text) in GENERIC_SPEAKERS:
+        # "the soldier", "one of the prisoners": someone described, kept as the description
+        described = re.sub(r"^(?:one|another|each) of (?:the|its|their|his|her)\s+", "", phrase, flags=re.I)
+        if described != phrase and described.endswith("s"):
+            described = re.sub(r"(?:men|women)$", lambda w: w.group()[:-2] + "an", described)
+            described = described[:-1] if described.endswith("s") else described
+        return EntityRef(name=described, kind=EntityKind.person, role=described, affiliation=country_of(phrase))
     if all(t.cap for t in toks if t.text.isalpha()):
         kind = EntityKind.person if len(toks) <= 3 and all(_is_name_token(t) for t in toks) else EntityKind.body
         return EntityRef(name=phrase, kind=kind, affiliation=country_of(phrase))
@@ -370,6 +381,9 @@ _TIME_TOKENS = frozenset(
 ) | frozenset(WEEKDAYS)
 
 
+_PARTITIVES = frozenset("one another each two three some several many most both".split())
+
+
 def _skip_adverbial(toks: list[Tok], j: int, floor: int) -> int:
     """Back over a time or setting between subject and verb ("The ministry on March 3 estimated",
     "Kirby on Friday told", "the minister in a statement said"): the index of the word before it."""
@@ -496,17 +510,32 @@ def split_appositive(phrase: str) -> EntityRef | None:
     if ra is None or rb is None:
         return ra or rb
     # the side with a proper name is the entity; the other is its role
-    a_named = ra.kind is EntityKind.person and not ra.role and ra.name == _clean(a)
-    b_named = rb.kind is EntityKind.person and not rb.role and rb.name == _clean(b)
+    a_named = ra.kind is EntityKind.person and not ra.role and ra.name == clean_phrase(a)
+    b_named = rb.kind is EntityKind.person and not rb.role and rb.name == clean_phrase(b)
     if a_named and not b_named:
         return EntityRef(
-            name=ra.name, kind=EntityKind.person, role=_clean(b), affiliation=rb.affiliation or country_of(b)
+            name=ra.name, kind=EntityKind.person, role=clean_phrase(b), affiliation=rb.affiliation or country_of(b)
         )
     if b_named and not a_named:
         return EntityRef(
-            name=rb.name, kind=EntityKind.person, role=_clean(a), affiliation=ra.affiliation or country_of(a)
+            name=rb.name, kind=EntityKind.person, role=clean_phrase(a), affiliation=ra.affiliation or country_of(a)
         )
+    # "the second captive, 20-year-old rifleman Paik": one side is a titled name, the other only describes
+    a_titled, b_titled = _titled_person(ra), _titled_person(rb)
+    if b_titled and not a_titled and _described(ra):
+        return rb
+    if a_titled and not b_titled and _described(rb):
+        return ra
     return ra
+
+
+def _titled_person(ref: EntityRef) -> bool:
+    """A person with a name of their own, not only a description ("20-year-old rifleman Paik")."""
+    return ref.kind is EntityKind.person and ref.name != ref.role and any(w[:1].isupper() for w in ref.name.split())
+
+
+def _described(ref: EntityRef) -> bool:
+    return ref.kind is EntityKind.person and (ref.role == ref.name or not _titled_person(ref))
 
 
 def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
@@ -519,6 +548,10 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
             return issuer
     out: list[Tok] = []
     j = start
+    if j + 2 < len(toks) and toks[j].low in _PARTITIVES and toks[j + 1].low == "of":
+        out, j = toks[j : j + 2], j + 2  # "said one of the soldiers"
+        if toks[j].low in DETERMINERS or toks[j].low in POSSESSIVE_PRONOUNS:
+            out, j = [*out, toks[j]], j + 1
     while j < len(toks) and j < start + PHRASE_TOKENS:
         t = toks[j]
         if not re.match(r"\w", t.text) and t.text not in {"-", "’", "'", "&"} and not (t.text == "." and out):
@@ -598,6 +631,7 @@ class Mention:
     slot: _Slot
     at: int  # character offset in the article
     phrase: str
+    subject: bool = False  # the one a sentence is about (a speaker, a sentence's subject): what "he" continues
 
     @property
     def entity(self) -> EntityRef:
@@ -633,7 +667,7 @@ class Mentions:
         """Each person or body once, as the article finally describes them, in the order first named."""
         return [slot.entity for slot in self._slots]
 
-    def add(self, entity: EntityRef, at: int, phrase: str) -> EntityRef:
+    def add(self, entity: EntityRef, at: int, phrase: str, subject: bool = False) -> EntityRef:
         slot = self._find_slot(entity)
         if slot is None:
             slot = _Slot(entity)
@@ -650,16 +684,16 @@ class Mentions:
             if merged.name != known.name:
                 self._spellings.setdefault(_spelling_key(merged.name), []).append(slot)
             slot.entity = merged
-        self._items.add(Mention(slot, at, phrase))
+        self._items.add(Mention(slot, at, phrase, subject))
         return slot.entity
 
     def touch(self, entity: EntityRef, at: int, phrase: str) -> None:
         """A pronoun or possessive at `at` keeps `entity` the most recent of its kind."""
         slot = self._find_slot(entity)
         if slot is None:
-            self.add(entity, at, phrase)
+            self.add(entity, at, phrase, subject=True)
         else:
-            self._items.add(Mention(slot, at, phrase))
+            self._items.add(Mention(slot, at, phrase, True))
 
     def _find_slot(self, entity: EntityRef) -> _Slot | None:
         bucket = self._spellings.get(_spelling_key(entity.name), ())
@@ -679,20 +713,20 @@ class Mentions:
 
     def resolve(self, phrase: str, at: int) -> EntityRef | None:
         """The entity a mention refers to, or None for an unresolvable pronoun."""
-        clean = _clean(phrase)
+        clean = clean_phrase(phrase)
         low = fold(clean).lower()
         before = self._before(at)
         if low in PRONOUNS_PERSON:
-            people = [m for m in before if m.entity.kind is EntityKind.person]
-            return people[-1].entity if people else None
+            return _salient([m for m in before if m.entity.kind is EntityKind.person])
         if low in PRONOUNS_BODY:
-            bodies = [m for m in before if m.entity.kind is EntityKind.body]
-            return bodies[-1].entity if bodies else None
+            return _salient([m for m in before if m.entity.kind is EntityKind.body])
         if low in PRONOUNS:
             return None
         if clean in self.acronyms:
             return self.acronyms[clean]
         owner = re.match(r"^(his|her|its|their)\s+(.+)$", low)
+        if owner and re.search(r"\b[A-Z][a-z]+\b", clean.split(" ", 1)[1]):
+            return self.resolve(clean.split(" ", 1)[1], at)  # "its spokesperson Lena Koss": the one named
         if owner:
             who = self.resolve(POSSESSIVE_PRONOUNS[owner.group(1)], at)
             if who is None:
@@ -718,7 +752,7 @@ class Mentions:
                 and any(_same_surname(w, key) for w in (e.name.split()[0], e.name.split()[-1]))
             ]
             if cands:
-                title = fold(_clean(phrase)).lower().split()[:-1]
+                title = fold(clean_phrase(phrase)).lower().split()[:-1]
                 titled = [
                     c
                     for c in cands
@@ -775,6 +809,23 @@ class Mentions:
         # else the institution named before, never a plural generic ("officials", "US officials")
         found = same or [b for b in bodies if _names_one_body(b.name)]
         return found[0] if found else None
+
+
+SALIENCE = 400  # characters: how far back the last subject still outranks a name met since
+
+
+def _salient(mentions: list[Mention]) -> EntityRef | None:
+    """What "he" or "it" continues: the last speaker or subject, unless it is far behind the last
+    mention; a name met in a trailing phrase since ("after talks with Minister Cho") does not take over."""
+    if not mentions:
+        return None
+    latest = mentions[-1]
+    for m in reversed(mentions):
+        if latest.at - m.at > SALIENCE:
+            break
+        if m.subject:
+            return m.entity
+    return latest.entity
 
 
 def _distinct(mentions: list[Mention]) -> list[EntityRef]:

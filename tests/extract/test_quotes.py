@@ -243,3 +243,124 @@ def test_plural_generic_speakers_stay_as_written() -> None:
         "“The border remains closed to all traffic,” officials said."
     )
     assert speakers(text) == [("officials", "The border remains closed to all traffic")]
+
+
+# ---------------------------------------------------------------- which verb a quotation belongs to
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a verb in a clause of its own before the quote does not take it from the speaker after it
+        (
+            'An attack on the depot, which Freedonian and Ruritanian officials have reported, "would badly weaken'
+            ' our defences," said Tomas Riva, an analyst at the Institute for Peace.',
+            "Tomas Riva",
+        ),
+        # a report that ends the sentence says all of it, unless a named speaker stands before the quote
+        (
+            'The report also suggests that the army is "moving heavy guns to the border", the ministry noted.',
+            "ministry",
+        ),
+        (
+            "Foreign Ministry spokesperson Lena Koss said on Monday that the claims were “fake and absurd,” local"
+            " media reported.",
+            "Lena Koss",
+        ),
+        # the quotation is the verb's object
+        (
+            "Helga Brandt welcomed the visitors on Tuesday, promising them “a safe and quiet stay” in the city.",
+            "Helga Brandt",
+        ),
+        ('The commander described the attack as "a deliberate, planned provocation."', "commander"),
+        (
+            'Foreign Minister Alma Ruiz told her Ruritanian counterpart that "the border stays closed for now."',
+            "Alma Ruiz",
+        ),
+        # "X quoted / cited Y as saying", "was heard shouting"
+        ('The foreign ministry quoted its spokesperson Lena Koss as saying "we will not accept this."', "Lena Koss"),
+        ('State media cited the defence minister, Alma Ruiz, as saying that "the army stands ready."', "Alma Ruiz"),
+        ("Officials said a soldier was heard shouting “Glory to the motherland” before the blast.", "soldier"),
+        # a verb joined by "and" to another has that one's subject
+        (
+            "State media reported that Helga Brandt hosted the families, and expressed “deep sorrow for every loss”.",
+            "Helga Brandt",
+        ),
+    ],
+)
+def test_the_verb_a_quotation_belongs_to(text: str, speaker: str) -> None:
+    (quote,) = extract(text, PUB).quotes
+    assert quote.speaker == speaker
+
+
+def test_a_quote_after_a_report_continues_the_one_reported() -> None:
+    text = 'Helga Brandt said the talks had failed. "We tried everything we could think of."'
+    assert speakers(text) == [("Helga Brandt", "We tried everything we could think of.")]
+
+
+def test_a_paragraph_of_quotation_continues_the_one_reported_in_the_paragraph_before() -> None:
+    text = (
+        "Defence Minister Alma Ruiz said the army would stay at the border for the winter.\n"
+        "“Nobody should doubt our resolve, and nobody will.”"
+    )
+    assert speakers(text)[0][0] == "Alma Ruiz"
+
+
+def test_a_continued_quote_follows_the_speaker_not_the_agency_that_reported_it() -> None:
+    text = (
+        "“Our hearts are heavy today and will be for long,” Helga Brandt said, according to the state agency.\n"
+        "“Nobody who fell will be forgotten by this country.”"
+    )
+    assert [s for s, _ in speakers(text)] == ["Helga Brandt", "Helga Brandt"]
+
+
+def test_pronouns_continue_the_speaker_not_a_name_in_a_trailing_phrase() -> None:
+    text = (
+        '"The ceasefire is holding for now," the envoy said after talks with Foreign Minister Rafael Cho.'
+        ' He added: "We expect more talks next week."'
+    )
+    assert [s for s, _ in speakers(text)] == ["envoy", "envoy"]
+
+
+def test_pronouns_continue_the_subject_of_the_sentence_before() -> None:
+    text = (
+        "Tae revealed that he had been told nothing. The second captive, 24-year-old rifleman Jang, was wounded in"
+        " the arm. Speaking with Omar Said, he admitted he had “never seen such heavy fire before.”"
+    )
+    assert speakers(text) == [("Jang", "never seen such heavy fire before.")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“We were never told where we were going,” said Kim, a 30-year-old former soldier who fled in 2021.", "Kim"),
+        (
+            "One of the prisoners, a 22-year-old sniper identified only by his surname Jo, said: “I want to go home.”",
+            "Jo",
+        ),
+        ('The commander, who goes by the codename "Wolf", said: "They will be back soon, I am sure."', "Wolf"),
+        ("“I had no idea I was going to war,” said 19-year-old Han, who was drafted at 17.", "Han"),
+        ("“Nobody told us anything at all,” said one of the soldiers.", "soldier"),
+    ],
+)
+def test_people_named_by_a_part_of_their_name_an_age_or_a_code_name(text: str, speaker: str) -> None:
+    (quote,) = extract(text, PUB).quotes
+    assert quote.speaker == speaker
+
+
+def test_a_question_put_by_someone_unnamed() -> None:
+    text = "The prisoner nodded when asked, “Do you want to go back home?” and then looked away."
+    assert speakers(text) == [("questioner", "Do you want to go back home?")]
+
+
+def test_titles_in_quotation_marks_are_not_quotes() -> None:
+    assert speakers('The group\'s "Free Voices of Tomorrow" campaign posted a video on Monday, officials said.') == []
+    shouted = speakers("A soldier was heard shouting “Glory To The Motherland” as he ran.")
+    assert [t for _, t in shouted] == ["Glory To The Motherland"]
+
+
+def test_words_are_counted_as_a_reader_counts_them() -> None:
+    assert [t for _, t in speakers("She warned against “neo-feudal landlords” in her speech, Brandt said.")] == [
+        "neo-feudal landlords"
+    ]
+    assert speakers("She warned against “fake news” in her speech, Brandt said.") == []
