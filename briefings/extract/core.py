@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from briefings.extract.dates import resolve_date
+from briefings.extract.layout import INTERVIEWER, Label, LabelKind, layout
 from briefings.extract.lexicon import (
     BODY_WORDS,
     COUNTRIES,
@@ -78,6 +79,10 @@ class _Context:
     attributions: dict[int, list[Attribution]] = field(default_factory=dict)
     quote_opens: list[int] = field(default_factory=list)  # where each of `quotes` opens, for bisect
     voices: list[_Voice] = field(default_factory=list)  # who spoke, quoted or reported, in order
+    labels: list[Label] = field(default_factory=list)  # the layout's speaker labels not yet reached
+    turn: Attribution | None = None  # the transcript's speaker at this point
+    interviewee: Attribution | None = None  # the last one answering in a transcript
+    quote_labels: dict[int, Attribution] = field(default_factory=dict)  # label end → who the quotation after it is from
 
     def add_voice(self, voice: _Voice) -> None:
         if voice.attribution.speaker and voice.attribution.speaker.lower() not in PRONOUNS:
@@ -103,20 +108,25 @@ _WORDS = re.compile(r"[a-z]+")
 
 def extract(body: str, published: dt.date | None = None, outlet: str | None = None) -> Extraction:
     """Every quote and troop estimate in an article body, with evidence and resolved speakers."""
+    lay = layout(body)
+    body = lay.text  # the speaker labels blanked out: the sentence rules read the text they label
     sents = sentences(body)
     spans = [q for q in quote_spans(body) if not _is_title(body, q)]
-    ctx = _Context(body, published, outlet, Mentions(), [])
+    ctx = _Context(body, published, outlet, Mentions(), [], labels=list(reversed(lay.labels)))
     _register_acronyms(ctx, sents)
     _register_names(ctx, sents, spans)
     headline_paras = _headline_paragraphs(body)
     embeds = _embedded_posts(body, published)
     estimates: list[tuple[bool, Estimate]] = []
     pending_runon: list[int] = []
-    opens = [q.open_at for q in spans]
+    opens = [q.start for q in spans]  # a quotation run on without a mark opens its paragraph
     for index, sent in enumerate(sents):
+        _reach_labels(ctx, sent, index)
         attrs = _attributions(ctx, sent, spans)
         for q in spans[bisect.bisect_left(opens, sent.start) : bisect.bisect_left(opens, sent.end)]:
             quote = _attribute_quote(ctx, q, index, sents, attrs, spans)
+            if quote is not None and q.cut and not quote.speaker:
+                quote = None  # an excerpt cut off inside a quotation: kept only when someone said it
             if quote is not None:
                 ctx.add_quote(q, quote)
                 if quote.speaker:
@@ -294,7 +304,39 @@ def _open_at(q: QuoteSpan) -> int:
     return q.open_at
 
 
+def _reach_labels(ctx: _Context, sent: Sentence, index: int) -> None:
+    """The layout's labels up to this sentence: who speaks in a transcript turn, or in the quotation
+    after a "Quote from X:" or sound-bite label."""
+    while ctx.labels and ctx.labels[-1].at < sent.end:
+        label = ctx.labels.pop()
+        if label.who == INTERVIEWER:
+            said = Attribution(label.at, label.end, label.at, INTERVIEWER, None)
+        elif not label.who:  # "A:": the one answering: the last to answer, else the one the article is about
+            said = ctx.interviewee
+            person = ctx.mentions.resolve("he", label.at) if said is None else None
+            if person is not None:
+                said = Attribution(label.at, label.end, label.at, person.name, person)
+        else:
+            speaker, entity = _resolve(ctx, label.who, label.at)
+            said = Attribution(label.at, label.end, label.at, speaker, entity)
+        if said is None:
+            ctx.turn = None if label.kind is LabelKind.turn else ctx.turn
+            continue
+        if label.kind is LabelKind.turn:
+            ctx.turn = said
+            if said.speaker != INTERVIEWER:
+                ctx.interviewee = said
+            ctx.add_voice(_Voice(said, sent.paragraph, index))
+        else:
+            ctx.quote_labels[label.end] = said
+
+
+_FIRST_PERSON = frozenset({"i", "we"})
+
+
 def _resolve(ctx: _Context, phrase: str, at: int) -> tuple[str, EntityRef | None]:
+    if ctx.turn is not None and phrase.strip().lower() in _FIRST_PERSON:
+        return ctx.turn.speaker, ctx.turn.entity  # "We believe …" in a transcript: the one speaking
     entity = ctx.mentions.resolve(phrase, at)
     if entity is None:
         return phrase.strip(), None
@@ -446,7 +488,8 @@ def _attribute_quote(
     starts_sentence = not re.search(r"\w", _strip_dateline(lead))
     pre = [a for a in attrs if a.end <= q.open_at + 1]
     post = [a for a in end_attrs if a.start >= q.close_at]
-    chosen = _choose_attribution(body, q, pre, post, starts_sentence)
+    labelled = _quote_label(ctx, q)
+    chosen = labelled or _choose_attribution(body, q, pre, post, starts_sentence)
     if _ASKED.search(body, max(sent.start, q.open_at - 40), q.open_at):
         # "nodded when asked, “Do you want to go home?”": the question of someone unnamed
         chosen = Attribution(q.open_at, q.open_at, q.open_at, QUESTIONER, None)
@@ -489,6 +532,14 @@ _INTRO_GAP = re.compile(r"[\s,]*(?::|\bthat\b)?\s*")  # "X said: “", "X said �
 _COMMA_GAP = re.compile(r"\s*,\s*")
 _AFTER_GAP = re.compile(r"[\s,.;:!?’'”\"—–-]*")
 _CLAUSE_IN_GAP = re.compile(r"\bthat\b|[,;:]|\b(?:is|are|was|were|has|have|had|will|would|could|can|may|might)\b")
+
+
+def _quote_label(ctx: _Context, q: QuoteSpan) -> Attribution | None:
+    """The speaker a "Quote from X:" or "[Sound bite: X]" label right before the quotation names."""
+    for end, said in ctx.quote_labels.items():
+        if end <= q.open_at and not ctx.body[end : q.open_at].strip():
+            return said
+    return None
 
 
 def _choose_attribution(
@@ -898,6 +949,8 @@ def _claimant(
         return chosen.speaker, chosen.entity, f"{window} {lead}"
     if embed is not None:
         return embed[0], EntityRef(name=embed[0], kind=EntityKind.unknown), ""
+    if ctx.turn is not None and ctx.turn.speaker != INTERVIEWER:
+        return ctx.turn.speaker, ctx.turn.entity, ""  # a transcript: the one speaking
     outlet = ctx.outlet or "the article"
     return outlet, None, ""
 

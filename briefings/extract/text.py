@@ -45,6 +45,7 @@ class QuoteSpan:
     close_at: int  # index of the closing mark, or the paragraph end when the quote runs on
     paragraph: int
     closed: bool
+    cut: bool = False  # never closed: the text ends inside it (an excerpt cut off mid-quote)
 
     @property
     def start(self) -> int:
@@ -69,7 +70,12 @@ def paragraphs(body: str) -> list[Span]:
     return spans
 
 
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+# A full stop and the space after it; or, in copy that lost its spaces, a full stop glued to the next
+# sentence's first word ("… in the battles.Kim Bum-soo has more.", "… killed.”The agency").
+_BOUNDARY = re.compile(
+    r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])"
+    r"|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]{2})|(?<=[a-z][.!?][”\"])(?=[A-Z][a-z])"
+)
 
 
 _ABBREVIATION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
@@ -133,23 +139,15 @@ def quote_spans(body: str) -> list[QuoteSpan]:
     """
     spans: list[QuoteSpan] = []
     paras = paragraphs(body)
+    carried: int | None = None  # a quotation running on from the paragraph before, without a mark
     for p_index, para in enumerate(paras):
-        open_at: int | None = None
+        open_at: int | None = carried
+        carried = None
         for mark in _MARK.finditer(body, para.start, para.end):
             i = mark.start()
-            c = body[i]
-            before = body[i - 1] if i > para.start else " "
-            after = body[i + 1] if i + 1 < para.end else " "
-            can_open = not before.isalnum() and before not in ".,;:!?" and (after.isalnum() or after in "‘'([…$")
-            can_close = not after.isalnum() and (before.isalnum() or before in ".,;:!?…’')]%—-")
-            if not can_open and not can_close:
+            is_open = _opens(body, i, para, open_at is not None)
+            if is_open is None:
                 continue
-            if c in OPEN_QUOTES and can_open:
-                is_open = True
-            elif c in CLOSE_QUOTES and can_close:
-                is_open = False
-            else:  # a straight mark, or a curly one that contradicts its context
-                is_open = can_open and not (can_close and open_at is not None)
             if is_open:
                 if open_at is None:
                     open_at = i
@@ -157,12 +155,50 @@ def quote_spans(body: str) -> list[QuoteSpan]:
             elif open_at is not None:
                 spans.append(QuoteSpan(open_at, i, p_index, True))
                 open_at = None
-        if open_at is not None:
-            nxt = paras[p_index + 1] if p_index + 1 < len(paras) else None
-            if nxt is not None and body[nxt.start] in '"“„«':
-                spans.append(QuoteSpan(open_at, para.end, p_index, False))
-            # otherwise an unbalanced mark: ignore it and keep going
+        if open_at is None:
+            continue
+        nxt = paras[p_index + 1] if p_index + 1 < len(paras) else None
+        if nxt is None:
+            spans.append(QuoteSpan(open_at, para.end, p_index, False, cut=True))
+        elif body[nxt.start] in '"“„«':
+            spans.append(QuoteSpan(open_at, para.end, p_index, False))
+        elif _closes_first(body, nxt):
+            # the quotation goes on in the next paragraph without a mark of its own and closes there
+            spans.append(QuoteSpan(open_at, para.end, p_index, False))
+            carried = nxt.start - 1
+        # otherwise an unbalanced mark: ignore it and keep going
     return spans
+
+
+def _opens(body: str, i: int, para: Span, inside: bool) -> bool | None:
+    """Whether the mark at `i` opens (True) or closes (False) a quotation, or is neither (None).
+
+    A mark opens when what precedes it is a space, an opening bracket or the paragraph start, and
+    closes when what follows is a space, punctuation or the paragraph end (or, for a closing curly
+    mark after a full stop, a word run on without a space: "… killed.”The agency"); curly marks
+    that contradict their context (a “ used to close) are read by their context.
+    """
+    c = body[i]
+    before = body[i - 1] if i > para.start else " "
+    after = body[i + 1] if i + 1 < para.end else " "
+    can_open = not before.isalnum() and before not in ".,;:!?" and (after.isalnum() or after in "‘'([…$")
+    can_close = (not after.isalnum() or (c in CLOSE_QUOTES and before in ".!?")) and (
+        before.isalnum() or before in ".,;:!?…’')]%—-"
+    )
+    if not can_open and not can_close:
+        return None
+    if c in OPEN_QUOTES and can_open:
+        return True
+    if c in CLOSE_QUOTES and can_close:
+        return False
+    # a straight mark, or a curly one that contradicts its context
+    return can_open and not (can_close and inside)
+
+
+def _closes_first(body: str, para: Span) -> bool:
+    """Does the paragraph's first quotation mark close a quotation (one opened in the paragraph before)?"""
+    first = _MARK.search(body, para.start, para.end)
+    return first is not None and _opens(body, first.start(), para, True) is False
 
 
 _FOLD = str.maketrans({"’": "'", "‘": "'", "ʹ": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " "})
