@@ -13,9 +13,9 @@ from briefings import queries
 from briefings.ingest import ingest_paths
 from tests.conftest import article
 from tests.discord_emulator import (
-    ALL_PERMISSIONS,
     APP_ID,
     ATTACH_FILES,
+    CHANNEL_ID,
     OTHER_USER_ID,
     DiscordEmulator,
 )
@@ -102,8 +102,8 @@ async def test_estimate_charts_a_change_and_says_when_it_cannot(bot, emulator, s
     moved = next(f for f in embed["fields"] if f["name"] == "Who changed their number")
     assert "3,000 → 5,000 (+2,000)" in moved["value"]
 
-    no_files = str(int(ALL_PERMISSIONS) & ~ATTACH_FILES)
-    msg = await emulator.answer(emulator.slash("estimate", claimant="defence ministry", app_permissions=no_files))
+    await emulator.set_bot_permissions(CHANNEL_ID, deny=ATTACH_FILES)
+    msg = await emulator.answer(emulator.slash("estimate", claimant="defence ministry"))
     assert msg["attachments"] == []
     assert "chart left out: I lack the Attach Files permission here" in msg["embeds"][0]["footer"]["text"]
 
