@@ -417,10 +417,11 @@ class DiscordEmulator:
                 await self.dispatch("RESUMED", {})
         return ws
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+    async def dispatch(self, event: str, data: dict[str, Any], *, late_by: float = 0.0) -> None:
+        """Send a gateway event; an interaction may arrive `late_by` seconds after Discord created it."""
         assert self._ws is not None, "no gateway connection"
         if event == "INTERACTION_CREATE":
-            self.register(data)
+            self.register(data, age=late_by)
         self._seq += 1
         await self._ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
 
@@ -584,7 +585,7 @@ class DiscordEmulator:
             "data": data,
         }
 
-    def register(self, payload: dict[str, Any]) -> None:
+    def register(self, payload: dict[str, Any], *, age: float = 0.0) -> None:
         """An interaction as Discord creates it; dispatching it does this (tests acting as the bot call it)."""
         self.interactions[payload["token"]] = Interaction(
             id=payload["id"],
@@ -592,7 +593,7 @@ class DiscordEmulator:
             kind=payload["type"],
             user_id=int(payload["member"]["user"]["id"]),
             channel_id=int(payload["channel_id"]),
-            created=self.clock.monotonic(),
+            created=self.clock.monotonic() - age,
             message_id=int(payload["message"]["id"]) if "message" in payload else None,
         )
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
+import re
 
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -12,8 +15,16 @@ from bot.digests import DigestRunner
 from briefings import subscriptions as subs
 from briefings.digest import build_digest
 from briefings.ingest import ingest_paths
+from briefings.models import Status
 from tests.conftest import article
-from tests.discord_emulator import CHANNEL_ID, GUILD_ID, MEMBER_DEFAULT, DiscordEmulator
+from tests.discord_emulator import (
+    CHANNEL_ID,
+    EMBED_LINKS,
+    GUILD_ID,
+    MEMBER_DEFAULT,
+    SEND_MESSAGES,
+    DiscordEmulator,
+)
 
 UTC = dt.UTC
 OTHER_CHANNEL = CHANNEL_ID + 1
@@ -32,7 +43,9 @@ async def store_article(store, tmp_path, name: str, body: str, when: dt.datetime
     assert line.result is not None and line.result.added
 
 
-async def subscribe(store, clock, channel=CHANNEL_ID, *, time="08:00", zone="Europe/Berlin", every=None, no_news=False):
+async def subscribe(
+    store, clock, channel=CHANNEL_ID, *, time="08:00", zone="Europe/Berlin", every=None, no_news=False, status=None
+):
     return await subs.subscribe(
         store,
         guild_id=GUILD_ID,
@@ -40,7 +53,7 @@ async def subscribe(store, clock, channel=CHANNEL_ID, *, time="08:00", zone="Eur
         at=time,
         timezone=zone,
         every=every,
-        status=None,
+        status=status,
         no_news_line=no_news,
         created_by=None,
         now=clock(),
@@ -233,15 +246,20 @@ async def test_nothing_new_posts_nothing_unless_asked(bot, emulator, store, cloc
     assert (await subs.get(store, quiet.id)).watermark == at("2025-03-29T07:00")
 
 
-async def test_a_digest_too_long_for_one_message_is_split(bot, emulator, store, clock, tmp_path) -> None:
-    sub = await subscribe(store, clock, every="6 hours")
-    for i in range(40):
+async def store_many(store, tmp_path, articles: int) -> None:
+    """Enough new claims, quotes and sources for a digest of several messages."""
+    for i in range(articles):
         body = "\n".join(
             f"“Statement {i}-{j} on the long negotiations over the border crossings continues today,” "
             f"Envoy Person{i} Lastname{j} said, adding that {1000 + 37 * j + i} soldiers had been deployed."
             for j in range(6)
         )
         await store_article(store, tmp_path, f"n{i}", body, at("2025-03-28T13:00"), outlet=f"Outlet {i}")
+
+
+async def test_a_digest_too_long_for_one_message_is_split(bot, emulator, store, clock, tmp_path) -> None:
+    sub = await subscribe(store, clock, every="6 hours")
+    await store_many(store, tmp_path, 40)
     digest = await build_digest(store, at("2025-03-28T12:00"), at("2025-03-28T14:00"))
     messages = render.digest_messages(digest, marker="digest test")
     assert len(messages) > 1
@@ -297,3 +315,26 @@ async def test_digest_now_is_for_anyone_and_ephemeral(bot, emulator, store, cloc
     assert callback.body["type"] == 5 and callback.body["data"]["flags"] & 64
     msg = await emulator.answer(emulator.slash("digest now", since="6h"))
     assert msg["flags"] & 64 and "3,000" in str(msg["embeds"])
+
+
+# ---------------------------------------------------------------------------- issue 15
+
+
+async def test_a_status_digest_is_titled_plainly(bot, emulator, store, clock, tmp_path) -> None:
+    sub = await subscribe(store, clock, status=Status.deployed)
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    assert await bot.digests.tick(at("2025-03-29T07:00")) == {sub.id: "delivered"}
+    (msg,) = emulator.channel_messages()
+    assert msg["embeds"][0]["title"] == "Briefing on troops deployed in Russia: the numbers now"
+
+
+async def test_the_new_sources_embed_is_titled_new_sources(bot, emulator, store, clock, tmp_path) -> None:
+    sub = await subscribe(store, clock)
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    assert await bot.digests.tick(at("2025-03-29T07:00")) == {sub.id: "delivered"}
+    titles = [e["title"] for m in emulator.channel_messages() for e in m["embeds"]]
+    assert "New sources" in titles

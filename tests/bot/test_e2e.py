@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
+import sys
 
 import pytest
 
 from bot import client, paging
 from briefings import queries
 from briefings.ingest import ingest_paths
-from tests.conftest import article
+from tests.bot.conftest import running_bot
+from tests.conftest import ROOT, article
 from tests.discord_emulator import (
     APP_ID,
     ATTACH_FILES,
@@ -333,3 +336,33 @@ async def test_many_interactions_in_flight(bot, emulator: DiscordEmulator) -> No
     payloads = [emulator.slash("quote", speaker="Kirby") for _ in range(20)]
     answers = await asyncio.gather(*(emulator.answer(p) for p in payloads))
     assert all(a["embeds"][0]["title"] == "Quotes by Kirby" for a in answers)
+
+
+# ---------------------------------------------------------------------------- issue 15
+
+
+LONG = "2024-10-2" + "4" * 5991  # 6,000 characters, the most a Discord string option carries
+
+
+async def test_sources_are_titled_sources(bot, emulator) -> None:
+    msg = await emulator.answer(emulator.slash("sources"))
+    assert msg["embeds"][0]["title"] == "Sources"
+
+
+async def test_search_snippets_escape_article_text_once_and_bold_only_the_matches(
+    bot, emulator, store, tmp_path
+) -> None:
+    await add_articles(
+        store,
+        tmp_path,
+        article(
+            "Ledger",
+            "2025-03-03",
+            "“Read the [full text](https://evil.example) of the ceasefire > draft today,” Envoy Ada Stone said.",
+        ),
+    )
+    msg = await emulator.answer(emulator.slash("search", text="ceasefire"))
+    text = msg["embeds"][0]["description"]
+    assert "**ceasefire**" in text
+    assert "\\[full text\\]" in text and "**full text**" not in text  # article brackets shown as brackets
+    assert "\\\\" not in text  # no escape escaped again: no visible backslashes
