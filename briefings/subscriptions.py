@@ -76,7 +76,7 @@ def parse_time(value: str) -> str:
 def parse_zone(value: str) -> str:
     try:
         ZoneInfo(value.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
         raise SubscriptionError(f"'{value}' is not a time zone; pick an IANA name such as Europe/Berlin.") from None
     return value.strip()
 

@@ -288,7 +288,7 @@ async def test_managing_needs_manage_server_and_bad_zones_are_refused(bot, emula
         )
     )
     assert refused.body["data"]["flags"] & 64
-    assert refused.body["data"]["content"] == "You need the manage guild permission to use this."
+    assert refused.body["data"]["content"] == "You need the Manage Server permission to use this."
     bad = await emulator.interact(
         emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="08:00", timezone="Mars/Olympus")
     )
@@ -318,6 +318,26 @@ async def test_digest_now_is_for_anyone_and_ephemeral(bot, emulator, store, cloc
 
 
 # ---------------------------------------------------------------------------- issue 15
+
+
+async def test_a_timezone_too_long_for_a_file_name_is_a_plain_refusal(bot, emulator, caplog) -> None:
+    zone = "Europe/" + "x" * 5993  # 6,000 characters
+    with caplog.at_level(logging.ERROR):
+        refused = await emulator.interact(
+            emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="08:00", timezone=zone)
+        )
+    content = refused.body["data"]["content"]
+    assert "is not a time zone" in content and len(content) < 400
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_the_refusal_names_the_permission_as_discord_shows_it(bot, emulator) -> None:
+    refused = await emulator.interact(
+        emulator.slash(
+            "digest subscribe", member_permissions=MEMBER, channel=str(CHANNEL_ID), time="08:00", timezone="UTC"
+        )
+    )
+    assert refused.body["data"]["content"] == "You need the Manage Server permission to use this."
 
 
 async def test_a_status_digest_is_titled_plainly(bot, emulator, store, clock, tmp_path) -> None:

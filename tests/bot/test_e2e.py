@@ -344,6 +344,30 @@ async def test_many_interactions_in_flight(bot, emulator: DiscordEmulator) -> No
 LONG = "2024-10-2" + "4" * 5991  # 6,000 characters, the most a Discord string option carries
 
 
+@pytest.mark.parametrize(
+    ("command", "options", "explains"),
+    [
+        ("timeline", {"from": LONG}, "is not a date for from"),
+        ("timeline", {"to": LONG}, "is not a date for to"),
+        ("digest now", {"since": LONG}, "is not a time for since"),
+        ("digest subscribe", {"channel": str(CHANNEL_ID), "time": LONG, "timezone": "UTC"}, "is not a time of day"),
+        (
+            "digest subscribe",
+            {"channel": str(CHANNEL_ID), "time": "08:00", "timezone": "UTC", "every": LONG},
+            "is not a schedule",
+        ),
+        ("feeds add", {"url": LONG}, "is not an http(s) address"),
+    ],
+)
+async def test_an_error_repeating_a_long_input_fits_discords_limits(bot, emulator, command, options, explains):
+    start = len(emulator.requests)
+    refused = await emulator.interact(emulator.slash(command, **options))
+    content = refused.body["data"]["content"]
+    assert refused.body["data"]["flags"] & EPHEMERAL and explains in content
+    assert len(content) <= 500 and content.startswith("'2024-10-24")
+    assert emulator.refused(start) == []
+
+
 async def test_sources_are_titled_sources(bot, emulator) -> None:
     msg = await emulator.answer(emulator.slash("sources"))
     assert msg["embeds"][0]["title"] == "Sources"
