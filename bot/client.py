@@ -20,6 +20,7 @@ from bot.chart import Charts
 from bot.digests import Clock, DigestRunner, utcnow
 from bot.feeds import FeedJobs
 from bot.names import NameIndex
+from bot.paging import PageButton, Pages
 from bot.render import clip, safe
 from bot.tasks import spawn
 from briefings import queries
@@ -120,6 +121,7 @@ class BriefingsBot(commands.Bot):
         self.conn = conn
         self.settings = settings
         self.names = NameIndex()
+        self.pages = Pages()
         self.charts = Charts()
         self.digests = DigestRunner(self, clock)
         self.feeds = FeedJobs(self, session)
@@ -136,6 +138,7 @@ class BriefingsBot(commands.Bot):
         from bot.cogs import digests, facts, feeds
 
         await self.names.refresh(self.conn)
+        self.add_dynamic_items(PageButton)  # page buttons of any list this bot ever sent, across restarts
         await facts.setup(self)
         await digests.setup(self)
         await feeds.setup(self)

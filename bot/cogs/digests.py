@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.client import NO_MENTIONS, UserInputError
+from bot.paging import send_pages
 from briefings import subscriptions as subs
 from briefings.console import CommandError, parse_moment
 from briefings.digest import build_digest
@@ -39,6 +40,7 @@ class Digests(commands.Cog):
 
     def __init__(self, bot: BriefingsBot) -> None:
         self.bot = bot
+        bot.pages.register("subs", self._list_pages)
 
     @digest.command(name="subscribe", description="Post a briefing of what is new to a channel on a schedule")
     @app_commands.describe(
@@ -98,7 +100,14 @@ class Digests(commands.Cog):
     @digest.command(name="list", description="This server's digest subscriptions and their state")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def list_(self, interaction: discord.Interaction) -> None:
-        assert interaction.guild_id is not None
+        pages, complete = await self._list_pages(interaction, [], 1)
+        await send_pages(interaction, pages, kind="subs", args=[], complete=complete, ephemeral=True)
+
+    async def _list_pages(
+        self, interaction: discord.Interaction, args: list, wanted: int
+    ) -> tuple[list[discord.Embed], bool]:
+        if interaction.guild_id is None or not interaction.permissions.manage_guild:  # a page turned later, too
+            raise app_commands.MissingPermissions(["manage_guild"])
         items = await subs.all_subscriptions(self.bot.conn, interaction.guild_id)
         entries = []
         for s in items:
@@ -118,7 +127,7 @@ class Digests(commands.Cog):
         pages = render.paginate(
             "Digest subscriptions", entries, empty="No subscriptions: `/digest subscribe` adds one."
         )
-        await interaction.response.send_message(embed=pages[0], ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return pages, True
 
     @digest.command(name="unsubscribe", description="Stop a digest subscription")
     @app_commands.describe(id="the number /digest list shows")

@@ -358,3 +358,13 @@ async def test_the_new_sources_embed_is_titled_new_sources(bot, emulator, store,
     assert await bot.digests.tick(at("2025-03-29T07:00")) == {sub.id: "delivered"}
     titles = [e["title"] for m in emulator.channel_messages() for e in m["embeds"]]
     assert "New sources" in titles
+
+
+async def test_digest_list_pages_reach_every_subscription(bot, emulator, store, clock) -> None:
+    for _ in range(11):
+        await subscribe(store, clock)
+    listing = await emulator.answer(emulator.slash("digest list"))
+    assert listing["embeds"][0]["footer"]["text"] == "Page 1 of 2"
+    await emulator.interact(emulator.click(listing, "Next"))
+    page = emulator.messages[int(listing["id"])]["embeds"][0]
+    assert page["footer"]["text"] == "Page 2 of 2" and "**11.**" in page["description"]

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from bot import client, paging
+from bot import client
 from briefings import queries
 from briefings.ingest import ingest_paths
 from tests.bot.conftest import running_bot
@@ -166,18 +166,6 @@ async def test_long_results_page_with_buttons_only_the_asker_can_turn(bot, emula
     assert turned.body["type"] == 7
     assert turned.body["data"]["embeds"][0]["footer"]["text"].startswith("Page 2 of ")
     assert turned.body["data"]["embeds"][0]["description"] != first["description"]
-
-
-async def test_page_buttons_expire(bot, emulator: DiscordEmulator, monkeypatch) -> None:
-    monkeypatch.setattr(paging, "PAGE_TIMEOUT", 0.3)
-    msg = await emulator.answer(emulator.slash("timeline"))
-    edit = await emulator.wait_for(
-        lambda r: r.method == "PATCH" and r.path.endswith("/messages/@original") and r.body.get("components"),
-        within=5,
-    )
-    buttons = [c for row in edit.body["components"] for c in row["components"]]
-    assert buttons and all(b["disabled"] for b in buttons)
-    assert int(msg["id"]) in emulator.messages
 
 
 async def test_a_result_too_long_for_one_message_is_cut_clearly(bot, emulator, store, tmp_path) -> None:
@@ -366,6 +354,44 @@ async def test_an_error_repeating_a_long_input_fits_discords_limits(bot, emulato
     assert refused.body["data"]["flags"] & EPHEMERAL and explains in content
     assert len(content) <= 500 and content.startswith("'2024-10-24")
     assert emulator.refused(start) == []
+
+
+async def test_page_buttons_work_after_a_restart_and_past_the_commands_token(
+    bot, emulator, store, tmp_path, clock
+) -> None:
+    msg = await emulator.answer(emulator.slash("timeline"))
+    await bot.close()  # the process stops; what it held in memory is gone
+    async with running_bot(store, tmp_path, clock):
+        emulator.clock.advance(20 * 60)  # the command's own token has expired
+        start = len(emulator.requests)
+        turned = await emulator.interact(emulator.click(msg, "Next"))
+        assert turned.body["type"] == 7
+        assert turned.body["data"]["embeds"][0]["footer"]["text"].startswith("Page 2 of ")
+        back = await emulator.interact(emulator.click(emulator.messages[int(msg["id"])], "Previous"))
+        assert back.body["data"]["embeds"][0]["footer"]["text"].startswith("Page 1 of ")
+        assert emulator.refused(start) == []
+
+
+async def test_a_list_whose_query_is_too_long_to_carry_says_it_expired_after_a_restart(
+    bot, emulator, store, tmp_path, clock
+) -> None:
+    await add_articles(
+        store,
+        tmp_path,
+        *(
+            article("Ledger", f"2025-03-{day:02d}", f"“Statement {day} is about the talks,” Envoy Paul Ruiz said.")
+            for day in range(1, 31)
+        ),
+    )
+    text = " OR ".join(["talks"] * 20)  # longer than a button's custom_id can carry
+    msg = await emulator.answer(emulator.slash("search", text=text))
+    turned = await emulator.interact(emulator.click(msg, "Next"))  # in this process, it turns
+    assert turned.body["data"]["embeds"][0]["footer"]["text"].startswith("Page 2 of ")
+    await bot.close()
+    async with running_bot(store, tmp_path, clock):
+        expired = await emulator.interact(emulator.click(emulator.messages[int(msg["id"])], "Next"))
+        assert expired.body["type"] == 7 and "expired" in expired.body["data"]["content"]
+        assert expired.body["data"]["components"] == []  # nothing left to press that does nothing
 
 
 async def test_sources_are_titled_sources(bot, emulator) -> None:

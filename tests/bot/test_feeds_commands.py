@@ -39,3 +39,13 @@ async def test_feeds_are_hidden_without_manage_server_and_explain_bad_input(bot,
     assert bad.body["data"]["flags"] & 64 and "is not an http(s) address of a feed" in bad.body["data"]["content"]
     gone = await emulator.interact(emulator.slash("feeds remove", id=99))
     assert gone.body["data"]["content"] == "There is no feed 99; `/feeds list` shows them."
+
+
+async def test_feeds_list_pages_reach_every_feed(bot, emulator: DiscordEmulator, store, clock) -> None:
+    for i in range(11):
+        await feeds.add_feed(store, f"https://outlet{i}.example/rss", now=clock())
+    listing = await emulator.answer(emulator.slash("feeds list"))
+    assert listing["embeds"][0]["footer"]["text"] == "Page 1 of 2"
+    await emulator.interact(emulator.click(listing, "Next"))
+    page = emulator.messages[int(listing["id"])]["embeds"][0]
+    assert page["footer"]["text"] == "Page 2 of 2" and "**11.**" in page["description"]
