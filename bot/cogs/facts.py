@@ -67,9 +67,11 @@ class Facts(commands.Cog):
         return render.who_pages(await queries.who(self.bot.conn, name), name), True
 
     async def _everyone(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        await self.bot.names.refresh_if_changed(self.bot.conn)
         return [app_commands.Choice(name=n, value=n) for n in self.bot.names.everyone(current)]
 
     async def _speakers(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        await self.bot.names.refresh_if_changed(self.bot.conn)
         return [app_commands.Choice(name=n, value=n) for n in self.bot.names.speakers(current)]
 
     @app_commands.command(description="How many troops, says who, since when: the latest numbers and who moved")

@@ -399,6 +399,21 @@ async def test_sources_are_titled_sources(bot, emulator) -> None:
     assert msg["embeds"][0]["title"] == "Sources"
 
 
+async def test_speakers_ingested_by_another_process_are_offered_at_once(bot, emulator, tmp_path) -> None:
+    path = tmp_path / "elsewhere.txt"
+    path.write_text(
+        article("Ledger", "2025-03-03", "“The talks go on,” Envoy Zorana Quistgaard said on Monday."), encoding="utf-8"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
+    env["BRIEFINGS_DB"] = str(tmp_path / "bot.db")
+    ingest = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "briefings.cli", "ingest", str(path), cwd=ROOT, env=env
+    )
+    assert await asyncio.wait_for(ingest.wait(), 120) == 0
+    callback = await emulator.interact(emulator.autocomplete("quote", "speaker", speaker="quistg"))
+    assert {"name": "Zorana Quistgaard", "value": "Zorana Quistgaard"} in callback.body["data"]["choices"]
+
+
 async def test_search_snippets_escape_article_text_once_and_bold_only_the_matches(
     bot, emulator, store, tmp_path
 ) -> None:
