@@ -42,6 +42,9 @@ NO_MENTIONS = discord.AllowedMentions.none()
 # answered in a follow-up: under a burst every asker hears back at once, and none nears Discord's
 # three-second limit for the first response
 BUSY_AT = 8
+# a 429 asking for longer is not waited out inside a request (discord.py's least): the interaction's
+# deadline would pass, and a digest retries at the time Discord gave instead of holding its task
+RATE_LIMIT_WAIT_MAX = 30.0
 CONTENT_MAX = 2000  # characters in a message's content
 ECHO_MAX = 60  # characters of the user's own input repeated in an error
 # permissions as Discord's interface names them (discord.py's names are the API's)
@@ -111,6 +114,7 @@ class BriefingsBot(commands.Bot):
         schedule: bool = True,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("max_ratelimit_timeout", RATE_LIMIT_WAIT_MAX)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -218,6 +222,7 @@ class BriefingsBot(commands.Bot):
     async def close(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        await self.digests.close()
         await super().close()
         if getattr(self, "_heartbeat", None) is not None:
             self._heartbeat.cancel()

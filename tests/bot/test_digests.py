@@ -293,17 +293,19 @@ async def test_managing_needs_manage_server_and_bad_zones_are_refused(bot, emula
         emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="08:00", timezone="Mars/Olympus")
     )
     assert "'Mars/Olympus' is not a time zone" in bad.body["data"]["content"]
-    ok = await emulator.interact(
+    ok = await emulator.answer(
         emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="7:30", timezone="Europe/Berlin", every="week")
     )
-    assert ok.body["data"]["content"].startswith("Subscription 1: <#")
-    assert "every Monday at 07:30" in ok.body["data"]["content"]
+    assert ok["content"].startswith("Subscription 1: <#")
+    assert "every Monday at 07:30" in ok["content"]
     zones = await emulator.interact(emulator.autocomplete("digest subscribe", "timezone", timezone="berl"))
     assert {"name": "Europe/Berlin", "value": "Europe/Berlin"} in zones.body["data"]["choices"]
     listing = await emulator.answer(emulator.slash("digest list"))
     assert "every Monday at 07:30 (Europe/Berlin)" in listing["embeds"][0]["description"]
-    gone = await emulator.interact(emulator.slash("digest unsubscribe", id=1))
-    assert gone.body["data"]["content"] == "Subscription 1 stopped."
+    gone = await emulator.answer(emulator.slash("digest unsubscribe", id=1))
+    assert gone["content"] == "Subscription 1 stopped."
+    missing = await emulator.interact(emulator.slash("digest unsubscribe", id=1))
+    assert missing.body["data"]["content"] == "There is no subscription 1 in this server; `/digest list` shows them."
 
 
 async def test_digest_now_is_for_anyone_and_ephemeral(bot, emulator, store, clock, tmp_path) -> None:
@@ -318,6 +320,94 @@ async def test_digest_now_is_for_anyone_and_ephemeral(bot, emulator, store, cloc
 
 
 # ---------------------------------------------------------------------------- issue 15
+
+
+async def test_a_digest_in_parts_resumes_from_the_first_part_not_accepted(bot, emulator, store, clock, tmp_path):
+    sub = await subscribe(store, clock, every="6 hours")
+    await store_many(store, tmp_path, 12)
+    parts = len(
+        render.digest_messages(await build_digest(store, at("2025-03-28T12:00"), at("2025-03-28T14:00")), marker="x")
+    )
+    assert parts >= 2
+    emulator.fail("POST", rf"/channels/{CHANNEL_ID}/messages", 403, after=1, message="Missing Permissions")
+    assert await bot.digests.tick(at("2025-03-28T14:01")) == {sub.id: "failed"}
+    emulator.clock.advance(30 * 60)  # past Discord's nonce window
+    assert await bot.digests.tick(at("2025-03-28T14:31")) == {sub.id: "delivered"}
+    footers = [m["embeds"][-1]["footer"]["text"] for m in emulator.channel_messages()]
+    assert [re.search(r"part \d+/\d+$", f).group(0) for f in footers] == [
+        f"part {i}/{parts}" for i in range(1, parts + 1)
+    ]
+    assert (await subs.get(store, sub.id)).pending_until is None
+
+
+async def test_a_crash_between_two_parts_resumes_with_the_next_part(bot, emulator, store, clock, tmp_path, monkeypatch):
+    sub = await subscribe(store, clock, every="6 hours")
+    await store_many(store, tmp_path, 12)
+    real = subs.mark_part_sent
+    calls = 0
+
+    async def crash_on_the_second(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise SystemExit("killed after posting part 2, before saving it")
+        await real(*args, **kwargs)
+
+    monkeypatch.setattr(subs, "mark_part_sent", crash_on_the_second)
+    with pytest.raises(SystemExit):
+        await bot.digests.deliver(sub.id, at("2025-03-28T14:01"))
+    monkeypatch.setattr(subs, "mark_part_sent", real)
+    emulator.clock.advance(3 * 24 * 3600)  # days later: the nonce is long forgotten, the marker is not
+    assert await DigestRunner(bot, clock).tick(at("2025-03-31T14:01")) == {sub.id: "delivered"}
+    footers = [m["embeds"][-1]["footer"]["text"] for m in emulator.channel_messages()]
+    parts = [re.search(r"part (\d+)/(\d+)$", f).groups() for f in footers]
+    assert [int(i) for i, _ in parts] == list(range(1, int(parts[0][1]) + 1))
+
+
+async def test_a_long_rate_limit_on_one_channel_holds_up_no_other_retry(bot, emulator, store, clock, tmp_path) -> None:
+    retrying = await subscribe(store, clock, channel=CHANNEL_ID, time="06:59", zone="UTC")
+    slow = await subscribe(store, clock, channel=OTHER_CHANNEL, time="07:00", zone="UTC")
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    emulator.fail("POST", rf"/channels/{CHANNEL_ID}/messages", 403, message="Missing Permissions")
+    assert await bot.digests.tick(at("2025-03-29T06:59")) == {retrying.id: "failed"}  # retried from 07:01
+    emulator.fail("POST", rf"/channels/{OTHER_CHANNEL}/messages", 429, retry_after=20)
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.start()
+    bot.digests.attach(scheduler)
+    try:
+        start = len(emulator.requests)
+        clock.now = at("2025-03-29T07:00")
+        scheduler.get_job("digest-sweep").modify(next_run_time=dt.datetime.now(UTC))
+        await emulator.wait_for(
+            lambda r: r.path == f"/channels/{OTHER_CHANNEL}/messages" and r.status == 429, start=start
+        )
+        clock.now = at("2025-03-29T07:02")
+        scheduler.get_job("digest-sweep").modify(next_run_time=dt.datetime.now(UTC))
+        delivered = await emulator.wait_for(
+            lambda r: r.method == "POST" and r.path == f"/channels/{CHANNEL_ID}/messages" and r.status == 200,
+            start=start,
+            within=5,
+        )
+        assert "3,000" in str(delivered.body["embeds"])
+    finally:
+        scheduler.shutdown(wait=False)
+    assert (await subs.get(store, slow.id)).last_delivery is None  # still waiting out its 429
+
+
+async def test_a_rate_limit_longer_than_a_minute_is_a_retry_at_discords_time(bot, emulator, store, clock, tmp_path):
+    sub = await subscribe(store, clock)
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    emulator.fail("POST", rf"/channels/{CHANNEL_ID}/messages", 429, retry_after=200)
+    now = at("2025-03-29T07:00")
+    result = await asyncio.wait_for(bot.digests.tick(now), 5)  # not waited out inside the delivery
+    assert result == {sub.id: "failed"}
+    waiting = await subs.get(store, sub.id)
+    assert waiting.next_retry >= now + dt.timedelta(seconds=200) and "rate limit" in waiting.last_error
+    assert await bot.digests.tick(now + dt.timedelta(seconds=201)) == {sub.id: "delivered"}
 
 
 async def test_a_timezone_too_long_for_a_file_name_is_a_plain_refusal(bot, emulator, caplog) -> None:
