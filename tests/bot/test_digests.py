@@ -322,6 +322,50 @@ async def test_digest_now_is_for_anyone_and_ephemeral(bot, emulator, store, cloc
 # ---------------------------------------------------------------------------- issue 15
 
 
+async def test_subscribing_answers_at_once_while_another_channel_is_rate_limited(
+    bot, emulator, store, clock, tmp_path
+) -> None:
+    await subscribe(store, clock, channel=OTHER_CHANNEL)  # due at 07:00 UTC
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    clock.now = at("2025-03-29T07:00")
+    emulator.fail("POST", rf"/channels/{OTHER_CHANNEL}/messages", 429, retry_after=6)
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.start(paused=True)  # jobs are built, but time is the test's
+    bot.digests.attach(scheduler)
+    try:
+        start = len(emulator.requests)
+        msg = await emulator.answer(
+            emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="09:00", timezone="UTC"), within=10
+        )
+        assert msg["content"].startswith("Subscription 2: <#")
+        assert emulator.refused(start) == []  # every response came inside Discord's deadlines
+        assert scheduler.get_job("digest-2") is not None  # scheduled, not delivered on the spot
+        assert not [r for r in emulator.requests[start:] if r.path == f"/channels/{OTHER_CHANNEL}/messages"]
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+async def test_a_subscribe_that_cannot_be_answered_in_time_changes_nothing(bot, emulator, store) -> None:
+    payload = emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="09:00", timezone="UTC")
+    start = len(emulator.requests)
+    await emulator.dispatch("INTERACTION_CREATE", payload, late_by=3.5)  # the gateway brought it too late
+    await emulator.wait_for(lambda r: r.path.endswith(f"/{payload['token']}/callback"), start=start)
+    await asyncio.sleep(0.2)  # whatever the bot does after Discord's refusal
+    assert await subs.all_subscriptions(store) == []
+
+
+async def test_an_unsubscribe_that_cannot_be_answered_in_time_changes_nothing(bot, emulator, store, clock) -> None:
+    sub = await subscribe(store, clock)
+    payload = emulator.slash("digest unsubscribe", id=sub.id)
+    start = len(emulator.requests)
+    await emulator.dispatch("INTERACTION_CREATE", payload, late_by=3.5)
+    await emulator.wait_for(lambda r: r.path.endswith(f"/{payload['token']}/callback"), start=start)
+    await asyncio.sleep(0.2)
+    assert await subs.get(store, sub.id) is not None
+
+
 async def test_a_digest_in_parts_resumes_from_the_first_part_not_accepted(bot, emulator, store, clock, tmp_path):
     sub = await subscribe(store, clock, every="6 hours")
     await store_many(store, tmp_path, 12)
@@ -410,6 +454,18 @@ async def test_a_rate_limit_longer_than_a_minute_is_a_retry_at_discords_time(bot
     assert await bot.digests.tick(now + dt.timedelta(seconds=201)) == {sub.id: "delivered"}
 
 
+@pytest.mark.parametrize(("deny", "missing"), [(SEND_MESSAGES, "Send Messages"), (EMBED_LINKS, "Embed Links")])
+async def test_subscribing_checks_the_bots_permissions_in_the_channel(bot, emulator, store, deny, missing) -> None:
+    await emulator.set_bot_permissions(OTHER_CHANNEL, deny=deny)
+    await asyncio.sleep(0.05)  # the bot hears of the change over the gateway
+    refused = await emulator.interact(
+        emulator.slash("digest subscribe", channel=str(OTHER_CHANNEL), time="08:00", timezone="UTC")
+    )
+    assert refused.body["data"]["flags"] & 64
+    assert f"<#{OTHER_CHANNEL}>" in refused.body["data"]["content"] and missing in refused.body["data"]["content"]
+    assert await subs.all_subscriptions(store) == []
+
+
 async def test_a_timezone_too_long_for_a_file_name_is_a_plain_refusal(bot, emulator, caplog) -> None:
     zone = "Europe/" + "x" * 5993  # 6,000 characters
     with caplog.at_level(logging.ERROR):
@@ -428,6 +484,12 @@ async def test_the_refusal_names_the_permission_as_discord_shows_it(bot, emulato
         )
     )
     assert refused.body["data"]["content"] == "You need the Manage Server permission to use this."
+
+
+async def test_digest_now_refuses_a_start_in_the_future(bot, emulator) -> None:
+    refused = await emulator.interact(emulator.slash("digest now", since="2099-01-01"))
+    assert refused.body["type"] == 4 and refused.body["data"]["flags"] & 64
+    assert "2099-01-01" in refused.body["data"]["content"] and "future" in refused.body["data"]["content"]
 
 
 async def test_a_status_digest_is_titled_plainly(bot, emulator, store, clock, tmp_path) -> None:
