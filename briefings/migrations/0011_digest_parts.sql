@@ -3,7 +3,7 @@
 -- accepted, in order, and never one twice (a digest in two parts whose second part was refused used
 -- to be posted again from its first part).
 
-CREATE TABLE digest_parts (
+CREATE TABLE IF NOT EXISTS digest_parts (
     subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
     part            INTEGER NOT NULL CHECK (part >= 1),
     payload         TEXT NOT NULL,     -- the message as the bot posts it (JSON), rendered once
