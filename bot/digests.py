@@ -147,8 +147,7 @@ class DigestRunner:
         results = await asyncio.gather(*(self._start(s.id, now) for s in due), return_exceptions=True)
         out: dict[int, str] = {}
         for sub, result in zip(due, results, strict=True):
-            if isinstance(result, BaseException):
-                log.error("digest %s failed unexpectedly", sub.id, exc_info=result)
+            if isinstance(result, BaseException):  # its task has logged it
                 out[sub.id] = f"error: {result}"
             else:
                 out[sub.id] = result

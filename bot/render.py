@@ -211,7 +211,7 @@ def quote_entries(items: Sequence[QuoteView]) -> list[str]:
 
 def quote_pages(items: Sequence[QuoteView], speaker: str, *, more: bool = False) -> list[discord.Embed]:
     return paginate(
-        f"Quotes by {speaker}",
+        f"Quotes by {safe(speaker)}",
         quote_entries(items),
         empty=f"No quotes by {safe(speaker)} in the store.",
         footer="Newest first",
@@ -227,7 +227,7 @@ def search_pages(hits: Sequence[SearchHit], text: str) -> list[discord.Embed]:
             f"{'Quote' if h.kind == 'quote' else 'Claim'} · **{safe(h.who or '?')}** · {day(h.claimed_on)} · "
             f"{safe(h.source.label)}\n{snippet}"
         )
-    return paginate(f"Search: {text}", entries, empty=f"Nothing matches {safe(text)}.")
+    return paginate(f"Search: {safe(text)}", entries, empty=f"Nothing matches {safe(text)}.")
 
 
 def source_pages(items: Sequence[SourceView], title: str = "Sources") -> list[discord.Embed]:
@@ -268,14 +268,14 @@ def timeline_pages(items: Sequence[TimelineItem]) -> list[discord.Embed]:
 def who_pages(result: WhoResult, name: str) -> list[discord.Embed]:
     if result.profile is None:
         if not result.candidates:
-            return [embed(f"Who is {name}?", f"Nobody called {safe(name)} is in the store.")]
+            return [embed(f"Who is {safe(name)}?", f"Nobody called {safe(name)} is in the store.")]
         lines = [
             f"**{safe(c.name)}**"
             + (f", {safe(c.role)}" if c.role else "")
             + (f" ({safe(c.affiliation)})" if c.affiliation else "")
             for c in result.candidates
         ]
-        return paginate(f"{len(result.candidates)} match {name}", lines, empty="", footer="Be more specific")
+        return paginate(f"{len(result.candidates)} match {safe(name)}", lines, empty="", footer="Be more specific")
     p = result.profile
     ent = p.entity
     desc = [f"**{safe(ent.name)}**" + (f", {safe(ent.role)}" if ent.role else "")]
@@ -285,7 +285,7 @@ def who_pages(result: WhoResult, name: str) -> list[discord.Embed]:
         f"{p.quote_count:,} quotes and {p.estimate_count:,} estimates stored (copies included)"
         + (f", {day(p.first_claim)} to {day(p.last_claim)}" if p.first_claim else "")
     )
-    first = embed(f"Who is {ent.name}?", "\n".join(desc))
+    first = embed(f"Who is {safe(ent.name)}?", "\n".join(desc))
     if p.estimates:
         add_lines_field(
             first,

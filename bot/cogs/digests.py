@@ -79,10 +79,11 @@ class Digests(commands.Cog):
         perms = channel.permissions_for(channel.guild.me)
         missing = [p for p in NEEDED_IN_CHANNEL if not getattr(perms, p)]
         if missing:
-            s = "s" if len(missing) > 1 else ""
+            many = len(missing) > 1
             raise UserInputError(
-                f"I cannot post digests in {channel.mention}: I need the {permission_names(missing)} permission{s} "
-                "there. Grant it in the channel's settings, then subscribe again."
+                f"I cannot post digests in {channel.mention}: I need the {permission_names(missing)} "
+                f"permission{'s' if many else ''} there. Grant {'them' if many else 'it'} in the channel's "
+                "settings, then subscribe again."
             )
         await interaction.response.defer(thinking=True)
         try:
