@@ -20,7 +20,7 @@ from bot.chart import Charts
 from bot.digests import Clock, DigestRunner, utcnow
 from bot.feeds import FeedJobs
 from bot.names import NameIndex
-from bot.paging import PageButton, Pages
+from bot.paging import OldPageButton, PageButton, Pages
 from bot.render import clip, safe
 from bot.tasks import spawn
 from briefings import queries
@@ -142,7 +142,8 @@ class BriefingsBot(commands.Bot):
         from bot.cogs import digests, facts, feeds
 
         await self.names.refresh(self.conn)
-        self.add_dynamic_items(PageButton)  # page buttons of any list this bot ever sent, across restarts
+        # page buttons of any list this bot ever sent, across restarts (and those of earlier versions)
+        self.add_dynamic_items(PageButton, OldPageButton)
         await facts.setup(self)
         await digests.setup(self)
         await feeds.setup(self)

@@ -113,6 +113,23 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_I
             await bot.explain(interaction, exc)
 
 
+class OldPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"[0-9a-f]{32}"):
+    """A page button an earlier version made (discord.py's random custom_id, its state long gone):
+    a press says the list expired and takes the buttons away, instead of failing."""
+
+    def __init__(self, custom_id: str) -> None:
+        super().__init__(discord.ui.Button(label="Next", custom_id=custom_id))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> OldPageButton:
+        return cls(match.group(0))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.edit_message(content=EXPIRED, view=None)
+
+
 class Pages:
     """The bot's paged lists: how each kind builds its pages, and arguments too long to carry."""
 

@@ -431,3 +431,13 @@ async def test_search_snippets_escape_article_text_once_and_bold_only_the_matche
     assert "**ceasefire**" in text
     assert "\\[full text\\]" in text and "**full text**" not in text  # article brackets shown as brackets
     assert "\\\\" not in text  # no escape escaped again: no visible backslashes
+
+
+async def test_page_buttons_an_earlier_version_left_say_they_expired(bot, emulator) -> None:
+    msg = await emulator.answer(emulator.slash("timeline"))
+    for row in emulator.messages[int(msg["id"])]["components"]:  # as discord.py's views made them
+        for button in row["components"]:
+            button["custom_id"] = os.urandom(16).hex()
+    expired = await emulator.interact(emulator.click(emulator.messages[int(msg["id"])], "Next"))
+    assert expired.body["type"] == 7 and "expired" in expired.body["data"]["content"]
+    assert expired.body["data"]["components"] == []
