@@ -20,6 +20,8 @@ from bot.chart import Charts
 from bot.digests import Clock, DigestRunner, utcnow
 from bot.feeds import FeedJobs
 from bot.names import NameIndex
+from bot.paging import OldPageButton, PageButton, Pages
+from bot.render import clip, safe
 from bot.tasks import spawn
 from briefings import queries
 from briefings.console import CommandError
@@ -40,10 +42,58 @@ NO_MENTIONS = discord.AllowedMentions.none()
 # answered in a follow-up: under a burst every asker hears back at once, and none nears Discord's
 # three-second limit for the first response
 BUSY_AT = 8
+# a 429 asking for longer is not waited out inside a request (discord.py's least): the interaction's
+# deadline would pass, and a digest retries at the time Discord gave instead of holding its task
+RATE_LIMIT_WAIT_MAX = 30.0
+CONTENT_MAX = 2000  # characters in a message's content
+ECHO_MAX = 60  # characters of the user's own input repeated in an error
+# permissions as Discord's interface names them (discord.py's names are the API's)
+PERMISSION_NAMES = {
+    "manage_guild": "Manage Server",
+    "read_messages": "View Channel",
+    "view_channel": "View Channel",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+    "attach_files": "Attach Files",
+    "read_message_history": "Read Message History",
+}
 
 
 class UserInputError(app_commands.AppCommandError):
     """Bad input from the user; its message is shown to them as it is."""
+
+
+def permission_names(names: list[str]) -> str:
+    """ "Manage Server", "Send Messages and Embed Links": as Discord's interface shows them."""
+    shown = list(dict.fromkeys(PERMISSION_NAMES.get(n, n.replace("_", " ").title()) for n in names))
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def typed_values(interaction: discord.Interaction) -> list[str]:
+    """The text the user typed into the command's options (subcommands included)."""
+    out: list[str] = []
+    stack = list((interaction.data or {}).get("options", []))  # type: ignore[call-overload]
+    while stack:
+        option = stack.pop()
+        stack.extend(option.get("options", []))
+        if isinstance(option.get("value"), str):
+            out.append(option["value"])
+    return out
+
+
+def fit_echoes(message: str, typed: list[str]) -> str:
+    """An error that repeats the user's input repeats it escaped, and cut when long; the whole
+    message within Discord's 2,000 characters."""
+    for value in sorted(set(typed), key=len, reverse=True):
+        shown = safe(clip(value.strip(), ECHO_MAX))
+        for form in dict.fromkeys((value, value.strip())):
+            if not form:
+                continue
+            if len(form) > ECHO_MAX:  # long enough to be nothing but the input wherever it appears
+                message = message.replace(form, shown)
+            else:
+                message = message.replace(f"'{form}'", f"'{shown}'")
+    return clip(message, CONTENT_MAX)
 
 
 def intents() -> discord.Intents:
@@ -64,6 +114,7 @@ class BriefingsBot(commands.Bot):
         schedule: bool = True,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("max_ratelimit_timeout", RATE_LIMIT_WAIT_MAX)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -74,6 +125,7 @@ class BriefingsBot(commands.Bot):
         self.conn = conn
         self.settings = settings
         self.names = NameIndex()
+        self.pages = Pages()
         self.charts = Charts()
         self.digests = DigestRunner(self, clock)
         self.feeds = FeedJobs(self, session)
@@ -90,6 +142,8 @@ class BriefingsBot(commands.Bot):
         from bot.cogs import digests, facts, feeds
 
         await self.names.refresh(self.conn)
+        # page buttons of any list this bot ever sent, across restarts (and those of earlier versions)
+        self.add_dynamic_items(PageButton, OldPageButton)
         await facts.setup(self)
         await digests.setup(self)
         await feeds.setup(self)
@@ -169,6 +223,7 @@ class BriefingsBot(commands.Bot):
     async def close(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        await self.digests.close()
         await super().close()
         if getattr(self, "_heartbeat", None) is not None:
             self._heartbeat.cancel()
@@ -177,17 +232,26 @@ class BriefingsBot(commands.Bot):
 
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """The one error path: a short, true message for the user; the traceback for the log."""
+        await self.explain(interaction, error)
+
+    async def explain(self, interaction: discord.Interaction, error: BaseException) -> None:
+        """Commands and buttons alike: a short, true message for the user; the traceback for the log."""
         original = getattr(error, "original", error)
         if isinstance(original, (QueryError, CommandError, UserInputError)):
-            message = str(original)
+            message = fit_echoes(str(original), typed_values(interaction))
         elif isinstance(error, app_commands.MissingPermissions):
-            message = f"You need the {', '.join(p.replace('_', ' ') for p in error.missing_permissions)} permission to use this."
+            s = "s" if len(error.missing_permissions) > 1 else ""
+            message = f"You need the {permission_names(error.missing_permissions)} permission{s} to use this."
         elif isinstance(error, app_commands.BotMissingPermissions):
-            message = f"I need the {', '.join(p.replace('_', ' ') for p in error.missing_permissions)} permission here."
+            s = "s" if len(error.missing_permissions) > 1 else ""
+            message = f"I need the {permission_names(error.missing_permissions)} permission{s} here."
         elif isinstance(error, app_commands.NoPrivateMessage):
             message = "This command works only in a server."
         elif isinstance(error, app_commands.CommandOnCooldown):
             message = f"Slow down: try again in {error.retry_after:.0f} seconds."
+        elif isinstance(original, discord.RateLimited):
+            log.warning("Discord rate-limited /%s for %.0f s", _name(interaction), original.retry_after)
+            message = f"Discord asks me to slow down; please try again in {original.retry_after:.0f} seconds."
         elif isinstance(original, discord.HTTPException):
             log.error("Discord refused a request for /%s", _name(interaction), exc_info=original)
             message = "Discord refused part of the answer; please try again in a moment."
@@ -198,7 +262,9 @@ class BriefingsBot(commands.Bot):
 
 
 def _name(interaction: discord.Interaction) -> str:
-    return interaction.command.qualified_name if interaction.command else "?"
+    if interaction.command:
+        return interaction.command.qualified_name
+    return "a button" if interaction.type is discord.InteractionType.component else "?"
 
 
 async def send_error(interaction: discord.Interaction, message: str) -> None:

@@ -1,17 +1,23 @@
-"""Delivering digests to channels: never lose a fact, never post the same digest twice.
+"""Delivering digests to channels: never lose a fact, never post any part of a digest twice.
 
 Each subscription keeps a watermark. A delivery first records the end of the digest it is about to
-send (pending_until), then posts it with a nonce derived from the subscription, its watermark and
-that end, then moves the watermark. After a crash between posting and saving, the retry rebuilds the
-very same digest with the very same nonce: Discord's enforce_nonce answers with the message it
-already has instead of posting again, and, past Discord's nonce window, the marker in the digest's
-footer found among the channel's latest messages tells the retry it was already delivered.
+send (pending_until), renders it once into parts kept in the store, then posts the parts in order,
+marking each with the message Discord made of it, and moves the watermark when the last is in. A
+retry (after a refusal, a rate limit or a crash) posts only the parts not yet accepted. Against a
+crash between Discord accepting a part and the mark being saved, every part is posted with a nonce
+derived from the digest and the part: within Discord's nonce window, enforce_nonce answers with the
+message it already has; past it, the part's marker in the footer, found among the channel's latest
+messages, tells the retry it was already delivered.
+
+Deliveries run as tasks of their own: the once-a-minute sweep and each subscription's job only start
+them, so one channel held by a long 429 or a slow refusal holds up no other.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -21,8 +27,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import render
+from bot.tasks import spawn
 from briefings import subscriptions as subs
-from briefings.digest import Digest, build_digest
+from briefings.digest import build_digest
 
 if TYPE_CHECKING:
     from bot.client import BriefingsBot
@@ -31,6 +38,7 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
 RETRY_EVERY = dt.timedelta(minutes=1)
+HISTORY_LOOKED_AT = 50  # latest channel messages searched for parts posted before a crash
 
 
 def utcnow() -> dt.datetime:
@@ -45,6 +53,11 @@ def describe_http_error(exc: discord.HTTPException) -> str:
     return f"Discord answered {exc.status}: {exc.text or 'no reason given'}"
 
 
+def part_marker(key: str, number: int, parts: int) -> str:
+    """What ends the last footer of a digest's part: names the digest and the part."""
+    return f"digest {key}" if parts == 1 else f"digest {key} · part {number}/{parts}"
+
+
 class DigestRunner:
     """Decides which subscriptions are due at a moment and delivers their digests, each on its own."""
 
@@ -53,6 +66,7 @@ class DigestRunner:
         self.clock = clock
         self.scheduler: AsyncIOScheduler | None = None
         self._locks: dict[int, asyncio.Lock] = {}
+        self._running: dict[int, asyncio.Task[str]] = {}  # deliveries in flight, by subscription
 
     # ---------------------------------------------------------------------- scheduling
 
@@ -60,7 +74,7 @@ class DigestRunner:
         """Use the bot's scheduler: one job per subscription, plus a sweep for retries and back-offs."""
         self.scheduler = scheduler
         scheduler.add_job(
-            self.tick,
+            self.sweep,
             IntervalTrigger(seconds=RETRY_EVERY.total_seconds()),
             id="digest-sweep",
             replace_existing=True,
@@ -69,45 +83,84 @@ class DigestRunner:
         )
 
     async def reschedule(self) -> None:
-        """Jobs for exactly the stored subscriptions; then one catch-up pass for whatever was missed."""
+        """Jobs for exactly the stored subscriptions; then one catch-up sweep for whatever was missed."""
         if self.scheduler is not None:
             for job in self.scheduler.get_jobs():
                 if job.id.startswith("digest-") and job.id != "digest-sweep":
                     job.remove()
             for sub in await subs.all_subscriptions(self.bot.conn):
-                self.scheduler.add_job(
-                    self.run_one,
-                    subs.trigger_for(sub),
-                    args=[sub.id],
-                    id=f"digest-{sub.id}",
-                    coalesce=True,
-                    max_instances=1,
-                    misfire_grace_time=None,
-                )
-        await self.tick()
+                self.schedule(sub)
+        await self.sweep()
 
-    # ---------------------------------------------------------------------- delivering
+    def schedule(self, sub: subs.Subscription) -> None:
+        """The job of one subscription, added or replaced; nothing is delivered here."""
+        if self.scheduler is None:
+            return
+        self.scheduler.add_job(
+            self.run_one,
+            subs.trigger_for(sub),
+            args=[sub.id],
+            id=f"digest-{sub.id}",
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
+
+    def unschedule(self, sub_id: int) -> None:
+        if self.scheduler is not None and self.scheduler.get_job(f"digest-{sub_id}") is not None:
+            self.scheduler.remove_job(f"digest-{sub_id}")
+
+    # ---------------------------------------------------------------------- starting deliveries
+
+    def _start(self, sub_id: int, now: dt.datetime) -> asyncio.Task[str]:
+        running = self._running.get(sub_id)
+        if running is not None and not running.done():
+            return running
+        task = spawn(self.deliver(sub_id, now), f"digest-{sub_id}")
+        self._running[sub_id] = task
+        task.add_done_callback(lambda t: self._running.pop(sub_id, None) if self._running.get(sub_id) is t else None)
+        return task
+
+    async def _due(self, now: dt.datetime) -> list[subs.Subscription]:
+        return [s for s in await subs.all_subscriptions(self.bot.conn) if subs.needs_delivery(s, now)]
+
+    async def sweep(self, now: dt.datetime | None = None) -> list[int]:
+        """Start delivering every subscription due at `now` that is not being delivered; returns at once."""
+        now = now or self.clock()
+        started = [s.id for s in await self._due(now) if s.id not in self._running]
+        for sub_id in started:
+            self._start(sub_id, now)
+        return started
+
+    async def run_one(self, sub_id: int) -> None:
+        """A subscription's scheduled time: start its delivery if it is due."""
+        now = self.clock()
+        sub = await subs.get(self.bot.conn, sub_id)
+        if sub is not None and subs.needs_delivery(sub, now):
+            self._start(sub_id, now)
 
     async def tick(self, now: dt.datetime | None = None) -> dict[int, str]:
-        """Deliver every subscription due at `now`; one failing channel holds up no other."""
+        """Deliver every subscription due at `now` and wait for the outcomes, each on its own."""
         now = now or self.clock()
-        due = [s for s in await subs.all_subscriptions(self.bot.conn) if subs.needs_delivery(s, now)]
-        results = await asyncio.gather(*(self.deliver(s.id, now) for s in due), return_exceptions=True)
+        due = await self._due(now)
+        results = await asyncio.gather(*(self._start(s.id, now) for s in due), return_exceptions=True)
         out: dict[int, str] = {}
         for sub, result in zip(due, results, strict=True):
-            if isinstance(result, BaseException):
-                log.error("digest %s failed unexpectedly", sub.id, exc_info=result)
+            if isinstance(result, BaseException):  # its task has logged it
                 out[sub.id] = f"error: {result}"
             else:
                 out[sub.id] = result
         return out
 
-    async def run_one(self, sub_id: int) -> str:
-        now = self.clock()
-        sub = await subs.get(self.bot.conn, sub_id)
-        if sub is None or not subs.needs_delivery(sub, now):
-            return "not due"
-        return await self.deliver(sub_id, now)
+    async def close(self) -> None:
+        """Stop deliveries in flight (the store says where each one was)."""
+        running = [t for t in self._running.values() if not t.done()]
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
+    # ---------------------------------------------------------------------- delivering
 
     async def deliver(self, sub_id: int, now: dt.datetime) -> str:
         lock = self._locks.setdefault(sub_id, asyncio.Lock())
@@ -115,43 +168,71 @@ class DigestRunner:
             sub = await subs.get(self.bot.conn, sub_id)
             if sub is None:
                 return "gone"
+            retrying = sub.pending_until is not None
             sub = await subs.start_delivery(self.bot.conn, sub, now)
             assert sub.pending_until is not None
-            digest = await build_digest(self.bot.conn, sub.watermark, sub.pending_until, status=sub.status)
-            if digest.empty and not sub.no_news_line:
-                await subs.finish_delivery(self.bot.conn, sub, now, delivered=False)
-                return "nothing new"
+            parts = await subs.digest_parts(self.bot.conn, sub.id)
+            if not parts:
+                digest = await build_digest(self.bot.conn, sub.watermark, sub.pending_until, status=sub.status)
+                if digest.empty and not sub.no_news_line:
+                    await subs.finish_delivery(self.bot.conn, sub, now, delivered=False)
+                    return "nothing new"
+                messages = render.digest_messages(digest, marker=f"digest {sub.digest_key}")
+                payloads = [json.dumps([e.to_dict() for e in embeds]) for embeds in messages]
+                parts = await subs.save_parts(self.bot.conn, sub.id, payloads)
             try:
-                await self.post(sub, digest)
+                await self.post(sub, parts, look_back=retrying)
+            except discord.RateLimited as exc:  # longer than the bot waits out: come back when Discord says
+                reason = f"Discord's rate limit: it asked to wait {exc.retry_after:.0f} s"
+                return await self._failed(sub, now, reason, not_before=now + dt.timedelta(seconds=exc.retry_after))
             except discord.HTTPException as exc:
-                reason = describe_http_error(exc)
-                sub = await subs.record_failure(self.bot.conn, sub, now, reason)
-                log.warning(
-                    "digest %s to channel %s failed (%d in a row): %s", sub.id, sub.channel_id, sub.failures, reason
-                )
-                return "paused" if sub.paused_reason else "failed"
+                return await self._failed(sub, now, describe_http_error(exc))
             await subs.finish_delivery(self.bot.conn, sub, now, delivered=True)
             return "delivered"
 
-    async def post(self, sub: subs.Subscription, digest: Digest) -> None:
+    async def _failed(
+        self, sub: subs.Subscription, now: dt.datetime, reason: str, *, not_before: dt.datetime | None = None
+    ) -> str:
+        sub = await subs.record_failure(self.bot.conn, sub, now, reason, not_before=not_before)
+        log.warning("digest %s to channel %s failed (%d in a row): %s", sub.id, sub.channel_id, sub.failures, reason)
+        return "paused" if sub.paused_reason else "failed"
+
+    async def post(self, sub: subs.Subscription, parts: list[subs.DigestPart], *, look_back: bool) -> None:
+        """Post the parts Discord has not accepted yet, in order, marking each as it is accepted."""
         channel = self.bot.get_partial_messageable(sub.channel_id, guild_id=sub.guild_id)
         key = sub.digest_key
-        messages = render.digest_messages(digest, marker=f"digest {key}")
-        if await self._already_posted(channel, key, len(messages)):
-            log.info("digest %s (%s) was already in channel %s", sub.id, key, sub.channel_id)
-            return
-        for part, embeds in enumerate(messages):
-            await channel.send(embeds=embeds, nonce=f"{key}-{part}", allowed_mentions=discord.AllowedMentions.none())
+        accepted = {p.number for p in parts if p.message_id is not None}
+        if look_back:  # an earlier attempt may have posted a part without living to mark it
+            accepted |= await self._find_posted(
+                channel, sub, [p for p in parts if p.number not in accepted], len(parts)
+            )
+        for part in parts:
+            if part.number in accepted:
+                continue
+            embeds = [discord.Embed.from_dict(e) for e in json.loads(part.payload)]
+            message = await channel.send(
+                embeds=embeds, nonce=f"{key}-{part.number}", allowed_mentions=discord.AllowedMentions.none()
+            )
+            await subs.mark_part_sent(self.bot.conn, sub.id, part.number, message.id)
 
-    async def _already_posted(self, channel: discord.PartialMessageable, key: str, parts: int) -> bool:
-        """Whether the last part of this digest is among the channel's latest messages."""
-        marker = f"digest {key} · part {parts}/{parts}" if parts > 1 else f"digest {key}"
+    async def _find_posted(
+        self, channel: discord.PartialMessageable, sub: subs.Subscription, unmarked: list[subs.DigestPart], total: int
+    ) -> set[int]:
+        """Mark the parts whose marker is among the channel's latest messages; their numbers."""
+        wanted = {part_marker(sub.digest_key, p.number, total): p.number for p in unmarked}
+        found: set[int] = set()
+        if not wanted:
+            return found
+        me = getattr(self.bot.user, "id", None)
         try:
-            async for message in channel.history(limit=20):
-                if message.author.id == getattr(self.bot.user, "id", None) and any(
-                    (e.footer.text or "").endswith(marker) for e in message.embeds
-                ):
-                    return True
+            async for message in channel.history(limit=HISTORY_LOOKED_AT):
+                if message.author.id != me:
+                    continue
+                for marker, number in wanted.items():
+                    if number not in found and any((e.footer.text or "").endswith(marker) for e in message.embeds):
+                        log.info("digest %s part %d was already in channel %s", sub.id, number, sub.channel_id)
+                        await subs.mark_part_sent(self.bot.conn, sub.id, number, message.id)
+                        found.add(number)
         except discord.HTTPException:
-            return False  # no Read Message History: the nonce alone guards the retry
-        return False
+            pass  # no history to read: the nonce alone guards the retry
+        return found

@@ -38,6 +38,12 @@ PAGE_ITEMS = 8  # entries on one page: a screenful, whatever the characters allo
 MAX_PAGES = 25
 
 COLOUR = discord.Colour(0x2F6F9F)
+SCOPE_LABEL = {  # "Briefing on …" for a digest of one kind of number
+    Status.planned: "troops planned to be sent",
+    Status.deployed: "troops deployed in Russia",
+    Status.frontline: "troops at the front",
+    Status.casualties: "casualties",
+}
 STATUS_LABEL = {
     Status.planned: "Planned (to be sent)",
     Status.deployed: "Deployed (in Russia)",
@@ -46,13 +52,29 @@ STATUS_LABEL = {
 }
 
 
+# a bare or <bracketed> address is left whole (escapes inside it would break the link); article text
+# around it has every character that formats, links or mentions escaped, each exactly once
+_URL = r"<[^: >]+:\/[^ >]+>|(?:https?|steam):\/\/[^\s<]+[^<.,:;\"\'\]\s]"
+_MARKUP = re.compile(
+    rf"(?P<url>{_URL})|(?P<char>[\\*_~`|\[\]<])|^(?P<lead>[ \t]*)(?:(?P<line>>|#|-)|(?P<number>\d+)\.)", re.MULTILINE
+)
+
+
+def _escape(m: re.Match[str]) -> str:
+    if m.group("url"):
+        return m.group("url")
+    if m.group("char"):
+        return "\\" + m.group("char")
+    if m.group("line"):
+        return m.group("lead") + "\\" + m.group("line")
+    return m.group("lead") + m.group("number") + "\\."  # Discord escapes punctuation, not digits
+
+
 @lru_cache(maxsize=4096)  # names, roles and outlets repeat on every line of a page
 def safe(text: str) -> str:
-    """Article text shown literally: no markdown, no masked links, no mentions, no custom tags."""
-    text = discord.utils.escape_mentions(text)
-    text = discord.utils.escape_markdown(text)
-    text = re.sub(r"([\[\]<>])", r"\\\1", text)  # masked links [..](..), <@id>, <t:..>, <#channel>
-    return text
+    """Article text shown literally, escaped once: no markdown, no masked links, no mentions, no
+    <t:…>, <#…> or <@…> tags, no headings, quotes or lists at a line's start."""
+    return _MARKUP.sub(_escape, discord.utils.escape_mentions(text))
 
 
 def clip(text: str, limit: int) -> str:
@@ -189,7 +211,7 @@ def quote_entries(items: Sequence[QuoteView]) -> list[str]:
 
 def quote_pages(items: Sequence[QuoteView], speaker: str, *, more: bool = False) -> list[discord.Embed]:
     return paginate(
-        f"Quotes by {speaker}",
+        f"Quotes by {safe(speaker)}",
         quote_entries(items),
         empty=f"No quotes by {safe(speaker)} in the store.",
         footer="Newest first",
@@ -200,12 +222,12 @@ def quote_pages(items: Sequence[QuoteView], speaker: str, *, more: bool = False)
 def search_pages(hits: Sequence[SearchHit], text: str) -> list[discord.Embed]:
     entries = []
     for h in hits:
-        snippet = safe(h.snippet).replace("\\[", "**").replace("\\]", "**")
+        snippet = "".join(f"**{safe(part)}**" if match else safe(part) for part, match in h.snippet_parts)
         entries.append(
             f"{'Quote' if h.kind == 'quote' else 'Claim'} · **{safe(h.who or '?')}** · {day(h.claimed_on)} · "
             f"{safe(h.source.label)}\n{snippet}"
         )
-    return paginate(f"Search: {text}", entries, empty=f"Nothing matches {safe(text)}.")
+    return paginate(f"Search: {safe(text)}", entries, empty=f"Nothing matches {safe(text)}.")
 
 
 def source_pages(items: Sequence[SourceView], title: str = "Sources") -> list[discord.Embed]:
@@ -217,11 +239,11 @@ def source_pages(items: Sequence[SourceView], title: str = "Sources") -> list[di
             independence = f"rewrite of source {s.rewrite_of}"
         else:
             independence = "rewrite" if s.kind.value == "rewrite" else "original reporting"
-        title = safe(s.title or "untitled")
+        headline = safe(s.title or "untitled")
         if s.url and s.url.startswith(("http://", "https://")):
-            title = f"[{title}]({s.url.replace(')', '%29')})"
+            headline = f"[{headline}]({s.url.replace(')', '%29')})"
         entries.append(
-            f"**{s.id}. {safe(s.outlet or 'unknown outlet')}**, {day(s.published)}: {title}\n"
+            f"**{s.id}. {safe(s.outlet or 'unknown outlet')}**, {day(s.published)}: {headline}\n"
             f"{s.quotes} quotes, {s.estimates} estimates; {independence}"
         )
     return paginate(title, entries, empty="No sources yet.")
@@ -246,14 +268,14 @@ def timeline_pages(items: Sequence[TimelineItem]) -> list[discord.Embed]:
 def who_pages(result: WhoResult, name: str) -> list[discord.Embed]:
     if result.profile is None:
         if not result.candidates:
-            return [embed(f"Who is {name}?", f"Nobody called {safe(name)} is in the store.")]
+            return [embed(f"Who is {safe(name)}?", f"Nobody called {safe(name)} is in the store.")]
         lines = [
             f"**{safe(c.name)}**"
             + (f", {safe(c.role)}" if c.role else "")
             + (f" ({safe(c.affiliation)})" if c.affiliation else "")
             for c in result.candidates
         ]
-        return paginate(f"{len(result.candidates)} match {name}", lines, empty="", footer="Be more specific")
+        return paginate(f"{len(result.candidates)} match {safe(name)}", lines, empty="", footer="Be more specific")
     p = result.profile
     ent = p.entity
     desc = [f"**{safe(ent.name)}**" + (f", {safe(ent.role)}" if ent.role else "")]
@@ -263,7 +285,7 @@ def who_pages(result: WhoResult, name: str) -> list[discord.Embed]:
         f"{p.quote_count:,} quotes and {p.estimate_count:,} estimates stored (copies included)"
         + (f", {day(p.first_claim)} to {day(p.last_claim)}" if p.first_claim else "")
     )
-    first = embed(f"Who is {ent.name}?", "\n".join(desc))
+    first = embed(f"Who is {safe(ent.name)}?", "\n".join(desc))
     if p.estimates:
         add_lines_field(
             first,
@@ -300,7 +322,7 @@ MARKER_ROOM = 120  # footer characters kept free for the digest marker
 
 def _digest_embeds(d: Digest) -> list[discord.Embed]:
     span = f"{d.since.strftime('%Y-%m-%d %H:%M')} to {d.until.strftime('%Y-%m-%d %H:%M')} UTC"
-    scope = f" ({STATUS_LABEL[d.status].lower()})" if d.status else ""
+    scope = f" on {SCOPE_LABEL[d.status]}" if d.status else ""
     if d.empty:
         return [embed(f"Briefing{scope}: no news", f"Nothing new was stored from {span}.")]
     head = [f"What is new from {span}.", *(_range_line(r) for r in d.ranges)]

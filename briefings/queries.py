@@ -404,6 +404,9 @@ async def claimants(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
 
 # ----------------------------------------------------------------------------- search
 
+# FTS5 marks matches with these control characters, not with [ ] that an article may hold (a stray one in
+# an article would only misplace the bold: every piece is escaped where it is shown)
+_MATCH_START, _MATCH_END = "\x02", "\x03"
 _FTS_SYNTAX = re.compile(r'["()*^:]|\b(?:AND|OR|NOT|NEAR)\b')
 
 
@@ -420,15 +423,24 @@ def fts_query(text: str) -> str:
     return " ".join(f'"{w}"' for w in words)
 
 
+def _snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """FTS5's snippet as (text, is a match) pieces."""
+    parts: list[tuple[str, bool]] = []
+    for i, piece in enumerate(re.split(f"{_MATCH_START}(.*?){_MATCH_END}", snippet, flags=re.DOTALL)):
+        if piece:
+            parts.append((piece, i % 2 == 1))
+    return parts
+
+
 async def search(conn: aiosqlite.Connection, text: str, *, limit: int = 50) -> list[SearchHit]:
     """Full-text search over quotes and the sentences of estimates, best matches first."""
     query = fts_query(text)
     try:
         hits = await _fetchall(
             conn,
-            """SELECT kind, fact_id, snippet(facts_fts, 0, '[', ']', '…', 16) AS snip
+            """SELECT kind, fact_id, snippet(facts_fts, 0, ?, ?, '…', 16) AS snip
                  FROM facts_fts WHERE facts_fts MATCH ? ORDER BY rank LIMIT ?""",
-            (query, limit),
+            (_MATCH_START, _MATCH_END, query, limit),
         )
     except aiosqlite.OperationalError as exc:
         raise QueryError(f"The search could not be read ({exc}); check quotes and brackets are balanced.") from None
@@ -450,13 +462,15 @@ async def search(conn: aiosqlite.Connection, text: str, *, limit: int = 50) -> l
         if (h["kind"], fold_key(text)) in seen:
             continue
         seen.add((h["kind"], fold_key(text)))
+        parts = _snippet_parts(h["snip"])
         out.append(
             SearchHit(
                 kind=h["kind"],
                 id=r["id"],
                 who=r["speaker"] if is_quote else r["claimant"],
                 text=text,
-                snippet=h["snip"],
+                snippet="".join(f"[{t}]" if match else t for t, match in parts),
+                snippet_parts=parts,
                 claimed_on=stored_date(r["claimed_on"]),
                 source=_source_ref(r),
             )

@@ -63,6 +63,14 @@ class Subscription(View):
         return hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()
 
 
+class DigestPart(View):
+    """One message of a digest being delivered: rendered once, posted until Discord accepts it."""
+
+    number: int  # 1-based
+    payload: str  # the message as the bot posts it, JSON
+    message_id: int | None  # the message Discord made of it, once accepted
+
+
 # ----------------------------------------------------------------------------- parsing
 
 
@@ -76,7 +84,7 @@ def parse_time(value: str) -> str:
 def parse_zone(value: str) -> str:
     try:
         ZoneInfo(value.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
         raise SubscriptionError(f"'{value}' is not a time zone; pick an IANA name such as Europe/Berlin.") from None
     return value.strip()
 
@@ -240,8 +248,33 @@ async def start_delivery(conn: aiosqlite.Connection, sub: Subscription, cut: dt.
     """Remember the digest about to be sent, before sending it: a retry sends the very same one."""
     if sub.pending_until is not None:
         return sub
+    await conn.execute("DELETE FROM digest_parts WHERE subscription_id = ?", (sub.id,))  # an older digest's
     await conn.execute("UPDATE subscriptions SET pending_until = ? WHERE id = ?", (_iso(cut), sub.id))
     return sub.model_copy(update={"pending_until": cut.astimezone(dt.UTC)})
+
+
+async def digest_parts(conn: aiosqlite.Connection, sub_id: int) -> list[DigestPart]:
+    """The parts of the digest being delivered, in order; none before they are saved."""
+    async with conn.execute(
+        "SELECT part, payload, message_id FROM digest_parts WHERE subscription_id = ? ORDER BY part", (sub_id,)
+    ) as cur:
+        return [DigestPart(number=r[0], payload=r[1], message_id=r[2]) for r in await cur.fetchall()]
+
+
+async def save_parts(conn: aiosqlite.Connection, sub_id: int, payloads: list[str]) -> list[DigestPart]:
+    """The rendered parts of the pending digest, all or none (one statement)."""
+    if payloads:
+        rows = ", ".join("(?, ?, ?)" for _ in payloads)
+        params = [x for i, p in enumerate(payloads, start=1) for x in (sub_id, i, p)]
+        await conn.execute(f"INSERT INTO digest_parts (subscription_id, part, payload) VALUES {rows}", params)
+    return await digest_parts(conn, sub_id)
+
+
+async def mark_part_sent(conn: aiosqlite.Connection, sub_id: int, number: int, message_id: int) -> None:
+    """Discord accepted this part: a retry goes on from the next one."""
+    await conn.execute(
+        "UPDATE digest_parts SET message_id = ? WHERE subscription_id = ? AND part = ?", (message_id, sub_id, number)
+    )
 
 
 async def finish_delivery(conn: aiosqlite.Connection, sub: Subscription, now: dt.datetime, *, delivered: bool) -> None:
@@ -254,13 +287,22 @@ async def finish_delivery(conn: aiosqlite.Connection, sub: Subscription, now: dt
             WHERE id = ?""",
         (_iso(sub.pending_until), _iso(max(slot, sub.last_slot)), _iso(now) if delivered else None, sub.id),
     )
+    await conn.execute("DELETE FROM digest_parts WHERE subscription_id = ?", (sub.id,))
 
 
-async def record_failure(conn: aiosqlite.Connection, sub: Subscription, now: dt.datetime, error: str) -> Subscription:
-    """Count a failed delivery; back off, and pause after MAX_FAILURES in a row."""
+async def record_failure(
+    conn: aiosqlite.Connection,
+    sub: Subscription,
+    now: dt.datetime,
+    error: str,
+    *,
+    not_before: dt.datetime | None = None,
+) -> Subscription:
+    """Count a failed delivery; back off (to `not_before` at the earliest, when Discord said when), and
+    pause after MAX_FAILURES in a row."""
     failures = sub.failures + 1
     paused = f"paused after {failures} failed deliveries: {error}" if failures >= MAX_FAILURES else None
-    retry = now + backoff(failures)
+    retry = max(now + backoff(failures), not_before or now)
     await conn.execute(
         "UPDATE subscriptions SET failures = ?, next_retry = ?, last_error = ?, paused_reason = ? WHERE id = ?",
         (failures, _iso(retry), error, paused, sub.id),

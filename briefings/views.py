@@ -113,6 +113,8 @@ class SearchHit(View):
     who: str | None
     text: str  # the quote, or the sentence of the estimate
     snippet: str  # the matching words marked with [ ]
+    # the same snippet as (text, is a match) pieces: a bracket in the article is no mark
+    snippet_parts: list[tuple[str, bool]] = []
     claimed_on: dt.date | None
     source: SourceRef
 

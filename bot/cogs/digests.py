@@ -3,6 +3,12 @@
 Discord gives a command group one set of default permissions, and /digest now is for everyone, so
 the group has none; the managing subcommands require Manage Server in code (has_permissions), which
 the one error path turns into a clear refusal.
+
+A subcommand that changes a subscription checks what it can first (the input, the bot's permissions
+in the channel, that the subscription exists), then acknowledges the interaction, and only once
+Discord has accepted that changes the store and says what it did in a follow-up: an interaction that
+came too late to be answered changes nothing, so a retry cannot make a second subscription. Nothing
+is delivered on the way: the subscription's job is added or removed, the scheduler does the rest.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.client import NO_MENTIONS, UserInputError
+from bot.client import NO_MENTIONS, UserInputError, permission_names
+from bot.paging import send_pages
 from briefings import subscriptions as subs
 from briefings.console import CommandError, parse_moment
 from briefings.digest import build_digest
@@ -28,6 +35,7 @@ if TYPE_CHECKING:
 StatusChoice = Literal["planned", "deployed", "frontline", "casualties"]
 ZONES = sorted(available_timezones())
 EVERY_CHOICES = ["day", "week", "1 hour", "3 hours", "6 hours", "12 hours"]
+NEEDED_IN_CHANNEL = ("view_channel", "send_messages", "embed_links")  # to post a digest at all
 
 
 def _user_error(exc: subs.SubscriptionError | CommandError) -> UserInputError:
@@ -39,6 +47,7 @@ class Digests(commands.Cog):
 
     def __init__(self, bot: BriefingsBot) -> None:
         self.bot = bot
+        bot.pages.register("subs", self._list_pages)
 
     @digest.command(name="subscribe", description="Post a briefing of what is new to a channel on a schedule")
     @app_commands.describe(
@@ -61,6 +70,22 @@ class Digests(commands.Cog):
         no_news: bool = False,
     ) -> None:
         assert interaction.guild_id is not None
+        try:  # everything that can be refused is refused before anything changes
+            subs.parse_time(time)
+            subs.parse_zone(timezone)
+            subs.parse_every(every)
+        except subs.SubscriptionError as exc:
+            raise _user_error(exc) from None
+        perms = channel.permissions_for(channel.guild.me)
+        missing = [p for p in NEEDED_IN_CHANNEL if not getattr(perms, p)]
+        if missing:
+            many = len(missing) > 1
+            raise UserInputError(
+                f"I cannot post digests in {channel.mention}: I need the {permission_names(missing)} "
+                f"permission{'s' if many else ''} there. Grant {'them' if many else 'it'} in the channel's "
+                "settings, then subscribe again."
+            )
+        await interaction.response.defer(thinking=True)
         try:
             sub = await subs.subscribe(
                 self.bot.conn,
@@ -76,14 +101,20 @@ class Digests(commands.Cog):
             )
         except subs.SubscriptionError as exc:
             raise _user_error(exc) from None
-        await self.bot.digests.reschedule()
+        self.bot.digests.schedule(sub)
         upcoming = subs.next_slot(sub, self.bot.digests.clock()).astimezone(dt.UTC)
         text = (
             f"Subscription {sub.id}: {channel.mention} gets a briefing {sub.cadence} ({sub.timezone})"
             f"{' of ' + sub.status.value + ' numbers' if sub.status else ''}. "
             f"The first covers what is stored from now on; next <t:{int(upcoming.timestamp())}:F>."
         )
-        await interaction.response.send_message(text, allowed_mentions=NO_MENTIONS)
+        if not perms.read_message_history:
+            text += (
+                f" Give me Read Message History in {channel.mention} too: with it, a digest cut short by a "
+                "restart is never posted twice."
+            )
+        await interaction.followup.send(text, allowed_mentions=NO_MENTIONS)
+        interaction.extras["answered"] = True
 
     @subscribe.autocomplete("timezone")
     async def _zones(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -98,7 +129,14 @@ class Digests(commands.Cog):
     @digest.command(name="list", description="This server's digest subscriptions and their state")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def list_(self, interaction: discord.Interaction) -> None:
-        assert interaction.guild_id is not None
+        pages, complete = await self._list_pages(interaction, [], 1)
+        await send_pages(interaction, pages, kind="subs", args=[], complete=complete, ephemeral=True)
+
+    async def _list_pages(
+        self, interaction: discord.Interaction, args: list, wanted: int
+    ) -> tuple[list[discord.Embed], bool]:
+        if interaction.guild_id is None or not interaction.permissions.manage_guild:  # a page turned later, too
+            raise app_commands.MissingPermissions(["manage_guild"])
         items = await subs.all_subscriptions(self.bot.conn, interaction.guild_id)
         entries = []
         for s in items:
@@ -118,26 +156,35 @@ class Digests(commands.Cog):
         pages = render.paginate(
             "Digest subscriptions", entries, empty="No subscriptions: `/digest subscribe` adds one."
         )
-        await interaction.response.send_message(embed=pages[0], ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return pages, True
 
     @digest.command(name="unsubscribe", description="Stop a digest subscription")
     @app_commands.describe(id="the number /digest list shows")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def unsubscribe(self, interaction: discord.Interaction, id: int) -> None:
-        assert interaction.guild_id is not None
-        if not await subs.unsubscribe(self.bot.conn, interaction.guild_id, id):
+        await self._change(interaction, id)
+        if not await subs.unsubscribe(self.bot.conn, interaction.guild_id or 0, id):
             raise _no_subscription(id)
-        await self.bot.digests.reschedule()
-        await interaction.response.send_message(f"Subscription {id} stopped.", allowed_mentions=NO_MENTIONS)
+        self.bot.digests.unschedule(id)
+        await interaction.followup.send(f"Subscription {id} stopped.", allowed_mentions=NO_MENTIONS)
+        interaction.extras["answered"] = True
 
     @digest.command(name="resume", description="Resume a paused digest subscription")
     @app_commands.describe(id="the number /digest list shows")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def resume(self, interaction: discord.Interaction, id: int) -> None:
-        assert interaction.guild_id is not None
-        if not await subs.resume(self.bot.conn, interaction.guild_id, id):
+        await self._change(interaction, id)
+        if not await subs.resume(self.bot.conn, interaction.guild_id or 0, id):
             raise _no_subscription(id)
-        await interaction.response.send_message(f"Subscription {id} resumed.", allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(f"Subscription {id} resumed.", allowed_mentions=NO_MENTIONS)
+        interaction.extras["answered"] = True
+
+    async def _change(self, interaction: discord.Interaction, id: int) -> None:
+        """Before changing subscription `id`: refuse one this server does not have, then acknowledge."""
+        sub = await subs.get(self.bot.conn, id)
+        if sub is None or sub.guild_id != interaction.guild_id:
+            raise _no_subscription(id)
+        await interaction.response.defer(thinking=True)
 
     @digest.command(name="now", description="What is new since a moment, for your eyes only")
     @app_commands.describe(since="2024-10-24, 2024-10-24T08:00, or 12h / 2d ago (default: a day ago)")
@@ -147,6 +194,8 @@ class Digests(commands.Cog):
             start = parse_moment(since, "since", until) if since else until - dt.timedelta(days=1)
         except CommandError as exc:
             raise _user_error(exc) from None
+        if start >= until:
+            raise UserInputError(f"'{since}' is in the future; give a moment before now, like 12h or 2024-10-24.")
         await interaction.response.defer(ephemeral=True, thinking=True)
         digest = await build_digest(self.bot.conn, start, until)
         for embeds in render.digest_messages(digest, marker="asked with /digest now"):

@@ -12,8 +12,8 @@ from discord.ext import commands
 
 from bot import render
 from bot.chart import worth_drawing
-from bot.client import NO_MENTIONS, UserInputError
-from bot.paging import Pager, PageSource, page_source
+from bot.client import UserInputError
+from bot.paging import page_source, send_pages
 from briefings import queries
 from briefings.console import parse_day
 from briefings.models import Status
@@ -26,40 +26,52 @@ log = logging.getLogger(__name__)
 StatusChoice = Literal["planned", "deployed", "frontline", "casualties"]
 
 
-async def reply(
-    interaction: discord.Interaction,
-    pages: list[discord.Embed],
-    *,
-    file: discord.File | None = None,
-    source: PageSource | None = None,
-) -> None:
-    """Send the first page, with buttons when there are more (or a source of more); works before or
-    after a defer."""
-    view = Pager(pages, interaction.user.id, source=source) if len(pages) > 1 or source else None
-    kwargs: dict = {"embed": pages[0], "allowed_mentions": NO_MENTIONS}
-    if view is not None:
-        kwargs["view"] = view
-    if file is not None:
-        kwargs["file"] = file
-    message: discord.Message | discord.WebhookMessage | None
-    if interaction.response.is_done():
-        message = await interaction.followup.send(wait=True, **kwargs)
-    else:
-        callback = await interaction.response.send_message(**kwargs)
-        message = callback.resource if isinstance(callback.resource, discord.InteractionMessage) else None
-    interaction.extras["answered"] = True
-    if view is not None:
-        view.message = message
+Pages = tuple[list[discord.Embed], bool]
 
 
 class Facts(commands.Cog):
     def __init__(self, bot: BriefingsBot) -> None:
         self.bot = bot
+        # how each list's pages are built, for the command and for a press of its buttons
+        bot.pages.register("quote", self._quote_pages)
+        bot.pages.register("search", self._search_pages)
+        bot.pages.register("sources", self._source_pages)
+        bot.pages.register("timeline", self._timeline_pages)
+        bot.pages.register("who", self._who_pages)
+
+    async def _quote_pages(self, interaction: discord.Interaction, args: list, wanted: int) -> Pages:
+        speaker, contains = args
+        source = page_source(
+            lambda n: queries.quotes_by(self.bot.conn, speaker, contains=contains, limit=n),
+            lambda items, more: render.quote_pages(items, speaker, more=more),
+        )
+        return await source(wanted)  # later pages are read when the asker turns to them
+
+    async def _search_pages(self, interaction: discord.Interaction, args: list, wanted: int) -> Pages:
+        (text,) = args
+        return render.search_pages(await queries.search(self.bot.conn, text, limit=100), text), True
+
+    async def _source_pages(self, interaction: discord.Interaction, args: list, wanted: int) -> Pages:
+        return render.source_pages(await queries.sources(self.bot.conn)), True
+
+    async def _timeline_pages(self, interaction: discord.Interaction, args: list, wanted: int) -> Pages:
+        start, end = args
+        since = parse_day(start, "from") if start and start.strip() else None
+        until = parse_day(end, "to") if end and end.strip() else None
+        if since and until and since > until:
+            raise UserInputError("'from' is after 'to'; swap them.")
+        return render.timeline_pages(await queries.timeline(self.bot.conn, since=since, until=until)), True
+
+    async def _who_pages(self, interaction: discord.Interaction, args: list, wanted: int) -> Pages:
+        (name,) = args
+        return render.who_pages(await queries.who(self.bot.conn, name), name), True
 
     async def _everyone(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        await self.bot.names.refresh_if_changed(self.bot.conn)
         return [app_commands.Choice(name=n, value=n) for n in self.bot.names.everyone(current)]
 
     async def _speakers(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        await self.bot.names.refresh_if_changed(self.bot.conn)
         return [app_commands.Choice(name=n, value=n) for n in self.bot.names.speakers(current)]
 
     @app_commands.command(description="How many troops, says who, since when: the latest numbers and who moved")
@@ -83,7 +95,7 @@ class Facts(commands.Cog):
             embed = render.estimate_embed(picture, chart_note=note)
             if file is not None:
                 embed.set_image(url="attachment://estimates.png")
-            await reply(interaction, [embed], file=file)
+            await send_pages(interaction, [embed], file=file)
 
     @estimate.autocomplete("claimant")
     async def _estimate_claimant(
@@ -94,13 +106,7 @@ class Facts(commands.Cog):
     @app_commands.command(description="What someone said, newest first")
     @app_commands.describe(speaker="who said it (part of a name is enough)", contains="only quotes with these words")
     async def quote(self, interaction: discord.Interaction, speaker: str, contains: str | None = None) -> None:
-        source = page_source(
-            lambda n: queries.quotes_by(self.bot.conn, speaker, contains=contains, limit=n),
-            lambda items, more: render.quote_pages(items, speaker, more=more),
-        )
-        async with self.bot.answering(interaction):
-            pages, complete = await source(1)  # later pages are read when the asker turns to them
-            await reply(interaction, pages, source=None if complete else source)
+        await self._answer(interaction, "quote", [speaker, contains])
 
     @quote.autocomplete("speaker")
     async def _quote_speaker(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -109,14 +115,11 @@ class Facts(commands.Cog):
     @app_commands.command(description="Search quotes and claims")
     @app_commands.describe(text='words to find; "exact phrase", OR and NOT work too')
     async def search(self, interaction: discord.Interaction, text: str) -> None:
-        async with self.bot.answering(interaction):
-            hits = await queries.search(self.bot.conn, text, limit=100)
-            await reply(interaction, render.search_pages(hits, text))
+        await self._answer(interaction, "search", [text])
 
     @app_commands.command(description="The articles behind the facts, with copies and rewrites marked")
     async def sources(self, interaction: discord.Interaction) -> None:
-        async with self.bot.answering(interaction):
-            await reply(interaction, render.source_pages(await queries.sources(self.bot.conn)))
+        await self._answer(interaction, "sources", [])
 
     @app_commands.command(description="Dated claims in order")
     @app_commands.rename(start="from", end="to")
@@ -124,19 +127,12 @@ class Facts(commands.Cog):
     async def timeline(
         self, interaction: discord.Interaction, start: str | None = None, end: str | None = None
     ) -> None:
-        since = parse_day(start, "from") if start and start.strip() else None
-        until = parse_day(end, "to") if end and end.strip() else None
-        if since and until and since > until:
-            raise UserInputError("'from' is after 'to'; swap them.")
-        async with self.bot.answering(interaction):
-            items = await queries.timeline(self.bot.conn, since=since, until=until)
-            await reply(interaction, render.timeline_pages(items))
+        await self._answer(interaction, "timeline", [start, end])
 
     @app_commands.command(description="A person's or body's role, affiliation and claims")
     @app_commands.describe(name="part of a name is enough")
     async def who(self, interaction: discord.Interaction, name: str) -> None:
-        async with self.bot.answering(interaction):
-            await reply(interaction, render.who_pages(await queries.who(self.bot.conn, name), name))
+        await self._answer(interaction, "who", [name])
 
     @who.autocomplete("name")
     async def _who_name(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -145,7 +141,13 @@ class Facts(commands.Cog):
     @app_commands.command(description="What this bot is and what it holds")
     async def about(self, interaction: discord.Interaction) -> None:
         async with self.bot.answering(interaction):
-            await reply(interaction, [render.about_embed(await self.bot.stats())])
+            await send_pages(interaction, [render.about_embed(await self.bot.stats())])
+
+    async def _answer(self, interaction: discord.Interaction, kind: str, args: list) -> None:
+        """The first page of a list, with buttons that can rebuild any of its pages."""
+        async with self.bot.answering(interaction):
+            pages, complete = await self.bot.pages.makers[kind](interaction, args, 1)
+            await send_pages(interaction, pages, kind=kind, args=args, complete=complete)
 
 
 async def setup(bot: BriefingsBot) -> None:

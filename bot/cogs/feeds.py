@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.client import NO_MENTIONS, UserInputError
+from bot.paging import send_pages
 from bot.tasks import spawn
 from briefings import feeds
 
@@ -27,6 +28,7 @@ class Feeds(commands.Cog):
 
     def __init__(self, bot: BriefingsBot) -> None:
         self.bot = bot
+        bot.pages.register("feeds", self._list_pages)
 
     @group.command(name="add", description="Follow an RSS or Atom feed")
     @app_commands.describe(url="the feed's address", every="minutes between polls (default 30)")
@@ -49,6 +51,14 @@ class Feeds(commands.Cog):
     @group.command(name="list", description="Feeds with last success, last error and articles taken")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def list_(self, interaction: discord.Interaction) -> None:
+        pages, complete = await self._list_pages(interaction, [], 1)
+        await send_pages(interaction, pages, kind="feeds", args=[], complete=complete, ephemeral=True)
+
+    async def _list_pages(
+        self, interaction: discord.Interaction, args: list, wanted: int
+    ) -> tuple[list[discord.Embed], bool]:
+        if not interaction.permissions.manage_guild:  # a page turned later, too
+            raise app_commands.MissingPermissions(["manage_guild"])
         entries = []
         for f in await feeds.list_feeds(self.bot.conn):
             state = (
@@ -61,8 +71,7 @@ class Feeds(commands.Cog):
                 f"{f.articles_taken} articles taken, {f.entries_failed} entries failed; last success "
                 f"{render.safe(f.last_success or 'never')}\n{state}"
             )
-        pages = render.paginate("Feeds", entries, empty="No feeds: `/feeds add` follows one.")
-        await interaction.response.send_message(embed=pages[0], ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return render.paginate("Feeds", entries, empty="No feeds: `/feeds add` follows one."), True
 
     @group.command(name="remove", description="Stop following a feed")
     @app_commands.checks.has_permissions(manage_guild=True)

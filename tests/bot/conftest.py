@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator
 
@@ -53,14 +54,23 @@ def clock() -> FakeClock:
     return FakeClock(dt.datetime(2025, 3, 28, 12, 0, tzinfo=dt.UTC))
 
 
-@pytest.fixture
-async def bot(emulator, store, tmp_path, clock) -> AsyncIterator[BriefingsBot]:
+@contextlib.asynccontextmanager
+async def running_bot(store, tmp_path, clock) -> AsyncIterator[BriefingsBot]:
+    """A bot process's life: logged in to the emulator until the block ends."""
     settings = Settings(discord_token=TOKEN, db=tmp_path / "bot.db", dev_guild=GUILD_ID, seeds=None, feed_timeout=2)
     async with make_session(settings.feed_timeout) as session:
         # digests are driven by the tests' clock, not by a running scheduler
         client = BriefingsBot(store, settings, session=session, guild_ready_timeout=0.05, schedule=False, clock=clock)
         task = asyncio.create_task(client.start(TOKEN))
         await asyncio.wait_for(client.wait_until_ready(), 15)
+        try:
+            yield client
+        finally:
+            await client.close()
+            await asyncio.wait_for(task, 10)
+
+
+@pytest.fixture
+async def bot(emulator, store, tmp_path, clock) -> AsyncIterator[BriefingsBot]:
+    async with running_bot(store, tmp_path, clock) as client:
         yield client
-        await client.close()
-        await asyncio.wait_for(task, 10)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
+import re
 
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -12,12 +15,20 @@ from bot.digests import DigestRunner
 from briefings import subscriptions as subs
 from briefings.digest import build_digest
 from briefings.ingest import ingest_paths
+from briefings.models import Status
 from tests.conftest import article
-from tests.discord_emulator import CHANNEL_ID, GUILD_ID, DiscordEmulator
+from tests.discord_emulator import (
+    CHANNEL_ID,
+    EMBED_LINKS,
+    GUILD_ID,
+    MEMBER_DEFAULT,
+    SEND_MESSAGES,
+    DiscordEmulator,
+)
 
 UTC = dt.UTC
 OTHER_CHANNEL = CHANNEL_ID + 1
-MANAGE_GUILD = 1 << 5
+MEMBER = str(MEMBER_DEFAULT)  # a member without Manage Server
 
 
 def at(text: str) -> dt.datetime:
@@ -32,7 +43,9 @@ async def store_article(store, tmp_path, name: str, body: str, when: dt.datetime
     assert line.result is not None and line.result.added
 
 
-async def subscribe(store, clock, channel=CHANNEL_ID, *, time="08:00", zone="Europe/Berlin", every=None, no_news=False):
+async def subscribe(
+    store, clock, channel=CHANNEL_ID, *, time="08:00", zone="Europe/Berlin", every=None, no_news=False, status=None
+):
     return await subs.subscribe(
         store,
         guild_id=GUILD_ID,
@@ -40,7 +53,7 @@ async def subscribe(store, clock, channel=CHANNEL_ID, *, time="08:00", zone="Eur
         at=time,
         timezone=zone,
         every=every,
-        status=None,
+        status=status,
         no_news_line=no_news,
         created_by=None,
         now=clock(),
@@ -233,15 +246,20 @@ async def test_nothing_new_posts_nothing_unless_asked(bot, emulator, store, cloc
     assert (await subs.get(store, quiet.id)).watermark == at("2025-03-29T07:00")
 
 
-async def test_a_digest_too_long_for_one_message_is_split(bot, emulator, store, clock, tmp_path) -> None:
-    sub = await subscribe(store, clock, every="6 hours")
-    for i in range(40):
+async def store_many(store, tmp_path, articles: int) -> None:
+    """Enough new claims, quotes and sources for a digest of several messages."""
+    for i in range(articles):
         body = "\n".join(
             f"“Statement {i}-{j} on the long negotiations over the border crossings continues today,” "
             f"Envoy Person{i} Lastname{j} said, adding that {1000 + 37 * j + i} soldiers had been deployed."
             for j in range(6)
         )
         await store_article(store, tmp_path, f"n{i}", body, at("2025-03-28T13:00"), outlet=f"Outlet {i}")
+
+
+async def test_a_digest_too_long_for_one_message_is_split(bot, emulator, store, clock, tmp_path) -> None:
+    sub = await subscribe(store, clock, every="6 hours")
+    await store_many(store, tmp_path, 40)
     digest = await build_digest(store, at("2025-03-28T12:00"), at("2025-03-28T14:00"))
     messages = render.digest_messages(digest, marker="digest test")
     assert len(messages) > 1
@@ -264,38 +282,241 @@ async def test_a_digest_too_long_for_one_message_is_split(bot, emulator, store, 
 
 
 async def test_managing_needs_manage_server_and_bad_zones_are_refused(bot, emulator) -> None:
-    no_manage = str((1 << 47) - 1 & ~MANAGE_GUILD)
     refused = await emulator.interact(
         emulator.slash(
-            "digest subscribe", member_permissions=no_manage, channel=str(CHANNEL_ID), time="08:00", timezone="UTC"
+            "digest subscribe", member_permissions=MEMBER, channel=str(CHANNEL_ID), time="08:00", timezone="UTC"
         )
     )
     assert refused.body["data"]["flags"] & 64
-    assert refused.body["data"]["content"] == "You need the manage guild permission to use this."
+    assert refused.body["data"]["content"] == "You need the Manage Server permission to use this."
     bad = await emulator.interact(
         emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="08:00", timezone="Mars/Olympus")
     )
     assert "'Mars/Olympus' is not a time zone" in bad.body["data"]["content"]
-    ok = await emulator.interact(
+    ok = await emulator.answer(
         emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="7:30", timezone="Europe/Berlin", every="week")
     )
-    assert ok.body["data"]["content"].startswith("Subscription 1: <#")
-    assert "every Monday at 07:30" in ok.body["data"]["content"]
+    assert ok["content"].startswith("Subscription 1: <#")
+    assert "every Monday at 07:30" in ok["content"]
     zones = await emulator.interact(emulator.autocomplete("digest subscribe", "timezone", timezone="berl"))
     assert {"name": "Europe/Berlin", "value": "Europe/Berlin"} in zones.body["data"]["choices"]
     listing = await emulator.answer(emulator.slash("digest list"))
     assert "every Monday at 07:30 (Europe/Berlin)" in listing["embeds"][0]["description"]
-    gone = await emulator.interact(emulator.slash("digest unsubscribe", id=1))
-    assert gone.body["data"]["content"] == "Subscription 1 stopped."
+    gone = await emulator.answer(emulator.slash("digest unsubscribe", id=1))
+    assert gone["content"] == "Subscription 1 stopped."
+    missing = await emulator.interact(emulator.slash("digest unsubscribe", id=1))
+    assert missing.body["data"]["content"] == "There is no subscription 1 in this server; `/digest list` shows them."
 
 
 async def test_digest_now_is_for_anyone_and_ephemeral(bot, emulator, store, clock, tmp_path) -> None:
     await store_article(
         store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", clock() - dt.timedelta(hours=2)
     )
-    no_manage = str((1 << 47) - 1 & ~MANAGE_GUILD)
-    payload = emulator.slash("digest now", member_permissions=no_manage, since="6h")
+    payload = emulator.slash("digest now", member_permissions=MEMBER, since="6h")
     callback = await emulator.interact(payload)
     assert callback.body["type"] == 5 and callback.body["data"]["flags"] & 64
     msg = await emulator.answer(emulator.slash("digest now", since="6h"))
     assert msg["flags"] & 64 and "3,000" in str(msg["embeds"])
+
+
+# ---------------------------------------------------------------------------- issue 15
+
+
+async def test_subscribing_answers_at_once_while_another_channel_is_rate_limited(
+    bot, emulator, store, clock, tmp_path
+) -> None:
+    await subscribe(store, clock, channel=OTHER_CHANNEL)  # due at 07:00 UTC
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    clock.now = at("2025-03-29T07:00")
+    emulator.fail("POST", rf"/channels/{OTHER_CHANNEL}/messages", 429, retry_after=6)
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.start(paused=True)  # jobs are built, but time is the test's
+    bot.digests.attach(scheduler)
+    try:
+        start = len(emulator.requests)
+        msg = await emulator.answer(
+            emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="09:00", timezone="UTC"), within=10
+        )
+        assert msg["content"].startswith("Subscription 2: <#")
+        assert emulator.refused(start) == []  # every response came inside Discord's deadlines
+        assert scheduler.get_job("digest-2") is not None  # scheduled, not delivered on the spot
+        assert not [r for r in emulator.requests[start:] if r.path == f"/channels/{OTHER_CHANNEL}/messages"]
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+async def test_a_subscribe_that_cannot_be_answered_in_time_changes_nothing(bot, emulator, store) -> None:
+    payload = emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="09:00", timezone="UTC")
+    start = len(emulator.requests)
+    await emulator.dispatch("INTERACTION_CREATE", payload, late_by=3.5)  # the gateway brought it too late
+    await emulator.wait_for(lambda r: r.path.endswith(f"/{payload['token']}/callback"), start=start)
+    await asyncio.sleep(0.2)  # whatever the bot does after Discord's refusal
+    assert await subs.all_subscriptions(store) == []
+
+
+async def test_an_unsubscribe_that_cannot_be_answered_in_time_changes_nothing(bot, emulator, store, clock) -> None:
+    sub = await subscribe(store, clock)
+    payload = emulator.slash("digest unsubscribe", id=sub.id)
+    start = len(emulator.requests)
+    await emulator.dispatch("INTERACTION_CREATE", payload, late_by=3.5)
+    await emulator.wait_for(lambda r: r.path.endswith(f"/{payload['token']}/callback"), start=start)
+    await asyncio.sleep(0.2)
+    assert await subs.get(store, sub.id) is not None
+
+
+async def test_a_digest_in_parts_resumes_from_the_first_part_not_accepted(bot, emulator, store, clock, tmp_path):
+    sub = await subscribe(store, clock, every="6 hours")
+    await store_many(store, tmp_path, 12)
+    parts = len(
+        render.digest_messages(await build_digest(store, at("2025-03-28T12:00"), at("2025-03-28T14:00")), marker="x")
+    )
+    assert parts >= 2
+    emulator.fail("POST", rf"/channels/{CHANNEL_ID}/messages", 403, after=1, message="Missing Permissions")
+    assert await bot.digests.tick(at("2025-03-28T14:01")) == {sub.id: "failed"}
+    emulator.clock.advance(30 * 60)  # past Discord's nonce window
+    assert await bot.digests.tick(at("2025-03-28T14:31")) == {sub.id: "delivered"}
+    footers = [m["embeds"][-1]["footer"]["text"] for m in emulator.channel_messages()]
+    assert [re.search(r"part \d+/\d+$", f).group(0) for f in footers] == [
+        f"part {i}/{parts}" for i in range(1, parts + 1)
+    ]
+    assert (await subs.get(store, sub.id)).pending_until is None
+
+
+async def test_a_crash_between_two_parts_resumes_with_the_next_part(bot, emulator, store, clock, tmp_path, monkeypatch):
+    sub = await subscribe(store, clock, every="6 hours")
+    await store_many(store, tmp_path, 12)
+    real = subs.mark_part_sent
+    calls = 0
+
+    async def crash_on_the_second(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise SystemExit("killed after posting part 2, before saving it")
+        await real(*args, **kwargs)
+
+    monkeypatch.setattr(subs, "mark_part_sent", crash_on_the_second)
+    with pytest.raises(SystemExit):
+        await bot.digests.deliver(sub.id, at("2025-03-28T14:01"))
+    monkeypatch.setattr(subs, "mark_part_sent", real)
+    emulator.clock.advance(3 * 24 * 3600)  # days later: the nonce is long forgotten, the marker is not
+    assert await DigestRunner(bot, clock).tick(at("2025-03-31T14:01")) == {sub.id: "delivered"}
+    footers = [m["embeds"][-1]["footer"]["text"] for m in emulator.channel_messages()]
+    parts = [re.search(r"part (\d+)/(\d+)$", f).groups() for f in footers]
+    assert [int(i) for i, _ in parts] == list(range(1, int(parts[0][1]) + 1))
+
+
+async def test_a_long_rate_limit_on_one_channel_holds_up_no_other_retry(bot, emulator, store, clock, tmp_path) -> None:
+    retrying = await subscribe(store, clock, channel=CHANNEL_ID, time="06:59", zone="UTC")
+    slow = await subscribe(store, clock, channel=OTHER_CHANNEL, time="07:00", zone="UTC")
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    emulator.fail("POST", rf"/channels/{CHANNEL_ID}/messages", 403, message="Missing Permissions")
+    assert await bot.digests.tick(at("2025-03-29T06:59")) == {retrying.id: "failed"}  # retried from 07:01
+    emulator.fail("POST", rf"/channels/{OTHER_CHANNEL}/messages", 429, retry_after=20)
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.start()
+    bot.digests.attach(scheduler)
+    try:
+        start = len(emulator.requests)
+        clock.now = at("2025-03-29T07:00")
+        scheduler.get_job("digest-sweep").modify(next_run_time=dt.datetime.now(UTC))
+        await emulator.wait_for(
+            lambda r: r.path == f"/channels/{OTHER_CHANNEL}/messages" and r.status == 429, start=start
+        )
+        clock.now = at("2025-03-29T07:02")
+        scheduler.get_job("digest-sweep").modify(next_run_time=dt.datetime.now(UTC))
+        delivered = await emulator.wait_for(
+            lambda r: r.method == "POST" and r.path == f"/channels/{CHANNEL_ID}/messages" and r.status == 200,
+            start=start,
+            within=5,
+        )
+        assert "3,000" in str(delivered.body["embeds"])
+    finally:
+        scheduler.shutdown(wait=False)
+    assert (await subs.get(store, slow.id)).last_delivery is None  # still waiting out its 429
+
+
+async def test_a_rate_limit_longer_than_a_minute_is_a_retry_at_discords_time(bot, emulator, store, clock, tmp_path):
+    sub = await subscribe(store, clock)
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    emulator.fail("POST", rf"/channels/{CHANNEL_ID}/messages", 429, retry_after=200)
+    now = at("2025-03-29T07:00")
+    result = await asyncio.wait_for(bot.digests.tick(now), 5)  # not waited out inside the delivery
+    assert result == {sub.id: "failed"}
+    waiting = await subs.get(store, sub.id)
+    assert waiting.next_retry >= now + dt.timedelta(seconds=200) and "rate limit" in waiting.last_error
+    assert await bot.digests.tick(now + dt.timedelta(seconds=201)) == {sub.id: "delivered"}
+
+
+@pytest.mark.parametrize(("deny", "missing"), [(SEND_MESSAGES, "Send Messages"), (EMBED_LINKS, "Embed Links")])
+async def test_subscribing_checks_the_bots_permissions_in_the_channel(bot, emulator, store, deny, missing) -> None:
+    await emulator.set_bot_permissions(OTHER_CHANNEL, deny=deny)
+    await asyncio.sleep(0.05)  # the bot hears of the change over the gateway
+    refused = await emulator.interact(
+        emulator.slash("digest subscribe", channel=str(OTHER_CHANNEL), time="08:00", timezone="UTC")
+    )
+    assert refused.body["data"]["flags"] & 64
+    assert f"<#{OTHER_CHANNEL}>" in refused.body["data"]["content"] and missing in refused.body["data"]["content"]
+    assert await subs.all_subscriptions(store) == []
+
+
+async def test_a_timezone_too_long_for_a_file_name_is_a_plain_refusal(bot, emulator, caplog) -> None:
+    zone = "Europe/" + "x" * 5993  # 6,000 characters
+    with caplog.at_level(logging.ERROR):
+        refused = await emulator.interact(
+            emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="08:00", timezone=zone)
+        )
+    content = refused.body["data"]["content"]
+    assert "is not a time zone" in content and len(content) < 400
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_the_refusal_names_the_permission_as_discord_shows_it(bot, emulator) -> None:
+    refused = await emulator.interact(
+        emulator.slash(
+            "digest subscribe", member_permissions=MEMBER, channel=str(CHANNEL_ID), time="08:00", timezone="UTC"
+        )
+    )
+    assert refused.body["data"]["content"] == "You need the Manage Server permission to use this."
+
+
+async def test_digest_now_refuses_a_start_in_the_future(bot, emulator) -> None:
+    refused = await emulator.interact(emulator.slash("digest now", since="2099-01-01"))
+    assert refused.body["type"] == 4 and refused.body["data"]["flags"] & 64
+    assert "2099-01-01" in refused.body["data"]["content"] and "future" in refused.body["data"]["content"]
+
+
+async def test_a_status_digest_is_titled_plainly(bot, emulator, store, clock, tmp_path) -> None:
+    sub = await subscribe(store, clock, status=Status.deployed)
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    assert await bot.digests.tick(at("2025-03-29T07:00")) == {sub.id: "delivered"}
+    (msg,) = emulator.channel_messages()
+    assert msg["embeds"][0]["title"] == "Briefing on troops deployed in Russia: the numbers now"
+
+
+async def test_the_new_sources_embed_is_titled_new_sources(bot, emulator, store, clock, tmp_path) -> None:
+    sub = await subscribe(store, clock)
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    assert await bot.digests.tick(at("2025-03-29T07:00")) == {sub.id: "delivered"}
+    titles = [e["title"] for m in emulator.channel_messages() for e in m["embeds"]]
+    assert "New sources" in titles
+
+
+async def test_digest_list_pages_reach_every_subscription(bot, emulator, store, clock) -> None:
+    for _ in range(11):
+        await subscribe(store, clock)
+    listing = await emulator.answer(emulator.slash("digest list"))
+    assert listing["embeds"][0]["footer"]["text"] == "Page 1 of 2"
+    await emulator.interact(emulator.click(listing, "Next"))
+    page = emulator.messages[int(listing["id"])]["embeds"][0]
+    assert page["footer"]["text"] == "Page 2 of 2" and "**11.**" in page["description"]

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
+import sys
 
 import pytest
 
-from bot import client, paging
+from bot import client
 from briefings import queries
 from briefings.ingest import ingest_paths
-from tests.conftest import article
+from tests.bot.conftest import running_bot
+from tests.conftest import ROOT, article
 from tests.discord_emulator import (
-    ALL_PERMISSIONS,
     APP_ID,
     ATTACH_FILES,
+    CHANNEL_ID,
     OTHER_USER_ID,
     DiscordEmulator,
 )
@@ -102,8 +105,8 @@ async def test_estimate_charts_a_change_and_says_when_it_cannot(bot, emulator, s
     moved = next(f for f in embed["fields"] if f["name"] == "Who changed their number")
     assert "3,000 → 5,000 (+2,000)" in moved["value"]
 
-    no_files = str(int(ALL_PERMISSIONS) & ~ATTACH_FILES)
-    msg = await emulator.answer(emulator.slash("estimate", claimant="defence ministry", app_permissions=no_files))
+    await emulator.set_bot_permissions(CHANNEL_ID, deny=ATTACH_FILES)
+    msg = await emulator.answer(emulator.slash("estimate", claimant="defence ministry"))
     assert msg["attachments"] == []
     assert "chart left out: I lack the Attach Files permission here" in msg["embeds"][0]["footer"]["text"]
 
@@ -163,18 +166,6 @@ async def test_long_results_page_with_buttons_only_the_asker_can_turn(bot, emula
     assert turned.body["type"] == 7
     assert turned.body["data"]["embeds"][0]["footer"]["text"].startswith("Page 2 of ")
     assert turned.body["data"]["embeds"][0]["description"] != first["description"]
-
-
-async def test_page_buttons_expire(bot, emulator: DiscordEmulator, monkeypatch) -> None:
-    monkeypatch.setattr(paging, "PAGE_TIMEOUT", 0.3)
-    msg = await emulator.answer(emulator.slash("timeline"))
-    edit = await emulator.wait_for(
-        lambda r: r.method == "PATCH" and r.path.endswith("/messages/@original") and r.body.get("components"),
-        within=5,
-    )
-    buttons = [c for row in edit.body["components"] for c in row["components"]]
-    assert buttons and all(b["disabled"] for b in buttons)
-    assert int(msg["id"]) in emulator.messages
 
 
 async def test_a_result_too_long_for_one_message_is_cut_clearly(bot, emulator, store, tmp_path) -> None:
@@ -333,3 +324,120 @@ async def test_many_interactions_in_flight(bot, emulator: DiscordEmulator) -> No
     payloads = [emulator.slash("quote", speaker="Kirby") for _ in range(20)]
     answers = await asyncio.gather(*(emulator.answer(p) for p in payloads))
     assert all(a["embeds"][0]["title"] == "Quotes by Kirby" for a in answers)
+
+
+# ---------------------------------------------------------------------------- issue 15
+
+
+LONG = "2024-10-2" + "4" * 5991  # 6,000 characters, the most a Discord string option carries
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "explains"),
+    [
+        ("timeline", {"from": LONG}, "is not a date for from"),
+        ("timeline", {"to": LONG}, "is not a date for to"),
+        ("digest now", {"since": LONG}, "is not a time for since"),
+        ("digest subscribe", {"channel": str(CHANNEL_ID), "time": LONG, "timezone": "UTC"}, "is not a time of day"),
+        (
+            "digest subscribe",
+            {"channel": str(CHANNEL_ID), "time": "08:00", "timezone": "UTC", "every": LONG},
+            "is not a schedule",
+        ),
+        ("feeds add", {"url": LONG}, "is not an http(s) address"),
+    ],
+)
+async def test_an_error_repeating_a_long_input_fits_discords_limits(bot, emulator, command, options, explains):
+    start = len(emulator.requests)
+    refused = await emulator.interact(emulator.slash(command, **options))
+    content = refused.body["data"]["content"]
+    assert refused.body["data"]["flags"] & EPHEMERAL and explains in content
+    assert len(content) <= 500 and content.startswith("'2024-10-24")
+    assert emulator.refused(start) == []
+
+
+async def test_page_buttons_work_after_a_restart_and_past_the_commands_token(
+    bot, emulator, store, tmp_path, clock
+) -> None:
+    msg = await emulator.answer(emulator.slash("timeline"))
+    await bot.close()  # the process stops; what it held in memory is gone
+    async with running_bot(store, tmp_path, clock):
+        emulator.clock.advance(20 * 60)  # the command's own token has expired
+        start = len(emulator.requests)
+        turned = await emulator.interact(emulator.click(msg, "Next"))
+        assert turned.body["type"] == 7
+        assert turned.body["data"]["embeds"][0]["footer"]["text"].startswith("Page 2 of ")
+        back = await emulator.interact(emulator.click(emulator.messages[int(msg["id"])], "Previous"))
+        assert back.body["data"]["embeds"][0]["footer"]["text"].startswith("Page 1 of ")
+        assert emulator.refused(start) == []
+
+
+async def test_a_list_whose_query_is_too_long_to_carry_says_it_expired_after_a_restart(
+    bot, emulator, store, tmp_path, clock
+) -> None:
+    await add_articles(
+        store,
+        tmp_path,
+        *(
+            article("Ledger", f"2025-03-{day:02d}", f"“Statement {day} is about the talks,” Envoy Paul Ruiz said.")
+            for day in range(1, 31)
+        ),
+    )
+    text = " OR ".join(["talks"] * 20)  # longer than a button's custom_id can carry
+    msg = await emulator.answer(emulator.slash("search", text=text))
+    turned = await emulator.interact(emulator.click(msg, "Next"))  # in this process, it turns
+    assert turned.body["data"]["embeds"][0]["footer"]["text"].startswith("Page 2 of ")
+    await bot.close()
+    async with running_bot(store, tmp_path, clock):
+        expired = await emulator.interact(emulator.click(emulator.messages[int(msg["id"])], "Next"))
+        assert expired.body["type"] == 7 and "expired" in expired.body["data"]["content"]
+        assert expired.body["data"]["components"] == []  # nothing left to press that does nothing
+
+
+async def test_sources_are_titled_sources(bot, emulator) -> None:
+    msg = await emulator.answer(emulator.slash("sources"))
+    assert msg["embeds"][0]["title"] == "Sources"
+
+
+async def test_speakers_ingested_by_another_process_are_offered_at_once(bot, emulator, tmp_path) -> None:
+    path = tmp_path / "elsewhere.txt"
+    path.write_text(
+        article("Ledger", "2025-03-03", "“The talks go on,” Envoy Zorana Quistgaard said on Monday."), encoding="utf-8"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
+    env["BRIEFINGS_DB"] = str(tmp_path / "bot.db")
+    ingest = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "briefings.cli", "ingest", str(path), cwd=ROOT, env=env
+    )
+    assert await asyncio.wait_for(ingest.wait(), 120) == 0
+    callback = await emulator.interact(emulator.autocomplete("quote", "speaker", speaker="quistg"))
+    assert {"name": "Zorana Quistgaard", "value": "Zorana Quistgaard"} in callback.body["data"]["choices"]
+
+
+async def test_search_snippets_escape_article_text_once_and_bold_only_the_matches(
+    bot, emulator, store, tmp_path
+) -> None:
+    await add_articles(
+        store,
+        tmp_path,
+        article(
+            "Ledger",
+            "2025-03-03",
+            "“Read the [full text](https://evil.example) of the ceasefire > draft today,” Envoy Ada Stone said.",
+        ),
+    )
+    msg = await emulator.answer(emulator.slash("search", text="ceasefire"))
+    text = msg["embeds"][0]["description"]
+    assert "**ceasefire**" in text
+    assert "\\[full text\\]" in text and "**full text**" not in text  # article brackets shown as brackets
+    assert "\\\\" not in text  # no escape escaped again: no visible backslashes
+
+
+async def test_page_buttons_an_earlier_version_left_say_they_expired(bot, emulator) -> None:
+    msg = await emulator.answer(emulator.slash("timeline"))
+    for row in emulator.messages[int(msg["id"])]["components"]:  # as discord.py's views made them
+        for button in row["components"]:
+            button["custom_id"] = os.urandom(16).hex()
+    expired = await emulator.interact(emulator.click(emulator.messages[int(msg["id"])], "Next"))
+    assert expired.body["type"] == 7 and "expired" in expired.body["data"]["content"]
+    assert expired.body["data"]["components"] == []

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from briefings import feeds, queries
-from tests.discord_emulator import DiscordEmulator
-from tests.test_feeds import site  # noqa: F401 - the local HTTP server fixture
+import pytest
 
-MANAGE_GUILD = 1 << 5
+from briefings import feeds, queries
+from tests.discord_emulator import MEMBER_DEFAULT, DiscordEmulator, Refused
+from tests.test_feeds import site  # noqa: F401 - the local HTTP server fixture
 
 
 async def test_add_list_and_remove_a_feed(bot, emulator: DiscordEmulator, site, store) -> None:  # noqa: F811
@@ -32,13 +32,20 @@ async def test_add_list_and_remove_a_feed(bot, emulator: DiscordEmulator, site, 
     assert await feeds.list_feeds(store) == []
 
 
-async def test_feeds_need_manage_server_and_explain_bad_input(bot, emulator: DiscordEmulator) -> None:
-    no_manage = str((1 << 47) - 1 & ~MANAGE_GUILD)
-    refused = await emulator.interact(
-        emulator.slash("feeds add", member_permissions=no_manage, url="https://x.example/rss")
-    )
-    assert refused.body["data"]["content"] == "You need the manage guild permission to use this."
+async def test_feeds_are_hidden_without_manage_server_and_explain_bad_input(bot, emulator: DiscordEmulator) -> None:
+    with pytest.raises(Refused, match="hidden"):  # Discord does not even show /feeds to such a member
+        emulator.slash("feeds add", member_permissions=str(MEMBER_DEFAULT), url="https://x.example/rss")
     bad = await emulator.interact(emulator.slash("feeds add", url="not a url"))
     assert bad.body["data"]["flags"] & 64 and "is not an http(s) address of a feed" in bad.body["data"]["content"]
     gone = await emulator.interact(emulator.slash("feeds remove", id=99))
     assert gone.body["data"]["content"] == "There is no feed 99; `/feeds list` shows them."
+
+
+async def test_feeds_list_pages_reach_every_feed(bot, emulator: DiscordEmulator, store, clock) -> None:
+    for i in range(11):
+        await feeds.add_feed(store, f"https://outlet{i}.example/rss", now=clock())
+    listing = await emulator.answer(emulator.slash("feeds list"))
+    assert listing["embeds"][0]["footer"]["text"] == "Page 1 of 2"
+    await emulator.interact(emulator.click(listing, "Next"))
+    page = emulator.messages[int(listing["id"])]["embeds"][0]
+    assert page["footer"]["text"] == "Page 2 of 2" and "**11.**" in page["description"]

@@ -111,3 +111,41 @@ async def test_sigterm_closes_the_gateway_and_the_process_exits(tmp_path) -> Non
         assert not beat.exists()  # stopped on purpose: no stale heartbeat
     finally:
         await emu.stop()
+
+
+async def test_briefings_bot_logs_at_the_configured_level(tmp_path) -> None:
+    emu = DiscordEmulator()
+    await emu.start()
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "briefings.cli",
+            "bot",
+            cwd=str(ROOT),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env_for(
+                tmp_path,
+                BRIEFINGS_DISCORD_TOKEN=TOKEN,
+                BRIEFINGS_DEV_GUILD=str(GUILD_ID),
+                BRIEFINGS_DISCORD_API=emu.api_base,
+                BRIEFINGS_DISCORD_GATEWAY=emu.gateway_url,
+                BRIEFINGS_LOG_LEVEL="INFO",
+            ),
+        )
+        await asyncio.wait_for(emu.ready.wait(), 60)
+        await emu.wait_for(lambda r: r.method == "PUT" and r.path.endswith("/commands"), within=30)
+        beat = tmp_path / "gateway.heartbeat"  # written right after "connected" is logged
+        for _ in range(100):
+            if beat.exists() and '"connected": true' in beat.read_text():
+                break
+            await asyncio.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 30) == 0
+        stderr = (await proc.stderr.read()).decode()
+        assert "connected as briefings" in stderr
+        assert "synced 9 commands to the development guild" in stderr
+        assert "stopping: closing the gateway" in stderr
+    finally:
+        await emu.stop()
