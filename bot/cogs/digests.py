@@ -18,7 +18,7 @@ from discord.ext import commands
 from bot import render
 from bot.client import NO_MENTIONS, UserInputError
 from briefings import subscriptions as subs
-from briefings.console import CommandError, parse_moment
+from briefings.commands import CommandError, parse_moment
 from briefings.digest import build_digest
 from briefings.models import Status
 
