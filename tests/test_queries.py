@@ -89,7 +89,7 @@ async def test_search_finds_quotes_and_claims_and_explains_bad_syntax(stocked) -
     hits = await queries.search(stocked, "deployed border")
     assert {h.kind for h in hits} == {"estimate"}
     assert await queries.search(stocked, "Vardia's")  # an apostrophe is not a syntax error
-    with pytest.raises(queries.QueryError, match="could not be read"):
+    with pytest.raises(queries.QueryError, match="unclosed quote mark"):
         await queries.search(stocked, '"unbalanced quote')
     with pytest.raises(queries.QueryError):
         await queries.search(stocked, "   ")
