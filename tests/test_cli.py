@@ -91,7 +91,7 @@ def test_malformed_search_is_an_error_message_not_a_traceback(db, capsys) -> Non
     run(capsys, "ingest", str(SEEDS))
     code, _, err = run(capsys, "search", '"fair game')
     assert code == 2
-    assert err.startswith("error: The search could not be read") and "Traceback" not in err
+    assert err.startswith("error: The search has an unclosed quote mark") and "Traceback" not in err
 
 
 def test_extract_prints_the_evaluation_format(capsys) -> None:
@@ -99,7 +99,7 @@ def test_extract_prints_the_evaluation_format(capsys) -> None:
     data = json.loads(out)
     assert code == 0 and set(data) >= {"quotes", "estimates"}
     e = data["estimates"][0]
-    assert set(e) >= {"claimant", "value", "qualifier", "status", "date", "sentence", "span"}
+    assert set(e) >= {"claimant", "value", "qualifier", "status", "claimed_on", "sentence", "span"}
 
 
 def test_version_from_the_installed_script() -> None:
