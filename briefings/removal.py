@@ -92,11 +92,14 @@ async def _remove(conn: aiosqlite.Connection, source_id: int) -> RemovedSource:
     promoted = await _reroot(conn, source_id)
 
     await conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
-    await conn.execute(  # people and bodies first named by this source, with nothing said elsewhere
-        """DELETE FROM entities WHERE first_seen = ?
+    # people and bodies left with nothing said or claimed: those its facts named, and those first
+    # named by it (mentioned without a fact)
+    spoke = json.dumps(sorted({f["entity_id"] for f in facts if f["entity_id"] is not None}))
+    await conn.execute(
+        """DELETE FROM entities WHERE (id IN (SELECT value FROM json_each(?)) OR first_seen = ?)
              AND NOT EXISTS (SELECT 1 FROM quotes WHERE entity_id = entities.id)
              AND NOT EXISTS (SELECT 1 FROM estimates WHERE entity_id = entities.id)""",
-        (src["ingested_at"],),
+        (spoke, src["ingested_at"]),
     )
     if promoted:
         marks = ",".join("?" * len(promoted))
