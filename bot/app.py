@@ -50,7 +50,8 @@ def _reason(exc: BaseException) -> str:
     """The last cause's words, on one line: "Connect call failed ('127.0.0.1', 1)"."""
     while exc.__cause__ is not None:
         exc = exc.__cause__
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    words = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    text = " ".join(words.split()) or type(exc).__name__
     return text[:200]
 
 
