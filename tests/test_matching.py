@@ -76,7 +76,9 @@ async def test_a_name_in_hangul_is_searchable(conn) -> None:
         date_basis=DateBasis.stated,
         evidence=Evidence(sentence=body, start=0, end=len(body)),
     )
-    await add_article(conn, Article(meta=ArticleMeta(outlet="KCNA"), body=body, origin="k.txt"), Extraction(quotes=[quote]))
+    await add_article(
+        conn, Article(meta=ArticleMeta(outlet="KCNA"), body=body, origin="k.txt"), Extraction(quotes=[quote])
+    )
     assert [q.text for q in await queries.quotes_by(conn, "김정은")] == ["우리는 준비가 되어 있다"]
     result = await queries.who(conn, "김정은")
     assert result.profile is not None and result.profile.entity.role == "위원장"
