@@ -184,3 +184,23 @@ async def test_completion_knows_options_statuses_and_stored_names(stocked) -> No
     assert completions("/who zakh", names) == ["Maria Zakharova"]
     assert completions("/quote kirby contains:", names) == []  # free words: nothing to guess
     assert completions("/nothing ", names) == []
+
+
+def test_ctrl_c_on_piped_input_leaves_at_once_without_waiting_for_a_line(tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
+    env.update(BRIEFINGS_DB=str(tmp_path / "c.db"), BRIEFINGS_SEEDS="")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefings.cli", "bot"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    assert proc.stdout is not None
+    assert "no Discord token set" in proc.stdout.readline()  # the console is reading its input
+    proc.send_signal(signal.SIGINT)
+    code = proc.wait(timeout=20)  # the input stays open: no line is needed to leave
+    assert code == 130 and "Traceback" not in (proc.stderr.read() if proc.stderr else "")
+    proc.stdin.close()  # type: ignore[union-attr]
