@@ -196,20 +196,26 @@ async def _originals(
     wanted = sorted({(r["claim_key"], r["root_id"]) for r in rows if _carried(r)})
     if not wanted:
         return rows
-    select, alias = (_QUOTE_SELECT, "q") if kind == "quote" else (_ESTIMATE_SELECT, "e")
+    select, alias, table = (_QUOTE_SELECT, "q", "quotes") if kind == "quote" else (_ESTIMATE_SELECT, "e", "estimates")
     cond, params = "", []
     if stored_until is not None:
-        cond, params = f" AND {alias}.created_at <= ?", [stored_until.astimezone(dt.UTC).isoformat()]
+        cond, params = " AND f.created_at <= ?", [stored_until.astimezone(dt.UTC).isoformat()]
     found: dict[tuple[str, int], aiosqlite.Row] = {}
     for i in range(0, len(wanted), 400):
         chunk = wanted[i : i + 400]
-        pairs = ",".join("(?, ?)" for _ in chunk)
-        for r in await _fetchall(
+        # driven by the wanted pairs through the claim_key index (a row-value IN would scan the table)
+        ids = await _fetchall(
             conn,
-            f"{select} WHERE ({alias}.claim_key, {alias}.source_id) IN (VALUES {pairs}){cond} ORDER BY {alias}.id",
+            f"""SELECT f.id FROM (VALUES {",".join("(?, ?)" for _ in chunk)}) AS w
+                  JOIN {table} AS f ON f.claim_key = w.column1 AND f.source_id = w.column2{cond}""",
             [*(x for pair in chunk for x in pair), *params],
-        ):
-            found.setdefault((r["claim_key"], r["source_id"]), r)
+        )
+        if ids:
+            marks = ",".join("?" * len(ids))
+            for r in await _fetchall(
+                conn, f"{select} WHERE {alias}.id IN ({marks}) ORDER BY {alias}.id", [r[0] for r in ids]
+            ):
+                found.setdefault((r["claim_key"], r["source_id"]), r)
     return [found.get((r["claim_key"], r["root_id"]), r) if _carried(r) else r for r in rows]
 
 
