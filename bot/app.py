@@ -1,4 +1,6 @@
-"""Starting the service: open the store, seed it when empty, then the bot (with a token) or the console."""
+"""The Discord face of the service: the bot, run by `briefings bot` (briefings.service) when a token
+is set; it finds this module through the "briefings.faces" entry point. `python -m bot` is the same
+as `briefings bot`."""
 
 from __future__ import annotations
 
@@ -6,40 +8,18 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sys
-from pathlib import Path
 
+import aiohttp
 import aiosqlite
 import discord
 import yarl
-from rich.console import Console
 
 from bot.client import BriefingsBot
-from briefings import feeds, queries
-from briefings.console import run_console
-from briefings.ingest import ingest_paths
-from briefings.settings import Settings, SettingsError, load_settings
-from briefings.store import StoreError, connect
+from briefings import feeds
+from briefings.service import ServiceError
+from briefings.settings import Settings
 
 log = logging.getLogger("briefings.service")
-
-
-async def seed_if_empty(conn: aiosqlite.Connection, seeds: Path | None) -> int:
-    """Ingest the seed articles into an empty store; returns how many were added."""
-    if seeds is None or not await asyncio.to_thread(seeds.is_dir) or (await queries.stats(conn)).sources:
-        return 0
-    lines = await ingest_paths(conn, [str(seeds)])
-    for line in lines:
-        if line.error:
-            log.warning("%s", line.describe())
-    added = sum(1 for line in lines if line.result and line.result.added)
-    log.info("seeded an empty store with %d articles from %s", added, seeds)
-    return added
-
-
-async def _stdin_line() -> str | None:
-    line = await asyncio.to_thread(sys.stdin.readline)
-    return line if line else None
 
 
 def point_at(settings: Settings) -> None:
@@ -51,11 +31,28 @@ def point_at(settings: Settings) -> None:
 
 
 async def run_bot(conn: aiosqlite.Connection, settings: Settings) -> None:
-    """Run until the gateway closes or SIGTERM/SIGINT arrives; then close everything cleanly."""
+    """Run until the gateway closes or SIGTERM/SIGINT arrives; then close everything cleanly. A
+    start-up that cannot go on (a refused token, Discord unreachable) is one `ServiceError` line."""
     assert settings.discord_token is not None
     point_at(settings)
-    async with feeds.make_session(settings.feed_timeout) as session:
-        await _run(BriefingsBot(conn, settings, session=session), settings)
+    try:
+        async with feeds.make_session(settings.feed_timeout) as session:
+            await _run(BriefingsBot(conn, settings, session=session), settings)
+    except discord.LoginFailure:
+        raise ServiceError("Discord refused the token; check BRIEFINGS_DISCORD_TOKEN") from None
+    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        where = settings.discord_api or discord.http.Route.BASE
+        setting = " (BRIEFINGS_DISCORD_API)" if settings.discord_api else ""
+        raise ServiceError(f"cannot reach Discord at {where}{setting}: {_reason(exc)}") from None
+
+
+def _reason(exc: BaseException) -> str:
+    """The last cause's words, on one line: "Connect call failed ('127.0.0.1', 1)"."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    words = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    text = " ".join(words.split()) or type(exc).__name__
+    return text[:200]
 
 
 async def _run(bot: BriefingsBot, settings: Settings) -> None:
@@ -77,31 +74,7 @@ async def _run(bot: BriefingsBot, settings: Settings) -> None:
         await runner  # re-raises a start-up failure such as a refused token
 
 
-async def serve(settings: Settings) -> None:
-    async with connect(settings.db) as conn:
-        await seed_if_empty(conn, settings.seeds)
-        if settings.discord_token is None:
-            await run_console(conn, _stdin_line, Console())
-        else:
-            await run_bot(conn, settings)
-
-
 def main(argv: list[str] | None = None) -> int:
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    # force: `briefings bot` arrives here with the CLI's logging (WARNING) already set up
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
-    try:
-        asyncio.run(serve(settings))
-    except discord.LoginFailure:
-        print("error: Discord refused the token; check BRIEFINGS_DISCORD_TOKEN", file=sys.stderr)
-        return 1
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    return 0
+    from briefings.cli import main as cli_main
+
+    return cli_main(["bot", *(argv or [])])

@@ -24,7 +24,7 @@ from bot.paging import OldPageButton, PageButton, Pages
 from bot.render import clip, safe
 from bot.tasks import spawn
 from briefings import queries
-from briefings.console import CommandError
+from briefings.commands import CommandError
 from briefings.health import HEARTBEAT_EVERY, heartbeat_path, write_heartbeat
 from briefings.queries import QueryError
 from briefings.views import Stats

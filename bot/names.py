@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.tasks import spawn
 from briefings import queries
-from briefings.store import fold_key
+from briefings.matching import complete_names, fold_key
 
 MAX_CHOICES = 25
 CHOICE_MAX = 100
@@ -54,10 +54,7 @@ class NameIndex:
 
     @staticmethod
     def _complete(names: list[tuple[str, str]], typed: str) -> list[str]:
-        key = fold_key(typed)
-        starts = [n for n, k in names if k.startswith(key) or f" {key}" in f" {k}"]
-        inside = [n for n, k in names if key in k and n not in starts]
-        return [n[:CHOICE_MAX] for n in (starts + inside)[:MAX_CHOICES]]
+        return [n[:CHOICE_MAX] for n in complete_names(names, typed, MAX_CHOICES)]
 
     def speakers(self, typed: str) -> list[str]:
         return self._complete(self._speakers, typed)

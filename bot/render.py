@@ -10,7 +10,7 @@ from functools import lru_cache
 import discord
 
 from briefings import __version__
-from briefings.console import ABOUT
+from briefings.commands import ABOUT
 from briefings.digest import Digest
 from briefings.models import Status
 from briefings.render import carried
@@ -222,7 +222,7 @@ def quote_pages(items: Sequence[QuoteView], speaker: str, *, more: bool = False)
 def search_pages(hits: Sequence[SearchHit], text: str) -> list[discord.Embed]:
     entries = []
     for h in hits:
-        snippet = "".join(f"**{safe(part)}**" if match else safe(part) for part, match in h.snippet_parts)
+        snippet = "".join(f"**{safe(t)}**" if hit else safe(t) for t, hit in h.segments())
         entries.append(
             f"{'Quote' if h.kind == 'quote' else 'Claim'} · **{safe(h.who or '?')}** · {day(h.claimed_on)} · "
             f"{safe(h.source.label)}\n{snippet}"

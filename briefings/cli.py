@@ -1,4 +1,9 @@
-"""The `briefings` command line: ingest articles, query the store, print one article's facts."""
+"""The `briefings` command line: ingest articles, query the store, print one article's facts, run the service.
+
+Every command reads the same settings (the environment, then `.env`: briefings.settings); `--db` and
+`-v` go before or after the command's name; every command but `bot` prints `--format json` for
+scripts (docs/json.md); and every problem is one line on stderr, "error: ...", never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +12,45 @@ import asyncio
 import datetime as dt
 import json
 import logging
-import os
 import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any, NoReturn
 
 import aiosqlite
 from rich.console import Console, RenderableType
+from rich.text import Text
 
 from briefings import __version__, feeds, queries, render
 from briefings.articles import ArticleError, parse_article
+from briefings.commands import COMMANDS, CommandError, digest_window, parse_count, parse_day
 from briefings.digest import build_digest
 from briefings.extract import extract
 from briefings.ingest import IngestLine, ingest_article, ingest_paths
+from briefings.logs import configure_logging
 from briefings.models import Extraction, Status
-from briefings.settings import SettingsError, load_settings
+from briefings.settings import Settings, SettingsError, check_store, load_settings
 from briefings.store import StoreError, connect
+from briefings.views import FeedView, IngestItem, PollView
 
-DEFAULT_DB = "data/briefings.db"
 log = logging.getLogger("briefings")
+
+# commands that only read: on a store that does not exist they say so and create nothing
+READ_ONLY = frozenset({"estimate", "quote", "search", "sources", "timeline", "who", "digest"})
+READ_ONLY_FEEDS = frozenset({"list"})
+
+
+def _opt(command: str, option: str) -> str:
+    """An option's description, shared with the console and the bot."""
+    spec = COMMANDS[command].option(option)
+    assert spec is not None
+    return spec.description
 
 
 def extraction_json(ex: Extraction) -> dict:
-    """One article's facts in the evaluation format (../shared/eval/README.md), plus evidence."""
+    """One article's facts in the evaluation format (../shared/eval/README.md), plus evidence; the
+    fields are named as in the stored views (docs/json.md)."""
     return {
         "quotes": [
             {
@@ -38,7 +58,7 @@ def extraction_json(ex: Extraction) -> dict:
                 "text": q.text,
                 "role": q.entity.role if q.entity else None,
                 "affiliation": q.entity.affiliation if q.entity else None,
-                "date": q.date.isoformat() if q.date else None,
+                "claimed_on": q.date.isoformat() if q.date else None,
                 "date_basis": q.date_basis.value,
                 "sentence": q.evidence.sentence,
                 "span": [q.evidence.start, q.evidence.end],
@@ -49,10 +69,11 @@ def extraction_json(ex: Extraction) -> dict:
             {
                 "claimant": e.claimant,
                 "value": e.value,
-                **({"low": e.low, "high": e.high} if e.low is not None else {}),
+                "low": e.low,
+                "high": e.high,
                 "qualifier": e.qualifier.value,
                 "status": e.status.value,
-                "date": e.date.isoformat() if e.date else None,
+                "claimed_on": e.date.isoformat() if e.date else None,
                 "date_basis": e.date_basis.value,
                 "sentence": e.evidence.sentence,
                 "span": [e.evidence.start, e.evidence.end],
@@ -63,92 +84,98 @@ def extraction_json(ex: Extraction) -> dict:
     }
 
 
-def _date_arg(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date like 2024-10-24") from None
+# ------------------------------------------------------------------------------ parsing
 
 
-def _datetime_arg(value: str) -> dt.datetime:
-    try:
-        when = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a time like 2024-10-24T08:00+00:00") from None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+class Parser(argparse.ArgumentParser):
+    """argparse, with a bad command line told in one line like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see `{self.prog} --help`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="briefings", description="Who claims what, when, and how sure: a fact store for a news story."
-    )
-    parser.add_argument("--version", action="version", version=f"briefings {__version__}")
-    parser.add_argument("--db", default=None, help=f"the SQLite store (default: $BRIEFINGS_DB or {DEFAULT_DB})")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # --db and -v are read before or after the command's name: the copies on each command leave
+    # the value given before it alone unless they are given themselves
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--db", default=argparse.SUPPRESS, help="the SQLite store (default: $BRIEFINGS_DB)")
+    shared.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log what happens")
 
-    def add(name: str, help_text: str, *, formats: bool = True) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
+    parser = Parser(prog="briefings", description="Who claims what, when, and how sure: a fact store for a news story.")
+    parser.add_argument("--version", action="version", version=f"briefings {__version__}")
+    parser.add_argument("--db", default=None, help="the SQLite store (default: $BRIEFINGS_DB, else data/briefings.db)")
+    parser.add_argument("-v", "--verbose", action="store_true", default=False, help="log what happens")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
+
+    def add(parent: Any, name: str, help_text: str, *, formats: bool = True) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, help=help_text, description=help_text, parents=[shared])
         if formats:
             p.add_argument(
                 "--format", choices=["table", "json"], default="table", help="table for people, json for scripts"
             )
         return p
 
-    p = add("ingest", "add article files, folders or web pages (http/https addresses) to the store", formats=False)
+    p = add(sub, "ingest", "add article files, folders or web pages (http/https addresses) to the store")
     p.add_argument("paths", nargs="+", metavar="PATH_OR_URL")
 
-    p = add("feeds", "follow outlets' RSS/Atom feeds", formats=False)
-    feeds_sub = p.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
-    fa = feeds_sub.add_parser("add", help="follow a feed")
-    fa.add_argument("url")
-    fa.add_argument("--every", type=int, default=30, metavar="MINUTES", help="poll interval (default 30)")
-    feeds_sub.add_parser("list", help="feeds with last success, last error and articles taken")
-    fr = feeds_sub.add_parser("remove", help="stop following a feed")
-    fr.add_argument("id", type=int)
-    feeds_sub.add_parser("poll", help="poll every feed now")
+    p = add(sub, "remove", "remove sources ingested by mistake, with their facts, by id, URL or path")
+    p.add_argument("sources", nargs="+", metavar="ID_OR_URL")
 
-    p = add("extract", "print one article's facts without storing them")
+    p = add(sub, "feeds", "follow outlets' RSS/Atom feeds", formats=False)
+    feeds_sub = p.add_subparsers(dest="feeds_command", required=True, metavar="ACTION", parser_class=Parser)
+    fa = add(feeds_sub, "add", "follow a feed")
+    fa.add_argument("url")
+    fa.add_argument("--every", default="30", metavar="MINUTES", help="poll interval (default 30)")
+    add(feeds_sub, "list", "feeds with last success, last error and articles taken")
+    fr = add(feeds_sub, "remove", "stop following a feed")
+    fr.add_argument("id")
+    fr = add(feeds_sub, "resume", "poll a paused feed again")
+    fr.add_argument("id")
+    add(feeds_sub, "poll", "poll every feed now")
+
+    p = add(sub, "extract", "print one article's facts without storing them")
     p.set_defaults(format="json")
     p.add_argument("file")
 
-    p = add("estimate", "the latest troop numbers per claimant, their range, and who changed")
-    p.add_argument("--status", choices=[s.value for s in Status])
-    p.add_argument("--claimant")
-    p.add_argument("--since", type=_date_arg, help="claims made on or after this date")
-    p.add_argument("--until", type=_date_arg, help="claims made on or before this date")
+    p = add(sub, "estimate", COMMANDS["estimate"].description)
+    p.add_argument("--status", choices=[s.value for s in Status], help=_opt("estimate", "status"))
+    p.add_argument("--claimant", help=_opt("estimate", "claimant"))
+    p.add_argument("--since", metavar="DAY", help="claims made on or after this day, like 2024-10-24")
+    p.add_argument("--until", metavar="DAY", help="claims made on or before this day")
 
-    p = add("quote", "a speaker's quotes, newest first")
-    p.add_argument("name", nargs="+")
-    p.add_argument("--contains", help="only quotes containing these words")
-    p.add_argument("--limit", type=int, default=50)
+    p = add(sub, "quote", COMMANDS["quote"].description)
+    p.add_argument("name", nargs="+", help=_opt("quote", "speaker"))
+    p.add_argument("--contains", help=_opt("quote", "contains"))
+    p.add_argument("--limit", default="50", help=f"at most this many (1 to {queries.MAX_LIMIT:,}; default 50)")
 
-    p = add("search", "full-text search over quotes and claims")
-    p.add_argument("text", nargs="+")
+    p = add(sub, "search", COMMANDS["search"].description)
+    p.add_argument("text", nargs="+", help=_opt("search", "text"))
 
-    add("sources", "the articles in the store, with copies and rewrites marked")
+    add(sub, "sources", COMMANDS["sources"].description)
 
-    p = add("timeline", "dated claims in order")
-    p.add_argument("--since", type=_date_arg)
-    p.add_argument("--until", type=_date_arg)
+    p = add(sub, "timeline", COMMANDS["timeline"].description)
+    p.add_argument("--from", "--since", dest="since", metavar="DAY", help=_opt("timeline", "from"))
+    p.add_argument("--to", "--until", dest="until", metavar="DAY", help=_opt("timeline", "to"))
 
-    p = add("who", "a person's or body's role, affiliation and claims")
-    p.add_argument("name", nargs="+")
+    p = add(sub, "who", COMMANDS["who"].description)
+    p.add_argument("name", nargs="+", help=_opt("who", "name"))
 
-    add("bot", "run the service: the Discord bot, or the console when no token is set", formats=False)
-    add("health", "exit 0 when the database is readable and, if the bot runs, its gateway is connected", formats=False)
+    add(sub, "bot", "run the service: the Discord bot, or the console when no token is set", formats=False)
+    add(sub, "health", "exit 0 when the database is readable and, if the bot runs, its gateway is connected")
 
-    p = add("digest", "the briefing of what was stored since a moment, as a subscribed channel gets it")
-    p.add_argument("--since", type=_datetime_arg, required=True, help="a time like 2024-10-24T08:00+00:00")
-    p.add_argument("--until", type=_datetime_arg, help="default: now")
-    p.add_argument("--status", choices=[s.value for s in Status])
+    p = add(sub, "digest", "the briefing of what was stored in a period, as a subscribed channel gets it")
+    p.add_argument("--since", metavar="TIME", help=f"{_opt('digest', 'since')} (default: a day before --until)")
+    p.add_argument("--until", metavar="TIME", help="the same forms (default: now)")
+    p.add_argument("--status", choices=[s.value for s in Status], help="only numbers of this kind")
     return parser
 
 
-Handler = Callable[[aiosqlite.Connection, argparse.Namespace, Console], Awaitable[int]]
+# ----------------------------------------------------------------------------- commands
+
+Handler = Callable[[aiosqlite.Connection, argparse.Namespace, Settings, Console], Awaitable[int]]
 
 
-async def _show(console: Console, args: argparse.Namespace, value, table: RenderableType) -> int:  # type: ignore[no-untyped-def]
+def _show(console: Console, args: argparse.Namespace, value: Any, table: RenderableType) -> int:
     if args.format == "json":
         print(render.as_json(value))
     else:
@@ -156,92 +183,135 @@ async def _show(console: Console, args: argparse.Namespace, value, table: Render
     return 0
 
 
-async def _ingest(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+async def _ingest(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     urls = [p for p in args.paths if re.match(r"^https?://", p)]
     lines = await ingest_paths(conn, [p for p in args.paths if p not in urls])
     if urls:
-        async with feeds.make_session(load_settings().feed_timeout) as session:
+        async with feeds.make_session(settings.feed_timeout) as session:
             for url in urls:
                 try:
                     result = await ingest_article(conn, await feeds.fetch_article(session, url))
                     lines.append(IngestLine(url, result=result))
                 except (feeds.FetchError, ArticleError) as exc:
                     lines.append(IngestLine(url, error=str(exc)))
-    failed = 0
+    failed = sum(1 for line in lines if line.error)
+    added = sum(1 for line in lines if line.result and line.result.added)
+    if args.format == "json":
+        items = [_ingest_item(line) for line in lines]
+        print(
+            render.as_json({"added": added, "unchanged": len(lines) - added - failed, "failed": failed, "items": items})
+        )
+        return 1 if failed else 0
     for line in lines:
         if line.error:
-            failed += 1
-            print(line.describe(), file=sys.stderr)
+            print(render.clean(line.describe()), file=sys.stderr)
         else:
-            print(line.describe())
-    added = sum(1 for line in lines if line.result and line.result.added)
+            print(render.clean(line.describe()))
     print(f"{added} added, {len(lines) - added - failed} unchanged, {failed} failed")
     return 1 if failed else 0
 
 
-async def _estimate(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+def _ingest_item(line: IngestLine) -> IngestItem:
+    r = line.result
+    outcome = "failed" if line.error else ("added" if r and r.added else "unchanged")
+    return IngestItem(
+        path=line.path,
+        outcome=outcome,
+        source_id=r.source_id if r else None,
+        quotes=r.quotes if r else 0,
+        estimates=r.estimates if r else 0,
+        copy_of=r.copy_of if r else None,
+        rewrite_of=r.rewrite_of if r else None,
+        error=line.error,
+    )
+
+
+async def _remove(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from briefings.removal import find_source, remove_source
+
+    ids = [await find_source(conn, ref) for ref in args.sources]  # every one found before any goes
+    done = [await remove_source(conn, sid) for sid in dict.fromkeys(ids)]
+    return _show(console, args, done, render.removed(done))
+
+
+async def _estimate(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     status = Status(args.status) if args.status else None
-    pic = await queries.estimates(conn, status=status, claimant=args.claimant, since=args.since, until=args.until)
-    return await _show(console, args, pic, render.estimate_picture(pic))
+    since = parse_day(args.since, "--since") if args.since else None
+    until = parse_day(args.until, "--until") if args.until else None
+    pic = await queries.estimates(conn, status=status, claimant=args.claimant, since=since, until=until)
+    return _show(console, args, pic, render.estimate_picture(pic))
 
 
-async def _quote(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+async def _quote(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     name = " ".join(args.name)
-    items = await queries.quotes_by(conn, name, contains=args.contains, limit=args.limit)
-    return await _show(console, args, items, render.quotes(items, name))
+    limit = parse_count(args.limit, "--limit", 1, queries.MAX_LIMIT)
+    items = await queries.quotes_by(conn, name, contains=args.contains, limit=limit)
+    return _show(console, args, items, render.quotes(items, name))
 
 
-async def _search(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+async def _search(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     text = " ".join(args.text)
     hits = await queries.search(conn, text)
-    return await _show(console, args, hits, render.search_hits(hits, text))
+    return _show(console, args, hits, render.search_hits(hits, text))
 
 
-async def _sources(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+async def _sources(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     items = await queries.sources(conn)
-    return await _show(console, args, items, render.source_list(items))
+    return _show(console, args, items, render.source_list(items))
 
 
-async def _timeline(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
-    items = await queries.timeline(conn, since=args.since, until=args.until)
-    return await _show(console, args, items, render.timeline_items(items))
+async def _timeline(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    since = parse_day(args.since, "--from") if args.since else None
+    until = parse_day(args.until, "--to") if args.until else None
+    items = await queries.timeline(conn, since=since, until=until)
+    return _show(console, args, items, render.timeline_items(items))
 
 
-async def _who(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+async def _who(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     name = " ".join(args.name)
     result = await queries.who(conn, name)
-    return await _show(console, args, result, render.who_result(result, name))
+    return _show(console, args, result, render.who_result(result, name))
 
 
-async def _digest(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
-    until = args.until or dt.datetime.now(dt.UTC)
-    d = await build_digest(conn, args.since, until, status=Status(args.status) if args.status else None)
-    return await _show(console, args, d, render.digest(d))
+async def _digest(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    since, until = digest_window(args.since, args.until, dt.datetime.now(dt.UTC))
+    d = await build_digest(conn, since, until, status=Status(args.status) if args.status else None)
+    return _show(console, args, d, render.digest(d))
 
 
-async def _feeds(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
+async def _feeds(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     action = args.feeds_command
     if action == "add":
-        feed = await feeds.add_feed(conn, args.url, every_minutes=args.every, now=dt.datetime.now(dt.UTC))
-        print(f"following feed {feed.id}: {feed.url} every {feed.every_minutes} minutes")
-    elif action == "remove":
-        if not await feeds.remove_feed(conn, args.id):
-            raise queries.QueryError(f"There is no feed {args.id}; `briefings feeds list` shows them.")
-        print(f"feed {args.id} removed")
-    elif action == "list":
-        console.print(render.feed_list(await feeds.list_feeds(conn)))
-    else:
-        settings = load_settings()
-        async with feeds.make_session(settings.feed_timeout) as session:
-            poller = feeds.Poller(conn, session, topic=feeds.Topic.parse(settings.topic))
-            for r in await poller.poll_all():
-                state = f"error: {r.error}" if r.error else ("not modified" if r.not_modified else "ok")
-                print(f"feed {r.feed_id}: {state}; {r.taken} taken, {r.skipped} skipped, {r.failed} failed")
-    return 0
+        every = parse_count(args.every, "--every", 5, 10080)
+        feed = FeedView.of(await feeds.add_feed(conn, args.url, every_minutes=every, now=dt.datetime.now(dt.UTC)))
+        line = Text(f"following feed {feed.id}: ").append_text(render.plain(feed.url))
+        return _show(console, args, feed, line.append(f" every {feed.every_minutes} minutes"))
+    if action in {"remove", "resume"}:
+        feed_id = parse_count(args.id, "the feed id", 1, 2**62)
+        done = await (feeds.remove_feed if action == "remove" else feeds.resume_feed)(conn, feed_id)
+        if not done:
+            raise queries.QueryError(f"There is no feed {feed_id}; `briefings feeds list` shows them.")
+        what = "removed" if action == "remove" else "resumed"
+        return _show(console, args, {"id": feed_id, what: True}, Text(f"feed {feed_id} {what}"))
+    if action == "list":
+        items = [FeedView.of(f) for f in await feeds.list_feeds(conn)]
+        return _show(console, args, items, render.feed_list(items))
+    async with feeds.make_session(settings.feed_timeout) as session:
+        poller = feeds.Poller(conn, session, topic=feeds.Topic.parse(settings.topic))
+        results = [PollView.of(r) for r in await poller.poll_all()]
+    lines = Text()
+    for r in results:
+        state = f"error: {r.error}" if r.error else r.state
+        lines.append_text(
+            render.plain(f"feed {r.feed_id}: {state}; {r.taken} taken, {r.skipped} skipped, {r.failed} failed\n")
+        )
+    lines.rstrip()
+    return _show(console, args, results, lines if lines.plain else Text("No feeds to poll."))
 
 
 HANDLERS: dict[str, Handler] = {
     "ingest": _ingest,
+    "remove": _remove,
     "estimate": _estimate,
     "quote": _quote,
     "search": _search,
@@ -258,10 +328,10 @@ def _extract(args: argparse.Namespace) -> int:
     try:
         article = parse_article(path.read_bytes(), str(path), path.suffix)
     except ArticleError as exc:
-        print(f"error: {path}: {exc}", file=sys.stderr)
+        print(render.clean(f"error: {path}: {exc}"), file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"error: {path}: cannot be read ({exc.strerror or exc})", file=sys.stderr)
+        print(render.clean(f"error: {path}: cannot be read ({exc.strerror or exc})"), file=sys.stderr)
         return 1
     published = article.meta.published.date() if article.meta.published else None
     facts = extract(article.body, published, article.meta.outlet)
@@ -270,43 +340,75 @@ def _extract(args: argparse.Namespace) -> int:
     else:
         console = Console()
         for q in facts.quotes:
-            console.print(f"{q.speaker or '?'}: “{q.text}”")
+            console.print(render.plain(f"{q.speaker or '?'}: “{q.text}”"))
         for e in facts.estimates:
-            console.print(f"{e.claimant}: {e.value:,} ({e.qualifier.value}, {e.status.value})")
+            console.print(render.plain(f"{e.claimant}: {e.value:,} ({e.qualifier.value}, {e.status.value})"))
     return 0
 
 
-async def _run(args: argparse.Namespace) -> int:
-    db = args.db or os.environ.get("BRIEFINGS_DB") or DEFAULT_DB
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    from briefings.health import check
+
+    result = check(Path(settings.db), dt.datetime.now(dt.UTC))
+    if args.format == "json":
+        print(json.dumps({"ok": result.ok, "message": result.message}))
+    else:
+        print(result.message, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _store_named(args: argparse.Namespace, settings: Settings) -> str:
+    """Where the store's path comes from, as an error message names it."""
+    if args.db is not None:
+        return "--db"
+    return "BRIEFINGS_DB" if "db" in settings.model_fields_set else "the default store"
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
     console = Console(soft_wrap=False)
-    async with connect(db) as conn:
-        return await HANDLERS[args.command](conn, args, console)
+    async with connect(settings.db) as conn:
+        return await HANDLERS[args.command](conn, args, settings, console)
+
+
+def _writes(args: argparse.Namespace) -> bool:
+    if args.command == "feeds":
+        return args.feeds_command not in READ_ONLY_FEEDS
+    return args.command not in READ_ONLY
+
+
+def _serve(settings: Settings) -> int:
+    from briefings.service import ServiceError, serve
+
+    try:
+        asyncio.run(serve(settings))
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    if args.command == "extract":
-        return _extract(args)
-    if args.command == "health":
-        from briefings.health import check
-
-        db = Path(args.db or os.environ.get("BRIEFINGS_DB") or DEFAULT_DB)
-        result = check(db, dt.datetime.now(dt.UTC))
-        print(result.message, file=sys.stdout if result.ok else sys.stderr)
-        return 0 if result.ok else 1
-    if args.command == "bot":
-        # the Discord adapter lives outside the core; it is loaded only when asked for
-        import importlib
-
-        return importlib.import_module("bot.app").main()
     try:
-        return asyncio.run(_run(args))
-    except (queries.QueryError, StoreError, feeds.FetchError, SettingsError) as exc:
+        settings = load_settings(**({"db": Path(args.db)} if args.db is not None else {}))
+    except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "bot":
+        configure_logging(logging.DEBUG if args.verbose else settings.log_level)
+    else:
+        configure_logging(logging.INFO if args.verbose else logging.WARNING)
+    try:
+        if args.command == "extract":
+            return _extract(args)
+        if args.command == "health":
+            return _health(args, settings)
+        check_store(Path(settings.db), _store_named(args, settings), create=args.command == "bot" or _writes(args))
+        if args.command == "bot":
+            return _serve(settings)
+        return asyncio.run(_run(args, settings))
+    except (CommandError, StoreError, feeds.FetchError, SettingsError) as exc:
+        print(f"error: {render.clean(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -1,56 +1,61 @@
 """The bot's commands answered on a terminal: the same queries and views, rendered as text.
 
-Lines look like the slash commands: `/quote Kirby`, `/quote speaker:Kirby contains:fair`,
-`/estimate status:deployed`, `/timeline from:2024-10-01`. Options may be given by name or in order.
+Lines read like the slash commands (see briefings.commands): `/quote Kirby`, `/quote kirby
+contains:fair game`, `/estimate claimant:South Korea`, `/search "fair game"`. On a terminal the
+line is edited with prompt_toolkit: history kept across runs beside the store, completion of
+commands, options, statuses and known names; Ctrl-C drops the line (or stops an answer), Ctrl-D or
+`quit` leaves. Piped input is read line by line, without a prompt.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import logging
 import re
-import shlex
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+import signal
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Protocol
 
 import aiosqlite
+from prompt_toolkit import PromptSession
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from rich.console import Console, RenderableType
 from rich.text import Text
 
 from briefings import __version__, queries, render
+from briefings.commands import (
+    ABOUT,
+    COMMANDS,
+    CommandError,
+    CommandSpec,
+    Option,
+    digest_window,
+    help_text,
+    parse_day,
+    parse_line,
+)
 from briefings.digest import build_digest
+from briefings.matching import complete_names, fold_key
 from briefings.models import Status
 
-ABOUT = (
-    "briefings keeps a community briefed on one news story: who claims what, when, and how sure. "
-    "It reads articles, extracts direct quotes with their speakers and troop numbers with claimant, hedge, "
-    "status and date, and links every fact to its sentence."
-)
+log = logging.getLogger(__name__)
+
+Runner = Callable[[aiosqlite.Connection, dict[str, str]], Awaitable[RenderableType]]
+LEAVE = frozenset({"quit", "exit", "/quit", "/exit"})
+HELP = frozenset({"help", "/help", "?"})
+HISTORY_FILE = "console.history"
+PROMPT = "briefings> "
 
 
-class CommandError(ValueError):
-    """A line the console cannot run; the message says why in one sentence."""
-
-
-@dataclass(frozen=True)
-class Option:
-    name: str
-    required: bool = False
-    choices: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str
-    description: str
-    options: tuple[Option, ...]
-    run: Callable[[aiosqlite.Connection, dict[str, str]], Awaitable[RenderableType]]
-
-
-def parse_day(value: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise CommandError(f"'{value}' is not a date for {option}; write it like 2024-10-24.") from None
+# ----------------------------------------------------------------------------- answers
 
 
 async def _estimate(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
@@ -82,25 +87,8 @@ async def _who(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
 
 
 async def _digest(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
-    now = dt.datetime.now(dt.UTC)
-    since = parse_moment(o["since"], "since", now) if o.get("since") else now - dt.timedelta(days=1)
-    return render.digest(await build_digest(conn, since, now))
-
-
-def parse_moment(value: str, option: str, now: dt.datetime) -> dt.datetime:
-    """ "2024-10-24", "2024-10-24T08:00+02:00" or "6h"/"2d" before `now`, as an aware datetime."""
-    text = value.strip().lower()
-    ago = re.fullmatch(r"(\d{1,4})\s*([hd])", text)
-    if ago:
-        unit = dt.timedelta(hours=1) if ago.group(2) == "h" else dt.timedelta(days=1)
-        return now - int(ago.group(1)) * unit
-    try:
-        when = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise CommandError(
-            f"'{value}' is not a time for {option}; write 2024-10-24, 2024-10-24T08:00 or 12h."
-        ) from None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    since, until = digest_window(o.get("since"), None, dt.datetime.now(dt.UTC))
+    return render.digest(await build_digest(conn, since, until))
 
 
 async def _about(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
@@ -113,99 +101,257 @@ async def _about(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableTyp
     )
 
 
-COMMANDS: dict[str, Command] = {
-    c.name: c
-    for c in (
-        Command(
-            "estimate",
-            "the latest troop numbers per claimant",
-            (
-                Option("status", choices=tuple(s.value for s in Status)),
-                Option("claimant"),
-            ),
-            _estimate,
-        ),
-        Command("quote", "a speaker's quotes, newest first", (Option("speaker", True), Option("contains")), _quote),
-        Command("search", "full-text search over quotes and claims", (Option("text", True),), _search),
-        Command("sources", "the articles in the store", (), _sources),
-        Command("timeline", "dated claims in order", (Option("from"), Option("to")), _timeline),
-        Command("who", "a person's or body's role and claims", (Option("name", True),), _who),
-        Command("digest", "what is new since a moment (default: a day ago)", (Option("since"),), _digest),
-        Command("about", "what this is and what it holds", (), _about),
-    )
+RUNNERS: dict[str, Runner] = {
+    "estimate": _estimate,
+    "quote": _quote,
+    "search": _search,
+    "sources": _sources,
+    "timeline": _timeline,
+    "who": _who,
+    "digest": _digest,
+    "about": _about,
 }
-
-
-def parse_line(line: str) -> tuple[Command, dict[str, str]]:
-    """ "/quote Kirby contains:fair game" → the command and its options."""
-    try:
-        words = shlex.split(line.strip().lstrip("/"))
-    except ValueError:
-        raise CommandError("That line has an unclosed quote mark.") from None
-    if not words:
-        raise CommandError("Type a command, or 'help'.")
-    name, rest = words[0].lower(), words[1:]
-    command = COMMANDS.get(name)
-    if command is None:
-        raise CommandError(f"There is no command '{name}'; type 'help' for the list.")
-    names = {o.name for o in command.options}
-    values: dict[str, str] = {}
-    loose: list[str] = []
-    for w in rest:
-        key, sep, value = w.partition(":")
-        if sep and key.lower() in names:
-            values[key.lower()] = value
-        else:
-            loose.append(w)
-    if loose:
-        free = [o for o in command.options if o.name not in values]
-        if not free:
-            raise CommandError(f"/{name} takes no more options than {', '.join(sorted(names)) or 'none'}.")
-        if len(free) == 1 or free[0].required or len(loose) == 1:
-            values[free[0].name] = " ".join(loose)  # the first free option takes the words
-        else:
-            for option, word in zip(free, loose, strict=False):
-                values[option.name] = word
-    for option in command.options:
-        if option.required and not values.get(option.name, "").strip():
-            raise CommandError(f"/{name} needs {option.name}, for example: /{name} {option.name}:...")
-        if option.choices and values.get(option.name) and values[option.name] not in option.choices:
-            raise CommandError(f"{option.name} must be one of {', '.join(option.choices)}.")
-    return command, values
-
-
-def help_text() -> str:
-    lines = ["Commands (like the bot's slash commands):"]
-    for c in COMMANDS.values():
-        opts = " ".join(f"{o.name}:…" if o.required else f"[{o.name}:…]" for o in c.options)
-        lines.append(f"  /{c.name} {opts}".rstrip() + f"  — {c.description}")
-    lines.append("  quit  — leave")
-    return "\n".join(lines)
+assert set(RUNNERS) == set(COMMANDS), "every shared command has a console answer"
 
 
 async def answer(conn: aiosqlite.Connection, line: str) -> RenderableType:
     """The console's answer to one line: a view rendered as text, or a one-sentence error."""
-    if line.strip().lower() in {"help", "/help", "?"}:
+    if line.strip().lower() in HELP:
         return Text(help_text())
     try:
         command, values = parse_line(line)
-        return await command.run(conn, values)
-    except (CommandError, queries.QueryError) as exc:
-        return Text(str(exc), style="red")
+        return await RUNNERS[command.name](conn, values)
+    except CommandError as exc:  # QueryError is one too
+        return render.plain(str(exc), "red")
 
 
-async def run_console(
-    conn: aiosqlite.Connection,
-    read_line: Callable[[], Awaitable[str | None]],
-    console: Console,
-) -> None:
-    """Answer lines until end of input or 'quit'."""
+# ------------------------------------------------------------------------ reading lines
+
+
+class LineReader(Protocol):
+    async def read(self) -> str | None:
+        """The next line; "" for a line dropped (Ctrl-C); None to leave (Ctrl-D, end of input)."""
+        ...
+
+
+class PipedReader:
+    """Lines from a pipe or a file, read by a daemon thread: a process told to stop never waits for
+    a line that may not come."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+        self._lines: asyncio.Queue[str | None] | None = None
+
+    def _start(self) -> asyncio.Queue[str | None]:
+        loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+
+        def pump() -> None:
+            try:
+                for line in self._stream:
+                    loop.call_soon_threadsafe(lines.put_nowait, line.rstrip("\n"))
+            except (OSError, ValueError):  # the stream closed under us
+                pass
+            with contextlib.suppress(RuntimeError):  # the loop already closed: nobody is reading
+                loop.call_soon_threadsafe(lines.put_nowait, None)
+
+        threading.Thread(target=pump, name="console-stdin", daemon=True).start()
+        return lines
+
+    async def read(self) -> str | None:
+        if self._lines is None:
+            self._lines = self._start()
+        return await self._lines.get()
+
+
+class PromptReader:
+    """Lines edited at a prompt (prompt_toolkit)."""
+
+    def __init__(self, session: PromptSession[str]) -> None:
+        self.session = session
+
+    async def read(self) -> str | None:
+        try:
+            return await self.session.prompt_async(PROMPT)
+        except KeyboardInterrupt:  # Ctrl-C: this line is dropped, a fresh prompt follows
+            return ""
+        except EOFError:  # Ctrl-D on an empty line
+            return None
+
+
+# ---------------------------------------------------------------------------- completion
+
+
+class KnownNames:
+    """Speakers and claimants stored, for completion; read again at most once a minute."""
+
+    REFRESH_EVERY = 60.0
+
+    def __init__(self) -> None:
+        self.speakers: list[tuple[str, str]] = []
+        self.claimants: list[tuple[str, str]] = []
+        self.everyone: list[tuple[str, str]] = []
+        self._read_at = -float("inf")
+
+    async def refresh(self, conn: aiosqlite.Connection, *, force: bool = False) -> None:
+        if not force and time.monotonic() - self._read_at < self.REFRESH_EVERY:
+            return
+        speakers = await queries.speakers(conn)
+        claimants = await queries.claimants(conn)
+        counts: dict[str, int] = {}
+        for name, n in [*speakers, *claimants]:
+            counts[name] = counts.get(name, 0) + n
+        self.speakers = [(n, fold_key(n)) for n, _ in speakers]
+        self.claimants = [(n, fold_key(n)) for n, _ in claimants]
+        self.everyone = [(n, fold_key(n)) for n, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        self._read_at = time.monotonic()
+
+    def for_option(self, command: str, option: Option) -> list[tuple[str, str]]:
+        if command == "quote":
+            return self.speakers
+        if command == "estimate":
+            return self.claimants
+        return self.everyone
+
+
+MOMENT_HINTS = ("12h", "1d", "2d", "7d")
+_MARKER = re.compile(r"(?:^|(?<=\s))([A-Za-z]+):")
+
+
+class CommandCompleter(Completer):
+    """Completes commands, their options, statuses and the names stored."""
+
+    def __init__(self, names: KnownNames) -> None:
+        self.names = names
+
+    def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterator[Completion]:
+        text = document.text_before_cursor.lstrip()
+        if " " not in text:
+            word = text.lstrip("/").lower()
+            for c in COMMANDS.values():
+                if c.name.startswith(word):
+                    yield Completion(f"/{c.name}", -len(text), display_meta=c.description)
+            for extra in ("help", "quit"):
+                if extra.startswith(word) and not text.startswith("/"):
+                    yield Completion(extra, -len(text))
+            return
+        head, _, rest = text.partition(" ")
+        spec = COMMANDS.get(head.lstrip("/").lower())
+        if spec is None:
+            return
+        markers = [m for m in _MARKER.finditer(rest) if spec.option(m.group(1).lower())]
+        word = re.split(r"\s", rest)[-1]
+        if markers:
+            last = markers[-1]
+            option = spec.option(last.group(1).lower())
+            value = rest[last.end() :]
+            if option is not None and (option.kind == "name" or not re.search(r"\s", value)):
+                yield from self._values(spec, option, value)
+                if value and not value.endswith(" "):
+                    return
+        else:
+            first = next((o for o in spec.options if o.required and o.kind == "name"), None)
+            if first is not None and ":" not in rest:
+                yield from self._values(spec, first, rest)
+        if ":" not in word:
+            used = {m.group(1).lower() for m in markers}
+            for o in spec.options:
+                if o.name not in used and o.name.startswith(word.lower()):
+                    yield Completion(f"{o.name}:", -len(word), display_meta=o.description)
+
+    def _values(self, spec: CommandSpec, option: Option, typed: str) -> Iterable[Completion]:
+        if option.choices:
+            choices: Iterable[str] = [c for c in option.choices if c.startswith(typed.strip().lower())]
+        elif option.kind == "name":
+            choices = complete_names(self.names.for_option(spec.name, option), typed)
+        elif option.kind == "moment":
+            choices = [h for h in MOMENT_HINTS if h.startswith(typed.strip())]
+        else:
+            choices = []
+        for choice in choices:
+            yield Completion(choice, -len(typed))
+
+
+# --------------------------------------------------------------------------- the console
+
+
+def history_for(db: Path) -> History:
+    """The lines typed before, kept beside the store (in memory when that folder is not writable)."""
+    path = db.parent / HISTORY_FILE
+    try:
+        path.touch(exist_ok=True)
+    except OSError:
+        log.info("console history not kept: %s is not writable", path)
+        return InMemoryHistory()
+    return FileHistory(str(path))
+
+
+def prompt_session(names: KnownNames, history: History, **io: object) -> PromptSession[str]:
+    """The prompt: `io` may give prompt_toolkit an `input` and `output` (tests use pipes)."""
+    return PromptSession(
+        history=history,
+        completer=CommandCompleter(names),
+        complete_while_typing=False,  # Tab completes; typing is never slowed by a menu
+        **io,  # type: ignore[arg-type]
+    )
+
+
+@contextlib.asynccontextmanager
+async def console_reader(conn: aiosqlite.Connection, db: Path, console: Console) -> AsyncIterator[LineReader]:
+    """A prompt on a terminal; plain lines from a pipe or file."""
+    if sys.stdin.isatty() and console.is_terminal:
+        names = KnownNames()
+        await names.refresh(conn, force=True)
+        yield Interactive(PromptReader(prompt_session(names, history_for(db))), names, conn)
+    else:
+        yield PipedReader(sys.stdin)
+
+
+class Interactive:
+    """A prompt reader that keeps the names for completion fresh."""
+
+    def __init__(self, reader: PromptReader, names: KnownNames, conn: aiosqlite.Connection) -> None:
+        self.reader, self.names, self.conn = reader, names, conn
+
+    async def read(self) -> str | None:
+        await self.names.refresh(self.conn)
+        return await self.reader.read()
+
+
+@contextlib.contextmanager
+def _interruptible(task: asyncio.Task[RenderableType]) -> Iterator[None]:
+    """Ctrl-C while an answer is being made stops that answer, not the console."""
+    loop = asyncio.get_running_loop()
+    try:
+        previous = signal.getsignal(signal.SIGINT)
+        loop.add_signal_handler(signal.SIGINT, task.cancel)
+    except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or no signals here
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+        signal.signal(signal.SIGINT, previous)
+
+
+async def run_console(conn: aiosqlite.Connection, reader: LineReader, console: Console) -> None:
+    """Answer lines until end of input, Ctrl-D or 'quit'."""
     console.print(Text(f"briefings {__version__}: no Discord token set, so the commands are answered here."))
     console.print(Text(help_text(), style="dim"))
     while True:
-        line = await read_line()
-        if line is None or line.strip().lower() in {"quit", "exit", "/quit"}:
+        line = await reader.read()
+        if line is None or line.strip().lower() in LEAVE:
             return
         if not line.strip():
             continue
-        console.print(await answer(conn, line))
+        task = asyncio.create_task(answer(conn, line), name="console-answer")
+        with _interruptible(task):
+            try:
+                shown = await task
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():  # the console itself is being stopped
+                    raise
+                shown = Text("Stopped.", style="dim")
+        console.print(shown)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -11,8 +12,10 @@ from typing import Any
 
 import aiosqlite
 
+from briefings.commands import CommandError, quoted
+from briefings.matching import fold_key, variant_aliases
 from briefings.models import DateBasis, EntityKind, Qualifier, SourceKind, Status
-from briefings.store import fold_key, stored_date, stored_datetime
+from briefings.store import stored_date, stored_datetime
 from briefings.views import (
     Change,
     EntityView,
@@ -31,9 +34,42 @@ from briefings.views import (
     WhoResult,
 )
 
+log = logging.getLogger(__name__)
 
-class QueryError(ValueError):
+
+class QueryError(CommandError):
     """A query the store cannot answer as asked; the message is one sentence for the user."""
+
+
+class AmbiguousName(QueryError):
+    """A name that means several people or bodies: the message names some of them."""
+
+    def __init__(self, typed: str, names: list[str]) -> None:
+        shown = names[:AMBIGUOUS_SHOWN]
+        listed = ", ".join(shown[:-1]) + f" or {shown[-1]}" if len(shown) > 1 else shown[0]
+        more = f" (and {len(names) - len(shown):,} more)" if len(names) > len(shown) else ""
+        super().__init__(f"{quoted(typed)} may mean {listed}{more}; give more of the name.")
+        self.names = names
+
+
+AMBIGUOUS_SHOWN = 5
+MAX_NAME_CHARS = 200  # a person's or body's name as typed
+MAX_TEXT_CHARS = 500  # words to search for, or to find in a quote
+MAX_SEARCH_TERMS = 32
+MAX_LIMIT = 1000
+
+
+def bounded(value: str, what: str, limit: int) -> str:
+    """`value` when it is at most `limit` characters; otherwise a one-line refusal."""
+    if len(value) > limit:
+        raise QueryError(f"The {what} given is {len(value):,} characters long; at most {limit:,} are read.")
+    return value
+
+
+def check_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"The limit must be between 1 and {MAX_LIMIT:,}.")
+    return limit
 
 
 def _source_ref(row: aiosqlite.Row) -> SourceRef:
@@ -54,25 +90,66 @@ async def _fetchall(
 
 # ------------------------------------------------------------------------ who is who
 
+ALIAS_SCAN = 2000  # aliases read for one typed word, at most: more than that is ambiguous anyway
 
-async def match_entities(conn: aiosqlite.Connection, name: str) -> list[int]:
-    """Entities a typed name may mean: "kirby", "John Kirby", "zelensky" (any case, part or spelling)."""
-    key = fold_key(name)
+
+async def match_entities(conn: aiosqlite.Connection, name: str, what: str = "name") -> list[int]:
+    """Entities a typed name may mean: "kirby", "John Kirby", "zelensky" (any case, part or spelling).
+
+    The whole name as stored, else each word as the start of a stored name part or a spelling variant
+    of one (see briefings.matching), else the words inside a stored name from a word's start: the
+    name's own letters, never fewer."""
+    key = fold_key(bounded(name, what, MAX_NAME_CHARS))
     if not key:
         return []
     exact = await _fetchall(conn, "SELECT entity_id FROM entity_aliases WHERE alias_key = ?", (key,))
     if exact:
         return sorted({r[0] for r in exact})
-    sets: list[set[int]] = []
+    found: set[int] | None = None
     for token in key.split():
         rows = await _fetchall(
             conn,
-            "SELECT entity_id FROM entity_aliases WHERE alias_key >= ? AND alias_key < ?",
-            (token, token + "\uffff"),
+            "SELECT entity_id FROM entity_aliases WHERE alias_key >= ? AND alias_key < ? LIMIT ?",
+            (token, token + "\uffff", ALIAS_SCAN),
         )
-        sets.append({r[0] for r in rows})
-    found = set.intersection(*sets) if sets else set()
-    return sorted(found)
+        ids = {r[0] for r in rows} or {entity_id for _, entity_id in await variant_aliases(conn, token)}
+        found = ids if found is None else found & ids
+        if not found:
+            break
+    if found:
+        return sorted(found)
+    # words inside a body's name ("defence ministry" in "the defence ministry in Seoul"), from a word's start
+    rows = await _fetchall(
+        conn, "SELECT id FROM entities WHERE instr(' ' || key, ?) > 0 LIMIT ?", (" " + key, ALIAS_SCAN)
+    )
+    return sorted(r[0] for r in rows)
+
+
+_HAS_FACTS = {
+    "quotes": "EXISTS (SELECT 1 FROM quotes WHERE entity_id = en.id)",
+    "estimates": "EXISTS (SELECT 1 FROM estimates WHERE entity_id = en.id)",
+}
+
+
+async def resolve_entities(conn: aiosqlite.Connection, name: str, facts: str = "any", what: str = "name") -> list[int]:
+    """The one entity a name means, preferring those with facts of that kind ("quotes", "estimates"
+    or "any"); none when nobody matches; `AmbiguousName` when several still do."""
+    chosen = await _prefer_active(conn, await match_entities(conn, name, what), facts)
+    if len(chosen) <= 1:
+        return chosen
+    rows = await _fetchall(conn, f"SELECT name FROM entities WHERE id IN ({','.join('?' * len(chosen))})", chosen)
+    raise AmbiguousName(name, sorted({r[0] for r in rows}, key=str.casefold))
+
+
+async def _prefer_active(conn: aiosqlite.Connection, ids: list[int], facts: str) -> list[int]:
+    """Of several entities, those that said or claimed something (of that kind), if any do."""
+    if len(ids) <= 1:
+        return ids
+    cond = _HAS_FACTS.get(facts) or f"({_HAS_FACTS['quotes']} OR {_HAS_FACTS['estimates']})"
+    active = await _fetchall(
+        conn, f"SELECT en.id FROM entities AS en WHERE en.id IN ({','.join('?' * len(ids))}) AND {cond}", ids
+    )
+    return sorted(r[0] for r in active) or ids
 
 
 def _reported(row: aiosqlite.Row) -> tuple[list[str], int]:
@@ -86,7 +163,7 @@ def _reported(row: aiosqlite.Row) -> tuple[list[str], int]:
 
 _ESTIMATE_COLUMNS = """
     SELECT e.id, COALESCE(en.name, e.claimant) AS claimant, e.entity_id, e.value, e.low, e.high, e.qualifier, e.status, e.claimed_on,
-           e.date_basis, e.claim_key, e.source_id, s.outlet, s.title, s.published, s.url, st.text AS sentence,
+           e.date_basis, e.claim_key, e.source_id, s.outlet, s.title, s.published, s.url, s.root_id, st.text AS sentence,
            cs.outlets, cs.independent"""
 _ESTIMATE_JOINS = """
       JOIN sources AS s ON s.id = e.source_id
@@ -103,6 +180,43 @@ def _first_per_claim(rows: list[aiosqlite.Row]) -> list[aiosqlite.Row]:
     for r in rows:
         firsts.setdefault(r["claim_key"], r)
     return list(firsts.values())
+
+
+def _carried(r: aiosqlite.Row) -> bool:
+    """A row from a copy or a rewrite: its source is not its own independent root."""
+    return r["root_id"] is not None and r["root_id"] != r["source_id"]
+
+
+async def _originals(
+    conn: aiosqlite.Connection, rows: list[aiosqlite.Row], kind: str, *, stored_until: dt.datetime | None = None
+) -> list[aiosqlite.Row]:
+    """Each row from a copy or a rewrite replaced by the same claim as its original reported it (the
+    row of its root source, stored by `stored_until`), so that the original's wording and date are
+    shown wherever the claim is: "12,000" and its day, not a rewrite's "about 12,000", date unknown."""
+    wanted = sorted({(r["claim_key"], r["root_id"]) for r in rows if _carried(r)})
+    if not wanted:
+        return rows
+    select, alias, table = (_QUOTE_SELECT, "q", "quotes") if kind == "quote" else (_ESTIMATE_SELECT, "e", "estimates")
+    cond, params = "", []
+    if stored_until is not None:
+        cond, params = " AND f.created_at <= ?", [stored_until.astimezone(dt.UTC).isoformat()]
+    found: dict[tuple[str, int], aiosqlite.Row] = {}
+    for i in range(0, len(wanted), 400):
+        chunk = wanted[i : i + 400]
+        # driven by the wanted pairs through the claim_key index (a row-value IN would scan the table)
+        ids = await _fetchall(
+            conn,
+            f"""SELECT f.id FROM (VALUES {",".join("(?, ?)" for _ in chunk)}) AS w
+                  JOIN {table} AS f ON f.claim_key = w.column1 AND f.source_id = w.column2{cond}""",
+            [*(x for pair in chunk for x in pair), *params],
+        )
+        if ids:
+            marks = ",".join("?" * len(ids))
+            for r in await _fetchall(
+                conn, f"{select} WHERE {alias}.id IN ({marks}) ORDER BY {alias}.id", [r[0] for r in ids]
+            ):
+                found.setdefault((r["claim_key"], r["source_id"]), r)
+    return [found.get((r["claim_key"], r["root_id"]), r) if _carried(r) else r for r in rows]
 
 
 def _estimate_view(r: aiosqlite.Row) -> EstimateView:
@@ -157,16 +271,15 @@ async def estimates(
     if status is not None:
         where.append("e.status = ?")
         params.append(status.value)
-    if claimant:
-        ids = await match_entities(conn, claimant)
-        groups = [f"id:{i}" for i in ids]
-        cond = "e.claimant LIKE ? ESCAPE '\\'"
-        params_c: list[object] = [f"%{_like_escape(claimant.strip())}%"]
-        if groups:
-            cond = f"(e.group_key IN ({','.join('?' * len(groups))}) OR {cond})"
-            params_c = [*groups, *params_c]
-        where.append(cond)
-        params.extend(params_c)
+    if claimant and claimant.strip():
+        # one person or body by name; else claimants stored without one (an outlet) by their words
+        ids = await resolve_entities(conn, claimant, "estimates", "claimant")
+        if ids:
+            where.append("e.group_key = ?")
+            params.append(f"id:{ids[0]}")
+        else:
+            where.append("e.entity_id IS NULL AND e.claimant LIKE ? ESCAPE '\\'")
+            params.append(f"%{_like_escape(claimant.strip())}%")
     if since is None and until is None and stored_until is None:
         return await _current_picture(conn, " AND ".join(where), params)
     if stored_until is not None:
@@ -179,7 +292,20 @@ async def estimates(
         where.append("e.claimed_on <= ?")
         params.append(until.isoformat())
     rows = await _fetchall(conn, f"{_ESTIMATE_SELECT} WHERE {' AND '.join(where)} ORDER BY e.claimed_on, e.id", params)
-    return picture(_estimate_views(rows))
+    return picture(
+        _estimate_views(_in_window(await _originals(conn, rows, "estimate", stored_until=stored_until), since, until))
+    )
+
+
+def _in_window(rows: list[aiosqlite.Row], since: dt.date | None, until: dt.date | None) -> list[aiosqlite.Row]:
+    """The rows still dated within [since, until] (an original may date a claim outside it)."""
+    lo, hi = since.isoformat() if since else None, until.isoformat() if until else None
+    return [
+        r
+        for r in rows
+        if (lo is None or (r["claimed_on"] or "") >= lo)
+        and (hi is None or (r["claimed_on"] is not None and r["claimed_on"] <= hi))
+    ]
 
 
 async def _current_picture(conn: aiosqlite.Connection, where: str, params: list) -> EstimatePicture:
@@ -210,7 +336,7 @@ async def _current_picture(conn: aiosqlite.Connection, where: str, params: list)
              ORDER BY e.claimed_on DESC, e.id DESC""",
         [x for status in Status for x in (*params, status.value, LATEST_PER_STATUS)] + params,
     )
-    latest = _estimate_views(rows)
+    latest = _estimate_views(await _originals(conn, rows, "estimate"))
     by_status = {Status(r["status"]): r for r in rows}  # every row of a status carries its range
     ranges = [
         StatusRange(status=s, low=by_status[s]["lo"], high=by_status[s]["hi"], claimants=by_status[s]["n"])
@@ -313,7 +439,7 @@ def _like_escape(text: str) -> str:
 
 _QUOTE_SELECT = """
     SELECT q.id, COALESCE(en.name, q.speaker) AS speaker, q.entity_id, q.text, q.claimed_on, q.date_basis, q.claim_key, q.source_id,
-           s.outlet, s.title, s.published, s.url, en.role, cs.outlets, cs.independent
+           s.outlet, s.title, s.published, s.url, s.root_id, en.role, en.affiliation, cs.outlets, cs.independent
       FROM quotes AS q
       JOIN sources AS s ON s.id = q.source_id
       LEFT JOIN entities AS en ON en.id = q.entity_id
@@ -331,6 +457,7 @@ def _quote_views(rows: list[aiosqlite.Row], *, fold_copies: bool = True) -> list
                 speaker=r["speaker"],
                 entity_id=r["entity_id"],
                 role=r["role"],
+                affiliation=r["affiliation"],
                 text=r["text"],
                 claimed_on=stored_date(r["claimed_on"]),
                 date_basis=DateBasis(r["date_basis"]),
@@ -345,33 +472,42 @@ def _quote_views(rows: list[aiosqlite.Row], *, fold_copies: bool = True) -> list
 async def quotes_by(
     conn: aiosqlite.Connection, speaker: str, *, contains: str | None = None, limit: int = 100
 ) -> list[QuoteView]:
-    """A speaker's quotes, newest first; the speaker may be typed in any case, in part or in full."""
-    if not fold_key(speaker):
+    """A speaker's quotes, newest first; the speaker may be typed in any case, in part or in full.
+
+    A name that means several people raises `AmbiguousName`; one that means nobody stored is looked
+    for in the attributions stored without a person."""
+    if not fold_key(bounded(speaker, "speaker", MAX_NAME_CHARS)):
         raise QueryError("Give a speaker's name, for example 'Kirby'.")
-    ids = await match_entities(conn, speaker)
+    check_limit(limit)
+    ids = await resolve_entities(conn, speaker, "quotes", "speaker")
     text_filter, text_params = "", []
-    if contains:
+    if contains and contains.strip():
         text_filter = " AND q.text LIKE ? ESCAPE '\\'"
-        text_params = [f"%{_like_escape(contains)}%"]
+        text_params = [f"%{_like_escape(bounded(contains.strip(), 'words to find', MAX_TEXT_CHARS))}%"]
     fetch = limit + limit // 2  # a little over: copies of one quote fold into one
-    # two queries, each answered by an index in date order: the speaker's entities, and the few
-    # quotes stored without an entity whose attribution text matches
-    rows: list[aiosqlite.Row] = []
-    for entity_id in ids:
-        rows += await _fetchall(
+    # answered by an index in date order: the speaker's entity, else the quotes stored without an
+    # entity whose attribution text matches
+    if ids:
+        rows = await _fetchall(
             conn,
             f"{_QUOTE_SELECT} WHERE q.entity_id = ?{text_filter} ORDER BY q.claimed_on DESC, q.id DESC LIMIT ?",
-            [entity_id, *text_params, fetch],
+            [ids[0], *text_params, fetch],
         )
-    rows += await _fetchall(
-        conn,
-        f"""{_QUOTE_SELECT} WHERE q.entity_id IS NULL AND q.speaker LIKE ? ESCAPE '\\'{text_filter}
-            ORDER BY q.claimed_on DESC, q.id DESC LIMIT ?""",
-        [f"%{_like_escape(speaker.strip())}%", *text_params, fetch],
-    )
-    rows.sort(key=lambda r: (r["claimed_on"] or "", r["id"]), reverse=True)  # newest first; undated last
-    rows = rows[:fetch]
-    return (_quote_views(rows))[:limit]
+    else:
+        rows = await _fetchall(
+            conn,
+            f"""{_QUOTE_SELECT} WHERE q.entity_id IS NULL AND q.speaker LIKE ? ESCAPE '\\'{text_filter}
+                ORDER BY q.claimed_on DESC, q.id DESC LIMIT ?""",
+            [f"%{_like_escape(speaker.strip())}%", *text_params, fetch],
+        )
+    rows = _newest_first(await _originals(conn, rows, "quote"))
+    return _quote_views(rows)[:limit]
+
+
+def _newest_first(rows: list[aiosqlite.Row]) -> list[aiosqlite.Row]:
+    """Newest claim first, undated last; each row once."""
+    unique = list({r["id"]: r for r in rows}.values())
+    return sorted(unique, key=lambda r: (r["claimed_on"] or "", r["id"]), reverse=True)
 
 
 async def _counts_by_name(conn: aiosqlite.Connection, table: str, name_column: str) -> list[tuple[str, int]]:
@@ -404,46 +540,101 @@ async def claimants(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
 
 # ----------------------------------------------------------------------------- search
 
-# FTS5 marks matches with these control characters, not with [ ] that an article may hold (a stray one in
-# an article would only misplace the bold: every piece is escaped where it is shown)
-_MATCH_START, _MATCH_END = "\x02", "\x03"
-_FTS_SYNTAX = re.compile(r'["()*^:]|\b(?:AND|OR|NOT|NEAR)\b')
+_FTS_OPERATORS = frozenset({"AND", "OR", "NOT"})
+_FTS_TOKEN = re.compile(r'"[^"]*"?\*?|\w+\*?|[()]|[^\w\s"()]+')
+_HIT_OPEN, _HIT_CLOSE = "\ufdd0", "\ufdd1"  # Unicode noncharacters: never text, so they can mark matches
 
 
 def fts_query(text: str) -> str:
-    """Plain words are searched as words (each quoted); FTS5 syntax is passed through as written."""
-    text = text.strip()
+    """What a user typed as a valid FTS5 query: words and "phrases" (a trailing * for a prefix), AND,
+    OR and NOT between them, and brackets; every word is quoted, so nothing else is FTS5 syntax
+    (no column filters, no special queries). A query that cannot be read is one sentence saying why."""
+    text = bounded(text.strip(), "search", MAX_TEXT_CHARS)
     if not text:
         raise QueryError("Give some words to search for.")
-    if _FTS_SYNTAX.search(text):
-        return text
-    words = re.findall(r"\w+", text)
-    if not words:
+    out: list[str] = []
+    prev = ""  # what came last: "term", "op", "(" or ")"
+    depth = terms = 0
+    for token in _FTS_TOKEN.findall(text):
+        if token.startswith('"'):
+            if len(token.rstrip("*")) < 2 or not token.rstrip("*").endswith('"'):
+                raise QueryError('The search has an unclosed quote mark ("); close the phrase or leave it out.')
+            words = re.findall(r"\w+", token.rstrip("*")[1:-1])
+            if not words:
+                continue
+            term = '"' + " ".join(words) + '"' + ("*" if token.endswith("*") else "")
+        elif token in _FTS_OPERATORS:
+            if prev not in {"term", ")"}:
+                raise QueryError(f"{token} goes between words, as in: fair {token} game.")
+            out.append(token)
+            prev = "op"
+            continue
+        elif token == "(":
+            if prev in {"term", ")"}:
+                out.append("AND")
+            out.append("(")
+            depth, prev = depth + 1, "("
+            continue
+        elif token == ")":
+            if depth == 0 or prev in {"op", "("}:
+                raise QueryError("The search's brackets do not match, or one holds no words.")
+            out.append(")")
+            depth, prev = depth - 1, ")"
+            continue
+        elif re.match(r"\w", token):
+            term = f'"{token.rstrip("*")}"' + ("*" if token.endswith("*") else "")
+        else:
+            continue  # punctuation between words separates them
+        if prev in {"term", ")"}:
+            out.append("AND")
+        out.append(term)
+        prev = "term"
+        terms += 1
+        if terms > MAX_SEARCH_TERMS:
+            raise QueryError(f"The search has more than {MAX_SEARCH_TERMS} words; fewer find more.")
+    if not terms:
         raise QueryError("Give some words to search for; punctuation alone matches nothing.")
-    return " ".join(f'"{w}"' for w in words)
+    if prev == "op":
+        raise QueryError(f"{out[-1]} goes between words, as in: fair {out[-1]} game.")
+    if depth:
+        raise QueryError("The search's brackets do not match, or one holds no words.")
+    return " ".join(out)
 
 
-def _snippet_parts(snippet: str) -> list[tuple[str, bool]]:
-    """FTS5's snippet as (text, is a match) pieces."""
-    parts: list[tuple[str, bool]] = []
-    for i, piece in enumerate(re.split(f"{_MATCH_START}(.*?){_MATCH_END}", snippet, flags=re.DOTALL)):
-        if piece:
-            parts.append((piece, i % 2 == 1))
-    return parts
+def _highlighted(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """A snippet with its matches marked by SQLite, as plain text and the spans of the matches."""
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    at = 0
+    start: int | None = None
+    for c in marked:
+        if c == _HIT_OPEN:
+            start = at
+        elif c == _HIT_CLOSE:
+            if start is not None and at > start:
+                spans.append((start, at))
+            start = None
+        else:
+            plain.append(c)
+            at += 1
+    return "".join(plain), spans
 
 
 async def search(conn: aiosqlite.Connection, text: str, *, limit: int = 50) -> list[SearchHit]:
-    """Full-text search over quotes and the sentences of estimates, best matches first."""
+    """Full-text search over quotes and the sentences of estimates, best matches first; a text that
+    copies carry shows once, from an original where one matches."""
     query = fts_query(text)
+    check_limit(limit)
     try:
         hits = await _fetchall(
             conn,
-            """SELECT kind, fact_id, snippet(facts_fts, 0, ?, ?, '…', 16) AS snip
-                 FROM facts_fts WHERE facts_fts MATCH ? ORDER BY rank LIMIT ?""",
-            (_MATCH_START, _MATCH_END, query, limit),
+            f"""SELECT kind, fact_id, snippet(facts_fts, 0, '{_HIT_OPEN}', '{_HIT_CLOSE}', '…', 16) AS snip
+                  FROM facts_fts WHERE facts_fts MATCH ? ORDER BY rank LIMIT ?""",
+            (query, 2 * limit),
         )
-    except aiosqlite.OperationalError as exc:
-        raise QueryError(f"The search could not be read ({exc}); check quotes and brackets are balanced.") from None
+    except aiosqlite.OperationalError:
+        log.warning("the search %r (as %r) could not be run", text[:200], query[:200], exc_info=True)
+        raise QueryError('The search could not be read; use words, "phrases", AND, OR, NOT and brackets.') from None
     # two queries for all hits, not one per hit
     rows: dict[tuple[str, int], aiosqlite.Row] = {}
     for kind, select, alias in (("quote", _QUOTE_SELECT, "q"), ("estimate", _ESTIMATE_SELECT, "e")):
@@ -451,27 +642,28 @@ async def search(conn: aiosqlite.Connection, text: str, *, limit: int = 50) -> l
         if ids:
             for r in await _fetchall(conn, f"{select} WHERE {alias}.id IN ({','.join('?' * len(ids))})", ids):
                 rows[(kind, r["id"])] = r
-    out: list[SearchHit] = []
-    seen: set[tuple[str, str]] = set()  # the same quote or sentence carried by copies shows once
+    best: dict[tuple[str, str], tuple[aiosqlite.Row, aiosqlite.Row]] = {}  # one per text, in rank order
     for h in hits:
         r = rows.get((h["kind"], h["fact_id"]))
         if r is None:
             continue
+        key = (h["kind"], fold_key(r["text"] if h["kind"] == "quote" else r["sentence"]))
+        if key not in best or (_carried(best[key][1]) and not _carried(r)):
+            best[key] = (h, r)
+    out: list[SearchHit] = []
+    for h, r in list(best.values())[:limit]:
         is_quote = h["kind"] == "quote"
-        text = r["text"] if is_quote else r["sentence"]
-        if (h["kind"], fold_key(text)) in seen:
-            continue
-        seen.add((h["kind"], fold_key(text)))
-        parts = _snippet_parts(h["snip"])
+        snippet, spans = _highlighted(h["snip"] or "")
         out.append(
             SearchHit(
                 kind=h["kind"],
                 id=r["id"],
                 who=r["speaker"] if is_quote else r["claimant"],
-                text=text,
-                snippet="".join(f"[{t}]" if match else t for t, match in parts),
-                snippet_parts=parts,
+                text=r["text"] if is_quote else r["sentence"],
+                snippet=snippet,
+                highlights=spans,
                 claimed_on=stored_date(r["claimed_on"]),
+                date_basis=DateBasis(r["date_basis"]),
                 source=_source_ref(r),
             )
         )
@@ -532,7 +724,10 @@ def _dated(alias: str, since: dt.date | None, until: dt.date | None) -> tuple[st
 async def timeline(
     conn: aiosqlite.Connection, *, since: dt.date | None = None, until: dt.date | None = None, limit: int = 500
 ) -> list[TimelineItem]:
-    """Dated claims in order, one line per claim however many sources carry it."""
+    """Dated claims in order, one line per claim however many sources carry it: a copy or a rewrite
+    counts as its original (with the original's date), a quote is listed once."""
+    if since is not None and until is not None and since > until:
+        raise QueryError("The first day is after the last; swap them.")
     e_where, params = _dated("e", since, until)
     q_where, _ = _dated("q", since, until)
     est_rows = await _fetchall(
@@ -543,23 +738,33 @@ async def timeline(
     )
     items: list[TimelineItem] = []
     seen: set[tuple[str, str]] = set()
-    for v in _estimate_views(est_rows):
-        key = (fold_key(v.claimant) + str(v.entity_id), f"{v.value}:{v.status}:{v.claimed_on}")
-        if key in seen or v.claimed_on is None:
+    for r in _in_window(await _originals(conn, est_rows, "estimate"), since, until):
+        if (r["claim_key"], r["claimed_on"]) in seen or r["claimed_on"] is None:
             continue
-        seen.add(key)
+        seen.add((r["claim_key"], r["claimed_on"]))
+        v = _estimate_view(r)
+        assert v.claimed_on is not None
         items.append(
             TimelineItem(
                 claimed_on=v.claimed_on,
                 date_basis=v.date_basis,
                 kind="estimate",
+                id=v.id,
                 who=v.claimant,
-                what=f"{v.number} {v.status.value}",
+                entity_id=v.entity_id,
+                text=None,
+                value=v.value,
+                low=v.low,
+                high=v.high,
+                qualifier=v.qualifier,
+                status=v.status,
                 source=v.source,
                 reported_by=v.reported_by,
+                independent_sources=v.independent_sources,
             )
         )
-    for q in _quote_views(q_rows):
+    quote_rows = sorted(_in_window(await _originals(conn, q_rows, "quote"), since, until), key=_order_by_date)
+    for q in _quote_views(quote_rows):
         if q.claimed_on is None or not q.speaker:
             continue
         items.append(
@@ -567,14 +772,26 @@ async def timeline(
                 claimed_on=q.claimed_on,
                 date_basis=q.date_basis,
                 kind="quote",
+                id=q.id,
                 who=q.speaker,
-                what=q.text,
+                entity_id=q.entity_id,
+                text=q.text,
+                value=None,
+                low=None,
+                high=None,
+                qualifier=None,
+                status=None,
                 source=q.source,
                 reported_by=q.reported_by,
+                independent_sources=q.independent_sources,
             )
         )
-    items.sort(key=lambda i: (i.claimed_on, i.kind, i.who))
+    items.sort(key=lambda i: (i.claimed_on, i.kind, i.who, i.id))
     return items[:limit]
+
+
+def _order_by_date(r: aiosqlite.Row) -> tuple[str, int]:
+    return (r["claimed_on"] or "", r["id"])
 
 
 # ---------------------------------------------------------------------------- profile
@@ -603,22 +820,9 @@ PROFILE_ITEMS = 10  # latest quotes in a profile (and twice as many estimates)
 
 async def who(conn: aiosqlite.Connection, name: str) -> WhoResult:
     """A person's or body's profile: role, affiliation, quotes and claims. Several matches: the list."""
-    if not fold_key(name):
+    if not fold_key(bounded(name, "name", MAX_NAME_CHARS)):
         raise QueryError("Give a name, for example 'Kirby'.")
-    ids = await match_entities(conn, name)
-    # prefer the entities that actually said or claimed something
-    active = (
-        await _fetchall(
-            conn,
-            f"""SELECT id FROM entities WHERE id IN ({",".join("?" * len(ids))}) AND (
-                EXISTS (SELECT 1 FROM quotes WHERE entity_id = entities.id)
-             OR EXISTS (SELECT 1 FROM estimates WHERE entity_id = entities.id))""",
-            ids,
-        )
-        if ids
-        else []
-    )
-    chosen = [r[0] for r in active] or ids
+    chosen = await _prefer_active(conn, await match_entities(conn, name), "any")
     views = [v for v in [await _entity_view(conn, i) for i in chosen] if v is not None]
     if len(views) != 1:
         return WhoResult(profile=None, candidates=views)
@@ -649,8 +853,10 @@ async def who(conn: aiosqlite.Connection, name: str) -> WhoResult:
     return WhoResult(
         profile=Profile(
             entity=entity,
-            quotes=_quote_views(q_rows)[:PROFILE_ITEMS],
-            estimates=_estimate_views(e_rows, fold_copies=True)[: 2 * PROFILE_ITEMS],
+            quotes=_quote_views(_newest_first(await _originals(conn, q_rows, "quote")))[:PROFILE_ITEMS],
+            estimates=_estimate_views(_newest_first(await _originals(conn, e_rows, "estimate")), fold_copies=True)[
+                : 2 * PROFILE_ITEMS
+            ],
             quote_count=span["quotes"],
             estimate_count=span["estimates"],
             first_claim=min(dates, default=None),
@@ -681,8 +887,9 @@ async def new_since(conn: aiosqlite.Connection, since: dt.datetime, until: dt.da
     return NewSince(
         since=since,
         until=until,
-        estimates=_estimate_views(e_rows, fold_copies=True),  # every new claim, once
-        quotes=_quote_views(q_rows),
+        # every new claim once, as its original reported it
+        estimates=_estimate_views(await _originals(conn, e_rows, "estimate", stored_until=until), fold_copies=True),
+        quotes=_quote_views(await _originals(conn, q_rows, "quote", stored_until=until)),
         sources=[_source_view(r) for r in s_rows],
     )
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from briefings.commands import quoted
 
 _TOKEN = re.compile(r"^[\w-]{10,}\.[\w-]{4,}\.[\w-]{10,}$")
 
@@ -48,9 +52,27 @@ class Settings(BaseSettings):
     def _zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{value}' is not an IANA time zone such as Europe/Berlin") from None
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
+            raise ValueError(f"{quoted(value)} is not an IANA time zone such as Europe/Berlin") from None
         return value
+
+    @field_validator("discord_api")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not _is_url(value.strip(), {"http", "https"}):
+            raise ValueError(f"{quoted(value)} is not an http(s) address such as https://discord.com/api/v10")
+        return value.strip()
+
+    @field_validator("discord_gateway")
+    @classmethod
+    def _ws_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not _is_url(value.strip(), {"ws", "wss"}):
+            raise ValueError(f"{quoted(value)} is not a ws(s) address such as wss://gateway.discord.gg")
+        return value.strip()
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -63,6 +85,15 @@ class Settings(BaseSettings):
         return None if isinstance(value, str) and not value.strip() else value
 
 
+def _is_url(value: str, schemes: set[str]) -> bool:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number below 65536
+    except ValueError:  # a bad port, an unclosed [IPv6]
+        return False
+    return parts.scheme.lower() in schemes and bool(parts.hostname)
+
+
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment; a bad one raises `SettingsError` naming the variable only."""
     try:
@@ -72,3 +103,27 @@ def load_settings(**overrides: object) -> Settings:
         field = str(err["loc"][0]) if err["loc"] else "settings"
         msg = str(err["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"BRIEFINGS_{field.upper()} {msg}") from None
+
+
+def check_store(path: Path, named: str, *, create: bool) -> Path:
+    """The store's path, checked before it is opened: `named` says where it was set ("--db",
+    "BRIEFINGS_DB" or the default), `create` whether a missing store may be made. A problem is one
+    line naming the setting and the path, never a traceback."""
+    where = f"{named} {path}"
+    if path.is_dir():
+        raise SettingsError(
+            f"{where} is a folder, not a database file; name a file inside it, like {path / 'briefings.db'}"
+        )
+    if path.exists():
+        if not os.access(path, os.R_OK | (os.W_OK if create else 0)):
+            raise SettingsError(f"{where} cannot be {'written' if create else 'read'} (permission denied)")
+        return path
+    if not create:
+        raise SettingsError(f"there is no store at {path} ({named}); `briefings ingest PATH` creates it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(f"{where} cannot be created: {exc.strerror or exc} ({path.parent})") from None
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise SettingsError(f"{where} cannot be created: the folder {path.parent} is not writable")
+    return path

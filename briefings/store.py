@@ -8,7 +8,6 @@ import hashlib
 import json
 import logging
 import re
-import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from importlib import resources
@@ -17,6 +16,7 @@ from pathlib import Path
 import aiosqlite
 
 from briefings.extract.names import similar_names
+from briefings.matching import fold_key, variant_aliases
 from briefings.models import Article, EntityKind, EntityRef, Extraction, SourceKind
 
 log = logging.getLogger(__name__)
@@ -116,16 +116,6 @@ def stored_datetime(value: str | None) -> dt.datetime | None:
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def fold_key(text: str) -> str:
-    """A folded form for matching names: case, accents, apostrophes, doubled letters."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"[’'ʹʼ`]s\b", "s", text)
-    text = re.sub(r"[^a-z0-9 ]+", " ", text)
-    text = re.sub(r"([a-z])\1+", r"\1", text)  # Zelenskyy/Zelensky, Matthew/Mathew; "100" stays
-    return " ".join(text.split())
 
 
 def content_hash(article: Article) -> str:
@@ -450,6 +440,13 @@ async def upsert_entity(conn: aiosqlite.Connection, ref: EntityRef, now: str) ->
                 WHERE a.alias_key = ? AND e.kind = 'person' LIMIT 2""",
             (key,),
         )
+        variants = [] if rows else sorted({entity_id for _, entity_id in await variant_aliases(conn, key)})
+        if variants:  # "Zelensky" for a stored "Volodymyr Zelenskyy": a spelling variant of one name part
+            rows = await conn.execute_fetchall(
+                f"""SELECT id, kind, role, affiliation FROM entities
+                     WHERE kind = 'person' AND id IN ({",".join("?" * len(variants))}) LIMIT 2""",
+                variants,
+            )
         row = rows[0] if len(rows) == 1 else None
     if row is None and ref.kind is EntityKind.person and len(key.split()) > 1:
         # a spelling variant of a stored name: same number of words, each nearly the same

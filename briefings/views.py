@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 from briefings.models import DateBasis, EntityKind, Qualifier, SourceKind, Status
+
+if TYPE_CHECKING:
+    from briefings.feeds import Feed, PollResult
 
 HEDGE_WORDS = {
     Qualifier.exact: "",
@@ -16,6 +20,13 @@ HEDGE_WORDS = {
     Qualifier.up_to: "up to ",
     Qualifier.range: "",
 }
+
+
+def number(value: int, low: int | None, high: int | None, qualifier: Qualifier) -> str:
+    """A number as its claimant hedged it: "at least 3,000", "1,000–3,000"."""
+    if qualifier is Qualifier.range and low is not None and high is not None:
+        return f"{low:,}–{high:,}"
+    return f"{HEDGE_WORDS[qualifier]}{value:,}"
 
 
 class View(BaseModel):
@@ -53,9 +64,7 @@ class EstimateView(View):
     @property
     def number(self) -> str:
         """ "at least 3,000", "1,000–3,000"."""
-        if self.qualifier is Qualifier.range and self.low is not None and self.high is not None:
-            return f"{self.low:,}–{self.high:,}"
-        return f"{HEDGE_WORDS[self.qualifier]}{self.value:,}"
+        return number(self.value, self.low, self.high, self.qualifier)
 
 
 class Change(View):
@@ -99,6 +108,7 @@ class QuoteView(View):
     speaker: str | None
     entity_id: int | None
     role: str | None
+    affiliation: str | None
     text: str
     claimed_on: dt.date | None
     date_basis: DateBasis
@@ -112,11 +122,24 @@ class SearchHit(View):
     id: int
     who: str | None
     text: str  # the quote, or the sentence of the estimate
-    snippet: str  # the matching words marked with [ ]
-    # the same snippet as (text, is a match) pieces: a bracket in the article is no mark
-    snippet_parts: list[tuple[str, bool]] = []
+    snippet: str  # the part of the text around the matches, as plain text
+    highlights: list[tuple[int, int]]  # [start, end) of each matching word in the snippet
     claimed_on: dt.date | None
+    date_basis: DateBasis
     source: SourceRef
+
+    def segments(self) -> list[tuple[str, bool]]:
+        """The snippet cut into (text, is_a_match) pieces, for a face to style the matches its own way."""
+        out: list[tuple[str, bool]] = []
+        at = 0
+        for start, end in self.highlights:
+            if start > at:
+                out.append((self.snippet[at:start], False))
+            out.append((self.snippet[start:end], True))
+            at = end
+        if at < len(self.snippet):
+            out.append((self.snippet[at:], False))
+        return out
 
 
 class SourceView(View):
@@ -134,14 +157,46 @@ class SourceView(View):
     ingested_at: dt.datetime
 
 
+class RemovedSource(View):
+    """A source removed with its facts; `independent_now` are its former copies and rewrites, which
+    now count as their own (or their chain's) independent source."""
+
+    id: int
+    outlet: str | None
+    title: str | None
+    url: str | None
+    origin: str
+    published: dt.datetime | None
+    quotes: int
+    estimates: int
+    independent_now: list[int]
+
+
 class TimelineItem(View):
+    """One claim on its day: an estimate (value, qualifier, status...) or a quote (text)."""
+
     claimed_on: dt.date
     date_basis: DateBasis
     kind: str  # "estimate" or "quote"
+    id: int  # the estimate's or the quote's id
     who: str
-    what: str  # "about 12,000 planned" or the quote
+    entity_id: int | None
+    text: str | None  # the quote; None for an estimate
+    value: int | None  # the estimate's number; None for a quote
+    low: int | None
+    high: int | None
+    qualifier: Qualifier | None
+    status: Status | None
     source: SourceRef
     reported_by: list[str]
+    independent_sources: int
+
+    @property
+    def what(self) -> str:
+        """ "about 12,000 planned", or the quote."""
+        if self.kind == "quote" or self.value is None or self.qualifier is None or self.status is None:
+            return self.text or ""
+        return f"{number(self.value, self.low, self.high, self.qualifier)} {self.status.value}"
 
 
 class EntityView(View):
@@ -191,3 +246,62 @@ class Stats(View):
     entities: int
     first_claim: dt.date | None
     last_claim: dt.date | None
+
+
+class FeedView(View):
+    """A followed feed: when it last worked, its last error, what it took, and whether it is paused."""
+
+    id: int
+    url: str
+    title: str | None
+    every_minutes: int
+    state: str  # "active", "retrying" or why it is paused
+    last_success: dt.datetime | None
+    last_error: str | None
+    failures: int  # in a row
+    articles_taken: int
+    entries_failed: int
+
+    @classmethod
+    def of(cls, feed: Feed) -> FeedView:
+        return cls(
+            id=feed.id,
+            url=feed.url,
+            title=feed.title,
+            every_minutes=feed.every_minutes,
+            state=feed.paused_reason or ("retrying" if feed.failures else "active"),
+            last_success=dt.datetime.fromisoformat(feed.last_success) if feed.last_success else None,
+            last_error=feed.last_error,
+            failures=feed.failures,
+            articles_taken=feed.articles_taken,
+            entries_failed=feed.entries_failed,
+        )
+
+
+class PollView(View):
+    """One feed's poll: "ok", "not modified" or its error, and what its entries came to."""
+
+    feed_id: int
+    state: str
+    error: str | None
+    taken: int
+    skipped: int
+    failed: int
+
+    @classmethod
+    def of(cls, r: PollResult) -> PollView:
+        state = "error" if r.error else ("not modified" if r.not_modified else "ok")
+        return cls(feed_id=r.feed_id, state=state, error=r.error, taken=r.taken, skipped=r.skipped, failed=r.failed)
+
+
+class IngestItem(View):
+    """One path or address given to `ingest`, and what came of it."""
+
+    path: str
+    outcome: str  # "added", "unchanged" or "failed"
+    source_id: int | None
+    quotes: int
+    estimates: int
+    copy_of: int | None
+    rewrite_of: int | None
+    error: str | None

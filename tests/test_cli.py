@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -91,7 +94,7 @@ def test_malformed_search_is_an_error_message_not_a_traceback(db, capsys) -> Non
     run(capsys, "ingest", str(SEEDS))
     code, _, err = run(capsys, "search", '"fair game')
     assert code == 2
-    assert err.startswith("error: The search could not be read") and "Traceback" not in err
+    assert err.startswith("error: The search has an unclosed quote mark") and "Traceback" not in err
 
 
 def test_extract_prints_the_evaluation_format(capsys) -> None:
@@ -99,7 +102,7 @@ def test_extract_prints_the_evaluation_format(capsys) -> None:
     data = json.loads(out)
     assert code == 0 and set(data) >= {"quotes", "estimates"}
     e = data["estimates"][0]
-    assert set(e) >= {"claimant", "value", "qualifier", "status", "date", "sentence", "span"}
+    assert set(e) >= {"claimant", "value", "qualifier", "status", "claimed_on", "sentence", "span"}
 
 
 def test_version_from_the_installed_script() -> None:
@@ -107,3 +110,149 @@ def test_version_from_the_installed_script() -> None:
         [sys.executable, "-m", "briefings.cli", "--version"], capture_output=True, text=True, cwd=ROOT, check=True
     ).stdout
     assert out.startswith("briefings ")
+
+
+# ------------------------------------------------------------------ settings and errors
+
+
+def briefings(*argv: str, cwd=None, **env: str) -> subprocess.CompletedProcess[str]:
+    """`briefings ARGV` as a real process, with only these BRIEFINGS_ settings."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
+    return subprocess.run(
+        [sys.executable, "-m", "briefings.cli", *argv],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=120,
+        env={**clean, "COLUMNS": "200", **env},
+    )
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("seeded") / "seeded.db"
+    assert main(["--db", str(path), "ingest", str(SEEDS)]) == 0
+    return path
+
+
+def test_db_goes_before_or_after_the_command_and_env_and_dotenv_are_read(seeded_db, tmp_path, capsys) -> None:
+    for argv in (["--db", str(seeded_db), "sources"], ["sources", "--db", str(seeded_db)]):
+        code, out, err = run(capsys, *argv, "--format", "json")
+        assert code == 0 and len(json.loads(out)) == 5, err
+    (tmp_path / ".env").write_text(f"BRIEFINGS_DB={seeded_db}\n")
+    done = briefings("sources", "--format", "json", cwd=tmp_path)  # the .env of the folder it runs in
+    assert done.returncode == 0 and len(json.loads(done.stdout)) == 5, done.stderr
+
+
+def test_a_read_only_command_on_a_missing_store_says_so_and_creates_nothing(tmp_path) -> None:
+    missing = tmp_path / "nothing" / "here.db"
+    for argv in (["sources"], ["quote", "kirby"], ["feeds", "list"], ["digest"]):
+        done = briefings("--db", str(missing), *argv)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1, (argv, done.stderr)
+        assert done.stderr.startswith(f"error: there is no store at {missing} (--db)")
+    assert not (tmp_path / "nothing").exists()
+    done = briefings("sources", BRIEFINGS_DB=str(missing))
+    assert "(BRIEFINGS_DB)" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "named"),
+    [
+        (["estimate", "--claimant", "x" * 100_000], {}, "claimant given is 100,000 characters"),
+        (["quote", "kirby", "--contains", "fair " * 12_000], {}, "words to find given is 59,999 characters long"),
+        (["quote", "kirby", "--limit", "9223372036854775807"], {}, "--limit must be a whole number from 1 to 1,000"),
+        (["digest", "--since", "9999-12-31T23:59:59-12:00"], {}, "'9999-12-31T23:59:59-12:00' is too far from today"),
+        (["search", "fair game " * 12_000], {}, "search given is 119,999 characters long"),
+        (["search", "fair AND"], {}, "AND goes between words"),
+        (["search", '"fair game'], {}, "unclosed quote mark"),
+        (["estimate", "--status", "sideways"], {}, "argument --status: invalid choice: 'sideways'"),
+        (["quote", "Kim"], {}, "'Kim' may mean Kim Tae-hyo or Kim Yong-hyun; give more of the name"),
+        (["timeline", "--from", "nonsense"], {}, "'nonsense' is not a date for --from"),
+        (
+            ["sources"],
+            {"BRIEFINGS_DISCORD_API": "not a url"},
+            "BRIEFINGS_DISCORD_API 'not a url' is not an http(s) address",
+        ),
+        (["sources"], {"BRIEFINGS_TIMEZONE": "x" * 6000}, "BRIEFINGS_TIMEZONE 'xxxx"),
+    ],
+)
+def test_odd_queries_and_settings_get_one_line_naming_them(seeded_db, argv, env, named) -> None:
+    done = briefings(*argv, BRIEFINGS_DB=str(seeded_db), **env)
+    assert done.returncode != 0
+    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr[:500]
+    assert named in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr) < 400  # a long input is not repeated whole
+
+
+@pytest.mark.parametrize("command", [["sources"], ["ingest", str(SEEDS)], ["bot"]])
+def test_a_store_path_that_cannot_be_a_store_is_one_line(tmp_path, command) -> None:
+    done = briefings("--db", str(tmp_path), *command)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(f"error: --db {tmp_path} is a folder, not a database file")
+    done = briefings(*command, BRIEFINGS_DB="/proc/nonexistent/x.db")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    expected = "cannot be created" if command != ["sources"] else "there is no store at /proc/nonexistent/x.db"
+    assert expected in done.stderr and "BRIEFINGS_DB" in done.stderr
+
+
+# --------------------------------------------------------------------- answers and JSON
+
+
+def test_every_command_speaks_json(seeded_db, tmp_path, capsys) -> None:
+    db = ["--db", str(seeded_db)]
+    for argv in (
+        ["estimate"],
+        ["quote", "kirby"],
+        ["search", "fair", "game"],
+        ["sources"],
+        ["timeline"],
+        ["who", "Kirby"],
+        ["digest", "--since", "3650d"],
+        ["feeds", "list"],
+        ["health"],
+        ["extract", str(SEEDS / "004_ba2e666c7d09b48b.txt")],
+    ):
+        code, out, err = run(capsys, *db, *argv, "--format", "json")
+        assert code == 0, (argv, err)
+        json.loads(out)
+    fresh = ["--db", str(tmp_path / "fresh.db")]
+    code, out, _ = run(capsys, *fresh, "ingest", str(SEEDS / "004_ba2e666c7d09b48b.txt"), "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and (data["added"], data["items"][0]["outcome"], data["items"][0]["source_id"]) == (1, "added", 1)
+    code, out, _ = run(capsys, *fresh, "remove", "1", "--format", "json")
+    assert code == 0 and json.loads(out)[0]["id"] == 1
+
+
+def test_quotes_echo_the_resolved_name_count_in_the_singular_and_mark_publication_dates(seeded_db, capsys) -> None:
+    code, out, _ = run(capsys, "--db", str(seeded_db), "quote", "kirby")
+    assert code == 0 and "quotes by John Kirby, newest first" in out
+    code, out, _ = run(capsys, "--db", str(seeded_db), "quote", "kirby", "--limit", "1")
+    assert "1 quote by John Kirby" in out
+    code, out, _ = run(capsys, "--db", str(seeded_db), "quote", "Zakharova", "--format", "json")
+    published = [q for q in json.loads(out) if q["date_basis"] == "published"]
+    if published:  # dated by the article: the table marks it as every other table does
+        code, out, _ = run(capsys, "--db", str(seeded_db), "quote", "Zakharova")
+        assert f"{published[0]['claimed_on']}*" in out and "* dated by the article's publication" in out
+
+
+def test_digest_since_takes_hours_or_days_and_defaults_to_a_day(seeded_db, capsys) -> None:
+    for since in (["--since", "12h"], ["--since", "2d"], []):
+        code, out, err = run(capsys, "--db", str(seeded_db), "digest", *since, "--format", "json")
+        assert code == 0, err
+        d = json.loads(out)
+        span = dt.datetime.fromisoformat(d["until"]) - dt.datetime.fromisoformat(d["since"])
+        assert span == {"12h": dt.timedelta(hours=12), "2d": dt.timedelta(days=2)}.get(
+            since[-1] if since else "", dt.timedelta(days=1)
+        )
+        assert d["since"].endswith("Z") and d["until"].endswith("Z")
+
+
+def test_remove_takes_a_source_and_its_facts_out(tmp_path, capsys) -> None:
+    db = ["--db", str(tmp_path / "r.db")]
+    run(capsys, *db, "ingest", str(SEEDS))
+    code, out, _ = run(capsys, *db, "remove", "5")
+    assert code == 0 and out.startswith("removed source 5 (")
+    code, out, _ = run(capsys, *db, "sources", "--format", "json")
+    assert 5 not in {s["id"] for s in json.loads(out)}
+    code, _, err = run(capsys, *db, "remove", "5")
+    assert code == 2 and err == "error: There is no source '5'; `briefings sources` lists them with their ids.\n"

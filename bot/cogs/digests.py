@@ -25,7 +25,7 @@ from bot import render
 from bot.client import NO_MENTIONS, UserInputError, permission_names
 from bot.paging import send_pages
 from briefings import subscriptions as subs
-from briefings.console import CommandError, parse_moment
+from briefings.commands import CommandError, parse_moment
 from briefings.digest import build_digest
 from briefings.models import Status
 

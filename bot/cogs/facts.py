@@ -15,7 +15,7 @@ from bot.chart import worth_drawing
 from bot.client import UserInputError
 from bot.paging import page_source, send_pages
 from briefings import queries
-from briefings.console import parse_day
+from briefings.commands import parse_day
 from briefings.models import Status
 
 if TYPE_CHECKING:

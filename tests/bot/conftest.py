@@ -11,9 +11,9 @@ import discord
 import pytest
 import yarl
 
-from bot.app import seed_if_empty
 from bot.client import BriefingsBot
 from briefings.feeds import make_session
+from briefings.service import seed_if_empty
 from briefings.settings import Settings
 from briefings.store import connect
 from tests.conftest import SEEDS

@@ -134,7 +134,7 @@ async def test_search_and_a_malformed_query(bot, emulator: DiscordEmulator) -> N
     assert "**cannon** **fodder**" in msg["embeds"][0]["description"]
     callback = await emulator.interact(emulator.slash("search", text='"cannon fodder'))
     assert callback.body["data"]["flags"] & EPHEMERAL
-    assert callback.body["data"]["content"].startswith("The search could not be read")
+    assert callback.body["data"]["content"].startswith("The search has an unclosed quote mark")
 
 
 async def test_sources_who_and_about(bot, emulator: DiscordEmulator) -> None:

@@ -7,7 +7,6 @@ import pytest
 
 from bot import render
 from bot.names import NameIndex
-from briefings.console import CommandError, parse_line
 
 
 def test_safe_neutralises_markdown_links_and_mentions() -> None:
@@ -60,32 +59,3 @@ async def test_autocomplete_gives_at_most_25_and_prefers_name_starts(store) -> N
     assert len(names.everyone("")) <= 25
     assert all(len(n) <= 100 for n in names.everyone("a"))
     assert "Mathew Miller" in names.speakers("MILLER")
-
-
-@pytest.mark.parametrize(
-    ("line", "command", "values"),
-    [
-        ("/quote Kirby", "quote", {"speaker": "Kirby"}),
-        ("/quote speaker:Kirby contains:fair", "quote", {"speaker": "Kirby", "contains": "fair"}),
-        ('quote "John Kirby" contains:"fair game"', "quote", {"speaker": "John Kirby", "contains": "fair game"}),
-        ("/estimate status:deployed", "estimate", {"status": "deployed"}),
-        ("/timeline 2024-10-01 2024-10-31", "timeline", {"from": "2024-10-01", "to": "2024-10-31"}),
-    ],
-)
-def test_console_reads_lines_like_slash_commands(line, command, values) -> None:
-    cmd, got = parse_line(line)
-    assert cmd.name == command and got == values
-
-
-@pytest.mark.parametrize(
-    ("line", "problem"),
-    [
-        ("/nope", "There is no command 'nope'"),
-        ("/quote", "/quote needs speaker"),
-        ("/estimate status:sideways", "status must be one of"),
-        ('/quote "unclosed', "unclosed quote mark"),
-    ],
-)
-def test_console_explains_a_bad_line_in_one_sentence(line, problem) -> None:
-    with pytest.raises(CommandError, match=problem):
-        parse_line(line)

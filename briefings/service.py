@@ -1,0 +1,64 @@
+"""The service, as `briefings bot` runs it: open the store, seed it when empty, then answer the
+commands, on Discord when a token is set (the `bot` package, found as the "discord" face), in the
+console otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import aiosqlite
+from rich.console import Console
+
+from briefings import queries
+from briefings.console import console_reader, run_console
+from briefings.ingest import ingest_paths
+from briefings.store import connect
+
+if TYPE_CHECKING:
+    from briefings.settings import Settings
+
+log = logging.getLogger("briefings.service")
+
+FACES = "briefings.faces"  # the entry-point group where a face registers how it runs
+Face = Callable[[aiosqlite.Connection, "Settings"], Awaitable[None]]
+
+
+class ServiceError(RuntimeError):
+    """The service cannot start or go on; the message is one line (never the token)."""
+
+
+async def seed_if_empty(conn: aiosqlite.Connection, seeds: Path | None) -> int:
+    """Ingest the seed articles into an empty store; returns how many were added."""
+    if seeds is None or not await asyncio.to_thread(seeds.is_dir) or (await queries.stats(conn)).sources:
+        return 0
+    lines = await ingest_paths(conn, [str(seeds)])
+    for line in lines:
+        if line.error:
+            log.warning("%s", line.describe())
+    added = sum(1 for line in lines if line.result and line.result.added)
+    log.info("seeded an empty store with %d articles from %s", added, seeds)
+    return added
+
+
+def face(name: str) -> Face:
+    """The face registered under `name` (the Discord bot registers "discord")."""
+    found = entry_points(group=FACES, name=name)
+    if not found:
+        raise ServiceError(f"the {name} face is not installed; reinstall briefings (pip install -e .)")
+    return next(iter(found)).load()
+
+
+async def serve(settings: Settings, *, console: Console | None = None) -> None:
+    async with connect(settings.db) as conn:
+        await seed_if_empty(conn, settings.seeds)
+        if settings.discord_token is None:
+            out = console or Console()
+            async with console_reader(conn, Path(settings.db), out) as reader:
+                await run_console(conn, reader, out)
+        else:
+            await face("discord")(conn, settings)

@@ -1,0 +1,73 @@
+"""The service's start as a real process: one line when it cannot go on, no noise; two faces, one core."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz12345"
+
+
+def start(tmp_path, *argv: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
+    env.update(BRIEFINGS_DB=str(tmp_path / "svc.db"), BRIEFINGS_SEEDS="", **settings)
+    return subprocess.run([sys.executable, *argv], capture_output=True, text=True, cwd=tmp_path, timeout=120, env=env)
+
+
+@pytest.mark.parametrize("entry", [["-m", "bot"], ["-m", "briefings.cli", "bot"]])
+def test_discord_unreachable_at_start_is_one_line_without_voice_noise(tmp_path, entry) -> None:
+    run = start(tmp_path, *entry, BRIEFINGS_DISCORD_TOKEN=TOKEN, BRIEFINGS_DISCORD_API="http://127.0.0.1:1/api/v10")
+    assert run.returncode == 1
+    errors = [line for line in run.stderr.splitlines() if " INFO " not in line]  # the log at its level
+    assert errors == [
+        "error: cannot reach Discord at http://127.0.0.1:1/api/v10 (BRIEFINGS_DISCORD_API): "
+        "Connect call failed ('127.0.0.1', 1)"
+    ], run.stderr
+    assert "voice will NOT be supported" not in run.stderr and TOKEN not in run.stderr
+
+
+def test_the_log_level_setting_is_the_services(tmp_path) -> None:
+    quiet = start(
+        tmp_path,
+        "-m",
+        "bot",
+        BRIEFINGS_DISCORD_TOKEN=TOKEN,
+        BRIEFINGS_DISCORD_API="http://127.0.0.1:1/api/v10",
+        BRIEFINGS_LOG_LEVEL="ERROR",
+    )
+    assert quiet.stderr.splitlines() == [line for line in quiet.stderr.splitlines() if line.startswith("error: ")]
+    chatty = start(tmp_path, "-m", "bot", BRIEFINGS_DISCORD_TOKEN=TOKEN, BRIEFINGS_DISCORD_API="http://127.0.0.1:1")
+    assert " INFO discord.client: logging in using static token" in chatty.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("BRIEFINGS_DISCORD_API", "discord.com/api"), ("BRIEFINGS_DISCORD_GATEWAY", "https://gateway.example")],
+)
+def test_a_malformed_discord_address_stops_start_up_with_one_line(tmp_path, setting, value) -> None:
+    run = start(tmp_path, "-m", "bot", BRIEFINGS_DISCORD_TOKEN=TOKEN, **{setting: value})
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and run.stderr.startswith(f"error: {setting} '{value}'")
+
+
+def _imports(path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_the_two_faces_share_the_core_and_borrow_nothing_from_each_other() -> None:
+    for path in (ROOT / "bot").rglob("*.py"):
+        assert "briefings.console" not in _imports(path), path
+    for path in (ROOT / "briefings").rglob("*.py"):
+        assert not {m for m in _imports(path) if m == "bot" or m.startswith("bot.")}, path
