@@ -17,6 +17,7 @@ from briefings.extract.lexicon import (
     COUNTRIES,
     INVERTIBLE,
     OTHER_FORCES,
+    PEOPLE_NOUNS,
     PRONOUNS,
     SPEECH_VERBS,
     TROOP_NOUNS,
@@ -83,6 +84,7 @@ class _Context:
     turn: Attribution | None = None  # the transcript's speaker at this point
     interviewee: Attribution | None = None  # the last one answering in a transcript
     quote_labels: dict[int, Attribution] = field(default_factory=dict)  # label end → who the quotation after it is from
+    report: tuple[int, Attribution] | None = None  # a paragraph's report going on: (paragraph, who reports it)
 
     def add_voice(self, voice: _Voice) -> None:
         if voice.attribution.speaker and voice.attribution.speaker.lower() not in PRONOUNS:
@@ -102,7 +104,8 @@ class _Context:
         return None
 
 
-_REPORTING_WORDS = SPEECH_VERBS | {"according", "citing", "quoting"}
+_REPORTING_WORDS = SPEECH_VERBS | {"according", "citing", "quoting", "put", "puts"}
+_FIGURE_WORDS = frozenset("number figure figures toll total estimate estimates count tally strength".split())
 _WORDS = re.compile(r"[a-z]+")
 
 
@@ -146,14 +149,83 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
         for a in attrs:
             ctx.add_voice(_Voice(a, sent.paragraph, index))
         headline = sent.paragraph in headline_paras
-        for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph)):
-            estimates.append((headline, est))
+        prev = sents[index - 1] if index > 0 and sents[index - 1].paragraph == sent.paragraph else None
+        for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph), prev):
+            estimates.append((headline, index, est))
+        _source_named_after(ctx, sent, index, attrs, estimates)
+        _keep_report(ctx, sent, attrs, spans)
     quotes = _dedupe_quotes([q for _, q in ctx.quotes])
     return Extraction(
         quotes=quotes,
-        estimates=_dedupe_estimates(estimates),
+        estimates=_dedupe_estimates(estimates, outlet or "the article"),
         entities=_entities(ctx.mentions),
     )
+
+
+def _keep_report(ctx: _Context, sent: Sentence, attrs: list[Attribution], spans: list[QuoteSpan]) -> None:
+    """A paragraph that reports someone ("X said that 8,000 troops were training.") goes on reporting
+    them in the sentences after it that name no one ("The first 2,400 will move in March."); a
+    quotation ends that: what follows a quoted remark is the writer's own."""
+    quoted = any(sent.start <= q.open_at < sent.end for q in spans)
+    if quoted or (ctx.report is not None and ctx.report[0] != sent.paragraph):
+        ctx.report = None
+    # a report that leads its sentence ("X said that …"), not one that closes it ("…, X announced.")
+    leading = [
+        a
+        for a in attrs
+        if a.speaker
+        and a.speaker.lower() not in PRONOUNS
+        and not a.inverted
+        and _REPORT_VERB.match(ctx.body, a.at)
+        and sent.end - a.end > 40
+    ]
+    if leading and not quoted:
+        ctx.report = (sent.paragraph, leading[-1])
+
+
+_REPORT_VERB = re.compile(
+    r"(?:said|says|told|tells|reported|reports|stated|states|estimated|estimates|believes|believed|assessed|assesses|"
+    r"claimed|claims|announced|announces|confirmed|confirms|added|adds|noted|notes|warned|warns|revealed|explained)\b"
+)
+
+
+_SOURCE_AFTER = re.compile(
+    r"\W*(?:That|This|Those|These|The\s+(?:figures?|numbers?|estimates?|tally|count))\s*(?:is|was|are|were|’s|'s)\s+"
+    r"(?:according\s+to|based\s+on|from)\b"
+)
+_FIGURE_SOURCE = re.compile(
+    r"\W*The\s+(?:new\s+|latest\s+|revised\s+|updated\s+)?(?:estimates?|figures?|numbers?|assessment|tally|count|toll)\b"
+    r"[^.;]{0,80}?\b(?:by|from)\s+(?P<who>[^,.;]{3,80}?)(?=,|\s+(?:comes?|came|is|was|shows?|showed|follows?|followed|matches)\b)"
+)
+
+
+def _source_named_after(
+    ctx: _Context, sent: Sentence, index: int, attrs: list[Attribution], estimates: list[tuple[bool, int, Estimate]]
+) -> None:
+    """A sentence that names the source of the one before: "That is according to the ministry.",
+    "The new estimate, shared with the paper by the ministry, …". The claims of the sentence before that
+    only the outlet or an unnamed description stood for are that source's."""
+    source: Attribution | None = None
+    if _SOURCE_AFTER.match(sent.text):
+        source = next((a for a in attrs if a.source), None)
+    else:
+        figure = _FIGURE_SOURCE.match(sent.text)
+        if figure:
+            at = sent.start + figure.start("who")
+            speaker, entity = _resolve(ctx, figure.group("who"), at)
+            source = Attribution(at, at, at, speaker, entity)
+    if source is None or not source.speaker:
+        return
+    default = ctx.outlet or "the article"
+    unnamed: set[str] = set()
+    for k, (headline, i, e) in enumerate(estimates):
+        if i == index - 1 and (e.claimant == default or (e.entity is not None and not _named(e.entity))):
+            if e.claimant != default:
+                unnamed.add(e.claimant)
+            estimates[k] = (headline, i, e.model_copy(update={"claimant": source.speaker, "entity": source.entity}))
+    for k, (span, q) in enumerate(ctx.quotes):  # the description's quotes in the sentence before, too
+        if q.speaker in unnamed and sent.start - 600 <= q.evidence.start < sent.start:
+            ctx.quotes[k] = (span, q.model_copy(update={"speaker": source.speaker, "entity": source.entity}))
 
 
 # ------------------------------------------------------------------------------ names
@@ -386,6 +458,12 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
             phrase = _quoted_object(toks, i - 1)  # "KCNA quoted the commission as saying": the commission
         elif low in _SAYING and i >= 2 and toks[i - 1].low == "heard":
             phrase = subject_before(toks, _before_passive(toks, i - 1))  # "a soldier was heard shouting"
+        elif low in {"put", "puts"} and any(x.low in _FIGURE_WORDS for x in toks[i + 1 : i + 5]):
+            phrase = subject_before(toks, i)  # "the ministry put the number at 7,000"
+        elif low in SPEECH_VERBS and not t.cap and i + 2 < len(toks) and toks[i + 1].low == "by":
+            # "it was announced by the ministry that …", "estimates reported by the paper": the agent
+            phrase = phrase_after(toks, i + 2)
+            inverted = True
         elif low in SPEECH_VERBS and not t.cap:
             phrase = subject_before(toks, i)
             if phrase is None and low in INVERTIBLE and i > 0 and toks[i - 1].text in {",", "”", '"'}:
@@ -580,8 +658,11 @@ _ENDS_SENTENCE = re.compile(r"[\s.!?”\"’']*")
 def _names_someone(a: Attribution) -> bool:
     """A speaker the article names ("Maria Zakharova", "the NIS", "South Korean intelligence"), not a
     generic one ("intelligence", "local media", "the ministry")."""
-    e = a.entity
-    if e is None or e.kind is EntityKind.unknown:
+    return a.entity is not None and _named(a.entity)
+
+
+def _named(e: EntityRef) -> bool:
+    if e.kind is EntityKind.unknown:
         return False
     if e.kind is EntityKind.person:
         return e.name != e.role and any(w[:1].isupper() for w in e.name.split())
@@ -653,7 +734,7 @@ _SKIP_AFTER = re.compile(
 )
 _SKIP_BEFORE = re.compile(
     r"(?:[$€£¥]\s*|\bNo\.\s*|\b(?:army|military|militaries|armed forces|population|strength|force) of\s+(?:about |around |some |roughly |nearly |more than |over )?"
-    r"|\b(?:including|among them|of whom|of which|of them)\s+(?:about |around |some |roughly |nearly |at least |more than |over )?"
+    r"|\b(?:including|among them)\s+(?:about |around |some |roughly |nearly |at least |more than |over )?"
     r"|\b(?:{})\.?\s*|:\s*)$".format(
         "|".join(
             "january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split()
@@ -661,26 +742,59 @@ _SKIP_BEFORE = re.compile(
     ),
     re.I,
 )
-_ADJ = r"(?:those|these|more|additional|extra|elite|special|regular|new|fresh|further|combat|active-duty|officer-level|north|korean|korea|dprk|pyongyang's|of|its|their|his|own|military|forces?|special-forces|troops?|other|the|north's)"
+_ADJ = (
+    r"(?:those|these|more|additional|extra|elite|special|regular|new|fresh|further|combat|active-duty|officer-level|north|"
+    r"korean|korea|dprk|pyongyang's|of|its|their|his|own|military|forces?|special-forces|troops?|other|the|north's|enemy|"
+    r"captured|wounded|dead|slain|injured|young|foreign|allied|trained|armed|professional)"
+)
 _CASUALTY_NOUNS = "casualties|dead|deaths|killed|wounded|injured|losses|prisoners|POWs|captured"
 # units counted whole: "two brigades of 6,000 each", "a 12,000-strong contingent"
 _FORMATIONS = (
     "brigades?|battalions?|divisions?|regiments?|units?|groups?|contingents?|force|deployment|detachments?|corps"
 )
 _TROOPS_AFTER = re.compile(
-    rf"^\s*(?:{_ADJ}\s+){{0,4}}(?P<noun>{'|'.join(sorted(TROOP_NOUNS, key=len, reverse=True))}|{_CASUALTY_NOUNS})\b"
+    rf"^\s*(?:{_ADJ}\s+){{0,4}}(?P<noun>{'|'.join(sorted(TROOP_NOUNS, key=len, reverse=True))}|{_CASUALTY_NOUNS}"
+    rf"|(?P<people>{'|'.join(PEOPLE_NOUNS)}))\b"
     rf"|^-strong\s+(?:{_ADJ}\s+){{0,4}}(?P<noun2>{_FORMATIONS})\b",  # "a 12,000-strong contingent"
     re.I,
 )
-_BARE_AFTER = re.compile(
-    r"^\s*(?:[,.;)”\"]|$|(?:have|has|had|having|are|were|was|is|will|would|could|may|already|more|of them|in|to|troops?|"
-    r"deployed|sent|arrived|reached|moved|were|each|or more|being|now|by|at|on|within|before|after|this|next|from|"
-    r"into|inside|near|along|so far|last|there)\b)",
+# soldiers named in the sentence: then "3,000 people" counts them
+_MILITARY = re.compile(
+    r"\b(?:troops?|soldiers?|personnel|battalions?|brigades?|regiments?|units?|military|army|servicemen|recruits)\b",
     re.I,
+)
+# "killed 60 and wounded as many as 35 soldiers": a number shares the noun of the one its list ends with
+_LIST_GAP = re.compile(
+    r"\s*(?:,\s*)?(?:and|or|,)\s+(?:(?:killed|wounded|injured|captured|others?)\s+)?(?:(?:as many as|up to|about|some|"
+    r"more than|at least|nearly|around|over|another)\s+)?",
+    re.I,
+)
+_PARTITIVE_BEFORE = re.compile(r"\b(?:of whom|of which|of them|of those|of these)\s*,?\s+(?:\w+\s+){0,2}$", re.I)
+# a count with its own verb of loss: "of whom 400 have been killed", "Of those, 700 died"
+_OWN_LOSS = re.compile(
+    r"^\s*(?:\w+\s+){0,2}?(?:(?:have|has|had|were|was)\s+(?:been\s+)?(?:killed|wounded|captured|injured)|died|perished|were killed)\b",
+    re.I,
+)
+# a head count the sentence does not claim: one person, known individuals, mixed forces, unconfirmed reports
+_KNOWN_FEW = re.compile(r"\b(?:the|these|those|both)\s+$", re.I)
+_MIXED = re.compile(
+    r"\b(?:russian|ukrainian)\s+and\s+north\s+korean|north\s+korean\s+and\s+(?:russian|ukrainian)", re.I
+)
+_UNCONFIRMED = re.compile(
+    r"\b(?:(?:could|can|cannot|can['’]t|did|does|would|was|were)\s*(?:not|n['’]t)?\s+(?:not\s+)?(?:confirm|verify|corroborate)|"
+    r"unable to (?:confirm|verify)|no (?:evidence|confirmation) (?:of|that)|denied (?:reports|claims))\b",
+    re.I,
+)
+_BARE_AFTER = re.compile(
+    r"^\s*(?:[,.;)”\"]|$|(?i:have|has|had|having|are|were|was|is|will|would|could|may|already|more|of them|in|to|troops?|"
+    r"deployed|sent|arrived|reached|moved|were|each|or more|being|now|by|at|on|within|before|after|this|next|from|"
+    r"into|inside|near|along|so far|last|there|others?|killed|wounded|injured|dead|died|captured|missing)\b"
+    # "the 9,000 the ministry says were sent": a reduced relative clause with its own reporting verb
+    r"|(?:that\s+)?(?:the\s+(?:\w+\s+){1,3}?|(?:[A-Z][\w.’']*\s+){1,3})(?:says?|said|believes?|estimates?|claims?|reports?)\b)"
 )
 _CONTEXT = re.compile(
     r"\b(?:troops?|soldiers?|forces|personnel|military|deploy\w*|sent|send|dispatch\w*|contingent|brigades?|number|total|"
-    r"arriv\w*|reinforcements?|fighters|combat|casualt\w*|front(?: ?lines?)?|force|numbered)\b",
+    r"arriv\w*|reinforcements?|fighters|combat|casualt\w*|front(?: ?lines?)?|force|numbered|servicemen|infantrymen)\b",
     re.I,
 )
 _GLUED_AFTER = re.compile(r"[\w:/]")  # "12,000km", "3:00", "1/2"
@@ -730,13 +844,17 @@ _PLANNED = re.compile(
 )
 _FRONTLINE = re.compile(
     r"\b(?:kursk|kurks|front ?lines?|frontlines?|the front|battlefield|combat zone|in combat|into combat|fighting in|trenches|"
-    r"donbas|donetsk|zaporizhzhia|kharkiv|luhansk|kherson|combat operations)\b",
+    r"donbas|donetsk|zaporizhzhia|kharkiv|luhansk|kherson|combat operations|brought in to fight|fight(?:ing)? alongside|"
+    r"fought alongside|in the fighting|in battle)\b",
     re.I,
 )
+_FRONT_PLACE = re.compile(r"\b(?:kursk|kurks|donbas|donetsk|zaporizhzhia|kharkiv|luhansk|kherson)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|yet to|never|no)\b[^,.;]{0,30}$", re.I)
 _CLAUSE_BACK = re.compile(r"(?:[;:“”\"(—]|,\s|\bthat\b|\bwhile\b|\bwhereas\b|\bbut\b)")
 _CLAUSE_FWD = re.compile(
-    r"(?:[;:“”\")—]|,\s|\s(?:and|but|while|as|which|who)\s|\sto\s(?!the\b|a\b|an\b)[a-z]+|\sin order to\b)"
+    r"(?:[;:“”\")—]|,\s|\s(?:and|but|while|as|which|who)\s"
+    r"|(?<!brought in)\sto\s(?!the\b|a\b|an\b)[a-z]+"
+    r"|\sin order to\b)"
 )
 
 
@@ -749,7 +867,10 @@ def _estimates_in(
     spans: list[QuoteSpan],
     attrs: list[Attribution],
     embed: tuple[str, dt.date | None] | None,
+    prev: Sentence | None = None,
 ) -> list[Estimate]:
+    """The head counts of one sentence. `prev` is the sentence before it in its paragraph, which may
+    say whose troops a bare number counts ("… sent 9,000 soldiers. More than 2,000 have been killed.")."""
     text = sent.text
     out: list[Estimate] = []
     numbers = find_numbers(text)
@@ -764,6 +885,8 @@ def _estimates_in(
             continue
         if _GLUED_BEFORE.match(before[-1:]):
             continue
+        if _PARTITIVE_BEFORE.search(before[-40:]) and not _OWN_LOSS.match(after):
+            continue  # "…, of whom 400 officers": part of the count before it, not a claim of its own
         value, low, high, end = n.value, None, None, n.end
         qualifier: Qualifier | None = None
         # ranges: "between 1,000 and 3,000", "1,000 to 3,000", "10,000-12,000"
@@ -790,7 +913,11 @@ def _estimates_in(
             if count is not None and count < 100:
                 value *= count
         troops = _TROOPS_AFTER.match(after)
-        if _other_force(before, after, troops):
+        if troops is None and k + 1 < len(numbers) and low is None:
+            listed = _LIST_GAP.fullmatch(text, end, numbers[k + 1].start)
+            if listed:  # "killed 60 and wounded as many as 35 soldiers": the list's noun counts both
+                troops = _TROOPS_AFTER.match(text[numbers[k + 1].end : numbers[k + 1].end + _WINDOW])
+        if _other_force(before, after, troops) or (troops is not None and _MIXED.search(troops.group(0))):
             continue
         if troops is None and _YEAR.fullmatch(n.text):
             continue  # a year
@@ -798,18 +925,26 @@ def _estimates_in(
             if not _BARE_AFTER.match(after):
                 continue
             prev_text = text[max(0, n.start - 160) : n.start] + text[end : end + 80]
+            if prev is not None:
+                prev_text = f"{prev.text[-200:]} {prev_text}"
             if n.value < 100 or not _CONTEXT.search(prev_text):
                 continue
             if n.value < 1000 and not cues.any(_CASUALTY, n.start - 60, end + 60):
                 continue
         else:
-            noun = (troops.group("noun") or troops.group("noun2")).lower()
+            noun = (troops.group("noun") or troops.group("noun2") or "").lower()
             if noun in {"men", "koreans", "forces", "engineers"} and n.value < 100:
                 continue
+            if troops.group("people") and not (_MILITARY.search(text) and not cues.any(_CASUALTY, 0, len(text))):
+                continue  # "300 people": soldiers only in a sentence about soldiers, and never a strike's dead
+        if n.value == 1 or (n.value < 100 and _KNOWN_FEW.search(before[-12:])):
+            continue  # "one soldier", "the two captured soldiers": people the article knows, not a count
         if n.spelled and n.value < 100 and not cues.any(_CASUALTY, n.end, n.end + 60):
             continue  # "three generals", "two brigades"
         if (value >= 1_000_000 and troops is None) or value > MAX_HEADCOUNT:
             continue
+        if _UNCONFIRMED.search(before):
+            continue  # "could not confirm reports that 5,000 troops …": no claim of that number
         if qualifier is None:
             qualifier = _qualifier(before, after)
         status = _status(cues, n.start, end)
@@ -910,21 +1045,119 @@ class _Cues:
 
 
 def _status(cues: _Cues, start: int, end: int) -> Status:
+    """What the number at text[start:end] counts, from the clause that governs it: a relative clause
+    of present state ("troops, who are already at the border,"), the main verb of a subject the number
+    heads ("… sent to help the offensive have been killed", "an influx of …, which …, could tip"),
+    else the clause around it."""
     text = cues.text
+    # "most of the 10,000 troops sent …": the main verb is about the most, the number is of those sent
+    governed = _governing(text, end, _PART_OF.search(text, max(0, start - 24), start) is not None)
+    if governed is not None:
+        return _status_of(cues, *governed, start)
     floor = max(0, start - 2 * _WINDOW)  # a clause is looked for within two windows of the number
     lo = cues.last_end(_CLAUSE_BACK, floor, start)
     lo = floor if lo is None else lo
+    if _COORDINATED.match(text, lo, start):  # "to send 1,000 sappers, as well as 5,000 builders"
+        back = cues.last_end(_CLAUSE_BACK, floor, max(floor, lo - 2))
+        lo = floor if back is None else back
     # skip the troop noun phrase before looking for the clause's end: "6,000 soldiers each to boost"
     hi = cues.first_start(_CLAUSE_FWD, end, end + 2 * _WINDOW)
     hi = min(len(text), end + 2 * _WINDOW) if hi is None else hi
-    if cues.any(_CASUALTY, lo, min(len(text), hi + 40)):
-        return Status.casualties
+    # a purpose clause of the troops' task may name where they are: "deployed 9,000 soldiers to
+    # support the forces in the Kursk region" (a place only, not "in the coming days" or "the front")
+    purpose = _PURPOSE.match(text, hi)
+    reach = cues.first_start(_CLAUSE_FWD, purpose.end(), end + 2 * _WINDOW) if purpose else None
+    reach = hi if purpose is None else (min(len(text), end + 2 * _WINDOW) if reach is None else reach)
+    return _status_of(cues, lo, hi, start, reach)
+
+
+_PART_OF = re.compile(
+    r"\b(?:most|many|some|half|part|all|majority|bulk|rest|none|few)\s+of\s+(?:the|those|these)\s+$", re.I
+)
+_PURPOSE = re.compile(r"\sto\s(?:support|help|reinforce|bolster|assist|aid|back|fight|join)\b")
+
+
+def _status_of(cues: _Cues, lo: int, hi: int, start: int, reach: int | None = None) -> Status:
+    """The status the cues in text[lo:hi] give; named front-line places count up to `reach`."""
+    text = cues.text
+    reach = hi if reach is None else reach
+    modal_loss = cues.within(_MODAL_LOSS, lo, min(len(text), hi + 40))
+    for at in cues.within(_CASUALTY, lo, min(len(text), hi + 40)):
+        if not any(m <= at <= m + 60 for m in modal_loss):  # "could suffer losses" counts no one lost
+            return Status.casualties
     if cues.any(_PLANNED, lo, hi):
         return Status.planned
-    for at in cues.within(_FRONTLINE, lo, hi):
-        if not _NEGATED.search(text, max(lo, at - 40), at):
-            return Status.frontline
+    placed = cues.within(_IN_COUNTRY, lo, reach)
+    fronts = sorted({*cues.within(_FRONTLINE, lo, hi), *cues.within(_FRONT_PLACE, lo, reach)})
+    for at in fronts:
+        if _NEGATED.search(text, max(lo, at - 40), at):
+            continue
+        if any(p < at for p in placed):
+            return Status.deployed  # "sent 9,000 soldiers to Russia, mostly to the Kursk region"
+        return Status.frontline
     return Status.deployed
+
+
+# what follows a number when it heads the subject of its own verb
+_NOUN_PHRASE = r"\s*(?:[\w'’-]+\s+){0,5}?[\w'’-]+"
+_REDUCED_RELATIVE = re.compile(
+    r"\s*(?:that\s+)?(?:the\s+(?:\w+\s+){1,3}?|(?:[A-Z][\w.’']*\s+){1,3})(?:says?|said|believes?|estimates?|claims?)\s+"
+)
+_RELATIVE = re.compile(_NOUN_PHRASE + r",\s*(?:who|which|that)\s+(?P<clause>[^,;.—]{3,160})(?P<close>,|—)?")
+_PRESENT_STATE = re.compile(
+    r"\b(?:are|is|were|was|remain|remains)\s+(?:already\s+|now\s+|currently\s+|still\s+)?(?:at|in|on|near|inside|"
+    r"stationed|deployed|based|fighting|positioned|training|massed|gathered)\b",
+    re.I,
+)
+_PARTICIPLE = re.compile(
+    _NOUN_PHRASE.replace("{0,5}?[\\w'’-]+", "{0,4}?")
+    + r"(?:sent|deployed|dispatched|brought|stationed|based|transferred|moved|flown|shipped)\b"
+)
+_MAIN_VERB = re.compile(r"\b(?:have|has|had|are|is|were|was|will|would|could|may|might|can|must|remain|remains)\b")
+_COORDINATED = re.compile(r"\s*(?:as well as|and|plus|along with)\s", re.I)
+_MODAL_LOSS = re.compile(
+    r"\b(?:could|may|might|would|will|risk|likely to|expected to)\s+(?:\w+\s+){0,2}?(?:suffer|face|take|sustain|incur)\b",
+    re.I,
+)
+# "in Russia", "to Ruritania": a country the troops are in, which a region named after it does not outrank
+_IN_COUNTRY = re.compile(
+    r"\b(?:in|to|into|inside)\s+(?:the\s+)?(?:(?:western|eastern|southern|northern|far-eastern)\s+)?"
+    r"(?!Kursk|Donbas|Donetsk|Zaporizhzhia|Kharkiv|Luhansk|Kherson|Ukraine)[A-Z][a-z]+\b(?!['’]s|n\b|\s+(?:region|oblast|province|border|front|area))"
+)
+
+
+def _governing(text: str, end: int, part: bool = False) -> tuple[int, int] | None:
+    """The span whose verb says what the number ending at `end` counts, when the number heads a subject
+    with a clause of its own after it; None when the clause around the number is what counts. When the
+    subject is a part of the number (`part`: "most of the 10,000 troops sent …"), the number's own
+    modifier counts, not the main verb."""
+    rest_at = end
+    reduced = _REDUCED_RELATIVE.match(text, rest_at)
+    if reduced:  # "the 9,000 the ministry says were sent"
+        return reduced.end(), _clause_end(text, reduced.end())
+    relative = _RELATIVE.match(text, rest_at)
+    if relative:
+        clause = relative.group("clause")
+        if _PRESENT_STATE.search(clause):  # "9,000 troops, who are already at the border,"
+            return relative.start("clause"), relative.end("clause")
+        if part:
+            return relative.start("clause"), relative.end("clause")
+        if relative.group("close"):  # "an influx of 9,000 troops, which officials feared, could tip …"
+            verb = _MAIN_VERB.search(text, relative.end(), relative.end() + 60)
+            if verb and not text[relative.end() : verb.start()].strip(" ,"):
+                return verb.start(), _clause_end(text, verb.start())
+        return None
+    participle = _PARTICIPLE.match(text, rest_at)
+    if participle:  # "900 soldiers sent to help the offensive in Kursk have been killed"
+        verb = _MAIN_VERB.search(text, participle.end(), participle.end() + 120)
+        if verb and not re.search(r"[,;:.]", text[participle.end() : verb.start()]):
+            return (participle.start(), verb.start()) if part else (verb.start(), _clause_end(text, verb.start()))
+    return None
+
+
+def _clause_end(text: str, at: int) -> int:
+    stop = re.compile(r"[;:“”\")—]|,\s|\s(?:and|but|while|as|which|who)\s").search(text, at, at + 2 * _WINDOW)
+    return stop.start() if stop else min(len(text), at + 2 * _WINDOW)
 
 
 def _claimant(
@@ -951,6 +1184,9 @@ def _claimant(
         return embed[0], EntityRef(name=embed[0], kind=EntityKind.unknown), ""
     if ctx.turn is not None and ctx.turn.speaker != INTERVIEWER:
         return ctx.turn.speaker, ctx.turn.entity, ""  # a transcript: the one speaking
+    if ctx.report is not None and ctx.report[0] == sent.paragraph:
+        said = ctx.report[1]  # the paragraph goes on with the report of the sentence before
+        return said.speaker, said.entity, ctx.body[said.start : said.end + 40]
     outlet = ctx.outlet or "the article"
     return outlet, None, ""
 
@@ -1003,13 +1239,18 @@ def _dedupe_quotes(quotes: list[Quote]) -> list[Quote]:
     return out
 
 
-def _dedupe_estimates(found: list[tuple[bool, Estimate]]) -> list[Estimate]:
-    """One estimate per claimant, number and status; a headline's number only when the body lacks it."""
-    body_values = {e.value for headline, e in found if not headline}
+def _dedupe_estimates(found: list[tuple[bool, int, Estimate]], outlet: str) -> list[Estimate]:
+    """One estimate per claimant, number and status; a headline's number only when the body lacks it;
+    a number the outlet states on its own only when no one in the article is said to claim it (a lede
+    that gives the figure first does not hide whose figure it is)."""
+    body_values = {e.value for headline, _, e in found if not headline}
+    claimed = {e.value for _, _, e in found if e.claimant != outlet}
     out: list[Estimate] = []
     seen: set[tuple[str, int, Status]] = set()
-    for headline, e in found:
+    for headline, _, e in found:
         if headline and e.value in body_values:
+            continue
+        if e.claimant == outlet and e.entity is None and e.value in claimed:
             continue
         key = (e.claimant.lower(), e.value, e.status)
         if key in seen:

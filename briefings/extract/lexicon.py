@@ -215,9 +215,11 @@ MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "k": 1000
 
 TROOP_NOUNS = frozenset(
     """troops troop soldiers soldier personnel servicemen servicemembers fighters forces men
-    conscripts commandos recruits mercenaries infantry marines paratroopers sappers engineers
-    gunners koreans officers""".split()
-)
+    conscripts commandos recruits mercenaries infantry infantrymen marines paratroopers sappers engineers
+    gunners koreans officers troopers riflemen""".split()
+) | frozenset({"service members", "military builders", "construction troops", "military engineers"})
+# A head count in "people" is of soldiers only where the sentence is about soldiers (not a strike's victims).
+PEOPLE_NOUNS = frozenset("people persons".split())
 
 
 # The force whose numbers the story tracks; troop counts of any other country's forces are not estimates.

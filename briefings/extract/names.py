@@ -53,7 +53,7 @@ SKIP_BEFORE_VERB = frozenset(
 )
 AUXILIARIES = frozenset("is are was were be been being do does did can should must has have had not".split())
 VERB_HELPERS = AUXILIARIES | frozenset("will would could may might shall".split())  # and the modals
-CLAUSE_STOPS = (NOT_NAME - {"of", "for", "from", "at", "and"}) | AUXILIARIES | SPEECH_VERBS
+CLAUSE_STOPS = (NOT_NAME - {"of", "for", "from", "at", "and"}) | AUXILIARIES | SPEECH_VERBS | {"put", "puts"}
 INNER_PREPOSITIONS = frozenset("of for from at in to".split())
 PHRASE_TOKENS = 40  # the most tokens a speaker's phrase, or the clause before a reporting verb, is read for
 TIME_WORDS = frozenset(WEEKDAYS) | frozenset(
@@ -306,6 +306,8 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
     j = _skip_adverbial(toks, j, floor)
     while j >= 0 and (toks[j].low in SKIP_BEFORE_VERB or _is_adverb(toks[j].text)):
         j -= 1
+    if j > 0 and toks[j].low in {"which", "who"} and toks[j - 1].text == ",":
+        return _antecedent(toks, j - 1)  # "…, which said": the one the relative clause is about
     if j >= 0 and toks[j].text == ")":  # "the National Intelligence Service (NIS) told"
         while j > floor and toks[j].text != "(":
             j -= 1
@@ -421,11 +423,26 @@ def _skip_adverbial(toks: list[Tok], j: int, floor: int) -> int:
                     j = k - 1
                     break
                 return j
-            if not (t.text.isalnum() or t.text in {",", "."}) or t.low in SPEECH_VERBS or t.low in AUXILIARIES:
+            if not (t.text.isalnum() or t.text == ".") or t.low in SPEECH_VERBS or t.low in AUXILIARIES:
                 return j
         else:
             return j
     return j
+
+
+def _antecedent(toks: list[Tok], comma: int) -> list[Tok] | None:
+    """What "which" or "who" after the comma at `comma` stands for: the issuer of a document named
+    in the phrase before it ("a report by the spy agency to lawmakers last week, which said"), else
+    the noun phrase just before the comma ("those of the NIS, which expects", "the ministry, which")."""
+    for k in range(comma - 1, max(-1, comma - 20), -1):
+        t = toks[k]
+        if t.low in SPEECH_VERBS or t.low in {"that", ";", ":", "("} or (t.text == "," and k < comma - 1):
+            break
+        if t.low in DOCUMENTS and k + 2 < comma and toks[k + 1].low in {"by", "from", "of"}:
+            issuer = phrase_after(toks, k + 2)
+            if issuer:
+                return issuer
+    return subject_before(toks, comma)
 
 
 def clause_subject(toks: list[Tok], before: int) -> list[Tok] | None:

@@ -10,9 +10,11 @@ from briefings.extract.lexicon import MULTIPLIERS, NUMBER_WORDS
 _WORD = "|".join(sorted([*list(NUMBER_WORDS), "hundred", "thousand", "million"], key=len, reverse=True))
 DIGITS = re.compile(
     r"(?<![\w.,$€£])(?P<digits>\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+(?![\d])|\d+(?:\.\d+)?)"
-    r"(?:\s*(?P<mult>thousand|million|k)\b)?",
+    r"(?:(?:\s*|-)(?P<mult>hundred|thousand|million|k)\b)?",  # "1.2 million", "15-thousand", "47-hundred"
     re.I,
 )
+# "four-thousand-100": words for the thousands, digits for the rest
+_WORDS_THEN_DIGITS = re.compile(r"[\s-]+(?:and\s+)?(\d{1,3})\b(?![,.]\d)")
 WORDS = re.compile(rf"\b(?P<words>(?:an?\s+)?(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?)?)*(?:{_WORD}))\b", re.I)
 # spelled numbers are looked for only where one of these words makes a head count likely
 _SPELLED_HINT = re.compile(
@@ -89,7 +91,14 @@ def find_numbers(text: str) -> list[Number]:
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue  # "thousand" in "2.5 thousand" belongs to the digits
             value = words_value(m.group("words"))
-            if value is not None:
-                out.append(Number(value, m.start(), m.end(), m.group(), True))
+            if value is None:
+                continue
+            end = m.end()
+            rest = _WORDS_THEN_DIGITS.match(text, end) if value % 1000 == 0 else None
+            if rest:  # "four-thousand-100": the digits are part of this number, not one of their own
+                value += int(rest.group(1))
+                end = rest.end()
+                out = [n for n in out if not (n.start == rest.start(1) and n.end == rest.end(1))]
+            out.append(Number(value, m.start(), end, text[m.start() : end], True))
         out.sort(key=lambda n: n.start)
     return out

@@ -221,3 +221,159 @@ def test_according_to_several_bodies_and_officials_in_a_place() -> None:
 def test_sub_counts_after_including_are_not_separate_claims() -> None:
     text = "The agency said about 12,000 troops including 500 officers were already in the country."
     assert [v for _, v, _, _ in found(text)] == [12000]
+
+
+# ------------------------------------------------------------------- more forms of English news copy
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Officials said four-thousand-300 soldiers had been wounded.", 4300),
+        ("Officials said 15-thousand troops had crossed the border.", 15000),
+        ("Officials said 38-hundred soldiers had been wounded.", 3800),
+        ("Officials said 2,000 infantrymen had crossed the border.", 2000),
+        ("Officials said 2,000 service members had crossed the border.", 2000),
+        ("Officials said 5,000 military builders would be sent to rebuild the bridges.", 5000),
+        ("The battalion is made up of up to three thousand people, officials said.", 3000),
+    ],
+)
+def test_more_number_and_troop_forms(text: str, value: int) -> None:
+    assert [v for _, v, _, _ in found(text)] == [value]
+
+
+def test_people_count_only_as_soldiers() -> None:
+    assert found("The strike killed 300 people in the market, officials said.") == []
+
+
+def test_lists_share_the_noun_at_their_end() -> None:
+    assert found("The army said its drones killed 60 and wounded as many as 35 enemy soldiers.") == [
+        ("army", 60, "exact", "casualties"),
+        ("army", 35, "up_to", "casualties"),
+    ]
+    text = "In the assault, 300 North Korean soldiers were killed and 1,200 others wounded, the agency said."
+    assert [v for _, v, _, _ in found(text)] == [300, 1200]
+
+
+def test_a_count_after_a_partitive_with_its_own_verb() -> None:
+    text = "About 4,000 troops have been wounded. Of those, about 700 died, the ministry said."
+    assert ("ministry", 700, "approx", "casualties") in found(text)
+    text = "The casualties stand at 2,500 soldiers, of whom roughly 400 have been killed, the ministry said."
+    assert [v for _, v, _, _ in found(text)] == [2500, 400]
+
+
+def test_a_bare_number_whose_troops_the_sentence_before_names() -> None:
+    text = "The regime has sent some 9,000 soldiers to the front. More than 2,000 have been killed or wounded."
+    assert found(text)[1][1:] == (2000, "more_than", "casualties")
+
+
+def test_a_bare_number_in_a_reduced_relative_clause() -> None:
+    text = "The 6,000 soldiers now at the front are most of the 9,000 the ministry says were sent."
+    assert ("ministry", 9000, "exact", "deployed") in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One soldier was killed in the attack, the ministry said.",
+        "The two captured soldiers were taken to the capital, officials said.",
+        "A group of 300 Russian and North Korean troops attacked the village, officials said.",
+        "The ministry said it could not confirm reports that 5,000 troops had arrived.",
+    ],
+)
+def test_numbers_that_are_no_new_count(text: str) -> None:
+    assert found(text) == []
+
+
+# --------------------------------------------------------------------------------- claimants
+
+
+def test_a_number_sentence_going_on_with_a_report_keeps_its_claimant() -> None:
+    text = (
+        "Defence Minister Alma Ruiz said that 8,000 troops were training in the east. The first group of 2,400"
+        " soldiers will move to the front in March."
+    )
+    assert [c for c, _, _, _ in found(text)] == ["Alma Ruiz", "Alma Ruiz"]
+
+
+def test_a_number_after_a_quoted_remark_is_the_outlets() -> None:
+    text = "“We are ready,” Defence Minister Alma Ruiz said. About 8,000 troops are now at the border."
+    assert [c for c, _, _, _ in found(text)] == ["Daily Ledger"]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "That is according to the defence ministry.",
+        "That’s according to the defence ministry, which briefed lawmakers.",
+    ],
+)
+def test_the_next_sentence_names_the_source(second: str) -> None:
+    assert found(f"About 8,000 troops are now at the border. {second}")[0][0] == "defence ministry"
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        ("It was announced by the defence ministry that 4,000 troops had arrived.", "defence ministry"),
+        (
+            "The vote followed a report by Ruritania's spy agency to lawmakers last week, which said at least 300"
+            " soldiers had been killed.",
+            "Ruritania's spy agency",
+        ),
+        (
+            "Their figures exceed those of Ruritania's intelligence, which expects 6,000 more soldiers.",
+            "Ruritania's intelligence",
+        ),
+        ("The defence ministry, which earlier reported 3,000 troops, raised its estimate.", "defence ministry"),
+        ("The defence ministry put the number at 7,000 troops.", "defence ministry"),
+        ("Estimates reported by the newspaper put the number of troops at 7,000.", "newspaper"),
+    ],
+)
+def test_reported_figures(text: str, claimant: str) -> None:
+    assert found(text)[0][0] == claimant
+
+
+def test_a_headline_number_does_not_hide_the_one_the_body_attributes() -> None:
+    text = "About 9,000 troops are now in the country.\nThe defence ministry said about 9,000 troops had arrived."
+    assert [c for c, _, _, _ in found(text)] == ["defence ministry"]
+
+
+def test_a_figure_named_in_the_next_sentence_gives_the_claim_its_source() -> None:
+    text = (
+        "Some 9,000 troops will be sent, a key ally said on Thursday. The new estimate, shared with the paper by"
+        " Ruritania’s defence ministry, comes after weeks of reports."
+    )
+    assert found(text)[0][0] == "Ruritania’s defence ministry"
+
+
+# ------------------------------------------------------------------------------------- status
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # the verb's own destination in the country counts, not a place in a clause about the troops
+        ("The regime sent 9,000 soldiers to Ruritania in the spring, mostly to the Kursk region.", "deployed"),
+        ("They arrived in Ruritania with 9,000 troops tasked with retaking land in Kursk, the paper said.", "deployed"),
+        (
+            "Officials say the regime has deployed 9,000 soldiers to support its forces in the Kursk region.",
+            "frontline",
+        ),
+        ("Officials say 9,000 soldiers were brought in to fight alongside the army.", "frontline"),
+        # the main verb of a long subject governs the number in it
+        ("An influx of 9,000 troops, which officials have long feared, could tip the balance.", "planned"),
+        (
+            "About 900 soldiers sent to help the offensive in the Kursk region have been killed, officials said.",
+            "casualties",
+        ),
+        ("Officials said 9,000 troops, who are already at the border, could suffer heavy losses.", "deployed"),
+    ],
+)
+def test_status_from_the_clause_that_governs_the_number(text: str, status: str) -> None:
+    assert found(text)[0][3] == status
+
+
+def test_told_reporters_on_a_weekday_is_that_day() -> None:
+    (e,) = extract("Defence Minister Alma Ruiz told reporters Wednesday that 9,000 troops had arrived.", PUB).estimates
+    assert e.date == dt.date(2025, 3, 12)
