@@ -54,7 +54,7 @@ async def run_bot(conn: aiosqlite.Connection, settings: Settings) -> None:
     """Run until the gateway closes or SIGTERM/SIGINT arrives; then close everything cleanly."""
     assert settings.discord_token is not None
     point_at(settings)
-    async with feeds.make_session(settings.feed_timeout) as session:
+    async with feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session:
         await _run(BriefingsBot(conn, settings, session=session), settings)
 
 

@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import logging
 import os
-import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -20,10 +19,11 @@ from briefings import __version__, feeds, queries, render
 from briefings.articles import ArticleError, parse_article
 from briefings.digest import build_digest
 from briefings.extract import extract
-from briefings.ingest import IngestLine, ingest_article, ingest_paths
+from briefings.ingest import ingest_each
 from briefings.models import Extraction, Status
 from briefings.settings import SettingsError, load_settings
 from briefings.store import StoreError, connect
+from briefings.worker import Extractor
 
 DEFAULT_DB = "data/briefings.db"
 log = logging.getLogger("briefings")
@@ -157,25 +157,22 @@ async def _show(console: Console, args: argparse.Namespace, value, table: Render
 
 
 async def _ingest(conn: aiosqlite.Connection, args: argparse.Namespace, console: Console) -> int:
-    urls = [p for p in args.paths if re.match(r"^https?://", p)]
-    lines = await ingest_paths(conn, [p for p in args.paths if p not in urls])
-    if urls:
-        async with feeds.make_session(load_settings().feed_timeout) as session:
-            for url in urls:
-                try:
-                    result = await ingest_article(conn, await feeds.fetch_article(session, url))
-                    lines.append(IngestLine(url, result=result))
-                except (feeds.FetchError, ArticleError) as exc:
-                    lines.append(IngestLine(url, error=str(exc)))
-    failed = 0
-    for line in lines:
-        if line.error:
-            failed += 1
-            print(line.describe(), file=sys.stderr)
-        else:
-            print(line.describe())
-    added = sum(1 for line in lines if line.result and line.result.added)
-    print(f"{added} added, {len(lines) - added - failed} unchanged, {failed} failed")
+    settings = load_settings()
+    added = unchanged = failed = 0
+    async with (
+        Extractor(settings.extract_budget) as extractor,
+        feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session,
+    ):
+        # each line as soon as its item is done: what was stored is said even if a later item fails
+        async for line in ingest_each(conn, args.paths, extractor=extractor, session=session):
+            if line.error:
+                failed += 1
+                print(line.describe(), file=sys.stderr, flush=True)
+                continue
+            assert line.result is not None
+            added, unchanged = added + line.result.added, unchanged + (not line.result.added)
+            print(line.describe(), flush=True)
+    print(f"{added} added, {unchanged} unchanged, {failed} failed")
     return 1 if failed else 0
 
 
@@ -232,8 +229,14 @@ async def _feeds(conn: aiosqlite.Connection, args: argparse.Namespace, console: 
         console.print(render.feed_list(await feeds.list_feeds(conn)))
     else:
         settings = load_settings()
-        async with feeds.make_session(settings.feed_timeout) as session:
-            poller = feeds.Poller(conn, session, topic=feeds.Topic.parse(settings.topic))
+        async with feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session:
+            poller = feeds.Poller(
+                conn,
+                session,
+                topic=feeds.Topic.parse(settings.topic),
+                budget=settings.extract_budget,
+                deadline=settings.poll_deadline,
+            )
             for r in await poller.poll_all():
                 state = f"error: {r.error}" if r.error else ("not modified" if r.not_modified else "ok")
                 print(f"feed {r.feed_id}: {state}; {r.taken} taken, {r.skipped} skipped, {r.failed} failed")
