@@ -130,7 +130,10 @@ class Fetched:
 async def fetch(
     session: aiohttp.ClientSession, url: str, *, max_bytes: int, headers: dict[str, str] | None = None
 ) -> Fetched:
-    """GET with a size cap and a redirect limit; raises FetchError with a one-line reason."""
+    """GET with a size cap and a redirect limit; raises FetchError with a one-line reason. The session
+    must be one `make_session` made: its connector is what keeps every connection to public addresses."""
+    if not isinstance(session.connector, VettingConnector):
+        raise TypeError("fetch() needs a session from make_session(), whose connector vets every address")
     check_url(url)
     try:
         async with session.get(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -179,3 +180,9 @@ async def test_pages_are_read_by_their_declared_charset(site, extractor, path, e
         article = await fetch_article(session, extractor, f"{site.base}{path}")
     assert expected.strip("“”«»,") in article.body
     assert "\ufffd" not in article.body
+
+
+async def test_a_session_that_does_not_vet_addresses_is_not_used() -> None:
+    async with aiohttp.ClientSession() as plain:
+        with pytest.raises(TypeError, match="make_session"):
+            await fetch(plain, "https://example.com/", max_bytes=10)
