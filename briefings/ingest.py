@@ -92,8 +92,6 @@ def item_error(exc: Exception) -> str:
     """What went wrong with one item, in one line for the user (the traceback is logged)."""
     if isinstance(exc, ArticleError | FetchError):
         return str(exc)
-    if isinstance(exc, OSError):
-        return f"cannot be read ({exc.strerror or exc})"
     return f"failed ({fault(exc)}); it was not stored"
 
 
@@ -104,10 +102,13 @@ def fault(exc: BaseException) -> str:
 
 
 async def read_article(extractor: Extractor, path: Path) -> Article:
-    size = (await asyncio.to_thread(path.stat)).st_size
-    if size > MAX_ARTICLE_BYTES:
-        raise ArticleError(f"is {size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit for one article")
-    data = await asyncio.to_thread(path.read_bytes)
+    try:
+        size = (await asyncio.to_thread(path.stat)).st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise ArticleError(f"is {size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit for one article")
+        data = await asyncio.to_thread(path.read_bytes)
+    except OSError as exc:
+        raise ArticleError(f"cannot be read ({exc.strerror or exc})") from None
     if is_html(data[:500].decode("utf-8", errors="replace"), path.suffix):
         return await extractor.read(data, str(path), path.suffix)  # trafilatura: CPU work, in a worker
     return parse_article(data, str(path), path.suffix)  # front matter and text: one linear pass

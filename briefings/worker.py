@@ -59,6 +59,7 @@ class Extractor:
         self.workers = workers
         self._pool: ProcessPool | None = None
         self._lock = threading.Lock()  # pools are started in threads, off the event loop
+        self._threads: concurrent.futures.ThreadPoolExecutor | None = None  # where processes cannot start
 
     async def __aenter__(self) -> Extractor:
         return self
@@ -72,6 +73,8 @@ class Extractor:
         if pool is not None:
             pool.stop()
             await asyncio.to_thread(pool.join)
+        if self._threads is not None:
+            self._threads.shutdown(wait=False, cancel_futures=True)
 
     async def read(self, data: bytes, origin: str, suffix: str = "") -> Article:
         """A file's bytes as an article (`parse_article`), read in a worker."""
@@ -106,8 +109,22 @@ class Extractor:
         raise AssertionError("unreachable")
 
     async def _run(self, what: str, fn: Callable[..., T], *args: Any) -> T:
-        # the first task starts the pool (and, once per process, the fork server): not on the loop
-        future = await asyncio.to_thread(self._schedule, fn, args)
+        if self._threads is not None:
+            return await self._in_thread(what, fn, args)
+        try:
+            # the first task starts the pool (and, once per process, the fork server): not on the loop
+            future = await asyncio.to_thread(self._schedule, fn, args)
+        except OSError as exc:  # e.g. no writable /dev/shm for the pool's locks
+            log.warning(
+                "worker processes cannot start here (%s: %s); reading and extraction run in threads, "
+                "which keep the event loop serving but cannot be stopped at the budget",
+                type(exc).__name__,
+                exc,
+            )
+            with self._lock:
+                if self._threads is None:
+                    self._threads = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="extract")
+            return await self._in_thread(what, fn, args)
         try:
             return await asyncio.wrap_future(future)  # cancelled: pebble stops the worker running it
         except TimeoutError:
@@ -117,3 +134,13 @@ class Extractor:
         except ProcessExpired as exc:
             log.warning("an extraction worker died (exit code %s)", exc.exitcode)
             raise ArticleError(f"stopped its {what} worker (exit code {exc.exitcode}); it was not stored") from None
+
+    async def _in_thread(self, what: str, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+        assert self._threads is not None
+        work = asyncio.get_running_loop().run_in_executor(self._threads, fn, *args)
+        try:
+            return await asyncio.wait_for(work, self.budget)
+        except TimeoutError:
+            raise BudgetExceeded(
+                f"took longer than {self.budget:g} s to {what} (BRIEFINGS_EXTRACT_BUDGET); it was not stored"
+            ) from None

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+from briefings import worker
 from briefings.articles import MAX_ARTICLE_BYTES
 from briefings.ingest import ingest_each
+from briefings.models import Article, ArticleMeta
 from briefings.worker import Extractor
 from tests.conftest import article
 
@@ -62,3 +64,17 @@ async def test_the_loop_keeps_serving_while_an_article_is_extracted_and_one_over
     assert len(beat.ticks) > 30 and beat.longest_gap() < 0.25
     rows = await conn.execute_fetchall("SELECT origin FROM sources")
     assert [r[0] for r in rows] == [str(small)]
+
+
+async def test_where_worker_processes_cannot_start_articles_are_still_extracted(monkeypatch, caplog) -> None:
+    def no_processes(*args, **kwargs):  # as in a sandbox without a writable /dev/shm for the pool's locks
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(worker, "ProcessPool", no_processes)
+    async with Extractor(budget=5) as extractor:
+        facts = await extractor.extract(Article(meta=ArticleMeta(outlet="Courier"), body=SMALL, origin="a"))
+        again = await extractor.extract(Article(meta=ArticleMeta(outlet="Ledger"), body=SMALL, origin="b"))
+    assert [e.value for e in facts.estimates] == [e.value for e in again.estimates] == [4000]
+    assert [r.message.split(";")[0] for r in caplog.records if r.levelname == "WARNING"] == [
+        "worker processes cannot start here (PermissionError: [Errno 13] Permission denied)"
+    ]
