@@ -11,7 +11,7 @@ import random
 import sqlite3
 from pathlib import Path
 
-from briefings.store import estimate_key, fold_key, quote_key, schema_version
+from briefings.store import body_hash, estimate_key, fold_key, quote_key, schema_version
 
 FIRST = [
     "Alma",
@@ -154,6 +154,7 @@ def build(path: Path, n_facts: int, seed: int = 11) -> Path:
     conn = sqlite3.connect(path)
     conn.create_function("fold_key", 1, fold_key, deterministic=True)
     conn.create_function("quote_key", 1, quote_key, deterministic=True)
+    conn.create_function("article_text_hash", 2, body_hash, deterministic=True)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = OFF")
     from briefings.store import migrations

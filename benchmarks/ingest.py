@@ -18,17 +18,18 @@ from benchmarks.corpus import corpus
 from briefings.ingest import ingest_article
 from briefings.models import Article, ArticleMeta
 from briefings.store import connect
+from briefings.worker import Extractor
 
 
 async def run(n: int, folder: Path) -> tuple[float, int, int, int]:
     db = folder / f"ingest-{n}.db"
     texts = corpus(n, seed=n)
     words = sum(len(t.split()) for t in texts)
-    async with connect(db) as conn:
+    async with connect(db) as conn, Extractor() as extractor:  # extraction in a worker, as the service runs it
         t0 = time.perf_counter()
         for i, text in enumerate(texts):
             meta = ArticleMeta(outlet=f"Outlet {i % 50}", url=f"https://news.example/{n}/{i}")
-            await ingest_article(conn, Article(meta=meta, body=text, origin=f"gen-{i}"))
+            await ingest_article(conn, Article(meta=meta, body=text, origin=f"gen-{i}"), extractor=extractor)
         seconds = time.perf_counter() - t0
         async with conn.execute("SELECT (SELECT COUNT(*) FROM quotes) + (SELECT COUNT(*) FROM estimates)") as cur:
             facts = (await cur.fetchone())[0]

@@ -36,7 +36,7 @@ async def run_bot(conn: aiosqlite.Connection, settings: Settings) -> None:
     assert settings.discord_token is not None
     point_at(settings)
     try:
-        async with feeds.make_session(settings.feed_timeout) as session:
+        async with feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session:
             await _run(BriefingsBot(conn, settings, session=session), settings)
     except discord.LoginFailure:
         raise ServiceError("Discord refused the token; check BRIEFINGS_DISCORD_TOKEN") from None

@@ -22,7 +22,13 @@ JITTER_SECONDS = 60
 class FeedJobs:
     def __init__(self, bot: BriefingsBot, session: aiohttp.ClientSession) -> None:
         self.bot = bot
-        self.poller = feeds.Poller(bot.conn, session, topic=feeds.Topic.parse(bot.settings.topic))
+        self.poller = feeds.Poller(
+            bot.conn,
+            session,
+            topic=feeds.Topic.parse(bot.settings.topic),
+            budget=bot.settings.extract_budget,  # pages read and facts extracted in a worker process
+            deadline=bot.settings.poll_deadline,
+        )
         self.scheduler: AsyncIOScheduler | None = None
 
     async def schedule(self, scheduler: AsyncIOScheduler) -> None:

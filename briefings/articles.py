@@ -16,6 +16,7 @@ Every header line is optional; `kind` is `original` or `rewrite`. Pure: no file 
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 
@@ -27,6 +28,63 @@ MAX_ARTICLE_BYTES = 2_000_000
 
 class ArticleError(ValueError):
     """An article that cannot be read; the message is one sentence for the user."""
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_PRESCAN_BYTES = 4096  # where a page's own declaration is looked for (the HTML standard says 1024)
+_DECLARED = re.compile(
+    rb"""<meta\b[^>]{0,512}?\bcharset\s*=\s*["']?\s*([\w.:-]{1,40})|^\s*<\?xml\b[^>]{0,200}?\bencoding\s*=\s*["']([\w.:-]{1,40})""",
+    re.I,
+)
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml\b[^>]{0,200}\?>")
+# as browsers read labels (the WHATWG Encoding standard): Latin-1 and ASCII pages are windows-1252,
+# whose curly quotes they carry in 0x80-0x9F; a <meta> cannot declare UTF-16 in an ASCII-readable page
+_AS_WINDOWS_1252 = frozenset({"iso8859-1", "ascii", "cp1252"})
+
+
+def decode_html(data: bytes, charset: str | None = None) -> str:
+    """A page's text, never an error: by its byte-order mark; else UTF-8 when the bytes are UTF-8 (a
+    server's default label, often ISO-8859-1, is wrong for many pages, and other text is almost never
+    valid UTF-8 by chance); else the charset its HTTP header declares (`charset`), else its `<meta>`
+    (or XML declaration), the first the bytes fit, or the first declared when none fits; else the best
+    guess of charset-normalizer."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace")
+    found = _DECLARED.search(data[:_PRESCAN_BYTES])
+    in_page = (found.group(1) or found.group(2)).decode("ascii") if found else None
+    declared = [c for c in (_codec(charset, header=True), _codec(in_page, header=False)) if c]
+    for codec in ["utf-8", *dict.fromkeys(declared)]:
+        try:
+            text = data.decode(codec)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        if declared:
+            text = data.decode(declared[0], errors="replace")
+        else:
+            import charset_normalizer  # imported here: only pages that are neither declared nor UTF-8
+
+            guess = charset_normalizer.from_bytes(data).best()
+            text = str(guess) if guess is not None else data.decode("cp1252", errors="replace")
+    # the text is decoded now: an encoding left in an XML declaration would make the HTML parser
+    # re-read it as bytes in that encoding
+    return _XML_DECLARATION.sub("", text, count=1)
+
+
+def _codec(label: str | None, *, header: bool) -> str | None:
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    if name in _AS_WINDOWS_1252:
+        return "cp1252"
+    if name.startswith(("utf-16", "utf-32")) and not header:
+        return "utf-8"
+    return name
 
 
 def parse_article(data: bytes, origin: str, suffix: str = "", default_tz: dt.tzinfo = dt.UTC) -> Article:
@@ -41,8 +99,28 @@ def parse_article(data: bytes, origin: str, suffix: str = "", default_tz: dt.tzi
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ArticleError(f"is not UTF-8 text (bad byte at offset {exc.start})") from None
+    return parse_text(text, origin, suffix, default_tz)
+
+
+def is_html(start: str, suffix: str = "") -> bool:
+    """Whether an article is an HTML page, by its suffix or its first characters."""
+    return suffix.lower() in {".html", ".htm"} or re.match(r"\ufeff?\s*(?:<!doctype html|<html)", start[:500], re.I) is not None
+
+
+def parse_page(data: bytes, origin: str, charset: str | None = None) -> Article:
+    """A fetched HTML page as an article, decoded by the charset its HTTP header declares (`charset`)
+    or its own `<meta>`; raises `ArticleError` with a one-line reason."""
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ArticleError(f"is {len(data):,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit for one article")
+    if not data.strip():
+        raise ArticleError("is empty")
+    return parse_text(decode_html(data, charset), origin, ".html")
+
+
+def parse_text(text: str, origin: str, suffix: str = "", default_tz: dt.tzinfo = dt.UTC) -> Article:
+    """Parse one article's decoded text: an HTML page, front matter and body, or plain text."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if suffix.lower() in {".html", ".htm"} or re.match(r"\s*(?:<!doctype html|<html)", text[:500], re.I):
+    if is_html(text[:500], suffix):
         return _from_html(text, origin)
     if text.startswith("---\n"):
         meta, body = _front_matter(text, default_tz)

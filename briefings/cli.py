@@ -12,7 +12,6 @@ import asyncio
 import datetime as dt
 import json
 import logging
-import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -27,12 +26,13 @@ from briefings.articles import ArticleError, parse_article
 from briefings.commands import COMMANDS, CommandError, digest_window, parse_count, parse_day
 from briefings.digest import build_digest
 from briefings.extract import extract
-from briefings.ingest import IngestLine, ingest_article, ingest_paths
+from briefings.ingest import IngestLine, ingest_each
 from briefings.logs import configure_logging
 from briefings.models import Extraction, Status
 from briefings.settings import Settings, SettingsError, check_store, load_settings
 from briefings.store import StoreError, connect
 from briefings.views import FeedView, IngestItem, PollView
+from briefings.worker import Extractor
 
 log = logging.getLogger("briefings")
 
@@ -184,16 +184,16 @@ def _show(console: Console, args: argparse.Namespace, value: Any, table: Rendera
 
 
 async def _ingest(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    urls = [p for p in args.paths if re.match(r"^https?://", p)]
-    lines = await ingest_paths(conn, [p for p in args.paths if p not in urls])
-    if urls:
-        async with feeds.make_session(settings.feed_timeout) as session:
-            for url in urls:
-                try:
-                    result = await ingest_article(conn, await feeds.fetch_article(session, url))
-                    lines.append(IngestLine(url, result=result))
-                except (feeds.FetchError, ArticleError) as exc:
-                    lines.append(IngestLine(url, error=str(exc)))
+    lines: list[IngestLine] = []
+    async with (
+        Extractor(settings.extract_budget) as extractor,
+        feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session,
+    ):
+        # each line as soon as its item is done: what was stored is said even if a later item fails
+        async for line in ingest_each(conn, args.paths, extractor=extractor, session=session):
+            lines.append(line)
+            if args.format != "json":
+                print(render.clean(line.describe()), file=sys.stderr if line.error else sys.stdout, flush=True)
     failed = sum(1 for line in lines if line.error)
     added = sum(1 for line in lines if line.result and line.result.added)
     if args.format == "json":
@@ -202,11 +202,6 @@ async def _ingest(conn: aiosqlite.Connection, args: argparse.Namespace, settings
             render.as_json({"added": added, "unchanged": len(lines) - added - failed, "failed": failed, "items": items})
         )
         return 1 if failed else 0
-    for line in lines:
-        if line.error:
-            print(render.clean(line.describe()), file=sys.stderr)
-        else:
-            print(render.clean(line.describe()))
     print(f"{added} added, {len(lines) - added - failed} unchanged, {failed} failed")
     return 1 if failed else 0
 
@@ -296,8 +291,14 @@ async def _feeds(conn: aiosqlite.Connection, args: argparse.Namespace, settings:
     if action == "list":
         items = [FeedView.of(f) for f in await feeds.list_feeds(conn)]
         return _show(console, args, items, render.feed_list(items))
-    async with feeds.make_session(settings.feed_timeout) as session:
-        poller = feeds.Poller(conn, session, topic=feeds.Topic.parse(settings.topic))
+    async with feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session:
+        poller = feeds.Poller(
+            conn,
+            session,
+            topic=feeds.Topic.parse(settings.topic),
+            budget=settings.extract_budget,
+            deadline=settings.poll_deadline,
+        )
         results = [PollView.of(r) for r in await poller.poll_all()]
     lines = Text()
     for r in results:

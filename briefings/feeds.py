@@ -2,51 +2,46 @@
 
 Faults are isolated per feed and per entry: a feed that times out, answers 404/500, loops its
 redirects, serves broken XML or a huge body counts a failure (paused after MAX_FAILURES in a row);
-an entry whose page fails is recorded and retried a few times; nothing stops the other feeds.
+an entry whose page fails, or that fails in any other way, is recorded and retried a few times;
+nothing stops the other entries or the other feeds. Each poll has a deadline: past it the poll
+counts as failed, and the entries it did not reach wait for the next one.
 """
 
 from __future__ import annotations
 
 import asyncio
-import calendar
+import contextlib
 import datetime as dt
 import logging
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import aiohttp
 import aiosqlite
-import feedparser
-from multidict import CIMultiDict
 
-from briefings import __version__
-from briefings.articles import ArticleError, parse_article
-from briefings.ingest import ingest_article
+from briefings.feedxml import FeedEntry
+from briefings.ingest import PAGE_MAX_BYTES as PAGE_MAX_BYTES
+from briefings.ingest import fault, fetch_article, item_error
 from briefings.models import Article
+from briefings.store import add_article, find_stored
+from briefings.web import USER_AGENT as USER_AGENT
+from briefings.web import FetchError as FetchError
+from briefings.web import canonical_url as canonical_url
+from briefings.web import check_url, fetch
+from briefings.web import make_session as make_session
+from briefings.worker import DEFAULT_BUDGET, Extractor
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = f"briefings/{__version__} (self-hosted news briefing bot; feed reader)"
 FEED_MAX_BYTES = 5_000_000
-PAGE_MAX_BYTES = 3_000_000
-MAX_REDIRECTS = 5
 MAX_FAILURES = 5
 ENTRY_ATTEMPTS = 3
+DEFAULT_POLL_DEADLINE = 120.0  # seconds: under the shortest poll interval (5 minutes)
 DEFAULT_TOPIC = (
     "north korea|north korean|north koreans|pyongyang|dprk; troop|troops|soldier|soldiers|russia|kursk|ukraine"
 )
-_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|smid|taid)$", re.I)
-
-
-def make_session(timeout_seconds: float) -> aiohttp.ClientSession:
-    """The one HTTP session of a process: created at start-up and passed to whatever fetches."""
-    timeout = aiohttp.ClientTimeout(total=timeout_seconds, connect=min(10.0, timeout_seconds))
-    return aiohttp.ClientSession(timeout=timeout, headers={"User-Agent": USER_AGENT})
-
-
-class FetchError(RuntimeError):
-    """A fetch that failed; the message says why in one sentence."""
 
 
 @dataclass(frozen=True)
@@ -66,55 +61,6 @@ class Topic:
 
     def matches(self, text: str) -> bool:
         return all(g.search(text) for g in self.groups)
-
-
-def canonical_url(url: str) -> str:
-    """One spelling per page: lower-case scheme and host, no fragment, no tracking parameters."""
-    parts = urlsplit(url.strip())
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
-    path = parts.path or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
-
-
-@dataclass
-class Fetched:
-    status: int
-    body: bytes
-    content_type: str
-    url: str
-    headers: CIMultiDict[str]  # case-insensitive, as HTTP headers are
-
-
-async def fetch(
-    session: aiohttp.ClientSession, url: str, *, max_bytes: int, headers: dict[str, str] | None = None
-) -> Fetched:
-    """GET with a size cap and a redirect limit; raises FetchError with a one-line reason."""
-    try:
-        async with session.get(
-            url,
-            headers={"User-Agent": USER_AGENT, **(headers or {})},
-            max_redirects=MAX_REDIRECTS,
-            allow_redirects=True,
-        ) as resp:
-            if resp.status == 304:
-                return Fetched(304, b"", "", str(resp.url), CIMultiDict(resp.headers))
-            if resp.status >= 400:
-                raise FetchError(f"the server answered {resp.status} {resp.reason or ''}".strip())
-            declared = resp.content_length
-            if declared is not None and declared > max_bytes:
-                raise FetchError(f"the body is {declared:,} bytes, over the {max_bytes:,}-byte limit")
-            body = bytearray()
-            async for chunk in resp.content.iter_chunked(65536):
-                body += chunk
-                if len(body) > max_bytes:
-                    raise FetchError(f"the body is over the {max_bytes:,}-byte limit")
-            return Fetched(resp.status, bytes(body), resp.content_type or "", str(resp.url), CIMultiDict(resp.headers))
-    except aiohttp.TooManyRedirects:
-        raise FetchError(f"more than {MAX_REDIRECTS} redirects (a redirect loop?)") from None
-    except TimeoutError:
-        raise FetchError("the server did not answer in time") from None
-    except aiohttp.ClientError as exc:
-        raise FetchError(f"the connection failed ({exc.__class__.__name__}: {exc})") from None
 
 
 # ------------------------------------------------------------------------------ store
@@ -157,6 +103,7 @@ async def add_feed(conn: aiosqlite.Connection, url: str, *, every_minutes: int =
     parts = urlsplit(url.strip())
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise FetchError(f"'{url}' is not an http(s) address of a feed")
+    check_url(url)  # an address no fetch may reach is refused now; a name is judged at each poll
     if not 5 <= every_minutes <= 10080:
         raise FetchError("poll every 5 minutes at the most often, and at least once a week")
     try:
@@ -206,7 +153,9 @@ class PollResult:
 
 
 class Poller:
-    """Polls feeds with one shared HTTP session, passed in; each feed on its own."""
+    """Polls feeds with one shared HTTP session, passed in; each feed on its own, within `deadline`
+    seconds a poll. Pages and feeds are read, and articles extracted, by `extractor` (or by one
+    started for each poll) within `budget` seconds each."""
 
     def __init__(
         self,
@@ -215,18 +164,37 @@ class Poller:
         *,
         topic: Topic | None = None,
         on_ingest: asyncio.Event | None = None,
+        extractor: Extractor | None = None,
+        budget: float = DEFAULT_BUDGET,
+        deadline: float = DEFAULT_POLL_DEADLINE,
     ) -> None:
         self.conn = conn
         self.session = session
         self.topic = topic or Topic.parse(DEFAULT_TOPIC)
         self.on_ingest = on_ingest
+        self.extractor = extractor
+        self.budget = budget
+        self.deadline = deadline
         self._locks: dict[int, asyncio.Lock] = {}
+
+    @contextlib.asynccontextmanager
+    async def _extractor(self, given: Extractor | None = None) -> AsyncIterator[Extractor]:
+        if given or self.extractor:
+            yield given or self.extractor  # type: ignore[misc]
+            return
+        async with Extractor(self.budget) as own:
+            yield own
 
     async def poll_all(self, now: dt.datetime | None = None) -> list[PollResult]:
         feeds = [f for f in await list_feeds(self.conn) if not f.paused_reason]
-        return list(await asyncio.gather(*(self.poll(f.id, now) for f in feeds)))
+        async with self._extractor() as extractor:
+            return list(await asyncio.gather(*(self.poll(f.id, now, extractor=extractor) for f in feeds)))
 
-    async def poll(self, feed_id: int, now: dt.datetime | None = None) -> PollResult:
+    async def poll(
+        self, feed_id: int, now: dt.datetime | None = None, *, extractor: Extractor | None = None
+    ) -> PollResult:
+        """Poll one feed. Never raises for what a feed or an entry does: the result says, and a
+        failed poll counts towards pausing the feed."""
         now = now or dt.datetime.now(dt.UTC)
         lock = self._locks.setdefault(feed_id, asyncio.Lock())
         async with lock:
@@ -235,65 +203,113 @@ class Poller:
                 return PollResult(feed_id, error="no such feed")
             if feed.paused_reason:
                 return PollResult(feed_id, error=feed.paused_reason)
-            try:
-                return await self._poll(feed, now)
-            except FetchError as exc:
-                return await self._failed(feed, now, str(exc))
+            result = PollResult(feed.id)
+            deadline = asyncio.get_running_loop().time() + self.deadline
+            async with self._extractor(extractor) as ex:
+                try:
+                    await self._poll(feed, now, result, ex, deadline)
+                except FetchError as exc:
+                    result.error = str(exc)
+                except Exception as exc:  # whatever else a feed does is that feed's failure, counted
+                    log.warning("feed %s (%s): the poll failed", feed.id, feed.url, exc_info=exc)
+                    result.error = f"the poll failed ({fault(exc)})"
+            await self._record(feed, now, result)
+            if result.taken and self.on_ingest is not None:
+                self.on_ingest.set()
+            return result
 
-    async def _failed(self, feed: Feed, now: dt.datetime, error: str) -> PollResult:
+    def _late(self, handled: int | None = None, total: int = 0) -> str:
+        late = f"the poll took longer than its {self.deadline:g}-second deadline (BRIEFINGS_POLL_DEADLINE)"
+        if handled is None:
+            return f"{late} fetching the feed"
+        return f"{late}; {handled} of {total} entries were handled, the rest wait for the next poll"
+
+    async def _record(self, feed: Feed, now: dt.datetime, result: PollResult) -> None:
+        counts = (result.taken, result.failed, feed.id)
+        if result.error is None:
+            await self.conn.execute(
+                """UPDATE feeds SET last_polled = ?, last_success = ?, last_error = NULL, failures = 0,
+                          articles_taken = articles_taken + ?, entries_failed = entries_failed + ? WHERE id = ?""",
+                (now.isoformat(), now.isoformat(), *counts),
+            )
+            return
         failures = feed.failures + 1
-        paused = f"paused after {failures} failed polls in a row: {error}" if failures >= MAX_FAILURES else None
+        paused = f"paused after {failures} failed polls in a row: {result.error}" if failures >= MAX_FAILURES else None
         await self.conn.execute(
-            "UPDATE feeds SET last_polled = ?, last_error = ?, failures = ?, paused_reason = ? WHERE id = ?",
-            (now.isoformat(), error, failures, paused, feed.id),
+            """UPDATE feeds SET last_polled = ?, last_error = ?, failures = ?, paused_reason = ?,
+                      articles_taken = articles_taken + ?, entries_failed = entries_failed + ? WHERE id = ?""",
+            (now.isoformat(), result.error, failures, paused, *counts),
         )
-        log.warning("feed %s (%s) failed (%d in a row): %s", feed.id, feed.url, failures, error)
-        return PollResult(feed.id, error=error)
+        log.warning("feed %s (%s) failed (%d in a row): %s", feed.id, feed.url, failures, result.error)
 
-    async def _poll(self, feed: Feed, now: dt.datetime) -> PollResult:
+    async def _poll(
+        self, feed: Feed, now: dt.datetime, result: PollResult, extractor: Extractor, deadline: float
+    ) -> None:
         conditional = {}
         if feed.etag:
             conditional["If-None-Match"] = feed.etag
         if feed.last_modified:
             conditional["If-Modified-Since"] = feed.last_modified
-        got = await fetch(self.session, feed.url, max_bytes=FEED_MAX_BYTES, headers=conditional)
-        result = PollResult(feed.id)
-        if got.status == 304:
-            result.not_modified = True
-        else:
-            parsed = feedparser.parse(got.body)
-            if not parsed.entries and (parsed.bozo or not parsed.get("version")):
-                raise FetchError(f"the feed is not readable RSS or Atom ({parsed.get('bozo_exception')})")
-            title = parsed.feed.get("title") or feed.title
-            for entry in parsed.entries:
-                await self._entry(feed, title, entry, now, result)
-            await self.conn.execute(
-                "UPDATE feeds SET title = COALESCE(?, title), etag = ?, last_modified = ? WHERE id = ?",
-                (title, got.headers.get("ETag"), got.headers.get("Last-Modified"), feed.id),
-            )
-        await self.conn.execute(
-            """UPDATE feeds SET last_polled = ?, last_success = ?, last_error = NULL, failures = 0,
-                      articles_taken = articles_taken + ?, entries_failed = entries_failed + ? WHERE id = ?""",
-            (now.isoformat(), now.isoformat(), result.taken, result.failed, feed.id),
-        )
-        if result.taken and self.on_ingest is not None:
-            self.on_ingest.set()
-        return result
-
-    async def _entry(self, feed: Feed, outlet: str | None, entry: dict, now: dt.datetime, result: PollResult) -> None:
-        link = entry.get("link")
-        if not link:
+        try:
+            async with asyncio.timeout_at(deadline) as within:
+                got = await fetch(self.session, feed.url, max_bytes=FEED_MAX_BYTES, headers=conditional)
+                parsed = None if got.status == 304 else await extractor.read_feed(got.body)
+        except TimeoutError:
+            if not within.expired():
+                raise
+            result.error = self._late()
             return
-        key = str(entry.get("id") or link)
-        url = canonical_url(link)
+        if parsed is None:
+            result.not_modified = True
+            return
+        if parsed.problem:
+            raise FetchError(parsed.problem)
+        title = parsed.title or feed.title
+        loop = asyncio.get_running_loop()
+        for n, entry in enumerate(parsed.entries):
+            if loop.time() >= deadline:
+                result.error = self._late(n, len(parsed.entries))
+                return
+            if not await self._entry(feed, title, entry, now, result, extractor, deadline):
+                result.error = self._late(n + 1, len(parsed.entries))  # the one cut short counts as failed
+                return
+        # only a poll that handled every entry may be answered "not modified" next time
+        await self.conn.execute(
+            "UPDATE feeds SET title = COALESCE(?, title), etag = ?, last_modified = ? WHERE id = ?",
+            (title, got.headers.get("ETag"), got.headers.get("Last-Modified"), feed.id),
+        )
+
+    async def _entry(
+        self,
+        feed: Feed,
+        outlet: str | None,
+        entry: FeedEntry,
+        now: dt.datetime,
+        result: PollResult,
+        extractor: Extractor,
+        deadline: float,
+    ) -> bool:
+        """Handle one entry; whatever fails is that entry's error. False when the deadline passed."""
+        if not entry.link:
+            return True
+        key = entry.key or entry.link
+        url = canonical_url(entry.link)
         async with self.conn.execute(
             "SELECT outcome, attempts FROM feed_entries WHERE feed_id = ? AND entry_key = ?", (feed.id, key)
         ) as cur:
             seen = await cur.fetchone()
         if seen is not None and (seen["outcome"] != "failed" or seen["attempts"] >= ENTRY_ATTEMPTS):
             result.skipped += 1  # already taken: a feed that re-dates its entries changes nothing
-            return
-        outcome, error, source_id = await self._take(url, outlet, entry)
+            return True
+        in_time = True
+        try:
+            outcome, error, source_id = await self._take(url, outlet, entry, extractor, deadline)
+        except _DeadlinePassed:
+            in_time = False
+            outcome, error, source_id = "failed", "the poll's deadline passed while it was being fetched", None
+        except Exception as exc:  # any fault of one entry is that entry's error
+            log.info("entry %s not taken", url, exc_info=exc)
+            outcome, error, source_id = "failed", item_error(exc), None
         if outcome == "ingested":
             result.taken += 1
         elif outcome == "failed":
@@ -307,36 +323,44 @@ class Poller:
                    source_id = excluded.source_id, attempts = feed_entries.attempts + 1""",
             (feed.id, key, url, outcome, error, source_id, now.isoformat()),
         )
+        return in_time
 
-    async def _take(self, url: str, outlet: str | None, entry: dict) -> tuple[str, str | None, int | None]:
+    async def _take(
+        self, url: str, outlet: str | None, entry: FeedEntry, extractor: Extractor, deadline: float
+    ) -> tuple[str, str | None, int | None]:
         async with self.conn.execute("SELECT id FROM sources WHERE url = ? LIMIT 1", (url,)) as cur:
             known = await cur.fetchone()
         if known is not None:
             return "duplicate", None, known[0]
         try:
-            article = await fetch_article(self.session, url, outlet=outlet, entry=entry)
-        except (FetchError, ArticleError) as exc:
-            log.info("entry %s not taken: %s", url, exc)
-            return "failed", str(exc), None
-        if not self.topic.matches(f"{article.meta.title or ''}\n{article.body}"):
-            return "off-topic", None, None
-        added = await ingest_article(self.conn, article)
+            # fetching, reading and extracting within the poll's deadline; storing is never cut short
+            async with asyncio.timeout_at(deadline) as within:
+                article = with_entry(await fetch_article(self.session, extractor, url, outlet=outlet), entry)
+                if not self.topic.matches(f"{article.meta.title or ''}\n{article.body}"):
+                    return "off-topic", None, None
+                stored = await find_stored(self.conn, article)  # the same text from a new address
+                if stored is not None:
+                    return "duplicate", None, stored
+                facts = await extractor.extract(article)
+        except TimeoutError:
+            if within.expired():
+                raise _DeadlinePassed from None
+            raise
+        added = await add_article(self.conn, article, facts)
         return ("ingested" if added.added else "duplicate"), None, added.source_id
 
 
-async def fetch_article(
-    session: aiohttp.ClientSession, url: str, *, outlet: str | None = None, entry: dict | None = None
-) -> Article:
-    """A page's main text as an article, with the feed entry's title and date when it has them."""
-    got = await fetch(session, url, max_bytes=PAGE_MAX_BYTES)
-    if got.content_type not in {"text/html", "application/xhtml+xml"}:
-        raise FetchError(f"the page is {got.content_type or 'of no declared type'}, not HTML")
-    article = parse_article(got.body, url, ".html")
-    meta = article.meta.model_copy(update={"url": canonical_url(url), "outlet": article.meta.outlet or outlet})
-    if entry is not None:
-        if entry.get("title"):
-            meta = meta.model_copy(update={"title": entry["title"]})
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        if stamp and meta.published is None:
-            meta = meta.model_copy(update={"published": dt.datetime.fromtimestamp(calendar.timegm(stamp), dt.UTC)})
-    return article.model_copy(update={"meta": meta})
+class _DeadlinePassed(Exception):
+    pass
+
+
+def with_entry(article: Article, entry: FeedEntry | None) -> Article:
+    """The article with its feed entry's title, and its date when the page gave none."""
+    if entry is None:
+        return article
+    update: dict[str, object] = {}
+    if entry.title:
+        update["title"] = entry.title
+    if entry.published and article.meta.published is None:
+        update["published"] = entry.published
+    return article.model_copy(update={"meta": article.meta.model_copy(update=update)}) if update else article

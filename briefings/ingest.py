@@ -1,23 +1,35 @@
-"""Ingest: files and folders in, one transaction per article, one clear line per problem."""
+"""Ingest: files, folders and web pages in, one transaction per article, one clear line per item.
+
+Reading (HTML to text) and extraction run in worker processes within a time budget
+(`briefings.worker`); whatever goes wrong with one item is that item's one-line error, and the
+rest still go in.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import aiosqlite
 
-from briefings.articles import MAX_ARTICLE_BYTES, ArticleError, parse_article
-from briefings.extract import extract
+from briefings.articles import MAX_ARTICLE_BYTES, ArticleError, is_html, parse_article
 from briefings.models import Article
-from briefings.store import AddResult, add_article
+from briefings.store import AddResult, add_article, find_stored
+from briefings.web import FetchError, canonical_url, fetch
+from briefings.worker import Extractor
 
 log = logging.getLogger(__name__)
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".article", ".html", ".htm"})
+PAGE_MAX_BYTES = 3_000_000
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_URL = re.compile(r"^https?://", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,55 +55,139 @@ class IngestLine:
         return f"added: {self.path} as source {r.source_id}: {r.quotes} quotes, {r.estimates} estimates{extra}"
 
 
-def expand(paths: Iterable[str]) -> Iterator[tuple[str, Path | None, str | None]]:
-    """Each article file under the given paths, sorted; a missing path gives an error instead."""
-    for raw in paths:
+@dataclass(frozen=True, slots=True)
+class _Item:
+    shown: str
+    path: Path | None = None
+    url: str | None = None
+    problem: str | None = None
+
+
+def _expand(items: Iterable[str]) -> Iterator[_Item]:
+    """Each web address, and each article file under the given paths (sorted), in the order given;
+    a missing path gives a problem instead."""
+    for raw in items:
+        if _URL.match(raw):
+            yield _Item(raw, url=raw)
+            continue
         path = Path(raw)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
-            if not files:
-                yield raw, None, "is a folder with no article files (.txt, .md, .html)"
-            for f in files:
-                yield str(f), f, None
-        elif path.is_file():
-            yield raw, path, None
-        elif path.exists():
-            yield raw, None, "is not a regular file"
-        else:
-            yield raw, None, "does not exist"
+        try:
+            if path.is_dir():
+                files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+                if not files:
+                    yield _Item(raw, problem="is a folder with no article files (.txt, .md, .html)")
+                for f in files:
+                    yield _Item(str(f), path=f)
+            elif path.is_file():
+                yield _Item(raw, path=path)
+            elif path.exists():
+                yield _Item(raw, problem="is not a regular file")
+            else:
+                yield _Item(raw, problem="does not exist")
+        except OSError as exc:  # a folder that cannot be listed
+            yield _Item(raw, problem=f"cannot be read ({exc.strerror or exc})")
 
 
-def read_article(path: Path, default_tz: dt.tzinfo = dt.UTC) -> Article:
-    size = path.stat().st_size
-    if size > MAX_ARTICLE_BYTES:
-        raise ArticleError(f"is {size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit for one article")
-    return parse_article(path.read_bytes(), str(path), path.suffix, default_tz)
+def item_error(exc: Exception) -> str:
+    """What went wrong with one item, in one line for the user (the traceback is logged)."""
+    if isinstance(exc, ArticleError | FetchError):
+        return str(exc)
+    return f"failed ({fault(exc)}); it was not stored"
 
 
-async def ingest_article(conn: aiosqlite.Connection, article: Article, *, now: dt.datetime | None = None) -> AddResult:
-    published = article.meta.published.date() if article.meta.published else None
-    facts = extract(article.body, published, article.meta.outlet)
+def fault(exc: BaseException) -> str:
+    """An unexpected exception in one line: its class and the start of its message."""
+    detail = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+async def read_article(extractor: Extractor, path: Path) -> Article:
+    try:
+        size = (await asyncio.to_thread(path.stat)).st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise ArticleError(f"is {size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit for one article")
+        data = await asyncio.to_thread(path.read_bytes)
+    except OSError as exc:
+        raise ArticleError(f"cannot be read ({exc.strerror or exc})") from None
+    if is_html(data[:500].decode("utf-8", errors="replace"), path.suffix):
+        return await extractor.read(data, str(path), path.suffix)  # trafilatura: CPU work, in a worker
+    return parse_article(data, str(path), path.suffix)  # front matter and text: one linear pass
+
+
+async def fetch_article(
+    session: aiohttp.ClientSession, extractor: Extractor, url: str, *, outlet: str | None = None
+) -> Article:
+    """A page's main text as an article, decoded by its declared charset, read in a worker."""
+    got = await fetch(session, url, max_bytes=PAGE_MAX_BYTES)
+    if got.content_type not in HTML_TYPES:
+        raise FetchError(f"the page is {got.content_type or 'of no declared type'}, not HTML")
+    article = await extractor.read_page(got.body, url, got.charset)
+    meta = article.meta.model_copy(update={"url": canonical_url(url), "outlet": article.meta.outlet or outlet})
+    return article.model_copy(update={"meta": meta})
+
+
+async def ingest_article(
+    conn: aiosqlite.Connection,
+    article: Article,
+    *,
+    extractor: Extractor | None = None,
+    now: dt.datetime | None = None,
+) -> AddResult:
+    """Extract (in a worker, within its budget) and store one article; one already stored is not
+    extracted again. Without an extractor, one is started for this article alone."""
+    stored = await find_stored(conn, article)
+    if stored is not None:
+        return AddResult(source_id=stored, added=False)
+    if extractor is None:
+        async with Extractor() as own:
+            facts = await own.extract(article)
+    else:
+        facts = await extractor.extract(article)
     return await add_article(conn, article, facts, now=now)
 
 
-async def ingest_paths(
-    conn: aiosqlite.Connection, paths: Iterable[str], *, now: dt.datetime | None = None
-) -> list[IngestLine]:
-    """Ingest every article under `paths`; a bad file is reported and the rest still go in."""
-    lines = []
-    for shown, path, problem in expand(paths):
-        if path is None:
-            lines.append(IngestLine(shown, error=problem))
+async def ingest_each(
+    conn: aiosqlite.Connection,
+    items: Iterable[str],
+    *,
+    extractor: Extractor,
+    session: aiohttp.ClientSession | None = None,
+    now: dt.datetime | None = None,
+) -> AsyncIterator[IngestLine]:
+    """Ingest every article under `items` (files, folders and, with a session, http(s) addresses),
+    yielding each one's line as soon as it is known. Whatever goes wrong with one item is its error
+    line; the rest still go in."""
+    for item in _expand(items):
+        if item.problem is not None:
+            yield IngestLine(item.shown, error=item.problem)
             continue
         try:
-            article = read_article(path)
-            result = await ingest_article(conn, article, now=now)
-        except ArticleError as exc:
-            lines.append(IngestLine(shown, error=str(exc)))
+            if item.url is not None:
+                if session is None:
+                    raise ArticleError("is a web address; only the command line's ingest fetches pages")
+                article = await fetch_article(session, extractor, item.url)
+            else:
+                assert item.path is not None
+                article = await read_article(extractor, item.path)
+            result = await ingest_article(conn, article, extractor=extractor, now=now)
+        except Exception as exc:
+            log.info("%s not ingested", item.shown, exc_info=exc)
+            yield IngestLine(item.shown, error=item_error(exc))
             continue
-        except OSError as exc:
-            lines.append(IngestLine(shown, error=f"cannot be read ({exc.strerror or exc})"))
-            continue
-        log.info("ingested %s as source %s", shown, result.source_id)
-        lines.append(IngestLine(shown, result=result))
-    return lines
+        log.info("ingested %s as source %s", item.shown, result.source_id)
+        yield IngestLine(item.shown, result=result)
+
+
+async def ingest_paths(
+    conn: aiosqlite.Connection,
+    paths: Iterable[str],
+    *,
+    now: dt.datetime | None = None,
+    extractor: Extractor | None = None,
+) -> list[IngestLine]:
+    """Ingest every article under `paths`; a bad file is reported and the rest still go in.
+    Without an extractor, one (with the default budget) is started for this batch."""
+    if extractor is None:
+        async with Extractor() as own:
+            return await ingest_paths(conn, paths, now=now, extractor=own)
+    return [line async for line in ingest_each(conn, paths, extractor=extractor, now=now)]

@@ -35,6 +35,18 @@ class Settings(BaseSettings):
         description="feed articles kept: every ';' group must match, any '|' word in a group",
     )
     feed_timeout: float = Field(default=20.0, gt=0, le=300, description="seconds before a feed or page fetch gives up")
+    poll_deadline: float = Field(
+        default=120.0, gt=0, le=3600, description="seconds one feed's poll may take; past it the poll counts as failed"
+    )
+    extract_budget: float = Field(
+        default=20.0,
+        gt=0,
+        le=600,
+        description="seconds one article's reading (HTML to text) or fact extraction may take; past it, it is refused",
+    )
+    allow_loopback: bool = Field(
+        default=False, description="let feeds and pages be fetched from this machine's loopback addresses (tests, local use)"
+    )
     discord_api: str | None = Field(default=None, description="another Discord-compatible REST base (tests, proxies)")
     discord_gateway: str | None = Field(default=None, description="another Discord-compatible gateway URL")
 

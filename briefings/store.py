@@ -8,13 +8,15 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import aiosqlite
 
+from briefings.articles import ArticleError
 from briefings.extract.names import similar_names
 from briefings.matching import fold_key, variant_aliases
 from briefings.models import Article, EntityKind, EntityRef, Extraction, SourceKind
@@ -34,6 +36,11 @@ class StoreError(RuntimeError):
     """The database cannot be used; the message says why in one sentence."""
 
 
+class UnstorableError(ArticleError):
+    """An article holding a value the store cannot keep (a number beyond SQLite's 64-bit integers,
+    text that is not valid Unicode); it is that article's error, and nothing of it is stored."""
+
+
 def migrations() -> list[tuple[int, str]]:
     """The numbered migration files shipped with the package, in order."""
     out = []
@@ -49,6 +56,9 @@ def schema_version() -> int:
 
 
 PAGE_CACHE_KIB = 8 * 1024
+# a second writer (the feed poller and a `docker exec ... ingest`, two starts at once) waits this
+# long for the first one's transaction instead of failing with "database is locked"
+BUSY_TIMEOUT_SECONDS = 30.0
 
 
 @contextlib.asynccontextmanager
@@ -57,15 +67,17 @@ async def connect(path: str | Path, *, migrate: bool = True) -> AsyncIterator[ai
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
-        conn = await aiosqlite.connect(str(path), isolation_level=None)  # transactions are explicit
+        # transactions are explicit; the timeout is SQLite's busy timeout, set before the first statement
+        conn = await aiosqlite.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
     except Exception as exc:
         raise StoreError(f"cannot open the database at {path}: {exc}") from exc
     try:
         conn.row_factory = aiosqlite.Row
         await conn.create_function("fold_key", 1, fold_key, deterministic=True)
         await conn.create_function("quote_key", 1, quote_key, deterministic=True)
+        await conn.create_function("article_text_hash", 2, body_hash, deterministic=True)
         await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA busy_timeout = 5000")
+        await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         try:
             await conn.execute("PRAGMA journal_mode = WAL")
             # SQLite's default page cache is 2 MB; a query's hot pages over a large store fit in 8 MB,
@@ -80,25 +92,66 @@ async def connect(path: str | Path, *, migrate: bool = True) -> AsyncIterator[ai
 
 
 async def _check_and_migrate(conn: aiosqlite.Connection, migrate: bool) -> None:
+    current, latest = await _user_version(conn), schema_version()
+    _check_version(current, latest, migrate)
+    if current == latest:
+        return
+    # one process migrates: the write lock first, then the version again, since another process
+    # may have migrated while this one waited for the lock
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = await _user_version(conn)
+        _check_version(current, latest, migrate)
+        for number, sql in migrations():
+            if number <= current:
+                continue
+            log.info("applying migration %04d", number)
+            for statement in sql_statements(sql):
+                await conn.execute(statement)
+            await conn.execute(f"PRAGMA user_version = {number}")
+        await conn.execute("COMMIT")
+    except BaseException:
+        await _rollback(conn)
+        raise
+
+
+async def _user_version(conn: aiosqlite.Connection) -> int:
     async with conn.execute("PRAGMA user_version") as cur:
         row = await cur.fetchone()
-    current = row[0] if row else 0
-    latest = schema_version()
+    return row[0] if row else 0
+
+
+def _check_version(current: int, latest: int, migrate: bool) -> None:
     if current > latest:
         raise StoreError(
             f"the database has schema version {current}, newer than this briefings ({latest}); upgrade briefings"
         )
-    if current == latest:
-        return
-    if not migrate:
+    if current < latest and not migrate:
         raise StoreError(
             f"the database has schema version {current}, expected {latest}; run any briefings command to upgrade"
         )
-    for number, sql in migrations():
-        if number <= current:
-            continue
-        log.info("applying migration %04d", number)
-        await conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+
+
+def sql_statements(sql: str) -> Iterator[str]:
+    """The statements of a migration file, one at a time (a script run whole would commit the
+    transaction it runs in). SQLite's own tokenizer decides where one ends: a `;` in a string, a
+    comment or a trigger's body does not."""
+    pending = ""
+    for piece in sql.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if re.sub(r"--[^\n]*|/\*.*?\*/|\s|;", "", pending, flags=re.S):
+                yield pending
+            pending = ""
+
+
+async def _rollback(conn: aiosqlite.Connection) -> None:
+    """Roll back the transaction if one is still open (SQLite ends some on its own, e.g. disk full)."""
+    if conn.in_transaction:
+        try:
+            await conn.execute("ROLLBACK")
+        except sqlite3.OperationalError:  # it ended meanwhile
+            pass
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -124,6 +177,13 @@ def content_hash(article: Article) -> str:
     The same text from another outlet is a syndicated copy, stored and marked as such."""
     m = article.meta
     ident = "\x1f".join([m.outlet or "", m.url or "", " ".join(article.body.split())])
+    return hashlib.sha256(ident.encode("utf-8")).hexdigest()
+
+
+def body_hash(outlet: str | None, body: str) -> str:
+    """The identity of an article's text at one outlet, wherever it was fetched from: a feed that
+    gives its entries a new id and link on every poll adds nothing new."""
+    ident = "\x1f".join(["text", outlet or "", " ".join(body.split())])
     return hashlib.sha256(ident.encode("utf-8")).hexdigest()
 
 
@@ -222,20 +282,25 @@ async def add_article(
 ) -> AddResult:
     """Store an article and its facts in one transaction; an article already stored changes nothing.
 
+    The check for "already stored" and the insert sit in one write transaction, so two writers
+    (processes) storing the same article store it once; the second finds it and reports it unchanged.
+    Raises `UnstorableError` for a value the store cannot keep, before anything is written.
     `now` is when they count as stored (digests cover facts by this time); the clock by default."""
-    chash = content_hash(article)
-    stored = await conn.execute_fetchall("SELECT id FROM sources WHERE content_hash = ?", (chash,))
-    if stored:
-        return AddResult(source_id=stored[0][0], added=False)
+    check_storable(article, facts)
+    chash, thash = content_hash(article), body_hash(article.meta.outlet, article.body)
     stored_at = (now or utcnow()).astimezone(dt.UTC).isoformat()
     shingles = shingle_hashes(article.body)
-    await conn.execute("BEGIN IMMEDIATE")
+    await conn.execute("BEGIN IMMEDIATE")  # the write lock: another writer waits (busy timeout)
     try:
+        stored = await _stored_id(conn, chash, thash)
+        if stored is not None:
+            await conn.execute("ROLLBACK")
+            return AddResult(source_id=stored, added=False)
         copy_of, containment = await _nearest_copy(conn, shingles)
         cur = await conn.execute(
             """INSERT INTO sources (origin, outlet, title, url, published, kind, content_hash, body,
                                     shingle_count, copy_of, ingested_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
             (
                 article.origin,
                 article.meta.outlet,
@@ -250,8 +315,16 @@ async def add_article(
                 stored_at,
             ),
         )
-        source_id = cur.lastrowid
-        assert source_id is not None
+        source_id = cur.lastrowid if cur.rowcount else None
+        if source_id is not None:
+            cur = await conn.execute(
+                "INSERT INTO source_texts (hash, source_id) VALUES (?, ?) ON CONFLICT DO NOTHING", (thash, source_id)
+            )
+        if source_id is None or not cur.rowcount:  # a conflict on either identity: stored already, unchanged
+            stored = await _stored_id(conn, chash, thash)
+            await conn.execute("ROLLBACK")
+            assert stored is not None
+            return AddResult(source_id=stored, added=False)
         await conn.executemany(
             "INSERT INTO shingle_df (hash, n) VALUES (?, 1) ON CONFLICT (hash) DO UPDATE SET n = n + 1",
             [(h,) for h in shingles],
@@ -350,8 +423,11 @@ async def add_article(
             ),
         )
         await conn.execute("COMMIT")
+    except (OverflowError, UnicodeEncodeError) as exc:  # defence in depth: check_storable knows of none
+        await _rollback(conn)
+        raise UnstorableError(f"holds a value the store cannot keep ({exc}); it was not stored") from None
     except BaseException:
-        await conn.execute("ROLLBACK")
+        await _rollback(conn)
         raise
     return AddResult(
         source_id=source_id,
@@ -361,6 +437,60 @@ async def add_article(
         copy_of=copy_of if containment >= COPY_CONTAINMENT else None,
         rewrite_of=rewrite_of,
     )
+
+
+async def find_stored(conn: aiosqlite.Connection, article: Article) -> int | None:
+    """The source id an article is already stored as (same outlet, address and text, or same outlet
+    and text from another address), or None. A read: `add_article` checks again under its lock."""
+    return await _stored_id(conn, content_hash(article), body_hash(article.meta.outlet, article.body))
+
+
+async def _stored_id(conn: aiosqlite.Connection, chash: str, thash: str) -> int | None:
+    rows = await conn.execute_fetchall(
+        """SELECT id FROM sources WHERE content_hash = ?
+           UNION ALL SELECT source_id FROM source_texts WHERE hash = ? LIMIT 1""",
+        (chash, thash),
+    )
+    return rows[0][0] if rows else None
+
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def check_storable(article: Article, facts: Extraction) -> None:
+    """Refuse (with `UnstorableError`) an article holding a value SQLite cannot keep: an integer
+    beyond 64 bits (SQLite's INTEGER), or text with a lone surrogate (not encodable as UTF-8)."""
+    for e in facts.estimates:
+        for number in (e.value, e.low, e.high):
+            if number is not None and not INT64_MIN <= number <= INT64_MAX:
+                raise UnstorableError(
+                    f"has a troop number ({_shown(number)}) beyond what the store can hold; it was not stored"
+                )
+    for text in _texts(article, facts):
+        if text and not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UnstorableError(
+                    "has text that is not valid Unicode (a lone surrogate); it was not stored"
+                ) from None
+
+
+def _shown(number: int) -> str:
+    digits = int(abs(number).bit_length() * 0.30103) + 1  # str() of a huge int is refused (and slow)
+    return f"{number:,}" if digits <= 30 else f"a number of about {digits:,} digits"
+
+
+def _texts(article: Article, facts: Extraction) -> Iterator[str | None]:
+    m = article.meta
+    yield from (article.origin, article.body, m.outlet, m.title, m.url)
+    entities = [*facts.entities, *(f.entity for f in [*facts.quotes, *facts.estimates] if f.entity)]
+    for ref in entities:
+        yield from (ref.name, ref.role, ref.affiliation)
+    for q in facts.quotes:
+        yield from (q.text, q.speaker, q.evidence.sentence)
+    for e in facts.estimates:
+        yield from (e.claimant, e.evidence.sentence)
 
 
 async def _nearest_copy(conn: aiosqlite.Connection, shingles: set[int]) -> tuple[int | None, float]:

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from briefings.articles import MAX_ARTICLE_BYTES, ArticleError, parse_article, render_article
+from briefings.articles import MAX_ARTICLE_BYTES, ArticleError, decode_html, parse_article, render_article
 from briefings.models import SourceKind
 
 
@@ -62,3 +62,31 @@ def test_html_page_main_text_is_extracted() -> None:
     a = parse_article(html.encode(), "page.html", ".html")
     assert "About 2,000 soldiers arrived" in a.body
     assert "Cookie settings" not in a.body and "Subscribe now" not in a.body
+
+
+@pytest.mark.parametrize(
+    ("data", "declared", "text"),
+    [
+        ("<p>“Café” déjà</p>".encode("cp1252"), "iso-8859-1", "<p>“Café” déjà</p>"),  # Latin-1 is read as browsers do
+        (
+            '<meta charset="windows-1251"><p>Войска</p>'.encode("cp1251"),
+            None,
+            '<meta charset="windows-1251"><p>Войска</p>',
+        ),
+        (
+            '<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"><p>北朝鮮</p>'.encode("shift_jis"),
+            None,
+            None,
+        ),
+        ("<p>Café</p>".encode(), "iso-8859-1", "<p>Café</p>"),  # UTF-8 behind a server's default Latin-1 label
+        (b"\xef\xbb\xbf<p>Caf\xc3\xa9</p>", "iso-8859-1", "<p>Café</p>"),  # the byte-order mark wins
+        ('<?xml version="1.0" encoding="iso-8859-1"?><p>Café</p>'.encode("latin-1"), None, "<p>Café</p>"),
+        (b"<p>Caf\xe9 \xff\xfe</p>", "no-such-charset", None),  # an unknown label: as if none
+    ],
+)
+def test_pages_are_decoded_by_their_declared_charset(data: bytes, declared: str | None, text: str | None) -> None:
+    decoded = decode_html(data, declared)
+    if text is not None:
+        assert decoded == text
+    else:
+        assert "\ufffd" not in decoded and decoded.startswith(("<meta", "<p>Caf"))

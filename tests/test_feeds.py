@@ -6,12 +6,12 @@ import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 from aiohttp import web
 
 from briefings import feeds, queries
 from briefings.feeds import Poller, Topic, add_feed, canonical_url, list_feeds
+from tests.test_worker import Heartbeat, long_article
 
 NOW = dt.datetime(2025, 3, 28, 12, 0, tzinfo=dt.UTC)
 
@@ -110,7 +110,48 @@ class Site:
             return web.Response(body=b"<html>" + b"a" * (feeds.PAGE_MAX_BYTES + 10), content_type="text/html")
         if path == "/page/png":
             return web.Response(body=b"\x89PNG\r\n", content_type="image/png")
+        if path == "/shifty":  # every poll: new ids, new links, the same three articles
+            n = self.hits[path]
+            items = [(f"poll{n}-{i}", "Troops", f"{b}/page/story{i}?v={n}") for i in range(3)]
+            return web.Response(text=rss(items), content_type="application/rss+xml")
+        if path.startswith("/page/story"):
+            return web.Response(text=story(int(path[-1])), content_type="text/html")
+        if path == "/slow-entries":
+            items = [(f"s{i}", "Troops", f"{b}/page/slow/{i}") for i in range(6)]
+            return web.Response(text=rss(items), content_type="application/rss+xml")
+        if path.startswith("/page/slow/"):
+            await asyncio.sleep(0.3)
+            return web.Response(text=story(10 + int(path[-1])), content_type="text/html")
+        if path == "/latin1":
+            return web.Response(text=rss([("l", "Troops", f"{b}/page/latin1")]), content_type="application/rss+xml")
+        if path == "/page/latin1":  # windows-1252 bytes labelled Latin-1, as servers do
+            body = ON_TOPIC.replace("The transfers", "The Café transfers").encode("cp1252")
+            return web.Response(body=body, headers={"Content-Type": "text/html; charset=iso-8859-1"})
+        if path == "/redirects-away":
+            items = [("r", "Troops", f"{b}/page/to-unspecified"), ("o", "Troops", f"{b}/page/on")]
+            return web.Response(text=rss(items), content_type="application/rss+xml")
+        if path == "/page/to-unspecified":  # on Linux 0.0.0.0 reaches this very server
+            raise web.HTTPFound(f"http://0.0.0.0:{b.rsplit(':', 1)[1]}/page/on2")
+        if path == "/to-decimal":
+            raise web.HTTPFound(f"http://2130706433:{b.rsplit(':', 1)[1]}/rss")
+        if path == "/big-then-good":
+            items = [("big", "Troops", f"{b}/page/big"), ("good", "Troops", f"{b}/page/on")]
+            return web.Response(text=rss(items), content_type="application/rss+xml")
+        if path == "/page/big":
+            return web.Response(
+                text=f"<html><body><article><p>{BIG}</p></article></body></html>", content_type="text/html"
+            )
+        if path == "/two":
+            items = [("one", "Troops", f"{b}/page/on"), ("two", "Troops", f"{b}/page/on2")]
+            return web.Response(text=rss(items), content_type="application/rss+xml")
         return web.Response(status=404)
+
+
+def story(n: int) -> str:
+    return ON_TOPIC.replace("2,000", f"{3000 + 100 * n:,}").replace("Lena Park", f"Lena Park{n}")
+
+
+BIG = long_article(1_900_000).replace("\n", "</p><p>")
 
 
 @pytest.fixture
@@ -127,7 +168,7 @@ async def site() -> AsyncIterator[Site]:
 
 @pytest.fixture
 async def poller(conn) -> AsyncIterator[Poller]:
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=0.5)) as session:
+    async with feeds.make_session(0.5, allow_loopback=True) as session:
         yield Poller(conn, session)
 
 
@@ -224,7 +265,9 @@ async def _cli(tmp_path, *argv: str) -> tuple[int, str, str]:
     import sys
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
-    env.update(BRIEFINGS_DB=str(tmp_path / "cli.db"), BRIEFINGS_FEED_TIMEOUT="2", COLUMNS="200")
+    env.update(
+        BRIEFINGS_DB=str(tmp_path / "cli.db"), BRIEFINGS_FEED_TIMEOUT="2", BRIEFINGS_ALLOW_LOOPBACK="1", COLUMNS="200"
+    )
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -251,3 +294,118 @@ async def test_the_feed_commands_of_the_cli(site, tmp_path) -> None:
     assert f"error: {site.base}/page/png: the page is image/png, not HTML" in err
     code, _, err = await _cli(tmp_path, "feeds", "remove", "7")
     assert code == 2 and err.strip() == "error: There is no feed 7; `briefings feeds list` shows them."
+
+
+async def test_a_feed_that_changes_every_id_and_link_adds_nothing_new(conn, site, poller) -> None:
+    feed = await add_feed(conn, f"{site.base}/shifty", now=NOW)
+    results = [await poller.poll(feed.id, NOW + dt.timedelta(minutes=30 * i)) for i in range(3)]
+    assert [(r.taken, r.skipped, r.failed) for r in results] == [(3, 0, 0), (0, 3, 0), (0, 3, 0)]
+    assert len(await queries.sources(conn)) == 3  # not 9: the same text at a new address is no new article
+    rows = await conn.execute_fetchall("SELECT outcome, COUNT(*) FROM feed_entries GROUP BY outcome ORDER BY 1")
+    assert [tuple(r) for r in rows] == [("duplicate", 6), ("ingested", 3)]
+
+
+async def test_each_poll_has_a_deadline_and_running_out_counts_as_a_failure(conn, site) -> None:
+    feed = await add_feed(conn, f"{site.base}/slow-entries", now=NOW)
+    async with feeds.make_session(5, allow_loopback=True) as session:
+        poller = Poller(conn, session, deadline=1.5)  # six pages of 0.3 s each do not fit in one poll
+        first = await poller.poll(feed.id, NOW)
+        (listed,) = await list_feeds(conn)
+        assert first.error is not None and "1.5-second deadline (BRIEFINGS_POLL_DEADLINE)" in first.error
+        assert 1 <= first.taken < 6 and listed.failures == 1 and listed.last_error == first.error
+        assert listed.articles_taken == first.taken and listed.etag is None  # the next poll reads it all again
+        results = [first]
+        while results[-1].error is not None and len(results) < feeds.MAX_FAILURES - 1:
+            results.append(await poller.poll(feed.id, NOW + dt.timedelta(minutes=len(results))))
+    assert results[-1].error is None and sum(r.taken for r in results) == 6  # later polls take the rest
+    (listed,) = await list_feeds(conn)
+    assert (listed.failures, listed.articles_taken, listed.paused_reason) == (0, 6, None)
+
+
+async def test_feed_pages_are_read_by_their_declared_charset(conn, site, poller) -> None:
+    feed = await add_feed(conn, f"{site.base}/latin1", now=NOW)
+    assert (await poller.poll(feed.id, NOW)).taken == 1
+    (quote,) = await queries.quotes_by(conn, "Park")
+    assert quote.text.startswith("The Café transfers are continuing")
+
+
+async def test_entries_redirected_to_forbidden_addresses_are_refused_and_the_rest_go_on(conn, site, poller) -> None:
+    feed = await add_feed(conn, f"{site.base}/redirects-away", now=NOW)
+    result = await poller.poll(feed.id, NOW)
+    assert (result.taken, result.failed, result.error) == (1, 1, None)
+    rows = await conn.execute_fetchall("SELECT error FROM feed_entries WHERE outcome = 'failed'")
+    assert rows[0][0] == "refused: 0.0.0.0 is the unspecified address; only public addresses are fetched"
+    assert "/page/on2" not in site.hits  # the redirect was never followed
+
+
+async def test_a_feed_redirected_to_a_forbidden_address_fails_its_polls(conn, site, poller) -> None:
+    feed = await add_feed(conn, f"{site.base}/to-decimal", now=NOW)
+    result = await poller.poll(feed.id, NOW)
+    assert result.error == (
+        "refused: 2130706433 is an IPv4 address written in a legacy numeric form; only public addresses are fetched"
+    )
+    assert (await list_feeds(conn))[0].failures == 1 and "/rss" not in site.hits
+
+
+async def test_feeds_at_forbidden_addresses_are_refused_when_added(conn) -> None:
+    for url in ("http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/", "http://2852039166/rss"):
+        with pytest.raises(feeds.FetchError, match=r"^refused: "):
+            await add_feed(conn, url, now=NOW)
+    assert await list_feeds(conn) == []
+
+
+async def test_loopback_feeds_are_refused_unless_the_setting_allows_them(conn, site) -> None:
+    feed = await add_feed(conn, f"{site.base}/rss", now=NOW)  # an address the session judges
+    async with feeds.make_session(2) as session:
+        result = await Poller(conn, session).poll(feed.id, NOW)
+    assert result.error == "refused: 127.0.0.1 is a loopback address; only public addresses are fetched"
+    assert site.hits == {}
+
+
+async def test_an_entry_over_the_budget_is_that_entrys_failure_while_the_loop_serves(conn, site) -> None:
+    feed = await add_feed(conn, f"{site.base}/big-then-good", now=NOW)
+    beat = Heartbeat()
+    ticking = asyncio.create_task(beat.run())
+    try:
+        async with feeds.make_session(5, allow_loopback=True) as session:
+            result = await Poller(conn, session, budget=0.5).poll(feed.id, NOW)
+    finally:
+        ticking.cancel()
+    assert (result.taken, result.failed, result.error) == (1, 1, None)
+    rows = await conn.execute_fetchall("SELECT url, error FROM feed_entries WHERE outcome = 'failed'")
+    assert rows[0][0].endswith("/page/big") and rows[0][1].startswith("took longer than 0.5 s to read")
+    assert beat.longest_gap() < 0.25
+
+
+async def test_an_unexpected_fault_in_one_entry_is_that_entrys_error(conn, site, poller, monkeypatch) -> None:
+    real = feeds.add_article
+
+    async def refusing_the_first(conn, article, facts, **kwargs):  # as the store refused a value
+        if article.meta.url.endswith("/page/on"):
+            raise OverflowError("Python int too large to convert to SQLite INTEGER")
+        return await real(conn, article, facts, **kwargs)
+
+    monkeypatch.setattr(feeds, "add_article", refusing_the_first)
+    feed = await add_feed(conn, f"{site.base}/two", now=NOW)
+    results = [await poller.poll(feed.id, NOW + dt.timedelta(minutes=i)) for i in range(feeds.ENTRY_ATTEMPTS + 1)]
+    assert [(r.taken, r.failed, r.error) for r in results] == [(1, 1, None), (0, 1, None), (0, 1, None), (0, 0, None)]
+    rows = await conn.execute_fetchall("SELECT attempts, error FROM feed_entries WHERE outcome = 'failed'")
+    assert tuple(rows[0]) == (
+        feeds.ENTRY_ATTEMPTS,
+        "failed (OverflowError: Python int too large to convert to SQLite INTEGER); it was not stored",
+    )
+    (listed,) = await list_feeds(conn)
+    assert (listed.articles_taken, listed.entries_failed, listed.failures) == (1, feeds.ENTRY_ATTEMPTS, 0)
+
+
+async def test_an_unexpected_fault_in_a_poll_is_counted_until_the_feed_pauses(conn, site, poller, monkeypatch) -> None:
+    async def broken(*args, **kwargs):
+        raise ValueError("an unforeseen answer")
+
+    monkeypatch.setattr(feeds, "fetch", broken)
+    feed = await add_feed(conn, f"{site.base}/rss", now=NOW)
+    for i in range(feeds.MAX_FAILURES):
+        result = await poller.poll(feed.id, NOW + dt.timedelta(minutes=i))
+        assert result.error == "the poll failed (ValueError: an unforeseen answer)"
+    (listed,) = await list_feeds(conn)
+    assert listed.paused_reason and "ValueError: an unforeseen answer" in listed.paused_reason

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import aiosqlite
-import pytest
 
-from briefings import store
+from briefings import ingest, store
 from briefings.articles import MAX_ARTICLE_BYTES
 from briefings.ingest import ingest_paths
 from tests.conftest import article
+from tests.test_worker import long_article
 
 STORY = """Officials in Vardia said on Monday that about 4,000 soldiers had crossed into the northern region.
 “We have seen columns moving for three days,” Defence Minister Alma Ruiz told lawmakers on Tuesday.
@@ -64,8 +67,8 @@ async def test_an_article_is_stored_whole_or_not_at_all(conn, write, monkeypatch
         return await real(*args, **kwargs)
 
     monkeypatch.setattr(store, "upsert_entity", failing)
-    with pytest.raises(RuntimeError):
-        await ingest_paths(conn, [str(path)])
+    (failed,) = await ingest_paths(conn, [str(path)])
+    assert failed.describe() == f"error: {path}: failed (RuntimeError: disk full); it was not stored"
     for table in ("sources", "sentences", "quotes", "estimates", "entities", "source_shingles"):
         assert await count(conn, table) == 0, table
     monkeypatch.setattr(store, "upsert_entity", real)
@@ -104,3 +107,48 @@ async def test_near_copy_and_rewrite_are_not_independent(conn, write) -> None:
     assert results[2].rewrite_of == results[0].source_id
     assert results[3].copy_of is None and results[3].rewrite_of is None
     assert "not counted as independent" in lines[1].describe()
+
+
+def cli(tmp_path: Path, *argv: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`briefings` as a user runs it: its own process, settings from the environment."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
+    clean.update(BRIEFINGS_DB=str(tmp_path / "cli.db"), COLUMNS="200", **env)
+    return subprocess.run(
+        [sys.executable, "-m", "briefings.cli", *argv], env=clean, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_one_bad_article_is_that_articles_line_and_the_rest_go_on(write, tmp_path) -> None:
+    first = write("a.txt", article("Ledger", "2025-03-13", STORY))
+    big = write("b.txt", article("Ledger", "2025-03-13", long_article()))
+    page = write("c.html", "<html><head><title>x</title></head><body></body></html>")
+    last = write("d.txt", article("Courier", "2025-03-14", "Pyongyang has sent 3,000 more troops, officials said."))
+    paths = [str(first), str(big), str(tmp_path / "gone.txt"), str(page), str(last)]
+    done = cli(tmp_path, "ingest", *paths, BRIEFINGS_EXTRACT_BUDGET="0.5")
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        f"added: {first} as source 1: 1 quotes, 2 estimates",
+        f"added: {last} as source 2: 0 quotes, 1 estimates",
+        "2 added, 0 unchanged, 3 failed",
+    ]
+    assert done.stderr.splitlines() == [
+        f"error: {big}: took longer than 0.5 s to extract (BRIEFINGS_EXTRACT_BUDGET); it was stopped and not stored",
+        f"error: {tmp_path / 'gone.txt'}: does not exist",
+        f"error: {page}: is an HTML page with no article text that could be extracted",
+    ]
+
+
+async def test_an_unexpected_fault_in_one_article_spares_the_batch(conn, write, monkeypatch) -> None:
+    paths = [write(f"{n}.txt", article(f"Outlet {n}", "2025-03-13", STORY)) for n in "abc"]
+    real = ingest.add_article
+
+    async def store_refusing_b(conn, art, facts, **kwargs):  # as SQLite refuses a value it cannot hold
+        if art.origin.endswith("b.txt"):
+            raise OverflowError("Python int too large to convert to SQLite INTEGER")
+        return await real(conn, art, facts, **kwargs)
+
+    monkeypatch.setattr(ingest, "add_article", store_refusing_b)
+    a, b, c = [line.describe() for line in await ingest_paths(conn, [str(p) for p in paths])]
+    assert a == f"added: {paths[0]} as source 1: 1 quotes, 2 estimates"
+    assert b == f"error: {paths[1]}: failed (OverflowError: Python int too large to convert to SQLite INTEGER); it was not stored"
+    assert c.startswith(f"added: {paths[2]} as source 2: 1 quotes, 2 estimates")

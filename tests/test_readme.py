@@ -151,7 +151,14 @@ def site() -> Iterator[str]:
 
 def environment(db: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
-    env.update(BRIEFINGS_DB=str(db), BRIEFINGS_SEEDS=str(SEEDS), BRIEFINGS_FEED_TIMEOUT="5", COLUMNS="200")
+    # the README's example.com addresses are served on 127.0.0.1, which a real install refuses to fetch
+    env.update(
+        BRIEFINGS_DB=str(db),
+        BRIEFINGS_SEEDS=str(SEEDS),
+        BRIEFINGS_FEED_TIMEOUT="5",
+        BRIEFINGS_ALLOW_LOOPBACK="1",
+        COLUMNS="200",
+    )
     return env
 
 

@@ -3,16 +3,41 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from briefings import queries
 from briefings.extract import extract
 from briefings.ingest import ingest_paths
-from briefings.models import Article, ArticleMeta
-from briefings.store import StoreError, add_article, connect, fold_key, quote_key, schema_version
-from tests.conftest import article
+from briefings.models import (
+    Article,
+    ArticleMeta,
+    DateBasis,
+    Estimate,
+    Evidence,
+    Extraction,
+    Qualifier,
+    Quote,
+    Status,
+)
+from briefings.store import (
+    StoreError,
+    UnstorableError,
+    add_article,
+    connect,
+    fold_key,
+    migrations,
+    quote_key,
+    schema_version,
+    sql_statements,
+)
+from tests.conftest import SEEDS, article
 
 
 async def test_new_store_has_wal_foreign_keys_and_current_version(db_path) -> None:
@@ -99,3 +124,134 @@ async def test_the_same_person_in_two_articles_is_one_entity(conn) -> None:
     assert len(ids) == 1
     async with conn.execute("SELECT name, role FROM entities WHERE id = ?", (ids[0],)) as cur:
         assert tuple(await cur.fetchone()) == ("Alma Ruiz", "Defence Minister")
+
+
+def _start_ingest(db: Path, paths: list[Path]) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
+    env["BRIEFINGS_DB"] = str(db)
+    return subprocess.Popen(
+        [sys.executable, "-m", "briefings.cli", "ingest", *map(str, paths)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _outcomes(outs: list[str]) -> tuple[list[str], list[str]]:
+    lines = [line for out in outs for line in out.splitlines()]
+    added = sorted(line.split(" ")[1] for line in lines if line.startswith("added: "))
+    unchanged = sorted(line.split(" ")[1] for line in lines if line.startswith("unchanged: "))
+    return added, unchanged
+
+
+def _stored(db: Path) -> list[str]:
+    raw = sqlite3.connect(db)
+    try:
+        return [r[0] for r in raw.execute("SELECT origin FROM sources ORDER BY origin")]
+    finally:
+        raw.close()
+
+
+def _seeds_as(folder: Path, outlet_suffix: str) -> list[Path]:
+    """The seed articles as other outlets carried them: new articles, the same work to extract."""
+    folder.mkdir(parents=True)
+    out = []
+    for seed in sorted(SEEDS.glob("*.txt")):
+        text = re.sub(r"(?m)^outlet: (.*)$", rf"outlet: \1 {outlet_suffix}", seed.read_text(encoding="utf-8"), count=1)
+        (folder / seed.name).write_text(text, encoding="utf-8")
+        out.append(folder / seed.name)
+    return out
+
+
+def test_two_writers_at_once_on_fresh_and_existing_stores(tmp_path) -> None:
+    """Rounds of two `briefings ingest` processes started together on one store: on a fresh store
+    (both migrate it) and on an existing one (both store the same new articles). Every process
+    succeeds, and every article is stored once, by one of the two."""
+    existing = tmp_path / "existing.db"
+    stored_before: list[str] = []
+    seeds = sorted(map(str, SEEDS.glob("*.txt")))
+    for round_ in range(10):
+        fresh = tmp_path / f"fresh-{round_}" / "briefings.db"
+        new = _seeds_as(tmp_path / f"round-{round_}", f"({round_})")
+        procs = {
+            "fresh": [_start_ingest(fresh, [SEEDS]), _start_ingest(fresh, [SEEDS])],
+            "existing": [_start_ingest(existing, new), _start_ingest(existing, new)],
+        }
+        outs: dict[str, list[str]] = {}
+        for name, pair in procs.items():
+            for proc in pair:
+                out, err = proc.communicate(timeout=300)
+                assert (proc.returncode, err) == (0, ""), (name, round_, err)
+                outs.setdefault(name, []).append(out)
+        assert _outcomes(outs["fresh"]) == (seeds, seeds)
+        assert _stored(fresh) == seeds
+        assert _outcomes(outs["existing"]) == (sorted(map(str, new)), sorted(map(str, new)))
+        stored_before = sorted([*stored_before, *map(str, new)])
+        assert _stored(existing) == stored_before
+
+
+def test_migration_files_split_into_statements_as_sqlite_reads_them() -> None:
+    sql = """-- a comment; with a semicolon
+CREATE TABLE t (a TEXT DEFAULT 'x;y');
+CREATE TRIGGER tr AFTER INSERT ON t BEGIN
+    UPDATE t SET a = 'z;' WHERE rowid = new.rowid;
+END;
+/* trailing */
+"""
+    assert [s.strip() for s in sql_statements(sql)] == [
+        "-- a comment; with a semicolon\nCREATE TABLE t (a TEXT DEFAULT 'x;y');",
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n    UPDATE t SET a = 'z;' WHERE rowid = new.rowid;\nEND;",
+    ]
+    for _, text in migrations():  # every shipped migration splits into complete statements
+        assert all(sqlite3.complete_statement(s) for s in sql_statements(text))
+
+
+async def test_values_the_store_cannot_hold_are_that_articles_error(conn) -> None:
+    body = "Officials said 1,000,000,000,000,000,000,000 troops had moved, which no one believed."
+    evidence = Evidence(sentence=body, start=0, end=len(body))
+
+    def estimate(value: int) -> Extraction:
+        return Extraction(
+            estimates=[
+                Estimate(
+                    claimant="Officials",
+                    entity=None,
+                    value=value,
+                    qualifier=Qualifier.exact,
+                    status=Status.deployed,
+                    date=None,
+                    date_basis=DateBasis.unknown,
+                    evidence=evidence,
+                )
+            ]
+        )
+
+    a = Article(meta=ArticleMeta(outlet="Ledger"), body=body, origin="a.txt")
+    with pytest.raises(UnstorableError, match=r"troop number \(1,000,000,000,000,000,000,000\) beyond what the store"):
+        await add_article(conn, a, estimate(10**21))
+    with pytest.raises(UnstorableError, match="a number of about 401 digits"):
+        await add_article(conn, a, estimate(10**400))
+    quote = Quote(
+        text="We \ud800 hold", speaker="Ruiz", entity=None, date=None, date_basis=DateBasis.unknown, evidence=evidence
+    )
+    with pytest.raises(UnstorableError, match="not valid Unicode"):
+        await add_article(conn, a, Extraction(quotes=[quote]))
+    assert (await conn.execute_fetchall("SELECT COUNT(*) FROM sources"))[0][0] == 0
+    assert not conn.in_transaction
+    stored = await add_article(conn, a, estimate(2**63 - 1))  # the largest SQLite holds is kept
+    assert stored.added and (await conn.execute_fetchall("SELECT value FROM estimates"))[0][0] == 2**63 - 1
+
+
+async def test_the_same_text_from_the_same_outlet_at_a_new_address_is_unchanged(conn) -> None:
+    body = "“We will hold the line,” Defence Minister Alma Ruiz told lawmakers on Tuesday."
+    first = await add_article(
+        conn,
+        Article(meta=ArticleMeta(outlet="Ledger", url="https://l.example/a?id=1"), body=body, origin="1"),
+        extract(body),
+    )
+    moved = Article(meta=ArticleMeta(outlet="Ledger", url="https://l.example/a?id=2"), body=f"  {body}\n", origin="2")
+    again = await add_article(conn, moved, extract(body))
+    elsewhere = await add_article(conn, moved.model_copy(update={"meta": ArticleMeta(outlet="Courier")}), extract(body))
+    assert first.added and (again.added, again.source_id) == (False, first.source_id)
+    assert elsewhere.added and elsewhere.copy_of == first.source_id  # another outlet's copy is a source

@@ -57,8 +57,11 @@ def clock() -> FakeClock:
 @contextlib.asynccontextmanager
 async def running_bot(store, tmp_path, clock) -> AsyncIterator[BriefingsBot]:
     """A bot process's life: logged in to the emulator until the block ends."""
-    settings = Settings(discord_token=TOKEN, db=tmp_path / "bot.db", dev_guild=GUILD_ID, seeds=None, feed_timeout=2)
-    async with make_session(settings.feed_timeout) as session:
+    settings = Settings(
+        discord_token=TOKEN, db=tmp_path / "bot.db", dev_guild=GUILD_ID, seeds=None, feed_timeout=2,
+        allow_loopback=True,
+    )
+    async with make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session:
         # digests are driven by the tests' clock, not by a running scheduler
         client = BriefingsBot(store, settings, session=session, guild_ready_timeout=0.05, schedule=False, clock=clock)
         task = asyncio.create_task(client.start(TOKEN))
