@@ -52,7 +52,8 @@ async def measure(path: Path, runs: int, budget: float, only: list[str]) -> dict
     cases = {
         "/estimate": lambda c: queries.estimates(c),
         "/estimate status": lambda c: queries.estimates(c, status=rng.choice(list(Status))),
-        "/estimate claimant": lambda c: queries.estimates(c, claimant=rng.choice(names)),  # a full name: a surname alone may be several people
+        # a full name: a surname alone may be several people
+        "/estimate claimant": lambda c: queries.estimates(c, claimant=rng.choice(names)),
         # what /quote reads for its first page (two pages' worth and one more), for speakers drawn as
         # often as they speak; and what the 25th page needs
         "/quote": lambda c: queries.quotes_by(c, popular_name(rng, names), limit=2 * PAGE_ITEMS + 1),

@@ -104,7 +104,10 @@ def parse_article(data: bytes, origin: str, suffix: str = "", default_tz: dt.tzi
 
 def is_html(start: str, suffix: str = "") -> bool:
     """Whether an article is an HTML page, by its suffix or its first characters."""
-    return suffix.lower() in {".html", ".htm"} or re.match(r"\ufeff?\s*(?:<!doctype html|<html)", start[:500], re.I) is not None
+    return (
+        suffix.lower() in {".html", ".htm"}
+        or re.match(r"\ufeff?\s*(?:<!doctype html|<html)", start[:500], re.I) is not None
+    )
 
 
 def parse_page(data: bytes, origin: str, charset: str | None = None) -> Article:

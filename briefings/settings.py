@@ -45,7 +45,8 @@ class Settings(BaseSettings):
         description="seconds one article's reading (HTML to text) or fact extraction may take; past it, it is refused",
     )
     allow_loopback: bool = Field(
-        default=False, description="let feeds and pages be fetched from this machine's loopback addresses (tests, local use)"
+        default=False,
+        description="let feeds and pages be fetched from this machine's loopback addresses (tests, local use)",
     )
     discord_api: str | None = Field(default=None, description="another Discord-compatible REST base (tests, proxies)")
     discord_gateway: str | None = Field(default=None, description="another Discord-compatible gateway URL")

@@ -150,5 +150,8 @@ async def test_an_unexpected_fault_in_one_article_spares_the_batch(conn, write, 
     monkeypatch.setattr(ingest, "add_article", store_refusing_b)
     a, b, c = [line.describe() for line in await ingest_paths(conn, [str(p) for p in paths])]
     assert a == f"added: {paths[0]} as source 1: 1 quotes, 2 estimates"
-    assert b == f"error: {paths[1]}: failed (OverflowError: Python int too large to convert to SQLite INTEGER); it was not stored"
+    assert (
+        b
+        == f"error: {paths[1]}: failed (OverflowError: Python int too large to convert to SQLite INTEGER); it was not stored"
+    )
     assert c.startswith(f"added: {paths[2]} as source 2: 1 quotes, 2 estimates")

@@ -58,7 +58,11 @@ def clock() -> FakeClock:
 async def running_bot(store, tmp_path, clock) -> AsyncIterator[BriefingsBot]:
     """A bot process's life: logged in to the emulator until the block ends."""
     settings = Settings(
-        discord_token=TOKEN, db=tmp_path / "bot.db", dev_guild=GUILD_ID, seeds=None, feed_timeout=2,
+        discord_token=TOKEN,
+        db=tmp_path / "bot.db",
+        dev_guild=GUILD_ID,
+        seeds=None,
+        feed_timeout=2,
         allow_loopback=True,
     )
     async with make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session:
