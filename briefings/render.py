@@ -150,7 +150,7 @@ def estimate_picture(p: EstimatePicture) -> RenderableType:
     latest = _table("Latest number per claimant", "claimant", "number", "counts", "claimed", "reported by")
     for e in p.latest:
         latest.add_row(
-            plain(e.claimant),
+            plain(e.who),
             e.number,
             e.status.value,
             dated(e.claimed_on, e.date_basis),
@@ -326,7 +326,7 @@ def digest(d: Digest) -> RenderableType:
         t = _table("New claims", "claimant", "number", "counts", "claimed", "source")
         for e in d.new_estimates:
             t.add_row(
-                plain(e.claimant),
+                plain(e.who),
                 e.number,
                 e.status.value,
                 dated(e.claimed_on, e.date_basis),

@@ -624,13 +624,25 @@ def _same_surname(word: str, key: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def similar_names(a: str, b: str) -> bool:
-    """Spellings of one name: "Zelensky"/"Zelenskyy", "Mathew Miller"/"Matthew Miller"."""
+    """Spellings of one name: "Zelensky"/"Zelenskyy", "Mathew Miller"/"Matthew Miller", and the
+    transliterations of one Cyrillic name: "Kirill"/"Kyrylo", "Sergei"/"Sergey"."""
     if a == b:
         return True
-    ta, tb = fold(a).lower().split(), fold(b).lower().split()
+    ta, tb = [_translit(w) for w in fold(a).lower().split()], [_translit(w) for w in fold(b).lower().split()]
     if len(ta) != len(tb) or any(x[:1] != y[:1] or abs(len(x) - len(y)) > 2 for x, y in zip(ta, tb, strict=True)):
         return False
     return all(x == y or difflib.SequenceMatcher(None, x, y).ratio() >= 0.85 for x, y in zip(ta, tb, strict=True))
+
+
+_TRANSLIT = [("kh", "h"), ("y", "i"), ("j", "i"), ("w", "v"), ("ou", "u"), ("ph", "f")]
+
+
+@lru_cache(maxsize=8192)
+def _translit(word: str) -> str:
+    """A word as its transliterations agree: "kyrylo" and "kirill" → "kirilo" and "kiril"."""
+    for a, b in _TRANSLIT:
+        word = word.replace(a, b)
+    return re.sub(r"(\w)\1+", r"\1", word)
 
 
 class _Slot:
@@ -692,11 +704,14 @@ class Mentions:
             self._spellings.setdefault(_spelling_key(entity.name), []).append(slot)
         else:
             known = slot.entity
+            name = known.name if len(known.name) >= len(entity.name) else entity.name
+            spellings = {known.name, entity.name, *known.aliases, *entity.aliases} - {name}
             merged = EntityRef(
-                name=known.name if len(known.name) >= len(entity.name) else entity.name,
+                name=name,
                 kind=known.kind if known.kind is not EntityKind.unknown else entity.kind,
                 role=known.role or entity.role,
                 affiliation=known.affiliation or entity.affiliation,
+                aliases=tuple(sorted(a for a in spellings if a != name and not _is_part_of(a, name))),
             )
             if merged.name != known.name:
                 self._spellings.setdefault(_spelling_key(merged.name), []).append(slot)
@@ -826,6 +841,11 @@ class Mentions:
         # else the institution named before, never a plural generic ("officials", "US officials")
         found = same or [b for b in bodies if _names_one_body(b.name)]
         return found[0] if found else None
+
+
+def _is_part_of(alias: str, name: str) -> bool:
+    """ "Kirby" of "John Kirby": a part the store files under the name already."""
+    return fold(alias).lower() in fold(name).lower().split()
 
 
 SALIENCE = 400  # characters: how far back the last subject still outranks a name met since

@@ -58,7 +58,7 @@ def test_without_a_token_the_console_answers_the_same_commands(tmp_path) -> None
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert "no Discord token set" in out
-    assert "up to 10,000" in out and "State Department spokesperson" in out  # /estimate
+    assert "up to 10,000" in out and "US State Department" in out  # /estimate
     assert "They’re fair game" in out  # /quote
     assert "National Security Council spokesperson" in out  # /who
     assert "'nonsense' is not a date for from" in out  # a bad input, one sentence
