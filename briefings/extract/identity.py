@@ -120,7 +120,14 @@ def _words(text: str) -> str:
     text = re.sub(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)", "", text)
     words = [w.strip(",;:") for w in text.split()]
     words = [w.rstrip(".") if w.count(".") < 2 else w for w in words]  # "Department." but "u.s."
-    return " ".join(w for w in words if w and w not in {"the", "a", "an"})
+    return " ".join(w for w in words if w and w not in _NOT_IN_KEY)
+
+
+# words that describe a body or group without naming it: "state-run KCNA", "top US officials"
+_NOT_IN_KEY = frozenset(
+    """the a an state-run state-controlled state-owned official top senior unnamed anonymous several some
+    two three many other""".split()
+)
 
 
 _COUNTRY_KEYS = sorted(COUNTRIES, key=lambda k: -len(k.split()))

@@ -137,7 +137,7 @@ _TRAILING_MODIFIER = re.compile(
 
 _SPACES = re.compile(r"\s+")
 _INITIAL_END = re.compile(r"\b[A-Z]\.$")
-_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+_ARTICLE = re.compile(r"^(?:the|a|an|both)\s+", re.I)
 
 
 @lru_cache(maxsize=8192)
@@ -572,6 +572,10 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
     while j < len(toks) and j < start + PHRASE_TOKENS:
         t = toks[j]
         if not re.match(r"\w", t.text) and t.text not in {"-", "’", "'", "&"} and not (t.text == "." and out):
+            break
+        if t.low in DOCUMENTS and out and not out[-1].cap:
+            out.append(t)  # "according to various estimates", "recent reports": the documents themselves
+            j += 1
             break
         if t.low in CLAUSE_STOPS - {"and"} and not (t.cap and t.low not in NOT_NAME) and out:
             break

@@ -95,3 +95,8 @@ def test_a_spokesperson_for_a_named_body() -> None:
 )
 def test_transliterations_of_one_name(a: str, b: str, same: bool) -> None:
     assert similar_names(a, b) is same
+
+
+def test_words_that_describe_a_body_do_not_make_another() -> None:
+    assert key("state-run Korean Central News Agency") == key("the Korean Central News Agency")
+    assert key("top US officials") == key("United States") == key("senior American officials")
