@@ -16,6 +16,7 @@ from briefings.extract.layout import INTERVIEWER, Label, LabelKind, layout
 from briefings.extract.lexicon import (
     BODY_WORDS,
     COUNTRIES,
+    DOCUMENTS,
     INVERTIBLE,
     OTHER_FORCES,
     PEOPLE_NOUNS,
@@ -86,6 +87,7 @@ class _Context:
     interviewee: Attribution | None = None  # the last one answering in a transcript
     quote_labels: dict[int, Attribution] = field(default_factory=dict)  # label end → who the quotation after it is from
     report: tuple[int, Attribution] | None = None  # a paragraph's report going on: (paragraph, who reports it)
+    documents: dict[str, tuple[str, EntityRef | None]] = field(default_factory=dict)  # "report" → who issued it
 
     def add_voice(self, voice: _Voice) -> None:
         if voice.attribution.speaker and voice.attribution.speaker.lower() not in PRONOUNS:
@@ -126,6 +128,7 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
     opens = [q.start for q in spans]  # a quotation run on without a mark opens its paragraph
     for index, sent in enumerate(sents):
         _reach_labels(ctx, sent, index)
+        _register_documents(ctx, sent)
         attrs = _attributions(ctx, sent, spans)
         for q in spans[bisect.bisect_left(opens, sent.start) : bisect.bisect_left(opens, sent.end)]:
             quote = _attribute_quote(ctx, q, index, sents, attrs, spans)
@@ -405,11 +408,64 @@ def _reach_labels(ctx: _Context, sent: Sentence, index: int) -> None:
 
 
 _FIRST_PERSON = frozenset({"i", "we"})
+_DOCUMENT_WORDS = "|".join(sorted(DOCUMENTS, key=len, reverse=True))
+_THE_DOCUMENT = re.compile(
+    rf"(?i:the|this|that|its|their|his|her)\s+(?:(?:new|latest|same|full|leaked|classified|recent)\s+)?(?P<doc>{_DOCUMENT_WORDS})"
+)
+_A_DOCUMENT = re.compile(rf"(?:(?:new|latest|same|full|leaked|classified|recent)\s+)?(?P<doc>{_DOCUMENT_WORDS})", re.I)
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|its|their)\s+$", re.I)
+# "the ministry released a report", "a video shared by the army", "the ministry's assessment"
+_ISSUED = re.compile(
+    r"\b(?:released|published|issued|shared|posted|put out|presented|submitted|circulated|made public)\s+"
+    rf"(?:(?:a|an|the|its|their|his|her|new|latest|\w+-\w+|\w+)\s+){{0,3}}?(?P<doc>{_DOCUMENT_WORDS})\b",
+    re.I,
+)
+_ISSUED_BY = re.compile(
+    rf"\b(?P<doc>{_DOCUMENT_WORDS})\s+(?:(?:released|published|issued|shared|posted|circulated|put out)\s+)?(?:by|from)\s+",
+    re.I,
+)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and word[:-1] in DOCUMENTS else word
+
+
+def _register_documents(ctx: _Context, sent: Sentence, toks: list[Tok] | None = None) -> None:
+    """Who issued the reports, statements and videos a sentence tells of, for "the report said" later."""
+    text = sent.text
+    found = [(m, "issued") for m in _ISSUED.finditer(text)] + [(m, "by") for m in _ISSUED_BY.finditer(text)]
+    if not found:
+        return
+    toks = toks or tokenize(text, sent.start)
+    starts = [t.start for t in toks]
+    for m, how in found:
+        if how == "issued":  # the subject of "released"
+            verb = bisect.bisect_left(starts, sent.start + m.start())
+            phrase = subject_before(toks, verb) if verb < len(toks) else None
+        else:  # the phrase after "by"
+            phrase = phrase_after(toks, bisect.bisect_left(starts, sent.start + m.end()))
+        if phrase:
+            who = phrase_text(text, phrase, sent.start)
+            at = min(p.start for p in phrase if p.start >= 0)
+            speaker, entity = _resolve(ctx, who, at)
+            if speaker:
+                doc = _singular(m.group("doc").lower())
+                ctx.documents[doc] = ctx.documents[""] = (speaker, entity)
 
 
 def _resolve(ctx: _Context, phrase: str, at: int) -> tuple[str, EntityRef | None]:
     if ctx.turn is not None and phrase.strip().lower() in _FIRST_PERSON:
         return ctx.turn.speaker, ctx.turn.entity  # "We believe …" in a transcript: the one speaking
+    document = _THE_DOCUMENT.fullmatch(phrase.strip())
+    if (
+        document is None
+        and _A_DOCUMENT.fullmatch(phrase.strip())
+        and _DEFINITE_BEFORE.search(ctx.body, max(0, at - 8), at)
+    ):
+        document = _A_DOCUMENT.fullmatch(phrase.strip())  # "The report said", its article left out of the phrase
+    if document:  # "the report said": whoever issued the report the article told of
+        issuer = ctx.documents.get(_singular(document.group("doc").lower())) or ctx.documents.get("")
+        return issuer if issuer is not None else ("", None)
     entity = ctx.mentions.resolve(phrase, at)
     if entity is None:
         return phrase.strip(), None
@@ -428,7 +484,8 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
     cached = ctx.attributions.get(sent.start)
     if cached is not None:
         return cached
-    if not _REPORTING_WORDS.intersection(_WORDS.findall(sent.text.lower())):
+    words = set(_WORDS.findall(sent.text.lower()))
+    if not _REPORTING_WORDS.intersection(words) and not ("in" in words and DOCUMENTS.intersection(words)):
         ctx.attributions[sent.start] = []
         return []
     local = [q for q in spans if q.open_at < sent.end and q.close_at > sent.start]
@@ -451,6 +508,9 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
             inverted = source = True
         elif low in {"citing", "quoting"}:
             phrase = phrase_after(toks, i + 1)
+            inverted = source = True
+        elif low == "in" and _in_document_by(toks, i):
+            phrase = phrase_after(toks, _in_document_by(toks, i))  # "In a report published by X, …"
             inverted = source = True
         elif low in _SAYING and i >= 2 and toks[i - 1].low == "as" and toks[i - 2].low in {"quoted", "cited"}:
             # "X was quoted as saying": the subject stands before the passive
@@ -536,6 +596,19 @@ def _coordinated_subject(toks: list[Tok], conj: int) -> list[Tok] | None:
             if phrase and any(p.cap for p in phrase):
                 return phrase
     return None
+
+
+def _in_document_by(toks: list[Tok], i: int) -> int:
+    """After "in" at `i`: the index of the issuer in "in a report (published) by X", else 0."""
+    k = i + 1
+    while k < len(toks) and k < i + 4 and toks[k].low not in DOCUMENTS:
+        k += 1
+    if k >= len(toks) or toks[k].low not in DOCUMENTS:
+        return 0
+    k += 1
+    if k < len(toks) and toks[k].low in {"published", "released", "issued", "seen", "shared"}:
+        k += 1
+    return k + 1 if k + 1 < len(toks) and toks[k].low in {"by", "from"} else 0
 
 
 def _too_short(body: str, q: QuoteSpan) -> bool:
@@ -834,7 +907,8 @@ _AT_LEAST_AFTER = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:or more|and more|or so|plu
 _APPROX_AFTER = re.compile(r"^\s*(?:\w+\s+){0,3}?or so\b", re.I)
 
 _CASUALTY = re.compile(
-    r"\b(?:killed|wounded|dead|died|casualt\w*|captured|injured|lost their lives|losses|taken prisoner|prisoners? of war|POWs?|deaths?|perished)\b",
+    r"\b(?:killed|wounded|dead|died|casualt\w*|captured|injured|lost their lives|losses|taken prisoner|prisoners? of war|POWs?|deaths?|perished|"
+    r"missing in action|went missing|killed in action)\b",
     re.I,
 )
 _PLANNED = re.compile(
@@ -1179,9 +1253,11 @@ def _claimant(
     post = [a for a in attrs if a.at > at]
     chosen = pre[-1] if pre else (post[0] if post else None)
     if chosen is not None:
-        window = ctx.body[chosen.start : chosen.end + 40]
+        # when: by the chosen verb, else by another reporting verb of the sentence ("“…,” Kirby told
+        # reporters Wednesday, saying the U.S. believes …"), else by the sentence's opening words
+        windows = [ctx.body[a.start : a.end + 40] for a in [chosen, *attrs] if a is chosen or a.at != chosen.at]
         lead = sent.text.split(",", 1)[0] if "," in sent.text else ""
-        return chosen.speaker, chosen.entity, f"{window} {lead}"
+        return chosen.speaker, chosen.entity, " … ".join([*windows, lead])
     if embed is not None:
         return embed[0], EntityRef(name=embed[0], kind=EntityKind.unknown), ""
     if ctx.turn is not None and ctx.turn.speaker != INTERVIEWER:

@@ -27,7 +27,7 @@ threaten:threatened,threatening | promise:promised,promising | agree:agreed | re
 shout:shouted,shouting | chant:chanted,chanting | scream:screamed,screaming | exclaim:exclaimed | tell:telling | think:thinks,thought | expect:expects | fear:fears,feared | calculate:calculated
 express:expressed,expresses | condemn:condemned,condemns | criticize:criticized,criticised,criticizes,criticises
 welcome:welcomed,welcomes | reject:rejected,rejects | denounce:denounced,denounces | slam:slammed | praise:praised | hail:hailed
-| voice:voiced,voices | write:written
+| voice:voiced,voices | write:written | show:shows,showed,shown
 """
 # Base forms that are plain present tense far more often than nouns ("officials say").
 _PRESENT_STEMS = frozenset(

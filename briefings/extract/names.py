@@ -106,6 +106,8 @@ def _is_name_token(t: Tok) -> bool:
 def _is_name_word(text: str) -> bool:
     if not re.match(r"^[^\W\d_]", text):
         return False
+    if text.isupper() and len(text.replace(".", "")) >= 2:
+        return False  # "KCNA", "NIS", "CNN": an acronym names a body, not a person
     w = _bare(text)
     if (w in BODY_WORDS or w in COUNTRIES) and len(w) <= 3 and not text.isupper() and "." not in w:
         return w not in NOT_NAME  # "UN", "US", "EU" are bodies in capitals; "Un" of Kim Jong Un is a name
@@ -261,7 +263,14 @@ def _looks_nominal(toks: list[Tok]) -> bool:
     if len(toks) == 1 and toks[0].low in PRONOUNS:
         return True
     return (
-        any(t.cap or is_role_word(t.text) or _bare(t.text) in BODY_WORDS or t.low in GENERIC_SPEAKERS for t in toks)
+        any(
+            t.cap
+            or is_role_word(t.text)
+            or _bare(t.text) in BODY_WORDS
+            or t.low in GENERIC_SPEAKERS
+            or t.low in DOCUMENTS
+            for t in toks
+        )
         and len(toks) <= 14
     )
 
@@ -605,6 +614,16 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
             k += 1
         if 1 < len(app) <= 14:
             return [*out, tok(",", -1, -1), *app]
+    # "said the regional governor, Anna Berg": a role, then the name of the one holding it
+    if out and j + 1 < len(toks) and toks[j].text == "," and not any(_is_name_token(t) for t in out):
+        k = j + 1
+        name: list[Tok] = []
+        while k < len(toks) and len(name) < 4 and (_is_name_token(toks[k]) or (name and toks[k].low in NAME_PARTICLES)):
+            name.append(toks[k])
+            k += 1
+        ends = k >= len(toks) or not re.match(r"\w", toks[k].text) or toks[k].low in {"who", "said", "told"}
+        if name and ends and any(is_role_word(t.text) for t in out):
+            return [*out, tok(",", -1, -1), *name]
     return out
 
 

@@ -383,3 +383,33 @@ def test_claimants_named_by_a_relative_or_a_document() -> None:
     text = "An influx of 9,000 troops, which is what both Freedonian and Ruritanian intelligence have claimed, worries Kyiv."
     assert found(text)[0][0] == "Freedonian and Ruritanian intelligence"
     assert found("According to various estimates, about 9,000 troops have arrived.")[0][0] == "various estimates"
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        (
+            "The defence ministry released a report on Monday. The report said 4,000 troops had crossed.",
+            "defence ministry",
+        ),
+        (
+            "Special forces posted a video on Sunday. The video shows that 60 enemy soldiers were killed.",
+            "Special forces",
+        ),
+        (
+            "In a report published by the defence ministry, the number was put at 4,000. The report added that 900 "
+            "soldiers had been killed.",
+            "defence ministry",
+        ),
+    ],
+)
+def test_the_document_said_speaks_for_whoever_issued_it(text: str, claimant: str) -> None:
+    assert {c for c, _, _, _ in found(text)} == {claimant}
+
+
+def test_a_report_nobody_is_said_to_have_issued_is_no_claimant() -> None:
+    assert [c for c, _, _, _ in found("The report said 4,000 troops had crossed.")] == ["Daily Ledger"]
+
+
+def test_missing_in_action_are_casualties() -> None:
+    assert found("The army said 300 soldiers were missing in action after the battle.")[0][3] == "casualties"

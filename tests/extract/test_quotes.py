@@ -364,3 +364,27 @@ def test_words_are_counted_as_a_reader_counts_them() -> None:
         "neo-feudal landlords"
     ]
     assert speakers("She warned against “fake news” in her speech, Brandt said.") == []
+
+
+def test_an_inverted_speaker_named_after_their_role() -> None:
+    assert speakers('"Our patience has limits," said the regional governor, Anna Berg.') == [
+        ("Anna Berg", "Our patience has limits")
+    ]
+
+
+def test_a_quote_split_by_its_attribution_is_one_speakers() -> None:
+    text = '"We will win this war," Defence Minister Alma Ruiz said, "and nobody will stop us."'
+    assert [s for s, _ in speakers(text)] == ["Alma Ruiz", "Alma Ruiz"]
+
+
+def test_a_line_that_only_introduces_the_quotation_below() -> None:
+    text = 'Defence Minister Alma Ruiz spoke on Monday.\nShe added:\n"We will not send more troops this year."'
+    assert speakers(text) == [("Alma Ruiz", "We will not send more troops this year.")]
+
+
+def test_an_acronym_is_a_body_not_a_person() -> None:
+    text = (
+        "Leader Kim Jong Un spoke at the ceremony, according to the agency KCNA.\n"
+        "“Our soldiers did their duty with honour,” he said, according to KCNA."
+    )
+    assert speakers(text) == [("Kim Jong Un", "Our soldiers did their duty with honour")]
