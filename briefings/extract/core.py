@@ -279,6 +279,9 @@ _PARTLY_NAMED = re.compile(
 )
 
 
+_NAMED_HINT = re.compile(r"\b(?:identified|goes|went|surnamed|named|codenamed|nicknamed)\b")
+
+
 def _register_names(ctx: _Context, sents: list[Sentence], spans: list[QuoteSpan]) -> None:
     """Named people with their titles, in order, for resolving "Kirby", "he" and roles later."""
     for sent in sents:
@@ -290,6 +293,8 @@ def _register_names(ctx: _Context, sents: list[Sentence], spans: list[QuoteSpan]
             ref = parse_phrase(phrase)
             if ref is not None and ref.kind is EntityKind.person and len(ref.name.split()) >= 2:
                 ctx.mentions.add(ref, at, phrase, _opens(text, offset))
+        if ", " not in text and "year-old" not in text and not _NAMED_HINT.search(text):
+            continue  # no appositive, no age, no "identified as": nothing more to register
         # appositives: "Jeon Ha-kyou, a spokesperson for Seoul’s defence ministry,", "Kim, a 32-year-old defector"
         for m in _APPOSITIVE_AFTER.finditer(text):
             at = sent.start + m.start()
@@ -306,6 +311,8 @@ def _register_names(ctx: _Context, sents: list[Sentence], spans: list[QuoteSpan]
             ref = split_appositive(f"{m.group(1)}, {m.group(2)}")
             if ref is not None and ref.kind is EntityKind.person and ref.role and not _inside_quote(at, spans):
                 ctx.mentions.add(ref, at, m.group(), _opens(text, m.start()))
+        if "year-old" not in text and not _NAMED_HINT.search(text):
+            continue
         for m in _PARTLY_NAMED.finditer(text):
             at = sent.start + m.start()
             name = m.group("name") or m.group("aged")
@@ -433,6 +440,8 @@ def _singular(word: str) -> str:
 def _register_documents(ctx: _Context, sent: Sentence, toks: list[Tok] | None = None) -> None:
     """Who issued the reports, statements and videos a sentence tells of, for "the report said" later."""
     text = sent.text
+    if not DOCUMENTS.intersection(_WORDS.findall(text.lower())):
+        return
     found = [(m, "issued") for m in _ISSUED.finditer(text)] + [(m, "by") for m in _ISSUED_BY.finditer(text)]
     if not found:
         return
@@ -1157,14 +1166,17 @@ def _status_of(cues: _Cues, lo: int, hi: int, start: int, reach: int | None = No
     """The status the cues in text[lo:hi] give; named front-line places count up to `reach`."""
     text = cues.text
     reach = hi if reach is None else reach
-    modal_loss = cues.within(_MODAL_LOSS, lo, min(len(text), hi + 40))
-    for at in cues.within(_CASUALTY, lo, min(len(text), hi + 40)):
-        if not any(m <= at <= m + 60 for m in modal_loss):  # "could suffer losses" counts no one lost
-            return Status.casualties
+    losses = cues.within(_CASUALTY, lo, min(len(text), hi + 40))
+    if losses:
+        modal_loss = cues.within(_MODAL_LOSS, lo, min(len(text), hi + 40))
+        if any(not any(m <= at <= m + 60 for m in modal_loss) for at in losses):
+            return Status.casualties  # but "could suffer losses" counts no one lost
     if cues.any(_PLANNED, lo, hi):
         return Status.planned
-    placed = cues.within(_IN_COUNTRY, lo, reach)
-    fronts = sorted({*cues.within(_FRONTLINE, lo, hi), *cues.within(_FRONT_PLACE, lo, reach)})
+    fronts = cues.within(_FRONTLINE, lo, hi)
+    if reach > hi or not fronts:
+        fronts = sorted({*fronts, *cues.within(_FRONT_PLACE, lo, reach)})
+    placed = cues.within(_IN_COUNTRY, lo, reach) if fronts else []
     for at in fronts:
         if _NEGATED.search(text, max(lo, at - 40), at):
             continue
@@ -1202,12 +1214,21 @@ _IN_COUNTRY = re.compile(
 )
 
 
+_MAYBE_GOVERNED = re.compile(
+    r"\b(?:says?|said|believes?|estimates?|claims?|sent|deployed|dispatched|brought|stationed|based|transferred|moved|"
+    r"flown|shipped)\b"
+)
+
+
 def _governing(text: str, end: int, part: bool = False) -> tuple[int, int] | None:
     """The span whose verb says what the number ending at `end` counts, when the number heads a subject
     with a clause of its own after it; None when the clause around the number is what counts. When the
     subject is a part of the number (`part`: "most of the 10,000 troops sent …"), the number's own
     modifier counts, not the main verb."""
     rest_at = end
+    ahead = text[end : end + 200]
+    if "," not in ahead and not _MAYBE_GOVERNED.search(ahead):
+        return None  # neither a relative clause nor a participle nor a reporting verb after the number
     reduced = _REDUCED_RELATIVE.match(text, rest_at)
     if reduced:  # "the 9,000 the ministry says were sent"
         return reduced.end(), _clause_end(text, reduced.end())
