@@ -127,8 +127,8 @@ def test_one_bad_article_is_that_articles_line_and_the_rest_go_on(write, tmp_pat
     done = cli(tmp_path, "ingest", *paths, BRIEFINGS_EXTRACT_BUDGET="0.5")
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
-        f"added: {first} as source 1: 1 quotes, 2 estimates",
-        f"added: {last} as source 2: 0 quotes, 1 estimates",
+        f"added: {first} as source 1: 1 quote, 2 estimates",
+        f"added: {last} as source 2: 0 quotes, 1 estimate",
         "2 added, 0 unchanged, 3 failed",
     ]
     assert done.stderr.splitlines() == [
@@ -149,9 +149,9 @@ async def test_an_unexpected_fault_in_one_article_spares_the_batch(conn, write, 
 
     monkeypatch.setattr(ingest, "add_article", store_refusing_b)
     a, b, c = [line.describe() for line in await ingest_paths(conn, [str(p) for p in paths])]
-    assert a == f"added: {paths[0]} as source 1: 1 quotes, 2 estimates"
+    assert a == f"added: {paths[0]} as source 1: 1 quote, 2 estimates"
     assert (
         b
         == f"error: {paths[1]}: failed (OverflowError: Python int too large to convert to SQLite INTEGER); it was not stored"
     )
-    assert c.startswith(f"added: {paths[2]} as source 2: 1 quotes, 2 estimates")
+    assert c.startswith(f"added: {paths[2]} as source 2: 1 quote, 2 estimates")
