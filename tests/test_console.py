@@ -21,7 +21,7 @@ from rich.console import Console
 
 from briefings import console as face
 from briefings.ingest import ingest_paths
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, article
 
 UP, TAB, ENTER, CTRL_C, CTRL_D = "\x1b[A", "\t", "\r", "\x03", "\x04"
 
@@ -204,3 +204,11 @@ def test_ctrl_c_on_piped_input_leaves_at_once_without_waiting_for_a_line(tmp_pat
     code = proc.wait(timeout=20)  # the input stays open: no line is needed to leave
     assert code == 130 and "Traceback" not in (proc.stderr.read() if proc.stderr else "")
     proc.stdin.close()  # type: ignore[union-attr]
+
+
+async def test_about_counts_one_of_a_kind_in_the_singular(conn, write) -> None:
+    one = write("one.txt", article("Ledger", "2025-03-03", "“We will hold the bridge,” Envoy Ada Stone said."))
+    await ingest_paths(conn, [str(one)])
+    out = Console(file=io.StringIO(), width=200)
+    out.print(await face.answer(conn, "/about"))
+    assert "The store holds 1 source, 1 quote, 0 estimates and 1 person or body." in out.file.getvalue()
