@@ -255,7 +255,7 @@ def source_pages(items: Sequence[SourceView], title: str = "Sources") -> list[di
         if s.url and s.url.startswith(("http://", "https://")):
             headline = f"[{headline}]({s.url.replace(')', '%29')})"
         entries.append(
-            f"**{s.id}. {safe(s.outlet or 'unknown outlet')}**, {day(s.published)}: {headline}\n"
+            f"**{s.id}. {safe(s.label)}**, {day(s.published)}: {headline}\n"
             f"{plural(s.quotes, 'quote')}, {plural(s.estimates, 'estimate')}; {independence}"
         )
     return paginate(title, entries, empty="No sources yet.")

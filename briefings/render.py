@@ -244,7 +244,7 @@ def source_list(items: list[SourceView], title: str = "Sources") -> RenderableTy
     for s in items:
         t.add_row(
             str(s.id),
-            plain(s.outlet or "?"),
+            plain(s.label),
             day(s.published),
             plain(s.title),
             f"{plural(s.quotes, 'quote')}, {plural(s.estimates, 'estimate')}",

@@ -20,6 +20,7 @@ from briefings.articles import ArticleError
 from briefings.extract.names import similar_names
 from briefings.matching import fold_key, variant_aliases
 from briefings.models import Article, EntityKind, EntityRef, Extraction, SourceKind
+from briefings.views import source_label
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ async def connect(path: str | Path, *, migrate: bool = True) -> AsyncIterator[ai
         await conn.create_function("fold_key", 1, fold_key, deterministic=True)
         await conn.create_function("quote_key", 1, quote_key, deterministic=True)
         await conn.create_function("article_text_hash", 2, body_hash, deterministic=True)
+        await conn.create_function("source_label", 3, source_label, deterministic=True)
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         try:
@@ -410,7 +412,7 @@ async def add_article(
         if copy_of is None or containment < COPY_CONTAINMENT:
             rewrite_of = await _rewritten_source(conn, source_id, copy_of, containment, article.meta.kind)
         root = await _root_of(conn, copy_of if containment >= COPY_CONTAINMENT else rewrite_of)
-        label = article.meta.outlet or f"source {source_id}"
+        label = source_label(source_id, article.meta.outlet, article.origin)
         keys = list(dict.fromkeys([*quote_keys, *estimate_keys]))
         await note_claims(conn, keys, root or source_id, label)
         await conn.execute(

@@ -138,6 +138,24 @@ async def test_quotes_dated_by_publication_carry_the_mark_and_one_of_a_kind_is_s
     assert "1 quote, 0 estimates; original reporting" in sources
 
 
+async def test_a_plain_text_article_is_named_by_its_file_and_its_unknown_dates_are_not_marked(
+    bot, emulator, store, tmp_path
+) -> None:
+    path = tmp_path / "kursk-report.txt"
+    path.write_text(
+        "More troops reach Kursk\n\n"
+        "About 1,500 more North Korean soldiers reached the Kursk region, a regional governor said.\n",
+        encoding="utf-8",
+    )
+    await ingest_paths(store, [str(path)])
+    sources = (await emulator.answer(emulator.slash("sources")))["embeds"][0]["description"]
+    assert "**6. kursk-report.txt**, date unknown: More troops reach Kursk" in sources
+    estimate = await emulator.answer(emulator.slash("estimate", claimant="regional governor"))
+    lines = " ".join(f["value"] for f in estimate["embeds"][0]["fields"])
+    assert "about 1,500 (date unknown; kursk-report.txt)" in lines  # no publication date: no *
+    assert "footer" not in estimate["embeds"][0]  # and no footnote for a mark not shown
+
+
 async def test_speaker_autocomplete_answers_from_memory(bot, emulator: DiscordEmulator) -> None:
     callback = await emulator.interact(emulator.autocomplete("quote", "speaker", speaker="kir"))
     assert callback.body["type"] == 8
