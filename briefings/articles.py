@@ -137,7 +137,7 @@ def parse_text(text: str, origin: str, suffix: str = "", default_tz: dt.tzinfo =
 
 
 HEADLINE_WORDS = 25
-_ENDS_A_SENTENCE = re.compile(r"[.!?,;:…”\"’)]$")  # what the extractor takes as a line that is no headline
+_ENDS_A_SENTENCE = re.compile(r"[.!?,;:…”\"’)]$")  # the extractor's closing marks for a headline, and ,;:…
 
 
 def headline(body: str) -> str | None:
