@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import aiosqlite
 import pytest
+from aiohttp import web
 
 from briefings.store import connect
 
@@ -19,6 +21,19 @@ def article(outlet: str, published: str, body: str, *, title: str = "", kind: st
     if title:
         head.append(f"title: {title}")
     return "\n".join([*head, "---", body.strip(), ""])
+
+
+@contextlib.asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[int]:
+    """A real HTTP server for `app` on 127.0.0.1, on a free port (yielded), until the block ends."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    finally:
+        await runner.cleanup()
 
 
 @pytest.fixture
