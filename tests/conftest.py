@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 import pytest
@@ -21,6 +22,20 @@ def article(outlet: str, published: str, body: str, *, title: str = "", kind: st
     if title:
         head.append(f"title: {title}")
     return "\n".join([*head, "---", body.strip(), ""])
+
+
+def failing_at(call: int, real: Callable[..., Awaitable[Any]], fault: BaseException) -> Callable[..., Awaitable[Any]]:
+    """`real`, except that its `call`-th call raises `fault` (a crash, a full disk, at that moment)."""
+    calls = 0
+
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == call:
+            raise fault
+        return await real(*args, **kwargs)
+
+    return wrapper
 
 
 @contextlib.asynccontextmanager

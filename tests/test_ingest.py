@@ -12,7 +12,7 @@ import aiosqlite
 from briefings import ingest, store
 from briefings.articles import MAX_ARTICLE_BYTES
 from briefings.ingest import ingest_paths
-from tests.conftest import article
+from tests.conftest import article, failing_at
 from tests.test_worker import long_article
 
 STORY = """Officials in Vardia said on Monday that about 4,000 soldiers had crossed into the northern region.
@@ -57,16 +57,7 @@ async def test_reingesting_changes_nothing(conn, write) -> None:
 async def test_an_article_is_stored_whole_or_not_at_all(conn, write, monkeypatch) -> None:
     path = write("story.txt", article("Ledger", "2025-03-13", STORY))
     real = store.upsert_entity
-    calls = 0
-
-    async def failing(*args, **kwargs):
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise RuntimeError("disk full")
-        return await real(*args, **kwargs)
-
-    monkeypatch.setattr(store, "upsert_entity", failing)
+    monkeypatch.setattr(store, "upsert_entity", failing_at(2, real, RuntimeError("disk full")))
     (failed,) = await ingest_paths(conn, [str(path)])
     assert failed.describe() == f"error: {path}: failed (RuntimeError: disk full); it was not stored"
     for table in ("sources", "sentences", "quotes", "estimates", "entities", "source_shingles"):
