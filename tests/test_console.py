@@ -29,10 +29,12 @@ UP, TAB, ENTER, CTRL_C, CTRL_D = "\x1b[A", "\t", "\r", "\x03", "\x04"
 def test_piped_lines_are_answered_like_slash_commands(tmp_path) -> None:
     lines = "\n".join(
         [
+            "/estimate status:frontline",
             "/estimate claimant:South Korea",
             "/quote kirby contains:fair game",
             '/search "fair game"',
             "/quote Kim",
+            "/who kirby",
             "/timeline from:nonsense",
             "quit",
             "/sources",  # after quit: never read
@@ -45,17 +47,19 @@ def test_piped_lines_are_answered_like_slash_commands(tmp_path) -> None:
         input=lines,
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=tmp_path,  # anywhere: the settings say where the store and the seeds are
         timeout=120,
         env=env,
     )
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert "no Discord token set" in out and "briefings>" not in out  # no prompt on a pipe
+    assert "up to 10,000" in out and "State Department spokesperson" in out  # status:frontline
     assert "South Korea" in out and "Latest number per claimant" in out  # claimant:South Korea, unquoted
     assert "1 quote by John Kirby" in out and "They’re fair game" in out  # contains:fair game
     assert "match for '\"fair game\"'" in out or "matches for '\"fair game\"'" in out  # the phrase kept
     assert "'Kim' may mean Kim Tae-hyo or Kim Yong-hyun" in out
+    assert "National Security Council spokesperson" in out  # /who kirby
     assert "'nonsense' is not a date for from" in out
     assert "Sources" not in out
     assert "Traceback" not in run.stderr and "voice will NOT be supported" not in run.stderr

@@ -1,4 +1,4 @@
-"""The service as a process: settings errors, the console, and a clean stop on SIGTERM."""
+"""The service as a process: settings errors and a clean stop on SIGTERM (the console: tests/test_console.py)."""
 
 from __future__ import annotations
 
@@ -44,26 +44,6 @@ def test_a_malformed_setting_stops_start_up_with_one_line_and_no_token(tmp_path)
     assert secret not in run.stdout + run.stderr
     run = start_service(tmp_path, BRIEFINGS_TIMEZONE="Mars/Olympus")
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "BRIEFINGS_TIMEZONE" in run.stderr
-
-
-def test_without_a_token_the_console_answers_the_same_commands(tmp_path) -> None:
-    lines = "/estimate status:frontline\n/quote Kirby contains:fair game\n/who kirby\n/timeline from:nonsense\nquit\n"
-    run = subprocess.run(
-        [sys.executable, "-m", "briefings.cli", "bot"],
-        input=lines,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        env=env_for(tmp_path, COLUMNS="160"),
-    )
-    assert run.returncode == 0, run.stderr
-    out = run.stdout
-    assert "no Discord token set" in out
-    assert "up to 10,000" in out and "State Department spokesperson" in out  # /estimate
-    assert "They’re fair game" in out  # /quote
-    assert "National Security Council spokesperson" in out  # /who
-    assert "'nonsense' is not a date for from" in out  # a bad input, one sentence
 
 
 @contextlib.asynccontextmanager
