@@ -25,7 +25,7 @@ async def test_add_list_and_remove_a_feed(bot, emulator: DiscordEmulator, site, 
 
     listing = await emulator.answer(emulator.slash("feeds list"))
     text = listing["embeds"][0]["description"]
-    assert listing["flags"] & 64 and "**1.** Wire · every 15 min" in text and "1 articles taken" in text
+    assert listing["flags"] & 64 and "**1.** Wire · every 15 min" in text and "1 article taken, 1 entry failed" in text
 
     removed = await emulator.interact(emulator.slash("feeds remove", id=1))
     assert removed.body["data"]["content"] == "Feed 1 removed."
