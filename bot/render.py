@@ -178,7 +178,7 @@ def _range_line(r: StatusRange) -> str:
 def _estimate_line(e: EstimateView) -> str:
     when = dated(e.claimed_on, e.date_basis)
     outlets = carried_text(e.reported_by, e.independent_sources)
-    return f"**{safe(e.claimant)}**: {e.number} ({when}{'; ' + outlets if outlets else ''})"
+    return f"**{safe(e.who)}**: {e.number} ({when}{'; ' + outlets if outlets else ''})"
 
 
 def _change_line(c: Change, *, dated: bool = False) -> str:

@@ -68,6 +68,7 @@ def extraction_json(ex: Extraction) -> dict:
         "estimates": [
             {
                 "claimant": e.claimant,
+                "voiced_for": e.voiced_for.name if e.voiced_for else None,
                 "value": e.value,
                 "low": e.low,
                 "high": e.high,

@@ -65,6 +65,7 @@ class EntityRef(Frozen):
     kind: EntityKind = EntityKind.unknown
     role: str | None = None
     affiliation: str | None = None
+    aliases: tuple[str, ...] = ()  # other names the article gives it: "NIS" for the National Intelligence Service
 
 
 class Quote(Frozen):
@@ -79,6 +80,7 @@ class Quote(Frozen):
 class Estimate(Frozen):
     claimant: str
     entity: EntityRef | None  # None when the outlet itself makes the claim
+    voiced_for: EntityRef | None = None  # the body a spokesperson claimant speaks for
     value: int
     low: int | None = None
     high: int | None = None

@@ -128,8 +128,14 @@ async def match_entities(conn: aiosqlite.Connection, name: str, what: str = "nam
 
 _HAS_FACTS = {
     "quotes": "EXISTS (SELECT 1 FROM quotes WHERE entity_id = en.id)",
-    "estimates": "EXISTS (SELECT 1 FROM estimates WHERE entity_id = en.id)",
+    "estimates": "(EXISTS (SELECT 1 FROM estimates WHERE entity_id = en.id)"
+    " OR EXISTS (SELECT 1 FROM estimates WHERE voiced_by = en.id))",
 }
+
+
+async def _voiced_any(conn: aiosqlite.Connection, entity_id: int) -> bool:
+    """Has this person voiced claims for a body (a spokesperson)?"""
+    return bool(await _fetchall(conn, "SELECT 1 FROM estimates WHERE voiced_by = ? LIMIT 1", (entity_id,)))
 
 
 async def resolve_entities(conn: aiosqlite.Connection, name: str, facts: str = "any", what: str = "name") -> list[int]:
@@ -165,11 +171,12 @@ def _reported(row: aiosqlite.Row) -> tuple[list[str], int]:
 _ESTIMATE_COLUMNS = """
     SELECT e.id, COALESCE(en.name, e.claimant) AS claimant, e.entity_id, e.value, e.low, e.high, e.qualifier, e.status, e.claimed_on,
            e.date_basis, e.claim_key, e.source_id, s.outlet, s.title, s.published, s.url, s.origin, s.root_id, st.text AS sentence,
-           cs.outlets, cs.independent"""
+           cs.outlets, cs.independent, vb.name AS voiced_by, e.voiced_by AS voiced_by_id"""
 _ESTIMATE_JOINS = """
       JOIN sources AS s ON s.id = e.source_id
       JOIN sentences AS st ON st.id = e.sentence_id
       LEFT JOIN entities AS en ON en.id = e.entity_id
+      LEFT JOIN entities AS vb ON vb.id = e.voiced_by
       LEFT JOIN claim_stats AS cs ON cs.claim_key = e.claim_key
 """
 _ESTIMATE_SELECT = f"{_ESTIMATE_COLUMNS} FROM estimates AS e {_ESTIMATE_JOINS}"
@@ -226,6 +233,7 @@ def _estimate_view(r: aiosqlite.Row) -> EstimateView:
         id=r["id"],
         claimant=r["claimant"],
         entity_id=r["entity_id"],
+        voiced_by=r["voiced_by"],
         value=r["value"],
         low=r["low"],
         high=r["high"],
@@ -275,7 +283,12 @@ async def estimates(
     if claimant and claimant.strip():
         # one person or body by name; else claimants stored without one (an outlet) by their words
         ids = await resolve_entities(conn, claimant, "estimates", "claimant")
-        if ids:
+        if ids and await _voiced_any(conn, ids[0]):
+            # a spokesperson: the claims they voiced for their body, and any of their own
+            where.append("(e.group_key = ? OR e.voiced_by = ?)")
+            params += [f"id:{ids[0]}", ids[0]]
+            since = since or dt.date.min  # read from the rows: claim_latest keeps the body's latest only
+        elif ids:
             where.append("e.group_key = ?")
             params.append(f"id:{ids[0]}")
         else:
@@ -835,15 +848,20 @@ async def who(conn: aiosqlite.Connection, name: str) -> WhoResult:
         f"{_QUOTE_SELECT} WHERE q.entity_id = ? ORDER BY q.claimed_on DESC, q.id DESC LIMIT ?",
         (entity.id, 2 * PROFILE_ITEMS),
     )
-    e_rows = await _fetchall(
+    e_rows = await _fetchall(  # claims of their own, and those a spokesperson voiced for their body
         conn,
-        f"{_ESTIMATE_SELECT} WHERE e.entity_id = ? ORDER BY e.claimed_on DESC, e.id DESC LIMIT ?",
-        (entity.id, 4 * PROFILE_ITEMS),
+        f"""{_ESTIMATE_SELECT} WHERE e.id IN (
+                SELECT id FROM (SELECT id, claimed_on FROM estimates WHERE entity_id = :id
+                                UNION SELECT id, claimed_on FROM estimates WHERE voiced_by = :id)
+                 ORDER BY claimed_on DESC, id DESC LIMIT :n)
+            ORDER BY e.claimed_on DESC, e.id DESC""",
+        {"id": entity.id, "n": 4 * PROFILE_ITEMS},
     )
     (span,) = await _fetchall(
         conn,
         """SELECT (SELECT COUNT(*) FROM quotes WHERE entity_id = :id) AS quotes,
-                  (SELECT COUNT(*) FROM estimates WHERE entity_id = :id) AS estimates,
+                  (SELECT COUNT(*) FROM estimates WHERE entity_id = :id)
+                  + (SELECT COUNT(*) FROM estimates WHERE voiced_by = :id) AS estimates,
                   (SELECT MIN(claimed_on) FROM quotes WHERE entity_id = :id) AS q_first,
                   (SELECT MAX(claimed_on) FROM quotes WHERE entity_id = :id) AS q_last,
                   (SELECT MIN(claimed_on) FROM estimates WHERE entity_id = :id) AS e_first,

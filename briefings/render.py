@@ -140,7 +140,7 @@ def speaker_shown(items: Sequence[QuoteView], typed: str) -> str:
 def _estimate_row(e: EstimateView) -> tuple[RenderableType, ...]:
     """A claim as a table row: claimant, number, what it counts, its day, the outlets carrying it."""
     return (
-        plain(e.claimant),
+        plain(e.who),
         e.number,
         e.status.value,
         dated(e.claimed_on, e.date_basis),

@@ -17,6 +17,7 @@ from pathlib import Path
 import aiosqlite
 
 from briefings.articles import ArticleError
+from briefings.extract.identity import Identity, identity, speaks_for
 from briefings.extract.names import similar_names
 from briefings.matching import fold_key, variant_aliases
 from briefings.models import Article, EntityKind, EntityRef, Extraction, SourceKind
@@ -78,6 +79,8 @@ async def connect(path: str | Path, *, migrate: bool = True) -> AsyncIterator[ai
         await conn.create_function("quote_key", 1, quote_key, deterministic=True)
         await conn.create_function("article_text_hash", 2, body_hash, deterministic=True)
         await conn.create_function("source_label", 3, source_label, deterministic=True)
+        for name, fn, n in _IDENTITY_FUNCTIONS:  # for migrations that re-key stored facts
+            await conn.create_function(name, n, fn, deterministic=True)
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         try:
@@ -109,12 +112,26 @@ async def _check_and_migrate(conn: aiosqlite.Connection, migrate: bool) -> None:
                 continue
             log.info("applying migration %04d", number)
             for statement in sql_statements(sql):
+                if await _column_exists(conn, statement):
+                    continue  # a store set back to an older version (an upgrade test) has the column already
                 await conn.execute(statement)
             await conn.execute(f"PRAGMA user_version = {number}")
         await conn.execute("COMMIT")
     except BaseException:
         await _rollback(conn)
         raise
+
+
+_ADD_COLUMN = re.compile(r"(?:\s*--[^\n]*\n)*\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", re.I)
+
+
+async def _column_exists(conn: aiosqlite.Connection, statement: str) -> bool:
+    """Does an ALTER TABLE … ADD COLUMN statement add a column the table has already?"""
+    m = _ADD_COLUMN.match(statement)
+    if m is None:
+        return False
+    columns = await conn.execute_fetchall(f"PRAGMA table_info({m.group(1)})")
+    return any(c[1] == m.group(2) for c in columns)
 
 
 async def _user_version(conn: aiosqlite.Connection) -> int:
@@ -266,6 +283,35 @@ def estimate_key(entity_id: int | None, claimant: str, value: int, status: str) 
     return f"e:{who}:{value}:{status}"
 
 
+def _ref(name: str, kind: str, role: str | None, affiliation: str | None) -> EntityRef:
+    return EntityRef(name=name, kind=EntityKind(kind), role=role, affiliation=affiliation)
+
+
+def entity_key(name: str, kind: str, role: str | None, affiliation: str | None) -> str | None:
+    who = identity(_ref(name, kind, role, affiliation))
+    return who.key if who else None
+
+
+def entity_name(name: str, kind: str, role: str | None, affiliation: str | None) -> str | None:
+    who = identity(_ref(name, kind, role, affiliation))
+    return who.name if who else None
+
+
+def _speaks_for_identity(name: str, kind: str, role: str | None, affiliation: str | None) -> Identity | None:
+    body = speaks_for(_ref(name, kind, role, affiliation))
+    return identity(body) if body is not None else None
+
+
+_IDENTITY_FUNCTIONS = [
+    ("entity_key", entity_key, 4),
+    ("entity_name", entity_name, 4),
+    ("speaks_for_key", lambda *a: w.key if (w := _speaks_for_identity(*a)) else None, 4),
+    ("speaks_for_name", lambda *a: w.name if (w := _speaks_for_identity(*a)) else None, 4),
+    ("estimate_key", lambda e, c, v, s: estimate_key(e, c, v, s), 4),
+    ("group_key", lambda e, c: group_key(e, c), 2),
+]
+
+
 # ------------------------------------------------------------------------------ writes
 
 
@@ -346,9 +392,11 @@ async def add_article(
             r[1]: r[0]
             for r in await conn.execute_fetchall("SELECT id, start FROM sentences WHERE source_id = ?", (source_id,))
         }
-        entity_ids: dict[EntityRef, int] = {}
-        for ref in [*facts.entities, *(f.entity for f in [*facts.quotes, *facts.estimates] if f.entity)]:
-            if ref not in entity_ids:  # one upsert per entity per article
+        entity_ids: dict[EntityRef, int | None] = {}
+        refs = [f.entity for f in [*facts.quotes, *facts.estimates] if f.entity]
+        refs += [e.voiced_for for e in facts.estimates if e.voiced_for]
+        for ref in [*facts.entities, *refs]:
+            if ref not in entity_ids:  # one upsert per entity per article; None for someone only described
                 entity_ids[ref] = await upsert_entity(conn, ref, stored_at)
         quote_keys = [quote_key(q.text) for q in facts.quotes]
         await conn.executemany(
@@ -372,8 +420,12 @@ async def add_article(
         )
         estimate_keys: list[str] = []
         estimate_rows = []
+        bodies = await _bodies_spoken_for(conn, facts, entity_ids, stored_at)
         for e in facts.estimates:
-            entity_id = entity_ids[e.entity] if e.entity else None
+            # a spokesperson's claim is the body's, voiced by them: filed under the body, found by either
+            voice = entity_ids[e.entity] if e.entity else None
+            body = entity_ids[e.voiced_for] if e.voiced_for else bodies.get(voice)
+            entity_id, voiced_by = (body, voice) if body is not None else (voice, None)
             estimate_keys.append(estimate_key(entity_id, e.claimant, e.value, e.status.value))
             estimate_rows.append(
                 (
@@ -391,12 +443,13 @@ async def add_article(
                     estimate_keys[-1],
                     stored_at,
                     group_key(entity_id, e.claimant),
+                    voiced_by,
                 )
             )
         await conn.executemany(
             """INSERT INTO estimates (source_id, sentence_id, entity_id, claimant, value, low, high, qualifier,
-                                      status, claimed_on, date_basis, claim_key, created_at, group_key)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                      status, claimed_on, date_basis, claim_key, created_at, group_key, voiced_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             estimate_rows,
         )
         await note_latest(conn, source_id)
@@ -560,12 +613,85 @@ async def _root_of(conn: aiosqlite.Connection, source_id: int | None) -> int | N
     return (rows[0][0] or source_id) if rows else source_id
 
 
-async def upsert_entity(conn: aiosqlite.Connection, ref: EntityRef, now: str) -> int:
-    """The id of the stored person or body `ref` names, created or completed as needed."""
-    key = fold_key(ref.name)
-    found = await conn.execute_fetchall("SELECT id, kind, role, affiliation FROM entities WHERE key = ?", (key,))
+async def upsert_entity(conn: aiosqlite.Connection, ref: EntityRef, now: str) -> int | None:
+    """The id of the stored person or body `ref` names, created or completed as needed; None for
+    someone only described ("the soldier"), who stands for no one across articles.
+
+    One entity per identity (briefings.extract.identity: "U.S." and "Washington" are the United
+    States, "Seoul's spy agency" and "NIS" the National Intelligence Service); a person named by a
+    surname alone, or in another spelling, joins the one stored person it can be."""
+    who = identity(ref)
+    if who is None:
+        return None
+    found = await conn.execute_fetchall("SELECT id, kind, role, affiliation FROM entities WHERE key = ?", (who.key,))
     row = found[0] if found else None
-    if row is None and ref.kind is EntityKind.person and len(key.split()) == 1:
+    if row is None and ref.kind is EntityKind.person:
+        row = await _same_person(conn, ref, fold_key(ref.name))
+    if row is not None:
+        entity_id = row[0]
+        if (not row["role"] and ref.role) or (not row["affiliation"] and ref.affiliation):
+            await conn.execute(
+                "UPDATE entities SET role = COALESCE(role, ?), affiliation = COALESCE(affiliation, ?) WHERE id = ?",
+                (ref.role, ref.affiliation, entity_id),
+            )
+        if row["kind"] == "unknown" and ref.kind is not EntityKind.unknown:
+            await conn.execute("UPDATE entities SET kind = ? WHERE id = ?", (ref.kind.value, entity_id))
+    else:
+        cur = await conn.execute(
+            "INSERT INTO entities (name, key, kind, role, affiliation, first_seen) VALUES (?, ?, ?, ?, ?, ?)",
+            (who.name, who.key, who.kind.value, ref.role, ref.affiliation, now),
+        )
+        assert cur.lastrowid is not None
+        entity_id = cur.lastrowid
+    await conn.executemany(
+        "INSERT OR IGNORE INTO entity_aliases (alias_key, entity_id, alias) VALUES (?, ?, ?)",
+        [(k, entity_id, v) for k, v in entity_aliases(ref, who).items()],
+    )
+    return entity_id
+
+
+async def _bodies_spoken_for(
+    conn: aiosqlite.Connection, facts: Extraction, entity_ids: dict[EntityRef, int | None], now: str
+) -> dict[int | None, int | None]:
+    """The bodies that claimants this article does not call spokespeople speak for, by what the store
+    knows of them from other articles ("Matthew Miller" here, "State Department spokesperson Matthew
+    Miller" before): person's entity id → body's entity id."""
+    people = {
+        entity_ids[e.entity]
+        for e in facts.estimates
+        if e.entity is not None and e.voiced_for is None and e.entity.kind is EntityKind.person
+    } - {None}
+    out: dict[int | None, int | None] = {}
+    for entity_id in people:
+        rows = await conn.execute_fetchall(
+            "SELECT name, role, affiliation FROM entities WHERE id = ? AND role IS NOT NULL", (entity_id,)
+        )
+        body = (
+            speaks_for(EntityRef(name=rows[0][0], kind=EntityKind.person, role=rows[0][1], affiliation=rows[0][2]))
+            if rows
+            else None
+        )
+        if body is not None:
+            out[entity_id] = await upsert_entity(conn, body, now)
+    return out
+
+
+def entity_aliases(ref: EntityRef, who: Identity) -> dict[str, str]:
+    """The folded names an entity is found by: each name it was written as ("NIS", "Seoul's spy agency",
+    "United States"), and a person's name parts of three letters or more ("kirby")."""
+    out = {fold_key(n): n for n in [ref.name, who.name, *ref.aliases] if fold_key(n)}
+    if ref.kind is EntityKind.person:
+        for part in fold_key(ref.name).split():
+            if len(part) >= 3:
+                out.setdefault(part, ref.name)
+    return out
+
+
+async def _same_person(conn: aiosqlite.Connection, ref: EntityRef, key: str) -> aiosqlite.Row | None:
+    """The one stored person a name part or another spelling names: "Kirby" for John Kirby,
+    "Zelensky" for Volodymyr Zelenskyy, "Kyrylo Budanov" for Kirill Budanov."""
+    words = key.split()
+    if len(words) == 1:
         # "Kirby" alone: the one stored person with that name part, when there is exactly one
         rows = await conn.execute_fetchall(
             """SELECT e.id, e.kind, e.role, e.affiliation FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
@@ -579,38 +705,15 @@ async def upsert_entity(conn: aiosqlite.Connection, ref: EntityRef, now: str) ->
                      WHERE kind = 'person' AND id IN ({",".join("?" * len(variants))}) LIMIT 2""",
                 variants,
             )
-        row = rows[0] if len(rows) == 1 else None
-    if row is None and ref.kind is EntityKind.person and len(key.split()) > 1:
-        # a spelling variant of a stored name: same number of words, each nearly the same
+        return rows[0] if len(rows) == 1 else None
+    # a spelling of a stored name: as many words, each nearly the same; looked for by either end
+    for part in dict.fromkeys((words[0], words[-1])):
         candidates = await conn.execute_fetchall(
             """SELECT e.id, e.kind, e.role, e.affiliation, e.name FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
-                WHERE a.alias_key = ? AND e.kind = 'person'""",
-            (key.split()[0],),
+                WHERE a.alias_key = ? AND e.kind = 'person' LIMIT 50""",
+            (part,),
         )
         row = next((c for c in candidates if similar_names(c["name"], ref.name)), None)
-    if row is not None:
-        entity_id = row[0]
-        if (not row["role"] and ref.role) or (not row["affiliation"] and ref.affiliation):
-            await conn.execute(
-                "UPDATE entities SET role = COALESCE(role, ?), affiliation = COALESCE(affiliation, ?) WHERE id = ?",
-                (ref.role, ref.affiliation, entity_id),
-            )
-        if row["kind"] == "unknown" and ref.kind is not EntityKind.unknown:
-            await conn.execute("UPDATE entities SET kind = ? WHERE id = ?", (ref.kind.value, entity_id))
-    else:
-        cur = await conn.execute(
-            "INSERT INTO entities (name, key, kind, role, affiliation, first_seen) VALUES (?, ?, ?, ?, ?, ?)",
-            (ref.name, key, ref.kind.value, ref.role, ref.affiliation, now),
-        )
-        assert cur.lastrowid is not None
-        entity_id = cur.lastrowid
-    aliases = {key: ref.name}
-    if ref.kind is EntityKind.person:
-        for part in key.split():
-            if len(part) >= 3:
-                aliases.setdefault(part, ref.name)
-    await conn.executemany(
-        "INSERT OR IGNORE INTO entity_aliases (alias_key, entity_id, alias) VALUES (?, ?, ?)",
-        [(k, entity_id, v) for k, v in aliases.items()],
-    )
-    return entity_id
+        if row is not None:
+            return row
+    return None

@@ -70,6 +70,7 @@ class EstimateView(View):
     id: int
     claimant: str
     entity_id: int | None
+    voiced_by: str | None = None  # the spokesperson who voiced the claimant body's claim
     value: int
     low: int | None
     high: int | None
@@ -86,6 +87,11 @@ class EstimateView(View):
     def number(self) -> str:
         """ "at least 3,000", "1,000–3,000"."""
         return number(self.value, self.low, self.high, self.qualifier)
+
+    @property
+    def who(self) -> str:
+        """The claimant as shown: "Pentagon (Sabrina Singh)" for a claim a spokesperson voiced."""
+        return f"{self.claimant} ({self.voiced_by})" if self.voiced_by else self.claimant
 
 
 class Change(View):

@@ -39,7 +39,7 @@ def test_ingest_seeds_then_answer_how_many_and_who_said(db, capsys) -> None:
     planned = {(e["claimant"], e["value"]) for e in pic["latest"] if e["status"] == "planned"}
     assert ("National Intelligence Service", 10000) in planned
     deployed = {(e["claimant"], e["value"], e["qualifier"]) for e in pic["latest"] if e["status"] == "deployed"}
-    assert ("U.S.", 3000, "at_least") in deployed
+    assert ("United States", 3000, "at_least") in deployed
 
     code, out, _ = run(capsys, "quote", "kirby", "--format", "json")
     quotes = json.loads(out)

@@ -14,7 +14,7 @@ from briefings.extract import extract
 from briefings.ingest import ingest_paths
 from briefings.matching import fold_key
 from briefings.models import Article, ArticleMeta, DateBasis, EntityKind, EntityRef, Evidence, Extraction, Quote
-from briefings.store import add_article, connect
+from briefings.store import add_article, connect, entity_key
 from tests.conftest import article
 
 PEOPLE = article(
@@ -137,6 +137,6 @@ async def test_upgrading_re_keys_names_and_quotes_an_older_version_folded(db_pat
         assert {q.speaker for q in await queries.quotes_by(conn, "Зеленский")} == {"Владимир Зеленский"}
         (kirby,) = await queries.quotes_by(conn, "guterres")
         assert kirby.reported_by == ["Ledger"] and kirby.independent_sources == 1
-        keys = await conn.execute_fetchall("SELECT key, name FROM entities")
-        assert all(key == fold_key(name) for key, name in keys)
+        rows = await conn.execute_fetchall("SELECT key, name, kind, role, affiliation FROM entities")
+        assert all(r[0] == entity_key(*r[1:]) for r in rows)  # keyed by identity (migration 0011)
         assert (await conn.execute_fetchall("SELECT COUNT(*) FROM entities")) == entities

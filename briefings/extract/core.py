@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from briefings.extract.dates import resolve_date
+from briefings.extract.identity import identity, speaks_for
 from briefings.extract.layout import INTERVIEWER, Label, LabelKind, layout
 from briefings.extract.lexicon import (
     BODY_WORDS,
@@ -360,7 +361,7 @@ def _register_acronyms(ctx: _Context, sents: list[Sentence]) -> None:
                 if initials == letters:
                     ref = parse_phrase(name)
                     if ref is not None:
-                        ref = ref.model_copy(update={"name": name})
+                        ref = ref.model_copy(update={"name": name, "aliases": (letters,)})
                         ctx.mentions.acronyms[letters] = ref
                         at = sent.start + max(0, m.start() - 160) + words[0].start()
                         ctx.mentions.add(ref, at, name)
@@ -957,6 +958,7 @@ def _estimates_in(
             Estimate(
                 claimant=speaker,
                 entity=entity,
+                voiced_for=speaks_for(entity) if entity is not None else None,
                 value=value,
                 low=low,
                 high=high,
@@ -1261,8 +1263,11 @@ def _dedupe_estimates(found: list[tuple[bool, int, Estimate]], outlet: str) -> l
 
 
 def _entities(mentions: Mentions) -> list[EntityRef]:
+    """The people and bodies the article names (not those it only describes: "the soldier")."""
     out: dict[str, EntityRef] = {}
     for e in mentions.entities():
+        if identity(e) is None:
+            continue
         if e.kind is EntityKind.person and (len(e.name.split()) < 2 and not e.role):
             continue
         if e.name.lower() in COUNTRIES and e.kind is not EntityKind.body:

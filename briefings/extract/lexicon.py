@@ -74,7 +74,7 @@ GENERIC_SPEAKERS = frozenset(
 # What a body issues and news cites in its place ("according to a statement from the ministry").
 DOCUMENTS = frozenset(
     """statement statements report reports assessment assessments briefing post memo document documents
-    analysis communique release filing letter""".split()
+    analysis communique release filing letter estimate estimates findings video footage""".split()
 )
 
 # Heads of names of bodies.
@@ -196,7 +196,7 @@ MONTHS = {
 # Words that never start or sit inside a person's or body's name.
 NOT_NAME = frozenset(
     """the a an and or but of in on at for to from by with as that this these those which who whom
-    whose when while where after before since if though although because than then so yet also
+    whose when while where what why how after before since if though although because than then so yet also
     still however meanwhile earlier later last next first monday tuesday wednesday thursday friday
     saturday sunday today yesterday according during speaking asked""".split()
 )

@@ -137,7 +137,7 @@ _TRAILING_MODIFIER = re.compile(
 
 _SPACES = re.compile(r"\s+")
 _INITIAL_END = re.compile(r"\b[A-Z]\.$")
-_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+_ARTICLE = re.compile(r"^(?:the|a|an|both)\s+", re.I)
 
 
 @lru_cache(maxsize=8192)
@@ -573,6 +573,10 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
         t = toks[j]
         if not re.match(r"\w", t.text) and t.text not in {"-", "’", "'", "&"} and not (t.text == "." and out):
             break
+        if t.low in DOCUMENTS and out and not out[-1].cap:
+            out.append(t)  # "according to various estimates", "recent reports": the documents themselves
+            j += 1
+            break
         if t.low in CLAUSE_STOPS - {"and"} and not (t.cap and t.low not in NOT_NAME) and out:
             break
         if t.low in INNER_PREPOSITIONS and not (out and is_role_word(out[-1].text)):
@@ -624,13 +628,25 @@ def _same_surname(word: str, key: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def similar_names(a: str, b: str) -> bool:
-    """Spellings of one name: "Zelensky"/"Zelenskyy", "Mathew Miller"/"Matthew Miller"."""
+    """Spellings of one name: "Zelensky"/"Zelenskyy", "Mathew Miller"/"Matthew Miller", and the
+    transliterations of one Cyrillic name: "Kirill"/"Kyrylo", "Sergei"/"Sergey"."""
     if a == b:
         return True
-    ta, tb = fold(a).lower().split(), fold(b).lower().split()
+    ta, tb = [_translit(w) for w in fold(a).lower().split()], [_translit(w) for w in fold(b).lower().split()]
     if len(ta) != len(tb) or any(x[:1] != y[:1] or abs(len(x) - len(y)) > 2 for x, y in zip(ta, tb, strict=True)):
         return False
     return all(x == y or difflib.SequenceMatcher(None, x, y).ratio() >= 0.85 for x, y in zip(ta, tb, strict=True))
+
+
+_TRANSLIT = [("kh", "h"), ("y", "i"), ("j", "i"), ("w", "v"), ("ou", "u"), ("ph", "f")]
+
+
+@lru_cache(maxsize=8192)
+def _translit(word: str) -> str:
+    """A word as its transliterations agree: "kyrylo" and "kirill" → "kirilo" and "kiril"."""
+    for a, b in _TRANSLIT:
+        word = word.replace(a, b)
+    return re.sub(r"(\w)\1+", r"\1", word)
 
 
 class _Slot:
@@ -692,11 +708,14 @@ class Mentions:
             self._spellings.setdefault(_spelling_key(entity.name), []).append(slot)
         else:
             known = slot.entity
+            name = known.name if len(known.name) >= len(entity.name) else entity.name
+            spellings = {known.name, entity.name, *known.aliases, *entity.aliases} - {name}
             merged = EntityRef(
-                name=known.name if len(known.name) >= len(entity.name) else entity.name,
+                name=name,
                 kind=known.kind if known.kind is not EntityKind.unknown else entity.kind,
                 role=known.role or entity.role,
                 affiliation=known.affiliation or entity.affiliation,
+                aliases=tuple(sorted(a for a in spellings if a != name and not _is_part_of(a, name))),
             )
             if merged.name != known.name:
                 self._spellings.setdefault(_spelling_key(merged.name), []).append(slot)
@@ -826,6 +845,11 @@ class Mentions:
         # else the institution named before, never a plural generic ("officials", "US officials")
         found = same or [b for b in bodies if _names_one_body(b.name)]
         return found[0] if found else None
+
+
+def _is_part_of(alias: str, name: str) -> bool:
+    """ "Kirby" of "John Kirby": a part the store files under the name already."""
+    return fold(alias).lower() in fold(name).lower().split()
 
 
 SALIENCE = 400  # characters: how far back the last subject still outranks a name met since

@@ -84,7 +84,7 @@ async def test_estimate_shows_ranges_latest_per_claimant_and_sources(bot, emulat
     assert embed["title"] == "Troop estimates: the picture now"
     assert "**Deployed (in Russia)**: 3,000–12,000 across 7 claimants" in embed["description"]
     field = next(f for f in embed["fields"] if f["name"].startswith("Latest per claimant"))
-    assert "**U.S.**: at least 3,000" in field["value"]
+    assert "**United States**: at least 3,000" in field["value"]
     assert "NBC News, Scypre.com (1 independent)" in field["value"]
     assert_within_limits(msg)
 

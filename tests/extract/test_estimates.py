@@ -377,3 +377,9 @@ def test_status_from_the_clause_that_governs_the_number(text: str, status: str) 
 def test_told_reporters_on_a_weekday_is_that_day() -> None:
     (e,) = extract("Defence Minister Alma Ruiz told reporters Wednesday that 9,000 troops had arrived.", PUB).estimates
     assert e.date == dt.date(2025, 3, 12)
+
+
+def test_claimants_named_by_a_relative_or_a_document() -> None:
+    text = "An influx of 9,000 troops, which is what both Freedonian and Ruritanian intelligence have claimed, worries Kyiv."
+    assert found(text)[0][0] == "Freedonian and Ruritanian intelligence"
+    assert found("According to various estimates, about 9,000 troops have arrived.")[0][0] == "various estimates"
