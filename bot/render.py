@@ -10,10 +10,10 @@ from functools import lru_cache
 import discord
 
 from briefings import __version__
-from briefings.commands import ABOUT
+from briefings.commands import ABOUT, holdings, plural
 from briefings.digest import Digest
-from briefings.models import Status
-from briefings.render import carried
+from briefings.models import DateBasis, Status
+from briefings.render import PUBLISHED_MARK, carried, dated, day, speaker_shown
 from briefings.views import (
     Change,
     EstimatePicture,
@@ -91,14 +91,20 @@ def clip(text: str, limit: int) -> str:
     return cut + "…"
 
 
-def day(d: dt.date | dt.datetime | None) -> str:
-    if d is None:
-        return "date unknown"
-    return (d.date() if isinstance(d, dt.datetime) else d).isoformat()
-
-
 def carried_text(reported_by: list[str], independent: int) -> str:
     return safe(carried(reported_by, independent))
+
+
+PUBLISHED_NOTE = "* dated by the article's publication, not by the text"
+
+
+def published_note(*dates: tuple[dt.date | None, DateBasis]) -> str | None:
+    """The footnote for days marked `*`, when any of these is (as the terminal's tables say it)."""
+    return PUBLISHED_NOTE if any(dated(d, b).endswith(PUBLISHED_MARK) for d, b in dates) else None
+
+
+def footnotes(*notes: str | None) -> str | None:
+    return " · ".join(n for n in notes if n) or None
 
 
 def embed(title: str, description: str = "", footer: str | None = None) -> discord.Embed:
@@ -166,11 +172,11 @@ def paginate(
 
 def _range_line(r: StatusRange) -> str:
     spread = f"{r.low:,}" if r.low == r.high else f"{r.low:,}–{r.high:,}"
-    return f"**{STATUS_LABEL[r.status]}**: {spread} across {r.claimants} claimant{'s' if r.claimants != 1 else ''}"
+    return f"**{STATUS_LABEL[r.status]}**: {spread} across {plural(r.claimants, 'claimant')}"
 
 
 def _estimate_line(e: EstimateView) -> str:
-    when = day(e.claimed_on) + ("" if e.date_basis.value == "stated" else "*")
+    when = dated(e.claimed_on, e.date_basis)
     outlets = carried_text(e.reported_by, e.independent_sources)
     return f"**{safe(e.who)}**: {e.number} ({when}{'; ' + outlets if outlets else ''})"
 
@@ -191,10 +197,9 @@ def estimate_embed(p: EstimatePicture, *, chart_note: str | None = None) -> disc
             add_lines_field(e, f"Latest per claimant: {STATUS_LABEL[status]}", lines, total=claimants.get(status))
     if p.changes:
         add_lines_field(e, "Who changed their number", [_change_line(c, dated=True) for c in p.changes])
-    footer = "* dated by the article's publication, not by the text"
-    if chart_note:
-        footer += f" · {chart_note}"
-    e.set_footer(text=clip(footer, FOOTER_MAX))
+    footer = footnotes(published_note(*((x.claimed_on, x.date_basis) for x in p.latest)), chart_note)
+    if footer:
+        e.set_footer(text=clip(footer, FOOTER_MAX))
     return e
 
 
@@ -204,17 +209,19 @@ def quote_entries(items: Sequence[QuoteView]) -> list[str]:
         role = f", {safe(q.role)}" if q.role else ""
         outlets = carried_text(q.reported_by, q.independent_sources)
         out.append(
-            f"> {safe(clip(q.text, 1200))}\n— **{safe(q.speaker or '?')}**{role}, {day(q.claimed_on)}; {outlets}"
+            f"> {safe(clip(q.text, 1200))}\n— **{safe(q.speaker or '?')}**{role}, "
+            f"{dated(q.claimed_on, q.date_basis)}; {outlets}"
         )
     return out
 
 
 def quote_pages(items: Sequence[QuoteView], speaker: str, *, more: bool = False) -> list[discord.Embed]:
+    """A speaker's quotes, titled with the name they resolved to (not what was typed)."""
     return paginate(
-        f"Quotes by {safe(speaker)}",
+        f"Quotes by {safe(speaker_shown(items, speaker))}",
         quote_entries(items),
         empty=f"No quotes by {safe(speaker)} in the store.",
-        footer="Newest first",
+        footer=footnotes("Newest first", published_note(*((q.claimed_on, q.date_basis) for q in items))),
         more=more,
     )
 
@@ -224,10 +231,15 @@ def search_pages(hits: Sequence[SearchHit], text: str) -> list[discord.Embed]:
     for h in hits:
         snippet = "".join(f"**{safe(t)}**" if hit else safe(t) for t, hit in h.segments())
         entries.append(
-            f"{'Quote' if h.kind == 'quote' else 'Claim'} · **{safe(h.who or '?')}** · {day(h.claimed_on)} · "
-            f"{safe(h.source.label)}\n{snippet}"
+            f"{'Quote' if h.kind == 'quote' else 'Claim'} · **{safe(h.who or '?')}** · "
+            f"{dated(h.claimed_on, h.date_basis)} · {safe(h.source.label)}\n{snippet}"
         )
-    return paginate(f"Search: {safe(text)}", entries, empty=f"Nothing matches {safe(text)}.")
+    return paginate(
+        f"Search: {safe(text)}",
+        entries,
+        empty=f"Nothing matches {safe(text)}.",
+        footer=published_note(*((h.claimed_on, h.date_basis) for h in hits)),
+    )
 
 
 def source_pages(items: Sequence[SourceView], title: str = "Sources") -> list[discord.Embed]:
@@ -243,8 +255,8 @@ def source_pages(items: Sequence[SourceView], title: str = "Sources") -> list[di
         if s.url and s.url.startswith(("http://", "https://")):
             headline = f"[{headline}]({s.url.replace(')', '%29')})"
         entries.append(
-            f"**{s.id}. {safe(s.outlet or 'unknown outlet')}**, {day(s.published)}: {headline}\n"
-            f"{s.quotes} quotes, {s.estimates} estimates; {independence}"
+            f"**{s.id}. {safe(s.label)}**, {day(s.published)}: {headline}\n"
+            f"{plural(s.quotes, 'quote')}, {plural(s.estimates, 'estimate')}; {independence}"
         )
     return paginate(title, entries, empty="No sources yet.")
 
@@ -253,15 +265,15 @@ def timeline_pages(items: Sequence[TimelineItem]) -> list[discord.Embed]:
     entries = []
     for i in items:
         what = f"“{safe(clip(i.what, 600))}”" if i.kind == "quote" else safe(i.what)
-        mark = "" if i.date_basis.value == "stated" else "*"
         entries.append(
-            f"**{day(i.claimed_on)}{mark}** · **{safe(i.who)}**: {what} ({', '.join(safe(r) for r in i.reported_by)})"
+            f"**{dated(i.claimed_on, i.date_basis)}** · **{safe(i.who)}**: {what} "
+            f"({', '.join(safe(r) for r in i.reported_by)})"
         )
     return paginate(
         "Timeline of claims",
         entries,
         empty="No dated claims in that period.",
-        footer="* dated by the article's publication",
+        footer=published_note(*((i.claimed_on, i.date_basis) for i in items)),
     )
 
 
@@ -275,39 +287,44 @@ def who_pages(result: WhoResult, name: str) -> list[discord.Embed]:
             + (f" ({safe(c.affiliation)})" if c.affiliation else "")
             for c in result.candidates
         ]
-        return paginate(f"{len(result.candidates)} match {safe(name)}", lines, empty="", footer="Be more specific")
+        return paginate(
+            f"{plural(len(result.candidates), 'person or body matches', 'people and bodies match')} {safe(name)}",
+            lines,
+            empty="",
+            footer="Be more specific",
+        )
     p = result.profile
     ent = p.entity
     desc = [f"**{safe(ent.name)}**" + (f", {safe(ent.role)}" if ent.role else "")]
     if ent.affiliation:
         desc.append(f"Affiliation: {safe(ent.affiliation)}")
     desc.append(
-        f"{p.quote_count:,} quotes and {p.estimate_count:,} estimates stored (copies included)"
+        f"{plural(p.quote_count, 'quote')} and {plural(p.estimate_count, 'estimate')} stored (copies included)"
         + (f", {day(p.first_claim)} to {day(p.last_claim)}" if p.first_claim else "")
     )
-    first = embed(f"Who is {safe(ent.name)}?", "\n".join(desc))
+    note = published_note(*((x.claimed_on, x.date_basis) for x in [*p.estimates, *p.quotes]))
+    first = embed(f"Who is {safe(ent.name)}?", "\n".join(desc), note)
     if p.estimates:
         add_lines_field(
             first,
             "Latest claims",
-            [f"{x.number} {x.status.value} ({day(x.claimed_on)}, {safe(x.source.label)})" for x in p.estimates],
+            [
+                f"{x.number} {x.status.value} ({dated(x.claimed_on, x.date_basis)}, {safe(x.source.label)})"
+                for x in p.estimates
+            ],
         )
     if p.quotes:
         add_lines_field(
-            first, "Latest quotes", [f"“{safe(clip(q.text, 300))}” ({day(q.claimed_on)})" for q in p.quotes]
+            first,
+            "Latest quotes",
+            [f"“{safe(clip(q.text, 300))}” ({dated(q.claimed_on, q.date_basis)})" for q in p.quotes],
         )
     return [first]
 
 
 def about_embed(stats: Stats) -> discord.Embed:
-    span = f"Claims dated {day(stats.first_claim)} to {day(stats.last_claim)}." if stats.first_claim else ""
     e = embed(f"briefings {__version__}", ABOUT)
-    e.add_field(
-        name="What it holds",
-        value=f"{stats.sources} sources, {stats.quotes} quotes, "
-        f"{stats.estimates} estimates, {stats.entities} people and bodies. {span}",
-        inline=False,
-    )
+    e.add_field(name="What it holds", value=holdings(stats), inline=False)
     e.add_field(
         name="Commands", value="`/estimate` `/quote` `/search` `/sources` `/timeline` `/who` `/about`", inline=False
     )
@@ -335,12 +352,22 @@ def _digest_embeds(d: Digest) -> list[discord.Embed]:
         )
     out = [first]
     if d.new_estimates:
-        out += paginate("New claims", [_estimate_line(e) + f" · {e.status.value}" for e in d.new_estimates], empty="")
+        out += paginate(
+            "New claims",
+            [_estimate_line(e) + f" · {e.status.value}" for e in d.new_estimates],
+            empty="",
+            footer=published_note(*((e.claimed_on, e.date_basis) for e in d.new_estimates)),
+        )
     if d.notable_quotes:
         entries = quote_entries(d.notable_quotes)
         if d.other_quotes:
-            entries.append(f"…and {d.other_quotes} more new quotes: `/quote` finds them.")
-        out += paginate("Notable new quotes", entries, empty="")
+            entries.append(f"…and {plural(d.other_quotes, 'more new quote')}: `/quote` finds them.")
+        out += paginate(
+            "Notable new quotes",
+            entries,
+            empty="",
+            footer=published_note(*((q.claimed_on, q.date_basis) for q in d.notable_quotes)),
+        )
     if d.new_sources:
         out += source_pages(d.new_sources, title="New sources")
     return out

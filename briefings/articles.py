@@ -127,12 +127,29 @@ def parse_text(text: str, origin: str, suffix: str = "", default_tz: dt.tzinfo =
         return _from_html(text, origin)
     if text.startswith("---\n"):
         meta, body = _front_matter(text, default_tz)
+        body = body.strip("\n")
     else:
-        meta, body = ArticleMeta(), text
-    body = body.strip("\n")
+        body = text.strip("\n")
+        meta = ArticleMeta(title=headline(body))
     if not body.strip():
         raise ArticleError("has a header but no text")
     return Article(meta=meta, body=body, origin=origin)
+
+
+HEADLINE_WORDS = 25
+_ENDS_A_SENTENCE = re.compile(r"[.!?,;:…”\"’)]$")  # the extractor's closing marks for a headline, and ,;:…
+
+
+def headline(body: str) -> str | None:
+    """A plain text's first line when it reads as a headline: two to 25 words without closing
+    punctuation, with the story below it. It stays in the text too: the facts are the same."""
+    first, _, rest = body.partition("\n")
+    if len(first) > 40 * HEADLINE_WORDS:
+        return None
+    first = " ".join(first.lstrip("# ").split())  # a Markdown heading reads as its words
+    if not rest.strip() or _ENDS_A_SENTENCE.search(first) or not 2 <= len(first.split()) <= HEADLINE_WORDS:
+        return None
+    return first
 
 
 def _front_matter(text: str, default_tz: dt.tzinfo) -> tuple[ArticleMeta, str]:

@@ -13,8 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from briefings.models import Status
+
+if TYPE_CHECKING:
+    from briefings.views import Stats
 
 ABOUT = (
     "briefings keeps a community briefed on one news story: who claims what, when, and how sure. "
@@ -41,6 +45,15 @@ def quoted(value: str, limit: int = SHOWN_INPUT) -> str:
 def plural(n: int, word: str, words: str | None = None) -> str:
     """ "1 quote", "2 quotes", "1,200 estimates"."""
     return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
+def holdings(s: Stats) -> str:
+    """What the store holds, as /about says it in every face."""
+    span = f", with claims dated {s.first_claim} to {s.last_claim}" if s.first_claim else ""
+    return (
+        f"The store holds {plural(s.sources, 'source')}, {plural(s.quotes, 'quote')}, "
+        f"{plural(s.estimates, 'estimate')} and {plural(s.entities, 'person or body', 'people and bodies')}{span}."
+    )
 
 
 # ------------------------------------------------------------------------------ values

@@ -39,6 +39,7 @@ from briefings.commands import (
     Option,
     digest_window,
     help_text,
+    holdings,
     parse_day,
     parse_line,
 )
@@ -92,13 +93,7 @@ async def _digest(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableTy
 
 
 async def _about(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
-    s = await queries.stats(conn)
-    span = f" claimed from {s.first_claim} to {s.last_claim}" if s.first_claim else ""
-    return Text(
-        f"briefings {__version__}\n{ABOUT}\n"
-        f"The store holds {s.sources} sources, {s.quotes} quotes, {s.estimates} estimates{span}, "
-        f"about {s.entities} people and bodies."
-    )
+    return Text(f"briefings {__version__}\n{ABOUT}\n{holdings(await queries.stats(conn))}")
 
 
 RUNNERS: dict[str, Runner] = {

@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefings.commands import plural
 from briefings.store import schema_version
 
 HEARTBEAT_EVERY = dt.timedelta(seconds=30)
@@ -61,7 +62,7 @@ def check(db: Path, now: dt.datetime, max_silence: dt.timedelta = MAX_SILENCE) -
         return Health(False, f"the database {db} is unreadable: {exc}")
     if version != schema_version():
         return Health(False, f"the database has schema version {version}, expected {schema_version()}")
-    parts = [f"database readable ({sources} sources)"]
+    parts = [f"database readable ({plural(sources, 'source')})"]
     beat = heartbeat_path(db)
     if beat.exists():
         try:

@@ -19,6 +19,7 @@ import aiohttp
 import aiosqlite
 
 from briefings.articles import MAX_ARTICLE_BYTES, ArticleError, is_html, parse_article
+from briefings.commands import plural
 from briefings.models import Article
 from briefings.store import AddResult, add_article, find_stored
 from briefings.web import FetchError, canonical_url, fetch
@@ -52,7 +53,8 @@ class IngestLine:
             extra = f"; a near-copy of source {r.copy_of}, not counted as independent"
         elif r.rewrite_of is not None:
             extra = f"; a rewrite of source {r.rewrite_of}, not counted as independent"
-        return f"added: {self.path} as source {r.source_id}: {r.quotes} quotes, {r.estimates} estimates{extra}"
+        facts = f"{plural(r.quotes, 'quote')}, {plural(r.estimates, 'estimate')}"
+        return f"added: {self.path} as source {r.source_id}: {facts}{extra}"
 
 
 @dataclass(frozen=True, slots=True)

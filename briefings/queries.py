@@ -79,6 +79,7 @@ def _source_ref(row: aiosqlite.Row) -> SourceRef:
         title=row["title"],
         published=stored_datetime(row["published"]),
         url=row["url"],
+        origin=row["origin"],
     )
 
 
@@ -169,7 +170,7 @@ def _reported(row: aiosqlite.Row) -> tuple[list[str], int]:
 
 _ESTIMATE_COLUMNS = """
     SELECT e.id, COALESCE(en.name, e.claimant) AS claimant, e.entity_id, e.value, e.low, e.high, e.qualifier, e.status, e.claimed_on,
-           e.date_basis, e.claim_key, e.source_id, s.outlet, s.title, s.published, s.url, s.root_id, st.text AS sentence,
+           e.date_basis, e.claim_key, e.source_id, s.outlet, s.title, s.published, s.url, s.origin, s.root_id, st.text AS sentence,
            cs.outlets, cs.independent, vb.name AS voiced_by, e.voiced_by AS voiced_by_id"""
 _ESTIMATE_JOINS = """
       JOIN sources AS s ON s.id = e.source_id
@@ -452,7 +453,7 @@ def _like_escape(text: str) -> str:
 
 _QUOTE_SELECT = """
     SELECT q.id, COALESCE(en.name, q.speaker) AS speaker, q.entity_id, q.text, q.claimed_on, q.date_basis, q.claim_key, q.source_id,
-           s.outlet, s.title, s.published, s.url, s.root_id, en.role, en.affiliation, cs.outlets, cs.independent
+           s.outlet, s.title, s.published, s.url, s.origin, s.root_id, en.role, en.affiliation, cs.outlets, cs.independent
       FROM quotes AS q
       JOIN sources AS s ON s.id = q.source_id
       LEFT JOIN entities AS en ON en.id = q.entity_id

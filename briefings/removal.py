@@ -148,7 +148,7 @@ async def _recount_claims(conn: aiosqlite.Connection, keys: list[str]) -> None:
         chunk = json.dumps(keys[i : i + 500])
         await conn.execute("DELETE FROM claim_roots WHERE claim_key IN (SELECT value FROM json_each(?))", (chunk,))
         await conn.execute("DELETE FROM claim_stats WHERE claim_key IN (SELECT value FROM json_each(?))", (chunk,))
-        carried = """SELECT f.claim_key, COALESCE(s.root_id, s.id) AS root, COALESCE(s.outlet, 'source ' || s.id) AS label,
+        carried = """SELECT f.claim_key, COALESCE(s.root_id, s.id) AS root, source_label(s.id, s.outlet, s.origin) AS label,
                             s.published, s.id AS source_id
                        FROM (SELECT claim_key, source_id FROM quotes WHERE claim_key IN (SELECT value FROM json_each(:k))
                              UNION ALL SELECT claim_key, source_id FROM estimates

@@ -27,6 +27,7 @@ from briefings.digest import Digest
 from briefings.models import DateBasis
 from briefings.views import (
     EstimatePicture,
+    EstimateView,
     FeedView,
     QuoteView,
     RemovedSource,
@@ -136,6 +137,17 @@ def speaker_shown(items: Sequence[QuoteView], typed: str) -> str:
     return names.pop() if len(names) == 1 else typed
 
 
+def _estimate_row(e: EstimateView) -> tuple[RenderableType, ...]:
+    """A claim as a table row: claimant, number, what it counts, its day, the outlets carrying it."""
+    return (
+        plain(e.who),
+        e.number,
+        e.status.value,
+        dated(e.claimed_on, e.date_basis),
+        plain(carried(e.reported_by, e.independent_sources)),
+    )
+
+
 # ------------------------------------------------------------------------- one per view
 
 
@@ -149,13 +161,7 @@ def estimate_picture(p: EstimatePicture) -> RenderableType:
     parts.append(ranges)
     latest = _table("Latest number per claimant", "claimant", "number", "counts", "claimed", "reported by")
     for e in p.latest:
-        latest.add_row(
-            plain(e.who),
-            e.number,
-            e.status.value,
-            dated(e.claimed_on, e.date_basis),
-            plain(carried(e.reported_by, e.independent_sources)),
-        )
+        latest.add_row(*_estimate_row(e))
     parts.append(latest)
     hidden = sum(r.claimants for r in p.ranges) - len(p.latest)
     if hidden > 0:
@@ -244,7 +250,7 @@ def source_list(items: list[SourceView], title: str = "Sources") -> RenderableTy
     for s in items:
         t.add_row(
             str(s.id),
-            plain(s.outlet or "?"),
+            plain(s.label),
             day(s.published),
             plain(s.title),
             f"{plural(s.quotes, 'quote')}, {plural(s.estimates, 'estimate')}",
@@ -325,13 +331,7 @@ def digest(d: Digest) -> RenderableType:
     if d.new_estimates:
         t = _table("New claims", "claimant", "number", "counts", "claimed", "source")
         for e in d.new_estimates:
-            t.add_row(
-                plain(e.who),
-                e.number,
-                e.status.value,
-                dated(e.claimed_on, e.date_basis),
-                plain(carried(e.reported_by, e.independent_sources)),
-            )
+            t.add_row(*_estimate_row(e))
         parts.append(t)
     if d.notable_quotes:
         parts.append(_quote_table(d.notable_quotes, Text("Notable new quotes")))

@@ -18,6 +18,7 @@ from briefings import queries
 from briefings.console import console_reader, run_console
 from briefings.ingest import ingest_paths
 from briefings.store import connect
+from briefings.worker import Extractor
 
 if TYPE_CHECKING:
     from briefings.settings import Settings
@@ -32,11 +33,13 @@ class ServiceError(RuntimeError):
     """The service cannot start or go on; the message is one line (never the token)."""
 
 
-async def seed_if_empty(conn: aiosqlite.Connection, seeds: Path | None) -> int:
-    """Ingest the seed articles into an empty store; returns how many were added."""
+async def seed_if_empty(conn: aiosqlite.Connection, seeds: Path | None, budget: float) -> int:
+    """Ingest the seed articles into an empty store, each read and extracted within `budget`
+    seconds (BRIEFINGS_EXTRACT_BUDGET); returns how many were added."""
     if seeds is None or not await asyncio.to_thread(seeds.is_dir) or (await queries.stats(conn)).sources:
         return 0
-    lines = await ingest_paths(conn, [str(seeds)])
+    async with Extractor(budget) as extractor:
+        lines = await ingest_paths(conn, [str(seeds)], extractor=extractor)
     for line in lines:
         if line.error:
             log.warning("%s", line.describe())
@@ -55,7 +58,7 @@ def face(name: str) -> Face:
 
 async def serve(settings: Settings, *, console: Console | None = None) -> None:
     async with connect(settings.db) as conn:
-        await seed_if_empty(conn, settings.seeds)
+        await seed_if_empty(conn, settings.seeds, settings.extract_budget)
         if settings.discord_token is None:
             out = console or Console()
             async with console_reader(conn, Path(settings.db), out) as reader:

@@ -9,7 +9,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from briefings.commands import quoted
@@ -69,22 +69,14 @@ class Settings(BaseSettings):
             raise ValueError(f"{quoted(value)} is not an IANA time zone such as Europe/Berlin") from None
         return value
 
-    @field_validator("discord_api")
+    @field_validator("discord_api", "discord_gateway")
     @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
+    def _address(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None:
             return None
-        if not _is_url(value.strip(), {"http", "https"}):
-            raise ValueError(f"{quoted(value)} is not an http(s) address such as https://discord.com/api/v10")
-        return value.strip()
-
-    @field_validator("discord_gateway")
-    @classmethod
-    def _ws_url(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if not _is_url(value.strip(), {"ws", "wss"}):
-            raise ValueError(f"{quoted(value)} is not a ws(s) address such as wss://gateway.discord.gg")
+        kind, schemes, example = _ADDRESSES[info.field_name or ""]
+        if not _is_url(value.strip(), schemes):
+            raise ValueError(f"{quoted(value)} is not {kind} address such as {example}")
         return value.strip()
 
     @field_validator("log_level", mode="before")
@@ -96,6 +88,13 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+
+# the Discord addresses a setting may name: what kind, its schemes, an example
+_ADDRESSES = {
+    "discord_api": ("an http(s)", {"http", "https"}, "https://discord.com/api/v10"),
+    "discord_gateway": ("a ws(s)", {"ws", "wss"}, "wss://gateway.discord.gg"),
+}
 
 
 def _is_url(value: str, schemes: set[str]) -> bool:

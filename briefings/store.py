@@ -21,6 +21,7 @@ from briefings.extract.identity import Identity, identity, speaks_for
 from briefings.extract.names import similar_names
 from briefings.matching import fold_key, variant_aliases
 from briefings.models import Article, EntityKind, EntityRef, Extraction, SourceKind
+from briefings.views import source_label
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ async def connect(path: str | Path, *, migrate: bool = True) -> AsyncIterator[ai
         await conn.create_function("fold_key", 1, fold_key, deterministic=True)
         await conn.create_function("quote_key", 1, quote_key, deterministic=True)
         await conn.create_function("article_text_hash", 2, body_hash, deterministic=True)
+        await conn.create_function("source_label", 3, source_label, deterministic=True)
         for name, fn, n in _IDENTITY_FUNCTIONS:  # for migrations that re-key stored facts
             await conn.create_function(name, n, fn, deterministic=True)
         await conn.execute("PRAGMA foreign_keys = ON")
@@ -463,7 +465,7 @@ async def add_article(
         if copy_of is None or containment < COPY_CONTAINMENT:
             rewrite_of = await _rewritten_source(conn, source_id, copy_of, containment, article.meta.kind)
         root = await _root_of(conn, copy_of if containment >= COPY_CONTAINMENT else rewrite_of)
-        label = article.meta.outlet or f"source {source_id}"
+        label = source_label(source_id, article.meta.outlet, article.origin)
         keys = list(dict.fromkeys([*quote_keys, *estimate_keys]))
         await note_claims(conn, keys, root or source_id, label)
         await conn.execute(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePath
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
 
@@ -29,6 +31,24 @@ def number(value: int, low: int | None, high: int | None, qualifier: Qualifier) 
     return f"{HEDGE_WORDS[qualifier]}{value:,}"
 
 
+def source_label(source_id: int, outlet: str | None, origin: str | None) -> str:
+    """How a source is named wherever it is listed: its outlet; where no outlet is known, the file's
+    name or the web address's host it was ingested from; else "source 7"."""
+    if outlet:
+        return outlet
+    origin = (origin or "").strip()
+    if origin.lower().startswith(("http://", "https://")):
+        try:
+            host = urlsplit(origin).hostname
+        except ValueError:  # an unclosed [IPv6]
+            host = None
+        if host:
+            return host
+    elif PurePath(origin).name:
+        return PurePath(origin).name
+    return f"source {source_id}"
+
+
 class View(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -39,10 +59,11 @@ class SourceRef(View):
     title: str | None
     published: dt.datetime | None
     url: str | None
+    origin: str  # the path or address it was ingested from
 
     @property
     def label(self) -> str:
-        return self.outlet or self.title or f"source {self.id}"
+        return source_label(self.id, self.outlet, self.origin)
 
 
 class EstimateView(View):
@@ -161,6 +182,10 @@ class SourceView(View):
     quotes: int
     estimates: int
     ingested_at: dt.datetime
+
+    @property
+    def label(self) -> str:
+        return source_label(self.id, self.outlet, self.origin)
 
 
 class RemovedSource(View):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 import pytest
+from aiohttp import web
 
 from briefings.store import connect
 
@@ -19,6 +22,33 @@ def article(outlet: str, published: str, body: str, *, title: str = "", kind: st
     if title:
         head.append(f"title: {title}")
     return "\n".join([*head, "---", body.strip(), ""])
+
+
+def failing_at(call: int, real: Callable[..., Awaitable[Any]], fault: BaseException) -> Callable[..., Awaitable[Any]]:
+    """`real`, except that its `call`-th call raises `fault` (a crash, a full disk, at that moment)."""
+    calls = 0
+
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == call:
+            raise fault
+        return await real(*args, **kwargs)
+
+    return wrapper
+
+
+@contextlib.asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[int]:
+    """A real HTTP server for `app` on 127.0.0.1, on a free port (yielded), until the block ends."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    finally:
+        await runner.cleanup()
 
 
 @pytest.fixture

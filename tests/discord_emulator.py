@@ -842,12 +842,19 @@ class DiscordEmulator:
             return self._history(r, int(mm.group(1)))
         return json_response({"message": f"404: {m} {p} is not emulated", "code": 0}, 404)
 
-    def _post(self, r: Recorded, channel_id: int) -> web.Response:
+    def _visible(self, channel_id: int) -> web.Response | int:
+        """The bot's permissions in a channel it can see; else Discord's refusal."""
         if channel_id not in self.channels:
             return error(404, 10003, "Unknown Channel")
         perms = self.bot_permissions(channel_id)
         if not perms & VIEW_CHANNEL:
             return error(403, 50001, "Missing Access")
+        return perms
+
+    def _post(self, r: Recorded, channel_id: int) -> web.Response:
+        perms = self._visible(channel_id)
+        if isinstance(perms, web.Response):
+            return perms
         if not perms & SEND_MESSAGES or (r.files and not perms & ATTACH_FILES):
             return error(403, 50013, "Missing Permissions")
         body = dict(r.body or {})
@@ -897,11 +904,9 @@ class DiscordEmulator:
         return json_response(msg, headers=headers)
 
     def _history(self, r: Recorded, channel_id: int) -> web.Response:
-        if channel_id not in self.channels:
-            return error(404, 10003, "Unknown Channel")
-        perms = self.bot_permissions(channel_id)
-        if not perms & VIEW_CHANNEL:
-            return error(403, 50001, "Missing Access")
+        perms = self._visible(channel_id)
+        if isinstance(perms, web.Response):
+            return perms
         limit = int(r.query.get("limit", "50"))
         if not 1 <= limit <= 100:
             errors = FormErrors()

@@ -24,6 +24,26 @@ def test_a_date_without_time_is_midnight_utc_and_plain_text_has_no_header() -> N
     assert plain.meta.outlet is None and plain.body.startswith("Just a story.")
 
 
+HEADLINED = "North Korean troops reach the front in Kursk\n\nAbout 1,500 soldiers arrived, officials said."
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (HEADLINED, "North Korean troops reach the front in Kursk"),
+        ("# Seoul says more troops are on their way\nThe ministry said so.", "Seoul says more troops are on their way"),
+        ("About 1,500 soldiers arrived, officials said.\nMore followed.", None),  # a sentence, not a headline
+        ("Kursk\nMore followed.", None),  # one word
+        ("North Korean troops reach the front in Kursk", None),  # nothing below it: the story itself
+        (" ".join(["word"] * 26) + "\nMore followed.", None),  # too long for a headline
+    ],
+)
+def test_plain_text_takes_a_headline_looking_first_line_as_its_title(text: str, title: str | None) -> None:
+    a = parse_article(text.encode(), "story.txt")
+    assert a.meta.title == title and a.meta.outlet is None
+    assert a.body == text  # the headline stays in the text: the facts found are the same
+
+
 def test_render_and_parse_round_trip() -> None:
     a = parse_article(b"---\noutlet: Ledger\npublished: 2025-03-13T00:00:00+00:00\n---\nBody.\n", "x.txt")
     assert parse_article(render_article(a).encode(), "x.txt").meta == a.meta

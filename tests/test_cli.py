@@ -256,3 +256,26 @@ def test_remove_takes_a_source_and_its_facts_out(tmp_path, capsys) -> None:
     assert 5 not in {s["id"] for s in json.loads(out)}
     code, _, err = run(capsys, *db, "remove", "5")
     assert code == 2 and err == "error: There is no source '5'; `briefings sources` lists them with their ids.\n"
+
+
+PLAIN = """North Korean troops reach the front in Kursk
+
+About 1,500 more North Korean soldiers reached the Kursk region, a regional governor said.
+“They arrived by train and were taken straight to the training grounds,” the governor told a local radio station.
+"""
+
+
+def test_a_plain_text_article_is_titled_by_its_headline_and_named_by_its_file(tmp_path) -> None:
+    (tmp_path / "kursk-report.txt").write_text(PLAIN, encoding="utf-8")
+    env = {"BRIEFINGS_DB": str(tmp_path / "plain.db")}
+    assert briefings("ingest", "kursk-report.txt", cwd=tmp_path, **env).returncode == 0
+    (source,) = json.loads(briefings("sources", "--format", "json", **env).stdout)
+    assert (source["outlet"], source["title"]) == (None, "North Korean troops reach the front in Kursk")
+    table = " ".join(briefings("sources", **env).stdout.split())
+    assert "1 kursk-report.txt date unknown North Korean troops reach the front in Kursk 1 quote, 1 estimate" in table
+    picture = briefings("estimate", **env).stdout
+    assert "date unknown kursk-report.txt" in " ".join(picture.split())  # no publication date: no *
+    assert "*" not in picture
+    (hit,) = json.loads(briefings("search", "train", "--format", "json", **env).stdout)
+    assert hit["source"]["origin"] == "kursk-report.txt"
+    assert "kursk-report.txt" in briefings("search", "train", **env).stdout

@@ -21,7 +21,7 @@ from rich.console import Console
 
 from briefings import console as face
 from briefings.ingest import ingest_paths
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, article
 
 UP, TAB, ENTER, CTRL_C, CTRL_D = "\x1b[A", "\t", "\r", "\x03", "\x04"
 
@@ -29,10 +29,12 @@ UP, TAB, ENTER, CTRL_C, CTRL_D = "\x1b[A", "\t", "\r", "\x03", "\x04"
 def test_piped_lines_are_answered_like_slash_commands(tmp_path) -> None:
     lines = "\n".join(
         [
+            "/estimate status:frontline",
             "/estimate claimant:South Korea",
             "/quote kirby contains:fair game",
             '/search "fair game"',
             "/quote Kim",
+            "/who kirby",
             "/timeline from:nonsense",
             "quit",
             "/sources",  # after quit: never read
@@ -45,17 +47,19 @@ def test_piped_lines_are_answered_like_slash_commands(tmp_path) -> None:
         input=lines,
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=tmp_path,  # anywhere: the settings say where the store and the seeds are
         timeout=120,
         env=env,
     )
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert "no Discord token set" in out and "briefings>" not in out  # no prompt on a pipe
+    assert "up to 10,000" in out and "US State Department" in out  # status:frontline
     assert "South Korea" in out and "Latest number per claimant" in out  # claimant:South Korea, unquoted
     assert "1 quote by John Kirby" in out and "They’re fair game" in out  # contains:fair game
     assert "match for '\"fair game\"'" in out or "matches for '\"fair game\"'" in out  # the phrase kept
     assert "'Kim' may mean Kim Tae-hyo or Kim Yong-hyun" in out
+    assert "National Security Council spokesperson" in out  # /who kirby
     assert "'nonsense' is not a date for from" in out
     assert "Sources" not in out
     assert "Traceback" not in run.stderr and "voice will NOT be supported" not in run.stderr
@@ -204,3 +208,11 @@ def test_ctrl_c_on_piped_input_leaves_at_once_without_waiting_for_a_line(tmp_pat
     code = proc.wait(timeout=20)  # the input stays open: no line is needed to leave
     assert code == 130 and "Traceback" not in (proc.stderr.read() if proc.stderr else "")
     proc.stdin.close()  # type: ignore[union-attr]
+
+
+async def test_about_counts_one_of_a_kind_in_the_singular(conn, write) -> None:
+    one = write("one.txt", article("Ledger", "2025-03-03", "“We will hold the bridge,” Envoy Ada Stone said."))
+    await ingest_paths(conn, [str(one)])
+    out = Console(file=io.StringIO(), width=200)
+    out.print(await face.answer(conn, "/about"))
+    assert "The store holds 1 source, 1 quote, 0 estimates and 1 person or body." in out.file.getvalue()

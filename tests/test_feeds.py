@@ -11,6 +11,7 @@ from aiohttp import web
 
 from briefings import feeds, queries
 from briefings.feeds import Poller, Topic, add_feed, canonical_url, list_feeds
+from tests.conftest import serving
 from tests.test_worker import Heartbeat, long_article
 
 NOW = dt.datetime(2025, 3, 28, 12, 0, tzinfo=dt.UTC)
@@ -157,13 +158,9 @@ BIG = long_article(1_900_000).replace("\n", "</p><p>")
 @pytest.fixture
 async def site() -> AsyncIterator[Site]:
     s = Site()
-    runner = web.AppRunner(s.app)
-    await runner.setup()
-    tcp = web.TCPSite(runner, "127.0.0.1", 0)
-    await tcp.start()
-    s.base = f"http://127.0.0.1:{tcp._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
-    yield s
-    await runner.cleanup()
+    async with serving(s.app) as port:
+        s.base = f"http://127.0.0.1:{port}"
+        yield s
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from briefings.health import check, heartbeat_path, write_heartbeat
-from briefings.store import connect
+from briefings.models import Article, ArticleMeta, Extraction
+from briefings.store import add_article, connect
 
 NOW = dt.datetime(2025, 3, 28, 12, 0, tzinfo=dt.UTC)
 
@@ -16,6 +17,9 @@ async def test_a_readable_store_without_a_bot_is_healthy(db_path) -> None:
         pass
     result = check(db_path, NOW)
     assert result.ok and result.message == "ok: database readable (0 sources)"
+    async with connect(db_path) as conn:
+        await add_article(conn, Article(meta=ArticleMeta(outlet="Ledger"), body="One story.", origin="a"), Extraction())
+    assert check(db_path, NOW).message == "ok: database readable (1 source)"
 
 
 async def test_an_unreadable_database_fails(tmp_path) -> None:

@@ -12,7 +12,7 @@ import aiosqlite
 from briefings import ingest, store
 from briefings.articles import MAX_ARTICLE_BYTES
 from briefings.ingest import ingest_paths
-from tests.conftest import article
+from tests.conftest import article, failing_at
 from tests.test_worker import long_article
 
 STORY = """Officials in Vardia said on Monday that about 4,000 soldiers had crossed into the northern region.
@@ -57,16 +57,7 @@ async def test_reingesting_changes_nothing(conn, write) -> None:
 async def test_an_article_is_stored_whole_or_not_at_all(conn, write, monkeypatch) -> None:
     path = write("story.txt", article("Ledger", "2025-03-13", STORY))
     real = store.upsert_entity
-    calls = 0
-
-    async def failing(*args, **kwargs):
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise RuntimeError("disk full")
-        return await real(*args, **kwargs)
-
-    monkeypatch.setattr(store, "upsert_entity", failing)
+    monkeypatch.setattr(store, "upsert_entity", failing_at(2, real, RuntimeError("disk full")))
     (failed,) = await ingest_paths(conn, [str(path)])
     assert failed.describe() == f"error: {path}: failed (RuntimeError: disk full); it was not stored"
     for table in ("sources", "sentences", "quotes", "estimates", "entities", "source_shingles"):
@@ -127,8 +118,8 @@ def test_one_bad_article_is_that_articles_line_and_the_rest_go_on(write, tmp_pat
     done = cli(tmp_path, "ingest", *paths, BRIEFINGS_EXTRACT_BUDGET="0.5")
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
-        f"added: {first} as source 1: 1 quotes, 2 estimates",
-        f"added: {last} as source 2: 0 quotes, 1 estimates",
+        f"added: {first} as source 1: 1 quote, 2 estimates",
+        f"added: {last} as source 2: 0 quotes, 1 estimate",
         "2 added, 0 unchanged, 3 failed",
     ]
     assert done.stderr.splitlines() == [
@@ -149,9 +140,9 @@ async def test_an_unexpected_fault_in_one_article_spares_the_batch(conn, write, 
 
     monkeypatch.setattr(ingest, "add_article", store_refusing_b)
     a, b, c = [line.describe() for line in await ingest_paths(conn, [str(p) for p in paths])]
-    assert a == f"added: {paths[0]} as source 1: 1 quotes, 2 estimates"
+    assert a == f"added: {paths[0]} as source 1: 1 quote, 2 estimates"
     assert (
         b
         == f"error: {paths[1]}: failed (OverflowError: Python int too large to convert to SQLite INTEGER); it was not stored"
     )
-    assert c.startswith(f"added: {paths[2]} as source 2: 1 quotes, 2 estimates")
+    assert c.startswith(f"added: {paths[2]} as source 2: 1 quote, 2 estimates")

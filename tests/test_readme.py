@@ -4,8 +4,9 @@ Every `briefings ...` line in the README's code blocks (and `.venv/bin/python ..
 as a real process in a folder of its own, against a store ingested from seeds/ at its default place
 `data/briefings.db` (each code block on its own copy, its lines in order). It must exit 0, and the
 output the README shows under a `$ briefings ...` line must appear, line by line and in order
-(spacing aside; `...` stands for lines left out, or ends a line shown in part). Lines after `> `
-are typed into the console. The README's example addresses (https://example.com/...) are served by
+(spacing aside; `...` stands for lines left out, or ends a line shown in part). An example whose
+output begins with `error: ` shows a refusal: it must exit non-zero, with those lines on stderr and
+nothing on stdout. Lines after `> ` are typed into the console. The README's example addresses (https://example.com/...) are served by
 a local HTTP server.
 """
 
@@ -62,6 +63,11 @@ class Example:
     python: bool = False
     typed: list[str] = field(default_factory=list)  # lines typed into the console
     shown: list[str] = field(default_factory=list)  # output the README shows, in order
+
+    @property
+    def refused(self) -> bool:
+        """The README shows this command failing: its output is an error line."""
+        return bool(self.shown) and self.shown[0].startswith("error: ")
 
 
 def code_blocks(text: str) -> list[list[str]]:
@@ -198,9 +204,13 @@ def test_the_readme_examples_work(block: list[str], found: list[Example], seeded
         typed = "".join(f"{line}\n" for line in ex.typed) if ex.argv[:1] == ["bot"] else None
         done = run(argv, tmp_path, db, typed, python=ex.python)
         done.stdout = done.stdout.replace(site, EXAMPLE_SITE)
-        assert done.returncode == 0, f"{ex.line!r} exited {done.returncode}: {done.stderr.strip()[-600:]}"
-        assert not missing_lines(ex.shown, done.stdout), (
-            f"{ex.line!r} does not show {missing_lines(ex.shown, done.stdout)[0]!r}:\n{done.stdout[-3000:]}"
+        if ex.refused:
+            assert done.returncode != 0 and not done.stdout, f"{ex.line!r} was not refused: {done.stdout[-600:]}"
+        else:
+            assert done.returncode == 0, f"{ex.line!r} exited {done.returncode}: {done.stderr.strip()[-600:]}"
+        said = done.stderr if ex.refused else done.stdout
+        assert not missing_lines(ex.shown, said), (
+            f"{ex.line!r} does not show {missing_lines(ex.shown, said)[0]!r}:\n{said[-3000:]}"
         )
 
 
@@ -220,7 +230,8 @@ def test_the_readme_names_only_commands_that_exist() -> None:
 def test_the_readme_examples_check_output() -> None:
     """The test above is only as strict as the output the README shows; keep some of it."""
     shown = [ex for _, found in BLOCKS for ex in found if ex.shown]
-    assert {ex.argv[0] for ex in shown} >= {"estimate", "quote", "bot"}
+    assert {ex.argv[0] for ex in shown} >= {"estimate", "quote", "bot", "remove"}
+    assert any(ex.refused for ex in shown) and not all(ex.refused for ex in shown)
     assert missing_lines(["  U.S.   at least 3,000"], "  U.S.   at most 3,000") == ["U.S. at least 3,000"]
 
 

@@ -12,6 +12,7 @@ from briefings import queries
 from briefings.ingest import ingest_paths
 from briefings.removal import find_source, remove_source
 from briefings.store import shingle_hashes
+from briefings.views import source_label
 from tests.conftest import SEEDS
 
 
@@ -23,15 +24,15 @@ async def assert_counts_are_true(conn: aiosqlite.Connection) -> None:
     """Every derived table equals what the facts left give, counted from scratch."""
     carried = await rows(
         conn,
-        """SELECT f.claim_key, COALESCE(s.root_id, s.id), COALESCE(s.outlet, 'source ' || s.id)
+        """SELECT f.claim_key, COALESCE(s.root_id, s.id), s.id, s.outlet, s.origin
              FROM (SELECT claim_key, source_id FROM quotes UNION ALL SELECT claim_key, source_id FROM estimates) AS f
              JOIN sources AS s ON s.id = f.source_id""",
     )
     roots: dict[str, set[int]] = {}
     labels: dict[str, set[str]] = {}
-    for key, root, label in carried:
+    for key, root, *source in carried:
         roots.setdefault(key, set()).add(root)
-        labels.setdefault(key, set()).add(label)
+        labels.setdefault(key, set()).add(source_label(*source))
     stats = {k: (n, set(json.loads(o))) for k, n, o in await rows(conn, "SELECT * FROM claim_stats")}
     assert stats == {k: (len(roots[k]), labels[k]) for k in roots}
     assert set(await rows(conn, "SELECT claim_key, root FROM claim_roots")) == {
@@ -109,3 +110,15 @@ async def test_a_source_is_found_by_id_url_or_path(seeded) -> None:
         await find_source(seeded, "999")
     with pytest.raises(queries.QueryError, match=r"There is no source 'https://nowhere\.example/x'"):
         await find_source(seeded, "https://nowhere.example/x")
+
+
+async def test_a_claim_carried_by_a_file_without_an_outlet_is_recounted_under_the_file_s_name(seeded, write) -> None:
+    plain = write(
+        "notes.txt", "“They’re fair game,” National Security Council spokesperson John Kirby told reporters.\n"
+    )
+    await ingest_paths(seeded, [str(plain)])
+    nbc = next(s for s in await queries.sources(seeded) if s.outlet == "NBC News" and s.copy_of is None)
+    await remove_source(seeded, nbc.id)  # the claims NBC carried are counted again, from SQL
+    await assert_counts_are_true(seeded)
+    (fair,) = [q for q in await queries.quotes_by(seeded, "kirby") if q.text == "They’re fair game"]
+    assert "notes.txt" in fair.reported_by

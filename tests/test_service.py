@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import ast
 import os
+import sqlite3
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, article
+from tests.test_worker import SMALL, long_article
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz12345"
 
 
-def start(tmp_path, *argv: str, **settings: str) -> subprocess.CompletedProcess[str]:
+def start(tmp_path, *argv: str, typed: str = "", **settings: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
-    env.update(BRIEFINGS_DB=str(tmp_path / "svc.db"), BRIEFINGS_SEEDS="", **settings)
-    return subprocess.run([sys.executable, *argv], capture_output=True, text=True, cwd=tmp_path, timeout=120, env=env)
+    env.update({"BRIEFINGS_DB": str(tmp_path / "svc.db"), "BRIEFINGS_SEEDS": "", **settings})
+    return subprocess.run(
+        [sys.executable, *argv], input=typed, capture_output=True, text=True, cwd=tmp_path, timeout=120, env=env
+    )
 
 
 @pytest.mark.parametrize("entry", [["-m", "bot"], ["-m", "briefings.cli", "bot"]])
@@ -71,3 +75,17 @@ def test_the_two_faces_share_the_core_and_borrow_nothing_from_each_other() -> No
         assert "briefings.console" not in _imports(path), path
     for path in (ROOT / "briefings").rglob("*.py"):
         assert not {m for m in _imports(path) if m == "bot" or m.startswith("bot.")}, path
+
+
+def test_seeding_an_empty_store_keeps_to_the_configured_extraction_budget(tmp_path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    # about 1.2 s to extract on a developer's machine: within the default 20 s, not within 0.3 s
+    (seeds / "long.txt").write_text(article("Ledger", "2025-03-13", long_article(300_000)), encoding="utf-8")
+    (seeds / "short.txt").write_text(article("Courier", "2025-03-14", SMALL), encoding="utf-8")
+    budget = {"BRIEFINGS_SEEDS": str(seeds), "BRIEFINGS_EXTRACT_BUDGET": "0.3"}
+    run = start(tmp_path, "-m", "briefings.cli", "bot", typed="quit\n", **budget)
+    assert run.returncode == 0, run.stderr
+    assert "long.txt: took longer than 0.3 s to extract (BRIEFINGS_EXTRACT_BUDGET)" in run.stderr
+    with sqlite3.connect(tmp_path / "svc.db") as db:
+        assert [r[0] for r in db.execute("SELECT origin FROM sources")] == [str(seeds / "short.txt")]

@@ -14,6 +14,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from briefings.ingest import fetch_article
 from briefings.web import FetchError, fetch, make_session
 from briefings.worker import Extractor
+from tests.conftest import serving
 
 STORY = (
     "<html><head>{meta}<title>Troops</title></head><body><article><h1>Troops on the move</h1>"
@@ -100,13 +101,8 @@ class Site:
 @pytest.fixture
 async def site() -> AsyncIterator[Site]:
     s = Site()
-    runner = web.AppRunner(s.app)
-    await runner.setup()
-    tcp = web.TCPSite(runner, "127.0.0.1", 0)
-    await tcp.start()
-    s.port = tcp._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield s
-    await runner.cleanup()
+    async with serving(s.app) as s.port:
+        yield s
 
 
 @pytest.fixture

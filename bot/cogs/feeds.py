@@ -13,6 +13,7 @@ from bot.client import NO_MENTIONS, UserInputError
 from bot.paging import send_pages
 from bot.tasks import spawn
 from briefings import feeds
+from briefings.commands import plural
 
 if TYPE_CHECKING:
     from bot.client import BriefingsBot
@@ -68,7 +69,8 @@ class Feeds(commands.Cog):
             )
             entries.append(
                 f"**{f.id}.** {render.safe(f.title or f.url)} · every {f.every_minutes} min\n"
-                f"{f.articles_taken} articles taken, {f.entries_failed} entries failed; last success "
+                f"{plural(f.articles_taken, 'article')} taken, {plural(f.entries_failed, 'entry', 'entries')} "
+                f"failed; last success "
                 f"{render.safe(f.last_success or 'never')}\n{state}"
             )
         return render.paginate("Feeds", entries, empty="No feeds: `/feeds add` follows one."), True

@@ -16,6 +16,7 @@ from briefings.feeds import make_session
 from briefings.service import seed_if_empty
 from briefings.settings import Settings
 from briefings.store import connect
+from briefings.worker import DEFAULT_BUDGET
 from tests.conftest import SEEDS
 from tests.discord_emulator import GUILD_ID, DiscordEmulator
 
@@ -35,7 +36,7 @@ async def emulator(monkeypatch) -> AsyncIterator[DiscordEmulator]:
 @pytest.fixture
 async def store(tmp_path):
     async with connect(tmp_path / "bot.db") as conn:
-        await seed_if_empty(conn, SEEDS)
+        await seed_if_empty(conn, SEEDS, DEFAULT_BUDGET)
         yield conn
 
 

@@ -16,7 +16,7 @@ from briefings import subscriptions as subs
 from briefings.digest import build_digest
 from briefings.ingest import ingest_paths
 from briefings.models import Status
-from tests.conftest import article
+from tests.conftest import article, failing_at
 from tests.discord_emulator import (
     CHANNEL_ID,
     EMBED_LINKS,
@@ -388,16 +388,8 @@ async def test_a_crash_between_two_parts_resumes_with_the_next_part(bot, emulato
     sub = await subscribe(store, clock, every="6 hours")
     await store_many(store, tmp_path, 12)
     real = subs.mark_part_sent
-    calls = 0
-
-    async def crash_on_the_second(*args, **kwargs):
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise SystemExit("killed after posting part 2, before saving it")
-        await real(*args, **kwargs)
-
-    monkeypatch.setattr(subs, "mark_part_sent", crash_on_the_second)
+    crash = SystemExit("killed after posting part 2, before saving it")
+    monkeypatch.setattr(subs, "mark_part_sent", failing_at(2, real, crash))
     with pytest.raises(SystemExit):
         await bot.digests.deliver(sub.id, at("2025-03-28T14:01"))
     monkeypatch.setattr(subs, "mark_part_sent", real)

@@ -114,10 +114,46 @@ async def test_estimate_charts_a_change_and_says_when_it_cannot(bot, emulator, s
 async def test_quote_newest_first_with_date_and_source(bot, emulator: DiscordEmulator) -> None:
     msg = await emulator.answer(emulator.slash("quote", speaker="kirby", contains="fair game"))
     (embed,) = msg["embeds"]
-    assert embed["title"] == "Quotes by kirby"
+    assert embed["title"] == "Quotes by John Kirby"
     assert "> They’re fair game" in embed["description"]
     assert "**John Kirby**, National Security Council spokesperson, 2024-10-23" in embed["description"]
     assert msg["allowed_mentions"] == {"parse": []}
+
+
+async def test_quotes_dated_by_publication_carry_the_mark_and_one_of_a_kind_is_singular(
+    bot, emulator, store, tmp_path
+) -> None:
+    await add_articles(
+        store, tmp_path, article("Ledger", "2025-03-03", "“We will hold the bridge,” Envoy Ada Stone said.")
+    )
+    msg = await emulator.answer(emulator.slash("quote", speaker="stone"))
+    (embed,) = msg["embeds"]
+    assert embed["title"] == "Quotes by Ada Stone"  # the name the store knows, not what was typed
+    assert "**Ada Stone**, Envoy, 2025-03-03*; Ledger" in embed["description"]
+    assert embed["footer"]["text"] == "Newest first · * dated by the article's publication, not by the text"
+    who = (await emulator.answer(emulator.slash("who", name="Ada Stone")))["embeds"][0]
+    assert "1 quote and 0 estimates stored" in who["description"]
+    assert "(2025-03-03*)" in who["fields"][0]["value"]
+    sources = (await emulator.answer(emulator.slash("sources")))["embeds"][0]["description"]
+    assert "1 quote, 0 estimates; original reporting" in sources
+
+
+async def test_a_plain_text_article_is_named_by_its_file_and_its_unknown_dates_are_not_marked(
+    bot, emulator, store, tmp_path
+) -> None:
+    path = tmp_path / "kursk-report.txt"
+    path.write_text(
+        "More troops reach Kursk\n\n"
+        "About 1,500 more North Korean soldiers reached the Kursk region, a regional governor said.\n",
+        encoding="utf-8",
+    )
+    await ingest_paths(store, [str(path)])
+    sources = (await emulator.answer(emulator.slash("sources")))["embeds"][0]["description"]
+    assert "**6. kursk-report.txt**, date unknown: More troops reach Kursk" in sources
+    estimate = await emulator.answer(emulator.slash("estimate", claimant="regional governor"))
+    lines = " ".join(f["value"] for f in estimate["embeds"][0]["fields"])
+    assert "about 1,500 (date unknown; kursk-report.txt)" in lines  # no publication date: no *
+    assert "footer" not in estimate["embeds"][0]  # and no footnote for a mark not shown
 
 
 async def test_speaker_autocomplete_answers_from_memory(bot, emulator: DiscordEmulator) -> None:
@@ -199,7 +235,7 @@ async def test_a_busy_bot_acknowledges_first_and_answers_in_a_follow_up(
     msg = await emulator.answer(payload)
     (callback,) = [r for r in emulator.requests if r.path.endswith(f"/{payload['token']}/callback")]
     assert callback.body["type"] == first_response
-    assert msg["embeds"][0]["title"] == "Quotes by kirby" and "John Kirby" in msg["embeds"][0]["description"]
+    assert msg["embeds"][0]["title"] == "Quotes by John Kirby" and "John Kirby" in msg["embeds"][0]["description"]
 
 
 async def test_a_busy_bot_acknowledges_a_page_turn_first_and_then_turns_the_page(bot, emulator, monkeypatch) -> None:
@@ -323,7 +359,7 @@ async def test_rest_errors_are_logged_and_the_user_told(bot, emulator, status, c
 async def test_many_interactions_in_flight(bot, emulator: DiscordEmulator) -> None:
     payloads = [emulator.slash("quote", speaker="Kirby") for _ in range(20)]
     answers = await asyncio.gather(*(emulator.answer(p) for p in payloads))
-    assert all(a["embeds"][0]["title"] == "Quotes by Kirby" for a in answers)
+    assert all(a["embeds"][0]["title"] == "Quotes by John Kirby" for a in answers)
 
 
 # ---------------------------------------------------------------------------- issue 15

@@ -1,12 +1,14 @@
-"""The service as a process: settings errors, the console, and a clean stop on SIGTERM."""
+"""The service as a process: settings errors and a clean stop on SIGTERM (the console: tests/test_console.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 
 from tests.bot.conftest import TOKEN
 from tests.conftest import ROOT, SEEDS
@@ -44,34 +46,18 @@ def test_a_malformed_setting_stops_start_up_with_one_line_and_no_token(tmp_path)
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "BRIEFINGS_TIMEZONE" in run.stderr
 
 
-def test_without_a_token_the_console_answers_the_same_commands(tmp_path) -> None:
-    lines = "/estimate status:frontline\n/quote Kirby contains:fair game\n/who kirby\n/timeline from:nonsense\nquit\n"
-    run = subprocess.run(
-        [sys.executable, "-m", "briefings.cli", "bot"],
-        input=lines,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        env=env_for(tmp_path, COLUMNS="160"),
-    )
-    assert run.returncode == 0, run.stderr
-    out = run.stdout
-    assert "no Discord token set" in out
-    assert "up to 10,000" in out and "US State Department" in out  # /estimate
-    assert "They’re fair game" in out  # /quote
-    assert "National Security Council spokesperson" in out  # /who
-    assert "'nonsense' is not a date for from" in out  # a bad input, one sentence
-
-
-async def test_sigterm_closes_the_gateway_and_the_process_exits(tmp_path) -> None:
+@contextlib.asynccontextmanager
+async def bot_process(
+    tmp_path, *argv: str, **settings: str
+) -> AsyncIterator[tuple[asyncio.subprocess.Process, DiscordEmulator]]:
+    """The service (`python ARGV`) logged in to an emulator, its gateway connected, until the block ends."""
     emu = DiscordEmulator()
     await emu.start()
+    proc = None
     try:
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
-            "-m",
-            "bot",
+            *argv,
             cwd=str(ROOT),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -81,15 +67,26 @@ async def test_sigterm_closes_the_gateway_and_the_process_exits(tmp_path) -> Non
                 BRIEFINGS_DEV_GUILD=str(GUILD_ID),
                 BRIEFINGS_DISCORD_API=emu.api_base,
                 BRIEFINGS_DISCORD_GATEWAY=emu.gateway_url,
+                **settings,
             ),
         )
         await asyncio.wait_for(emu.ready.wait(), 60)
         await emu.wait_for(lambda r: r.method == "PUT" and r.path.endswith("/commands"), within=30)
-        beat = tmp_path / "gateway.heartbeat"
+        beat = tmp_path / "gateway.heartbeat"  # written right after "connected" is logged
         for _ in range(100):
             if beat.exists() and '"connected": true' in beat.read_text():
                 break
             await asyncio.sleep(0.1)
+        yield proc, emu
+    finally:
+        if proc is not None and proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        await emu.stop()
+
+
+async def test_sigterm_closes_the_gateway_and_the_process_exits(tmp_path) -> None:
+    async with bot_process(tmp_path, "-m", "bot") as (proc, emu):
         health = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -108,44 +105,14 @@ async def test_sigterm_closes_the_gateway_and_the_process_exits(tmp_path) -> Non
         assert "stopping: closing the gateway" in stderr
         assert TOKEN not in stderr
         assert emu._ws is not None and emu._ws.closed
-        assert not beat.exists()  # stopped on purpose: no stale heartbeat
-    finally:
-        await emu.stop()
+        assert not (tmp_path / "gateway.heartbeat").exists()  # stopped on purpose: no stale heartbeat
 
 
 async def test_briefings_bot_logs_at_the_configured_level(tmp_path) -> None:
-    emu = DiscordEmulator()
-    await emu.start()
-    try:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "briefings.cli",
-            "bot",
-            cwd=str(ROOT),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env_for(
-                tmp_path,
-                BRIEFINGS_DISCORD_TOKEN=TOKEN,
-                BRIEFINGS_DEV_GUILD=str(GUILD_ID),
-                BRIEFINGS_DISCORD_API=emu.api_base,
-                BRIEFINGS_DISCORD_GATEWAY=emu.gateway_url,
-                BRIEFINGS_LOG_LEVEL="INFO",
-            ),
-        )
-        await asyncio.wait_for(emu.ready.wait(), 60)
-        await emu.wait_for(lambda r: r.method == "PUT" and r.path.endswith("/commands"), within=30)
-        beat = tmp_path / "gateway.heartbeat"  # written right after "connected" is logged
-        for _ in range(100):
-            if beat.exists() and '"connected": true' in beat.read_text():
-                break
-            await asyncio.sleep(0.1)
+    async with bot_process(tmp_path, "-m", "briefings.cli", "bot", BRIEFINGS_LOG_LEVEL="INFO") as (proc, _):
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(proc.wait(), 30) == 0
         stderr = (await proc.stderr.read()).decode()
         assert "connected as briefings" in stderr
         assert "synced 9 commands to the development guild" in stderr
         assert "stopping: closing the gateway" in stderr
-    finally:
-        await emu.stop()
