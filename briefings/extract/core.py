@@ -88,6 +88,7 @@ class _Context:
     quote_labels: dict[int, Attribution] = field(default_factory=dict)  # label end → who the quotation after it is from
     report: tuple[int, Attribution] | None = None  # a paragraph's report going on: (paragraph, who reports it)
     documents: dict[str, tuple[str, EntityRef | None]] = field(default_factory=dict)  # "report" → who issued it
+    tokens: dict[int, list[Tok]] = field(default_factory=dict)  # each sentence's tokens, by its start, once read
 
     def add_voice(self, voice: _Voice) -> None:
         if voice.attribution.speaker and voice.attribution.speaker.lower() not in PRONOUNS:
@@ -128,8 +129,8 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
     opens = [q.start for q in spans]  # a quotation run on without a mark opens its paragraph
     for index, sent in enumerate(sents):
         _reach_labels(ctx, sent, index)
-        _register_documents(ctx, sent)
         attrs = _attributions(ctx, sent, spans)
+        _register_documents(ctx, sent)
         for q in spans[bisect.bisect_left(opens, sent.start) : bisect.bisect_left(opens, sent.end)]:
             quote = _attribute_quote(ctx, q, index, sents, attrs, spans)
             if quote is not None and q.cut and not quote.speaker:
@@ -379,6 +380,8 @@ def _register_acronyms(ctx: _Context, sents: list[Sentence]) -> None:
 
 
 def _inside_quote(at: int, spans: list[QuoteSpan]) -> bool:
+    if len(spans) <= 8:
+        return any(q.open_at < at < q.close_at for q in spans)
     k = bisect.bisect_left(spans, at, key=_open_at) - 1  # spans are in order and do not overlap
     return k >= 0 and spans[k].open_at < at < spans[k].close_at
 
@@ -415,6 +418,7 @@ def _reach_labels(ctx: _Context, sent: Sentence, index: int) -> None:
 
 
 _FIRST_PERSON = frozenset({"i", "we"})
+_PRONOUN_PHRASE = re.compile(r"(?i)he|she|it|they|(?:his|her|its|their) .+")
 _DOCUMENT_WORDS = "|".join(sorted(DOCUMENTS, key=len, reverse=True))
 _THE_DOCUMENT = re.compile(
     rf"(?i:the|this|that|its|their|his|her)\s+(?:(?:new|latest|same|full|leaked|classified|recent)\s+)?(?P<doc>{_DOCUMENT_WORDS})"
@@ -437,7 +441,7 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and word[:-1] in DOCUMENTS else word
 
 
-def _register_documents(ctx: _Context, sent: Sentence, toks: list[Tok] | None = None) -> None:
+def _register_documents(ctx: _Context, sent: Sentence) -> None:
     """Who issued the reports, statements and videos a sentence tells of, for "the report said" later."""
     text = sent.text
     if not DOCUMENTS.intersection(_WORDS.findall(text.lower())):
@@ -445,7 +449,7 @@ def _register_documents(ctx: _Context, sent: Sentence, toks: list[Tok] | None = 
     found = [(m, "issued") for m in _ISSUED.finditer(text)] + [(m, "by") for m in _ISSUED_BY.finditer(text)]
     if not found:
         return
-    toks = toks or tokenize(text, sent.start)
+    toks = ctx.tokens.get(sent.start) or tokenize(text, sent.start)
     starts = [t.start for t in toks]
     for m, how in found:
         if how == "issued":  # the subject of "released"
@@ -478,7 +482,7 @@ def _resolve(ctx: _Context, phrase: str, at: int) -> tuple[str, EntityRef | None
     entity = ctx.mentions.resolve(phrase, at)
     if entity is None:
         return phrase.strip(), None
-    if re.fullmatch(r"(?i)he|she|it|they|(?:his|her|its|their) .+", phrase.strip()):
+    if _PRONOUN_PHRASE.fullmatch(phrase.strip()):
         ctx.mentions.touch(entity, at, phrase)  # a pronoun keeps its antecedent current
     else:
         entity = ctx.mentions.add(entity, at, phrase, subject=True)
@@ -498,15 +502,14 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
         ctx.attributions[sent.start] = []
         return []
     local = [q for q in spans if q.open_at < sent.end and q.close_at > sent.start]
-    toks = tokenize(sent.text, sent.start)
+    toks = ctx.tokens[sent.start] = tokenize(sent.text, sent.start)
     if local:
         # the words inside quotation marks are the quote's, not the sentence's; the marks around a word
         # or two ("the codename “Wolf”") are no quotation at all and go with it
         marks = {m for q in local if _too_short(ctx.body, q) for m in (q.open_at, q.close_at)}
         toks = [t for t in toks if not _inside_quote(t.start, local) and t.start not in marks]
     out: list[Attribution] = []
-    i = 0
-    while i < len(toks):
+    for i in [k for k, t in enumerate(toks) if t.low in _VERB_CANDIDATES]:  # the words that can report
         t = toks[i]
         low = t.low
         phrase: list[Tok] | None = None
@@ -547,7 +550,6 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
             if phrase is None and out and (low.endswith("ing") or coordinated):
                 prev = out[-1]
                 out.append(Attribution(t.start, t.end, t.start, prev.speaker, prev.entity))
-                i += 1
                 continue
             if phrase is None and low.endswith("ing") and i > 0:
                 # "Lind declined to comment, saying …", "Kim met the families, promising them …"
@@ -561,12 +563,12 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
                 out.append(
                     Attribution(t.start, max(end, t.end), min(start, t.start), speaker, entity, inverted, source)
                 )
-        i += 1
     ctx.attributions[sent.start] = out
     return out
 
 
 _SAYING = frozenset("saying shouting telling writing adding warning chanting screaming yelling".split())
+_VERB_CANDIDATES = SPEECH_VERBS | _SAYING | {"according", "citing", "quoting", "in", "put", "puts"}
 _PASSIVE_HELPERS = frozenset("was is were are be been being has have had widely also reportedly once".split())
 
 
@@ -639,14 +641,14 @@ def _attribute_quote(
     body = ctx.body
     sent = sents[index]
     text = body[q.start : q.end].strip()
-    text = re.sub(r"[,;:\s]+$", "", text)
+    text = text.rstrip(",;: \t\n\r\f\v\u00a0")
     if len(_QUOTE_WORD.findall(text)) < MIN_QUOTE_WORDS:
         return None  # "neo-Nazi invaders" is three words, as a reader counts them; "fake news" is two
     k = bisect.bisect_right(sents, q.close_at, key=_start_of) - 1
     end_sent = sents[k] if k >= 0 and sents[k].start <= q.close_at < sents[k].end + 1 else sent
     end_attrs = attrs if end_sent is sent else _attributions(ctx, end_sent, spans)
     lead = body[sent.start : q.open_at]
-    starts_sentence = not re.search(r"\w", _strip_dateline(lead))
+    starts_sentence = not any(c.isalnum() or c == "_" for c in _strip_dateline(lead))
     pre = [a for a in attrs if a.end <= q.open_at + 1]
     post = [a for a in end_attrs if a.start >= q.close_at]
     labelled = _quote_label(ctx, q)
@@ -958,7 +960,7 @@ def _estimates_in(
     text = sent.text
     out: list[Estimate] = []
     numbers = find_numbers(text)
-    cues = _Cues(text)
+    cues = _Cues(text, len(numbers))
     used: set[int] = set()
     for k, n in enumerate(numbers):
         if k in used:
@@ -1063,13 +1065,19 @@ _OTHER_OWNER = re.compile(
 )
 
 
+_STORY_TROOPS = re.compile(r"\b(?:north korean?s?|dprk|pyongyang)", re.I)
+_OTHER_TROOPS = re.compile(rf"\b(?:{_OTHER})\b", re.I)
+_OWNER_HINT = re.compile(r"\b(?:lost|suffered|mobili[sz]ed|deployed|sent|army|forces|military|troops)\b", re.I)
+
+
 def _other_force(before: str, after: str, troops: re.Match[str] | None) -> bool:
     """ "1.8 million Chinese troops", "Russia has lost 600,000 soldiers": another country's forces."""
-    if troops is not None and re.search(r"\b(?:north korean?s?|dprk|pyongyang)", troops.group(0), re.I):
+    if troops is not None and _STORY_TROOPS.search(troops.group(0)):
         return False  # "Russian forces were joined by 3,000 North Korean troops"
-    if troops is not None and re.search(rf"\b(?:{_OTHER})\b", troops.group(0), re.I):
+    if troops is not None and _OTHER_TROOPS.search(troops.group(0)):
         return True
-    return bool(_OTHER_OWNER.search(before[-80:]))
+    window = before[-80:]
+    return _OWNER_HINT.search(window) is not None and _OTHER_OWNER.search(window) is not None
 
 
 def _qualifier(before: str, after: str) -> Qualifier:
@@ -1088,12 +1096,36 @@ def _qualifier(before: str, after: str) -> Qualifier:
 
 
 class _Cues:
-    """Where each cue pattern matches in one sentence, found once and looked up by position, so
-    that a sentence with many numbers is scanned once per pattern, not once per number."""
+    """Where each cue pattern matches in one sentence. In a sentence of many numbers each pattern is
+    found once and looked up by position (one scan per pattern, not one per number); in a sentence of
+    a few, the windows asked about are searched directly, which reads less of the sentence."""
 
-    def __init__(self, text: str) -> None:
+    INDEXED = 3  # numbers in a sentence from which one scan per pattern is cheaper
+
+    def __init__(self, text: str, numbers: int = INDEXED) -> None:
         self.text = text
         self._found: dict[re.Pattern[str], tuple[list[int], list[int]]] = {}
+        if numbers < self.INDEXED:  # the windows, searched directly
+            self.within = self._within_direct  # type: ignore[method-assign]
+            self.any = self._any_direct  # type: ignore[method-assign]
+            self.last_end = self._last_end_direct  # type: ignore[method-assign]
+            self.first_start = self._first_start_direct  # type: ignore[method-assign]
+
+    def _within_direct(self, pattern: re.Pattern[str], lo: int, hi: int) -> list[int]:
+        return [m.start() for m in pattern.finditer(self.text, max(0, lo), hi)]
+
+    def _any_direct(self, pattern: re.Pattern[str], lo: int, hi: int) -> bool:
+        return pattern.search(self.text, max(0, lo), hi) is not None
+
+    def _last_end_direct(self, pattern: re.Pattern[str], lo: int, hi: int) -> int | None:
+        end = None
+        for m in pattern.finditer(self.text, max(0, lo), hi):
+            end = m.end()
+        return end
+
+    def _first_start_direct(self, pattern: re.Pattern[str], lo: int, hi: int) -> int | None:
+        m = pattern.search(self.text, max(0, lo), hi)
+        return m.start() if m else None
 
     def _matches(self, pattern: re.Pattern[str]) -> tuple[list[int], list[int]]:
         found = self._found.get(pattern)

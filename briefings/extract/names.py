@@ -69,6 +69,11 @@ class Tok(NamedTuple):
     cap: bool
 
 
+def _is_word(text: str) -> bool:
+    """Does the token start with a word character (what re's \\w matches)?"""
+    return bool(text) and (text[0].isalnum() or text[0] == "_")
+
+
 def tok(text: str, start: int, end: int) -> Tok:
     return Tok(text, start, end, fold(text).lower(), text[:1].isupper())
 
@@ -333,7 +338,7 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
             out.insert(0, t)
             j -= 1
             continue
-        if not re.match(r"\w", t.text):
+        if not _is_word(t.text):
             break
         if low in INNER_PREPOSITIONS:
             left = toks[j - 1] if j > 0 else None
@@ -360,7 +365,7 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
             if low in PRONOUNS and not out:
                 out.insert(0, t)
             break
-        if not t.cap and re.search(r"(?:ed|ing)$", low) and "-" not in low and low not in ROLE_WORDS:
+        if not t.cap and low.endswith(("ed", "ing")) and "-" not in low and low not in ROLE_WORDS:
             left = toks[j - 1].low if j > 0 else ""
             if left not in DETERMINERS:
                 break
@@ -580,7 +585,7 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
             out, j = [*out, toks[j]], j + 1
     while j < len(toks) and j < start + PHRASE_TOKENS:
         t = toks[j]
-        if not re.match(r"\w", t.text) and t.text not in {"-", "’", "'", "&"} and not (t.text == "." and out):
+        if not _is_word(t.text) and t.text not in {"-", "’", "'", "&"} and not (t.text == "." and out):
             break
         if t.low in DOCUMENTS and out and not out[-1].cap:
             out.append(t)  # "according to various estimates", "recent reports": the documents themselves
@@ -621,7 +626,7 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
         while k < len(toks) and len(name) < 4 and (_is_name_token(toks[k]) or (name and toks[k].low in NAME_PARTICLES)):
             name.append(toks[k])
             k += 1
-        ends = k >= len(toks) or not re.match(r"\w", toks[k].text) or toks[k].low in {"who", "said", "told"}
+        ends = k >= len(toks) or not _is_word(toks[k].text) or toks[k].low in {"who", "said", "told"}
         if name and ends and any(is_role_word(t.text) for t in out):
             return [*out, tok(",", -1, -1), *name]
     return out
@@ -693,10 +698,11 @@ class Mention:
 # How far back a later mention looks for what it refers to: this many mentions, and as many
 # spellings that look alike. An article names a few dozen people and bodies; the bounds keep a
 # hostile text with thousands of names linear.
-LOOKBACK = 400
+LOOKBACK = 200
 SPELLINGS = 64
 
 
+@lru_cache(maxsize=8192)
 def _spelling_key(name: str) -> tuple[str, ...]:
     """What two spellings of one name share for similar_names: the first letter of each word."""
     return tuple(w[:1] for w in fold(name).lower().split())
@@ -761,6 +767,20 @@ class Mentions:
         slot = self._find_slot(entity)
         return slot.entity if slot is not None else None
 
+    def _salient_before(self, at: int, kind: EntityKind) -> EntityRef | None:
+        """What "he" or "it" at `at` continues: the last speaker or subject of that kind, unless it is far
+        behind the last mention of that kind (see _salient); read backwards only as far as needed."""
+        latest: Mention | None = None
+        for seen, m in enumerate(self._items.irange_key(max_key=at, inclusive=(True, False), reverse=True)):
+            if seen >= LOOKBACK or (latest is not None and latest.at - m.at > SALIENCE):
+                break
+            if m.entity.kind is not kind:
+                continue
+            if m.subject:
+                return m.entity
+            latest = latest or m
+        return latest.entity if latest is not None else None
+
     def _before(self, at: int) -> list[Mention]:
         """The mentions before `at`, nearest last, at most LOOKBACK of them."""
         end = self._items.bisect_key_left(at)
@@ -770,15 +790,15 @@ class Mentions:
         """The entity a mention refers to, or None for an unresolvable pronoun."""
         clean = clean_phrase(phrase)
         low = fold(clean).lower()
-        before = self._before(at)
         if low in PRONOUNS_PERSON:
-            return _salient([m for m in before if m.entity.kind is EntityKind.person])
+            return self._salient_before(at, EntityKind.person)
         if low in PRONOUNS_BODY:
-            return _salient([m for m in before if m.entity.kind is EntityKind.body])
+            return self._salient_before(at, EntityKind.body)
         if low in PRONOUNS:
             return None
         if clean in self.acronyms:
             return self.acronyms[clean]
+        before = self._before(at)
         owner = re.match(r"^(his|her|its|their)\s+(.+)$", low)
         if owner and re.search(r"\b[A-Z][a-z]+\b", clean.split(" ", 1)[1]):
             return self.resolve(clean.split(" ", 1)[1], at)  # "its spokesperson Lena Koss": the one named
@@ -872,20 +892,6 @@ def _is_part_of(alias: str, name: str) -> bool:
 
 
 SALIENCE = 400  # characters: how far back the last subject still outranks a name met since
-
-
-def _salient(mentions: list[Mention]) -> EntityRef | None:
-    """What "he" or "it" continues: the last speaker or subject, unless it is far behind the last
-    mention; a name met in a trailing phrase since ("after talks with Minister Cho") does not take over."""
-    if not mentions:
-        return None
-    latest = mentions[-1]
-    for m in reversed(mentions):
-        if latest.at - m.at > SALIENCE:
-            break
-        if m.subject:
-            return m.entity
-    return latest.entity
 
 
 def _distinct(mentions: list[Mention]) -> list[EntityRef]:

@@ -23,6 +23,7 @@ _SPELLED_HINT = re.compile(
 
 
 _WORD_SPLIT = re.compile(r"[\s-]+")
+_SEPARATORS = str.maketrans("", "", ",\u202f\u00a0 ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,7 @@ def _digits_value(raw: str, mult: str) -> int | None:
 def find_numbers(text: str) -> list[Number]:
     out = []
     for m in DIGITS.finditer(text):
-        raw = re.sub(r"[,\u202f\u00a0 ]", "", m.group("digits"))
+        raw = m.group("digits").translate(_SEPARATORS)
         value = _digits_value(raw, (m.group("mult") or "").lower())
         if value is None:
             continue

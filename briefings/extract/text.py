@@ -72,10 +72,12 @@ def paragraphs(body: str) -> list[Span]:
 
 # A full stop and the space after it; or, in copy that lost its spaces, a full stop glued to the next
 # sentence's first word ("… in the battles.Kim Bum-soo has more.", "… killed.”The agency").
-_BOUNDARY = re.compile(
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+_GLUED_BOUNDARY = re.compile(
     r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])"
     r"|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]{2})|(?<=[a-z][.!?][”\"])(?=[A-Z][a-z])"
 )
+_GLUED = re.compile(r"[a-z][.!?][”\"]?[A-Z][a-z]")
 
 
 _ABBREVIATION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
@@ -104,7 +106,8 @@ def sentences(body: str) -> list[Sentence]:
     for p_index, para in enumerate(paragraphs(body)):
         text = body[para.start : para.end]
         cut = 0
-        for m in _BOUNDARY.finditer(text):
+        boundary = _GLUED_BOUNDARY if _GLUED.search(text) else _BOUNDARY  # copy that lost its spaces
+        for m in boundary.finditer(text):
             if text[m.start()] == "." and m.group().startswith(".") and _is_abbreviation(text, m.start()):
                 # "U.S. officials" stays one sentence; but "the U.S. The" is rare enough to accept
                 continue
