@@ -89,6 +89,7 @@ class _Context:
     report: tuple[int, Attribution] | None = None  # a paragraph's report going on: (paragraph, who reports it)
     documents: dict[str, tuple[str, EntityRef | None]] = field(default_factory=dict)  # "report" → who issued it
     tokens: dict[int, list[Tok]] = field(default_factory=dict)  # each sentence's tokens, by its start, once read
+    titles: list[QuoteSpan] = field(default_factory=list)  # names in quotation marks: the “I Want to Live” project
 
     def add_voice(self, voice: _Voice) -> None:
         if voice.attribution.speaker and voice.attribution.speaker.lower() not in PRONOUNS:
@@ -118,8 +119,10 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
     lay = layout(body)
     body = lay.text  # the speaker labels blanked out: the sentence rules read the text they label
     sents = sentences(body)
-    spans = [q for q in quote_spans(body) if not _is_title(body, q)]
+    marked = quote_spans(body)
+    spans = [q for q in marked if not _is_title(body, q)]
     ctx = _Context(body, published, outlet, Mentions(), [], labels=list(reversed(lay.labels)))
+    ctx.titles = [q for q in marked if _is_title(body, q)]
     _register_acronyms(ctx, sents)
     _register_names(ctx, sents, spans)
     headline_paras = _headline_paragraphs(body)
@@ -508,6 +511,12 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
         # or two ("the codename “Wolf”") are no quotation at all and go with it
         marks = {m for q in local if _too_short(ctx.body, q) for m in (q.open_at, q.close_at)}
         toks = [t for t in toks if not _inside_quote(t.start, local) and t.start not in marks]
+    # a title in quotation marks (the “I Want to Live” project) is one capitalised word of the sentence
+    titles = [q for q in ctx.titles if sent.start <= q.open_at < sent.end]
+    if titles:
+        toks = _titles_as_words(ctx.body, toks, titles)
+    quoting = {m for q in local for m in (q.open_at, q.close_at)}
+    toks = [t for t in toks if t.text not in _MARK_TOKENS or t.start in quoting]
     out: list[Attribution] = []
     for i in [k for k, t in enumerate(toks) if t.low in _VERB_CANDIDATES]:  # the words that can report
         t = toks[i]
@@ -530,7 +539,10 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
         elif low in _SAYING and i >= 2 and toks[i - 1].low == "as":
             phrase = _quoted_object(toks, i - 1)  # "KCNA quoted the commission as saying": the commission
         elif low in _SAYING and i >= 2 and toks[i - 1].low == "heard":
-            phrase = subject_before(toks, _before_passive(toks, i - 1))  # "a soldier was heard shouting"
+            passive = _before_passive(toks, i - 1)  # "a soldier was heard shouting"
+            phrase = subject_before(toks, passive)
+            if phrase is None and passive > 0 and toks[passive - 1].low == "and":
+                phrase = clause_subject(toks, passive - 1)  # "X suffers injuries and was heard saying"
         elif low in {"put", "puts"} and any(x.low in _FIGURE_WORDS for x in toks[i + 1 : i + 5]):
             phrase = subject_before(toks, i)  # "the ministry put the number at 7,000"
         elif low in SPEECH_VERBS and not t.cap and i + 2 < len(toks) and toks[i + 1].low == "by":
@@ -538,7 +550,10 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
             phrase = phrase_after(toks, i + 2)
             inverted = True
         elif low in SPEECH_VERBS and not t.cap:
-            phrase = subject_before(toks, i)
+            # a participle's subject is its clause's ("published a video in Korean calling for …"),
+            # unless it has one of its own ("with officials saying …")
+            participle = low.endswith("ing") and not any(x.low == "with" for x in toks[max(0, i - 6) : i])
+            phrase = None if participle else subject_before(toks, i)
             if phrase is None and low in INVERTIBLE and i > 0 and toks[i - 1].text in {",", "”", '"'}:
                 phrase = phrase_after(toks, i + 1)
                 if phrase and opens_clause(toks, phrase):
@@ -567,6 +582,7 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
     return out
 
 
+_MARK_TOKENS = frozenset('"“”„«»')
 _SAYING = frozenset("saying shouting telling writing adding warning chanting screaming yelling".split())
 _VERB_CANDIDATES = SPEECH_VERBS | _SAYING | {"according", "citing", "quoting", "in", "put", "puts"}
 _PASSIVE_HELPERS = frozenset("was is were are be been being has have had widely also reportedly once".split())
@@ -620,6 +636,17 @@ def _in_document_by(toks: list[Tok], i: int) -> int:
     if k < len(toks) and toks[k].low in {"published", "released", "issued", "seen", "shared"}:
         k += 1
     return k + 1 if k + 1 < len(toks) and toks[k].low in {"by", "from"} else 0
+
+
+def _titles_as_words(body: str, toks: list[Tok], titles: list[QuoteSpan]) -> list[Tok]:
+    out: list[Tok] = []
+    for t in toks:
+        title = next((q for q in titles if q.open_at <= t.start <= q.close_at), None)
+        if title is None:
+            out.append(t)
+        elif t.start == title.open_at + 1 or (t.start == title.open_at and body[t.start + 1 : t.start + 2] == " "):
+            out.append(tok(body[title.start : title.end], title.start, title.end))
+    return out
 
 
 def _too_short(body: str, q: QuoteSpan) -> bool:
@@ -865,6 +892,11 @@ _KNOWN_FEW = re.compile(r"\b(?:the|these|those|both)\s+$", re.I)
 _MIXED = re.compile(
     r"\b(?:russian|ukrainian)\s+and\s+north\s+korean|north\s+korean\s+and\s+(?:russian|ukrainian)", re.I
 )
+_COMMON_KNOWLEDGE = re.compile(
+    r"\b(?:what|as|it)\s+(?:is|was|had been|has been)\s+(?:widely|long|already|generally|commonly)\s+"
+    r"(?:known|reported|believed|assumed|suspected|accepted)\b[^.;]*$",
+    re.I,
+)
 _UNCONFIRMED = re.compile(
     r"\b(?:(?:could|can|cannot|can['’]t|did|does|would|was|were)\s*(?:not|n['’]t)?\s+(?:not\s+)?(?:confirm|verify|corroborate)|"
     r"unable to (?:confirm|verify)|no (?:evidence|confirmation) (?:of|that)|denied (?:reports|claims))\b",
@@ -931,7 +963,7 @@ _PLANNED = re.compile(
 _FRONTLINE = re.compile(
     r"\b(?:kursk|kurks|front ?lines?|frontlines?|the front|battlefield|combat zone|in combat|into combat|fighting in|trenches|"
     r"donbas|donetsk|zaporizhzhia|kharkiv|luhansk|kherson|combat operations|brought in to fight|fight(?:ing)? alongside|"
-    r"fought alongside|in the fighting|in battle)\b",
+    r"fought alongside|in the fighting|in battle|(?:been |are |were |is |was )fighting (?:with|for|against|on|alongside))\b",
     re.I,
 )
 _FRONT_PLACE = re.compile(r"\b(?:kursk|kurks|donbas|donetsk|zaporizhzhia|kharkiv|luhansk|kherson)\b", re.I)
@@ -1031,10 +1063,14 @@ def _estimates_in(
             continue
         if _UNCONFIRMED.search(before):
             continue  # "could not confirm reports that 5,000 troops …": no claim of that number
+        common = _COMMON_KNOWLEDGE.search(before[-120:]) is not None  # "what was widely known — that …"
         if qualifier is None:
             qualifier = _qualifier(before, after)
         status = _status(cues, n.start, end)
-        speaker, entity, date_text = _claimant(ctx, sent, n.start + sent.start, spans, attrs, embed)
+        if common:
+            speaker, entity, date_text = ctx.outlet or "the article", None, ""
+        else:
+            speaker, entity, date_text = _claimant(ctx, sent, n.start + sent.start, spans, attrs, embed)
         if embed is not None and speaker == embed[0]:
             date, basis = (embed[1], DateBasis.stated) if embed[1] else resolve_date("", ctx.published)
         else:
@@ -1212,6 +1248,8 @@ def _status_of(cues: _Cues, lo: int, hi: int, start: int, reach: int | None = No
     for at in fronts:
         if _NEGATED.search(text, max(lo, at - 40), at):
             continue
+        if at < start and _SENDING.search(text, at, start):
+            continue  # "helped retake Kursk by sending 15,000 troops": the place is not where they were sent
         if any(p < at for p in placed):
             return Status.deployed  # "sent 9,000 soldiers to Russia, mostly to the Kursk region"
         return Status.frontline
@@ -1246,6 +1284,7 @@ _IN_COUNTRY = re.compile(
 )
 
 
+_SENDING = re.compile(r"\b(?:send|sends|sending|sent|dispatch\w*|deploy\w*|transferr?\w*)\b", re.I)
 _MAYBE_GOVERNED = re.compile(
     r"\b(?:says?|said|believes?|estimates?|claims?|sent|deployed|dispatched|brought|stationed|based|transferred|moved|"
     r"flown|shipped)\b"
@@ -1273,7 +1312,7 @@ def _governing(text: str, end: int, part: bool = False) -> tuple[int, int] | Non
             return relative.start("clause"), relative.end("clause")
         if relative.group("close"):  # "an influx of 9,000 troops, which officials feared, could tip …"
             verb = _MAIN_VERB.search(text, relative.end(), relative.end() + 60)
-            if verb and not text[relative.end() : verb.start()].strip(" ,"):
+            if verb and not text[relative.end() : verb.start()].strip(' ,"“”'):
                 return verb.start(), _clause_end(text, verb.start())
         return None
     participle = _PARTICIPLE.match(text, rest_at)

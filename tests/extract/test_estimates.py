@@ -413,3 +413,13 @@ def test_a_report_nobody_is_said_to_have_issued_is_no_claimant() -> None:
 
 def test_missing_in_action_are_casualties() -> None:
     assert found("The army said 300 soldiers were missing in action after the battle.")[0][3] == "casualties"
+
+
+def test_what_is_widely_known_is_the_outlets() -> None:
+    text = "The ministry admitted what was widely known — that about 9,000 soldiers had been fighting with its army."
+    assert found(text) == [("Daily Ledger", 9000, "approx", "frontline")]
+
+
+def test_a_place_before_the_sending_is_not_where_the_troops_were_sent() -> None:
+    text = "The regime helped retake the Kursk region by sending 9,000 troops in two rotations, officials said."
+    assert found(text)[0][3] == "deployed"

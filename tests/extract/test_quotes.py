@@ -388,3 +388,22 @@ def test_an_acronym_is_a_body_not_a_person() -> None:
         "“Our soldiers did their duty with honour,” he said, according to KCNA."
     )
     assert speakers(text) == [("Kim Jong Un", "Our soldiers did their duty with honour")]
+
+
+def test_a_participle_after_a_phrase_belongs_to_its_clause_subject() -> None:
+    text = (
+        "Ruritania's “Voices of Peace” campaign, a hotline for deserters, posted a message in Freedonian on Monday"
+        " calling for soldiers to lay down their arms.\n"
+        "“Nobody has to die for a war that is not theirs.”"
+    )
+    assert speakers(text) == [
+        ("Ruritania's “Voices of Peace” campaign", "Nobody has to die for a war that is not theirs.")
+    ]
+
+
+def test_heard_saying_after_another_verb_of_the_same_subject() -> None:
+    text = (
+        "One of the prisoners, a 24-year-old gunner identified only by his surname Tae, has a broken arm and was"
+        " heard saying: “I want to see my mother again.”"
+    )
+    assert speakers(text) == [("Tae", "I want to see my mother again.")]
