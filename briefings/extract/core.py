@@ -47,6 +47,7 @@ from briefings.extract.text import QuoteSpan, Sentence, fold, paragraphs, quote_
 from briefings.models import DateBasis, EntityKind, EntityRef, Estimate, Evidence, Extraction, Qualifier, Quote, Status
 
 MIN_QUOTE_WORDS = 3
+MIN_HEADCOUNT = 2  # "one soldier" is a person the article tells of, not a count (nine killed are a count)
 MAX_HEADCOUNT = 2_000_000  # more soldiers than any one army sends abroad: a misread number, not a claim
 
 
@@ -970,7 +971,7 @@ _FRONT_PLACE = re.compile(r"\b(?:kursk|kurks|donbas|donetsk|zaporizhzhia|kharkiv
 _NEGATED = re.compile(r"\b(?:not|yet to|never|no)\b[^,.;]{0,30}$", re.I)
 _CLAUSE_BACK = re.compile(r"(?:[;:“”\"(—]|,\s|\bthat\b|\bwhile\b|\bwhereas\b|\bbut\b)")
 _CLAUSE_FWD = re.compile(
-    r"(?:[;:“”\")—]|,\s|\s(?:and|but|while|as|which|who)\s"
+    r"(?:[;:“”\")—]|,\s|[.!?](?:\[\d+\])*\s|\s(?:and|but|while|as|which|who)\s"
     r"|(?<!brought in)\sto\s(?!the\b|a\b|an\b)[a-z]+"
     r"|\sin order to\b)"
 )
@@ -1055,7 +1056,7 @@ def _estimates_in(
                 continue
             if troops.group("people") and not (_MILITARY.search(text) and not cues.any(_CASUALTY, 0, len(text))):
                 continue  # "300 people": soldiers only in a sentence about soldiers, and never a strike's dead
-        if n.value == 1 or (n.value < 100 and _KNOWN_FEW.search(before[-12:])):
+        if n.value < MIN_HEADCOUNT or (n.value < 100 and _KNOWN_FEW.search(before[-12:])):
             continue  # "one soldier", "the two captured soldiers": people the article knows, not a count
         if n.spelled and n.value < 100 and not cues.any(_CASUALTY, n.end, n.end + 60):
             continue  # "three generals", "two brigades"

@@ -799,6 +799,11 @@ class Mentions:
         if clean in self.acronyms:
             return self.acronyms[clean]
         before = self._before(at)
+        if clean.isupper() and 2 <= len(clean) <= 6 and clean.isalpha():
+            spelled = _spelled_by(clean, before)  # "the JCS said" after "the Joint Chiefs of Staff"
+            if spelled is not None:
+                self.acronyms[clean] = spelled
+                return spelled
         owner = re.match(r"^(his|her|its|their)\s+(.+)$", low)
         if owner and re.search(r"\b[A-Z][a-z]+\b", clean.split(" ", 1)[1]):
             return self.resolve(clean.split(" ", 1)[1], at)  # "its spokesperson Lena Koss": the one named
@@ -904,6 +909,18 @@ def _distinct(mentions: list[Mention]) -> list[EntityRef]:
             out.append(m.entity)
     out.reverse()
     return out
+
+
+def _spelled_by(letters: str, before: list[Mention]) -> EntityRef | None:
+    """The body named before whose capitalised words' initials spell `letters` ("Joint Chiefs of
+    Staff" for JCS), when there is one."""
+    found = {
+        id(m.slot): m.entity
+        for m in before
+        if m.entity.kind is not EntityKind.person
+        and "".join(w[0] for w in m.entity.name.split() if w[:1].isupper()) == letters
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _names_one_body(name: str) -> bool:

@@ -72,9 +72,10 @@ def paragraphs(body: str) -> list[Span]:
 
 # A full stop and the space after it; or, in copy that lost its spaces, a full stop glued to the next
 # sentence's first word ("… in the battles.Kim Bum-soo has more.", "… killed.”The agency").
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+# (a think tank's footnote marks go with the sentence they close: "… to Russia.[3] The agency …")
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?:\[\d{1,3}\])*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 _GLUED_BOUNDARY = re.compile(
-    r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])"
+    r"[.!?…]+[\"”’')\]]*(?:\[\d{1,3}\])*\s+(?=[\"“‘'(\[]?[A-Z0-9])"
     r"|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]{2})|(?<=[a-z][.!?][”\"])(?=[A-Z][a-z])"
 )
 _GLUED = re.compile(r"[a-z][.!?][”\"]?[A-Z][a-z]")

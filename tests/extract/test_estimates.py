@@ -423,3 +423,11 @@ def test_what_is_widely_known_is_the_outlets() -> None:
 def test_a_place_before_the_sending_is_not_where_the_troops_were_sent() -> None:
     text = "The regime helped retake the Kursk region by sending 9,000 troops in two rotations, officials said."
     assert found(text)[0][3] == "deployed"
+
+
+def test_footnote_marks_end_a_sentence_and_its_clause() -> None:
+    text = (
+        "The agency assessed on June 26 that the army may send as many as 6,000 more engineers to Ruritania.[3]"
+        " The agency estimated that roughly 2,000 soldiers have died since October.[4]"
+    )
+    assert [(v, s) for _, v, _, s in found(text)] == [(6000, "planned"), (2000, "casualties")]

@@ -407,3 +407,11 @@ def test_heard_saying_after_another_verb_of_the_same_subject() -> None:
         " heard saying: “I want to see my mother again.”"
     )
     assert speakers(text) == [("Tae", "I want to see my mother again.")]
+
+
+def test_an_acronym_spells_a_body_named_before() -> None:
+    text = (
+        "The Joint Chiefs of Staff said the border was calm.\n"
+        "“We are watching for any further dispatch of troops,” the JCS said."
+    )
+    assert speakers(text)[0][0] == "Joint Chiefs of Staff"
