@@ -278,13 +278,15 @@ _APPOSITIVE_BEFORE = re.compile(
 _PARTLY_NAMED = re.compile(
     r"(?P<desc>\b(?:(?:[Aa]n?|[Tt]he|[Oo]ne|[Aa]nother)\s+)?(?:\d{1,3}-year-old\s+)?(?:[a-z][a-z\-]+\s+){0,3}?"
     r"[a-z][a-z\-]+)?\s*,?\s*(?:who\s+)?(?:(?:was\s+)?identified\s+(?:only\s+)?(?:by\s+(?:his|her|their)\s+(?:sur|last\s+|first\s+|family\s+)?"
-    r"name|as)|(?:goes|went)\s+by\s+the\s+(?:code\s?name|nickname|call\s?sign|name)|surnamed|named|codenamed|nicknamed)"
+    r"name|as)|(?:goes|went)\s+by\s+the\s+(?:code\s?name|nickname|call\s?sign|name)|"
+    r"(?:gave|gives|used|uses)\s+(?:only\s+)?(?:his|her|their)\s+(?:code\s?name|nickname|call\s?sign|first\s+name|surname|name)|"
+    r"surnamed|named|codenamed|nicknamed)"
     r"\s+[\"“]?(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})[\"”]?"
     r"|(?P<age>\b\d{1,3}-year-old\s+(?:former\s+)?(?:[a-z][a-z\-]+\s+){0,3}?)(?P<aged>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})\b"
 )
 
 
-_NAMED_HINT = re.compile(r"\b(?:identified|goes|went|surnamed|named|codenamed|nicknamed)\b")
+_NAMED_HINT = re.compile(r"\b(?:identified|goes|went|gave|gives|used|uses|surnamed|named|codenamed|nicknamed)\b")
 
 
 def _register_names(ctx: _Context, sents: list[Sentence], spans: list[QuoteSpan]) -> None:

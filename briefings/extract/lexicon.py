@@ -87,8 +87,8 @@ BODY_WORDS = frozenset(
     authorities authority officials""".split()
 )
 
-PRONOUNS_PERSON = frozenset("he she".split())
-PRONOUNS_BODY = frozenset("it they".split())
+PRONOUNS_PERSON = frozenset("he she him".split())  # "her" is a possessive as often: see names.resolve
+PRONOUNS_BODY = frozenset("it they them".split())
 PRONOUNS = PRONOUNS_PERSON | PRONOUNS_BODY | frozenset("i we you".split())
 POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
 

@@ -160,6 +160,7 @@ def clean_phrase(text: str) -> str:
 
 _NAMED_BY = re.compile(
     r"(?:,?\s*who)?\s+(?:(?:was\s+)?identified\s+(?:only\s+)?(?:by\s+(?:his|her|their)\s+\w*\s?name|as)|goes\s+by\s+the\s+\w+"
+    r"|gave\s+(?:only\s+)?(?:his|her|their)\s+[\w ]+"
     r"|surnamed|named|codenamed|nicknamed)$",
     re.I,
 )
@@ -605,7 +606,9 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
             break
         out.append(t)
         j += 1
-    # ", the UN chief’s spokesperson," — an appositive after a name
+    # ", the UN chief’s spokesperson," — an appositive after a name (never after "her", "him")
+    if len(out) == 1 and (out[0].low in PRONOUNS or out[0].low in {"him", "her", "them"}):
+        return out
     if (
         out
         and j + 1 < len(toks)
@@ -783,14 +786,14 @@ class Mentions:
 
     def _before(self, at: int) -> list[Mention]:
         """The mentions before `at`, nearest last, at most LOOKBACK of them."""
-        end = self._items.bisect_key_left(at)
+        end = self._items.bisect_key_right(at)  # a mention registered where the phrase starts counts
         return self._items[max(0, end - LOOKBACK) : end]
 
     def resolve(self, phrase: str, at: int) -> EntityRef | None:
         """The entity a mention refers to, or None for an unresolvable pronoun."""
         clean = clean_phrase(phrase)
         low = fold(clean).lower()
-        if low in PRONOUNS_PERSON:
+        if low in PRONOUNS_PERSON or low == "her":  # "her" alone: "according to her"
             return self._salient_before(at, EntityKind.person)
         if low in PRONOUNS_BODY:
             return self._salient_before(at, EntityKind.body)

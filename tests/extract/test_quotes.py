@@ -415,3 +415,19 @@ def test_an_acronym_spells_a_body_named_before() -> None:
         "“We are watching for any further dispatch of troops,” the JCS said."
     )
     assert speakers(text)[0][0] == "Joint Chiefs of Staff"
+
+
+def test_according_to_her_is_the_one_named_before() -> None:
+    text = (
+        '"Such reports are a provocation," Foreign Ministry spokeswoman Lena Koss told a briefing on Wednesday.\n'
+        'According to her, the West is "trying to distract attention" from its own deliveries.'
+    )
+    assert [s for s, _ in speakers(text)] == ["Lena Koss", "Lena Koss"]
+
+
+def test_someone_who_gave_only_a_call_sign() -> None:
+    text = (
+        'One commander, who gave only his call sign "Falcon", said his unit had found them.'
+        ' "They would rather die than be taken prisoner," he told the paper.'
+    )
+    assert speakers(text) == [("Falcon", "They would rather die than be taken prisoner")]
