@@ -426,10 +426,9 @@ def _reach_labels(ctx: _Context, sent: Sentence, index: int) -> None:
 _FIRST_PERSON = frozenset({"i", "we"})
 _PRONOUN_PHRASE = re.compile(r"(?i)he|she|it|they|(?:his|her|its|their) .+")
 _DOCUMENT_WORDS = "|".join(sorted(DOCUMENTS, key=len, reverse=True))
-_THE_DOCUMENT = re.compile(
-    rf"(?i:the|this|that|its|their|his|her)\s+(?:(?:new|latest|same|full|leaked|classified|recent)\s+)?(?P<doc>{_DOCUMENT_WORDS})"
-)
-_A_DOCUMENT = re.compile(rf"(?:(?:new|latest|same|full|leaked|classified|recent)\s+)?(?P<doc>{_DOCUMENT_WORDS})", re.I)
+_DOCUMENT_PHRASE = rf"(?:(?:new|latest|same|full|leaked|classified|recent)\s+)?(?P<doc>{_DOCUMENT_WORDS})"
+_THE_DOCUMENT = re.compile(rf"(?i:the|this|that|its|their|his|her)\s+{_DOCUMENT_PHRASE}")
+_A_DOCUMENT = re.compile(_DOCUMENT_PHRASE, re.I)
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|its|their)\s+$", re.I)
 # "the ministry released a report", "a video shared by the army", "the ministry's assessment"
 _ISSUED = re.compile(
