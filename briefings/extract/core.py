@@ -175,7 +175,8 @@ def _keep_report(ctx: _Context, sent: Sentence, attrs: list[Attribution], spans:
     """A paragraph that reports someone ("X said that 8,000 troops were training.") goes on reporting
     them in the sentences after it that name no one ("The first 2,400 will move in March."); a
     quotation ends that: what follows a quoted remark is the writer's own."""
-    quoted = any(sent.start <= q.open_at < sent.end for q in spans)
+    k = bisect.bisect_left(spans, sent.start, key=_open_at)
+    quoted = k < len(spans) and spans[k].open_at < sent.end
     if quoted or (ctx.report is not None and ctx.report[0] != sent.paragraph):
         ctx.report = None
     # a report that leads its sentence ("X said that …"), not one that closes it ("…, X announced.")
@@ -227,13 +228,20 @@ def _source_named_after(
         return
     default = ctx.outlet or "the article"
     unnamed: set[str] = set()
-    for k, (headline, i, e) in enumerate(estimates):
+    # the sentence before's, read from the end back (both lists are in the order of the text)
+    for k in range(len(estimates) - 1, -1, -1):
+        headline, i, e = estimates[k]
+        if i < index - 1:
+            break
         if i == index - 1 and (e.claimant == default or (e.entity is not None and not _named(e.entity))):
             if e.claimant != default:
                 unnamed.add(e.claimant)
             estimates[k] = (headline, i, e.model_copy(update={"claimant": source.speaker, "entity": source.entity}))
-    for k, (span, q) in enumerate(ctx.quotes):  # the description's quotes in the sentence before, too
-        if q.speaker in unnamed and sent.start - 600 <= q.evidence.start < sent.start:
+    for k in range(len(ctx.quotes) - 1, -1, -1):  # the description's quotes in the sentence before, too
+        span, q = ctx.quotes[k]
+        if q.evidence.start < sent.start - 600:
+            break
+        if q.speaker in unnamed and q.evidence.start < sent.start:
             ctx.quotes[k] = (span, q.model_copy(update={"speaker": source.speaker, "entity": source.entity}))
 
 
@@ -385,6 +393,13 @@ def _register_acronyms(ctx: _Context, sents: list[Sentence]) -> None:
                     break
 
 
+def _spans_over(spans: list[QuoteSpan], start: int, end: int) -> list[QuoteSpan]:
+    """The quotations reaching into text[start:end] (spans are in order and do not overlap)."""
+    first = max(0, bisect.bisect_left(spans, start, key=_open_at) - 1)
+    last = bisect.bisect_left(spans, end, key=_open_at)
+    return [q for q in spans[first:last] if q.open_at < end and q.close_at > start]
+
+
 def _inside_quote(at: int, spans: list[QuoteSpan]) -> bool:
     if len(spans) <= 8:
         return any(q.open_at < at < q.close_at for q in spans)
@@ -506,8 +521,9 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
     if not _REPORTING_WORDS.intersection(words) and not ("in" in words and DOCUMENTS.intersection(words)):
         ctx.attributions[sent.start] = []
         return []
-    local = [q for q in spans if q.open_at < sent.end and q.close_at > sent.start]
-    toks = ctx.tokens[sent.start] = tokenize(sent.text, sent.start)
+    local = _spans_over(spans, sent.start, sent.end)
+    ctx.tokens = {sent.start: tokenize(sent.text, sent.start)}  # this sentence's only: nothing piles up
+    toks = ctx.tokens[sent.start]
     if local:
         # the words inside quotation marks are the quote's, not the sentence's; the marks around a word
         # or two ("the codename “Wolf”") are no quotation at all and go with it
@@ -728,8 +744,9 @@ _CLAUSE_IN_GAP = re.compile(r"\bthat\b|[,;:]|\b(?:is|are|was|were|has|have|had|w
 
 def _quote_label(ctx: _Context, q: QuoteSpan) -> Attribution | None:
     """The speaker a "Quote from X:" or "[Sound bite: X]" label right before the quotation names."""
-    for end, said in ctx.quote_labels.items():
-        if end <= q.open_at and not ctx.body[end : q.open_at].strip():
+    for end in range(q.open_at, max(-1, q.open_at - 8), -1):  # the label ends right before the mark
+        said = ctx.quote_labels.get(end)
+        if said is not None and not ctx.body[end : q.open_at].strip():
             return said
     return None
 
