@@ -1246,6 +1246,7 @@ def _status(cues: _Cues, start: int, end: int) -> Status:
 _PART_OF = re.compile(
     r"\b(?:most|many|some|half|part|all|majority|bulk|rest|none|few)\s+of\s+(?:the|those|these)\s+$", re.I
 )
+_OWN_COUNT = re.compile(r"\d|\b(?:of whom|of which|of them|of those|among them)\b", re.I)
 _PURPOSE = re.compile(r"\sto\s(?:support|help|reinforce|bolster|assist|aid|back|fight|join)\b")
 
 
@@ -1253,7 +1254,13 @@ def _status_of(cues: _Cues, lo: int, hi: int, start: int, reach: int | None = No
     """The status the cues in text[lo:hi] give; named front-line places count up to `reach`."""
     text = cues.text
     reach = hi if reach is None else reach
-    losses = cues.within(_CASUALTY, lo, min(len(text), hi + 40))
+    # a loss just past the clause's end counts ("300 soldiers, killed or wounded"), unless a count of its
+    # own stands between ("15,000 troops sent, of whom 4,700 have been killed")
+    losses = [
+        at
+        for at in cues.within(_CASUALTY, lo, min(len(text), hi + 40))
+        if at < hi or not _OWN_COUNT.search(text, hi, at)
+    ]
     if losses:
         modal_loss = cues.within(_MODAL_LOSS, lo, min(len(text), hi + 40))
         if any(not any(m <= at <= m + 60 for m in modal_loss) for at in losses):

@@ -431,3 +431,10 @@ def test_footnote_marks_end_a_sentence_and_its_clause() -> None:
         " The agency estimated that roughly 2,000 soldiers have died since October.[4]"
     )
     assert [(v, s) for _, v, _, s in found(text)] == [(6000, "planned"), (2000, "casualties")]
+
+
+def test_a_loss_counted_on_its_own_after_the_clause_is_not_the_totals() -> None:
+    text = (
+        "The agency says around 15,000 troops have been sent in total, of whom about 4,700 have been killed or wounded."
+    )
+    assert [(v, s) for _, v, _, s in found(text)] == [(15000, "deployed"), (4700, "casualties")]
