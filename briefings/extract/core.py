@@ -110,7 +110,8 @@ class _Context:
         return None
 
 
-_REPORTING_WORDS = SPEECH_VERBS | {"according", "citing", "quoting", "put", "puts"}
+_FIGURE_VERBS = frozenset("put puts raised raises lowered lowers revised revises updated updates increased cut cuts".split())
+_REPORTING_WORDS = SPEECH_VERBS | {"according", "citing", "quoting"} | _FIGURE_VERBS
 _FIGURE_WORDS = frozenset("number figure figures toll total estimate estimates count tally strength".split())
 _WORDS = re.compile(r"[a-z]+")
 
@@ -561,8 +562,8 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
             phrase = subject_before(toks, passive)
             if phrase is None and passive > 0 and toks[passive - 1].low == "and":
                 phrase = clause_subject(toks, passive - 1)  # "X suffers injuries and was heard saying"
-        elif low in {"put", "puts"} and any(x.low in _FIGURE_WORDS for x in toks[i + 1 : i + 5]):
-            phrase = subject_before(toks, i)  # "the ministry put the number at 7,000"
+        elif low in _FIGURE_VERBS and any(x.low in _FIGURE_WORDS for x in toks[i + 1 : i + 5]):
+            phrase = subject_before(toks, i)  # "the ministry put the number at 7,000", "raised its estimate to"
         elif low in SPEECH_VERBS and not t.cap and i + 2 < len(toks) and toks[i + 1].low == "by":
             # "it was announced by the ministry that …", "estimates reported by the paper": the agent
             phrase = phrase_after(toks, i + 2)
@@ -602,7 +603,7 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
 
 _MARK_TOKENS = frozenset('"“”„«»')
 _SAYING = frozenset("saying shouting telling writing adding warning chanting screaming yelling".split())
-_VERB_CANDIDATES = SPEECH_VERBS | _SAYING | {"according", "citing", "quoting", "in", "put", "puts"}
+_VERB_CANDIDATES = SPEECH_VERBS | _SAYING | _FIGURE_VERBS | {"according", "citing", "quoting", "in"}
 _PASSIVE_HELPERS = frozenset("was is were are be been being has have had widely also reportedly once".split())
 
 
@@ -1216,12 +1217,17 @@ class _Cues:
         return starts[k] if k < len(starts) and starts[k] < hi else None
 
 
+_LOST_BEFORE = re.compile(r"\b(?:lost|lose|loses|losing)\s+(?:(?:about|some|around|nearly|over|more than|at least|up to)\s+)?$", re.I)
+
+
 def _status(cues: _Cues, start: int, end: int) -> Status:
     """What the number at text[start:end] counts, from the clause that governs it: a relative clause
     of present state ("troops, who are already at the border,"), the main verb of a subject the number
     heads ("… sent to help the offensive have been killed", "an influx of …, which …, could tip"),
     else the clause around it."""
     text = cues.text
+    if _LOST_BEFORE.search(text, max(0, start - 30), start):
+        return Status.casualties  # "the army has lost more than 3,800 soldiers"
     # "most of the 10,000 troops sent …": the main verb is about the most, the number is of those sent
     governed = _governing(text, end, _PART_OF.search(text, max(0, start - 24), start) is not None)
     if governed is not None:

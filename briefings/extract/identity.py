@@ -66,8 +66,8 @@ def identity(ref: EntityRef) -> Identity | None:
 @lru_cache(maxsize=8192)
 def _identity(name: str, kind: EntityKind, role: str | None, affiliation: str | None) -> Identity | None:
     text = _words(name)
-    if not text:
-        return None
+    if not text or _is_list(text):
+        return None  # nobody, or several named together ("Seoul, Washington and Kyiv"): the words are kept
     if kind is EntityKind.person:
         if not any(_name_like(w) for w in name.split()) or (role and _words(role) == text):
             return None  # a description, not a name
@@ -95,6 +95,14 @@ def _name_like(word: str) -> bool:
     """A word that can be part of a name: a capital, a digit, or a letter of a script without case (김정은)."""
     first = word[:1]
     return first.isupper() or not first.isalpha() or not first.islower()
+
+
+def _is_list(text: str) -> bool:
+    """ "seoul, washington and kyiv", "ukrainian and south korean intelligence": several, not one."""
+    parts = re.split(r",\s*|\s+and\s+", text)
+    if len(parts) < 2:
+        return False
+    return sum(1 for p in parts if _country_and_rest(p)[0] is not None) >= 2
 
 
 def speaks_for(ref: EntityRef) -> EntityRef | None:

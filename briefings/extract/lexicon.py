@@ -74,7 +74,7 @@ GENERIC_SPEAKERS = frozenset(
 # What a body issues and news cites in its place ("according to a statement from the ministry").
 DOCUMENTS = frozenset(
     """statement statements report reports assessment assessments briefing post memo document documents
-    analysis communique release filing letter estimate estimates findings video footage""".split()
+    analysis communique release filing letter estimate estimates findings video footage figures data statistics""".split()
 )
 
 # Heads of names of bodies.

@@ -339,6 +339,10 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
             out.insert(0, t)
             j -= 1
             continue
+        if t.text == "," and out and any(o.low == "and" for o in out) and j > 0 and toks[j - 1].cap:
+            out.insert(0, t)  # "Ukraine, the United States and South Korea say": a list of claimants
+            j -= 1
+            continue
         if not _is_word(t.text):
             break
         if low in INNER_PREPOSITIONS:
@@ -353,11 +357,15 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
                 continue
             break
         if low == "and":
-            if out and out[0].cap and j > 0 and toks[j - 1].cap:
+            if out and (out[0].cap or out[0].low in DETERMINERS) and j > 0 and toks[j - 1].cap:
                 out.insert(0, t)
                 j -= 1
                 continue
             break
+        if low in DETERMINERS and j > 1 and toks[j - 1].text == "," and toks[j - 2].cap and any(o.low == "and" for o in out):
+            out.insert(0, t)  # "Ukraine, the United States and South Korea": a list goes on past its "the"
+            j -= 1
+            continue
         if low in DETERMINERS and j >= 2 and toks[j - 1].low in INNER_PREPOSITIONS and is_role_word(toks[j - 2].text):
             out.insert(0, t)  # "ambassador to the United Nations": a determiner inside a title
             j -= 1
@@ -817,6 +825,8 @@ class Mentions:
             return EntityRef(
                 name=f"{who.name}’s {clean.split(' ', 1)[1]}", kind=EntityKind.body, affiliation=who.affiliation
             )
+        if _LIST.fullmatch(clean):  # "Seoul, Washington and Kyiv": several, named together
+            return EntityRef(name=clean, kind=EntityKind.body)
         ref = split_appositive(phrase)
         if ref is None:
             return None
@@ -912,6 +922,9 @@ def _distinct(mentions: list[Mention]) -> list[EntityRef]:
             out.append(m.entity)
     out.reverse()
     return out
+
+
+_LIST = re.compile(r"[A-Z][^,]*(?:,\s+(?:the\s+)?[A-Z][^,]*)+,?\s+and\s+(?:the\s+)?[A-Z][^,]*")
 
 
 def _spelled_by(letters: str, before: list[Mention]) -> EntityRef | None:

@@ -438,3 +438,25 @@ def test_a_loss_counted_on_its_own_after_the_clause_is_not_the_totals() -> None:
         "The agency says around 15,000 troops have been sent in total, of whom about 4,700 have been killed or wounded."
     )
     assert [(v, s) for _, v, _, s in found(text)] == [(15000, "deployed"), (4700, "casualties")]
+
+
+def test_a_list_of_claimants_is_kept_whole() -> None:
+    assert found("Ruritania, the United States and Freedonia say about 9,000 troops have been sent.")[0][0] == (
+        "Ruritania, the United States and Freedonia"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant", "status"),
+    [
+        ("The spy agency on Wednesday raised its estimate of casualties to about 3,000.", "spy agency", "casualties"),
+        (
+            "According to figures from the general staff, the army has lost more than 3,800 soldiers.",
+            "general staff",
+            "casualties",
+        ),
+    ],
+)
+def test_revised_estimates_and_figures(text: str, claimant: str, status: str) -> None:
+    (e,) = found(text)
+    assert (e[0], e[3]) == (claimant, status)

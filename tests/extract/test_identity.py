@@ -100,3 +100,9 @@ def test_transliterations_of_one_name(a: str, b: str, same: bool) -> None:
 def test_words_that_describe_a_body_do_not_make_another() -> None:
     assert key("state-run Korean Central News Agency") == key("the Korean Central News Agency")
     assert key("top US officials") == key("United States") == key("senior American officials")
+
+
+def test_several_named_together_are_no_one_entity() -> None:
+    assert key("Seoul, Washington and Kyiv") is None
+    assert key("Ukrainian and South Korean intelligence") is None
+    assert key("Ministry of Foreign Affairs and Trade") is not None
