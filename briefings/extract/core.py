@@ -110,7 +110,9 @@ class _Context:
         return None
 
 
-_FIGURE_VERBS = frozenset("put puts raised raises lowered lowers revised revises updated updates increased cut cuts".split())
+_FIGURE_VERBS = frozenset(
+    "put puts raised raises lowered lowers revised revises updated updates increased cut cuts".split()
+)
 _REPORTING_WORDS = SPEECH_VERBS | {"according", "citing", "quoting"} | _FIGURE_VERBS
 _FIGURE_WORDS = frozenset("number figure figures toll total estimate estimates count tally strength".split())
 _WORDS = re.compile(r"[a-z]+")
@@ -1217,7 +1219,9 @@ class _Cues:
         return starts[k] if k < len(starts) and starts[k] < hi else None
 
 
-_LOST_BEFORE = re.compile(r"\b(?:lost|lose|loses|losing)\s+(?:(?:about|some|around|nearly|over|more than|at least|up to)\s+)?$", re.I)
+_LOST_BEFORE = re.compile(
+    r"\b(?:lost|lose|loses|losing)\s+(?:(?:about|some|around|nearly|over|more than|at least|up to)\s+)?$", re.I
+)
 
 
 def _status(cues: _Cues, start: int, end: int) -> Status:

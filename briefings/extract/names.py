@@ -362,7 +362,13 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
                 j -= 1
                 continue
             break
-        if low in DETERMINERS and j > 1 and toks[j - 1].text == "," and toks[j - 2].cap and any(o.low == "and" for o in out):
+        if (
+            low in DETERMINERS
+            and j > 1
+            and toks[j - 1].text == ","
+            and toks[j - 2].cap
+            and any(o.low == "and" for o in out)
+        ):
             out.insert(0, t)  # "Ukraine, the United States and South Korea": a list goes on past its "the"
             j -= 1
             continue
