@@ -90,6 +90,7 @@ class _Context:
     report: tuple[int, Attribution] | None = None  # a paragraph's report going on: (paragraph, who reports it)
     documents: dict[str, tuple[str, EntityRef | None]] = field(default_factory=dict)  # "report" → who issued it
     tokens: dict[int, list[Tok]] = field(default_factory=dict)  # each sentence's tokens, by its start, once read
+    words: tuple[int, set[str]] = (-1, set())  # the current sentence's words (its start, the words)
     titles: list[QuoteSpan] = field(default_factory=list)  # names in quotation marks: the “I Want to Live” project
 
     def add_voice(self, voice: _Voice) -> None:
@@ -467,7 +468,7 @@ def _singular(word: str) -> str:
 def _register_documents(ctx: _Context, sent: Sentence) -> None:
     """Who issued the reports, statements and videos a sentence tells of, for "the report said" later."""
     text = sent.text
-    if not DOCUMENTS.intersection(_WORDS.findall(text.lower())):
+    if not DOCUMENTS.intersection(_words_of(ctx, sent)):
         return
     found = [(m, "issued") for m in _ISSUED.finditer(text)] + [(m, "by") for m in _ISSUED_BY.finditer(text)]
     if not found:
@@ -520,7 +521,7 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
     cached = ctx.attributions.get(sent.start)
     if cached is not None:
         return cached
-    words = set(_WORDS.findall(sent.text.lower()))
+    words = _words_of(ctx, sent)
     if not _REPORTING_WORDS.intersection(words) and not ("in" in words and DOCUMENTS.intersection(words)):
         ctx.attributions[sent.start] = []
         return []
@@ -536,8 +537,9 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
     titles = [q for q in ctx.titles if sent.start <= q.open_at < sent.end]
     if titles:
         toks = _titles_as_words(ctx.body, toks, titles)
-    quoting = {m for q in local for m in (q.open_at, q.close_at)}
-    toks = [t for t in toks if t.text not in _MARK_TOKENS or t.start in quoting]
+    if _HAS_MARK.search(sent.text):
+        quoting = {m for q in local for m in (q.open_at, q.close_at)}
+        toks = [t for t in toks if t.text not in _MARK_TOKENS or t.start in quoting]
     out: list[Attribution] = []
     for i in [k for k, t in enumerate(toks) if t.low in _VERB_CANDIDATES]:  # the words that can report
         t = toks[i]
@@ -604,6 +606,16 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
 
 
 _MARK_TOKENS = frozenset('"“”„«»')
+_HAS_MARK = re.compile('["“”„«»]')
+
+
+def _words_of(ctx: _Context, sent: Sentence) -> set[str]:
+    """The sentence's words, lowercase, read once for the checks that skip what cannot apply."""
+    if ctx.words[0] != sent.start:
+        ctx.words = (sent.start, set(_WORDS.findall(sent.text.lower())))
+    return ctx.words[1]
+
+
 _SAYING = frozenset("saying shouting telling writing adding warning chanting screaming yelling".split())
 _VERB_CANDIDATES = SPEECH_VERBS | _SAYING | _FIGURE_VERBS | {"according", "citing", "quoting", "in"}
 _PASSIVE_HELPERS = frozenset("was is were are be been being has have had widely also reportedly once".split())
@@ -1383,9 +1395,12 @@ def _claimant(
     if chosen is not None:
         # when: by the chosen verb, else by another reporting verb of the sentence ("“…,” Kirby told
         # reporters Wednesday, saying the U.S. believes …"), else by the sentence's opening words
-        windows = [ctx.body[a.start : a.end + 40] for a in [chosen, *attrs] if a is chosen or a.at != chosen.at]
+        window = ctx.body[chosen.start : chosen.end + 40]
         lead = sent.text.split(",", 1)[0] if "," in sent.text else ""
-        return chosen.speaker, chosen.entity, " … ".join([*windows, lead])
+        if resolve_date(window, ctx.published)[1] is DateBasis.stated or len(attrs) < 2:
+            return chosen.speaker, chosen.entity, f"{window} … {lead}"
+        others = [ctx.body[a.start : a.end + 40] for a in attrs if a.at != chosen.at]
+        return chosen.speaker, chosen.entity, " … ".join([window, *others, lead])
     if embed is not None:
         return embed[0], EntityRef(name=embed[0], kind=EntityKind.unknown), ""
     if ctx.turn is not None and ctx.turn.speaker != INTERVIEWER:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from briefings.extract.lexicon import MONTHS, WEEKDAYS
 from briefings.models import DateBasis
@@ -19,6 +20,7 @@ _WEEKDAY = re.compile(r"\b(?P<last>last\s+)?(?P<wd>{})\b".format("|".join(WEEKDA
 _RELATIVE = re.compile(r"\b(?P<rel>yesterday|today|tonight|last week|last month)\b", re.I)
 
 
+@lru_cache(maxsize=4096)
 def resolve_date(phrase: str, published: dt.date | None) -> tuple[dt.date | None, DateBasis]:
     """The date a phrase names, relative to the publication date; else the publication date.
 

@@ -748,7 +748,7 @@ class Mentions:
             slot = _Slot(entity)
             self._slots.append(slot)
             self._spellings.setdefault(_spelling_key(entity.name), []).append(slot)
-        else:
+        elif entity != slot.entity:
             known = slot.entity
             name = known.name if len(known.name) >= len(entity.name) else entity.name
             spellings = {known.name, entity.name, *known.aliases, *entity.aliases} - {name}
@@ -761,7 +761,8 @@ class Mentions:
             )
             if merged.name != known.name:
                 self._spellings.setdefault(_spelling_key(merged.name), []).append(slot)
-            slot.entity = merged
+            if merged != known:
+                slot.entity = merged
         self._items.add(Mention(slot, at, phrase, subject))
         return slot.entity
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof gen lt col maj capt cpt sgt adm rep reps sen gov st jr sr inc co corp ltd
@@ -59,7 +60,8 @@ class QuoteSpan:
 _LINE = re.compile(r"[^\n]+")
 
 
-def paragraphs(body: str) -> list[Span]:
+@lru_cache(maxsize=4)  # sentences, quotation marks and the article's shape all read the same body's lines
+def paragraphs(body: str) -> tuple[Span, ...]:
     """Non-empty lines of the body; news copy puts one paragraph on a line."""
     spans = []
     for m in _LINE.finditer(body):
@@ -67,7 +69,7 @@ def paragraphs(body: str) -> list[Span]:
         if text.strip():
             lead = len(text) - len(text.lstrip())
             spans.append(Span(m.start() + lead, m.start() + len(text.rstrip())))
-    return spans
+    return tuple(spans)  # shared by every caller of the cache: not to be changed
 
 
 # A full stop and the space after it; or, in copy that lost its spaces, a full stop glued to the next
