@@ -397,6 +397,19 @@ def _register_acronyms(ctx: _Context, sents: list[Sentence]) -> None:
                     break
 
 
+def _outside(toks: list[Tok], spans: list[QuoteSpan]) -> list[Tok]:
+    """The tokens outside the quotations (both in order: one walk along each)."""
+    out: list[Tok] = []
+    k = 0
+    for t in toks:
+        while k < len(spans) and spans[k].close_at <= t.start:
+            k += 1
+        if k < len(spans) and spans[k].open_at < t.start < spans[k].close_at:
+            continue
+        out.append(t)
+    return out
+
+
 def _spans_over(spans: list[QuoteSpan], start: int, end: int) -> list[QuoteSpan]:
     """The quotations reaching into text[start:end] (spans are in order and do not overlap)."""
     first = max(0, bisect.bisect_left(spans, start, key=_open_at) - 1)
@@ -532,7 +545,7 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
         # the words inside quotation marks are the quote's, not the sentence's; the marks around a word
         # or two ("the codename “Wolf”") are no quotation at all and go with it
         marks = {m for q in local if _too_short(ctx.body, q) for m in (q.open_at, q.close_at)}
-        toks = [t for t in toks if not _inside_quote(t.start, local) and t.start not in marks]
+        toks = [t for t in _outside(toks, local) if t.start not in marks]
     # a title in quotation marks (the “I Want to Live” project) is one capitalised word of the sentence
     titles = [q for q in ctx.titles if sent.start <= q.open_at < sent.end]
     if titles:
