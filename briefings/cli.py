@@ -351,7 +351,7 @@ def _extract(args: argparse.Namespace) -> int:
 def _health(args: argparse.Namespace, settings: Settings) -> int:
     from briefings.health import check
 
-    result = check(Path(settings.db), dt.datetime.now(dt.UTC))
+    result = check(Path(settings.db), dt.datetime.now(dt.UTC), shards=settings.shards)
     if args.format == "json":
         print(json.dumps({"ok": result.ok, "message": result.message}))
     else:

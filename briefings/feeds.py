@@ -77,6 +77,7 @@ class Feed:
     last_success: str | None
     last_error: str | None
     failures: int
+    last_polled: str | None
     paused_reason: str | None
     articles_taken: int
     entries_failed: int
@@ -93,6 +94,7 @@ def _feed(r: aiosqlite.Row) -> Feed:
         last_success=r["last_success"],
         last_error=r["last_error"],
         failures=r["failures"],
+        last_polled=r["last_polled"],
         paused_reason=r["paused_reason"],
         articles_taken=r["articles_taken"],
         entries_failed=r["entries_failed"],
@@ -137,6 +139,15 @@ async def remove_feed(conn: aiosqlite.Connection, feed_id: int) -> bool:
 async def resume_feed(conn: aiosqlite.Connection, feed_id: int) -> bool:
     cur = await conn.execute("UPDATE feeds SET paused_reason = NULL, failures = 0 WHERE id = ?", (feed_id,))
     return cur.rowcount > 0
+
+
+def is_due(feed: Feed, now: dt.datetime) -> bool:
+    """Time to poll: never polled, or its interval has passed since the last poll (by any process)."""
+    if feed.paused_reason:
+        return False
+    if feed.last_polled is None:
+        return True
+    return dt.datetime.fromisoformat(feed.last_polled) + dt.timedelta(minutes=feed.every_minutes) <= now
 
 
 # ------------------------------------------------------------------------------- polling
