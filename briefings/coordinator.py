@@ -68,6 +68,7 @@ class Coordinator:
         self.leases = Leases(conn, holder or holder_name(str(shards) if shards else "all"), ttl=ttl, clock=clock)
         self._refused: set[str] = set()  # shard leases another process holds (told once)
         self._orphans: frozenset[int] = frozenset()
+        self._started = clock()
 
     @property
     def holder(self) -> str:
@@ -93,6 +94,10 @@ class Coordinator:
 
     async def share(self) -> Share:
         if self.shards is None or self.shards.everything:
+            return Share(self.shards, frozenset())
+        if self.leases.clock() - self._started < self.leases.ttl:
+            # processes started together take their shards within a lease's time: until then a
+            # shard nobody holds is one whose process is still starting, not an orphan
             return Share(self.shards, frozenset())
         live = await self.leases.live(SHARD_PREFIX)
         held = {shard_lease(i, self.shards.count) for i in range(self.shards.count)} & set(live)

@@ -75,22 +75,26 @@ async def test_the_share_of_a_process_is_its_shards_and_the_orphans(two) -> None
     a, b = two
     clock = Clock()
     first = Coordinator(a, Shards.parse("0/2"), ttl=TTL, clock=clock, holder="A")
-    second = Coordinator(b, Shards.parse("1/2"), ttl=TTL, clock=clock, holder="B")
     guild_on_0, guild_on_1 = 2 << 22, 3 << 22
     await first.hold_shards()
+    # within a lease's time of starting, a shard nobody holds is one whose process is starting too
+    assert (await first.share()).orphans == set()
+    clock.now = T0 + dt.timedelta(seconds=30)
     # the second process has not started: shard 1 is an orphan, so its guilds and feeds are A's too
     share = await first.share()
     assert share.orphans == {1} and share.guild(guild_on_1) and share.item(3)
+    second = Coordinator(b, Shards.parse("1/2"), ttl=TTL, clock=clock, holder="B")
     await second.hold_shards()
     share = await first.share()
     assert share.orphans == set() and share.guild(guild_on_0) and not share.guild(guild_on_1)
     assert share.item(2) and not share.item(3)
     # the second stops renewing (killed): after the lease's time its work is the first's
-    taken_over = []
-    clock.now = T0 + dt.timedelta(seconds=20)
+    taken_over: list[int] = []
+    await first.tend(lambda: _note(taken_over))
+    clock.now = T0 + dt.timedelta(seconds=50)
     await first.tend(lambda: _note(taken_over))
     assert taken_over == []
-    clock.now = T0 + dt.timedelta(seconds=31)
+    clock.now = T0 + dt.timedelta(seconds=61)
     await first.tend(lambda: _note(taken_over))
     assert taken_over == [1] and (await first.share()).guild(guild_on_1)
     await first.tend(lambda: _note(taken_over))
@@ -117,10 +121,13 @@ async def test_two_processes_on_one_shard_are_told_and_the_work_still_goes_to_on
 
 async def test_a_process_that_stops_on_purpose_hands_over_at_once(two) -> None:
     a, b = two
-    first = Coordinator(a, Shards.parse("0/2"), ttl=TTL, clock=Clock(), holder="A")
-    other = Coordinator(b, Shards.parse("1/2"), ttl=TTL, clock=Clock(), holder="B")
+    clock = Clock()
+    first = Coordinator(a, Shards.parse("0/2"), ttl=TTL, clock=clock, holder="A")
+    other = Coordinator(b, Shards.parse("1/2"), ttl=TTL, clock=clock, holder="B")
     await first.hold_shards()
     await other.hold_shards()
+    clock.now = T0 + dt.timedelta(seconds=31)
+    await first.leases.renew()
     assert (await other.share()).orphans == set()
     await first.close()
     assert (await other.share()).orphans == {0}
