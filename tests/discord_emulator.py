@@ -256,6 +256,16 @@ class Fault:
 
 
 @dataclass
+class Stall:
+    """Requests Discord handles at once but whose answer is lost on the way (a crash in flight)."""
+
+    method: str
+    path: re.Pattern[str]
+    times: int
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
 class Interaction:
     id: str
     token: str
@@ -304,6 +314,7 @@ class DiscordEmulator:
         self.clock = Clock()
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
+        self.stalls: list[Stall] = []
         self.commands: dict[str, dict[str, Any]] = {}
         self.messages: dict[int, dict[str, Any]] = {}  # every message the bot made, by id
         self.originals: dict[str, int] = {}  # interaction token -> id of the message @original names
@@ -339,6 +350,8 @@ class DiscordEmulator:
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
+        for stall in self.stalls:
+            stall.released.set()
         for session in self.sessions:
             if not session.ws.closed:
                 await session.ws.close()
@@ -390,6 +403,13 @@ class DiscordEmulator:
             "X-RateLimit-Bucket": bucket,
             "Via": "1.1 google",
         }
+
+    def stall(self, method: str, path: str, *, times: int = 1) -> asyncio.Event:
+        """Handle `times` requests matching `path` as Discord would, but hold their answers until the
+        returned event is set: the bot's request is accepted, and the bot does not know it."""
+        held = Stall(method, re.compile(path), times)
+        self.stalls.append(held)
+        return held.released
 
     async def wait_for(
         self, predicate: Callable[[Recorded], bool], *, within: float = 10.0, start: int = 0
@@ -891,6 +911,11 @@ class DiscordEmulator:
         async with self._changed:
             self.requests.append(record)
             self._changed.notify_all()
+        for stall in self.stalls:
+            if stall.method == request.method and stall.path.search(path) and stall.times > 0:
+                stall.times -= 1
+                await stall.released.wait()
+                break
         return response
 
     def _route(self, r: Recorded) -> web.StreamResponse:
