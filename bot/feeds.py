@@ -42,6 +42,7 @@ class FeedJobs:
             topic=feeds.Topic.parse(bot.settings.topic),
             budget=bot.settings.extract_budget,  # pages read and facts extracted in a worker process
             deadline=bot.settings.poll_deadline,
+            queue=bot.settings.ingest_queue,  # entries for `briefings worker` processes
         )
         self._running: dict[int, asyncio.Task[feeds.PollResult | None]] = {}
 

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import aiohttp
 import aiosqlite
 
+from briefings import jobs
 from briefings.feedxml import FeedEntry
 from briefings.ingest import PAGE_MAX_BYTES as PAGE_MAX_BYTES
 from briefings.ingest import fault, fetch_article, item_error
@@ -161,6 +162,7 @@ class PollResult:
     failed: int = 0
     error: str | None = None
     not_modified: bool = False
+    queued: int = 0  # entries queued for `briefings worker` (BRIEFINGS_INGEST_QUEUE)
 
 
 class Poller:
@@ -178,8 +180,10 @@ class Poller:
         extractor: Extractor | None = None,
         budget: float = DEFAULT_BUDGET,
         deadline: float = DEFAULT_POLL_DEADLINE,
+        queue: bool = False,
     ) -> None:
         self.conn = conn
+        self.queue = queue  # entries go to the ingest queue for workers, instead of being taken here
         self.session = session
         self.topic = topic or Topic.parse(DEFAULT_TOPIC)
         self.on_ingest = on_ingest
@@ -311,6 +315,15 @@ class Poller:
             seen = await cur.fetchone()
         if seen is not None and (seen["outcome"] != "failed" or seen["attempts"] >= ENTRY_ATTEMPTS):
             result.skipped += 1  # already taken: a feed that re-dates its entries changes nothing
+            return True
+        if self.queue:
+            queued = await jobs.queue_entry(
+                self.conn, feed.id, key, url, outlet=outlet, title=entry.title, published=entry.published, now=now
+            )
+            if queued is None:
+                result.skipped += 1  # queued by an earlier poll: its job says what came of it
+            else:
+                result.queued += 1
             return True
         in_time = True
         try:

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         default=None,
         description="the shards this bot process runs, like 0-1/4 (shards 0 and 1 of 4); unset: all of them",
     )
+    ingest_queue: bool = Field(
+        default=False,
+        description="queue ingest (feed entries, `briefings ingest`) for `briefings worker` processes instead of "
+        "ingesting in this process: for a store that workers on other machines share",
+    )
     lease_seconds: float = Field(
         default=30.0,
         ge=3,

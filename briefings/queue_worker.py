@@ -1,0 +1,155 @@
+"""`briefings worker`: claim ingest jobs from the store's queue, read, extract and store each one.
+
+Any number of workers run at once, on any machines that reach the store: each claims one job at a
+time (briefings.jobs), extracts it in its Extractor's worker process within the time budget, and
+stores it in one transaction. Whatever goes wrong with a job is that job's error (retried a few
+times, then kept as failed); the worker goes on with the next. SIGTERM lets the job in hand finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+
+import aiohttp
+import aiosqlite
+
+from briefings import jobs
+from briefings.articles import ArticleError, is_html, parse_article
+from briefings.feeds import ENTRY_ATTEMPTS, Topic, with_entry
+from briefings.feedxml import FeedEntry
+from briefings.ingest import fetch_article, ingest_article, item_error
+from briefings.leases import Clock, holder_name, utcnow
+from briefings.models import Article
+from briefings.web import FetchError
+from briefings.worker import Extractor
+
+log = logging.getLogger(__name__)
+
+IDLE_WAIT = 1.0  # seconds between looks at an empty queue
+
+
+class QueueWorker:
+    def __init__(
+        self,
+        conn: aiosqlite.Connection,
+        extractor: Extractor,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        topic: Topic | None = None,
+        name: str | None = None,
+        clock: Clock = utcnow,
+        hold: dt.timedelta = jobs.CLAIM_FOR,
+    ) -> None:
+        self.conn = conn
+        self.extractor = extractor
+        self.session = session
+        self.topic = topic
+        self.name = name or holder_name("worker")
+        self.clock = clock
+        self.hold = hold
+
+    async def run(self, *, stop: asyncio.Event | None = None, until_empty: bool = False) -> int:
+        """Work jobs until `stop` is set (or, with `until_empty`, until none is ready); how many."""
+        done = 0
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
+            job = await self.run_one()
+            if job is not None:
+                done += 1
+                continue
+            if until_empty:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), IDLE_WAIT)
+        return done
+
+    async def run_one(self) -> jobs.Job | None:
+        """Claim one job and see it through; None when no job was ready."""
+        job = await jobs.claim(self.conn, self.name, now=self.clock(), hold=self.hold)
+        if job is None:
+            return None
+        keeping = asyncio.create_task(self._keep_claim(job), name=f"claim-{job.id}")
+        try:
+            outcome, source_id = await self._process(job)
+        except Exception as exc:  # any fault of one job is that job's error
+            error = item_error(exc)
+            # the article's own fault comes out the same every time; a fetch or the store may do better later
+            own = isinstance(exc, ArticleError) and not isinstance(exc, FetchError)
+            final = await jobs.fail(self.conn, job, self.name, error, now=self.clock(), final=own)
+            log.warning("job %s (%s) failed, attempt %d%s: %s", job.id, job.origin, job.attempts,
+                        " of the last" if final else "", error)  # fmt: skip
+            if final and job.kind == "feed-entry":
+                await self._record_entry(job, "failed", error, None)
+        else:
+            await jobs.finish(self.conn, job, self.name, outcome, source_id, now=self.clock())
+            log.info("job %s (%s): %s%s", job.id, job.origin, outcome, f" as source {source_id}" if source_id else "")
+            if job.kind == "feed-entry":
+                await self._record_entry(job, outcome, None, source_id)
+        finally:
+            keeping.cancel()
+        return await jobs.get(self.conn, job.id)
+
+    async def _keep_claim(self, job: jobs.Job) -> None:
+        while True:
+            await asyncio.sleep(self.hold.total_seconds() / 3)
+            if not await jobs.hold_on(self.conn, job.id, self.name, now=self.clock(), hold=self.hold):
+                log.warning("job %s is no longer this worker's (its claim lapsed)", job.id)
+                return
+
+    async def _process(self, job: jobs.Job) -> tuple[str, int | None]:
+        if job.kind == "file":
+            assert job.body is not None
+            suffix = job.suffix or ""
+            if is_html(job.body[:500].decode("utf-8", errors="replace"), suffix):
+                article = await self.extractor.read(job.body, job.origin, suffix)
+            else:
+                article = parse_article(job.body, job.origin, suffix)
+            added = await ingest_article(self.conn, article, extractor=self.extractor)
+            return ("added" if added.added else "unchanged"), added.source_id
+        assert job.url is not None
+        if self.session is None:
+            raise RuntimeError("this worker has no HTTP session for fetching pages")
+        if job.kind == "page":
+            article = await fetch_article(self.session, self.extractor, job.url)
+            added = await ingest_article(self.conn, article, extractor=self.extractor)
+            return ("added" if added.added else "unchanged"), added.source_id
+        return await self._entry(job)
+
+    async def _entry(self, job: jobs.Job) -> tuple[str, int | None]:
+        """A feed entry, as the poller takes one in-process (briefings.feeds.Poller._take)."""
+        assert job.url is not None and self.session is not None
+        rows = await self.conn.execute_fetchall("SELECT id FROM sources WHERE url = ? LIMIT 1", (job.url,))
+        if rows:
+            return "duplicate", rows[0][0]
+        published = job.meta.get("published")
+        entry = FeedEntry(
+            link=job.url,
+            key=job.entry_key,
+            title=job.meta.get("title"),
+            published=dt.datetime.fromisoformat(published) if published else None,
+        )
+        fetched = await fetch_article(self.session, self.extractor, job.url, outlet=job.meta.get("outlet"))
+        article: Article = with_entry(fetched, entry)
+        if self.topic is not None and not self.topic.matches(f"{article.meta.title or ''}\n{article.body}"):
+            return "off-topic", None
+        added = await ingest_article(self.conn, article, extractor=self.extractor)
+        return ("ingested" if added.added else "duplicate"), added.source_id
+
+    async def _record_entry(self, job: jobs.Job, outcome: str, error: str | None, source_id: int | None) -> None:
+        """What came of a feed's entry, where `feeds list` and the next poll read it."""
+        now = self.clock().isoformat()
+        attempts = max(job.attempts, ENTRY_ATTEMPTS) if outcome == "failed" else job.attempts  # final: not polled again
+        await self.conn.execute(
+            """INSERT INTO feed_entries (feed_id, entry_key, url, outcome, error, source_id, first_seen, attempts)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (feed_id, entry_key) DO UPDATE SET outcome = excluded.outcome, error = excluded.error,
+                   source_id = excluded.source_id, attempts = excluded.attempts""",
+            (job.feed_id, job.entry_key, job.url, outcome, error, source_id, now, attempts),
+        )
+        await self.conn.execute(
+            "UPDATE feeds SET articles_taken = articles_taken + ?, entries_failed = entries_failed + ? WHERE id = ?",
+            (int(outcome == "ingested"), int(outcome == "failed"), job.feed_id),
+        )
