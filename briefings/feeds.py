@@ -191,6 +191,8 @@ class Poller:
         self.budget = budget
         self.deadline = deadline
         self._locks: dict[int, asyncio.Lock] = {}
+        # polls run side by side on one connection; an article's transaction must not meet another's
+        self._storing = asyncio.Lock()
 
     @contextlib.asynccontextmanager
     async def _extractor(self, given: Extractor | None = None) -> AsyncIterator[Extractor]:
@@ -370,7 +372,8 @@ class Poller:
             if within.expired():
                 raise _DeadlinePassed from None
             raise
-        added = await add_article(self.conn, article, facts)
+        async with self._storing:
+            added = await add_article(self.conn, article, facts)
         return ("ingested" if added.added else "duplicate"), None, added.source_id
 
 
