@@ -130,32 +130,54 @@ _READY = "(state = 'queued' AND not_before <= :now) OR (state = 'running' AND cl
 # workers never claim one job (a second waits on the busy timeout). PostgreSQL: the subselect takes
 # FOR UPDATE SKIP LOCKED, so workers on any number of machines each claim a different job at once
 # instead of queueing behind one row lock:
-#   UPDATE ingest_jobs SET ... WHERE id = (SELECT id FROM ingest_jobs WHERE <ready>
-#                                          ORDER BY not_before, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+#   UPDATE ingest_jobs SET ... WHERE id IN (SELECT id FROM ingest_jobs WHERE <ready>
+#                                           ORDER BY not_before, id LIMIT :n FOR UPDATE SKIP LOCKED)
 #   RETURNING *
 CLAIM_SQL = f"""UPDATE ingest_jobs SET state = 'running', attempts = attempts + 1, claimed_by = :worker,
                        claimed_until = :until
-                 WHERE id = (SELECT id FROM ingest_jobs WHERE {_READY} ORDER BY not_before, id LIMIT 1)
+                 WHERE id IN (SELECT id FROM ingest_jobs WHERE {_READY} ORDER BY not_before, id LIMIT :n)
                 RETURNING *"""
+
+
+async def claim_many(
+    conn: aiosqlite.Connection, worker: str, *, now: dt.datetime, hold: dt.timedelta = CLAIM_FOR, limit: int = 1
+) -> list[Job]:
+    """Up to `limit` of the oldest ready jobs, oldest first, now this worker's until now + hold."""
+    rows = await conn.execute_fetchall(
+        CLAIM_SQL, {"worker": worker, "until": moment(now + hold), "now": moment(now), "n": limit}
+    )
+    return sorted((_job(r) for r in rows), key=lambda j: j.id)
 
 
 async def claim(
     conn: aiosqlite.Connection, worker: str, *, now: dt.datetime, hold: dt.timedelta = CLAIM_FOR
 ) -> Job | None:
     """The oldest ready job, now this worker's until now + hold; None when none is ready."""
-    rows = await conn.execute_fetchall(CLAIM_SQL, {"worker": worker, "until": moment(now + hold), "now": moment(now)})
-    return _job(rows[0]) if rows else None
+    found = await claim_many(conn, worker, now=now, hold=hold)
+    return found[0] if found else None
 
 
 async def hold_on(
-    conn: aiosqlite.Connection, job_id: int, worker: str, *, now: dt.datetime, hold: dt.timedelta = CLAIM_FOR
-) -> bool:
-    """Extend this worker's claim on a job it is working on; False when it is no longer its own."""
+    conn: aiosqlite.Connection, job_ids: list[int], worker: str, *, now: dt.datetime, hold: dt.timedelta = CLAIM_FOR
+) -> int:
+    """Extend this worker's claim on jobs it is working on; how many are still its own."""
     cur = await conn.execute(
-        "UPDATE ingest_jobs SET claimed_until = ? WHERE id = ? AND claimed_by = ? AND state = 'running'",
-        (moment(now + hold), job_id, worker),
+        f"""UPDATE ingest_jobs SET claimed_until = ? WHERE claimed_by = ? AND state = 'running'
+             AND id IN ({",".join("?" * len(job_ids))})""",
+        (moment(now + hold), worker, *job_ids),
     )
-    return cur.rowcount > 0
+    return cur.rowcount
+
+
+async def give_back(conn: aiosqlite.Connection, job_ids: list[int], worker: str) -> None:
+    """Return claimed jobs not started (a worker stopping): ready at once, the attempt not counted."""
+    if job_ids:
+        await conn.execute(
+            f"""UPDATE ingest_jobs SET state = 'queued', attempts = attempts - 1, claimed_by = NULL,
+                       claimed_until = NULL
+                 WHERE claimed_by = ? AND state = 'running' AND id IN ({",".join("?" * len(job_ids))})""",
+            (worker, *job_ids),
+        )
 
 
 async def finish(

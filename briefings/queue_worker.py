@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 import aiohttp
 import aiosqlite
@@ -31,7 +32,24 @@ log = logging.getLogger(__name__)
 IDLE_WAIT = 1.0  # seconds between looks at an empty queue
 
 
+BATCH = 8  # jobs claimed at once, and settled in one transaction
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    job: jobs.Job
+    outcome: str | None = None
+    source_id: int | None = None
+    error: str | None = None
+    final: bool = False
+
+
 class QueueWorker:
+    """Claims up to `batch` jobs at a time, works them one by one, and settles the batch (marks
+    each done or failed, with what came of feed entries) in one transaction: fewer commits per
+    article. A crash before settling leaves the batch to be claimed again when its claim lapses;
+    the store then finds those articles stored ("unchanged"), and adds nothing twice."""
+
     def __init__(
         self,
         conn: aiosqlite.Connection,
@@ -42,6 +60,7 @@ class QueueWorker:
         name: str | None = None,
         clock: Clock = utcnow,
         hold: dt.timedelta = jobs.CLAIM_FOR,
+        batch: int = BATCH,
     ) -> None:
         self.conn = conn
         self.extractor = extractor
@@ -50,15 +69,16 @@ class QueueWorker:
         self.name = name or holder_name("worker")
         self.clock = clock
         self.hold = hold
+        self.batch = batch
 
     async def run(self, *, stop: asyncio.Event | None = None, until_empty: bool = False) -> int:
         """Work jobs until `stop` is set (or, with `until_empty`, until none is ready); how many."""
         done = 0
         stop = stop or asyncio.Event()
         while not stop.is_set():
-            job = await self.run_one()
-            if job is not None:
-                done += 1
+            handled = await self.run_batch(stop)
+            done += handled
+            if handled:
                 continue
             if until_empty:
                 break
@@ -66,37 +86,69 @@ class QueueWorker:
                 await asyncio.wait_for(stop.wait(), IDLE_WAIT)
         return done
 
-    async def run_one(self) -> jobs.Job | None:
-        """Claim one job and see it through; None when no job was ready."""
-        job = await jobs.claim(self.conn, self.name, now=self.clock(), hold=self.hold)
-        if job is None:
-            return None
-        keeping = asyncio.create_task(self._keep_claim(job), name=f"claim-{job.id}")
+    async def run_batch(self, stop: asyncio.Event | None = None) -> int:
+        """Claim a batch and see it through; how many jobs it had (0: none was ready)."""
+        # held while this worker lives (renewed every third of the hold), however long the batch takes
+        claimed = await jobs.claim_many(self.conn, self.name, now=self.clock(), hold=self.hold, limit=self.batch)
+        if not claimed:
+            return 0
+        keeping = asyncio.create_task(self._keep_claim([j.id for j in claimed]), name="job-claims")
+        settled: list[_Done] = []
+        try:
+            for job in claimed:
+                if stop is not None and stop.is_set():
+                    break
+                settled.append(await self._attempt(job))
+        finally:
+            keeping.cancel()
+            await self._settle(settled)
+            await jobs.give_back(self.conn, [j.id for j in claimed[len(settled) :]], self.name)
+        return len(settled)
+
+    async def _attempt(self, job: jobs.Job) -> _Done:
         try:
             outcome, source_id = await self._process(job)
         except Exception as exc:  # any fault of one job is that job's error
             error = item_error(exc)
             # the article's own fault comes out the same every time; a fetch or the store may do better later
             own = isinstance(exc, ArticleError) and not isinstance(exc, FetchError)
-            final = await jobs.fail(self.conn, job, self.name, error, now=self.clock(), final=own)
+            final = own or job.attempts >= jobs.MAX_ATTEMPTS
             log.warning("job %s (%s) failed, attempt %d%s: %s", job.id, job.origin, job.attempts,
-                        " of the last" if final else "", error)  # fmt: skip
-            if final and job.kind == "feed-entry":
-                await self._record_entry(job, "failed", error, None)
-        else:
-            await jobs.finish(self.conn, job, self.name, outcome, source_id, now=self.clock())
-            log.info("job %s (%s): %s%s", job.id, job.origin, outcome, f" as source {source_id}" if source_id else "")
-            if job.kind == "feed-entry":
-                await self._record_entry(job, outcome, None, source_id)
-        finally:
-            keeping.cancel()
-        return await jobs.get(self.conn, job.id)
+                        ", the last" if final else "", error)  # fmt: skip
+            return _Done(job, error=error, final=final)
+        log.info("job %s (%s): %s%s", job.id, job.origin, outcome, f" as source {source_id}" if source_id else "")
+        return _Done(job, outcome=outcome, source_id=source_id)
 
-    async def _keep_claim(self, job: jobs.Job) -> None:
+    async def _settle(self, settled: list[_Done]) -> None:
+        """What came of each job, in one transaction."""
+        if not settled:
+            return
+        now = self.clock()
+        # Engine-specific: BEGIN IMMEDIATE takes SQLite's write lock first; PostgreSQL's BEGIN
+        await self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for d in settled:
+                if d.error is not None:
+                    await jobs.fail(self.conn, d.job, self.name, d.error, now=now, final=d.final)
+                    if d.final and d.job.kind == "feed-entry":
+                        await self._record_entry(d.job, "failed", d.error, None)
+                else:
+                    assert d.outcome is not None
+                    await jobs.finish(self.conn, d.job, self.name, d.outcome, d.source_id, now=now)
+                    if d.job.kind == "feed-entry":
+                        await self._record_entry(d.job, d.outcome, None, d.source_id)
+            await self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                await self.conn.execute("ROLLBACK")
+            raise
+
+    async def _keep_claim(self, job_ids: list[int]) -> None:
         while True:
             await asyncio.sleep(self.hold.total_seconds() / 3)
-            if not await jobs.hold_on(self.conn, job.id, self.name, now=self.clock(), hold=self.hold):
-                log.warning("job %s is no longer this worker's (its claim lapsed)", job.id)
+            kept = await jobs.hold_on(self.conn, job_ids, self.name, now=self.clock(), hold=self.hold)
+            if kept < len(job_ids):
+                log.warning("%d jobs are no longer this worker's (their claim lapsed)", len(job_ids) - kept)
                 return
 
     async def _process(self, job: jobs.Job) -> tuple[str, int | None]:
