@@ -69,3 +69,27 @@ def test_the_service_refuses_a_bad_spec_before_it_starts(tmp_path) -> None:
     assert done.returncode == 2
     assert done.stderr == "error: BRIEFINGS_SHARDS '2/2' names shard 2, but 2 shards are numbered 0 to 1\n"
     assert not (tmp_path / "s.db").exists()
+
+
+def test_each_shard_set_has_its_own_heartbeat_and_health_reads_its_own(tmp_path) -> None:
+    import datetime as dt
+
+    from briefings.health import check, heartbeat_path, write_heartbeat
+    from briefings.store import connect as open_store
+
+    db = tmp_path / "b.db"
+
+    async def make() -> None:
+        async with open_store(db):
+            pass
+
+    import asyncio
+
+    asyncio.run(make())
+    now = dt.datetime(2025, 3, 28, 12, 0, tzinfo=dt.UTC)
+    mine, other = heartbeat_path(db, "0-1/4"), heartbeat_path(db, "2-3/4")
+    assert len({mine, other, heartbeat_path(db)}) == 3 and mine.parent == db.parent
+    write_heartbeat(mine, connected=True, now=now, last_connected=now)
+    write_heartbeat(other, connected=False, now=now - dt.timedelta(hours=1), last_connected=None)
+    assert check(db, now, shards="0-1/4").message.endswith("gateway connected")
+    assert not check(db, now, shards="2-3/4").ok  # that process has not reported for an hour
