@@ -25,6 +25,7 @@ from bot.render import clip, safe
 from bot.tasks import spawn
 from briefings import queries
 from briefings.commands import CommandError
+from briefings.coordinator import Coordinator
 from briefings.health import HEARTBEAT_EVERY, heartbeat_path, write_heartbeat
 from briefings.queries import QueryError
 from briefings.views import Stats
@@ -103,7 +104,11 @@ def intents() -> discord.Intents:
     return it
 
 
-class BriefingsBot(commands.Bot):
+class BriefingsBot(commands.AutoShardedBot):
+    """The bot, in one process or several: discord.py's sharding runs the shards BRIEFINGS_SHARDS
+    names (all of them, as many as Discord recommends, when unset), and the coordinator splits the
+    digests and feed polls with the other processes (briefings.coordinator)."""
+
     def __init__(
         self,
         conn: aiosqlite.Connection,
@@ -115,6 +120,9 @@ class BriefingsBot(commands.Bot):
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("max_ratelimit_timeout", RATE_LIMIT_WAIT_MAX)
+        plan = settings.shard_plan
+        if plan is not None:
+            kwargs.update(shard_ids=list(plan.ids), shard_count=plan.count)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -127,6 +135,7 @@ class BriefingsBot(commands.Bot):
         self.names = NameIndex()
         self.pages = Pages()
         self.charts = Charts()
+        self.coordinator = Coordinator(conn, plan, ttl=dt.timedelta(seconds=settings.lease_seconds), clock=clock)
         self.digests = DigestRunner(self, clock)
         self.feeds = FeedJobs(self, session)
         self.scheduler = AsyncIOScheduler(timezone=dt.UTC)
@@ -157,6 +166,8 @@ class BriefingsBot(commands.Bot):
             log.info("synced %d global commands", len(synced))
 
         if self._schedule:
+            await self.coordinator.hold_shards()  # before any sweep asks which shards have no process
+            self._leases = spawn(self.coordinator.keep(self._take_over), "leases")
             self.scheduler.start()
             self.digests.attach(self.scheduler)
             await self.feeds.schedule(self.scheduler)
@@ -186,14 +197,30 @@ class BriefingsBot(commands.Bot):
             self._stats = (now, await queries.stats(self.conn))
         return self._stats[1]
 
+    async def _take_over(self) -> None:
+        """Shards without a live process: their due digests and feeds are this process's to do."""
+        if self._caught_up:  # before the catch-up at READY, that one sweep does it
+            await self.digests.sweep()
+        await self.feeds.sweep()
+
+    def connected(self) -> bool:
+        """Every shard this process runs has its gateway connection open."""
+        shards = self.shards
+        return (
+            self.is_ready()
+            and not self.is_closed()
+            and bool(shards)
+            and all(not s.is_closed() for s in shards.values())
+        )
+
     async def _beat(self) -> None:
         now = dt.datetime.now(dt.UTC)
-        connected = self.is_ready() and not self.is_closed() and self.ws is not None and self.ws.open
+        connected = self.connected()
         if connected:
             self._last_connected = now
         await asyncio.to_thread(
             write_heartbeat,
-            heartbeat_path(Path(self.settings.db)),
+            heartbeat_path(Path(self.settings.db), self.settings.shards),
             connected=connected,
             now=now,
             last_connected=self._last_connected,
@@ -214,7 +241,8 @@ class BriefingsBot(commands.Bot):
             await self._beat()
 
     async def on_ready(self) -> None:
-        log.info("connected as %s to %d guilds", self.user, len(self.guilds))
+        shards = f" on shards {self.settings.shards}" if self.settings.shards else ""
+        log.info("connected as %s to %d guilds%s", self.user, len(self.guilds), shards)
         await self._beat()
         if self._schedule and not self._caught_up:
             self._caught_up = True
@@ -224,11 +252,16 @@ class BriefingsBot(commands.Bot):
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await self.digests.close()
+        await self.feeds.close()
+        for task in (getattr(self, "_leases", None), getattr(self, "_heartbeat", None)):
+            if task is not None:
+                task.cancel()
+        # a process that stops on purpose hands its shards, digests and feeds over at once
+        with contextlib.suppress(Exception):
+            await self.coordinator.close()
         await super().close()
-        if getattr(self, "_heartbeat", None) is not None:
-            self._heartbeat.cancel()
         # a bot that stopped on purpose leaves no stale heartbeat behind
-        heartbeat_path(Path(self.settings.db)).unlink(missing_ok=True)
+        heartbeat_path(Path(self.settings.db), self.settings.shards).unlink(missing_ok=True)
 
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """The one error path: a short, true message for the user; the traceback for the log."""

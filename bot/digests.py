@@ -11,6 +11,13 @@ messages, tells the retry it was already delivered.
 
 Deliveries run as tasks of their own: the once-a-minute sweep and each subscription's job only start
 them, so one channel held by a long 429 or a slow refusal holds up no other.
+
+With several bot processes (BRIEFINGS_SHARDS), a process delivers the digests of the guilds on its
+shards, and those of shards no live process holds; each delivery runs under the subscription's lease
+('digest:<id>'), and what is due is read again once the lease is held, so of two processes that
+both find a digest theirs one delivers it and the other finds it delivered. One killed half-way
+leaves its lease to lapse; the next process resumes the same digest from the store, and the nonces
+and footer markers keep any part it had posted from being posted again.
 """
 
 from __future__ import annotations
@@ -123,7 +130,12 @@ class DigestRunner:
         return task
 
     async def _due(self, now: dt.datetime) -> list[subs.Subscription]:
-        return [s for s in await subs.all_subscriptions(self.bot.conn) if subs.needs_delivery(s, now)]
+        """The subscriptions due at `now` that are this process's to deliver."""
+        due = [s for s in await subs.all_subscriptions(self.bot.conn) if subs.needs_delivery(s, now)]
+        if not due:
+            return due
+        share = await self.bot.coordinator.share()
+        return [s for s in due if share.guild(s.guild_id)]
 
     async def sweep(self, now: dt.datetime | None = None) -> list[int]:
         """Start delivering every subscription due at `now` that is not being delivered; returns at once."""
@@ -137,7 +149,11 @@ class DigestRunner:
         """A subscription's scheduled time: start its delivery if it is due."""
         now = self.clock()
         sub = await subs.get(self.bot.conn, sub_id)
-        if sub is not None and subs.needs_delivery(sub, now):
+        if (
+            sub is not None
+            and subs.needs_delivery(sub, now)
+            and (await self.bot.coordinator.share()).guild(sub.guild_id)
+        ):
             self._start(sub_id, now)
 
     async def tick(self, now: dt.datetime | None = None) -> dict[int, str]:
@@ -164,10 +180,14 @@ class DigestRunner:
 
     async def deliver(self, sub_id: int, now: dt.datetime) -> str:
         lock = self._locks.setdefault(sub_id, asyncio.Lock())
-        async with lock:
-            sub = await subs.get(self.bot.conn, sub_id)
+        async with lock, self.bot.coordinator.doing(f"digest:{sub_id}") as ours:
+            if not ours:
+                return "another process is delivering it"
+            sub = await subs.get(self.bot.conn, sub_id)  # read under the lease: another may have delivered it
             if sub is None:
                 return "gone"
+            if not subs.needs_delivery(sub, now):
+                return "not due"
             retrying = sub.pending_until is not None
             sub = await subs.start_delivery(self.bot.conn, sub, now)
             assert sub.pending_until is not None

@@ -21,7 +21,7 @@ import aiosqlite
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from briefings import __version__, feeds, queries, render
+from briefings import __version__, feeds, jobs, queries, render
 from briefings.articles import ArticleError, parse_article
 from briefings.commands import COMMANDS, CommandError, digest_window, parse_count, parse_day
 from briefings.digest import build_digest
@@ -31,13 +31,13 @@ from briefings.logs import configure_logging
 from briefings.models import Extraction, Status
 from briefings.settings import Settings, SettingsError, check_store, load_settings
 from briefings.store import StoreError, connect
-from briefings.views import FeedView, IngestItem, PollView
+from briefings.views import FeedView, IngestItem, JobView, PollView
 from briefings.worker import Extractor
 
 log = logging.getLogger("briefings")
 
 # commands that only read: on a store that does not exist they say so and create nothing
-READ_ONLY = frozenset({"estimate", "quote", "search", "sources", "timeline", "who", "digest"})
+READ_ONLY = frozenset({"estimate", "quote", "search", "sources", "timeline", "who", "digest", "jobs"})
 READ_ONLY_FEEDS = frozenset({"list"})
 
 
@@ -162,6 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="+", help=_opt("who", "name"))
 
     add(sub, "bot", "run the service: the Discord bot, or the console when no token is set", formats=False)
+    p = add(
+        sub,
+        "worker",
+        "ingest queued jobs (BRIEFINGS_INGEST_QUEUE) until stopped, on this or any machine",
+        formats=False,
+    )
+    p.add_argument("--until-empty", action="store_true", help="stop once no job is ready")
+    p = add(sub, "jobs", "the ingest queue: jobs waiting, running and failed (with their error), then the latest done")
+    p.add_argument("--limit", default="50", help="at most this many (default 50)")
     add(sub, "health", "exit 0 when the database is readable and, if the bot runs, its gateway is connected")
 
     p = add(sub, "digest", "the briefing of what was stored in a period, as a subscribed channel gets it")
@@ -185,6 +194,8 @@ def _show(console: Console, args: argparse.Namespace, value: Any, table: Rendera
 
 
 async def _ingest(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    if settings.ingest_queue:
+        return await _ingest_queued(conn, args, settings)
     lines: list[IngestLine] = []
     async with (
         Extractor(settings.extract_budget) as extractor,
@@ -195,6 +206,86 @@ async def _ingest(conn: aiosqlite.Connection, args: argparse.Namespace, settings
             lines.append(line)
             if args.format != "json":
                 print(render.clean(line.describe()), file=sys.stderr if line.error else sys.stdout, flush=True)
+    return _ingest_summary(lines, args)
+
+
+async def _ingest_queued(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings) -> int:
+    """`ingest` with the queue on: each file is read here and queued whole, each address queued for a
+    worker to fetch; then each job's outcome is awaited and told, as the in-process ingest tells it."""
+    from briefings.ingest import expand_items
+
+    now = dt.datetime.now(dt.UTC)
+    queued: dict[int, str] = {}
+    lines: list[IngestLine] = []
+    for item in expand_items(args.paths):
+        try:
+            if item.problem is not None:
+                raise ArticleError(item.problem)
+            if item.url is not None:
+                queued[await jobs.queue_page(conn, item.url, now=now)] = item.shown
+            else:
+                assert item.path is not None
+                data = await asyncio.to_thread(read_bounded, item.path)
+                queued[await jobs.queue_file(conn, item.shown, data, item.path.suffix, now=now)] = item.shown
+        except ArticleError as exc:
+            lines.append(IngestLine(item.shown, error=str(exc)))
+            if args.format != "json":
+                print(render.clean(lines[-1].describe()), file=sys.stderr, flush=True)
+    if queued and args.format != "json":
+        print(f"queued {len(queued)} jobs for the workers (`briefings worker`); waiting for them", file=sys.stderr)
+    waiting, told, started = dict(queued), False, asyncio.get_running_loop().time()
+    while waiting:
+        for job_id in list(waiting):
+            job = await jobs.get(conn, job_id)
+            if job is None or not job.finished:
+                continue
+            shown = waiting.pop(job_id)
+            line = IngestLine(shown, error=job.error) if job.state == "failed" else await _job_line(conn, shown, job)
+            lines.append(line)
+            if args.format != "json":
+                print(render.clean(line.describe()), file=sys.stderr if line.error else sys.stdout, flush=True)
+        if waiting:
+            if not told and asyncio.get_running_loop().time() - started > 15 and args.format != "json":
+                counts = await jobs.counts(conn)
+                if not counts["running"]:
+                    told = True
+                    print("no worker has taken a job yet: is `briefings worker` running?", file=sys.stderr)
+            await asyncio.sleep(0.2)
+    return _ingest_summary(lines, args)
+
+
+async def _job_line(conn: aiosqlite.Connection, shown: str, job: jobs.Job) -> IngestLine:
+    from briefings.store import AddResult
+
+    rows = await conn.execute_fetchall(
+        """SELECT (SELECT COUNT(*) FROM quotes WHERE source_id = :s), (SELECT COUNT(*) FROM estimates WHERE source_id = :s),
+                  rewrite_of FROM sources WHERE id = :s""",
+        {"s": job.source_id},
+    )
+    quotes, estimates, rewrite_of = rows[0] if rows else (0, 0, None)
+    result = AddResult(
+        source_id=job.source_id or 0,
+        added=job.outcome == "added",
+        quotes=quotes,
+        estimates=estimates,
+        rewrite_of=rewrite_of,
+    )
+    return IngestLine(shown, result=result)
+
+
+def read_bounded(path: Path) -> bytes:
+    from briefings.articles import MAX_ARTICLE_BYTES
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise ArticleError(f"is {size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit for one article")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"cannot be read ({exc.strerror or exc})") from None
+
+
+def _ingest_summary(lines: list[IngestLine], args: argparse.Namespace) -> int:
     failed = sum(1 for line in lines if line.error)
     added = sum(1 for line in lines if line.result and line.result.added)
     if args.format == "json":
@@ -299,6 +390,7 @@ async def _feeds(conn: aiosqlite.Connection, args: argparse.Namespace, settings:
             topic=feeds.Topic.parse(settings.topic),
             budget=settings.extract_budget,
             deadline=settings.poll_deadline,
+            queue=settings.ingest_queue,
         )
         results = [PollView.of(r) for r in await poller.poll_all()]
     lines = Text()
@@ -309,6 +401,32 @@ async def _feeds(conn: aiosqlite.Connection, args: argparse.Namespace, settings:
         )
     lines.rstrip()
     return _show(console, args, results, lines if lines.plain else Text("No feeds to poll."))
+
+
+async def _jobs(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    limit = parse_count(args.limit, "--limit", 1, 10_000)
+    items = [JobView.of(j) for j in await jobs.recent(conn, limit=limit)]
+    return _show(console, args, items, render.job_list(items, await jobs.counts(conn)))
+
+
+async def _worker(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    import signal
+
+    from briefings.queue_worker import QueueWorker
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with (
+        Extractor(settings.extract_budget) as extractor,
+        feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session,
+    ):
+        worker = QueueWorker(conn, extractor, session=session, topic=feeds.Topic.parse(settings.topic))
+        log.info("worker %s: taking ingest jobs from the store", worker.name)
+        done = await worker.run(stop=stop, until_empty=args.until_empty)
+    log.info("worker %s: %d jobs done; stopping", worker.name, done)
+    return 0
 
 
 HANDLERS: dict[str, Handler] = {
@@ -322,6 +440,8 @@ HANDLERS: dict[str, Handler] = {
     "who": _who,
     "digest": _digest,
     "feeds": _feeds,
+    "jobs": _jobs,
+    "worker": _worker,
 }
 
 
@@ -351,7 +471,7 @@ def _extract(args: argparse.Namespace) -> int:
 def _health(args: argparse.Namespace, settings: Settings) -> int:
     from briefings.health import check
 
-    result = check(Path(settings.db), dt.datetime.now(dt.UTC))
+    result = check(Path(settings.db), dt.datetime.now(dt.UTC), shards=settings.shards)
     if args.format == "json":
         print(json.dumps({"ok": result.ok, "message": result.message}))
     else:
@@ -396,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.command == "bot":
+    if args.command in {"bot", "worker"}:
         configure_logging(logging.DEBUG if args.verbose else settings.log_level)
     else:
         configure_logging(logging.INFO if args.verbose else logging.WARNING)

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import aiohttp
 import aiosqlite
 
+from briefings import jobs
 from briefings.feedxml import FeedEntry
 from briefings.ingest import PAGE_MAX_BYTES as PAGE_MAX_BYTES
 from briefings.ingest import fault, fetch_article, item_error
@@ -77,6 +78,7 @@ class Feed:
     last_success: str | None
     last_error: str | None
     failures: int
+    last_polled: str | None
     paused_reason: str | None
     articles_taken: int
     entries_failed: int
@@ -93,6 +95,7 @@ def _feed(r: aiosqlite.Row) -> Feed:
         last_success=r["last_success"],
         last_error=r["last_error"],
         failures=r["failures"],
+        last_polled=r["last_polled"],
         paused_reason=r["paused_reason"],
         articles_taken=r["articles_taken"],
         entries_failed=r["entries_failed"],
@@ -139,6 +142,15 @@ async def resume_feed(conn: aiosqlite.Connection, feed_id: int) -> bool:
     return cur.rowcount > 0
 
 
+def is_due(feed: Feed, now: dt.datetime) -> bool:
+    """Time to poll: never polled, or its interval has passed since the last poll (by any process)."""
+    if feed.paused_reason:
+        return False
+    if feed.last_polled is None:
+        return True
+    return dt.datetime.fromisoformat(feed.last_polled) + dt.timedelta(minutes=feed.every_minutes) <= now
+
+
 # ------------------------------------------------------------------------------- polling
 
 
@@ -150,6 +162,7 @@ class PollResult:
     failed: int = 0
     error: str | None = None
     not_modified: bool = False
+    queued: int = 0  # entries queued for `briefings worker` (BRIEFINGS_INGEST_QUEUE)
 
 
 class Poller:
@@ -167,8 +180,10 @@ class Poller:
         extractor: Extractor | None = None,
         budget: float = DEFAULT_BUDGET,
         deadline: float = DEFAULT_POLL_DEADLINE,
+        queue: bool = False,
     ) -> None:
         self.conn = conn
+        self.queue = queue  # entries go to the ingest queue for workers, instead of being taken here
         self.session = session
         self.topic = topic or Topic.parse(DEFAULT_TOPIC)
         self.on_ingest = on_ingest
@@ -176,6 +191,8 @@ class Poller:
         self.budget = budget
         self.deadline = deadline
         self._locks: dict[int, asyncio.Lock] = {}
+        # polls run side by side on one connection; an article's transaction must not meet another's
+        self._storing = asyncio.Lock()
 
     @contextlib.asynccontextmanager
     async def _extractor(self, given: Extractor | None = None) -> AsyncIterator[Extractor]:
@@ -301,6 +318,15 @@ class Poller:
         if seen is not None and (seen["outcome"] != "failed" or seen["attempts"] >= ENTRY_ATTEMPTS):
             result.skipped += 1  # already taken: a feed that re-dates its entries changes nothing
             return True
+        if self.queue:
+            queued = await jobs.queue_entry(
+                self.conn, feed.id, key, url, outlet=outlet, title=entry.title, published=entry.published, now=now
+            )
+            if queued is None:
+                result.skipped += 1  # queued by an earlier poll: its job says what came of it
+            else:
+                result.queued += 1
+            return True
         in_time = True
         try:
             outcome, error, source_id = await self._take(url, outlet, entry, extractor, deadline)
@@ -346,7 +372,8 @@ class Poller:
             if within.expired():
                 raise _DeadlinePassed from None
             raise
-        added = await add_article(self.conn, article, facts)
+        async with self._storing:
+            added = await add_article(self.conn, article, facts)
         return ("ingested" if added.added else "duplicate"), None, added.source_id
 
 

@@ -19,7 +19,10 @@ HEARTBEAT_EVERY = dt.timedelta(seconds=30)
 MAX_SILENCE = dt.timedelta(seconds=180)
 
 
-def heartbeat_path(db: Path) -> Path:
+def heartbeat_path(db: Path, shards: str | None = None) -> Path:
+    """Beside the database; a bot process that runs some shards (BRIEFINGS_SHARDS) has its own."""
+    if shards:
+        return db.parent / f"gateway-shards-{shards.replace('/', 'of').replace(',', '_')}.heartbeat"
     return db.parent / "gateway.heartbeat"
 
 
@@ -48,7 +51,7 @@ class Health:
     message: str
 
 
-def check(db: Path, now: dt.datetime, max_silence: dt.timedelta = MAX_SILENCE) -> Health:
+def check(db: Path, now: dt.datetime, max_silence: dt.timedelta = MAX_SILENCE, *, shards: str | None = None) -> Health:
     if not db.exists():
         return Health(False, f"the database {db} does not exist")
     try:
@@ -63,7 +66,7 @@ def check(db: Path, now: dt.datetime, max_silence: dt.timedelta = MAX_SILENCE) -
     if version != schema_version():
         return Health(False, f"the database has schema version {version}, expected {schema_version()}")
     parts = [f"database readable ({plural(sources, 'source')})"]
-    beat = heartbeat_path(db)
+    beat = heartbeat_path(db, shards)
     if beat.exists():
         try:
             data = json.loads(beat.read_text(encoding="utf-8"))

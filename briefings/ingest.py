@@ -65,7 +65,7 @@ class _Item:
     problem: str | None = None
 
 
-def _expand(items: Iterable[str]) -> Iterator[_Item]:
+def expand_items(items: Iterable[str]) -> Iterator[_Item]:
     """Each web address, and each article file under the given paths (sorted), in the order given;
     a missing path gives a problem instead."""
     for raw in items:
@@ -159,7 +159,7 @@ async def ingest_each(
     """Ingest every article under `items` (files, folders and, with a session, http(s) addresses),
     yielding each one's line as soon as it is known. Whatever goes wrong with one item is its error
     line; the rest still go in."""
-    for item in _expand(items):
+    for item in expand_items(items):
         if item.problem is not None:
             yield IngestLine(item.shown, error=item.problem)
             continue

@@ -29,6 +29,7 @@ from briefings.views import (
     EstimatePicture,
     EstimateView,
     FeedView,
+    JobView,
     QuoteView,
     RemovedSource,
     SearchHit,
@@ -363,6 +364,19 @@ def feed_list(items: Sequence[FeedView]) -> RenderableType:
             str(f.articles_taken),
             plain(f.state),
         )
+    return t
+
+
+def job_list(items: Sequence[JobView], counts: dict[str, int]) -> RenderableType:
+    summary = ", ".join(f"{n} {state}" for state, n in counts.items())
+    if not items:
+        return Text("No ingest jobs: with BRIEFINGS_INGEST_QUEUE on, `briefings ingest` and feeds queue them.")
+    t = _table(f"Ingest jobs ({summary})", "id", "kind", "from", "state", "tries", "outcome or error")
+    for j in items:
+        result = j.error if j.state in {"failed", "queued"} and j.error else (j.outcome or "")
+        if j.source_id is not None and j.state == "done":
+            result += f" (source {j.source_id})"
+        t.add_row(str(j.id), j.kind, plain(j.origin), j.state, str(j.attempts), plain(result))
     return t
 
 

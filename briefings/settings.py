@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from briefings.commands import quoted
+from briefings.sharding import Shards
 
 _TOKEN = re.compile(r"^[\w-]{10,}\.[\w-]{4,}\.[\w-]{10,}$")
 
@@ -50,6 +51,22 @@ class Settings(BaseSettings):
     )
     discord_api: str | None = Field(default=None, description="another Discord-compatible REST base (tests, proxies)")
     discord_gateway: str | None = Field(default=None, description="another Discord-compatible gateway URL")
+    shards: str | None = Field(
+        default=None,
+        description="the shards this bot process runs, like 0-1/4 (shards 0 and 1 of 4); unset: all of them",
+    )
+    ingest_queue: bool = Field(
+        default=False,
+        description="queue ingest (feed entries, `briefings ingest`) for `briefings worker` processes instead of "
+        "ingesting in this process: for a store that workers on other machines share",
+    )
+    lease_seconds: float = Field(
+        default=30.0,
+        ge=3,
+        le=300,
+        description="how long a process's hold on its shards, digests and feeds lasts unrenewed: "
+        "a stopped process's work is taken over after this",
+    )
 
     @field_validator("discord_token")
     @classmethod
@@ -79,12 +96,22 @@ class Settings(BaseSettings):
             raise ValueError(f"{quoted(value)} is not {kind} address such as {example}")
         return value.strip()
 
+    @field_validator("shards")
+    @classmethod
+    def _shards(cls, value: str | None) -> str | None:
+        return None if value is None else str(Shards.parse(value))
+
+    @property
+    def shard_plan(self) -> Shards | None:
+        """The shards this process runs; None: all of them, as many as Discord recommends."""
+        return Shards.parse(self.shards) if self.shards else None
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("dev_guild", "seeds", "discord_api", "discord_gateway", mode="before")
+    @field_validator("dev_guild", "seeds", "discord_api", "discord_gateway", "shards", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -13,6 +13,7 @@ from briefings.models import DateBasis, EntityKind, Qualifier, SourceKind, Statu
 
 if TYPE_CHECKING:
     from briefings.feeds import Feed, PollResult
+    from briefings.jobs import Job
 
 HEDGE_WORDS = {
     Qualifier.exact: "",
@@ -309,6 +310,34 @@ class FeedView(View):
         )
 
 
+class JobView(View):
+    """One ingest job in the queue (`briefings jobs`): what it is, where it stands, what came of it."""
+
+    id: int
+    kind: str  # file, page or feed-entry
+    origin: str
+    state: str  # queued, running, done or failed
+    attempts: int
+    outcome: str | None  # done: added, unchanged, ingested, duplicate, off-topic
+    source_id: int | None
+    error: str | None  # the last failed attempt's
+    feed_id: int | None
+
+    @classmethod
+    def of(cls, job: Job) -> JobView:
+        return cls(
+            id=job.id,
+            kind=job.kind,
+            origin=job.origin,
+            state=job.state,
+            attempts=job.attempts,
+            outcome=job.outcome,
+            source_id=job.source_id,
+            error=job.error,
+            feed_id=job.feed_id,
+        )
+
+
 class PollView(View):
     """One feed's poll: "ok", "not modified" or its error, and what its entries came to."""
 
@@ -322,6 +351,8 @@ class PollView(View):
     @classmethod
     def of(cls, r: PollResult) -> PollView:
         state = "error" if r.error else ("not modified" if r.not_modified else "ok")
+        if r.queued:
+            state += f" ({r.queued} entries queued for the workers)"
         return cls(feed_id=r.feed_id, state=state, error=r.error, taken=r.taken, skipped=r.skipped, failed=r.failed)
 
 

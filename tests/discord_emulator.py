@@ -14,7 +14,12 @@ error bodies:
 - more than 5 posts per 5 seconds to a channel (`429` with `Retry-After` and `X-RateLimit-*`);
 - `enforce_nonce` deduplicates only within a window of a few minutes;
 - a simulated member cannot send a command hidden by its `default_member_permissions`, an option
-  the client would not let through, or press a disabled button (`Refused` is raised in the test).
+  the client would not let through, or press a disabled button (`Refused` is raised in the test);
+- sharding as Discord does it: `GET /gateway/bot` recommends a shard count, each gateway connection
+  IDENTIFYs with `shard: [id, count]` and gets only the guilds `(guild_id >> 22) % count == id`
+  (READY, GUILD_CREATE and every event of the guild, interactions too); a shard outside
+  `0 <= id < count` is closed with `4010 Invalid shard`, and a shard that would hold more than
+  2,500 guilds with `4011 Sharding required`.
 
 Time is the emulator's clock: real time plus whatever the test advanced it by (`clock.advance`),
 so deadlines and windows are tested without sleeping. Faults (any status, 429 with retry_after)
@@ -87,6 +92,7 @@ RESPONSE_DEADLINE = 3.0  # seconds for the initial response
 TOKEN_LIFETIME = 15 * 60.0  # seconds an interaction token may be used for follow-ups and edits
 NONCE_WINDOW = 5 * 60.0  # seconds within which enforce_nonce finds an earlier message
 CHANNEL_POSTS = (5, 5.0)  # posts per channel, per seconds
+GUILDS_PER_SHARD_MAX = 2500  # beyond this Discord requires more shards (close code 4011)
 
 BOT_USER = {
     "id": str(APP_ID),
@@ -250,6 +256,16 @@ class Fault:
 
 
 @dataclass
+class Stall:
+    """Requests Discord handles at once but whose answer is lost on the way (a crash in flight)."""
+
+    method: str
+    path: re.Pattern[str]
+    times: int
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
 class Interaction:
     id: str
     token: str
@@ -260,6 +276,24 @@ class Interaction:
     response: int | None = None  # the accepted initial response's type
     message_id: int | None = None  # the message @original names
     loading: bool = False  # deferred with "thinking…": the first follow-up replaces that message
+
+
+@dataclass
+class Session:
+    """One gateway connection: a shard of the bot, once it has IDENTIFYed."""
+
+    ws: web.WebSocketResponse
+    shard: tuple[int, int] | None = None  # (id, count); an unsharded IDENTIFY is (0, 1)
+    identify: dict[str, Any] | None = None
+    seq: int = 0
+
+    def holds(self, guild_id: int) -> bool:
+        return self.shard is not None and shard_of(guild_id, self.shard[1]) == self.shard[0]
+
+
+def shard_of(guild_id: int, count: int) -> int:
+    """Discord's routing of a guild to a shard."""
+    return (guild_id >> 22) % count
 
 
 @dataclass
@@ -280,6 +314,7 @@ class DiscordEmulator:
         self.clock = Clock()
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
+        self.stalls: list[Stall] = []
         self.commands: dict[str, dict[str, Any]] = {}
         self.messages: dict[int, dict[str, Any]] = {}  # every message the bot made, by id
         self.originals: dict[str, int] = {}  # interaction token -> id of the message @original names
@@ -290,12 +325,14 @@ class DiscordEmulator:
             CHANNEL_ID: self._channel_data(CHANNEL_ID, "news"),
             SECOND_CHANNEL_ID: self._channel_data(SECOND_CHANNEL_ID, "briefings"),
         }
-        self.identify: dict[str, Any] | None = None
+        self.guild_ids: list[int] = [GUILD_ID]
+        self.recommended_shards = 1  # what GET /gateway/bot recommends
+        self.sessions: list[Session] = []  # every gateway connection, in the order they came
+        self.identify: dict[str, Any] | None = None  # the latest IDENTIFY
         self.heartbeats = 0
         self.ready = asyncio.Event()
         self._ids = itertools.count(500000000000000000)
         self._ws: web.WebSocketResponse | None = None
-        self._seq = 0
         self._changed = asyncio.Condition()
         self._posted_at: dict[int, float] = {}  # message id -> clock when posted (for the nonce window)
         self._viewer: dict[int, int] = {}  # ephemeral message id -> the only user who sees it
@@ -313,8 +350,11 @@ class DiscordEmulator:
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
-        if self._ws is not None and not self._ws.closed:
-            await self._ws.close()
+        for stall in self.stalls:
+            stall.released.set()
+        for session in self.sessions:
+            if not session.ws.closed:
+                await session.ws.close()
         if self.runner is not None:
             await self.runner.cleanup()
 
@@ -364,6 +404,13 @@ class DiscordEmulator:
             "Via": "1.1 google",
         }
 
+    def stall(self, method: str, path: str, *, times: int = 1) -> asyncio.Event:
+        """Handle `times` requests matching `path` as Discord would, but hold their answers until the
+        returned event is set: the bot's request is accepted, and the bot does not know it."""
+        held = Stall(method, re.compile(path), times)
+        self.stalls.append(held)
+        return held.released
+
     async def wait_for(
         self, predicate: Callable[[Recorded], bool], *, within: float = 10.0, start: int = 0
     ) -> Recorded:
@@ -389,6 +436,8 @@ class DiscordEmulator:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         self._ws = ws
+        session = Session(ws)
+        self.sessions.append(session)
         await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None}))
         async for msg in ws:
             if msg.type != WSMsgType.TEXT:
@@ -399,43 +448,100 @@ class DiscordEmulator:
                 self.heartbeats += 1
                 await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
             elif op == 2:
+                shard = payload["d"].get("shard", [0, 1])
+                if not self._valid_shard(shard):
+                    await ws.close(code=4010, message=b"Invalid shard.")
+                    break
+                guilds = [g for g in self.guild_ids if shard_of(g, shard[1]) == shard[0]]
+                if len(guilds) > GUILDS_PER_SHARD_MAX:
+                    await ws.close(code=4011, message=b"Sharding required.")
+                    break
+                session.shard, session.identify = (shard[0], shard[1]), payload["d"]
                 self.identify = payload["d"]
-                await self.dispatch(
+                await self._send(
+                    session,
                     "READY",
                     {
                         "v": 10,
                         "user": BOT_USER,
-                        "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
-                        "session_id": "emulated-session",
+                        "guilds": [{"id": str(g), "unavailable": True} for g in guilds],
+                        "session_id": f"emulated-session-{len(self.sessions)}",
                         "resume_gateway_url": self.gateway_url,
                         "application": {"id": str(APP_ID), "flags": 0},
+                        "shard": [shard[0], shard[1]],
                     },
                 )
-                await self.dispatch("GUILD_CREATE", self.guild())
+                for g in guilds:
+                    await self._send(session, "GUILD_CREATE", self.guild(g))
                 self.ready.set()
+                async with self._changed:
+                    self._changed.notify_all()
             elif op == 6:
-                await self.dispatch("RESUMED", {})
+                await self._send(session, "RESUMED", {})
         return ws
 
+    @staticmethod
+    def _valid_shard(shard: Any) -> bool:
+        return (
+            isinstance(shard, list)
+            and len(shard) == 2
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in shard)
+            and 0 <= shard[0] < shard[1]
+        )
+
+    def shards_connected(self) -> list[tuple[int, int]]:
+        """The shards with an open, identified gateway connection."""
+        return [s.shard for s in self.sessions if s.shard is not None and not s.ws.closed]
+
+    async def wait_for_shards(self, *shards: tuple[int, int], within: float = 30.0) -> None:
+        """Until each of these (id, count) shards has an open, identified connection."""
+
+        async def all_there() -> None:
+            async with self._changed:
+                while not set(shards) <= set(self.shards_connected()):
+                    await self._changed.wait()
+
+        await asyncio.wait_for(all_there(), within)
+
+    def session_for(self, guild_id: int) -> Session:
+        """The open connection of the shard that holds this guild, as Discord routes its events."""
+        found = [s for s in self.sessions if s.holds(guild_id) and not s.ws.closed]
+        assert found, f"no shard's gateway connection holds guild {guild_id}"
+        return found[-1]
+
     async def dispatch(self, event: str, data: dict[str, Any], *, late_by: float = 0.0) -> None:
-        """Send a gateway event; an interaction may arrive `late_by` seconds after Discord created it."""
-        assert self._ws is not None, "no gateway connection"
+        """Send a gateway event to the shard of its guild; an interaction may arrive `late_by`
+        seconds after Discord created it."""
         if event == "INTERACTION_CREATE":
             self.register(data, age=late_by)
-        self._seq += 1
-        await self._ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+        if "guild_id" in data:
+            session = self.session_for(int(data["guild_id"]))
+        else:  # no guild (a DM): Discord sends it on shard 0
+            found = [s for s in self.sessions if s.shard is not None and s.shard[0] == 0 and not s.ws.closed]
+            assert found, "no gateway connection"
+            session = found[-1]
+        await self._send(session, event, data)
 
-    def guild(self) -> dict[str, Any]:
+    async def _send(self, session: Session, event: str, data: dict[str, Any]) -> None:
+        session.seq += 1
+        await session.ws.send_str(json.dumps({"op": 0, "t": event, "s": session.seq, "d": data}))
+
+    def add_guild(self, guild_id: int, channel_id: int, name: str = "news") -> None:
+        """Another guild, with one text channel; told to the bot only on its next IDENTIFY."""
+        self.guild_ids.append(guild_id)
+        self.channels[channel_id] = self._channel_data(channel_id, name, guild_id)
+
+    def guild(self, guild_id: int = GUILD_ID) -> dict[str, Any]:
         return {
-            "id": str(GUILD_ID),
+            "id": str(guild_id),
             "name": "Newsroom",
             "icon": None,
             "owner_id": str(USER_ID),
             "features": [],
             "emojis": [],
             "stickers": [],
-            "roles": [self._role(GUILD_ID, "@everyone", self.everyone_permissions), self._bot_role()],
-            "channels": list(self.channels.values()),
+            "roles": [self._role(guild_id, "@everyone", self.everyone_permissions), self._bot_role()],
+            "channels": [c for c in self.channels.values() if int(c["guild_id"]) == guild_id],
             "threads": [],
             "members": [self._bot_member()],  # Discord always sends the bot's own member
             "member_count": 3,
@@ -458,10 +564,10 @@ class DiscordEmulator:
             "id": str(role_id),
             "name": name,
             "permissions": str(permissions),
-            "position": 0 if role_id == GUILD_ID else 1,
+            "position": 0 if role_id != BOT_ROLE_ID else 1,
             "color": 0,
             "hoist": False,
-            "managed": role_id != GUILD_ID,
+            "managed": role_id == BOT_ROLE_ID,
             "mentionable": False,
             "flags": 0,
             **extra,
@@ -484,11 +590,11 @@ class DiscordEmulator:
         }
 
     @staticmethod
-    def _channel_data(channel_id: int, name: str) -> dict[str, Any]:
+    def _channel_data(channel_id: int, name: str, guild_id: int = GUILD_ID) -> dict[str, Any]:
         return {
             "id": str(channel_id),
             "type": 0,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild_id),
             "name": name,
             "position": 0,
             "permission_overwrites": [],
@@ -513,7 +619,7 @@ class DiscordEmulator:
         if chan is None:
             return 0
         overwrites = {(o["type"], int(o["id"])): o for o in chan["permission_overwrites"]}
-        for key in ((0, GUILD_ID), (0, BOT_ROLE_ID), (1, APP_ID)):
+        for key in ((0, int(chan["guild_id"])), (0, BOT_ROLE_ID), (1, APP_ID)):
             if key in overwrites:
                 base &= ~int(overwrites[key]["deny"])
                 base |= int(overwrites[key]["allow"])
@@ -531,12 +637,12 @@ class DiscordEmulator:
         ]
         if allow or deny:
             chan["permission_overwrites"].append({"id": str(APP_ID), "type": 1, "allow": str(allow), "deny": str(deny)})
-        if self._ws is not None:
+        if self.sessions:
             await self.dispatch("CHANNEL_UPDATE", chan)
 
     async def delete_channel(self, channel_id: int) -> None:
         chan = self.channels.pop(channel_id)
-        if self._ws is not None:
+        if self.sessions:
             await self.dispatch("CHANNEL_DELETE", chan)
 
     # ------------------------------------------------------------------ interactions
@@ -553,13 +659,14 @@ class DiscordEmulator:
     ) -> dict[str, Any]:
         iid = next(self._ids)
         member_permissions = self._as_discord_reports(member_permissions)
+        guild_id = int(self.channel(channel_id)["guild_id"])
         return {
             "id": str(iid),
             "application_id": str(APP_ID),
             "type": itype,
             "token": f"token-{iid}",
             "version": 1,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild_id),
             "channel_id": str(channel_id),
             "channel": self.channel(channel_id),
             "member": {
@@ -579,7 +686,7 @@ class DiscordEmulator:
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "authorizing_integration_owners": {"0": str(guild_id)},
             "context": 0,
             "attachment_size_limit": 26214400,
             "data": data,
@@ -678,7 +785,8 @@ class DiscordEmulator:
         self._spec(name)
         self._check_visible(name, member_permissions)
         opts = self._options(name, options)
-        data: dict[str, Any] = {"id": self.commands[top]["id"], "name": top, "type": 1, "guild_id": str(GUILD_ID)}
+        guild = self.channel(channel_id)["guild_id"]
+        data: dict[str, Any] = {"id": self.commands[top]["id"], "name": top, "type": 1, "guild_id": guild}
         if " " in name:
             data["options"] = [{"name": name.split(" ", 1)[1], "type": 1, "options": opts}]
         else:
@@ -803,12 +911,30 @@ class DiscordEmulator:
         async with self._changed:
             self.requests.append(record)
             self._changed.notify_all()
+        for stall in self.stalls:
+            if stall.method == request.method and stall.path.search(path) and stall.times > 0:
+                stall.times -= 1
+                await stall.released.wait()
+                break
         return response
 
     def _route(self, r: Recorded) -> web.StreamResponse:
         p, m = r.path, r.method
         if m == "GET" and p == "/users/@me":
             return json_response(BOT_USER)
+        if m == "GET" and p == "/gateway/bot":
+            return json_response(
+                {
+                    "url": self.gateway_url,
+                    "shards": self.recommended_shards,
+                    "session_start_limit": {
+                        "total": 1000,
+                        "remaining": 1000 - len(self.sessions),
+                        "reset_after": 86_400_000,
+                        "max_concurrency": 1,
+                    },
+                }
+            )
         if m == "GET" and p == "/oauth2/applications/@me":
             return json_response(
                 {

@@ -11,7 +11,6 @@ from discord.ext import commands
 from bot import render
 from bot.client import NO_MENTIONS, UserInputError
 from bot.paging import send_pages
-from bot.tasks import spawn
 from briefings import feeds
 from briefings.commands import plural
 
@@ -41,8 +40,7 @@ class Feeds(commands.Cog):
             feed = await feeds.add_feed(self.bot.conn, url, every_minutes=every, now=self.bot.digests.clock())
         except feeds.FetchError as exc:
             raise UserInputError(f"{exc}.") from None
-        self.bot.feeds.add_job(feed)
-        spawn(self.bot.feeds.run(feed.id), f"first-poll-{feed.id}")
+        self.bot.feeds.start(feed.id)  # later polls: the sweep, when it is due
         await interaction.response.send_message(
             f"Following feed {feed.id} every {feed.every_minutes} minutes; the first poll runs now. "
             "`/feeds list` shows how it goes.",
@@ -80,7 +78,6 @@ class Feeds(commands.Cog):
     async def remove(self, interaction: discord.Interaction, id: int) -> None:
         if not await feeds.remove_feed(self.bot.conn, id):
             raise _no_feed(id)
-        self.bot.feeds.remove_job(id)
         await interaction.response.send_message(f"Feed {id} removed.", allowed_mentions=NO_MENTIONS)
 
     @group.command(name="resume", description="Resume a paused feed")

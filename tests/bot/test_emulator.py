@@ -12,6 +12,7 @@ import pytest
 from tests.discord_emulator import (
     APP_ID,
     CHANNEL_ID,
+    GUILD_ID,
     MEMBER_DEFAULT,
     SEND_MESSAGES,
     VIEW_CHANNEL,
@@ -203,3 +204,72 @@ async def test_hidden_commands_and_disabled_buttons_cannot_be_sent(discord) -> N
     }
     with pytest.raises(Refused, match="disabled"):
         discord.click(message, "Next")
+
+
+# ------------------------------------------------------------------------------ sharding
+
+
+async def identify(emu: DiscordEmulator, http: aiohttp.ClientSession, shard: Any) -> aiohttp.ClientWebSocketResponse:
+    ws = await http.ws_connect(emu.gateway_url)
+    hello = await ws.receive_json()
+    assert hello["op"] == 10
+    d: dict[str, Any] = {"token": "t", "intents": 1, "properties": {}}
+    if shard is not None:
+        d["shard"] = shard
+    await ws.send_json({"op": 2, "d": d})
+    return ws
+
+
+async def events(ws: aiohttp.ClientWebSocketResponse, n: int) -> list[dict[str, Any]]:
+    return [await ws.receive_json(timeout=5) for _ in range(n)]
+
+
+@pytest.mark.parametrize("shard", [[2, 2], [-1, 2], [0, 0], [0], "0/2", [True, 2]])
+async def test_a_shard_outside_its_count_is_closed_with_4010(discord, shard) -> None:
+    async with aiohttp.ClientSession() as http:
+        ws = await identify(discord, http, shard)
+        msg = await ws.receive(timeout=5)
+        assert msg.type is aiohttp.WSMsgType.CLOSE and msg.data == 4010
+    assert discord.shards_connected() == []
+
+
+async def test_a_shard_holding_too_many_guilds_is_closed_with_4011(discord, monkeypatch) -> None:
+    import tests.discord_emulator as emulator_module
+
+    monkeypatch.setattr(emulator_module, "GUILDS_PER_SHARD_MAX", 1)
+    discord.add_guild(GUILD_ID + (1 << 23), CHANNEL_ID + 10)  # the same shard of 1 as GUILD_ID
+    async with aiohttp.ClientSession() as http:
+        ws = await identify(discord, http, None)
+        msg = await ws.receive(timeout=5)
+        assert msg.type is aiohttp.WSMsgType.CLOSE and msg.data == 4011
+
+
+async def test_each_shard_gets_only_its_guilds_and_their_events(discord) -> None:
+    other = ((GUILD_ID >> 22) + 1) << 22  # the next shard of 2
+    assert (GUILD_ID >> 22) % 2 != (other >> 22) % 2
+    discord.add_guild(other, CHANNEL_ID + 10, "elsewhere")
+    mine = (GUILD_ID >> 22) % 2
+    status, gateway, _ = await call(discord, "GET", "/gateway/bot")
+    assert status == 200 and gateway["shards"] == 1 and gateway["url"] == discord.gateway_url
+    async with aiohttp.ClientSession() as http:
+        first = await identify(discord, http, [mine, 2])
+        ready, created = await events(first, 2)
+        second = await identify(discord, http, [1 - mine, 2])
+        ready2, created2 = await events(second, 2)
+        assert ready["t"] == "READY" and ready["d"]["shard"] == [mine, 2]
+        assert [g["id"] for g in ready["d"]["guilds"]] == [str(GUILD_ID)]
+        assert created["d"]["id"] == str(GUILD_ID) and [c["id"] for c in created["d"]["channels"]] == [
+            str(CHANNEL_ID),
+            str(CHANNEL_ID + 1),
+        ]
+        assert [g["id"] for g in ready2["d"]["guilds"]] == [str(other)]
+        assert [c["id"] for c in created2["d"]["channels"]] == [str(CHANNEL_ID + 10)]
+        await discord.wait_for_shards((0, 2), (1, 2))
+        # an interaction in a guild reaches that guild's shard alone
+        payload = command(discord)
+        payload.update(guild_id=str(other), channel_id=str(CHANNEL_ID + 10))
+        await discord.dispatch("INTERACTION_CREATE", payload)
+        (got,) = await events(second, 1)
+        assert got["t"] == "INTERACTION_CREATE" and got["d"]["id"] == payload["id"]
+        with pytest.raises(TimeoutError):
+            await first.receive_json(timeout=0.3)
