@@ -8,7 +8,6 @@ import datetime as dt
 import gc
 import logging
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -31,8 +30,8 @@ from briefings.views import Stats
 
 if TYPE_CHECKING:
     import aiohttp
-    import aiosqlite
 
+    from briefings.db import Connection
     from briefings.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -106,7 +105,7 @@ def intents() -> discord.Intents:
 class BriefingsBot(commands.Bot):
     def __init__(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         settings: Settings,
         *,
         session: aiohttp.ClientSession,
@@ -193,7 +192,7 @@ class BriefingsBot(commands.Bot):
             self._last_connected = now
         await asyncio.to_thread(
             write_heartbeat,
-            heartbeat_path(Path(self.settings.db)),
+            heartbeat_path(self.settings.local_dir),
             connected=connected,
             now=now,
             last_connected=self._last_connected,
@@ -228,7 +227,7 @@ class BriefingsBot(commands.Bot):
         if getattr(self, "_heartbeat", None) is not None:
             self._heartbeat.cancel()
         # a bot that stopped on purpose leaves no stale heartbeat behind
-        heartbeat_path(Path(self.settings.db)).unlink(missing_ok=True)
+        heartbeat_path(self.settings.local_dir).unlink(missing_ok=True)
 
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """The one error path: a short, true message for the user; the traceback for the log."""
