@@ -251,12 +251,14 @@ async def start_delivery(conn: Connection, sub: Subscription, cut: dt.datetime) 
     if sub.pending_until is not None:
         return sub
     async with conn.transaction() as tx:
-        started = await tx.execute(
-            "UPDATE subscriptions SET pending_until = ? WHERE id = ? AND pending_until IS NULL", (_iso(cut), sub.id)
+        # as stored, not as `sub` says: another process may have moved the watermark since it was read
+        row = await tx.fetchone(
+            "UPDATE subscriptions SET pending_until = ? WHERE id = ? AND pending_until IS NULL RETURNING *",
+            (_iso(cut), sub.id),
         )
-        if started:
+        if row is not None:
             await tx.execute("DELETE FROM digest_parts WHERE subscription_id = ?", (sub.id,))  # an older digest's
-            return sub.model_copy(update={"pending_until": cut.astimezone(dt.UTC)})
+            return _from_row(row)
         row = await tx.fetchone("SELECT * FROM subscriptions WHERE id = ?", (sub.id,))
     if row is None:  # unsubscribed meanwhile: nothing is delivered to it (saving its parts fails)
         return sub.model_copy(update={"pending_until": cut.astimezone(dt.UTC)})
