@@ -296,3 +296,27 @@ async def test_the_same_text_from_the_same_outlet_at_a_new_address_is_unchanged(
     elsewhere = await add_article(conn, moved.model_copy(update={"meta": ArticleMeta(outlet="Courier")}), extract(body))
     assert first.added and (again.added, again.source_id) == (False, first.source_id)
     assert elsewhere.added and elsewhere.copy_of == first.source_id  # another outlet's copy is a source
+
+
+async def test_a_python_migration_step_computes_in_python_on_each_engine(db_url, monkeypatch) -> None:
+    """A later step that must compute what SQLite's migrations call registered functions for
+    (fold_key …) runs as Python in the migration's transaction, on either engine."""
+    async with connect(db_url) as conn:
+        await conn.execute(
+            "INSERT INTO entities (name, key, kind, first_seen) VALUES ('Zoë  KIRBY', 'stale', 'person', 't')"
+        )
+
+    async def upgrade(tx: db.Transaction) -> None:
+        for entity_id, name in await tx.fetch("SELECT id, name FROM entities"):
+            await tx.execute("UPDATE entities SET key = ? WHERE id = ?", (fold_key(name), entity_id))
+
+    shipped = store.migrations
+
+    def with_step(dialect: db.Dialect = db.SQLITE) -> list[store.Migration]:
+        steps = shipped(dialect)
+        return [*steps, store.Migration(steps[-1].number + 1, "rekey.py", upgrade=upgrade)]
+
+    monkeypatch.setattr(store, "migrations", with_step)
+    async with connect(db_url) as conn:
+        assert await store._version(conn) == schema_version(conn.dialect) == shipped(conn.dialect)[-1].number + 1
+        assert await conn.fetchval("SELECT key FROM entities") == "zoe kirby"
