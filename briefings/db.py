@@ -110,10 +110,10 @@ class Dialect:
         return f"strpos({haystack}, {needle}) > 0" if self.postgresql else f"instr({haystack}, {needle}) > 0"
 
     def each(self, sql_type: str = "TEXT", param: str = "?") -> str:
-        """A subquery over the values of one list parameter (pass it `array(values)`):
-        `WHERE id IN ({dialect.each('BIGINT')})`."""
+        """A subquery over the values of one list parameter (pass it `array(values)`), as a column
+        named `value`: `WHERE id IN ({dialect.each('BIGINT')})`."""
         if self.postgresql:
-            return f"SELECT unnest(CAST({param} AS {sql_type}[]))"
+            return f"SELECT unnest(CAST({param} AS {sql_type}[])) AS value"
         return f"SELECT value FROM json_each({param})"
 
     def array(self, values: Iterable[Any]) -> Any:

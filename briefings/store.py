@@ -419,15 +419,17 @@ async def _add(
         stored = await _stored_id(tx, chash, thash)
         assert stored is not None
         raise _Unchanged(stored)
-    await tx.executemany(
-        "INSERT INTO shingle_df (hash, n) VALUES (?, 1) ON CONFLICT (hash) DO UPDATE SET n = shingle_df.n + 1",
-        [(h,) for h in shingles],
+    # a statement for all the shingles, not one per shingle: each is a round trip on PostgreSQL
+    each, hashes = tx.dialect.each("BIGINT"), tx.dialect.array(sorted(shingles))
+    await tx.execute(
+        f"""INSERT INTO shingle_df (hash, n) SELECT value, 1 FROM ({each}) AS h WHERE true
+            ON CONFLICT (hash) DO UPDATE SET n = shingle_df.n + 1""",
+        (hashes,),
     )
-    await tx.executemany(  # boilerplate in many sources is not indexed: it proves no copying
-        """INSERT INTO source_shingles (hash, source_id)
-           SELECT CAST(? AS BIGINT), CAST(? AS BIGINT) WHERE (SELECT n FROM shingle_df WHERE hash = ?) <= ?
-           ON CONFLICT DO NOTHING""",
-        [(h, source_id, h, COMMON_SHINGLE_SOURCES) for h in shingles],
+    await tx.execute(  # boilerplate in many sources is not indexed: it proves no copying
+        f"""INSERT INTO source_shingles (hash, source_id)
+            SELECT hash, CAST(? AS BIGINT) FROM shingle_df WHERE hash IN ({each}) AND n <= ? ON CONFLICT DO NOTHING""",
+        (source_id, hashes, COMMON_SHINGLE_SOURCES),
     )
     # a statement per kind of row, not per row: each await is a hop to the database
     evidence = {f.evidence.start: f.evidence for f in [*facts.quotes, *facts.estimates]}
