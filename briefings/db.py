@@ -312,8 +312,16 @@ async def _open_sqlite(
             raise DatabaseError(f"cannot open the database at {path}: {exc}") from exc
         yield SQLiteStore(reader, writer)
     finally:
+        # every connection closed, whatever closing another raised: each has a thread of its own
+        # that would keep the process from ending
+        failed: BaseException | None = None
         for raw in opened:
-            await raw.close()
+            try:
+                await raw.close()
+            except BaseException as exc:  # raised again once all are closed
+                failed = failed or exc
+        if failed is not None:
+            raise failed
 
 
 def _sqlite_errors(exc: BaseException) -> BaseException:
