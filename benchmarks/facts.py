@@ -1,7 +1,7 @@
 """A store of N synthetic facts, written in bulk with the store's own schema, for query benchmarks.
 
-Ten facts per source, about 40% estimates and 60% quotes, 2,000 people and bodies, claims spread
-over two years; claim keys repeat across sources as copies do in the real store. The SQLite store
+Ten facts per source, about 40% estimates and 60% quotes, 2,000 people (one in ten a spokesperson),
+claims spread over two years; claim keys repeat across sources as copies do in the real store. The SQLite store
 is written directly; the PostgreSQL one is that store copied by `briefings migrate-store`, so both
 hold the very same rows.
 """
@@ -145,6 +145,20 @@ WORDS = (
     "supplies artillery convoy region reinforcements assessment"
 ).split()
 STATUSES = ["planned", "deployed", "frontline", "casualties"]
+# one person in ten a spokesperson, whose claims are filed under the body they speak for (Vardia),
+# voiced by them; the rest claim in their own name
+ROLES = [
+    "analyst",
+    "lawmaker",
+    "envoy",
+    "Defence Minister",
+    "general",
+    "governor",
+    "ambassador",
+    "adviser",
+    "commander",
+]
+ROLES.append("spokesperson")
 QUALIFIERS = ["exact", "approx", "at_least", "more_than", "up_to"]
 
 
@@ -172,7 +186,7 @@ def build(path: Path, n_facts: int, seed: int = 11) -> Path:
     conn.execute("BEGIN")
     conn.executemany(
         "INSERT INTO entities (id, name, key, kind, role, affiliation, first_seen) VALUES (?, ?, ?, 'person', ?, ?, ?)",
-        [(pid, name, key, "spokesperson", "Vardia", now) for pid, name, key in people],
+        [(pid, name, key, ROLES[pid % len(ROLES)], "Vardia", now) for pid, name, key in people],
     )
     aliases = []
     for pid, name, key in people:
