@@ -33,6 +33,7 @@ ENV PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     MPLCONFIGDIR=/tmp/matplotlib \
     BRIEFINGS_DB=/data/briefings.db \
+    BRIEFINGS_STATE_DIR=/data \
     BRIEFINGS_SEEDS=/app/seeds
 # numeric, so that a runtime can tell it is not root without reading the image's /etc/passwd
 USER 10001:10001

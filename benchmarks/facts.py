@@ -1,7 +1,9 @@
 """A store of N synthetic facts, written in bulk with the store's own schema, for query benchmarks.
 
-Ten facts per source, about 40% estimates and 60% quotes, 2,000 people and bodies, claims spread
-over two years; claim keys repeat across sources as copies do in the real store.
+Ten facts per source, about 40% estimates and 60% quotes, 2,000 people (one in ten a spokesperson),
+claims spread over two years; claim keys repeat across sources as copies do in the real store. The SQLite store
+is written directly; the PostgreSQL one is that store copied by `briefings migrate-store`, so both
+hold the very same rows.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import random
 import sqlite3
 from pathlib import Path
 
-from briefings.store import body_hash, estimate_key, fold_key, quote_key, schema_version
+from briefings.copy_store import Copied, migrate_store
+from briefings.store import connect, estimate_key, fold_key, quote_key, schema_version, sql_functions
 
 FIRST = [
     "Alma",
@@ -142,6 +145,20 @@ WORDS = (
     "supplies artillery convoy region reinforcements assessment"
 ).split()
 STATUSES = ["planned", "deployed", "frontline", "casualties"]
+# one person in ten a spokesperson, whose claims are filed under the body they speak for (Vardia),
+# voiced by them; the rest claim in their own name
+ROLES = [
+    "analyst",
+    "lawmaker",
+    "envoy",
+    "Defence Minister",
+    "general",
+    "governor",
+    "ambassador",
+    "adviser",
+    "commander",
+]
+ROLES.append("spokesperson")
 QUALIFIERS = ["exact", "approx", "at_least", "more_than", "up_to"]
 
 
@@ -152,25 +169,24 @@ def build(path: Path, n_facts: int, seed: int = 11) -> Path:
     for p in (path, path.with_suffix(".db-wal"), path.with_suffix(".db-shm")):
         p.unlink(missing_ok=True)
     conn = sqlite3.connect(path)
-    conn.create_function("fold_key", 1, fold_key, deterministic=True)
-    conn.create_function("quote_key", 1, quote_key, deterministic=True)
-    conn.create_function("article_text_hash", 2, body_hash, deterministic=True)
+    for name, n, fn in sql_functions():  # what the migrations call, as the store registers them
+        conn.create_function(name, n, fn, deterministic=True)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = OFF")
     from briefings.store import migrations
 
     # the tables first; the later migrations derive their summaries (claim_latest, claim_stats) from the data
     pending = migrations()
-    while pending and pending[0][0] <= 3:
-        number, sql = pending.pop(0)
-        conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+    while pending and pending[0].number <= 3:
+        step = pending.pop(0)
+        conn.executescript(f"BEGIN;\n{step.sql}\nPRAGMA user_version = {step.number};\nCOMMIT;")
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC).isoformat()
     start = dt.date(2024, 1, 1)
     people = [(pid, name, fold_key(name)) for pid, name in enumerate(people_names(), start=1)]
     conn.execute("BEGIN")
     conn.executemany(
         "INSERT INTO entities (id, name, key, kind, role, affiliation, first_seen) VALUES (?, ?, ?, 'person', ?, ?, ?)",
-        [(pid, name, key, "spokesperson", "Vardia", now) for pid, name, key in people],
+        [(pid, name, key, ROLES[pid % len(ROLES)], "Vardia", now) for pid, name, key in people],
     )
     aliases = []
     for pid, name, key in people:
@@ -250,12 +266,21 @@ def build(path: Path, n_facts: int, seed: int = 11) -> Path:
     )
     conn.executemany("INSERT INTO facts_fts (text, speaker, kind, fact_id) VALUES (?, ?, ?, ?)", fts)
     conn.execute("COMMIT")
-    for number, sql in pending:
-        conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+    for step in pending:
+        conn.executescript(f"BEGIN;\n{step.sql}\nPRAGMA user_version = {step.number};\nCOMMIT;")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema_version()
     conn.execute("ANALYZE")
     conn.close()
     return path
+
+
+async def build_postgres(url: str, sqlite_store: Path) -> Copied | None:
+    """The PostgreSQL database at `url` (which must exist) holding a copy of `sqlite_store`, unless
+    it holds one already (then None)."""
+    async with connect(url) as conn:
+        if await conn.fetchval("SELECT COUNT(*) FROM sources"):
+            return None
+    return await migrate_store(sqlite_store, url)
 
 
 def popular_index(rng: random.Random, n: int) -> int:

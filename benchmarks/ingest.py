@@ -31,8 +31,7 @@ async def run(n: int, folder: Path) -> tuple[float, int, int, int]:
             meta = ArticleMeta(outlet=f"Outlet {i % 50}", url=f"https://news.example/{n}/{i}")
             await ingest_article(conn, Article(meta=meta, body=text, origin=f"gen-{i}"), extractor=extractor)
         seconds = time.perf_counter() - t0
-        async with conn.execute("SELECT (SELECT COUNT(*) FROM quotes) + (SELECT COUNT(*) FROM estimates)") as cur:
-            facts = (await cur.fetchone())[0]
+        facts = await conn.fetchval("SELECT (SELECT COUNT(*) FROM quotes) + (SELECT COUNT(*) FROM estimates)")
         await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return seconds, db.stat().st_size, facts, words
 

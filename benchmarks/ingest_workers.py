@@ -1,8 +1,11 @@
 """Ingest throughput through the queue: N generated articles, 1 and 2 `briefings worker` processes.
 
-python benchmarks/ingest_workers.py [--articles 10000] [--workers 1 2]
+python benchmarks/ingest_workers.py [--articles 10000] [--workers 1 2] [--engine sqlite|postgresql]
+                                    [--postgres URL]
 
-Each run queues the articles (as `briefings ingest` queues files) in a fresh SQLite store, starts
+Each run queues the articles (as `briefings ingest` queues files) in a fresh store (a SQLite file;
+or a PostgreSQL database on a server started from the installed binaries, or the superuser URL
+given), starts
 the workers as real processes (`briefings worker --until-empty`, each with its Extractor's worker
 process), and times them from start to the last one's exit. Then, in this process, the cost of one
 article split into extraction (parallel: each worker extracts its own) and storing (on SQLite one
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
@@ -22,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -40,15 +45,38 @@ def as_file(i: int, text: str, run: str) -> bytes:
     return (head + text).encode()
 
 
-async def queue_all(db: Path, texts: list[str], run: str) -> float:
+async def queue_all(db: str, texts: list[str], run: str) -> float:
     now = dt.datetime.now(dt.UTC)
     async with connect(db) as conn:
         t0 = time.perf_counter()
-        await conn.execute("BEGIN")
-        for i, text in enumerate(texts):
-            await jobs.queue_file(conn, f"gen-{i}.txt", as_file(i, text, run), ".txt", now=now)
-        await conn.execute("COMMIT")
+        async with conn.transaction() as tx:
+            for i, text in enumerate(texts):
+                await jobs.queue_file(tx, f"gen-{i}.txt", as_file(i, text, run), ".txt", now=now)
         return time.perf_counter() - t0
+
+
+async def new_database(admin: str, name: str) -> str:
+    """An empty database on the benchmark's PostgreSQL server (dropped first if there)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(admin)
+    try:
+        await conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await conn.execute(f"CREATE DATABASE {name}")
+    finally:
+        await conn.close()
+    return admin.rsplit("/", 1)[0] + "/" + name
+
+
+@contextlib.contextmanager
+def postgres_server(given: str | None) -> Iterator[str]:
+    if given:
+        yield given
+        return
+    from tests.postgres import temporary_server
+
+    with temporary_server(settings=("shared_buffers=1GB", "work_mem=16MB")) as server:
+        yield server.url()
 
 
 def _burn(n: int = 20_000_000) -> None:
@@ -80,7 +108,7 @@ def busy_ticks() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
-def run_workers(dbs: list[Path]) -> tuple[float, float]:
+def run_workers(dbs: list[str]) -> tuple[float, float]:
     """One worker per store in `dbs` (a store may be named twice); wall seconds until every worker
     exited, and the share of the machine's cores that was busy meanwhile (theirs, and anyone's)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
@@ -103,26 +131,26 @@ def run_workers(dbs: list[Path]) -> tuple[float, float]:
     return wall, (after[0] - before[0]) / max(1, after[1] - before[1])
 
 
-async def outcome(dbs: list[Path]) -> tuple[int, float]:
+async def outcome(dbs: list[str]) -> tuple[int, float]:
     """Jobs done in these stores, and the seconds from the first job finished to the last (the steady state)."""
     done, firsts, lasts = 0, [], []
     for db in dict.fromkeys(dbs):
         async with connect(db) as conn:
             done += (await jobs.counts(conn))["done"]
-            rows = await conn.execute_fetchall("SELECT MIN(finished_at), MAX(finished_at) FROM ingest_jobs")
+            rows = await conn.fetch("SELECT MIN(finished_at), MAX(finished_at) FROM ingest_jobs")
         firsts.append(dt.datetime.fromisoformat(rows[0][0]))
         lasts.append(dt.datetime.fromisoformat(rows[0][1]))
     return done, (max(lasts) - min(firsts)).total_seconds()
 
 
-async def split_cost(texts: list[str], folder: Path) -> tuple[float, float]:
+async def split_cost(texts: list[str], store: str) -> tuple[float, float]:
     """Milliseconds per article: extracting it (one core), and storing it (the store's transaction)."""
     articles = [parse_article(as_file(i, t, "split"), f"s-{i}.txt", ".txt") for i, t in enumerate(texts)]
     t0 = time.process_time()
     facts = [extract(a.body, None, a.meta.outlet) for a in articles]
     extract_ms = (time.process_time() - t0) / len(articles) * 1000
     times = []
-    async with connect(folder / "split.db") as conn:
+    async with connect(store) as conn:
         for a, f in zip(articles, facts, strict=True):
             t = time.perf_counter()
             await add_article(conn, a, f)
@@ -135,6 +163,8 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--sample", type=int, default=1000, help="articles timed for the cost split")
+    ap.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite")
+    ap.add_argument("--postgres", help="a superuser URL of a server to use (default: one started here)")
     args = ap.parse_args()
     texts = corpus(args.articles, seed=args.articles)
     print(
@@ -143,14 +173,20 @@ def main() -> None:
     )
     ceiling = machine_ceiling()
     base = None
-    runs = [("one, shared", n) for n in args.workers] + [("one per worker", n) for n in args.workers if n > 1]
-    with tempfile.TemporaryDirectory() as tmp:
+    runs = [("one, shared", n) for n in args.workers]
+    if args.engine == "sqlite":
+        runs += [("one per worker", n) for n in args.workers if n > 1]
+    postgres = args.engine == "postgresql"
+    with tempfile.TemporaryDirectory() as tmp, postgres_server(args.postgres if postgres else "unused") as admin:
         for kind, n in runs:
-            if kind == "one, shared":
-                dbs = [Path(tmp) / f"shared-{n}.db"] * n
+            if postgres:
+                dbs = [asyncio.run(new_database(admin, f"workers_{n}"))] * n
+                asyncio.run(queue_all(dbs[0], texts, f"w{n}"))
+            elif kind == "one, shared":
+                dbs = [str(Path(tmp) / f"shared-{n}.db")] * n
                 asyncio.run(queue_all(dbs[0], texts, f"w{n}"))
             else:  # the upper bound of a store whose writers do not wait for each other
-                dbs = [Path(tmp) / f"own-{n}-{i}.db" for i in range(n)]
+                dbs = [str(Path(tmp) / f"own-{n}-{i}.db") for i in range(n)]
                 for i, db in enumerate(dbs):
                     asyncio.run(queue_all(db, texts[i::n], f"own{n}-{i}"))
             wall, cpu = run_workers(dbs)
@@ -165,9 +201,13 @@ def main() -> None:
                 flush=True,
             )
         ceiling = (ceiling + machine_ceiling()) / 2
-        extract_ms, store_ms = asyncio.run(split_cost(texts[: args.sample], Path(tmp)))
-    print(f"\nper article: extraction {extract_ms:.1f} ms of one core; storing {store_ms:.1f} ms (SQLite, one writer)")
-    print(f"SQLite's write rate, storing alone: {1000 / store_ms:,.0f} articles/s")
+        split = asyncio.run(new_database(admin, "split")) if postgres else str(Path(tmp) / "split.db")
+        extract_ms, store_ms = asyncio.run(split_cost(texts[: args.sample], split))
+    engine = "PostgreSQL" if postgres else "SQLite"
+    print(
+        f"\nper article: extraction {extract_ms:.1f} ms of one core; storing {store_ms:.1f} ms ({engine}, one writer)"
+    )
+    print(f"{engine}'s write rate, storing alone: {1000 / store_ms:,.0f} articles/s")
     print(f"this machine meanwhile: two CPU-bound processes did {ceiling:.2f}x the work of one (the ceiling)")
 
 

@@ -10,12 +10,12 @@ import logging
 import signal
 
 import aiohttp
-import aiosqlite
 import discord
 import yarl
 
 from bot.client import BriefingsBot
 from briefings import feeds
+from briefings.db import Connection
 from briefings.service import ServiceError
 from briefings.settings import Settings
 
@@ -30,7 +30,7 @@ def point_at(settings: Settings) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway)
 
 
-async def run_bot(conn: aiosqlite.Connection, settings: Settings) -> None:
+async def run_bot(conn: Connection, settings: Settings) -> None:
     """Run until the gateway closes or SIGTERM/SIGINT arrives; then close everything cleanly. A
     start-up that cannot go on (a refused token, Discord unreachable) is one `ServiceError` line."""
     assert settings.discord_token is not None

@@ -8,7 +8,6 @@ import datetime as dt
 import gc
 import logging
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -32,8 +31,8 @@ from briefings.views import Stats
 
 if TYPE_CHECKING:
     import aiohttp
-    import aiosqlite
 
+    from briefings.db import Connection
     from briefings.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -111,7 +110,7 @@ class BriefingsBot(commands.AutoShardedBot):
 
     def __init__(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         settings: Settings,
         *,
         session: aiohttp.ClientSession,
@@ -220,7 +219,7 @@ class BriefingsBot(commands.AutoShardedBot):
             self._last_connected = now
         await asyncio.to_thread(
             write_heartbeat,
-            heartbeat_path(Path(self.settings.db), self.settings.shards),
+            heartbeat_path(self.settings.local_dir, self.settings.shards),
             connected=connected,
             now=now,
             last_connected=self._last_connected,
@@ -261,7 +260,7 @@ class BriefingsBot(commands.AutoShardedBot):
             await self.coordinator.close()
         await super().close()
         # a bot that stopped on purpose leaves no stale heartbeat behind
-        heartbeat_path(Path(self.settings.db), self.settings.shards).unlink(missing_ok=True)
+        heartbeat_path(self.settings.local_dir, self.settings.shards).unlink(missing_ok=True)
 
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """The one error path: a short, true message for the user; the traceback for the log."""

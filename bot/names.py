@@ -1,27 +1,20 @@
 """Names for autocomplete, kept in memory so that answers come well inside Discord's 3 seconds, and
-read again when another process (`briefings ingest`, say) has changed the store."""
+read again when the store has changed (another process's `briefings ingest`, say): SQLite's
+data_version, PostgreSQL's snapshot, differ then (Connection.data_version)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 
-import aiosqlite
-
 from bot.tasks import spawn
 from briefings import queries
+from briefings.db import Connection
 from briefings.matching import complete_names, fold_key
 
 MAX_CHOICES = 25
 CHOICE_MAX = 100
 REFRESH_WAIT = 1.0  # seconds an autocomplete waits for names read again; later ones get them all the same
-
-
-async def data_version(conn: aiosqlite.Connection) -> int:
-    """SQLite's count of commits by other connections: changes when another process wrote the store."""
-    async with conn.execute("PRAGMA data_version") as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
 
 
 class NameIndex:
@@ -30,11 +23,11 @@ class NameIndex:
     def __init__(self) -> None:
         self._speakers: list[tuple[str, str]] = []
         self._everyone: list[tuple[str, str]] = []
-        self._version: int | None = None
+        self._version: object = None
         self._reading: asyncio.Future[None] | None = None
 
-    async def refresh(self, conn: aiosqlite.Connection) -> None:
-        self._version = await data_version(conn)  # before reading: a write meanwhile means reading again
+    async def refresh(self, conn: Connection) -> None:
+        self._version = await conn.data_version()  # before reading: a write meanwhile means reading again
         speakers = await queries.speakers(conn)
         counts: dict[str, int] = dict(speakers)
         for name, n in await queries.claimants(conn):
@@ -42,10 +35,10 @@ class NameIndex:
         self._speakers = [(name, fold_key(name)) for name, _ in speakers]
         self._everyone = [(name, fold_key(name)) for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
-    async def refresh_if_changed(self, conn: aiosqlite.Connection) -> None:
+    async def refresh_if_changed(self, conn: Connection) -> None:
         """Read the names again when another connection committed since they were read; waits for
         that at most REFRESH_WAIT (one reading at a time, shared by every autocomplete asking)."""
-        if await data_version(conn) == self._version:
+        if await conn.data_version() == self._version:
             return
         if self._reading is None or self._reading.done():
             self._reading = spawn(self.refresh(conn), "names-refresh")  # a failure is logged

@@ -17,13 +17,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-import aiosqlite
 from rich.console import Console, RenderableType
 from rich.text import Text
 
 from briefings import __version__, feeds, jobs, queries, render
 from briefings.articles import ArticleError, parse_article
 from briefings.commands import COMMANDS, CommandError, digest_window, parse_count, parse_day
+from briefings.db import Connection, is_postgres, shown
 from briefings.digest import build_digest
 from briefings.extract import extract
 from briefings.ingest import IngestLine, ingest_each
@@ -99,12 +99,20 @@ def build_parser() -> argparse.ArgumentParser:
     # --db and -v are read before or after the command's name: the copies on each command leave
     # the value given before it alone unless they are given themselves
     shared = argparse.ArgumentParser(add_help=False)
-    shared.add_argument("--db", default=argparse.SUPPRESS, help="the SQLite store (default: $BRIEFINGS_DB)")
+    shared.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="the store: a SQLite file or a postgresql:// URL (default: $BRIEFINGS_DB)",
+    )
     shared.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log what happens")
 
     parser = Parser(prog="briefings", description="Who claims what, when, and how sure: a fact store for a news story.")
     parser.add_argument("--version", action="version", version=f"briefings {__version__}")
-    parser.add_argument("--db", default=None, help="the SQLite store (default: $BRIEFINGS_DB, else data/briefings.db)")
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="the store: a SQLite file or a postgresql:// URL (default: $BRIEFINGS_DB, else data/briefings.db)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", default=False, help="log what happens")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
 
@@ -173,6 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", default="50", help="at most this many (default 50)")
     add(sub, "health", "exit 0 when the database is readable and, if the bot runs, its gateway is connected")
 
+    p = add(sub, "migrate-store", "copy a SQLite store into an empty PostgreSQL database, ids and all")
+    p.add_argument("source", metavar="FROM", help="the SQLite store, like data/briefings.db")
+    p.add_argument("target", metavar="TO", help="the PostgreSQL database, like postgresql://briefings@db/briefings")
+
     p = add(sub, "digest", "the briefing of what was stored in a period, as a subscribed channel gets it")
     p.add_argument("--since", metavar="TIME", help=f"{_opt('digest', 'since')} (default: a day before --until)")
     p.add_argument("--until", metavar="TIME", help="the same forms (default: now)")
@@ -182,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # ----------------------------------------------------------------------------- commands
 
-Handler = Callable[[aiosqlite.Connection, argparse.Namespace, Settings, Console], Awaitable[int]]
+Handler = Callable[[Connection, argparse.Namespace, Settings, Console], Awaitable[int]]
 
 
 def _show(console: Console, args: argparse.Namespace, value: Any, table: RenderableType) -> int:
@@ -193,7 +205,7 @@ def _show(console: Console, args: argparse.Namespace, value: Any, table: Rendera
     return 0
 
 
-async def _ingest(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+async def _ingest(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     if settings.ingest_queue:
         return await _ingest_queued(conn, args, settings)
     lines: list[IngestLine] = []
@@ -209,7 +221,7 @@ async def _ingest(conn: aiosqlite.Connection, args: argparse.Namespace, settings
     return _ingest_summary(lines, args)
 
 
-async def _ingest_queued(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings) -> int:
+async def _ingest_queued(conn: Connection, args: argparse.Namespace, settings: Settings) -> int:
     """`ingest` with the queue on: each file is read here and queued whole, each address queued for a
     worker to fetch; then each job's outcome is awaited and told, as the in-process ingest tells it."""
     from briefings.ingest import expand_items
@@ -254,10 +266,10 @@ async def _ingest_queued(conn: aiosqlite.Connection, args: argparse.Namespace, s
     return _ingest_summary(lines, args)
 
 
-async def _job_line(conn: aiosqlite.Connection, shown: str, job: jobs.Job) -> IngestLine:
+async def _job_line(conn: Connection, shown: str, job: jobs.Job) -> IngestLine:
     from briefings.store import AddResult
 
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch(
         """SELECT (SELECT COUNT(*) FROM quotes WHERE source_id = :s), (SELECT COUNT(*) FROM estimates WHERE source_id = :s),
                   rewrite_of FROM sources WHERE id = :s""",
         {"s": job.source_id},
@@ -313,7 +325,7 @@ def _ingest_item(line: IngestLine) -> IngestItem:
     )
 
 
-async def _remove(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+async def _remove(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     from briefings.removal import find_source, remove_source
 
     ids = [await find_source(conn, ref) for ref in args.sources]  # every one found before any goes
@@ -321,7 +333,7 @@ async def _remove(conn: aiosqlite.Connection, args: argparse.Namespace, settings
     return _show(console, args, done, render.removed(done))
 
 
-async def _estimate(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+async def _estimate(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     status = Status(args.status) if args.status else None
     since = parse_day(args.since, "--since") if args.since else None
     until = parse_day(args.until, "--until") if args.until else None
@@ -329,44 +341,44 @@ async def _estimate(conn: aiosqlite.Connection, args: argparse.Namespace, settin
     return _show(console, args, pic, render.estimate_picture(pic))
 
 
-async def _quote(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+async def _quote(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     name = " ".join(args.name)
     limit = parse_count(args.limit, "--limit", 1, queries.MAX_LIMIT)
     items = await queries.quotes_by(conn, name, contains=args.contains, limit=limit)
     return _show(console, args, items, render.quotes(items, name))
 
 
-async def _search(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+async def _search(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     text = " ".join(args.text)
     hits = await queries.search(conn, text)
     return _show(console, args, hits, render.search_hits(hits, text))
 
 
-async def _sources(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+async def _sources(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     items = await queries.sources(conn)
     return _show(console, args, items, render.source_list(items))
 
 
-async def _timeline(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+async def _timeline(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     since = parse_day(args.since, "--from") if args.since else None
     until = parse_day(args.until, "--to") if args.until else None
     items = await queries.timeline(conn, since=since, until=until)
     return _show(console, args, items, render.timeline_items(items))
 
 
-async def _who(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+async def _who(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     name = " ".join(args.name)
     result = await queries.who(conn, name)
     return _show(console, args, result, render.who_result(result, name))
 
 
-async def _digest(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+async def _digest(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     since, until = digest_window(args.since, args.until, dt.datetime.now(dt.UTC))
     d = await build_digest(conn, since, until, status=Status(args.status) if args.status else None)
     return _show(console, args, d, render.digest(d))
 
 
-async def _feeds(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+async def _feeds(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     action = args.feeds_command
     if action == "add":
         every = parse_count(args.every, "--every", 5, 10080)
@@ -403,13 +415,13 @@ async def _feeds(conn: aiosqlite.Connection, args: argparse.Namespace, settings:
     return _show(console, args, results, lines if lines.plain else Text("No feeds to poll."))
 
 
-async def _jobs(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+async def _jobs(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     limit = parse_count(args.limit, "--limit", 1, 10_000)
     items = [JobView.of(j) for j in await jobs.recent(conn, limit=limit)]
     return _show(console, args, items, render.job_list(items, await jobs.counts(conn)))
 
 
-async def _worker(conn: aiosqlite.Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
+async def _worker(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     import signal
 
     from briefings.queue_worker import QueueWorker
@@ -471,7 +483,9 @@ def _extract(args: argparse.Namespace) -> int:
 def _health(args: argparse.Namespace, settings: Settings) -> int:
     from briefings.health import check
 
-    result = check(Path(settings.db), dt.datetime.now(dt.UTC), shards=settings.shards)
+    result = asyncio.run(
+        check(settings.db, dt.datetime.now(dt.UTC), local_dir=settings.local_dir, shards=settings.shards)
+    )
     if args.format == "json":
         print(json.dumps({"ok": result.ok, "message": result.message}))
     else:
@@ -488,8 +502,24 @@ def _store_named(args: argparse.Namespace, settings: Settings) -> str:
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
     console = Console(soft_wrap=False)
-    async with connect(settings.db) as conn:
+    async with connect(settings.db, create=_writes(args)) as conn:
         return await HANDLERS[args.command](conn, args, settings, console)
+
+
+def _migrate_store(args: argparse.Namespace) -> int:
+    from briefings.copy_store import migrate_store
+
+    if not is_postgres(args.source):
+        check_store(Path(args.source), "FROM", create=False)
+    copied = asyncio.run(migrate_store(args.source, args.target))
+    if args.format == "json":
+        print(json.dumps({"tables": copied.rows, "indexed": copied.indexed, "seconds": round(copied.seconds, 3)}))
+        return 0
+    for table, n in copied.rows.items():
+        print(f"{table:<16} {n:>10,} rows")
+    print(f"{'search index':<16} {copied.indexed:>10,} facts")
+    print(f"copied into {shown(args.target)} in {copied.seconds:.1f} s")
+    return 0
 
 
 def _writes(args: argparse.Namespace) -> bool:
@@ -512,7 +542,7 @@ def _serve(settings: Settings) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = load_settings(**({"db": Path(args.db)} if args.db is not None else {}))
+        settings = load_settings(**({"db": args.db} if args.db is not None else {}))
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -525,7 +555,10 @@ def main(argv: list[str] | None = None) -> int:
             return _extract(args)
         if args.command == "health":
             return _health(args, settings)
-        check_store(Path(settings.db), _store_named(args, settings), create=args.command == "bot" or _writes(args))
+        if args.command == "migrate-store":
+            return _migrate_store(args)
+        if not is_postgres(settings.db):
+            check_store(Path(settings.db), _store_named(args, settings), create=args.command == "bot" or _writes(args))
         if args.command == "bot":
             return _serve(settings)
         return asyncio.run(_run(args, settings))

@@ -22,7 +22,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterat
 from pathlib import Path
 from typing import IO, Protocol
 
-import aiosqlite
 from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
@@ -43,13 +42,14 @@ from briefings.commands import (
     parse_day,
     parse_line,
 )
+from briefings.db import Connection
 from briefings.digest import build_digest
 from briefings.matching import complete_names, fold_key
 from briefings.models import Status
 
 log = logging.getLogger(__name__)
 
-Runner = Callable[[aiosqlite.Connection, dict[str, str]], Awaitable[RenderableType]]
+Runner = Callable[[Connection, dict[str, str]], Awaitable[RenderableType]]
 LEAVE = frozenset({"quit", "exit", "/quit", "/exit"})
 HELP = frozenset({"help", "/help", "?"})
 HISTORY_FILE = "console.history"
@@ -59,40 +59,40 @@ PROMPT = "briefings> "
 # ----------------------------------------------------------------------------- answers
 
 
-async def _estimate(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
+async def _estimate(conn: Connection, o: dict[str, str]) -> RenderableType:
     status = Status(o["status"]) if o.get("status") else None
     return render.estimate_picture(await queries.estimates(conn, status=status, claimant=o.get("claimant")))
 
 
-async def _quote(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
+async def _quote(conn: Connection, o: dict[str, str]) -> RenderableType:
     items = await queries.quotes_by(conn, o["speaker"], contains=o.get("contains"), limit=20)
     return render.quotes(items, o["speaker"])
 
 
-async def _search(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
+async def _search(conn: Connection, o: dict[str, str]) -> RenderableType:
     return render.search_hits(await queries.search(conn, o["text"], limit=20), o["text"])
 
 
-async def _sources(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
+async def _sources(conn: Connection, o: dict[str, str]) -> RenderableType:
     return render.source_list(await queries.sources(conn))
 
 
-async def _timeline(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
+async def _timeline(conn: Connection, o: dict[str, str]) -> RenderableType:
     since = parse_day(o["from"], "from") if o.get("from") else None
     until = parse_day(o["to"], "to") if o.get("to") else None
     return render.timeline_items(await queries.timeline(conn, since=since, until=until))
 
 
-async def _who(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
+async def _who(conn: Connection, o: dict[str, str]) -> RenderableType:
     return render.who_result(await queries.who(conn, o["name"]), o["name"])
 
 
-async def _digest(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
+async def _digest(conn: Connection, o: dict[str, str]) -> RenderableType:
     since, until = digest_window(o.get("since"), None, dt.datetime.now(dt.UTC))
     return render.digest(await build_digest(conn, since, until))
 
 
-async def _about(conn: aiosqlite.Connection, o: dict[str, str]) -> RenderableType:
+async def _about(conn: Connection, o: dict[str, str]) -> RenderableType:
     return Text(f"briefings {__version__}\n{ABOUT}\n{holdings(await queries.stats(conn))}")
 
 
@@ -109,7 +109,7 @@ RUNNERS: dict[str, Runner] = {
 assert set(RUNNERS) == set(COMMANDS), "every shared command has a console answer"
 
 
-async def answer(conn: aiosqlite.Connection, line: str) -> RenderableType:
+async def answer(conn: Connection, line: str) -> RenderableType:
     """The console's answer to one line: a view rendered as text, or a one-sentence error."""
     if line.strip().lower() in HELP:
         return Text(help_text())
@@ -188,7 +188,7 @@ class KnownNames:
         self.everyone: list[tuple[str, str]] = []
         self._read_at = -float("inf")
 
-    async def refresh(self, conn: aiosqlite.Connection, *, force: bool = False) -> None:
+    async def refresh(self, conn: Connection, *, force: bool = False) -> None:
         if not force and time.monotonic() - self._read_at < self.REFRESH_EVERY:
             return
         speakers = await queries.speakers(conn)
@@ -270,10 +270,12 @@ class CommandCompleter(Completer):
 # --------------------------------------------------------------------------- the console
 
 
-def history_for(db: Path) -> History:
-    """The lines typed before, kept beside the store (in memory when that folder is not writable)."""
-    path = db.parent / HISTORY_FILE
+def history_for(folder: Path) -> History:
+    """The lines typed before, kept in the process's local folder (beside a SQLite store), in memory
+    when that folder is not writable."""
+    path = folder / HISTORY_FILE
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         path.touch(exist_ok=True)
     except OSError:
         log.info("console history not kept: %s is not writable", path)
@@ -292,12 +294,12 @@ def prompt_session(names: KnownNames, history: History, **io: object) -> PromptS
 
 
 @contextlib.asynccontextmanager
-async def console_reader(conn: aiosqlite.Connection, db: Path, console: Console) -> AsyncIterator[LineReader]:
+async def console_reader(conn: Connection, folder: Path, console: Console) -> AsyncIterator[LineReader]:
     """A prompt on a terminal; plain lines from a pipe or file."""
     if sys.stdin.isatty() and console.is_terminal:
         names = KnownNames()
         await names.refresh(conn, force=True)
-        yield Interactive(PromptReader(prompt_session(names, history_for(db))), names, conn)
+        yield Interactive(PromptReader(prompt_session(names, history_for(folder))), names, conn)
     else:
         yield PipedReader(sys.stdin)
 
@@ -305,7 +307,7 @@ async def console_reader(conn: aiosqlite.Connection, db: Path, console: Console)
 class Interactive:
     """A prompt reader that keeps the names for completion fresh."""
 
-    def __init__(self, reader: PromptReader, names: KnownNames, conn: aiosqlite.Connection) -> None:
+    def __init__(self, reader: PromptReader, names: KnownNames, conn: Connection) -> None:
         self.reader, self.names, self.conn = reader, names, conn
 
     async def read(self) -> str | None:
@@ -330,7 +332,7 @@ def _interruptible(task: asyncio.Task[RenderableType]) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-async def run_console(conn: aiosqlite.Connection, reader: LineReader, console: Console) -> None:
+async def run_console(conn: Connection, reader: LineReader, console: Console) -> None:
     """Answer lines until end of input, Ctrl-D or 'quit'."""
     console.print(Text(f"briefings {__version__}: no Discord token set, so the commands are answered here."))
     console.print(Text(help_text(), style="dim"))

@@ -18,8 +18,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
-import aiosqlite
-
+from briefings.db import Connection
 from briefings.leases import DEFAULT_TTL, Clock, Leases, holder_name, utcnow
 from briefings.sharding import Shards, home_shard, shard_of
 
@@ -57,7 +56,7 @@ class Coordinator:
 
     def __init__(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         shards: Shards | None,
         *,
         ttl: dt.timedelta = DEFAULT_TTL,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import aiosqlite
-
 from briefings import queries
+from briefings.db import Connection
 from briefings.models import Status
 from briefings.views import Change, EstimateView, QuoteView, SourceView, StatusRange, View
 
@@ -35,7 +34,7 @@ def _notability(q: QuoteView) -> tuple[int, int, int]:
 
 
 async def build_digest(
-    conn: aiosqlite.Connection, since: dt.datetime, until: dt.datetime, *, status: Status | None = None
+    conn: Connection, since: dt.datetime, until: dt.datetime, *, status: Status | None = None
 ) -> Digest:
     """Facts stored in (since, until]; the same bounds always give the same digest."""
     new = await queries.new_since(conn, since, until)

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import aiohttp
-import aiosqlite
 
-from briefings import jobs
+from briefings import db, jobs
+from briefings.db import Connection, Row
 from briefings.feedxml import FeedEntry
 from briefings.ingest import PAGE_MAX_BYTES as PAGE_MAX_BYTES
 from briefings.ingest import fault, fetch_article, item_error
@@ -84,7 +84,7 @@ class Feed:
     entries_failed: int
 
 
-def _feed(r: aiosqlite.Row) -> Feed:
+def _feed(r: Row) -> Feed:
     return Feed(
         id=r["id"],
         url=r["url"],
@@ -102,7 +102,7 @@ def _feed(r: aiosqlite.Row) -> Feed:
     )
 
 
-async def add_feed(conn: aiosqlite.Connection, url: str, *, every_minutes: int = 30, now: dt.datetime) -> Feed:
+async def add_feed(conn: Connection, url: str, *, every_minutes: int = 30, now: dt.datetime) -> Feed:
     parts = urlsplit(url.strip())
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise FetchError(f"'{url}' is not an http(s) address of a feed")
@@ -110,36 +110,32 @@ async def add_feed(conn: aiosqlite.Connection, url: str, *, every_minutes: int =
     if not 5 <= every_minutes <= 10080:
         raise FetchError("poll every 5 minutes at the most often, and at least once a week")
     try:
-        cur = await conn.execute(
-            "INSERT INTO feeds (url, every_minutes, added_at) VALUES (?, ?, ?)",
+        feed_id = await conn.fetchval(
+            "INSERT INTO feeds (url, every_minutes, added_at) VALUES (?, ?, ?) RETURNING id",
             (url.strip(), every_minutes, now.astimezone(dt.UTC).isoformat()),
         )
-    except aiosqlite.IntegrityError:
+    except db.IntegrityError:
         raise FetchError(f"{url} is already followed") from None
-    feed = await get_feed(conn, cur.lastrowid or 0)
+    feed = await get_feed(conn, feed_id)
     assert feed is not None
     return feed
 
 
-async def get_feed(conn: aiosqlite.Connection, feed_id: int) -> Feed | None:
-    async with conn.execute("SELECT * FROM feeds WHERE id = ?", (feed_id,)) as cur:
-        row = await cur.fetchone()
+async def get_feed(conn: Connection, feed_id: int) -> Feed | None:
+    row = await conn.fetchone("SELECT * FROM feeds WHERE id = ?", (feed_id,))
     return _feed(row) if row else None
 
 
-async def list_feeds(conn: aiosqlite.Connection) -> list[Feed]:
-    async with conn.execute("SELECT * FROM feeds ORDER BY id") as cur:
-        return [_feed(r) for r in await cur.fetchall()]
+async def list_feeds(conn: Connection) -> list[Feed]:
+    return [_feed(r) for r in await conn.fetch("SELECT * FROM feeds ORDER BY id")]
 
 
-async def remove_feed(conn: aiosqlite.Connection, feed_id: int) -> bool:
-    cur = await conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
-    return cur.rowcount > 0
+async def remove_feed(conn: Connection, feed_id: int) -> bool:
+    return await conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,)) > 0
 
 
-async def resume_feed(conn: aiosqlite.Connection, feed_id: int) -> bool:
-    cur = await conn.execute("UPDATE feeds SET paused_reason = NULL, failures = 0 WHERE id = ?", (feed_id,))
-    return cur.rowcount > 0
+async def resume_feed(conn: Connection, feed_id: int) -> bool:
+    return await conn.execute("UPDATE feeds SET paused_reason = NULL, failures = 0 WHERE id = ?", (feed_id,)) > 0
 
 
 def is_due(feed: Feed, now: dt.datetime) -> bool:
@@ -172,7 +168,7 @@ class Poller:
 
     def __init__(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         session: aiohttp.ClientSession,
         *,
         topic: Topic | None = None,
@@ -311,10 +307,9 @@ class Poller:
             return True
         key = entry.key or entry.link
         url = canonical_url(entry.link)
-        async with self.conn.execute(
+        seen = await self.conn.fetchone(
             "SELECT outcome, attempts FROM feed_entries WHERE feed_id = ? AND entry_key = ?", (feed.id, key)
-        ) as cur:
-            seen = await cur.fetchone()
+        )
         if seen is not None and (seen["outcome"] != "failed" or seen["attempts"] >= ENTRY_ATTEMPTS):
             result.skipped += 1  # already taken: a feed that re-dates its entries changes nothing
             return True
@@ -354,10 +349,9 @@ class Poller:
     async def _take(
         self, url: str, outlet: str | None, entry: FeedEntry, extractor: Extractor, deadline: float
     ) -> tuple[str, str | None, int | None]:
-        async with self.conn.execute("SELECT id FROM sources WHERE url = ? LIMIT 1", (url,)) as cur:
-            known = await cur.fetchone()
+        known = await self.conn.fetchval("SELECT id FROM sources WHERE url = ? ORDER BY id LIMIT 1", (url,))
         if known is not None:
-            return "duplicate", None, known[0]
+            return "duplicate", None, known
         try:
             # fetching, reading and extracting within the poll's deadline; storing is never cut short
             async with asyncio.timeout_at(deadline) as within:

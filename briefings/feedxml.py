@@ -46,7 +46,9 @@ def parse_feed(data: bytes) -> ParsedFeed:
 
 
 def _text(value: object) -> str | None:
-    return str(value) if value else None
+    """A title as text; a NUL (which no store keeps, and no title needs) is dropped."""
+    text = str(value).replace("\x00", "") if value else None
+    return text or None
 
 
 def _moment(stamp: time.struct_time | None) -> dt.datetime | None:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
-import aiosqlite
 
 from briefings.articles import MAX_ARTICLE_BYTES, ArticleError, is_html, parse_article
 from briefings.commands import plural
+from briefings.db import Connection
 from briefings.models import Article
 from briefings.store import AddResult, add_article, find_stored
 from briefings.web import FetchError, canonical_url, fetch
@@ -129,7 +129,7 @@ async def fetch_article(
 
 
 async def ingest_article(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     article: Article,
     *,
     extractor: Extractor | None = None,
@@ -149,7 +149,7 @@ async def ingest_article(
 
 
 async def ingest_each(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     items: Iterable[str],
     *,
     extractor: Extractor,
@@ -181,7 +181,7 @@ async def ingest_each(
 
 
 async def ingest_paths(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     paths: Iterable[str],
     *,
     now: dt.datetime | None = None,

@@ -18,8 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
+from briefings.db import Connection, Row
 from briefings.leases import moment
 
 MAX_ATTEMPTS = 3
@@ -50,7 +49,7 @@ class Job:
         return self.state in {"done", "failed"}
 
 
-def _job(r: aiosqlite.Row) -> Job:
+def _job(r: Row) -> Job:
     return Job(
         id=r["id"],
         kind=r["kind"],
@@ -72,32 +71,32 @@ def _job(r: aiosqlite.Row) -> Job:
 # ------------------------------------------------------------------------------ queueing
 
 
-async def _insert(conn: aiosqlite.Connection, now: dt.datetime, **values: Any) -> int | None:
+async def _insert(conn: Connection, now: dt.datetime, **values: Any) -> int | None:
     values.update(not_before=moment(now), created_at=moment(now))
     names = ", ".join(values)
     marks = ", ".join("?" * len(values))
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch(
         f"INSERT INTO ingest_jobs ({names}) VALUES ({marks}) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
         list(values.values()),
     )
     return rows[0][0] if rows else None
 
 
-async def queue_file(conn: aiosqlite.Connection, origin: str, data: bytes, suffix: str, *, now: dt.datetime) -> int:
+async def queue_file(conn: Connection, origin: str, data: bytes, suffix: str, *, now: dt.datetime) -> int:
     """A file's bytes, for a worker to read as `briefings ingest` would; the job's id."""
     job = await _insert(conn, now, kind="file", origin=origin, body=data, suffix=suffix)
     assert job is not None
     return job
 
 
-async def queue_page(conn: aiosqlite.Connection, url: str, *, now: dt.datetime) -> int:
+async def queue_page(conn: Connection, url: str, *, now: dt.datetime) -> int:
     job = await _insert(conn, now, kind="page", origin=url, url=url)
     assert job is not None
     return job
 
 
 async def queue_entry(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     feed_id: int,
     entry_key: str,
     url: str,
@@ -126,50 +125,48 @@ async def queue_entry(
 
 _READY = "(state = 'queued' AND not_before <= :now) OR (state = 'running' AND claimed_until <= :now)"
 
-# Engine-specific. SQLite: one UPDATE statement takes the write lock before it reads, so two
-# workers never claim one job (a second waits on the busy timeout). PostgreSQL: the subselect takes
-# FOR UPDATE SKIP LOCKED, so workers on any number of machines each claim a different job at once
-# instead of queueing behind one row lock:
-#   UPDATE ingest_jobs SET ... WHERE id IN (SELECT id FROM ingest_jobs WHERE <ready>
-#                                           ORDER BY not_before, id LIMIT :n FOR UPDATE SKIP LOCKED)
-#   RETURNING *
-CLAIM_SQL = f"""UPDATE ingest_jobs SET state = 'running', attempts = attempts + 1, claimed_by = :worker,
-                       claimed_until = :until
-                 WHERE id IN (SELECT id FROM ingest_jobs WHERE {_READY} ORDER BY not_before, id LIMIT :n)
-                RETURNING *"""
+
+# SQLite: one UPDATE statement takes the write lock before it reads, so two workers never claim one
+# job (a second waits on the busy timeout). PostgreSQL: the subselect takes FOR UPDATE SKIP LOCKED,
+# so workers on any number of machines each claim a different job at once instead of queueing
+# behind one row lock.
+def _claim_sql(postgresql: bool) -> str:
+    skip = " FOR UPDATE SKIP LOCKED" if postgresql else ""
+    return f"""UPDATE ingest_jobs SET state = 'running', attempts = attempts + 1, claimed_by = :worker,
+                      claimed_until = :until
+                WHERE id IN (SELECT id FROM ingest_jobs WHERE {_READY} ORDER BY not_before, id LIMIT :n{skip})
+               RETURNING *"""
 
 
 async def claim_many(
-    conn: aiosqlite.Connection, worker: str, *, now: dt.datetime, hold: dt.timedelta = CLAIM_FOR, limit: int = 1
+    conn: Connection, worker: str, *, now: dt.datetime, hold: dt.timedelta = CLAIM_FOR, limit: int = 1
 ) -> list[Job]:
     """Up to `limit` of the oldest ready jobs, oldest first, now this worker's until now + hold."""
-    rows = await conn.execute_fetchall(
-        CLAIM_SQL, {"worker": worker, "until": moment(now + hold), "now": moment(now), "n": limit}
+    rows = await conn.fetch(
+        _claim_sql(conn.dialect.postgresql),
+        {"worker": worker, "until": moment(now + hold), "now": moment(now), "n": limit},
     )
     return sorted((_job(r) for r in rows), key=lambda j: j.id)
 
 
-async def claim(
-    conn: aiosqlite.Connection, worker: str, *, now: dt.datetime, hold: dt.timedelta = CLAIM_FOR
-) -> Job | None:
+async def claim(conn: Connection, worker: str, *, now: dt.datetime, hold: dt.timedelta = CLAIM_FOR) -> Job | None:
     """The oldest ready job, now this worker's until now + hold; None when none is ready."""
     found = await claim_many(conn, worker, now=now, hold=hold)
     return found[0] if found else None
 
 
 async def hold_on(
-    conn: aiosqlite.Connection, job_ids: list[int], worker: str, *, now: dt.datetime, hold: dt.timedelta = CLAIM_FOR
+    conn: Connection, job_ids: list[int], worker: str, *, now: dt.datetime, hold: dt.timedelta = CLAIM_FOR
 ) -> int:
     """Extend this worker's claim on jobs it is working on; how many are still its own."""
-    cur = await conn.execute(
+    return await conn.execute(
         f"""UPDATE ingest_jobs SET claimed_until = ? WHERE claimed_by = ? AND state = 'running'
              AND id IN ({",".join("?" * len(job_ids))})""",
         (moment(now + hold), worker, *job_ids),
     )
-    return cur.rowcount
 
 
-async def give_back(conn: aiosqlite.Connection, job_ids: list[int], worker: str) -> None:
+async def give_back(conn: Connection, job_ids: list[int], worker: str) -> None:
     """Return claimed jobs not started (a worker stopping): ready at once, the attempt not counted."""
     if job_ids:
         await conn.execute(
@@ -181,7 +178,7 @@ async def give_back(conn: aiosqlite.Connection, job_ids: list[int], worker: str)
 
 
 async def finish(
-    conn: aiosqlite.Connection, job: Job, worker: str, outcome: str, source_id: int | None, *, now: dt.datetime
+    conn: Connection, job: Job, worker: str, outcome: str, source_id: int | None, *, now: dt.datetime
 ) -> None:
     await conn.execute(
         """UPDATE ingest_jobs SET state = 'done', outcome = ?, source_id = ?, error = NULL, finished_at = ?,
@@ -190,9 +187,7 @@ async def finish(
     )
 
 
-async def fail(
-    conn: aiosqlite.Connection, job: Job, worker: str, error: str, *, now: dt.datetime, final: bool = False
-) -> bool:
+async def fail(conn: Connection, job: Job, worker: str, error: str, *, now: dt.datetime, final: bool = False) -> bool:
     """Record a failed attempt; True when it is final (`final`, or MAX_ATTEMPTS), False when it will
     be retried after a back-off."""
     final = final or job.attempts >= MAX_ATTEMPTS
@@ -208,24 +203,24 @@ async def fail(
 # ------------------------------------------------------------------------------ reading
 
 
-async def get(conn: aiosqlite.Connection, job_id: int) -> Job | None:
-    rows = await conn.execute_fetchall("SELECT * FROM ingest_jobs WHERE id = ?", (job_id,))
+async def get(conn: Connection, job_id: int) -> Job | None:
+    rows = await conn.fetch("SELECT * FROM ingest_jobs WHERE id = ?", (job_id,))
     return _job(rows[0]) if rows else None
 
 
 _LISTED = "id, kind, origin, url, suffix, meta, feed_id, entry_key, state, attempts, outcome, source_id, error"
 
 
-async def recent(conn: aiosqlite.Connection, *, limit: int = 50) -> list[Job]:
+async def recent(conn: Connection, *, limit: int = 50) -> list[Job]:
     """The jobs not done, then the latest done, newest first: what `briefings jobs` shows."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch(
         f"SELECT {_LISTED}, NULL AS body FROM ingest_jobs ORDER BY state = 'done', id DESC LIMIT ?", (limit,)
     )
     return [_job(r) for r in rows]
 
 
-async def counts(conn: aiosqlite.Connection) -> dict[str, int]:
-    rows = await conn.execute_fetchall("SELECT state, COUNT(*) FROM ingest_jobs GROUP BY state")
+async def counts(conn: Connection) -> dict[str, int]:
+    rows = await conn.fetch("SELECT state, COUNT(*) FROM ingest_jobs GROUP BY state")
     out = dict.fromkeys(("queued", "running", "done", "failed"), 0)
     out.update({r[0]: r[1] for r in rows})
     return out

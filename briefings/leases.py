@@ -20,7 +20,7 @@ import secrets
 import socket
 from collections.abc import Callable, Iterable
 
-import aiosqlite
+from briefings.db import Connection
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +52,10 @@ def holder_name(what: str = "") -> str:
 
 
 async def acquire(
-    conn: aiosqlite.Connection, name: str, holder: str, *, now: dt.datetime, ttl: dt.timedelta = DEFAULT_TTL
+    conn: Connection, name: str, holder: str, *, now: dt.datetime, ttl: dt.timedelta = DEFAULT_TTL
 ) -> bool:
     """Take (or renew) lease `name` for `holder` until now + ttl, if it is free, expired or ours."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch(
         """INSERT INTO leases (name, holder, expires_at, acquired_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at,
                   acquired_at = CASE WHEN leases.holder = excluded.holder THEN leases.acquired_at
@@ -68,7 +68,7 @@ async def acquire(
 
 
 async def renew(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     names: Iterable[str],
     holder: str,
     *,
@@ -81,7 +81,7 @@ async def renew(
     kept: set[str] = set()
     for i in range(0, len(wanted), 500):
         chunk = wanted[i : i + 500]
-        rows = await conn.execute_fetchall(
+        rows = await conn.fetch(
             f"""UPDATE leases SET expires_at = ? WHERE holder = ? AND name IN ({",".join("?" * len(chunk))})
                 RETURNING name""",
             [moment(now + ttl), holder, *chunk],
@@ -90,18 +90,18 @@ async def renew(
     return kept
 
 
-async def release(conn: aiosqlite.Connection, name: str, holder: str) -> None:
+async def release(conn: Connection, name: str, holder: str) -> None:
     """Give lease `name` up, if `holder` holds it: the next process to ask gets it at once."""
     await conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
 
 
-async def release_all(conn: aiosqlite.Connection, holder: str) -> None:
+async def release_all(conn: Connection, holder: str) -> None:
     await conn.execute("DELETE FROM leases WHERE holder = ?", (holder,))
 
 
-async def live(conn: aiosqlite.Connection, prefix: str, *, now: dt.datetime) -> dict[str, str]:
+async def live(conn: Connection, prefix: str, *, now: dt.datetime) -> dict[str, str]:
     """The unexpired leases whose names start with `prefix`: name → holder."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch(
         "SELECT name, holder FROM leases WHERE substr(name, 1, ?) = ? AND expires_at > ?",
         (len(prefix), prefix, moment(now)),
     )
@@ -116,7 +116,7 @@ class Leases:
 
     def __init__(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         holder: str | None = None,
         *,
         ttl: dt.timedelta = DEFAULT_TTL,

@@ -10,8 +10,10 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-import aiosqlite
+if TYPE_CHECKING:
+    from briefings.db import Connection
 
 VARIANT_PREFIX = 3  # a spelling variant shares at least its first letters with the stored name
 VARIANT_RATIO = 0.85
@@ -39,13 +41,14 @@ def similar_words(typed: str, stored: str) -> bool:
     return difflib.SequenceMatcher(None, typed, stored).ratio() >= VARIANT_RATIO
 
 
-async def variant_aliases(conn: aiosqlite.Connection, word: str) -> list[tuple[str, int]]:
+async def variant_aliases(conn: Connection, word: str) -> list[tuple[str, int]]:
     """Stored one-word aliases that are spelling variants of `word` (folded), with their entity."""
     if len(word) <= VARIANT_PREFIX or " " in word:
         return []
     head = word[:VARIANT_PREFIX]
-    rows = await conn.execute_fetchall(
-        "SELECT alias_key, entity_id FROM entity_aliases WHERE alias_key >= ? AND alias_key < ? LIMIT ?",
+    rows = await conn.fetch(
+        """SELECT alias_key, entity_id FROM entity_aliases WHERE alias_key >= ? AND alias_key < ?
+            ORDER BY alias_key, entity_id LIMIT ?""",
         (head, head + "\uffff", VARIANT_SCAN),
     )
     return [(r[0], r[1]) for r in rows if " " not in r[0] and similar_words(word, r[0])]

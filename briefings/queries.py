@@ -7,12 +7,10 @@ import json
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from typing import Any
 
-import aiosqlite
-
+from briefings import fulltext
 from briefings.commands import CommandError, quoted
+from briefings.db import Connection, Row
 from briefings.matching import fold_key, variant_aliases
 from briefings.models import DateBasis, EntityKind, Qualifier, SourceKind, Status
 from briefings.store import stored_date, stored_datetime
@@ -72,7 +70,7 @@ def check_limit(limit: int) -> int:
     return limit
 
 
-def _source_ref(row: aiosqlite.Row) -> SourceRef:
+def _source_ref(row: Row) -> SourceRef:
     return SourceRef(
         id=row["source_id"],
         outlet=row["outlet"],
@@ -83,18 +81,12 @@ def _source_ref(row: aiosqlite.Row) -> SourceRef:
     )
 
 
-async def _fetchall(
-    conn: aiosqlite.Connection, sql: str, params: Sequence[Any] | dict[str, Any] = ()
-) -> list[aiosqlite.Row]:
-    return list(await conn.execute_fetchall(sql, params))  # one hop to the database thread, not three
-
-
 # ------------------------------------------------------------------------ who is who
 
 ALIAS_SCAN = 2000  # aliases read for one typed word, at most: more than that is ambiguous anyway
 
 
-async def match_entities(conn: aiosqlite.Connection, name: str, what: str = "name") -> list[int]:
+async def match_entities(conn: Connection, name: str, what: str = "name") -> list[int]:
     """Entities a typed name may mean: "kirby", "John Kirby", "zelensky" (any case, part or spelling).
 
     The whole name as stored, else each word as the start of a stored name part or a spelling variant
@@ -103,14 +95,13 @@ async def match_entities(conn: aiosqlite.Connection, name: str, what: str = "nam
     key = fold_key(bounded(name, what, MAX_NAME_CHARS))
     if not key:
         return []
-    exact = await _fetchall(conn, "SELECT entity_id FROM entity_aliases WHERE alias_key = ?", (key,))
+    exact = await conn.fetch("SELECT entity_id FROM entity_aliases WHERE alias_key = ?", (key,))
     if exact:
         return sorted({r[0] for r in exact})
     found: set[int] | None = None
     for token in key.split():
-        rows = await _fetchall(
-            conn,
-            "SELECT entity_id FROM entity_aliases WHERE alias_key >= ? AND alias_key < ? LIMIT ?",
+        rows = await conn.fetch(
+            "SELECT entity_id FROM entity_aliases WHERE alias_key >= ? AND alias_key < ? ORDER BY alias_key, entity_id LIMIT ?",
             (token, token + "\uffff", ALIAS_SCAN),
         )
         ids = {r[0] for r in rows} or {entity_id for _, entity_id in await variant_aliases(conn, token)}
@@ -120,9 +111,8 @@ async def match_entities(conn: aiosqlite.Connection, name: str, what: str = "nam
     if found:
         return sorted(found)
     # words inside a body's name ("defence ministry" in "the defence ministry in Seoul"), from a word's start
-    rows = await _fetchall(
-        conn, "SELECT id FROM entities WHERE instr(' ' || key, ?) > 0 LIMIT ?", (" " + key, ALIAS_SCAN)
-    )
+    inside = conn.dialect.contains("' ' || key", "?")
+    rows = await conn.fetch(f"SELECT id FROM entities WHERE {inside} ORDER BY id LIMIT ?", (" " + key, ALIAS_SCAN))
     return sorted(r[0] for r in rows)
 
 
@@ -133,33 +123,33 @@ _HAS_FACTS = {
 }
 
 
-async def _voiced_any(conn: aiosqlite.Connection, entity_id: int) -> bool:
+async def _voiced_any(conn: Connection, entity_id: int) -> bool:
     """Has this person voiced claims for a body (a spokesperson)?"""
-    return bool(await _fetchall(conn, "SELECT 1 FROM estimates WHERE voiced_by = ? LIMIT 1", (entity_id,)))
+    return bool(await conn.fetch("SELECT 1 FROM estimates WHERE voiced_by = ? LIMIT 1", (entity_id,)))
 
 
-async def resolve_entities(conn: aiosqlite.Connection, name: str, facts: str = "any", what: str = "name") -> list[int]:
+async def resolve_entities(conn: Connection, name: str, facts: str = "any", what: str = "name") -> list[int]:
     """The one entity a name means, preferring those with facts of that kind ("quotes", "estimates"
     or "any"); none when nobody matches; `AmbiguousName` when several still do."""
     chosen = await _prefer_active(conn, await match_entities(conn, name, what), facts)
     if len(chosen) <= 1:
         return chosen
-    rows = await _fetchall(conn, f"SELECT name FROM entities WHERE id IN ({','.join('?' * len(chosen))})", chosen)
+    rows = await conn.fetch(f"SELECT name FROM entities WHERE id IN ({','.join('?' * len(chosen))})", chosen)
     raise AmbiguousName(name, sorted({r[0] for r in rows}, key=str.casefold))
 
 
-async def _prefer_active(conn: aiosqlite.Connection, ids: list[int], facts: str) -> list[int]:
+async def _prefer_active(conn: Connection, ids: list[int], facts: str) -> list[int]:
     """Of several entities, those that said or claimed something (of that kind), if any do."""
     if len(ids) <= 1:
         return ids
     cond = _HAS_FACTS.get(facts) or f"({_HAS_FACTS['quotes']} OR {_HAS_FACTS['estimates']})"
-    active = await _fetchall(
-        conn, f"SELECT en.id FROM entities AS en WHERE en.id IN ({','.join('?' * len(ids))}) AND {cond}", ids
+    active = await conn.fetch(
+        f"SELECT en.id FROM entities AS en WHERE en.id IN ({','.join('?' * len(ids))}) AND {cond}", ids
     )
     return sorted(r[0] for r in active) or ids
 
 
-def _reported(row: aiosqlite.Row) -> tuple[list[str], int]:
+def _reported(row: Row) -> tuple[list[str], int]:
     """The first outlets that carried a row's claim and how many independent sources did (from
     claim_stats, which the store keeps up to date as facts arrive; joined by the selects below)."""
     outlets = row["outlets"]
@@ -182,22 +172,22 @@ _ESTIMATE_JOINS = """
 _ESTIMATE_SELECT = f"{_ESTIMATE_COLUMNS} FROM estimates AS e {_ESTIMATE_JOINS}"
 
 
-def _first_per_claim(rows: list[aiosqlite.Row]) -> list[aiosqlite.Row]:
+def _first_per_claim(rows: list[Row]) -> list[Row]:
     """One row per claim, however many sources carry it: the first, in the given order."""
-    firsts: dict[str, aiosqlite.Row] = {}
+    firsts: dict[str, Row] = {}
     for r in rows:
         firsts.setdefault(r["claim_key"], r)
     return list(firsts.values())
 
 
-def _carried(r: aiosqlite.Row) -> bool:
+def _carried(r: Row) -> bool:
     """A row from a copy or a rewrite: its source is not its own independent root."""
     return r["root_id"] is not None and r["root_id"] != r["source_id"]
 
 
 async def _originals(
-    conn: aiosqlite.Connection, rows: list[aiosqlite.Row], kind: str, *, stored_until: dt.datetime | None = None
-) -> list[aiosqlite.Row]:
+    conn: Connection, rows: list[Row], kind: str, *, stored_until: dt.datetime | None = None
+) -> list[Row]:
     """Each row from a copy or a rewrite replaced by the same claim as its original reported it (the
     row of its root source, stored by `stored_until`), so that the original's wording and date are
     shown wherever the claim is: "12,000" and its day, not a rewrite's "about 12,000", date unknown."""
@@ -208,26 +198,25 @@ async def _originals(
     cond, params = "", []
     if stored_until is not None:
         cond, params = " AND f.created_at <= ?", [stored_until.astimezone(dt.UTC).isoformat()]
-    found: dict[tuple[str, int], aiosqlite.Row] = {}
+    found: dict[tuple[str, int], Row] = {}
     for i in range(0, len(wanted), 400):
         chunk = wanted[i : i + 400]
         # driven by the wanted pairs through the claim_key index (a row-value IN would scan the table)
-        ids = await _fetchall(
-            conn,
-            f"""SELECT f.id FROM (VALUES {",".join("(?, ?)" for _ in chunk)}) AS w
+        ids = await conn.fetch(
+            f"""SELECT f.id FROM (VALUES {",".join("(CAST(? AS TEXT), CAST(? AS BIGINT))" for _ in chunk)}) AS w
                   JOIN {table} AS f ON f.claim_key = w.column1 AND f.source_id = w.column2{cond}""",
             [*(x for pair in chunk for x in pair), *params],
         )
         if ids:
             marks = ",".join("?" * len(ids))
-            for r in await _fetchall(
-                conn, f"{select} WHERE {alias}.id IN ({marks}) ORDER BY {alias}.id", [r[0] for r in ids]
+            for r in await conn.fetch(
+                f"{select} WHERE {alias}.id IN ({marks}) ORDER BY {alias}.id", [r[0] for r in ids]
             ):
                 found.setdefault((r["claim_key"], r["source_id"]), r)
     return [found.get((r["claim_key"], r["root_id"]), r) if _carried(r) else r for r in rows]
 
 
-def _estimate_view(r: aiosqlite.Row) -> EstimateView:
+def _estimate_view(r: Row) -> EstimateView:
     reported_by, independent = _reported(r)
     return EstimateView(
         id=r["id"],
@@ -248,7 +237,7 @@ def _estimate_view(r: aiosqlite.Row) -> EstimateView:
     )
 
 
-def _estimate_views(rows: list[aiosqlite.Row], *, fold_copies: bool = False) -> list[EstimateView]:
+def _estimate_views(rows: list[Row], *, fold_copies: bool = False) -> list[EstimateView]:
     return [_estimate_view(r) for r in (_first_per_claim(rows) if fold_copies else rows)]
 
 
@@ -266,7 +255,7 @@ HISTORY_POINTS = 60
 
 
 async def estimates(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     status: Status | None = None,
     claimant: str | None = None,
@@ -292,7 +281,7 @@ async def estimates(
             where.append("e.group_key = ?")
             params.append(f"id:{ids[0]}")
         else:
-            where.append("e.entity_id IS NULL AND e.claimant LIKE ? ESCAPE '\\'")
+            where.append(f"e.entity_id IS NULL AND e.claimant {conn.dialect.ilike} ? ESCAPE '\\'")
             params.append(f"%{_like_escape(claimant.strip())}%")
     if since is None and until is None and stored_until is None:
         return await _current_picture(conn, " AND ".join(where), params)
@@ -305,13 +294,15 @@ async def estimates(
     if until is not None:
         where.append("e.claimed_on <= ?")
         params.append(until.isoformat())
-    rows = await _fetchall(conn, f"{_ESTIMATE_SELECT} WHERE {' AND '.join(where)} ORDER BY e.claimed_on, e.id", params)
+    rows = await conn.fetch(
+        f"{_ESTIMATE_SELECT} WHERE {' AND '.join(where)} ORDER BY e.claimed_on NULLS FIRST, e.id", params
+    )
     return picture(
         _estimate_views(_in_window(await _originals(conn, rows, "estimate", stored_until=stored_until), since, until))
     )
 
 
-def _in_window(rows: list[aiosqlite.Row], since: dt.date | None, until: dt.date | None) -> list[aiosqlite.Row]:
+def _in_window(rows: list[Row], since: dt.date | None, until: dt.date | None) -> list[Row]:
     """The rows still dated within [since, until] (an original may date a claim outside it)."""
     lo, hi = since.isoformat() if since else None, until.isoformat() if until else None
     return [
@@ -322,16 +313,15 @@ def _in_window(rows: list[aiosqlite.Row], since: dt.date | None, until: dt.date 
     ]
 
 
-async def _current_picture(conn: aiosqlite.Connection, where: str, params: list) -> EstimatePicture:
+async def _current_picture(conn: Connection, where: str, params: list) -> EstimatePicture:
     """The picture from claim_latest: bounded work however many estimates are stored, in two round
     trips (the latest per status with their range and previous different number; the history)."""
     # status and claimant group are on claim_latest itself; a claimant's name needs its estimate row
     cl_where = where.replace("e.status", "cl.status").replace("e.group_key", "cl.group_key")
     join = "JOIN estimates AS e ON e.id = cl.estimate_id" if "e.claimant" in cl_where else ""
     recent = f"""SELECT * FROM (SELECT cl.estimate_id FROM claim_latest AS cl {join} WHERE {cl_where} AND cl.status = ?
-                  ORDER BY cl.claimed_on DESC, cl.estimate_id DESC LIMIT ?)"""
-    rows = await _fetchall(
-        conn,
+                  ORDER BY cl.claimed_on DESC NULLS LAST, cl.estimate_id DESC LIMIT ?) AS latest"""
+    rows = await conn.fetch(
         f"""WITH pick AS MATERIALIZED ({" UNION ALL ".join([recent] * len(Status))}),
                  ranges AS (
                    SELECT cl.status, MIN(COALESCE(cl.low, cl.value)) AS lo, MAX(COALESCE(cl.high, cl.value)) AS hi,
@@ -347,7 +337,7 @@ async def _current_picture(conn: aiosqlite.Connection, where: str, params: list)
                     WHERE q.group_key = e.group_key AND q.status = e.status AND q.claimed_on < e.claimed_on
                       AND q.value != e.value
                     ORDER BY q.claimed_on DESC, q.id DESC LIMIT 1)
-             ORDER BY e.claimed_on DESC, e.id DESC""",
+             ORDER BY e.claimed_on DESC NULLS LAST, e.id DESC""",
         [x for status in Status for x in (*params, status.value, LATEST_PER_STATUS)] + params,
     )
     latest = _estimate_views(await _originals(conn, rows, "estimate"))
@@ -373,15 +363,14 @@ async def _current_picture(conn: aiosqlite.Connection, where: str, params: list)
     charted = [v for v, _ in moved[:HISTORY_GROUPS]]
     if charted:
         # one statement: a limited, indexed slice per claimant group, stitched with UNION ALL
-        part = """SELECT * FROM (SELECT ? AS n, claimed_on, value FROM estimates
+        part = """SELECT * FROM (SELECT CAST(? AS BIGINT) AS n, claimed_on, value FROM estimates
                    WHERE group_key = (SELECT group_key FROM estimates WHERE id = ?) AND status = ?
-                     AND claimed_on IS NOT NULL ORDER BY claimed_on DESC, id DESC LIMIT ?)"""
-        points = await _fetchall(
-            conn,
+                     AND claimed_on IS NOT NULL ORDER BY claimed_on DESC, id DESC LIMIT ?) AS points"""
+        points = await conn.fetch(
             " UNION ALL ".join([part] * len(charted)),
             [x for n, v in enumerate(charted) for x in (n, v.id, v.status.value, HISTORY_POINTS)],
         )
-        by_group: dict[int, list[aiosqlite.Row]] = defaultdict(list)
+        by_group: dict[int, list[Row]] = defaultdict(list)
         for p in points:
             by_group[p[0]].append(p)
         for n, v in enumerate(charted):
@@ -461,7 +450,7 @@ _QUOTE_SELECT = """
 """
 
 
-def _quote_views(rows: list[aiosqlite.Row], *, fold_copies: bool = True) -> list[QuoteView]:
+def _quote_views(rows: list[Row], *, fold_copies: bool = True) -> list[QuoteView]:
     out = []
     for r in _first_per_claim(rows) if fold_copies else rows:
         reported_by, independent = _reported(r)
@@ -484,7 +473,7 @@ def _quote_views(rows: list[aiosqlite.Row], *, fold_copies: bool = True) -> list
 
 
 async def quotes_by(
-    conn: aiosqlite.Connection, speaker: str, *, contains: str | None = None, limit: int = 100
+    conn: Connection, speaker: str, *, contains: str | None = None, limit: int = 100
 ) -> list[QuoteView]:
     """A speaker's quotes, newest first; the speaker may be typed in any case, in part or in full.
 
@@ -496,39 +485,36 @@ async def quotes_by(
     ids = await resolve_entities(conn, speaker, "quotes", "speaker")
     text_filter, text_params = "", []
     if contains and contains.strip():
-        text_filter = " AND q.text LIKE ? ESCAPE '\\'"
+        text_filter = f" AND q.text {conn.dialect.ilike} ? ESCAPE '\\'"
         text_params = [f"%{_like_escape(bounded(contains.strip(), 'words to find', MAX_TEXT_CHARS))}%"]
     fetch = limit + limit // 2  # a little over: copies of one quote fold into one
     # answered by an index in date order: the speaker's entity, else the quotes stored without an
     # entity whose attribution text matches
     if ids:
-        rows = await _fetchall(
-            conn,
-            f"{_QUOTE_SELECT} WHERE q.entity_id = ?{text_filter} ORDER BY q.claimed_on DESC, q.id DESC LIMIT ?",
+        rows = await conn.fetch(
+            f"{_QUOTE_SELECT} WHERE q.entity_id = ?{text_filter} ORDER BY q.claimed_on DESC NULLS LAST, q.id DESC LIMIT ?",
             [ids[0], *text_params, fetch],
         )
     else:
-        rows = await _fetchall(
-            conn,
-            f"""{_QUOTE_SELECT} WHERE q.entity_id IS NULL AND q.speaker LIKE ? ESCAPE '\\'{text_filter}
-                ORDER BY q.claimed_on DESC, q.id DESC LIMIT ?""",
+        rows = await conn.fetch(
+            f"""{_QUOTE_SELECT} WHERE q.entity_id IS NULL AND q.speaker {conn.dialect.ilike} ? ESCAPE '\\'{text_filter}
+                ORDER BY q.claimed_on DESC NULLS LAST, q.id DESC LIMIT ?""",
             [f"%{_like_escape(speaker.strip())}%", *text_params, fetch],
         )
     rows = _newest_first(await _originals(conn, rows, "quote"))
     return _quote_views(rows)[:limit]
 
 
-def _newest_first(rows: list[aiosqlite.Row]) -> list[aiosqlite.Row]:
+def _newest_first(rows: list[Row]) -> list[Row]:
     """Newest claim first, undated last; each row once."""
     unique = list({r["id"]: r for r in rows}.values())
     return sorted(unique, key=lambda r: (r["claimed_on"] or "", r["id"]), reverse=True)
 
 
-async def _counts_by_name(conn: aiosqlite.Connection, table: str, name_column: str) -> list[tuple[str, int]]:
+async def _counts_by_name(conn: Connection, table: str, name_column: str) -> list[tuple[str, int]]:
     """Rows of `table` per name, most first: counted per entity on its index, then named (a join
     per entity, not per row), plus the rows stored without an entity under the name as written."""
-    rows = await _fetchall(
-        conn,
+    rows = await conn.fetch(
         f"""SELECT en.name, c.n FROM (SELECT entity_id, COUNT(*) AS n FROM {table}
                                        WHERE entity_id IS NOT NULL GROUP BY entity_id) AS c
               JOIN entities AS en ON en.id = c.entity_id
@@ -542,12 +528,12 @@ async def _counts_by_name(conn: aiosqlite.Connection, table: str, name_column: s
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-async def speakers(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
+async def speakers(conn: Connection) -> list[tuple[str, int]]:
     """Every speaker with a quote and how many quotes: the source of autocomplete choices."""
     return await _counts_by_name(conn, "quotes", "speaker")
 
 
-async def claimants(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
+async def claimants(conn: Connection) -> list[tuple[str, int]]:
     """Every claimant of an estimate and how many estimates: autocomplete for claimant options."""
     return await _counts_by_name(conn, "estimates", "claimant")
 
@@ -556,27 +542,23 @@ async def claimants(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
 
 _FTS_OPERATORS = frozenset({"AND", "OR", "NOT"})
 _FTS_TOKEN = re.compile(r'"[^"]*"?\*?|\w+\*?|[()]|[^\w\s"()]+')
-_HIT_OPEN, _HIT_CLOSE = "\ufdd0", "\ufdd1"  # Unicode noncharacters: never text, so they can mark matches
 
 
-def fts_query(text: str) -> str:
-    """What a user typed as a valid FTS5 query: words and "phrases" (a trailing * for a prefix), AND,
-    OR and NOT between them, and brackets; every word is quoted, so nothing else is FTS5 syntax
-    (no column filters, no special queries). A query that cannot be read is one sentence saying why."""
+def search_query(text: str) -> list[fulltext.Item]:
+    """What a user typed as a search both engines run alike: words and "phrases" (a trailing * for a
+    prefix), AND, OR and NOT between them, and brackets; nothing else is syntax (no column filters,
+    no special queries). A search that cannot be read is one sentence saying why."""
     text = bounded(text.strip(), "search", MAX_TEXT_CHARS)
     if not text:
         raise QueryError("Give some words to search for.")
-    out: list[str] = []
+    out: list[fulltext.Item] = []
     prev = ""  # what came last: "term", "op", "(" or ")"
     depth = terms = 0
     for token in _FTS_TOKEN.findall(text):
         if token.startswith('"'):
             if len(token.rstrip("*")) < 2 or not token.rstrip("*").endswith('"'):
                 raise QueryError('The search has an unclosed quote mark ("); close the phrase or leave it out.')
-            words = re.findall(r"\w+", token.rstrip("*")[1:-1])
-            if not words:
-                continue
-            term = '"' + " ".join(words) + '"' + ("*" if token.endswith("*") else "")
+            words = fulltext.words(token.rstrip("*")[1:-1])
         elif token in _FTS_OPERATORS:
             if prev not in {"term", ")"}:
                 raise QueryError(f"{token} goes between words, as in: fair {token} game.")
@@ -595,13 +577,13 @@ def fts_query(text: str) -> str:
             out.append(")")
             depth, prev = depth - 1, ")"
             continue
-        elif re.match(r"\w", token):
-            term = f'"{token.rstrip("*")}"' + ("*" if token.endswith("*") else "")
         else:
+            words = fulltext.words(token.rstrip("*"))  # "foo_bar" is a phrase of two words, as the index has it
+        if not words:
             continue  # punctuation between words separates them
         if prev in {"term", ")"}:
             out.append("AND")
-        out.append(term)
+        out.append(fulltext.Term(tuple(words), prefix=token.endswith("*")))
         prev = "term"
         terms += 1
         if terms > MAX_SEARCH_TERMS:
@@ -612,51 +594,41 @@ def fts_query(text: str) -> str:
         raise QueryError(f"{out[-1]} goes between words, as in: fair {out[-1]} game.")
     if depth:
         raise QueryError("The search's brackets do not match, or one holds no words.")
-    return " ".join(out)
+    return out
 
 
-def _highlighted(marked: str) -> tuple[str, list[tuple[int, int]]]:
-    """A snippet with its matches marked by SQLite, as plain text and the spans of the matches."""
-    plain: list[str] = []
-    spans: list[tuple[int, int]] = []
-    at = 0
-    start: int | None = None
-    for c in marked:
-        if c == _HIT_OPEN:
-            start = at
-        elif c == _HIT_CLOSE:
-            if start is not None and at > start:
-                spans.append((start, at))
-            start = None
-        else:
-            plain.append(c)
-            at += 1
-    return "".join(plain), spans
+def fts_query(text: str) -> str:
+    """A search as SQLite's FTS5 reads it (every word quoted)."""
+    return fulltext.fts5(search_query(text))
 
 
-async def search(conn: aiosqlite.Connection, text: str, *, limit: int = 50) -> list[SearchHit]:
-    """Full-text search over quotes and the sentences of estimates, best matches first; a text that
-    copies carry shows once, from an original where one matches."""
-    query = fts_query(text)
-    check_limit(limit)
-    try:
-        hits = await _fetchall(
-            conn,
-            f"""SELECT kind, fact_id, snippet(facts_fts, 0, '{_HIT_OPEN}', '{_HIT_CLOSE}', '…', 16) AS snip
-                  FROM facts_fts WHERE facts_fts MATCH ? ORDER BY rank LIMIT ?""",
-            (query, 2 * limit),
+async def _search_hits(conn: Connection, items: list[fulltext.Item], n: int) -> list[Row]:
+    """(kind, fact_id) of the best `n` matches: FTS5's bm25 on SQLite, ts_rank on PostgreSQL."""
+    if conn.dialect.postgresql:
+        return await conn.fetch(
+            """SELECT kind, fact_id FROM facts_fts WHERE words @@ CAST(:q AS tsquery)
+                ORDER BY ts_rank(words, CAST(:q AS tsquery), 1) DESC, kind DESC, fact_id LIMIT :n""",
+            {"q": fulltext.tsquery(items), "n": n},
         )
-    except aiosqlite.OperationalError:
-        log.warning("the search %r (as %r) could not be run", text[:200], query[:200], exc_info=True)
-        raise QueryError('The search could not be read; use words, "phrases", AND, OR, NOT and brackets.') from None
+    return await conn.fetch(
+        "SELECT kind, fact_id FROM facts_fts WHERE facts_fts MATCH ? ORDER BY rank LIMIT ?", (fulltext.fts5(items), n)
+    )
+
+
+async def search(conn: Connection, text: str, *, limit: int = 50) -> list[SearchHit]:
+    """Full-text search over quotes and the sentences of estimates (and who said or claimed them),
+    best matches first; a text that copies carry shows once, from an original where one matches."""
+    items = search_query(text)
+    check_limit(limit)
+    hits = await _search_hits(conn, items, 2 * limit)
     # two queries for all hits, not one per hit
-    rows: dict[tuple[str, int], aiosqlite.Row] = {}
+    rows: dict[tuple[str, int], Row] = {}
     for kind, select, alias in (("quote", _QUOTE_SELECT, "q"), ("estimate", _ESTIMATE_SELECT, "e")):
         ids = [h["fact_id"] for h in hits if h["kind"] == kind]
         if ids:
-            for r in await _fetchall(conn, f"{select} WHERE {alias}.id IN ({','.join('?' * len(ids))})", ids):
+            for r in await conn.fetch(f"{select} WHERE {alias}.id IN ({','.join('?' * len(ids))})", ids):
                 rows[(kind, r["id"])] = r
-    best: dict[tuple[str, str], tuple[aiosqlite.Row, aiosqlite.Row]] = {}  # one per text, in rank order
+    best: dict[tuple[str, str], tuple[Row, Row]] = {}  # one per text, in rank order
     for h in hits:
         r = rows.get((h["kind"], h["fact_id"]))
         if r is None:
@@ -664,16 +636,18 @@ async def search(conn: aiosqlite.Connection, text: str, *, limit: int = 50) -> l
         key = (h["kind"], fold_key(r["text"] if h["kind"] == "quote" else r["sentence"]))
         if key not in best or (_carried(best[key][1]) and not _carried(r)):
             best[key] = (h, r)
+    found = fulltext.matched_terms(items)
     out: list[SearchHit] = []
     for h, r in list(best.values())[:limit]:
         is_quote = h["kind"] == "quote"
-        snippet, spans = _highlighted(h["snip"] or "")
+        text_found = r["text"] if is_quote else r["sentence"]
+        snippet, spans = fulltext.snippet(text_found, found)
         out.append(
             SearchHit(
                 kind=h["kind"],
                 id=r["id"],
                 who=r["speaker"] if is_quote else r["claimant"],
-                text=r["text"] if is_quote else r["sentence"],
+                text=text_found,
                 snippet=snippet,
                 highlights=spans,
                 claimed_on=stored_date(r["claimed_on"]),
@@ -694,7 +668,7 @@ _SOURCE_SELECT = """
 """
 
 
-def _source_view(r: aiosqlite.Row) -> SourceView:
+def _source_view(r: Row) -> SourceView:
     ingested = stored_datetime(r["ingested_at"])
     assert ingested is not None
     return SourceView(
@@ -713,10 +687,10 @@ def _source_view(r: aiosqlite.Row) -> SourceView:
     )
 
 
-async def sources(conn: aiosqlite.Connection, *, limit: int = 1000) -> list[SourceView]:
+async def sources(conn: Connection, *, limit: int = 1000) -> list[SourceView]:
     """The newest sources first (the bot shows at most 25 pages of them)."""
-    rows = await _fetchall(
-        conn, f"{_SOURCE_SELECT} ORDER BY s.published IS NULL, s.published DESC, s.id DESC LIMIT ?", (limit,)
+    rows = await conn.fetch(
+        f"{_SOURCE_SELECT} ORDER BY s.published IS NULL, s.published DESC, s.id DESC LIMIT ?", (limit,)
     )
     return [_source_view(r) for r in rows]
 
@@ -736,7 +710,7 @@ def _dated(alias: str, since: dt.date | None, until: dt.date | None) -> tuple[st
 
 
 async def timeline(
-    conn: aiosqlite.Connection, *, since: dt.date | None = None, until: dt.date | None = None, limit: int = 500
+    conn: Connection, *, since: dt.date | None = None, until: dt.date | None = None, limit: int = 500
 ) -> list[TimelineItem]:
     """Dated claims in order, one line per claim however many sources carry it: a copy or a rewrite
     counts as its original (with the original's date), a quote is listed once."""
@@ -744,12 +718,10 @@ async def timeline(
         raise QueryError("The first day is after the last; swap them.")
     e_where, params = _dated("e", since, until)
     q_where, _ = _dated("q", since, until)
-    est_rows = await _fetchall(
-        conn, f"{_ESTIMATE_SELECT} WHERE {e_where} ORDER BY e.claimed_on, e.id LIMIT ?", [*params, limit]
+    est_rows = await conn.fetch(
+        f"{_ESTIMATE_SELECT} WHERE {e_where} ORDER BY e.claimed_on, e.id LIMIT ?", [*params, limit]
     )
-    q_rows = await _fetchall(
-        conn, f"{_QUOTE_SELECT} WHERE {q_where} ORDER BY q.claimed_on, q.id LIMIT ?", [*params, limit]
-    )
+    q_rows = await conn.fetch(f"{_QUOTE_SELECT} WHERE {q_where} ORDER BY q.claimed_on, q.id LIMIT ?", [*params, limit])
     items: list[TimelineItem] = []
     seen: set[tuple[str, str]] = set()
     for r in _in_window(await _originals(conn, est_rows, "estimate"), since, until):
@@ -804,20 +776,20 @@ async def timeline(
     return items[:limit]
 
 
-def _order_by_date(r: aiosqlite.Row) -> tuple[str, int]:
+def _order_by_date(r: Row) -> tuple[str, int]:
     return (r["claimed_on"] or "", r["id"])
 
 
 # ---------------------------------------------------------------------------- profile
 
 
-async def _entity_view(conn: aiosqlite.Connection, entity_id: int) -> EntityView | None:
-    rows = await _fetchall(conn, "SELECT * FROM entities WHERE id = ?", (entity_id,))
+async def _entity_view(conn: Connection, entity_id: int) -> EntityView | None:
+    rows = await conn.fetch("SELECT * FROM entities WHERE id = ?", (entity_id,))
     if not rows:
         return None
     r = rows[0]
-    aliases = await _fetchall(
-        conn, "SELECT DISTINCT alias FROM entity_aliases WHERE entity_id = ? ORDER BY alias", (entity_id,)
+    aliases = await conn.fetch(
+        "SELECT DISTINCT alias FROM entity_aliases WHERE entity_id = ? ORDER BY alias", (entity_id,)
     )
     return EntityView(
         id=r["id"],
@@ -832,7 +804,7 @@ async def _entity_view(conn: aiosqlite.Connection, entity_id: int) -> EntityView
 PROFILE_ITEMS = 10  # latest quotes in a profile (and twice as many estimates)
 
 
-async def who(conn: aiosqlite.Connection, name: str) -> WhoResult:
+async def who(conn: Connection, name: str) -> WhoResult:
     """A person's or body's profile: role, affiliation, quotes and claims. Several matches: the list."""
     if not fold_key(bounded(name, "name", MAX_NAME_CHARS)):
         raise QueryError("Give a name, for example 'Kirby'.")
@@ -843,22 +815,19 @@ async def who(conn: aiosqlite.Connection, name: str) -> WhoResult:
     entity = views[0]
     # the latest few of each, copies folded, and counts from the indexes: bounded however much
     # a person has said
-    q_rows = await _fetchall(
-        conn,
-        f"{_QUOTE_SELECT} WHERE q.entity_id = ? ORDER BY q.claimed_on DESC, q.id DESC LIMIT ?",
+    q_rows = await conn.fetch(
+        f"{_QUOTE_SELECT} WHERE q.entity_id = ? ORDER BY q.claimed_on DESC NULLS LAST, q.id DESC LIMIT ?",
         (entity.id, 2 * PROFILE_ITEMS),
     )
-    e_rows = await _fetchall(  # claims of their own, and those a spokesperson voiced for their body
-        conn,
+    e_rows = await conn.fetch(  # claims of their own, and those a spokesperson voiced for their body
         f"""{_ESTIMATE_SELECT} WHERE e.id IN (
                 SELECT id FROM (SELECT id, claimed_on FROM estimates WHERE entity_id = :id
-                                UNION SELECT id, claimed_on FROM estimates WHERE voiced_by = :id)
-                 ORDER BY claimed_on DESC, id DESC LIMIT :n)
-            ORDER BY e.claimed_on DESC, e.id DESC""",
+                                UNION SELECT id, claimed_on FROM estimates WHERE voiced_by = :id) AS own
+                 ORDER BY claimed_on DESC NULLS LAST, id DESC LIMIT :n)
+            ORDER BY e.claimed_on DESC NULLS LAST, e.id DESC""",
         {"id": entity.id, "n": 4 * PROFILE_ITEMS},
     )
-    (span,) = await _fetchall(
-        conn,
+    (span,) = await conn.fetch(
         """SELECT (SELECT COUNT(*) FROM quotes WHERE entity_id = :id) AS quotes,
                   (SELECT COUNT(*) FROM estimates WHERE entity_id = :id)
                   + (SELECT COUNT(*) FROM estimates WHERE voiced_by = :id) AS estimates,
@@ -888,20 +857,22 @@ async def who(conn: aiosqlite.Connection, name: str) -> WhoResult:
 # ---------------------------------------------------------------------- new, and stats
 
 
-async def new_since(conn: aiosqlite.Connection, since: dt.datetime, until: dt.datetime | None = None) -> NewSince:
+async def new_since(conn: Connection, since: dt.datetime, until: dt.datetime | None = None) -> NewSince:
     """Facts stored in (since, until]: what a digest covers. Both bounds are timezone-aware."""
     if since.tzinfo is None or (until is not None and until.tzinfo is None):
         raise ValueError("new_since needs timezone-aware datetimes")
     until = until or dt.datetime.now(dt.UTC)
     lo, hi = since.astimezone(dt.UTC).isoformat(), until.astimezone(dt.UTC).isoformat()
-    e_rows = await _fetchall(
-        conn, f"{_ESTIMATE_SELECT} WHERE e.created_at > ? AND e.created_at <= ? ORDER BY e.claimed_on, e.id", (lo, hi)
+    e_rows = await conn.fetch(
+        f"{_ESTIMATE_SELECT} WHERE e.created_at > ? AND e.created_at <= ? ORDER BY e.claimed_on NULLS FIRST, e.id",
+        (lo, hi),
     )
-    q_rows = await _fetchall(
-        conn, f"{_QUOTE_SELECT} WHERE q.created_at > ? AND q.created_at <= ? ORDER BY q.claimed_on DESC, q.id", (lo, hi)
+    q_rows = await conn.fetch(
+        f"{_QUOTE_SELECT} WHERE q.created_at > ? AND q.created_at <= ? ORDER BY q.claimed_on DESC NULLS LAST, q.id",
+        (lo, hi),
     )
-    s_rows = await _fetchall(
-        conn, f"{_SOURCE_SELECT} WHERE s.ingested_at > ? AND s.ingested_at <= ? ORDER BY s.id", (lo, hi)
+    s_rows = await conn.fetch(
+        f"{_SOURCE_SELECT} WHERE s.ingested_at > ? AND s.ingested_at <= ? ORDER BY s.id", (lo, hi)
     )
     return NewSince(
         since=since,
@@ -913,9 +884,8 @@ async def new_since(conn: aiosqlite.Connection, since: dt.datetime, until: dt.da
     )
 
 
-async def stats(conn: aiosqlite.Connection) -> Stats:
-    rows = await _fetchall(
-        conn,
+async def stats(conn: Connection) -> Stats:
+    rows = await conn.fetch(
         """SELECT (SELECT COUNT(*) FROM sources) AS s, (SELECT COUNT(*) FROM quotes) AS q,
                   (SELECT COUNT(*) FROM estimates) AS e, (SELECT COUNT(*) FROM entities) AS n,
                   (SELECT MIN(claimed_on) FROM estimates) AS lo, (SELECT MAX(claimed_on) FROM estimates) AS hi""",

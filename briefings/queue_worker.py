@@ -15,10 +15,10 @@ import logging
 from dataclasses import dataclass
 
 import aiohttp
-import aiosqlite
 
 from briefings import jobs
 from briefings.articles import ArticleError, is_html, parse_article
+from briefings.db import Connection, Transaction
 from briefings.feeds import ENTRY_ATTEMPTS, Topic, with_entry
 from briefings.feedxml import FeedEntry
 from briefings.ingest import fetch_article, ingest_article, item_error
@@ -52,7 +52,7 @@ class QueueWorker:
 
     def __init__(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         extractor: Extractor,
         *,
         session: aiohttp.ClientSession | None = None,
@@ -124,24 +124,17 @@ class QueueWorker:
         if not settled:
             return
         now = self.clock()
-        # Engine-specific: BEGIN IMMEDIATE takes SQLite's write lock first; PostgreSQL's BEGIN
-        await self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        async with self.conn.transaction() as tx:
             for d in settled:
                 if d.error is not None:
-                    await jobs.fail(self.conn, d.job, self.name, d.error, now=now, final=d.final)
+                    await jobs.fail(tx, d.job, self.name, d.error, now=now, final=d.final)
                     if d.final and d.job.kind == "feed-entry":
-                        await self._record_entry(d.job, "failed", d.error, None)
+                        await self._record_entry(tx, d.job, "failed", d.error, None)
                 else:
                     assert d.outcome is not None
-                    await jobs.finish(self.conn, d.job, self.name, d.outcome, d.source_id, now=now)
+                    await jobs.finish(tx, d.job, self.name, d.outcome, d.source_id, now=now)
                     if d.job.kind == "feed-entry":
-                        await self._record_entry(d.job, d.outcome, None, d.source_id)
-            await self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                await self.conn.execute("ROLLBACK")
-            raise
+                        await self._record_entry(tx, d.job, d.outcome, None, d.source_id)
 
     async def _keep_claim(self, job_ids: list[int]) -> None:
         while True:
@@ -173,7 +166,7 @@ class QueueWorker:
     async def _entry(self, job: jobs.Job) -> tuple[str, int | None]:
         """A feed entry, as the poller takes one in-process (briefings.feeds.Poller._take)."""
         assert job.url is not None and self.session is not None
-        rows = await self.conn.execute_fetchall("SELECT id FROM sources WHERE url = ? LIMIT 1", (job.url,))
+        rows = await self.conn.fetch("SELECT id FROM sources WHERE url = ? LIMIT 1", (job.url,))
         if rows:
             return "duplicate", rows[0][0]
         published = job.meta.get("published")
@@ -190,18 +183,20 @@ class QueueWorker:
         added = await ingest_article(self.conn, article, extractor=self.extractor)
         return ("ingested" if added.added else "duplicate"), added.source_id
 
-    async def _record_entry(self, job: jobs.Job, outcome: str, error: str | None, source_id: int | None) -> None:
+    async def _record_entry(
+        self, tx: Transaction, job: jobs.Job, outcome: str, error: str | None, source_id: int | None
+    ) -> None:
         """What came of a feed's entry, where `feeds list` and the next poll read it."""
         now = self.clock().isoformat()
         attempts = max(job.attempts, ENTRY_ATTEMPTS) if outcome == "failed" else job.attempts  # final: not polled again
-        await self.conn.execute(
+        await tx.execute(
             """INSERT INTO feed_entries (feed_id, entry_key, url, outcome, error, source_id, first_seen, attempts)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (feed_id, entry_key) DO UPDATE SET outcome = excluded.outcome, error = excluded.error,
                    source_id = excluded.source_id, attempts = excluded.attempts""",
             (job.feed_id, job.entry_key, job.url, outcome, error, source_id, now, attempts),
         )
-        await self.conn.execute(
+        await tx.execute(
             "UPDATE feeds SET articles_taken = articles_taken + ?, entries_failed = entries_failed + ? WHERE id = ?",
             (int(outcome == "ingested"), int(outcome == "failed"), job.feed_id),
         )

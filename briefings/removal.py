@@ -12,25 +12,24 @@ import datetime as dt
 import json
 import re
 
-import aiosqlite
-
+from briefings.db import Connection, Transaction
 from briefings.feeds import canonical_url
 from briefings.queries import QueryError
-from briefings.store import shingle_hashes
-from briefings.views import RemovedSource
+from briefings.store import REPORTED_BY_KEPT, STORE_WRITES, shingle_hashes
+from briefings.views import RemovedSource, source_label
 
 
-async def find_source(conn: aiosqlite.Connection, ref: str) -> int:
+async def find_source(conn: Connection, ref: str) -> int:
     """The source a user means: its id, or the URL or path it was ingested from."""
     text = ref.strip()
     if re.fullmatch(r"\d{1,18}", text):
-        rows = await conn.execute_fetchall("SELECT id FROM sources WHERE id = ?", (int(text),))
+        rows = await conn.fetch("SELECT id FROM sources WHERE id = ?", (int(text),))
     else:
         candidates = {text}
         if re.match(r"^https?://", text, re.I):
             candidates.add(canonical_url(text))
         marks = ",".join("?" * len(candidates))
-        rows = await conn.execute_fetchall(
+        rows = await conn.fetch(
             f"SELECT id FROM sources WHERE url IN ({marks}) OR origin IN ({marks}) ORDER BY id",
             [*candidates, *candidates],
         )
@@ -43,24 +42,19 @@ async def find_source(conn: aiosqlite.Connection, ref: str) -> int:
     return ids[0]
 
 
-async def remove_source(conn: aiosqlite.Connection, source_id: int) -> RemovedSource:
+async def remove_source(conn: Connection, source_id: int) -> RemovedSource:
     """Remove one source and its facts; what it removed, and the sources that now stand on their own."""
-    await conn.execute("BEGIN IMMEDIATE")
-    try:
-        removed = await _remove(conn, source_id)
-        await conn.execute("COMMIT")
-    except BaseException:
-        await conn.execute("ROLLBACK")
-        raise
-    return removed
+    async with conn.transaction() as tx:
+        await tx.lock(STORE_WRITES)  # as an article's writes: copies, claims and entities one at a time
+        return await _remove(tx, source_id)
 
 
-async def _remove(conn: aiosqlite.Connection, source_id: int) -> RemovedSource:
-    rows = await conn.execute_fetchall("SELECT * FROM sources WHERE id = ?", (source_id,))
+async def _remove(conn: Transaction, source_id: int) -> RemovedSource:
+    rows = await conn.fetch("SELECT * FROM sources WHERE id = ?", (source_id,))
     if not rows:
         raise QueryError(f"There is no source {source_id}; `briefings sources` lists them with their ids.")
     src = rows[0]
-    facts = await conn.execute_fetchall(
+    facts = await conn.fetch(
         """SELECT 'quote' AS kind, id, claim_key, entity_id, NULL AS group_key FROM quotes WHERE source_id = :s
            UNION ALL
            SELECT 'estimate', id, claim_key, entity_id, group_key FROM estimates WHERE source_id = :s""",
@@ -94,16 +88,18 @@ async def _remove(conn: aiosqlite.Connection, source_id: int) -> RemovedSource:
     await conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
     # people and bodies left with nothing said or claimed: those its facts named, and those first
     # named by it (mentioned without a fact)
-    spoke = json.dumps(sorted({f["entity_id"] for f in facts if f["entity_id"] is not None}))
+    d = conn.dialect
+    spoke = d.array(sorted({f["entity_id"] for f in facts if f["entity_id"] is not None}))
     await conn.execute(
-        """DELETE FROM entities WHERE (id IN (SELECT value FROM json_each(?)) OR first_seen = ?)
+        f"""DELETE FROM entities WHERE (id IN ({d.each("BIGINT")}) OR first_seen = ?)
              AND NOT EXISTS (SELECT 1 FROM quotes WHERE entity_id = entities.id)
-             AND NOT EXISTS (SELECT 1 FROM estimates WHERE entity_id = entities.id)""",
+             AND NOT EXISTS (SELECT 1 FROM estimates WHERE entity_id = entities.id)
+             AND NOT EXISTS (SELECT 1 FROM estimates WHERE voiced_by = entities.id)""",
         (spoke, src["ingested_at"]),
     )
     if promoted:
         marks = ",".join("?" * len(promoted))
-        more = await conn.execute_fetchall(
+        more = await conn.fetch(
             f"""SELECT claim_key FROM quotes WHERE source_id IN ({marks})
                 UNION SELECT claim_key FROM estimates WHERE source_id IN ({marks})""",
             [*promoted, *promoted],
@@ -124,12 +120,12 @@ async def _remove(conn: aiosqlite.Connection, source_id: int) -> RemovedSource:
     )
 
 
-async def _reroot(conn: aiosqlite.Connection, source_id: int) -> list[int]:
+async def _reroot(conn: Transaction, source_id: int) -> list[int]:
     """Sources that counted as this one (their root): each now counts as the first of its copy or
     rewrite chain still stored. Returns those whose root changed."""
     members = {
         r[0]: r[1] or r[2]
-        for r in await conn.execute_fetchall(
+        for r in await conn.fetch(
             "SELECT id, copy_of, rewrite_of FROM sources WHERE root_id = ? AND id != ?", (source_id, source_id)
         )
     }
@@ -142,49 +138,66 @@ async def _reroot(conn: aiosqlite.Connection, source_id: int) -> list[int]:
     return sorted(members)
 
 
-async def _recount_claims(conn: aiosqlite.Connection, keys: list[str]) -> None:
-    """Independent sources and first outlets of these claims, counted again from the facts stored."""
+async def _recount_claims(conn: Transaction, keys: list[str]) -> None:
+    """Independent sources and first outlets of these claims, counted again from the facts stored
+    (as ingest counts them: a root per copy chain; the first outlets by when each first carried it)."""
+    d = conn.dialect
+    each = d.each("TEXT", ":k")
     for i in range(0, len(keys), 500):
-        chunk = json.dumps(keys[i : i + 500])
-        await conn.execute("DELETE FROM claim_roots WHERE claim_key IN (SELECT value FROM json_each(?))", (chunk,))
-        await conn.execute("DELETE FROM claim_stats WHERE claim_key IN (SELECT value FROM json_each(?))", (chunk,))
-        carried = """SELECT f.claim_key, COALESCE(s.root_id, s.id) AS root, source_label(s.id, s.outlet, s.origin) AS label,
-                            s.published, s.id AS source_id
-                       FROM (SELECT claim_key, source_id FROM quotes WHERE claim_key IN (SELECT value FROM json_each(:k))
-                             UNION ALL SELECT claim_key, source_id FROM estimates
-                                        WHERE claim_key IN (SELECT value FROM json_each(:k))) AS f
-                       JOIN sources AS s ON s.id = f.source_id"""
-        await conn.execute(
-            f"INSERT OR IGNORE INTO claim_roots (claim_key, root) SELECT claim_key, root FROM ({carried})", {"k": chunk}
-        )
-        await conn.execute(
-            f"""INSERT INTO claim_stats (claim_key, independent, outlets)
-                SELECT claim_key, (SELECT COUNT(*) FROM claim_roots AS r WHERE r.claim_key = firsts.claim_key),
-                       json_group_array(label)
-                  FROM (SELECT claim_key, label FROM (
-                            SELECT claim_key, label, ROW_NUMBER() OVER (PARTITION BY claim_key
-                                   ORDER BY first_published IS NULL, first_published, first_source) AS rn
-                              FROM (SELECT claim_key, label, MIN(published) AS first_published,
-                                           MIN(source_id) AS first_source
-                                      FROM ({carried}) GROUP BY claim_key, label))
-                         WHERE rn <= 8 ORDER BY claim_key, rn) AS firsts
-                 GROUP BY claim_key""",
+        chunk = d.array(keys[i : i + 500])
+        await conn.execute(f"DELETE FROM claim_roots WHERE claim_key IN ({each})", {"k": chunk})
+        await conn.execute(f"DELETE FROM claim_stats WHERE claim_key IN ({each})", {"k": chunk})
+        rows = await conn.fetch(
+            f"""SELECT f.claim_key, COALESCE(s.root_id, s.id) AS root, s.outlet, s.origin, s.published, s.id
+                  FROM (SELECT claim_key, source_id FROM quotes WHERE claim_key IN ({each})
+                        UNION ALL SELECT claim_key, source_id FROM estimates WHERE claim_key IN ({each})) AS f
+                  JOIN sources AS s ON s.id = f.source_id""",
             {"k": chunk},
         )
+        roots: dict[str, set[int]] = {}
+        firsts: dict[str, dict[str, tuple[str | None, int]]] = {}  # label: (first dated, first source)
+        for key, root, outlet, origin, published, source_id in rows:
+            roots.setdefault(key, set()).add(root)
+            label = source_label(source_id, outlet, origin)
+            dated, first = firsts.setdefault(key, {}).get(label, (None, source_id))
+            if published is not None and (dated is None or published < dated):
+                dated = published
+            firsts[key][label] = (dated, min(first, source_id))
+
+        def order(item: tuple[str, tuple[str | None, int]]) -> tuple[bool, str, int]:
+            dated, first = item[1]
+            return (dated is None, dated or "", first)
+
+        await conn.executemany(
+            "INSERT INTO claim_roots (claim_key, root) VALUES (?, ?)",
+            [(key, root) for key, rs in roots.items() for root in sorted(rs)],
+        )
+        await conn.executemany(
+            "INSERT INTO claim_stats (claim_key, independent, outlets) VALUES (?, ?, ?)",
+            [
+                (
+                    key,
+                    len(roots[key]),
+                    json.dumps([label for label, _ in sorted(labels.items(), key=order)[:REPORTED_BY_KEPT]]),
+                )
+                for key, labels in firsts.items()
+            ],
+        )
 
 
-async def _relatest(conn: aiosqlite.Connection, groups: list[str]) -> None:
+async def _relatest(conn: Transaction, groups: list[str]) -> None:
     """The latest estimate of each status of these claimant groups, found again."""
+    d = conn.dialect
     for i in range(0, len(groups), 500):
-        chunk = json.dumps(groups[i : i + 500])
-        await conn.execute("DELETE FROM claim_latest WHERE group_key IN (SELECT value FROM json_each(?))", (chunk,))
+        chunk = d.array(groups[i : i + 500])
+        await conn.execute(f"DELETE FROM claim_latest WHERE group_key IN ({d.each('TEXT')})", (chunk,))
         await conn.execute(
-            """INSERT INTO claim_latest (group_key, status, estimate_id, claimed_on, value, low, high)
+            f"""INSERT INTO claim_latest (group_key, status, estimate_id, claimed_on, value, low, high)
                SELECT group_key, status, id, claimed_on, value, low, high FROM (
                    SELECT group_key, status, id, claimed_on, value, low, high,
                           ROW_NUMBER() OVER (PARTITION BY group_key, status
                                              ORDER BY COALESCE(claimed_on, '') DESC, id DESC) AS rn
-                     FROM estimates WHERE group_key IN (SELECT value FROM json_each(?)))
+                     FROM estimates WHERE group_key IN ({d.each("TEXT")})) AS ranked
                 WHERE rn = 1""",
             (chunk,),
         )

@@ -11,11 +11,11 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import aiosqlite
 from rich.console import Console
 
 from briefings import queries
 from briefings.console import console_reader, run_console
+from briefings.db import Connection
 from briefings.ingest import ingest_paths
 from briefings.store import connect
 from briefings.worker import Extractor
@@ -26,14 +26,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("briefings.service")
 
 FACES = "briefings.faces"  # the entry-point group where a face registers how it runs
-Face = Callable[[aiosqlite.Connection, "Settings"], Awaitable[None]]
+Face = Callable[[Connection, "Settings"], Awaitable[None]]
 
 
 class ServiceError(RuntimeError):
     """The service cannot start or go on; the message is one line (never the token)."""
 
 
-async def seed_if_empty(conn: aiosqlite.Connection, seeds: Path | None, budget: float) -> int:
+async def seed_if_empty(conn: Connection, seeds: Path | None, budget: float) -> int:
     """Ingest the seed articles into an empty store, each read and extracted within `budget`
     seconds (BRIEFINGS_EXTRACT_BUDGET); returns how many were added."""
     if seeds is None or not await asyncio.to_thread(seeds.is_dir) or (await queries.stats(conn)).sources:
@@ -61,7 +61,7 @@ async def serve(settings: Settings, *, console: Console | None = None) -> None:
         await seed_if_empty(conn, settings.seeds, settings.extract_budget)
         if settings.discord_token is None:
             out = console or Console()
-            async with console_reader(conn, Path(settings.db), out) as reader:
+            async with console_reader(conn, settings.local_dir, out) as reader:
                 await run_console(conn, reader, out)
         else:
             await face("discord")(conn, settings)

@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from briefings.commands import quoted
+from briefings.db import is_postgres
 from briefings.sharding import Shards
 
 _TOKEN = re.compile(r"^[\w-]{10,}\.[\w-]{4,}\.[\w-]{10,}$")
@@ -26,7 +27,15 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BRIEFINGS_", env_file=".env", extra="ignore")
 
     discord_token: SecretStr | None = Field(default=None, description="the bot token; without it, the console runs")
-    db: Path = Field(default=Path("data/briefings.db"), description="the SQLite store")
+    db: str = Field(
+        default="data/briefings.db",
+        description="the store: a SQLite file's path, or a postgresql://user:password@host/database URL",
+    )
+    state_dir: Path | None = Field(
+        default=None,
+        description="where this process keeps its gateway heartbeat and console history"
+        " (default: the SQLite store's folder; data/ with PostgreSQL)",
+    )
     dev_guild: int | None = Field(default=None, description="a guild id for instant command sync while developing")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     timezone: str = Field(default="UTC", description="IANA name used for dates shown and digest defaults")
@@ -106,12 +115,35 @@ class Settings(BaseSettings):
         """The shards this process runs; None: all of them, as many as Discord recommends."""
         return Shards.parse(self.shards) if self.shards else None
 
+    @field_validator("db", mode="before")
+    @classmethod
+    def _store(cls, value: object) -> object:
+        if isinstance(value, os.PathLike):
+            return os.fspath(value)
+        if isinstance(value, str):
+            if not value.strip():
+                raise ValueError("is empty; give a file's path or a postgresql:// URL")
+            text = value.strip()
+            if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I) and not is_postgres(text):
+                raise ValueError(
+                    f"{quoted(text.split('://', 1)[0] + '://…')} is no store: give a file's path or a postgresql:// URL"
+                )
+            return text
+        return value
+
+    @property
+    def local_dir(self) -> Path:
+        """Where this process's own files go: the heartbeat the health check reads, console history."""
+        if self.state_dir is not None:
+            return self.state_dir
+        return Path("data") if is_postgres(self.db) else Path(self.db).parent
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("dev_guild", "seeds", "discord_api", "discord_gateway", "shards", mode="before")
+    @field_validator("dev_guild", "seeds", "discord_api", "discord_gateway", "shards", "state_dir", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -1,22 +1,24 @@
-"""The SQLite fact store: opening, migrating, and writing one article's facts in one transaction."""
+"""The fact store, on SQLite or PostgreSQL (briefings.db): opening, migrating, and writing one
+article's facts in one transaction."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
+import importlib
 import json
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import aiosqlite
-
+from briefings import db, fulltext
 from briefings.articles import ArticleError
+from briefings.db import Connection, Row, Transaction
 from briefings.extract.identity import Identity, identity, speaks_for
 from briefings.extract.names import similar_names
 from briefings.matching import fold_key, variant_aliases
@@ -34,110 +36,139 @@ COMMON_QUOTE_SOURCES = 20
 COMMON_SHINGLE_SOURCES = 50  # a shingle in more sources than this is boilerplate  # quotes carried by more independent sources than this are ignored for rewrites
 
 
-class StoreError(RuntimeError):
-    """The database cannot be used; the message says why in one sentence."""
+STORE_WRITES = "briefings:store-writes"  # the lock an article's (or a removal's) writes hold, as on SQLite
+MIGRATIONS = "briefings:migrations"
+
+StoreError = db.DatabaseError  # the database cannot be used; the message says why in one sentence
 
 
 class UnstorableError(ArticleError):
-    """An article holding a value the store cannot keep (a number beyond SQLite's 64-bit integers,
-    text that is not valid Unicode); it is that article's error, and nothing of it is stored."""
+    """An article holding a value the store cannot keep (a number beyond 64-bit integers, text that
+    is not valid Unicode or holds a NUL); it is that article's error, and nothing of it is stored."""
 
 
-def migrations() -> list[tuple[int, str]]:
-    """The numbered migration files shipped with the package, in order."""
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One numbered step of the schema: SQL, or a Python module's `async def upgrade(conn)` (for a
+    step that computes in Python what SQLite would call a registered function for)."""
+
+    number: int
+    name: str
+    sql: str | None = None
+    upgrade: Callable[[Transaction], Awaitable[None]] | None = None
+
+
+def migrations(dialect: db.Dialect = db.SQLITE) -> list[Migration]:
+    """The numbered migrations shipped for an engine, in order: `briefings/migrations/` for SQLite,
+    `briefings/migrations/postgresql/` for PostgreSQL."""
+    package = "briefings.migrations" + (".postgresql" if dialect.postgresql else "")
     out = []
-    for item in resources.files("briefings.migrations").iterdir():
-        m = re.match(r"^(\d+)_.*\.sql$", item.name)
-        if m:
-            out.append((int(m.group(1)), item.read_text(encoding="utf-8")))
-    return sorted(out)
+    for item in resources.files(package).iterdir():
+        m = re.match(r"^(\d+)_\w*\.(sql|py)$", item.name)
+        if m is None:
+            continue
+        if m.group(2) == "sql":
+            out.append(Migration(int(m.group(1)), item.name, sql=item.read_text(encoding="utf-8")))
+        else:
+            module = importlib.import_module(f"{package}.{item.name[:-3]}")
+            out.append(Migration(int(m.group(1)), item.name, upgrade=module.upgrade))
+    return sorted(out, key=lambda m: m.number)
 
 
-def schema_version() -> int:
-    return migrations()[-1][0]
+def schema_version(dialect: db.Dialect = db.SQLITE) -> int:
+    return migrations(dialect)[-1].number
 
 
-PAGE_CACHE_KIB = 8 * 1024
-# a second writer (the feed poller and a `docker exec ... ingest`, two starts at once) waits this
-# long for the first one's transaction instead of failing with "database is locked"
-BUSY_TIMEOUT_SECONDS = 30.0
+# functions SQLite's migrations call (those that re-key stored facts); PostgreSQL's never need them
+def sql_functions() -> list[tuple[str, int, Callable[..., object]]]:
+    return [
+        ("fold_key", 1, fold_key),
+        ("quote_key", 1, quote_key),
+        ("article_text_hash", 2, body_hash),
+        *((name, n, fn) for name, fn, n in _IDENTITY_FUNCTIONS),
+    ]
 
 
-@contextlib.asynccontextmanager
-async def connect(path: str | Path, *, migrate: bool = True) -> AsyncIterator[aiosqlite.Connection]:
-    """Open the store with WAL and foreign keys on, upgraded to the current schema."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        # transactions are explicit; the timeout is SQLite's busy timeout, set before the first statement
-        conn = await aiosqlite.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
-    except Exception as exc:
-        raise StoreError(f"cannot open the database at {path}: {exc}") from exc
-    try:
-        conn.row_factory = aiosqlite.Row
-        await conn.create_function("fold_key", 1, fold_key, deterministic=True)
-        await conn.create_function("quote_key", 1, quote_key, deterministic=True)
-        await conn.create_function("article_text_hash", 2, body_hash, deterministic=True)
-        await conn.create_function("source_label", 3, source_label, deterministic=True)
-        for name, fn, n in _IDENTITY_FUNCTIONS:  # for migrations that re-key stored facts
-            await conn.create_function(name, n, fn, deterministic=True)
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+@asynccontextmanager
+async def connect(target: str | Path, *, migrate: bool = True, create: bool = True) -> AsyncIterator[Connection]:
+    """Open the store (a SQLite file's path, or a postgresql:// URL), upgraded to the current schema;
+    a store of a newer schema is refused, and without `create` a database holding no store yet (an
+    empty PostgreSQL database) is not made one. Raises `StoreError`."""
+    async with db.open_database(target, sqlite_functions=sql_functions()) as conn:
         try:
-            await conn.execute("PRAGMA journal_mode = WAL")
-            # SQLite's default page cache is 2 MB; a query's hot pages over a large store fit in 8 MB,
-            # which took /estimate's statements at 1M facts from 3 ms to under 1 ms (benchmarks/)
-            await conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+            if not create and await _version(conn) == 0:
+                raise StoreError(f"there is no store at {db.shown(target)}; `briefings ingest PATH` creates it")
             await _check_and_migrate(conn, migrate)
-        except aiosqlite.DatabaseError as exc:
-            raise StoreError(f"{path} is not a usable briefings database: {exc}") from exc
+        except (sqlite3.DatabaseError, _postgres_error()) as exc:
+            reason = " ".join(str(exc).split())
+            raise StoreError(f"{db.shown(target)} is not a usable briefings database: {reason}") from exc
         yield conn
-    finally:
-        await conn.close()
 
 
-async def _check_and_migrate(conn: aiosqlite.Connection, migrate: bool) -> None:
-    current, latest = await _user_version(conn), schema_version()
+def _postgres_error() -> type[Exception]:
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover - asyncpg is a dependency; without it only SQLite opens
+        return sqlite3.DatabaseError
+    return asyncpg.PostgresError
+
+
+async def _check_and_migrate(conn: Connection, migrate: bool) -> None:
+    current, latest = await _version(conn), schema_version(conn.dialect)
     _check_version(current, latest, migrate)
     if current == latest:
         return
-    # one process migrates: the write lock first, then the version again, since another process
-    # may have migrated while this one waited for the lock
-    await conn.execute("BEGIN IMMEDIATE")
-    try:
-        current = await _user_version(conn)
+    # one process migrates: the lock first, then the version again, since another process may have
+    # migrated while this one waited for it (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock)
+    async with conn.transaction() as tx:
+        await tx.lock(MIGRATIONS)
+        if tx.dialect.postgresql:
+            await tx.execute("CREATE TABLE IF NOT EXISTS store_version (version BIGINT NOT NULL)")
+        current = await _version(tx)
         _check_version(current, latest, migrate)
-        for number, sql in migrations():
-            if number <= current:
+        for step in migrations(tx.dialect):
+            if step.number <= current:
                 continue
-            log.info("applying migration %04d", number)
-            for statement in sql_statements(sql):
-                if await _column_exists(conn, statement):
-                    continue  # a store set back to an older version (an upgrade test) has the column already
-                await conn.execute(statement)
-            await conn.execute(f"PRAGMA user_version = {number}")
-        await conn.execute("COMMIT")
-    except BaseException:
-        await _rollback(conn)
-        raise
+            log.info("applying migration %04d (%s)", step.number, step.name)
+            if step.upgrade is not None:
+                await step.upgrade(tx)
+            elif tx.dialect.postgresql:
+                await tx.execute(step.sql or "")  # one script: PostgreSQL's DDL is transactional
+            else:
+                for statement in sql_statements(step.sql or ""):
+                    if await _column_exists(tx, statement):
+                        continue  # a store set back to an older version (an upgrade test) has the column already
+                    await tx.execute(statement)
+            await _set_version(tx, step.number)
+
+
+async def _version(conn: Connection) -> int:
+    """The schema version of the store: SQLite's user_version; PostgreSQL's store_version table."""
+    if not conn.dialect.postgresql:
+        return int(await conn.fetchval("PRAGMA user_version") or 0)
+    if await conn.fetchval("SELECT to_regclass('store_version') IS NULL"):
+        return 0
+    return int(await conn.fetchval("SELECT MAX(version) FROM store_version") or 0)
+
+
+async def _set_version(tx: Transaction, number: int) -> None:
+    if tx.dialect.postgresql:
+        await tx.execute("DELETE FROM store_version")
+        await tx.execute("INSERT INTO store_version (version) VALUES (?)", (number,))
+    else:
+        await tx.execute(f"PRAGMA user_version = {int(number)}")
 
 
 _ADD_COLUMN = re.compile(r"(?:\s*--[^\n]*\n)*\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", re.I)
 
 
-async def _column_exists(conn: aiosqlite.Connection, statement: str) -> bool:
-    """Does an ALTER TABLE … ADD COLUMN statement add a column the table has already?"""
+async def _column_exists(conn: Connection, statement: str) -> bool:
+    """Does an ALTER TABLE … ADD COLUMN statement add a column the table has already? (SQLite)"""
     m = _ADD_COLUMN.match(statement)
     if m is None:
         return False
-    columns = await conn.execute_fetchall(f"PRAGMA table_info({m.group(1)})")
+    columns = await conn.fetch(f"PRAGMA table_info({m.group(1)})")
     return any(c[1] == m.group(2) for c in columns)
-
-
-async def _user_version(conn: aiosqlite.Connection) -> int:
-    async with conn.execute("PRAGMA user_version") as cur:
-        row = await cur.fetchone()
-    return row[0] if row else 0
 
 
 def _check_version(current: int, latest: int, migrate: bool) -> None:
@@ -162,15 +193,6 @@ def sql_statements(sql: str) -> Iterator[str]:
             if re.sub(r"--[^\n]*|/\*.*?\*/|\s|;", "", pending, flags=re.S):
                 yield pending
             pending = ""
-
-
-async def _rollback(conn: aiosqlite.Connection) -> None:
-    """Roll back the transaction if one is still open (SQLite ends some on its own, e.g. disk full)."""
-    if conn.in_transaction:
-        try:
-            await conn.execute("ROLLBACK")
-        except sqlite3.OperationalError:  # it ended meanwhile
-            pass
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -228,12 +250,17 @@ def group_key(entity_id: int | None, claimant: str) -> str:
     return f"id:{entity_id}" if entity_id is not None else f"name:{fold_key(claimant)}"
 
 
-async def note_latest(conn: aiosqlite.Connection, source_id: int) -> None:
+async def note_latest(conn: Connection, source_id: int) -> None:
     """Keep claim_latest pointing at the newest estimate (by claim date, then id) of each claimant
     and status, for the estimates a source just added."""
+    # the source's newest of each first: one statement may not update a row twice (PostgreSQL)
     await conn.execute(
         """INSERT INTO claim_latest (group_key, status, estimate_id, claimed_on, value, low, high)
-           SELECT group_key, status, id, claimed_on, value, low, high FROM estimates WHERE source_id = ? ORDER BY id
+           SELECT group_key, status, id, claimed_on, value, low, high FROM (
+               SELECT group_key, status, id, claimed_on, value, low, high,
+                      ROW_NUMBER() OVER (PARTITION BY group_key, status ORDER BY COALESCE(claimed_on, '') DESC, id DESC) AS rn
+                 FROM estimates WHERE source_id = ?) AS mine
+            WHERE rn = 1
            ON CONFLICT (group_key, status) DO UPDATE SET estimate_id = excluded.estimate_id,
                claimed_on = excluded.claimed_on, value = excluded.value, low = excluded.low, high = excluded.high
             WHERE (COALESCE(excluded.claimed_on, ''), excluded.estimate_id)
@@ -245,7 +272,7 @@ async def note_latest(conn: aiosqlite.Connection, source_id: int) -> None:
 REPORTED_BY_KEPT = 8
 
 
-async def note_claims(conn: aiosqlite.Connection, keys: list[str], root: int, label: str) -> None:
+async def note_claims(conn: Connection, keys: list[str], root: int, label: str) -> None:
     """Count a source (of root `root`, labelled `label`) carrying claims: one more independent source
     for each claim its root did not carry yet; the label joins the first outlets kept."""
     known: set[str] = set()
@@ -253,16 +280,15 @@ async def note_claims(conn: aiosqlite.Connection, keys: list[str], root: int, la
     for i in range(0, len(keys), 500):
         chunk = keys[i : i + 500]
         marks = ",".join("?" * len(chunk))
-        rows = await conn.execute_fetchall(
+        rows = await conn.fetch(
             f"SELECT claim_key FROM claim_roots WHERE root = ? AND claim_key IN ({marks})", [root, *chunk]
         )
         known.update(r[0] for r in rows)
-        rows = await conn.execute_fetchall(
-            f"SELECT claim_key, outlets FROM claim_stats WHERE claim_key IN ({marks})", chunk
-        )
+        rows = await conn.fetch(f"SELECT claim_key, outlets FROM claim_stats WHERE claim_key IN ({marks})", chunk)
         outlets.update((r[0], json.loads(r[1])) for r in rows)
     await conn.executemany(
-        "INSERT OR IGNORE INTO claim_roots (claim_key, root) VALUES (?, ?)", [(k, root) for k in keys if k not in known]
+        "INSERT INTO claim_roots (claim_key, root) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        [(k, root) for k in keys if k not in known],
     )
     stats = []
     for key in keys:
@@ -273,7 +299,7 @@ async def note_claims(conn: aiosqlite.Connection, keys: list[str], root: int, la
         stats.append((key, new_root, json.dumps(kept), new_root))
     await conn.executemany(
         """INSERT INTO claim_stats (claim_key, independent, outlets) VALUES (?, ?, ?)
-           ON CONFLICT (claim_key) DO UPDATE SET independent = independent + ?, outlets = excluded.outlets""",
+           ON CONFLICT (claim_key) DO UPDATE SET independent = claim_stats.independent + ?, outlets = excluded.outlets""",
         stats,
     )
 
@@ -326,7 +352,7 @@ class AddResult:
 
 
 async def add_article(
-    conn: aiosqlite.Connection, article: Article, facts: Extraction, *, now: dt.datetime | None = None
+    conn: Connection, article: Article, facts: Extraction, *, now: dt.datetime | None = None
 ) -> AddResult:
     """Store an article and its facts in one transaction; an article already stored changes nothing.
 
@@ -338,152 +364,161 @@ async def add_article(
     chash, thash = content_hash(article), body_hash(article.meta.outlet, article.body)
     stored_at = (now or utcnow()).astimezone(dt.UTC).isoformat()
     shingles = shingle_hashes(article.body)
-    await conn.execute("BEGIN IMMEDIATE")  # the write lock: another writer waits (busy timeout)
     try:
-        stored = await _stored_id(conn, chash, thash)
-        if stored is not None:
-            await conn.execute("ROLLBACK")
-            return AddResult(source_id=stored, added=False)
-        copy_of, containment = await _nearest_copy(conn, shingles)
-        cur = await conn.execute(
-            """INSERT INTO sources (origin, outlet, title, url, published, kind, content_hash, body,
-                                    shingle_count, copy_of, ingested_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
-            (
-                article.origin,
-                article.meta.outlet,
-                article.meta.title,
-                article.meta.url,
-                article.meta.published.isoformat() if article.meta.published else None,
-                article.meta.kind.value,
-                chash,
-                article.body,
-                len(shingles),
-                copy_of if containment >= COPY_CONTAINMENT else None,
-                stored_at,
-            ),
-        )
-        source_id = cur.lastrowid if cur.rowcount else None
-        if source_id is not None:
-            cur = await conn.execute(
-                "INSERT INTO source_texts (hash, source_id) VALUES (?, ?) ON CONFLICT DO NOTHING", (thash, source_id)
-            )
-        if source_id is None or not cur.rowcount:  # a conflict on either identity: stored already, unchanged
-            stored = await _stored_id(conn, chash, thash)
-            await conn.execute("ROLLBACK")
-            assert stored is not None
-            return AddResult(source_id=stored, added=False)
-        await conn.executemany(
-            "INSERT INTO shingle_df (hash, n) VALUES (?, 1) ON CONFLICT (hash) DO UPDATE SET n = n + 1",
-            [(h,) for h in shingles],
-        )
-        await conn.executemany(  # boilerplate in many sources is not indexed: it proves no copying
-            """INSERT OR IGNORE INTO source_shingles (hash, source_id)
-               SELECT ?, ? WHERE (SELECT n FROM shingle_df WHERE hash = ?) <= ?""",
-            [(h, source_id, h, COMMON_SHINGLE_SOURCES) for h in shingles],
-        )
-        # a statement per kind of row, not per row: each await is a hop to the database thread
-        evidence = {f.evidence.start: f.evidence for f in [*facts.quotes, *facts.estimates]}
-        await conn.executemany(
-            "INSERT INTO sentences (source_id, start, end, text) VALUES (?, ?, ?, ?)",
-            [(source_id, ev.start, ev.end, ev.sentence) for ev in evidence.values()],
-        )
-        sentence_ids = {
-            r[1]: r[0]
-            for r in await conn.execute_fetchall("SELECT id, start FROM sentences WHERE source_id = ?", (source_id,))
-        }
-        entity_ids: dict[EntityRef, int | None] = {}
-        refs = [f.entity for f in [*facts.quotes, *facts.estimates] if f.entity]
-        refs += [e.voiced_for for e in facts.estimates if e.voiced_for]
-        for ref in [*facts.entities, *refs]:
-            if ref not in entity_ids:  # one upsert per entity per article; None for someone only described
-                entity_ids[ref] = await upsert_entity(conn, ref, stored_at)
-        quote_keys = [quote_key(q.text) for q in facts.quotes]
-        await conn.executemany(
-            """INSERT INTO quotes (source_id, sentence_id, entity_id, speaker, text, claimed_on, date_basis,
-                                   claim_key, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                (
-                    source_id,
-                    sentence_ids[q.evidence.start],
-                    entity_ids[q.entity] if q.entity else None,
-                    q.speaker,
-                    q.text,
-                    q.date.isoformat() if q.date else None,
-                    q.date_basis.value,
-                    key,
-                    stored_at,
-                )
-                for q, key in zip(facts.quotes, quote_keys, strict=True)
-            ],
-        )
-        estimate_keys: list[str] = []
-        estimate_rows = []
-        bodies = await _bodies_spoken_for(conn, facts, entity_ids, stored_at)
-        for e in facts.estimates:
-            # a spokesperson's claim is the body's, voiced by them: filed under the body, found by either
-            voice = entity_ids[e.entity] if e.entity else None
-            body = entity_ids[e.voiced_for] if e.voiced_for else bodies.get(voice)
-            entity_id, voiced_by = (body, voice) if body is not None else (voice, None)
-            estimate_keys.append(estimate_key(entity_id, e.claimant, e.value, e.status.value))
-            estimate_rows.append(
-                (
-                    source_id,
-                    sentence_ids[e.evidence.start],
-                    entity_id,
-                    e.claimant,
-                    e.value,
-                    e.low,
-                    e.high,
-                    e.qualifier.value,
-                    e.status.value,
-                    e.date.isoformat() if e.date else None,
-                    e.date_basis.value,
-                    estimate_keys[-1],
-                    stored_at,
-                    group_key(entity_id, e.claimant),
-                    voiced_by,
-                )
-            )
-        await conn.executemany(
-            """INSERT INTO estimates (source_id, sentence_id, entity_id, claimant, value, low, high, qualifier,
-                                      status, claimed_on, date_basis, claim_key, created_at, group_key, voiced_by)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            estimate_rows,
-        )
-        await note_latest(conn, source_id)
-        await conn.execute(
-            """INSERT INTO facts_fts (text, speaker, kind, fact_id)
-               SELECT text, COALESCE(speaker, ''), 'quote', id FROM quotes WHERE source_id = :s
-               UNION ALL
-               SELECT st.text, e.claimant, 'estimate', e.id FROM estimates AS e JOIN sentences AS st ON st.id = e.sentence_id
-                WHERE e.source_id = :s""",
-            {"s": source_id},
-        )
-        rewrite_of = None
-        if copy_of is None or containment < COPY_CONTAINMENT:
-            rewrite_of = await _rewritten_source(conn, source_id, copy_of, containment, article.meta.kind)
-        root = await _root_of(conn, copy_of if containment >= COPY_CONTAINMENT else rewrite_of)
-        label = source_label(source_id, article.meta.outlet, article.origin)
-        keys = list(dict.fromkeys([*quote_keys, *estimate_keys]))
-        await note_claims(conn, keys, root or source_id, label)
-        await conn.execute(
-            "UPDATE sources SET rewrite_of = ?, root_id = ?, kind = ? WHERE id = ?",
-            (
-                rewrite_of,
-                root or source_id,
-                SourceKind.rewrite.value if rewrite_of is not None else article.meta.kind.value,
-                source_id,
-            ),
-        )
-        await conn.execute("COMMIT")
-    except (OverflowError, UnicodeEncodeError) as exc:  # defence in depth: check_storable knows of none
-        await _rollback(conn)
+        # SQLite: BEGIN IMMEDIATE, the write lock (another writer waits, busy timeout); PostgreSQL:
+        # the store's advisory lock, so that copies, claims and entities are decided one article at
+        # a time, as on SQLite
+        async with conn.transaction() as tx:
+            await tx.lock(STORE_WRITES)
+            added = await _add(tx, article, facts, chash, thash, stored_at, shingles)
+    except _Unchanged as unchanged:  # stored already (maybe by another writer just now): rolled back
+        return AddResult(source_id=unchanged.source_id, added=False)
+    except db.DataError as exc:  # defence in depth: check_storable knows of none
         raise UnstorableError(f"holds a value the store cannot keep ({exc}); it was not stored") from None
-    except BaseException:
-        await _rollback(conn)
-        raise
+    return added
+
+
+class _Unchanged(Exception):
+    def __init__(self, source_id: int) -> None:
+        self.source_id = source_id
+
+
+async def _add(
+    tx: Transaction,
+    article: Article,
+    facts: Extraction,
+    chash: str,
+    thash: str,
+    stored_at: str,
+    shingles: set[int],
+) -> AddResult:
+    stored = await _stored_id(tx, chash, thash)
+    if stored is not None:
+        raise _Unchanged(stored)
+    copy_of, containment = await _nearest_copy(tx, shingles)
+    source_id = await tx.fetchval(
+        """INSERT INTO sources (origin, outlet, title, url, published, kind, content_hash, body,
+                                shingle_count, copy_of, ingested_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""",
+        (
+            article.origin,
+            article.meta.outlet,
+            article.meta.title,
+            article.meta.url,
+            article.meta.published.isoformat() if article.meta.published else None,
+            article.meta.kind.value,
+            chash,
+            article.body,
+            len(shingles),
+            copy_of if containment >= COPY_CONTAINMENT else None,
+            stored_at,
+        ),
+    )
+    if source_id is None or not await tx.execute(
+        "INSERT INTO source_texts (hash, source_id) VALUES (?, ?) ON CONFLICT DO NOTHING", (thash, source_id)
+    ):  # a conflict on either identity: stored already, unchanged
+        stored = await _stored_id(tx, chash, thash)
+        assert stored is not None
+        raise _Unchanged(stored)
+    # a statement for all the shingles, not one per shingle: each is a round trip on PostgreSQL
+    each, hashes = tx.dialect.each("BIGINT"), tx.dialect.array(sorted(shingles))
+    await tx.execute(
+        f"""INSERT INTO shingle_df (hash, n) SELECT value, 1 FROM ({each}) AS h WHERE true
+            ON CONFLICT (hash) DO UPDATE SET n = shingle_df.n + 1""",
+        (hashes,),
+    )
+    await tx.execute(  # boilerplate in many sources is not indexed: it proves no copying
+        f"""INSERT INTO source_shingles (hash, source_id)
+            SELECT hash, CAST(? AS BIGINT) FROM shingle_df WHERE hash IN ({each}) AND n <= ? ON CONFLICT DO NOTHING""",
+        (source_id, hashes, COMMON_SHINGLE_SOURCES),
+    )
+    # a statement per kind of row, not per row: each await is a hop to the database
+    evidence = {f.evidence.start: f.evidence for f in [*facts.quotes, *facts.estimates]}
+    await tx.executemany(
+        'INSERT INTO sentences (source_id, start, "end", text) VALUES (?, ?, ?, ?)',
+        [(source_id, ev.start, ev.end, ev.sentence) for ev in evidence.values()],
+    )
+    sentence_ids = {
+        r[1]: r[0] for r in await tx.fetch("SELECT id, start FROM sentences WHERE source_id = ?", (source_id,))
+    }
+    entity_ids: dict[EntityRef, int | None] = {}
+    refs = [f.entity for f in [*facts.quotes, *facts.estimates] if f.entity]
+    refs += [e.voiced_for for e in facts.estimates if e.voiced_for]
+    for ref in [*facts.entities, *refs]:
+        if ref not in entity_ids:  # one upsert per entity per article; None for someone only described
+            entity_ids[ref] = await upsert_entity(tx, ref, stored_at)
+    quote_keys = [quote_key(q.text) for q in facts.quotes]
+    await tx.executemany(
+        """INSERT INTO quotes (source_id, sentence_id, entity_id, speaker, text, claimed_on, date_basis,
+                               claim_key, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            (
+                source_id,
+                sentence_ids[q.evidence.start],
+                entity_ids[q.entity] if q.entity else None,
+                q.speaker,
+                q.text,
+                q.date.isoformat() if q.date else None,
+                q.date_basis.value,
+                key,
+                stored_at,
+            )
+            for q, key in zip(facts.quotes, quote_keys, strict=True)
+        ],
+    )
+    estimate_keys: list[str] = []
+    estimate_rows = []
+    bodies = await _bodies_spoken_for(tx, facts, entity_ids, stored_at)
+    for e in facts.estimates:
+        # a spokesperson's claim is the body's, voiced by them: filed under the body, found by either
+        voice = entity_ids[e.entity] if e.entity else None
+        body = entity_ids[e.voiced_for] if e.voiced_for else bodies.get(voice)
+        entity_id, voiced_by = (body, voice) if body is not None else (voice, None)
+        estimate_keys.append(estimate_key(entity_id, e.claimant, e.value, e.status.value))
+        estimate_rows.append(
+            (
+                source_id,
+                sentence_ids[e.evidence.start],
+                entity_id,
+                e.claimant,
+                e.value,
+                e.low,
+                e.high,
+                e.qualifier.value,
+                e.status.value,
+                e.date.isoformat() if e.date else None,
+                e.date_basis.value,
+                estimate_keys[-1],
+                stored_at,
+                group_key(entity_id, e.claimant),
+                voiced_by,
+            )
+        )
+    await tx.executemany(
+        """INSERT INTO estimates (source_id, sentence_id, entity_id, claimant, value, low, high, qualifier,
+                                  status, claimed_on, date_basis, claim_key, created_at, group_key, voiced_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        estimate_rows,
+    )
+    await note_latest(tx, source_id)
+    await fulltext.index_source(tx, source_id)
+    rewrite_of = None
+    if copy_of is None or containment < COPY_CONTAINMENT:
+        rewrite_of = await _rewritten_source(tx, source_id, copy_of, containment, article.meta.kind)
+    root = await _root_of(tx, copy_of if containment >= COPY_CONTAINMENT else rewrite_of)
+    label = source_label(source_id, article.meta.outlet, article.origin)
+    keys = list(dict.fromkeys([*quote_keys, *estimate_keys]))
+    await note_claims(tx, keys, root or source_id, label)
+    await tx.execute(
+        "UPDATE sources SET rewrite_of = ?, root_id = ?, kind = ? WHERE id = ?",
+        (
+            rewrite_of,
+            root or source_id,
+            SourceKind.rewrite.value if rewrite_of is not None else article.meta.kind.value,
+            source_id,
+        ),
+    )
     return AddResult(
         source_id=source_id,
         added=True,
@@ -494,14 +529,14 @@ async def add_article(
     )
 
 
-async def find_stored(conn: aiosqlite.Connection, article: Article) -> int | None:
+async def find_stored(conn: Connection, article: Article) -> int | None:
     """The source id an article is already stored as (same outlet, address and text, or same outlet
     and text from another address), or None. A read: `add_article` checks again under its lock."""
     return await _stored_id(conn, content_hash(article), body_hash(article.meta.outlet, article.body))
 
 
-async def _stored_id(conn: aiosqlite.Connection, chash: str, thash: str) -> int | None:
-    rows = await conn.execute_fetchall(
+async def _stored_id(conn: Connection, chash: str, thash: str) -> int | None:
+    rows = await conn.fetch(
         """SELECT id FROM sources WHERE content_hash = ?
            UNION ALL SELECT source_id FROM source_texts WHERE hash = ? LIMIT 1""",
         (chash, thash),
@@ -513,8 +548,9 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def check_storable(article: Article, facts: Extraction) -> None:
-    """Refuse (with `UnstorableError`) an article holding a value SQLite cannot keep: an integer
-    beyond 64 bits (SQLite's INTEGER), or text with a lone surrogate (not encodable as UTF-8)."""
+    """Refuse (with `UnstorableError`) an article holding a value the store cannot keep, on either
+    engine: an integer beyond 64 bits, text with a lone surrogate (not encodable as UTF-8), or a NUL
+    character (PostgreSQL's text cannot hold one)."""
     for e in facts.estimates:
         for number in (e.value, e.low, e.high):
             if number is not None and not INT64_MIN <= number <= INT64_MAX:
@@ -522,6 +558,8 @@ def check_storable(article: Article, facts: Extraction) -> None:
                     f"has a troop number ({_shown(number)}) beyond what the store can hold; it was not stored"
                 )
     for text in _texts(article, facts):
+        if text and "\x00" in text:
+            raise UnstorableError("has a NUL character, which the store cannot keep; it was not stored")
         if text and not text.isascii():
             try:
                 text.encode("utf-8")
@@ -548,7 +586,7 @@ def _texts(article: Article, facts: Extraction) -> Iterator[str | None]:
         yield from (e.claimant, e.evidence.sentence)
 
 
-async def _nearest_copy(conn: aiosqlite.Connection, shingles: set[int]) -> tuple[int | None, float]:
+async def _nearest_copy(conn: Connection, shingles: set[int]) -> tuple[int | None, float]:
     """The earlier source sharing the largest share of this text's distinctive shingles, and that share."""
     if not shingles:
         return None, 0.0
@@ -558,14 +596,14 @@ async def _nearest_copy(conn: aiosqlite.Connection, shingles: set[int]) -> tuple
     for i in range(0, len(hashes), 500):
         chunk = hashes[i : i + 500]
         marks = ",".join("?" * len(chunk))
-        rows = await conn.execute_fetchall(
+        rows = await conn.fetch(
             f"SELECT COUNT(*) FROM shingle_df WHERE hash IN ({marks}) AND n >= ?", [*chunk, COMMON_SHINGLE_SOURCES]
         )
         common += rows[0][0]
-        rows = await conn.execute_fetchall(
+        rows = await conn.fetch(
             f"""SELECT ss.source_id, COUNT(*), s.shingle_count FROM source_shingles AS ss
                   JOIN sources AS s ON s.id = ss.source_id
-                 WHERE ss.hash IN ({marks}) GROUP BY ss.source_id""",
+                 WHERE ss.hash IN ({marks}) GROUP BY ss.source_id, s.shingle_count""",
             chunk,
         )
         for sid, shared, other in rows:
@@ -580,11 +618,11 @@ async def _nearest_copy(conn: aiosqlite.Connection, shingles: set[int]) -> tuple
 
 
 async def _rewritten_source(
-    conn: aiosqlite.Connection, source_id: int, nearest: int | None, containment: float, kind: SourceKind
+    conn: Connection, source_id: int, nearest: int | None, containment: float, kind: SourceKind
 ) -> int | None:
     """The earlier source this one rewrites: it shares some text and most of its quotes with it."""
     # a quote that many independent sources carry is no sign of rewriting any one of them
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch(
         """SELECT other.source_id, COUNT(DISTINCT other.claim_key) FROM quotes AS other
             WHERE other.source_id != ? AND other.claim_key IN (
                   SELECT mine.claim_key FROM quotes AS mine LEFT JOIN claim_stats AS cs ON cs.claim_key = mine.claim_key
@@ -593,9 +631,7 @@ async def _rewritten_source(
         (source_id, source_id, COMMON_QUOTE_SOURCES),
     )
     row = rows[0] if rows else None
-    totals = await conn.execute_fetchall(
-        "SELECT COUNT(DISTINCT claim_key) FROM quotes WHERE source_id = ?", (source_id,)
-    )
+    totals = await conn.fetch("SELECT COUNT(DISTINCT claim_key) FROM quotes WHERE source_id = ?", (source_id,))
     total = totals[0][0] if totals else 0
     shared_with, shared = (row[0], row[1]) if row else (None, 0)
     by_quotes = total >= 3 and shared >= 2 and shared / total >= REWRITE_QUOTE_SHARE
@@ -606,14 +642,14 @@ async def _rewritten_source(
     return None
 
 
-async def _root_of(conn: aiosqlite.Connection, source_id: int | None) -> int | None:
+async def _root_of(conn: Connection, source_id: int | None) -> int | None:
     if source_id is None:
         return None
-    rows = await conn.execute_fetchall("SELECT root_id FROM sources WHERE id = ?", (source_id,))
+    rows = await conn.fetch("SELECT root_id FROM sources WHERE id = ?", (source_id,))
     return (rows[0][0] or source_id) if rows else source_id
 
 
-async def upsert_entity(conn: aiosqlite.Connection, ref: EntityRef, now: str) -> int | None:
+async def upsert_entity(conn: Connection, ref: EntityRef, now: str) -> int | None:
     """The id of the stored person or body `ref` names, created or completed as needed; None for
     someone only described ("the soldier"), who stands for no one across articles.
 
@@ -623,7 +659,7 @@ async def upsert_entity(conn: aiosqlite.Connection, ref: EntityRef, now: str) ->
     who = identity(ref)
     if who is None:
         return None
-    found = await conn.execute_fetchall("SELECT id, kind, role, affiliation FROM entities WHERE key = ?", (who.key,))
+    found = await conn.fetch("SELECT id, kind, role, affiliation FROM entities WHERE key = ?", (who.key,))
     row = found[0] if found else None
     if row is None and ref.kind is EntityKind.person:
         row = await _same_person(conn, ref, fold_key(ref.name))
@@ -637,21 +673,20 @@ async def upsert_entity(conn: aiosqlite.Connection, ref: EntityRef, now: str) ->
         if row["kind"] == "unknown" and ref.kind is not EntityKind.unknown:
             await conn.execute("UPDATE entities SET kind = ? WHERE id = ?", (ref.kind.value, entity_id))
     else:
-        cur = await conn.execute(
-            "INSERT INTO entities (name, key, kind, role, affiliation, first_seen) VALUES (?, ?, ?, ?, ?, ?)",
+        entity_id = await conn.fetchval(
+            """INSERT INTO entities (name, key, kind, role, affiliation, first_seen) VALUES (?, ?, ?, ?, ?, ?)
+               RETURNING id""",
             (who.name, who.key, who.kind.value, ref.role, ref.affiliation, now),
         )
-        assert cur.lastrowid is not None
-        entity_id = cur.lastrowid
     await conn.executemany(
-        "INSERT OR IGNORE INTO entity_aliases (alias_key, entity_id, alias) VALUES (?, ?, ?)",
+        "INSERT INTO entity_aliases (alias_key, entity_id, alias) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         [(k, entity_id, v) for k, v in entity_aliases(ref, who).items()],
     )
     return entity_id
 
 
 async def _bodies_spoken_for(
-    conn: aiosqlite.Connection, facts: Extraction, entity_ids: dict[EntityRef, int | None], now: str
+    conn: Connection, facts: Extraction, entity_ids: dict[EntityRef, int | None], now: str
 ) -> dict[int | None, int | None]:
     """The bodies that claimants this article does not call spokespeople speak for, by what the store
     knows of them from other articles ("Matthew Miller" here, "State Department spokesperson Matthew
@@ -663,7 +698,7 @@ async def _bodies_spoken_for(
     } - {None}
     out: dict[int | None, int | None] = {}
     for entity_id in people:
-        rows = await conn.execute_fetchall(
+        rows = await conn.fetch(
             "SELECT name, role, affiliation FROM entities WHERE id = ? AND role IS NOT NULL", (entity_id,)
         )
         body = (
@@ -687,30 +722,30 @@ def entity_aliases(ref: EntityRef, who: Identity) -> dict[str, str]:
     return out
 
 
-async def _same_person(conn: aiosqlite.Connection, ref: EntityRef, key: str) -> aiosqlite.Row | None:
+async def _same_person(conn: Connection, ref: EntityRef, key: str) -> Row | None:
     """The one stored person a name part or another spelling names: "Kirby" for John Kirby,
     "Zelensky" for Volodymyr Zelenskyy, "Kyrylo Budanov" for Kirill Budanov."""
     words = key.split()
     if len(words) == 1:
         # "Kirby" alone: the one stored person with that name part, when there is exactly one
-        rows = await conn.execute_fetchall(
+        rows = await conn.fetch(
             """SELECT e.id, e.kind, e.role, e.affiliation FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
-                WHERE a.alias_key = ? AND e.kind = 'person' LIMIT 2""",
+                WHERE a.alias_key = ? AND e.kind = 'person' ORDER BY e.id LIMIT 2""",
             (key,),
         )
         variants = [] if rows else sorted({entity_id for _, entity_id in await variant_aliases(conn, key)})
         if variants:  # "Zelensky" for a stored "Volodymyr Zelenskyy": a spelling variant of one name part
-            rows = await conn.execute_fetchall(
+            rows = await conn.fetch(
                 f"""SELECT id, kind, role, affiliation FROM entities
-                     WHERE kind = 'person' AND id IN ({",".join("?" * len(variants))}) LIMIT 2""",
+                     WHERE kind = 'person' AND id IN ({",".join("?" * len(variants))}) ORDER BY id LIMIT 2""",
                 variants,
             )
         return rows[0] if len(rows) == 1 else None
     # a spelling of a stored name: as many words, each nearly the same; looked for by either end
     for part in dict.fromkeys((words[0], words[-1])):
-        candidates = await conn.execute_fetchall(
+        candidates = await conn.fetch(
             """SELECT e.id, e.kind, e.role, e.affiliation, e.name FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
-                WHERE a.alias_key = ? AND e.kind = 'person' LIMIT 50""",
+                WHERE a.alias_key = ? AND e.kind = 'person' ORDER BY e.id LIMIT 50""",
             (part,),
         )
         row = next((c for c in candidates if similar_names(c["name"], ref.name)), None)

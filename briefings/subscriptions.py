@@ -9,11 +9,11 @@ import hashlib
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import aiosqlite
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from briefings.db import Connection, Row
 from briefings.models import Status
 from briefings.store import stored_datetime
 from briefings.views import View
@@ -153,7 +153,7 @@ def backoff(failures: int) -> dt.timedelta:
 # ------------------------------------------------------------------------------- store
 
 
-def _from_row(r: aiosqlite.Row) -> Subscription:
+def _from_row(r: Row) -> Subscription:
     return Subscription(
         id=r["id"],
         guild_id=r["guild_id"],
@@ -186,7 +186,7 @@ def _iso(when: dt.datetime | None) -> str | None:
 
 
 async def subscribe(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     guild_id: int,
     channel_id: int,
@@ -200,10 +200,10 @@ async def subscribe(
 ) -> Subscription:
     at_time, zone = parse_time(at), parse_zone(timezone)
     kind, hours = parse_every(every)
-    cur = await conn.execute(
+    sub_id = await conn.fetchval(
         """INSERT INTO subscriptions (guild_id, channel_id, at_time, timezone, every, hours, status, no_news_line,
                                       watermark, last_slot, created_by, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
         (
             guild_id,
             channel_id,
@@ -219,79 +219,106 @@ async def subscribe(
             _iso(now),
         ),
     )
-    assert cur.lastrowid is not None
-    sub = await get(conn, cur.lastrowid)
+    sub = await get(conn, sub_id)
     assert sub is not None
     return sub
 
 
-async def get(conn: aiosqlite.Connection, sub_id: int) -> Subscription | None:
-    async with conn.execute("SELECT * FROM subscriptions WHERE id = ?", (sub_id,)) as cur:
-        row = await cur.fetchone()
+async def get(conn: Connection, sub_id: int) -> Subscription | None:
+    row = await conn.fetchone("SELECT * FROM subscriptions WHERE id = ?", (sub_id,))
     return _from_row(row) if row else None
 
 
-async def all_subscriptions(conn: aiosqlite.Connection, guild_id: int | None = None) -> list[Subscription]:
+async def all_subscriptions(conn: Connection, guild_id: int | None = None) -> list[Subscription]:
     sql, params = "SELECT * FROM subscriptions", ()
     if guild_id is not None:
         sql, params = sql + " WHERE guild_id = ?", (guild_id,)
-    async with conn.execute(sql + " ORDER BY id", params) as cur:
-        return [_from_row(r) for r in await cur.fetchall()]
+    return [_from_row(r) for r in await conn.fetch(sql + " ORDER BY id", params)]
 
 
-async def unsubscribe(conn: aiosqlite.Connection, guild_id: int, sub_id: int) -> bool:
-    cur = await conn.execute("DELETE FROM subscriptions WHERE id = ? AND guild_id = ?", (sub_id, guild_id))
-    return cur.rowcount > 0
+async def unsubscribe(conn: Connection, guild_id: int, sub_id: int) -> bool:
+    return await conn.execute("DELETE FROM subscriptions WHERE id = ? AND guild_id = ?", (sub_id, guild_id)) > 0
 
 
-async def start_delivery(conn: aiosqlite.Connection, sub: Subscription, cut: dt.datetime) -> Subscription:
-    """Remember the digest about to be sent, before sending it: a retry sends the very same one."""
+def _digest_lock(sub_id: int) -> str:
+    return f"briefings:digest:{sub_id}"
+
+
+async def start_delivery(conn: Connection, sub: Subscription, cut: dt.datetime) -> Subscription:
+    """Remember the digest about to be sent, before sending it: a retry sends the very same one. Once
+    a digest is pending, it stays the one delivered: a second start (another process's, or one from
+    a copy of the subscription read before) gets the pending one, not one of its own."""
     if sub.pending_until is not None:
         return sub
-    await conn.execute("DELETE FROM digest_parts WHERE subscription_id = ?", (sub.id,))  # an older digest's
-    await conn.execute("UPDATE subscriptions SET pending_until = ? WHERE id = ?", (_iso(cut), sub.id))
-    return sub.model_copy(update={"pending_until": cut.astimezone(dt.UTC)})
+    async with conn.transaction() as tx:
+        # as stored, not as `sub` says: another process may have moved the watermark since it was read
+        row = await tx.fetchone(
+            "UPDATE subscriptions SET pending_until = ? WHERE id = ? AND pending_until IS NULL RETURNING *",
+            (_iso(cut), sub.id),
+        )
+        if row is not None:
+            await tx.execute("DELETE FROM digest_parts WHERE subscription_id = ?", (sub.id,))  # an older digest's
+            return _from_row(row)
+        row = await tx.fetchone("SELECT * FROM subscriptions WHERE id = ?", (sub.id,))
+    if row is None:  # unsubscribed meanwhile: nothing is delivered to it (saving its parts fails)
+        return sub.model_copy(update={"pending_until": cut.astimezone(dt.UTC)})
+    return _from_row(row)
 
 
-async def digest_parts(conn: aiosqlite.Connection, sub_id: int) -> list[DigestPart]:
+async def digest_parts(conn: Connection, sub_id: int) -> list[DigestPart]:
     """The parts of the digest being delivered, in order; none before they are saved."""
-    async with conn.execute(
+    rows = await conn.fetch(
         "SELECT part, payload, message_id FROM digest_parts WHERE subscription_id = ? ORDER BY part", (sub_id,)
-    ) as cur:
-        return [DigestPart(number=r[0], payload=r[1], message_id=r[2]) for r in await cur.fetchall()]
+    )
+    return [DigestPart(number=r[0], payload=r[1], message_id=r[2]) for r in rows]
 
 
-async def save_parts(conn: aiosqlite.Connection, sub_id: int, payloads: list[str]) -> list[DigestPart]:
-    """The rendered parts of the pending digest, all or none (one statement)."""
-    if payloads:
+async def save_parts(conn: Connection, sub_id: int, payloads: list[str]) -> list[DigestPart]:
+    """The rendered parts of the pending digest, all or none; the parts saved already (by another
+    delivery of the same digest) when there are some."""
+    async with conn.transaction() as tx:
+        await tx.lock(_digest_lock(sub_id))
+        saved = await digest_parts(tx, sub_id)
+        if saved or not payloads:
+            return saved
         rows = ", ".join("(?, ?, ?)" for _ in payloads)
         params = [x for i, p in enumerate(payloads, start=1) for x in (sub_id, i, p)]
-        await conn.execute(f"INSERT INTO digest_parts (subscription_id, part, payload) VALUES {rows}", params)
-    return await digest_parts(conn, sub_id)
+        await tx.execute(f"INSERT INTO digest_parts (subscription_id, part, payload) VALUES {rows}", params)
+        return await digest_parts(tx, sub_id)
 
 
-async def mark_part_sent(conn: aiosqlite.Connection, sub_id: int, number: int, message_id: int) -> None:
+async def mark_part_sent(conn: Connection, sub_id: int, number: int, message_id: int) -> None:
     """Discord accepted this part: a retry goes on from the next one."""
     await conn.execute(
         "UPDATE digest_parts SET message_id = ? WHERE subscription_id = ? AND part = ?", (message_id, sub_id, number)
     )
 
 
-async def finish_delivery(conn: aiosqlite.Connection, sub: Subscription, now: dt.datetime, *, delivered: bool) -> None:
-    """Discord accepted the digest (or there was nothing to say): move the watermark to its end."""
+async def finish_delivery(conn: Connection, sub: Subscription, now: dt.datetime, *, delivered: bool) -> bool:
+    """Discord accepted the digest (or there was nothing to say): move the watermark to its end, and
+    forget its parts, in one transaction. Only the digest still pending moves it: whether it did."""
     assert sub.pending_until is not None
     slot = latest_slot(sub, now) or sub.last_slot
-    await conn.execute(
-        """UPDATE subscriptions SET watermark = ?, last_slot = ?, pending_until = NULL, failures = 0,
-                  next_retry = NULL, last_error = NULL, last_delivery = COALESCE(?, last_delivery)
-            WHERE id = ?""",
-        (_iso(sub.pending_until), _iso(max(slot, sub.last_slot)), _iso(now) if delivered else None, sub.id),
-    )
-    await conn.execute("DELETE FROM digest_parts WHERE subscription_id = ?", (sub.id,))
+    async with conn.transaction() as tx:
+        moved = await tx.execute(
+            """UPDATE subscriptions SET watermark = ?, last_slot = ?, pending_until = NULL, failures = 0,
+                      next_retry = NULL, last_error = NULL, last_delivery = COALESCE(?, last_delivery)
+                WHERE id = ? AND pending_until = ?""",
+            (
+                _iso(sub.pending_until),
+                _iso(max(slot, sub.last_slot)),
+                _iso(now) if delivered else None,
+                sub.id,
+                _iso(sub.pending_until),
+            ),
+        )
+        if moved:
+            await tx.execute("DELETE FROM digest_parts WHERE subscription_id = ?", (sub.id,))
+    return bool(moved)
 
 
 async def record_failure(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     sub: Subscription,
     now: dt.datetime,
     error: str,
@@ -312,10 +339,10 @@ async def record_failure(
     )
 
 
-async def resume(conn: aiosqlite.Connection, guild_id: int, sub_id: int) -> bool:
-    cur = await conn.execute(
+async def resume(conn: Connection, guild_id: int, sub_id: int) -> bool:
+    changed = await conn.execute(
         """UPDATE subscriptions SET paused_reason = NULL, failures = 0, next_retry = NULL
             WHERE id = ? AND guild_id = ?""",
         (sub_id, guild_id),
     )
-    return cur.rowcount > 0
+    return changed > 0

@@ -1,20 +1,34 @@
-"""Shared fixtures: real SQLite files in a temporary folder, articles written for the tests."""
+"""Shared fixtures: real stores on both engines (SQLite files in a temporary folder; databases of a
+real PostgreSQL server started for the session, see tests/postgres.py), articles written for the tests.
+
+A test that uses `conn` or `db_url` runs once on each engine, unless marked
+`@pytest.mark.engines("sqlite")`. Without PostgreSQL installed, its PostgreSQL runs are skipped with
+the reason; with BRIEFINGS_TEST_POSTGRES=require (as CI sets it) they fail instead.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+import itertools
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
+import asyncpg
 import pytest
 from aiohttp import web
 
+from briefings.db import Connection
 from briefings.store import connect
+from tests.postgres import REQUIRE, temporary_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+ENGINES = ("sqlite", "postgresql")
+TEMPLATE = "briefings_template"  # a store at the current schema, copied for each test
 
 
 def article(outlet: str, published: str, body: str, *, title: str = "", kind: str = "original") -> str:
@@ -51,6 +65,80 @@ async def serving(app: web.Application) -> AsyncIterator[int]:
         await runner.cleanup()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "engines(*names): run only on these engines (sqlite, postgresql)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("engines")
+        metafunc.parametrize("engine", marker.args if marker else ENGINES)
+
+
+class Postgres:
+    """The session's server: a fresh database for each test, empty or holding a current store."""
+
+    def __init__(self, admin: str) -> None:
+        self.admin = admin
+        self.names = itertools.count(1)
+
+    def url(self, database: str) -> str:
+        return self.admin.rsplit("/", 1)[0] + "/" + database
+
+    async def create(self, *, store: bool = True) -> str:
+        name = f"test_{os.getpid()}_{next(self.names)}"
+        conn = await asyncpg.connect(self.admin)
+        try:
+            await conn.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {TEMPLATE}" if store else ""))
+        finally:
+            await conn.close()
+        return self.url(name)
+
+    async def drop(self, url: str) -> None:
+        conn = await asyncpg.connect(self.admin)
+        try:
+            await conn.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+        finally:
+            await conn.close()
+
+
+async def _make_template(admin: str) -> None:
+    conn = await asyncpg.connect(admin)
+    try:
+        await conn.execute(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
+        await conn.execute(f"CREATE DATABASE {TEMPLATE}")
+    finally:
+        await conn.close()
+    async with connect(admin.rsplit("/", 1)[0] + "/" + TEMPLATE):
+        pass
+
+
+def _in_a_thread(work: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine to its end on a loop of its own (the fixture may be set up inside a test's loop)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, work).result()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """A PostgreSQL server for the session: BRIEFINGS_TEST_POSTGRES may name one (a superuser URL);
+    else one is started from the installed binaries."""
+    given = os.environ.get(REQUIRE, "")
+    if given.startswith(("postgresql://", "postgres://")):
+        _in_a_thread(_make_template(given))
+        yield Postgres(given)
+        return
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(temporary_server())
+        except RuntimeError as exc:
+            if given == "require":
+                pytest.fail(f"PostgreSQL is required ({REQUIRE}=require) but cannot be started: {exc}")
+            pytest.skip(f"PostgreSQL tests need a PostgreSQL server: {exc}")
+        _in_a_thread(_make_template(server.url()))
+        yield Postgres(server.url())
+
+
 @pytest.fixture
 def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
     def _write(name: str, content: str | bytes) -> Path:
@@ -67,10 +155,40 @@ def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
+    """A SQLite store's path, not created yet (for what only SQLite has: files, pragmas)."""
     return tmp_path / "store" / "briefings.db"
 
 
 @pytest.fixture
-async def conn(db_path: Path) -> AsyncIterator[aiosqlite.Connection]:
-    async with connect(db_path) as c:
+async def db_url(engine: str, db_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """A store as BRIEFINGS_DB names it, on the test's engine: a SQLite file not created yet, or a
+    PostgreSQL database of its own holding an empty store at the current schema."""
+    if engine == "sqlite":
+        yield str(db_path)
+        return
+    pg: Postgres = request.getfixturevalue("postgres")
+    url = await pg.create()
+    try:
+        yield url
+    finally:
+        await pg.drop(url)
+
+
+@pytest.fixture
+async def empty_db_url(engine: str, db_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """A store not made yet: a SQLite path where nothing is, or an empty PostgreSQL database."""
+    if engine == "sqlite":
+        yield str(db_path)
+        return
+    pg: Postgres = request.getfixturevalue("postgres")
+    url = await pg.create(store=False)
+    try:
+        yield url
+    finally:
+        await pg.drop(url)
+
+
+@pytest.fixture
+async def conn(db_url: str) -> AsyncIterator[Connection]:
+    async with connect(db_url) as c:
         yield c

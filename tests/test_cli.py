@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -279,3 +280,40 @@ def test_a_plain_text_article_is_titled_by_its_headline_and_named_by_its_file(tm
     (hit,) = json.loads(briefings("search", "train", "--format", "json", **env).stdout)
     assert hit["source"]["origin"] == "kursk-report.txt"
     assert "kursk-report.txt" in briefings("search", "train", **env).stdout
+
+
+@pytest.mark.engines("postgresql")
+async def test_the_commands_take_a_postgresql_url(empty_db_url, tmp_path, monkeypatch, capsys) -> None:
+    import asyncio
+
+    monkeypatch.setenv("BRIEFINGS_STATE_DIR", str(tmp_path))
+
+    async def briefings(*argv: str) -> tuple[int, str, str]:
+        code = await asyncio.to_thread(main, ["--db", empty_db_url, *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, _, err = await briefings("sources")  # a database with no store yet: said, and nothing made
+    assert code == 2 and err.startswith(f"error: there is no store at {empty_db_url}")
+    assert (await briefings("health"))[0] == 1
+    code, out, _ = await briefings("ingest", str(SEEDS))
+    assert code == 0 and "5 added, 0 unchanged, 0 failed" in out
+    code, out, _ = await briefings("sources", "--format", "json")
+    assert len(json.loads(out)) == 5
+    code, out, _ = await briefings("quote", "kirby", "--format", "json")
+    assert any(q["text"] == "They’re fair game" for q in json.loads(out))
+    code, out, _ = await briefings("health", "--format", "json")
+    assert json.loads(out) == {"ok": True, "message": "ok: database readable (5 sources)"}
+    for port in ("1", "99999"):  # nothing listens there; no port is that
+        wrong = re.sub(r"postgres@127\.0\.0\.1:\d+", f"postgres:hush@127.0.0.1:{port}", empty_db_url)
+        code, _, err = await briefings("--db", wrong, "sources")
+        assert code == 2 and err.startswith("error: cannot open the database at postgresql://postgres:***@")
+        assert "hush" not in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_a_store_named_by_another_url_is_refused_in_one_line(capsys) -> None:
+    code, _, err = run(capsys, "--db", "mysql://u:pw@db/briefings", "sources")
+    assert (
+        code == 2
+        and err.strip() == "error: BRIEFINGS_DB 'mysql://…' is no store: give a file's path or a postgresql:// URL"
+    )

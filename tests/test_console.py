@@ -151,11 +151,11 @@ async def test_ctrl_c_drops_the_line_and_ctrl_d_leaves(stocked) -> None:
 async def test_history_is_kept_across_runs_beside_the_store(stocked, db_path) -> None:
     out = io.StringIO()
     with create_pipe_input() as inp:
-        await type_at(stocked, session_for(inp, face.history_for(db_path)), ["/about", ENTER, CTRL_D], out)
+        await type_at(stocked, session_for(inp, face.history_for(db_path.parent)), ["/about", ENTER, CTRL_D], out)
     assert (db_path.parent / face.HISTORY_FILE).exists()
     out = io.StringIO()
     with create_pipe_input() as inp:  # a new run: the arrow recalls the last run's line
-        await type_at(stocked, session_for(inp, face.history_for(db_path)), [(UP, "/about"), ENTER, CTRL_D], out)
+        await type_at(stocked, session_for(inp, face.history_for(db_path.parent)), [(UP, "/about"), ENTER, CTRL_D], out)
     assert "The store holds 5 sources" in out.getvalue()
 
 

@@ -63,7 +63,7 @@ async def test_an_agency_by_any_of_its_names(conn, write) -> None:
 async def test_a_description_is_nobody_across_articles(conn, write) -> None:
     await _stock(conn, write, EARLY, LATER)
     assert (await queries.who(conn, "soldier")).candidates == []
-    quotes = await conn.execute_fetchall("SELECT speaker, entity_id FROM quotes")
+    quotes = await conn.fetch("SELECT speaker, entity_id FROM quotes")
     # the words kept, filed under no one
     assert sorted(tuple(q) for q in quotes) == [("soldier", None), ("soldier", None)]
 
@@ -92,7 +92,7 @@ async def test_transliterations_of_one_name_are_one_person(conn, write) -> None:
 async def test_the_migration_re_resolves_an_older_store(db_path, write) -> None:
     async with connect(db_path) as conn:
         await _stock(conn, write, EARLY, LATER, SPOKESPERSON)
-        entities = (await conn.execute_fetchall("SELECT COUNT(*) FROM entities"))[0][0]
+        entities = (await conn.fetch("SELECT COUNT(*) FROM entities"))[0][0]
     # as version 10 stored them: one entity per folded name, a description as a person, no voices
     raw = sqlite3.connect(db_path)
     raw.execute("PRAGMA foreign_keys = ON")
@@ -122,4 +122,4 @@ async def test_the_migration_re_resolves_an_older_store(db_path, write) -> None:
         assert (await queries.who(conn, "soldier")).candidates == []
         (voiced,) = [v for v in (await queries.estimates(conn)).latest if v.value == 6000]
         assert (voiced.claimant, voiced.voiced_by) == ("Defence Ministry", "Lena Koss")
-        assert (await conn.execute_fetchall("SELECT COUNT(*) FROM entities"))[0][0] == entities
+        assert (await conn.fetch("SELECT COUNT(*) FROM entities"))[0][0] == entities

@@ -231,8 +231,8 @@ async def test_page_faults_are_recorded_per_entry_and_retried_a_few_times(conn, 
     for i in range(5):
         result = await poller.poll(feed.id, NOW + dt.timedelta(minutes=i))
         assert result.error is None  # the feed itself is fine
-    async with conn.execute("SELECT url, outcome, attempts, error FROM feed_entries ORDER BY url") as cur:
-        rows = {r["url"].rsplit("/", 1)[1]: (r["outcome"], r["attempts"], r["error"]) for r in await cur.fetchall()}
+    entries = await conn.fetch("SELECT url, outcome, attempts, error FROM feed_entries ORDER BY url")
+    rows = {r["url"].rsplit("/", 1)[1]: (r["outcome"], r["attempts"], r["error"]) for r in entries}
     assert rows["huge"][0] == "failed" and "byte limit" in rows["huge"][2]
     assert rows["png"][0] == "failed" and "not HTML" in rows["png"][2]
     assert rows["404"][0] == "failed" and "404" in rows["404"][2]
@@ -298,7 +298,7 @@ async def test_a_feed_that_changes_every_id_and_link_adds_nothing_new(conn, site
     results = [await poller.poll(feed.id, NOW + dt.timedelta(minutes=30 * i)) for i in range(3)]
     assert [(r.taken, r.skipped, r.failed) for r in results] == [(3, 0, 0), (0, 3, 0), (0, 3, 0)]
     assert len(await queries.sources(conn)) == 3  # not 9: the same text at a new address is no new article
-    rows = await conn.execute_fetchall("SELECT outcome, COUNT(*) FROM feed_entries GROUP BY outcome ORDER BY 1")
+    rows = await conn.fetch("SELECT outcome, COUNT(*) FROM feed_entries GROUP BY outcome ORDER BY 1")
     assert [tuple(r) for r in rows] == [("duplicate", 6), ("ingested", 3)]
 
 
@@ -330,7 +330,7 @@ async def test_entries_redirected_to_forbidden_addresses_are_refused_and_the_res
     feed = await add_feed(conn, f"{site.base}/redirects-away", now=NOW)
     result = await poller.poll(feed.id, NOW)
     assert (result.taken, result.failed, result.error) == (1, 1, None)
-    rows = await conn.execute_fetchall("SELECT error FROM feed_entries WHERE outcome = 'failed'")
+    rows = await conn.fetch("SELECT error FROM feed_entries WHERE outcome = 'failed'")
     assert rows[0][0] == "refused: 0.0.0.0 is the unspecified address; only public addresses are fetched"
     assert "/page/on2" not in site.hits  # the redirect was never followed
 
@@ -369,7 +369,7 @@ async def test_an_entry_over_the_budget_is_that_entrys_failure_while_the_loop_se
     finally:
         ticking.cancel()
     assert (result.taken, result.failed, result.error) == (1, 1, None)
-    rows = await conn.execute_fetchall("SELECT url, error FROM feed_entries WHERE outcome = 'failed'")
+    rows = await conn.fetch("SELECT url, error FROM feed_entries WHERE outcome = 'failed'")
     assert rows[0][0].endswith("/page/big") and rows[0][1].startswith("took longer than 0.5 s to read")
     assert beat.longest_gap() < 0.25
 
@@ -386,7 +386,7 @@ async def test_an_unexpected_fault_in_one_entry_is_that_entrys_error(conn, site,
     feed = await add_feed(conn, f"{site.base}/two", now=NOW)
     results = [await poller.poll(feed.id, NOW + dt.timedelta(minutes=i)) for i in range(feeds.ENTRY_ATTEMPTS + 1)]
     assert [(r.taken, r.failed, r.error) for r in results] == [(1, 1, None), (0, 1, None), (0, 1, None), (0, 0, None)]
-    rows = await conn.execute_fetchall("SELECT attempts, error FROM feed_entries WHERE outcome = 'failed'")
+    rows = await conn.fetch("SELECT attempts, error FROM feed_entries WHERE outcome = 'failed'")
     assert tuple(rows[0]) == (
         feeds.ENTRY_ATTEMPTS,
         "failed (OverflowError: Python int too large to convert to SQLite INTEGER); it was not stored",

@@ -7,10 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import aiosqlite
-
 from briefings import ingest, store
 from briefings.articles import MAX_ARTICLE_BYTES
+from briefings.db import Connection
 from briefings.ingest import ingest_paths
 from tests.conftest import article, failing_at
 from tests.test_worker import long_article
@@ -21,9 +20,8 @@ Ruiz said a further 2,000 troops would be sent by the end of the month.
 The ministry declined to say where the units were based, citing security concerns for the families involved."""
 
 
-async def count(conn: aiosqlite.Connection, table: str) -> int:
-    async with conn.execute(f"SELECT COUNT(*) FROM {table}") as cur:
-        row = await cur.fetchone()
+async def count(conn: Connection, table: str) -> int:
+    row = await conn.fetchone(f"SELECT COUNT(*) FROM {table}")
     return row[0]
 
 

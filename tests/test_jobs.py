@@ -1,4 +1,4 @@
-"""The ingest queue and `briefings worker`, on a real SQLite store shared by several connections."""
+"""The ingest queue and `briefings worker`, on a real store on each engine shared by several connections."""
 
 from __future__ import annotations
 
@@ -41,15 +41,15 @@ async def extractor():
         yield ex
 
 
-async def test_two_workers_take_every_job_once_and_store_every_article(db_path, extractor) -> None:
-    async with connect(db_path) as conn:
+async def test_two_workers_take_every_job_once_and_store_every_article(db_url, extractor) -> None:
+    async with connect(db_url) as conn:
         ids = [await jobs.queue_file(conn, f"story-{n}.txt", story(n), ".txt", now=T0) for n in range(12)]
     async with contextlib.AsyncExitStack() as stack:
-        conns = [await stack.enter_async_context(connect(db_path)) for _ in range(2)]
+        conns = [await stack.enter_async_context(connect(db_url)) for _ in range(2)]
         workers = [QueueWorker(c, extractor, name=f"W{i}", clock=Clock()) for i, c in enumerate(conns)]
         done = await asyncio.gather(*(w.run(until_empty=True) for w in workers))
         assert sum(done) == 12
-        claimed = await conns[0].execute_fetchall("SELECT claimed_by, COUNT(*) FROM ingest_jobs GROUP BY claimed_by")
+        claimed = await conns[0].fetch("SELECT claimed_by, COUNT(*) FROM ingest_jobs GROUP BY claimed_by")
         assert sum(n for _, n in claimed) == 12
         every = [await jobs.get(conns[0], i) for i in ids]
         assert all(j is not None and j.state == "done" and j.outcome == "added" and j.attempts == 1 for j in every)
@@ -116,7 +116,7 @@ async def test_feed_entries_are_queued_once_and_the_worker_records_what_came_of_
             clock.now += dt.timedelta(minutes=5)
         (listed,) = await list_feeds(conn)
         assert (listed.articles_taken, listed.entries_failed) == (1, 1)
-        outcomes = dict(await conn.execute_fetchall("SELECT url, outcome FROM feed_entries"))
+        outcomes = dict(await conn.fetch("SELECT url, outcome FROM feed_entries"))
         assert sorted(outcomes.values()) == ["failed", "ingested", "off-topic"]
         assert [e.value for e in (await queries.estimates(conn)).latest] == [2000]
         # the next poll queues nothing again (the feed answers 304; entries already queued are skipped)

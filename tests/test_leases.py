@@ -1,4 +1,4 @@
-"""Leases in a real SQLite store, shared by two connections as two processes share it."""
+"""Leases in a real store on each engine, shared by two connections as two processes share it."""
 
 from __future__ import annotations
 
@@ -26,9 +26,9 @@ class Clock:
 
 
 @pytest.fixture
-async def two(db_path):
+async def two(db_url):
     """Two connections to one store: two processes."""
-    async with connect(db_path) as a, connect(db_path) as b:
+    async with connect(db_url) as a, connect(db_url) as b:
         yield a, b
 
 
@@ -49,11 +49,11 @@ async def test_a_lease_is_one_holders_until_it_lapses_or_is_given_up(two) -> Non
     assert await leases.acquire(a, "feed:1", "A", now=T0 + dt.timedelta(seconds=54), ttl=TTL)
 
 
-async def test_of_many_asking_at_once_exactly_one_gets_it(db_path) -> None:
-    async with connect(db_path) as first:
+async def test_of_many_asking_at_once_exactly_one_gets_it(db_url) -> None:
+    async with connect(db_url) as first:
         await leases.acquire(first, "warm-up", "x", now=T0)
     async with contextlib.AsyncExitStack() as stack:
-        conns = [await stack.enter_async_context(connect(db_path)) for _ in range(6)]
+        conns = [await stack.enter_async_context(connect(db_url)) for _ in range(6)]
         got = await asyncio.gather(*(leases.acquire(c, "digest:7", f"P{i}", now=T0) for i, c in enumerate(conns)))
         assert sum(got) == 1
 

@@ -105,7 +105,7 @@ async def test_a_later_article_naming_a_spelling_variant_alone_joins_the_stored_
     ):
         a = Article(meta=ArticleMeta(outlet=f"Outlet {i}"), body=body, origin=f"{i}.txt")
         await add_article(conn, a, extract(body))
-    rows = await conn.execute_fetchall("SELECT DISTINCT entity_id FROM quotes")
+    rows = await conn.fetch("SELECT DISTINCT entity_id FROM quotes")
     assert len(rows) == 1
 
 
@@ -122,7 +122,7 @@ def _old_fold(text: str) -> str:
 async def test_upgrading_re_keys_names_and_quotes_an_older_version_folded(db_path, write) -> None:
     async with connect(db_path) as conn:
         await ingest_paths(conn, [str(write("people.txt", PEOPLE))])
-        entities = await conn.execute_fetchall("SELECT COUNT(*) FROM entities")
+        entities = await conn.fetch("SELECT COUNT(*) FROM entities")
     raw = sqlite3.connect(db_path)  # as version 8 stored them: keys folded the old way
     raw.create_function("old_fold", 1, _old_fold)
     raw.execute("PRAGMA user_version = 8")
@@ -137,6 +137,6 @@ async def test_upgrading_re_keys_names_and_quotes_an_older_version_folded(db_pat
         assert {q.speaker for q in await queries.quotes_by(conn, "Зеленский")} == {"Владимир Зеленский"}
         (kirby,) = await queries.quotes_by(conn, "guterres")
         assert kirby.reported_by == ["Ledger"] and kirby.independent_sources == 1
-        rows = await conn.execute_fetchall("SELECT key, name, kind, role, affiliation FROM entities")
+        rows = await conn.fetch("SELECT key, name, kind, role, affiliation FROM entities")
         assert all(r[0] == entity_key(*r[1:]) for r in rows)  # keyed by identity (migration 0011)
-        assert (await conn.execute_fetchall("SELECT COUNT(*) FROM entities")) == entities
+        assert (await conn.fetch("SELECT COUNT(*) FROM entities")) == entities

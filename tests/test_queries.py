@@ -219,15 +219,37 @@ async def test_the_original_report_wins_over_its_copies_and_rewrites_everywhere(
     ]
     for table, facts in (("estimates", estimates), ("quotes", quotes)):
         for fact in facts:  # shown from a copy or a rewrite only when its original does not carry the claim
-            ((key, source, root),) = await conn.execute_fetchall(
+            ((key, source, root),) = await conn.fetch(
                 f"SELECT f.claim_key, f.source_id, s.root_id FROM {table} AS f JOIN sources AS s ON s.id = f.source_id"
                 " WHERE f.id = ?",
                 (fact.id,),
             )
             if source != root:
-                carried = await conn.execute_fetchall(
-                    f"SELECT 1 FROM {table} WHERE claim_key = ? AND source_id = ?", (key, root)
-                )
+                carried = await conn.fetch(f"SELECT 1 FROM {table} WHERE claim_key = ? AND source_id = ?", (key, root))
                 assert not carried, (table, fact)
     (korea,) = [e for e in digest.new_estimates if e.claimant == "South Korea" and e.value == 12_000]
     assert (korea.number, korea.claimed_on) == ("12,000", dt.date(2024, 10, 24))  # not the rewrite's "about", undated
+
+
+async def test_search_reads_the_same_syntax_and_forgives_case_and_accents_on_each_engine(conn, write) -> None:
+    text = article(
+        "Gazette",
+        "2025-03-14",
+        """“Sudža is calm tonight, and the convoy turned back,” Governor Ilse Varga said on Friday.
+“The border crossing at Sumy stays closed,” Colonel Ömer Sağlam told reporters.""",
+    )
+    await ingest_paths(conn, [str(write("accents.txt", text))])
+
+    async def found(query: str) -> list[str]:
+        return sorted(h.who for h in await queries.search(conn, query))
+
+    assert await found("sudza") == await found("SUDŽA") == ["Ilse Varga"]
+    assert await found("omer saglam") == ["Ömer Sağlam"]  # the speaker's name is searched too
+    assert await found('"convoy turned"') == ["Ilse Varga"]
+    assert await found('"turned convoy"') == []  # a phrase is its words in order
+    assert await found("conv*") == ["Ilse Varga"]
+    assert await found("border NOT sumy") == []
+    assert await found("calm OR closed") == ["Ilse Varga", "Ömer Sağlam"]
+    assert await found("(calm OR closed) NOT (convoy OR varga)") == ["Ömer Sağlam"]
+    (hit,) = await queries.search(conn, "sudza calm")
+    assert [hit.snippet[a:b] for a, b in hit.highlights] == ["Sudža", "calm"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-import aiosqlite
 import pytest
 
 from briefings import queries
+from briefings.db import Connection
 from briefings.ingest import ingest_paths
 from briefings.removal import find_source, remove_source
 from briefings.store import shingle_hashes
@@ -16,11 +16,11 @@ from briefings.views import source_label
 from tests.conftest import SEEDS
 
 
-async def rows(conn: aiosqlite.Connection, sql: str, *params: object) -> list[tuple]:
-    return [tuple(r) for r in await conn.execute_fetchall(sql, params)]
+async def rows(conn: Connection, sql: str, *params: object) -> list[tuple]:
+    return [tuple(r) for r in await conn.fetch(sql, params)]
 
 
-async def assert_counts_are_true(conn: aiosqlite.Connection) -> None:
+async def assert_counts_are_true(conn: Connection) -> None:
     """Every derived table equals what the facts left give, counted from scratch."""
     carried = await rows(
         conn,
@@ -41,7 +41,7 @@ async def assert_counts_are_true(conn: aiosqlite.Connection) -> None:
     latest = await rows(
         conn,
         """SELECT group_key, status, id FROM (SELECT group_key, status, id, ROW_NUMBER() OVER (
-               PARTITION BY group_key, status ORDER BY COALESCE(claimed_on, '') DESC, id DESC) AS rn FROM estimates)
+               PARTITION BY group_key, status ORDER BY COALESCE(claimed_on, '') DESC, id DESC) AS rn FROM estimates) AS ranked
             WHERE rn = 1""",
     )
     assert set(await rows(conn, "SELECT group_key, status, estimate_id FROM claim_latest")) == set(latest)

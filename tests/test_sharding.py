@@ -87,9 +87,9 @@ def test_each_shard_set_has_its_own_heartbeat_and_health_reads_its_own(tmp_path)
 
     asyncio.run(make())
     now = dt.datetime(2025, 3, 28, 12, 0, tzinfo=dt.UTC)
-    mine, other = heartbeat_path(db, "0-1/4"), heartbeat_path(db, "2-3/4")
-    assert len({mine, other, heartbeat_path(db)}) == 3 and mine.parent == db.parent
+    mine, other = heartbeat_path(tmp_path, "0-1/4"), heartbeat_path(tmp_path, "2-3/4")
+    assert len({mine, other, heartbeat_path(tmp_path)}) == 3 and mine.parent == tmp_path
     write_heartbeat(mine, connected=True, now=now, last_connected=now)
     write_heartbeat(other, connected=False, now=now - dt.timedelta(hours=1), last_connected=None)
-    assert check(db, now, shards="0-1/4").message.endswith("gateway connected")
-    assert not check(db, now, shards="2-3/4").ok  # that process has not reported for an hour
+    assert asyncio.run(check(db, now, shards="0-1/4")).message.endswith("gateway connected")
+    assert not asyncio.run(check(db, now, shards="2-3/4")).ok  # that process has not reported for an hour

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from briefings import queries
+from briefings import db, queries, store
 from briefings.extract import extract
 from briefings.ingest import ingest_paths
 from briefings.models import (
@@ -42,22 +43,54 @@ from tests.conftest import SEEDS, article
 
 async def test_new_store_has_wal_foreign_keys_and_current_version(db_path) -> None:
     async with connect(db_path) as conn:
-        async with conn.execute("PRAGMA journal_mode") as cur:
-            assert (await cur.fetchone())[0] == "wal"
-        async with conn.execute("PRAGMA foreign_keys") as cur:
-            assert (await cur.fetchone())[0] == 1
-        async with conn.execute("PRAGMA user_version") as cur:
-            assert (await cur.fetchone())[0] == schema_version()
+        assert await conn.fetchval("PRAGMA journal_mode") == "wal"
+        assert await conn.fetchval("PRAGMA foreign_keys") == 1
+        assert await conn.fetchval("PRAGMA user_version") == schema_version()
 
 
-async def test_store_from_a_newer_version_is_refused(db_path) -> None:
-    async with connect(db_path):
+def test_both_engines_have_the_same_schema_version() -> None:
+    """A migration added for one engine and not the other fails here."""
+    assert schema_version(db.SQLITE) == schema_version(db.POSTGRESQL)
+    assert {m.number for m in migrations(db.POSTGRESQL)} <= {m.number for m in migrations(db.SQLITE)}
+
+
+async def test_a_new_store_is_made_at_the_current_version_on_each_engine(empty_db_url) -> None:
+    async with connect(empty_db_url) as conn:
+        assert await store._version(conn) == schema_version(conn.dialect)
+        with pytest.raises(db.IntegrityError):  # foreign keys hold on both
+            await conn.execute("INSERT INTO entity_aliases (alias_key, entity_id, alias) VALUES ('x', 999, 'x')")
+    async with connect(empty_db_url) as conn:  # a second start changes nothing
+        assert await store._version(conn) == schema_version(conn.dialect)
+
+
+async def test_a_read_only_start_on_a_database_without_a_store_makes_none(empty_db_url, engine) -> None:
+    if engine == "sqlite":
+        Path(empty_db_url).parent.mkdir(parents=True)
+        await asyncio.to_thread(Path(empty_db_url).touch)
+    with pytest.raises(StoreError, match="there is no store at"):
+        async with connect(empty_db_url, create=False):
+            pass
+    async with db.open_database(empty_db_url) as raw:  # nothing was made
+        if raw.dialect.postgresql:
+            assert await raw.fetchval("SELECT to_regclass('store_version')") is None
+        else:
+            assert await raw.fetchval("SELECT COUNT(*) FROM sqlite_master") == 0
+
+
+async def _set_version(target: str, number: int) -> None:
+    async with db.open_database(target) as raw:
+        if raw.dialect.postgresql:
+            await raw.execute("UPDATE store_version SET version = ?", (number,))
+        else:
+            await raw.execute(f"PRAGMA user_version = {number}")
+
+
+async def test_store_from_a_newer_version_is_refused(db_url) -> None:
+    async with connect(db_url):
         pass
-    raw = sqlite3.connect(db_path)
-    raw.execute(f"PRAGMA user_version = {schema_version() + 1}")
-    raw.close()
+    await _set_version(db_url, schema_version() + 1)
     with pytest.raises(StoreError, match="newer than this briefings"):
-        async with connect(db_path):
+        async with connect(db_url):
             pass
 
 
@@ -79,7 +112,7 @@ async def test_upgrading_caps_the_outlets_each_claim_keeps(db_path) -> None:
     raw.commit()
     raw.close()
     async with connect(db_path) as conn:
-        rows = await conn.execute_fetchall("SELECT outlets FROM claim_stats WHERE claim_key = 'k'")
+        rows = await conn.fetch("SELECT outlets FROM claim_stats WHERE claim_key = 'k'")
     assert json.loads(rows[0][0]) == outlets[:8]
 
 
@@ -104,7 +137,7 @@ async def test_upgrading_separates_quotes_an_older_version_merged(db_path, write
     raw.close()
     async with connect(db_path) as conn:
         quotes = await queries.quotes_by(conn, "Ruiz")
-        stale = await conn.execute_fetchall("SELECT COUNT(*) FROM claim_stats WHERE claim_key = 'q:old'")
+        stale = await conn.fetch("SELECT COUNT(*) FROM claim_stats WHERE claim_key = 'q:old'")
     assert sorted(q.text for q in quotes) == ["We lost 10 men", "We lost 100 men"]
     assert sorted((q.reported_by, q.independent_sources) for q in quotes) == [(["Outlet 0"], 1), (["Outlet 1"], 1)]
     assert stale[0][0] == 0
@@ -119,14 +152,15 @@ async def test_the_same_person_in_two_articles_is_one_entity(conn) -> None:
     for i, body in enumerate(texts):
         a = Article(meta=ArticleMeta(outlet=f"Outlet {i}"), body=body, origin=f"{i}.txt")
         await add_article(conn, a, extract(body))
-    async with conn.execute("SELECT DISTINCT entity_id FROM quotes") as cur:
-        ids = [r[0] for r in await cur.fetchall()]
+    ids = [r[0] for r in await conn.fetch("SELECT DISTINCT entity_id FROM quotes")]
     assert len(ids) == 1
-    async with conn.execute("SELECT name, role FROM entities WHERE id = ?", (ids[0],)) as cur:
-        assert tuple(await cur.fetchone()) == ("Alma Ruiz", "Defence Minister")
+    assert tuple(await conn.fetchone("SELECT name, role FROM entities WHERE id = ?", (ids[0],))) == (
+        "Alma Ruiz",
+        "Defence Minister",
+    )
 
 
-def _start_ingest(db: Path, paths: list[Path]) -> subprocess.Popen[str]:
+def _start_ingest(db: str | Path, paths: list[Path]) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
     env["BRIEFINGS_DB"] = str(db)
     return subprocess.Popen(
@@ -145,12 +179,12 @@ def _outcomes(outs: list[str]) -> tuple[list[str], list[str]]:
     return added, unchanged
 
 
-def _stored(db: Path) -> list[str]:
-    raw = sqlite3.connect(db)
-    try:
-        return [r[0] for r in raw.execute("SELECT origin FROM sources ORDER BY origin")]
-    finally:
-        raw.close()
+def _stored(target: str) -> list[str]:
+    async def read() -> list[str]:
+        async with connect(target) as conn:
+            return [r[0] for r in await conn.fetch("SELECT origin FROM sources ORDER BY origin")]
+
+    return asyncio.run(read())
 
 
 def _seeds_as(folder: Path, outlet_suffix: str) -> list[Path]:
@@ -164,15 +198,21 @@ def _seeds_as(folder: Path, outlet_suffix: str) -> list[Path]:
     return out
 
 
-def test_two_writers_at_once_on_fresh_and_existing_stores(tmp_path) -> None:
+def test_two_writers_at_once_on_fresh_and_existing_stores(tmp_path, engine, request) -> None:
     """Rounds of two `briefings ingest` processes started together on one store: on a fresh store
     (both migrate it) and on an existing one (both store the same new articles). Every process
     succeeds, and every article is stored once, by one of the two."""
-    existing = tmp_path / "existing.db"
+
+    def new_store(name: str) -> str:
+        if engine == "sqlite":
+            return str(tmp_path / name / "briefings.db")
+        return asyncio.run(request.getfixturevalue("postgres").create(store=False))
+
+    existing = new_store("existing")
     stored_before: list[str] = []
     seeds = sorted(map(str, SEEDS.glob("*.txt")))
-    for round_ in range(10):
-        fresh = tmp_path / f"fresh-{round_}" / "briefings.db"
+    for round_ in range(10 if engine == "sqlite" else 6):
+        fresh = new_store(f"fresh-{round_}")
         new = _seeds_as(tmp_path / f"round-{round_}", f"({round_})")
         procs = {
             "fresh": [_start_ingest(fresh, [SEEDS]), _start_ingest(fresh, [SEEDS])],
@@ -203,8 +243,8 @@ END;
         "-- a comment; with a semicolon\nCREATE TABLE t (a TEXT DEFAULT 'x;y');",
         "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n    UPDATE t SET a = 'z;' WHERE rowid = new.rowid;\nEND;",
     ]
-    for _, text in migrations():  # every shipped migration splits into complete statements
-        assert all(sqlite3.complete_statement(s) for s in sql_statements(text))
+    for step in migrations():  # every shipped migration splits into complete statements
+        assert step.sql is not None and all(sqlite3.complete_statement(s) for s in sql_statements(step.sql))
 
 
 async def test_values_the_store_cannot_hold_are_that_articles_error(conn) -> None:
@@ -237,10 +277,11 @@ async def test_values_the_store_cannot_hold_are_that_articles_error(conn) -> Non
     )
     with pytest.raises(UnstorableError, match="not valid Unicode"):
         await add_article(conn, a, Extraction(quotes=[quote]))
-    assert (await conn.execute_fetchall("SELECT COUNT(*) FROM sources"))[0][0] == 0
-    assert not conn.in_transaction
-    stored = await add_article(conn, a, estimate(2**63 - 1))  # the largest SQLite holds is kept
-    assert stored.added and (await conn.execute_fetchall("SELECT value FROM estimates"))[0][0] == 2**63 - 1
+    with pytest.raises(UnstorableError, match="a NUL character"):  # PostgreSQL's text cannot hold one
+        await add_article(conn, a.model_copy(update={"body": body + "\x00"}), estimate(1000))
+    assert await conn.fetchval("SELECT COUNT(*) FROM sources") == 0
+    stored = await add_article(conn, a, estimate(2**63 - 1))  # the largest 64-bit integer is kept
+    assert stored.added and await conn.fetchval("SELECT value FROM estimates") == 2**63 - 1
 
 
 async def test_the_same_text_from_the_same_outlet_at_a_new_address_is_unchanged(conn) -> None:
@@ -255,3 +296,27 @@ async def test_the_same_text_from_the_same_outlet_at_a_new_address_is_unchanged(
     elsewhere = await add_article(conn, moved.model_copy(update={"meta": ArticleMeta(outlet="Courier")}), extract(body))
     assert first.added and (again.added, again.source_id) == (False, first.source_id)
     assert elsewhere.added and elsewhere.copy_of == first.source_id  # another outlet's copy is a source
+
+
+async def test_a_python_migration_step_computes_in_python_on_each_engine(db_url, monkeypatch) -> None:
+    """A later step that must compute what SQLite's migrations call registered functions for
+    (fold_key …) runs as Python in the migration's transaction, on either engine."""
+    async with connect(db_url) as conn:
+        await conn.execute(
+            "INSERT INTO entities (name, key, kind, first_seen) VALUES ('Zoë  KIRBY', 'stale', 'person', 't')"
+        )
+
+    async def upgrade(tx: db.Transaction) -> None:
+        for entity_id, name in await tx.fetch("SELECT id, name FROM entities"):
+            await tx.execute("UPDATE entities SET key = ? WHERE id = ?", (fold_key(name), entity_id))
+
+    shipped = store.migrations
+
+    def with_step(dialect: db.Dialect = db.SQLITE) -> list[store.Migration]:
+        steps = shipped(dialect)
+        return [*steps, store.Migration(steps[-1].number + 1, "rekey.py", upgrade=upgrade)]
+
+    monkeypatch.setattr(store, "migrations", with_step)
+    async with connect(db_url) as conn:
+        assert await store._version(conn) == schema_version(conn.dialect) == shipped(conn.dialect)[-1].number + 1
+        assert await conn.fetchval("SELECT key FROM entities") == "zoe kirby"

@@ -62,7 +62,7 @@ async def test_the_loop_keeps_serving_while_an_article_is_extracted_and_one_over
     assert lines[1].result is not None and lines[1].result.added and lines[1].result.estimates == 1
     # the long article was being extracted for half a second at least: the loop never stopped meanwhile
     assert len(beat.ticks) > 30 and beat.longest_gap() < 0.25
-    rows = await conn.execute_fetchall("SELECT origin FROM sources")
+    rows = await conn.fetch("SELECT origin FROM sources")
     assert [r[0] for r in rows] == [str(small)]
 
 

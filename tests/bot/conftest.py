@@ -1,4 +1,4 @@
-"""The real discord.py client against the emulator, over a store holding the seeds."""
+"""The real discord.py client against the emulator, over a store holding the seeds (on each engine)."""
 
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ async def emulator(monkeypatch) -> AsyncIterator[DiscordEmulator]:
 
 
 @pytest.fixture
-async def store(tmp_path):
-    async with connect(tmp_path / "bot.db") as conn:
+async def store(db_url):
+    async with connect(db_url) as conn:
         await seed_if_empty(conn, SEEDS, DEFAULT_BUDGET)
         yield conn
 
@@ -56,11 +56,12 @@ def clock() -> FakeClock:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(store, tmp_path, clock) -> AsyncIterator[BriefingsBot]:
+async def running_bot(store, tmp_path, clock, db_url: str) -> AsyncIterator[BriefingsBot]:
     """A bot process's life: logged in to the emulator until the block ends."""
     settings = Settings(
         discord_token=TOKEN,
-        db=tmp_path / "bot.db",
+        db=db_url,
+        state_dir=tmp_path,
         dev_guild=GUILD_ID,
         seeds=None,
         feed_timeout=2,
@@ -79,6 +80,6 @@ async def running_bot(store, tmp_path, clock) -> AsyncIterator[BriefingsBot]:
 
 
 @pytest.fixture
-async def bot(emulator, store, tmp_path, clock) -> AsyncIterator[BriefingsBot]:
-    async with running_bot(store, tmp_path, clock) as client:
+async def bot(emulator, store, tmp_path, clock, db_url) -> AsyncIterator[BriefingsBot]:
+    async with running_bot(store, tmp_path, clock, db_url) as client:
         yield client

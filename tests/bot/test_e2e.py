@@ -393,11 +393,11 @@ async def test_an_error_repeating_a_long_input_fits_discords_limits(bot, emulato
 
 
 async def test_page_buttons_work_after_a_restart_and_past_the_commands_token(
-    bot, emulator, store, tmp_path, clock
+    bot, emulator, store, tmp_path, clock, db_url
 ) -> None:
     msg = await emulator.answer(emulator.slash("timeline"))
     await bot.close()  # the process stops; what it held in memory is gone
-    async with running_bot(store, tmp_path, clock):
+    async with running_bot(store, tmp_path, clock, db_url):
         emulator.clock.advance(20 * 60)  # the command's own token has expired
         start = len(emulator.requests)
         turned = await emulator.interact(emulator.click(msg, "Next"))
@@ -409,7 +409,7 @@ async def test_page_buttons_work_after_a_restart_and_past_the_commands_token(
 
 
 async def test_a_list_whose_query_is_too_long_to_carry_says_it_expired_after_a_restart(
-    bot, emulator, store, tmp_path, clock
+    bot, emulator, store, tmp_path, clock, db_url
 ) -> None:
     await add_articles(
         store,
@@ -424,7 +424,7 @@ async def test_a_list_whose_query_is_too_long_to_carry_says_it_expired_after_a_r
     turned = await emulator.interact(emulator.click(msg, "Next"))  # in this process, it turns
     assert turned.body["data"]["embeds"][0]["footer"]["text"].startswith("Page 2 of ")
     await bot.close()
-    async with running_bot(store, tmp_path, clock):
+    async with running_bot(store, tmp_path, clock, db_url):
         expired = await emulator.interact(emulator.click(emulator.messages[int(msg["id"])], "Next"))
         assert expired.body["type"] == 7 and "expired" in expired.body["data"]["content"]
         assert expired.body["data"]["components"] == []  # nothing left to press that does nothing
@@ -435,13 +435,13 @@ async def test_sources_are_titled_sources(bot, emulator) -> None:
     assert msg["embeds"][0]["title"] == "Sources"
 
 
-async def test_speakers_ingested_by_another_process_are_offered_at_once(bot, emulator, tmp_path) -> None:
+async def test_speakers_ingested_by_another_process_are_offered_at_once(bot, emulator, tmp_path, db_url) -> None:
     path = tmp_path / "elsewhere.txt"
     path.write_text(
         article("Ledger", "2025-03-03", "“The talks go on,” Envoy Zorana Quistgaard said on Monday."), encoding="utf-8"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
-    env["BRIEFINGS_DB"] = str(tmp_path / "bot.db")
+    env["BRIEFINGS_DB"] = db_url
     ingest = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "briefings.cli", "ingest", str(path), cwd=ROOT, env=env
     )

@@ -72,10 +72,11 @@ async def outlets() -> AsyncIterator[Outlets]:
         await runner.cleanup()
 
 
-def bot_env(emu: DiscordEmulator, db, shards: str) -> dict[str, str]:
+def bot_env(emu: DiscordEmulator, db, shards: str, state) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
     env.update(
         BRIEFINGS_DB=str(db),
+        BRIEFINGS_STATE_DIR=str(state),  # the heartbeat: beside a SQLite store, a folder of its own with PostgreSQL
         BRIEFINGS_SEEDS="",
         BRIEFINGS_DISCORD_TOKEN=TOKEN,
         BRIEFINGS_DISCORD_API=emu.api_base,
@@ -93,9 +94,9 @@ def log_file(path):
     return open(path, "wb")  # closed by the test
 
 
-async def start_bot(emu: DiscordEmulator, db, shards: str, log) -> asyncio.subprocess.Process:
+async def start_bot(emu: DiscordEmulator, db, shards: str, log, state) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=str(ROOT), stdout=log, stderr=log, env=bot_env(emu, db, shards)
+        sys.executable, "-m", "bot", cwd=str(ROOT), stdout=log, stderr=log, env=bot_env(emu, db, shards, state)
     )
 
 
@@ -129,9 +130,9 @@ async def answered_once(emu: DiscordEmulator, name: str, channel: int) -> None:
     assert len(calls) == 1, calls
 
 
-async def test_two_processes_split_the_work_and_one_takes_over_when_the_other_is_killed(tmp_path) -> None:
+async def test_two_processes_split_the_work_and_one_takes_over_when_the_other_is_killed(tmp_path, db_url) -> None:
     assert shard_of(GUILD_ID, 2) == 0 and shard_of(OTHER_GUILD, 2) == 1
-    db = tmp_path / "shared.db"
+    db = db_url  # a SQLite file both processes open, or one PostgreSQL database
     emu = DiscordEmulator()
     emu.add_guild(OTHER_GUILD, OTHER_CHANNEL)
     await emu.start()
@@ -158,8 +159,8 @@ async def test_two_processes_split_the_work_and_one_takes_over_when_the_other_is
         # shard 1's digest is posted and Discord accepts it, but the answer never reaches the process
         released = emu.stall("POST", rf"^/channels/{OTHER_CHANNEL}/messages$")
         logs = [log_file(tmp_path / f"bot-{i}.log") for i in (0, 1)]
-        first = await start_bot(emu, db, "0/2", logs[0])
-        second = await start_bot(emu, db, "1/2", logs[1])
+        first = await start_bot(emu, db, "0/2", logs[0], tmp_path)
+        second = await start_bot(emu, db, "1/2", logs[1], tmp_path)
         try:
             await emu.wait_for_shards((0, 2), (1, 2), within=60)
             await emu.wait_for(lambda r: r.method == "PUT" and r.path.endswith("/commands"), within=30)
