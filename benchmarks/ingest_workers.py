@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import datetime as dt
 import multiprocessing
 import os
@@ -26,12 +25,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import corpus
+from benchmarks.query_latency import CACHE, postgres_server
+from benchmarks.store_writes import fresh_postgres
 from briefings import jobs
 from briefings.articles import parse_article
 from briefings.extract import extract
@@ -53,30 +53,6 @@ async def queue_all(db: str, texts: list[str], run: str) -> float:
             for i, text in enumerate(texts):
                 await jobs.queue_file(tx, f"gen-{i}.txt", as_file(i, text, run), ".txt", now=now)
         return time.perf_counter() - t0
-
-
-async def new_database(admin: str, name: str) -> str:
-    """An empty database on the benchmark's PostgreSQL server (dropped first if there)."""
-    import asyncpg
-
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await conn.execute(f"CREATE DATABASE {name}")
-    finally:
-        await conn.close()
-    return admin.rsplit("/", 1)[0] + "/" + name
-
-
-@contextlib.contextmanager
-def postgres_server(given: str | None) -> Iterator[str]:
-    if given:
-        yield given
-        return
-    from tests.postgres import temporary_server
-
-    with temporary_server(settings=("shared_buffers=1GB", "work_mem=16MB")) as server:
-        yield server.url()
 
 
 def _burn(n: int = 20_000_000) -> None:
@@ -177,10 +153,10 @@ def main() -> None:
     if args.engine == "sqlite":
         runs += [("one per worker", n) for n in args.workers if n > 1]
     postgres = args.engine == "postgresql"
-    with tempfile.TemporaryDirectory() as tmp, postgres_server(args.postgres if postgres else "unused") as admin:
+    with tempfile.TemporaryDirectory() as tmp, postgres_server(CACHE, args.postgres if postgres else "unused") as admin:
         for kind, n in runs:
             if postgres:
-                dbs = [asyncio.run(new_database(admin, f"workers_{n}"))] * n
+                dbs = [asyncio.run(fresh_postgres(admin, f"workers_{n}"))] * n
                 asyncio.run(queue_all(dbs[0], texts, f"w{n}"))
             elif kind == "one, shared":
                 dbs = [str(Path(tmp) / f"shared-{n}.db")] * n
@@ -201,7 +177,7 @@ def main() -> None:
                 flush=True,
             )
         ceiling = (ceiling + machine_ceiling()) / 2
-        split = asyncio.run(new_database(admin, "split")) if postgres else str(Path(tmp) / "split.db")
+        split = asyncio.run(fresh_postgres(admin, "split")) if postgres else str(Path(tmp) / "split.db")
         extract_ms, store_ms = asyncio.run(split_cost(texts[: args.sample], split))
     engine = "PostgreSQL" if postgres else "SQLite"
     print(
