@@ -23,6 +23,7 @@ from tests.discord_emulator import (
     GUILD_ID,
     MEMBER_DEFAULT,
     SEND_MESSAGES,
+    VIEW_CHANNEL,
     DiscordEmulator,
 )
 
@@ -347,6 +348,31 @@ async def test_subscribing_answers_at_once_while_another_channel_is_rate_limited
         scheduler.shutdown(wait=False)
 
 
+async def test_unsubscribing_answers_at_once_while_another_channel_is_rate_limited(
+    bot, emulator, store, clock, tmp_path
+) -> None:
+    await subscribe(store, clock, channel=OTHER_CHANNEL)  # due at 07:00 UTC
+    mine = await subscribe(store, clock)
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    clock.now = at("2025-03-29T07:00")
+    emulator.fail("POST", rf"/channels/{OTHER_CHANNEL}/messages", 429, retry_after=6)
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.start(paused=True)
+    bot.digests.attach(scheduler)
+    try:
+        start = len(emulator.requests)
+        msg = await emulator.answer(emulator.slash("digest unsubscribe", id=mine.id), within=10)
+        assert str(mine.id) in msg["content"]
+        assert emulator.refused(start) == []  # answered inside Discord's deadlines
+        assert [s.id for s in await subs.all_subscriptions(store)] == [mine.id - 1]
+        assert scheduler.get_job(f"digest-{mine.id}") is None
+        assert not [r for r in emulator.requests[start:] if r.path == f"/channels/{OTHER_CHANNEL}/messages"]
+    finally:
+        scheduler.shutdown(wait=False)
+
+
 async def test_a_subscribe_that_cannot_be_answered_in_time_changes_nothing(bot, emulator, store) -> None:
     payload = emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="09:00", timezone="UTC")
     start = len(emulator.requests)
@@ -446,7 +472,10 @@ async def test_a_rate_limit_longer_than_a_minute_is_a_retry_at_discords_time(bot
     assert await bot.digests.tick(now + dt.timedelta(seconds=201)) == {sub.id: "delivered"}
 
 
-@pytest.mark.parametrize(("deny", "missing"), [(SEND_MESSAGES, "Send Messages"), (EMBED_LINKS, "Embed Links")])
+@pytest.mark.parametrize(
+    ("deny", "missing"),
+    [(VIEW_CHANNEL, "View Channel"), (SEND_MESSAGES, "Send Messages"), (EMBED_LINKS, "Embed Links")],
+)
 async def test_subscribing_checks_the_bots_permissions_in_the_channel(bot, emulator, store, deny, missing) -> None:
     await emulator.set_bot_permissions(OTHER_CHANNEL, deny=deny)
     await asyncio.sleep(0.05)  # the bot hears of the change over the gateway
