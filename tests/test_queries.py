@@ -95,6 +95,32 @@ async def test_search_finds_quotes_and_claims_and_explains_bad_syntax(stocked) -
         await queries.search(stocked, "   ")
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "*",
+        "^fair",
+        "fair*",
+        "NEAR(fair game)",
+        "speaker:fair",
+        "-fair",
+        "fair OR",
+        "(",
+        ")",
+        "{fair}",
+        "fair + game",
+        "AND",
+    ],
+)
+async def test_a_search_in_any_syntax_finds_or_says_why_in_its_own_words(stocked, query: str) -> None:
+    try:
+        await queries.search(stocked, query)
+    except queries.QueryError as exc:  # never the database's wording (fts5: syntax error, unknown special query)
+        message = str(exc)
+        assert "fts5" not in message and "special query" not in message and "syntax error" not in message
+        assert "\n" not in message and message.endswith(".")
+
+
 async def test_sources_mark_copies(stocked) -> None:
     listed = await queries.sources(stocked)
     assert [s.outlet for s in listed][-1] == "Ledger"
