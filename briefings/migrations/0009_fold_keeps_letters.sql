@@ -27,7 +27,8 @@ SELECT word, entity_id, alias FROM parts WHERE length(word) >= 3;
 DROP TABLE written;
 
 -- claims whose key folds differently now
-CREATE TEMP TABLE rekey (kind TEXT, id INTEGER, old_key TEXT, new_key TEXT, old_group TEXT, new_group TEXT);
+CREATE TEMP TABLE rekey (kind TEXT, id INTEGER, old_key TEXT, new_key TEXT, old_group TEXT, new_group TEXT,
+                         PRIMARY KEY (kind, id));  -- keyed: each row's update finds its own
 
 INSERT INTO rekey (kind, id, old_key, new_key)
 SELECT 'q', id, claim_key, k FROM (SELECT id, claim_key, quote_key(text) AS k FROM quotes) WHERE claim_key != k;

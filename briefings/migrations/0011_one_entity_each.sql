@@ -9,7 +9,10 @@
 ALTER TABLE estimates ADD COLUMN voiced_by INTEGER REFERENCES entities(id);
 CREATE INDEX IF NOT EXISTS estimates_voiced ON estimates(voiced_by) WHERE voiced_by IS NOT NULL;
 
-CREATE TEMP TABLE ident AS
+-- the temporary tables are keyed as they are looked up: an UPDATE's correlated subquery scans an
+-- unkeyed table once per row (quadratic at a million facts)
+CREATE TEMP TABLE ident (id INTEGER PRIMARY KEY, k TEXT, n TEXT, sk TEXT, sn TEXT, affiliation TEXT, first_seen TEXT);
+INSERT INTO ident
 SELECT id, entity_key(name, kind, role, affiliation) AS k, entity_name(name, kind, role, affiliation) AS n,
        speaks_for_key(name, kind, role, affiliation) AS sk, speaks_for_name(name, kind, role, affiliation) AS sn,
        affiliation, first_seen
@@ -24,12 +27,16 @@ SELECT sn, sk, 'body', NULL, MIN(affiliation), MIN(first_seen)
 INSERT INTO ident (id, k, n) SELECT id, key, name FROM entities WHERE id NOT IN (SELECT id FROM ident);
 
 -- each identity's entity: the first stored
-CREATE TEMP TABLE canon AS SELECT k, MIN(id) AS id FROM ident WHERE k IS NOT NULL GROUP BY k;
-CREATE TEMP TABLE moved AS SELECT i.id AS old, c.id AS new FROM ident AS i JOIN canon AS c ON c.k = i.k;
+CREATE TEMP TABLE canon (k TEXT PRIMARY KEY, id INTEGER NOT NULL);
+CREATE INDEX temp.canon_id ON canon (id);
+INSERT INTO canon SELECT k, MIN(id) FROM ident WHERE k IS NOT NULL GROUP BY k;
+CREATE TEMP TABLE moved (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
+INSERT INTO moved SELECT i.id, c.id FROM ident AS i JOIN canon AS c ON c.k = i.k;
 
 -- facts onto their entity; a description's facts onto nobody; a spokesperson's claims onto the body
 UPDATE quotes SET entity_id = (SELECT new FROM moved WHERE old = quotes.entity_id) WHERE entity_id IS NOT NULL;
-CREATE TEMP TABLE refile AS
+CREATE TEMP TABLE refile (id INTEGER PRIMARY KEY, entity_id INTEGER, voiced_by INTEGER);
+INSERT INTO refile
 SELECT e.id,
        CASE WHEN i.sk IS NOT NULL THEN (SELECT id FROM canon WHERE k = i.sk)
             ELSE (SELECT new FROM moved WHERE old = e.entity_id) END AS entity_id,
@@ -50,7 +57,8 @@ INSERT OR IGNORE INTO entity_aliases (alias_key, entity_id, alias)
 SELECT fold_key(name), id, name FROM entities WHERE fold_key(name) != '';
 
 -- claims and claimant groups whose entity changed
-CREATE TEMP TABLE rekey AS
+CREATE TEMP TABLE rekey (kind TEXT, id INTEGER PRIMARY KEY, old_key TEXT, new_key TEXT, old_group TEXT, new_group TEXT);
+INSERT INTO rekey
 SELECT 'e' AS kind, id, claim_key AS old_key, estimate_key(entity_id, claimant, value, status) AS new_key,
        group_key AS old_group, group_key(entity_id, claimant) AS new_group
   FROM estimates;
