@@ -819,10 +819,14 @@ async def who(conn: Connection, name: str) -> WhoResult:
         f"{_QUOTE_SELECT} WHERE q.entity_id = ? ORDER BY q.claimed_on DESC NULLS LAST, q.id DESC LIMIT ?",
         (entity.id, 2 * PROFILE_ITEMS),
     )
-    e_rows = await conn.fetch(  # claims of their own, and those a spokesperson voiced for their body
+    e_rows = await conn.fetch(  # claims of their own, and those a spokesperson voiced for their body (each
+        # side's latest from its index, then the latest of both: bounded however many there are)
         f"""{_ESTIMATE_SELECT} WHERE e.id IN (
-                SELECT id FROM (SELECT id, claimed_on FROM estimates WHERE entity_id = :id
-                                UNION SELECT id, claimed_on FROM estimates WHERE voiced_by = :id) AS own
+                SELECT id FROM (SELECT * FROM (SELECT id, claimed_on FROM estimates WHERE entity_id = :id
+                                               ORDER BY claimed_on DESC NULLS LAST, id DESC LIMIT :n) AS theirs
+                                UNION
+                                SELECT * FROM (SELECT id, claimed_on FROM estimates WHERE voiced_by = :id
+                                               ORDER BY claimed_on DESC NULLS LAST, id DESC LIMIT :n) AS voiced) AS own
                  ORDER BY claimed_on DESC NULLS LAST, id DESC LIMIT :n)
             ORDER BY e.claimed_on DESC NULLS LAST, e.id DESC""",
         {"id": entity.id, "n": 4 * PROFILE_ITEMS},
