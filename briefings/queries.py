@@ -274,7 +274,10 @@ async def estimates(
         ids = await resolve_entities(conn, claimant, "estimates", "claimant")
         if ids and await _voiced_any(conn, ids[0]):
             # a spokesperson: the claims they voiced for their body, and any of their own
-            where.append("(e.group_key = ? OR e.voiced_by = ?)")
+            # (each side from its own index, whatever plan the engine keeps for the statement)
+            where.append(
+                "e.id IN (SELECT id FROM estimates WHERE group_key = ? UNION SELECT id FROM estimates WHERE voiced_by = ?)"
+            )
             params += [f"id:{ids[0]}", ids[0]]
             since = since or dt.date.min  # read from the rows: claim_latest keeps the body's latest only
         elif ids:
