@@ -207,9 +207,14 @@ def _closes_first(body: str, para: Span) -> bool:
     return first is not None and _opens(body, first.start(), para, True) is False
 
 
-_FOLD = str.maketrans({"’": "'", "‘": "'", "ʹ": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " "})
-
-
 def fold(text: str) -> str:
-    """Typographic variants folded for matching: curly apostrophes, non-breaking spaces."""
-    return text.translate(_FOLD)
+    """Typographic variants folded for matching: curly apostrophes, non-breaking spaces. (One replace
+    a variant: str.translate reads text outside Latin-1, such as curly quotes, a character at a time.)"""
+    return (
+        text.replace("’", "'")
+        .replace("‘", "'")
+        .replace("ʹ", "'")
+        .replace("ʼ", "'")
+        .replace("\u00a0", " ")
+        .replace("\u202f", " ")
+    )
