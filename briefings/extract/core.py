@@ -43,7 +43,7 @@ from briefings.extract.names import (
     tokenize,
 )
 from briefings.extract.numbers import find_numbers, words_value
-from briefings.extract.text import QuoteSpan, Sentence, fold, paragraphs, quote_spans, sentences
+from briefings.extract.text import QuoteSpan, Sentence, caseless, fold, paragraphs, quote_spans, sentences
 from briefings.models import DateBasis, EntityKind, EntityRef, Estimate, Evidence, Extraction, Qualifier, Quote, Status
 
 MIN_QUOTE_WORDS = 3
@@ -252,11 +252,15 @@ def _source_named_after(
 # ------------------------------------------------------------------------------ names
 
 
-_TITLE_WORD = re.compile(
-    r"\b(?i:spokes(?:person|man|woman)|minister|president|secretary|adviser|advisor|official|chief|director|leader|"
-    r"envoy|ambassador|commander|general|premier|chancellor|senator|governor|colonel|analyst|negotiator)\s+"
-    r"|\b(?:Rep|Sen|Gen|Lt|Mr|Ms|Mrs|Dr)\.?\s+"
+_TITLES = (
+    r"spokes(?:person|man|woman)|minister|president|secretary|adviser|advisor|official|chief|director|leader|"
+    r"envoy|ambassador|commander|general|premier|chancellor|senator|governor|colonel|analyst|negotiator"
 )
+_TITLE_ABBREVIATIONS = r"Rep|Sen|Gen|Lt|Mr|Ms|Mrs|Dr"
+_TITLE_WORD = re.compile(rf"\b(?i:{_TITLES})\s+|\b(?:{_TITLE_ABBREVIATIONS})\.?\s+")
+# a sentence with neither (the first in its caseless text) has no title for _TITLE_WORD to find
+_TITLE_HINT = re.compile(_TITLES)
+_TITLE_ABBREVIATION_HINT = re.compile(_TITLE_ABBREVIATIONS)
 # after the title: up to four words of department ("of State", "for Foreign Affairs"), then a name
 _NAME_AFTER_TITLE = re.compile(
     r"(?:(?:of|for|and|to|the)\s+|[A-Z][\w’'ʹ.\-]*\s+){0,5}?"
@@ -267,7 +271,9 @@ _CAP_WORD_BEFORE = re.compile(r"(?:[A-Z][\w’'ʹ.\-]*\s+){1,6}$")
 
 def _titled_names(text: str) -> list[tuple[int, str]]:
     """ "National Security Council spokesperson John Kirby": a title, the words before it, a name."""
-    out = []
+    out: list[tuple[int, str]] = []
+    if not _TITLE_HINT.search(caseless(text)) and not _TITLE_ABBREVIATION_HINT.search(text):
+        return out
     for t in _TITLE_WORD.finditer(text):
         m = _NAME_AFTER_TITLE.match(text, t.end())
         if m is None:

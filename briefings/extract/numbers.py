@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from briefings.extract.lexicon import MULTIPLIERS, NUMBER_WORDS
+from briefings.extract.text import caseless
 
 _WORD = "|".join(sorted([*list(NUMBER_WORDS), "hundred", "thousand", "million"], key=len, reverse=True))
 DIGITS = re.compile(
@@ -16,9 +17,10 @@ DIGITS = re.compile(
 # "four-thousand-100": words for the thousands, digits for the rest
 _WORDS_THEN_DIGITS = re.compile(r"[\s-]+(?:and\s+)?(\d{1,3})\b(?![,.]\d)")
 WORDS = re.compile(rf"\b(?P<words>(?:an?\s+)?(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?)?)*(?:{_WORD}))\b", re.I)
-# spelled numbers are looked for only where one of these words makes a head count likely
+# spelled numbers are looked for only where one of these words makes a head count likely (in the
+# caseless text: the pattern is case-sensitive)
 _SPELLED_HINT = re.compile(
-    r"hundred|thousand|million|killed|wounded|dead|captured|casualt|brigades?|battalions?|divisions?|regiments?", re.I
+    r"hundred|thousand|million|killed|wounded|dead|captured|casualt|brigades?|battalions?|divisions?|regiments?"
 )
 
 
@@ -86,7 +88,7 @@ def find_numbers(text: str) -> list[Number]:
         if value is None:
             continue
         out.append(Number(value, m.start(), m.end(), m.group(), False))
-    if _SPELLED_HINT.search(text):
+    if _SPELLED_HINT.search(caseless(text)):
         taken = [(n.start, n.end) for n in out]
         for m in WORDS.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):

@@ -207,6 +207,14 @@ def _closes_first(body: str, para: Span) -> bool:
     return first is not None and _opens(body, first.start(), para, True) is False
 
 
+def caseless(text: str) -> str:
+    """The text lowercased letter for letter (the same length, the same offsets), with an ASCII letter
+    wherever re.IGNORECASE matches one ("ſ" → "s", "ı" and "İ" → "i", the Kelvin sign → "k"). A
+    case-sensitive pattern of lowercase letters finds in it just what the same pattern with re.I finds
+    in the text, and finds it several times faster: a quick test of whether a slower rule can apply."""
+    return text.replace("\u0130", "i").replace("\u0131", "i").replace("\u017f", "s").lower()
+
+
 def fold(text: str) -> str:
     """Typographic variants folded for matching: curly apostrophes, non-breaking spaces. (One replace
     a variant: str.translate reads text outside Latin-1, such as curly quotes, a character at a time.)"""
