@@ -32,7 +32,7 @@ from briefings.extract.lexicon import (
     TITLE_ABBREVIATIONS,
     WEEKDAYS,
 )
-from briefings.extract.text import fold
+from briefings.extract.text import BRACKETED, fold
 from briefings.models import EntityKind, EntityRef
 
 TOKEN = re.compile(
@@ -173,7 +173,8 @@ _DEMONYM_PREFIX = re.compile(
 def parse_phrase(phrase: str) -> EntityRef | None:
     """What a noun phrase names: a person with a title, a body, or a role without a name."""
     phrase = clean_phrase(phrase)
-    phrase = re.sub(r"\s*\([^)]*\)", "", phrase)  # "National Intelligence Service (NIS)"
+    if "(" in phrase:
+        phrase = BRACKETED.sub("", phrase)
     if not phrase:
         return None
     toks = tokenize(phrase)
@@ -281,8 +282,11 @@ def _looks_nominal(toks: list[Tok]) -> bool:
     )
 
 
+_ADVERB = re.compile(r"[a-z]{3,}ly")
+
+
 def _is_adverb(word: str) -> bool:
-    return bool(re.fullmatch(r"[a-z]{3,}ly", word)) and word not in {
+    return bool(_ADVERB.fullmatch(word)) and word not in {
         "ally",
         "family",
         "assembly",
@@ -725,6 +729,11 @@ def _spelling_key(name: str) -> tuple[str, ...]:
     return tuple(w[:1] for w in fold(name).lower().split())
 
 
+_OWNED = re.compile(r"^(his|her|its|their)\s+(.+)$")  # "its spokesperson"
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+_DESCRIBED_BODY = re.compile(r"(?:[Tt]he\s+)?((?:[a-z-]+\s+){0,2})([a-z]+)")  # "the agency", "the foreign ministry"
+
+
 class Mentions:
     """People and bodies named so far in one article, by position."""
 
@@ -822,8 +831,8 @@ class Mentions:
             if spelled is not None:
                 self.acronyms[clean] = spelled
                 return spelled
-        owner = re.match(r"^(his|her|its|their)\s+(.+)$", low)
-        if owner and re.search(r"\b[A-Z][a-z]+\b", clean.split(" ", 1)[1]):
+        owner = _OWNED.match(low)
+        if owner and _CAPITALISED.search(clean.split(" ", 1)[1]):
             return self.resolve(clean.split(" ", 1)[1], at)  # "its spokesperson Lena Koss": the one named
         if owner:
             who = self.resolve(POSSESSIVE_PRONOUNS[owner.group(1)], at)
@@ -891,7 +900,7 @@ class Mentions:
     @staticmethod
     def _body_described(phrase: str, before: list[Mention]) -> EntityRef | None:
         """ "the agency", "the ministry": the institution named just before (one with that word first)."""
-        m = re.fullmatch(r"(?:[Tt]he\s+)?((?:[a-z-]+\s+){0,2})([a-z]+)", phrase.strip())
+        m = _DESCRIBED_BODY.fullmatch(phrase.strip())
         if (
             not m
             or m.group(2) not in BODY_WORDS

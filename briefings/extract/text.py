@@ -60,6 +60,7 @@ class QuoteSpan:
 
 
 _LINE = re.compile(r"[^\n]+")
+BRACKETED = re.compile(r"\s*\([^)]*\)")  # "(NIS)" after "National Intelligence Service", to drop
 
 
 @lru_cache(maxsize=4)  # sentences, quotation marks and the article's shape all read the same body's lines
