@@ -125,9 +125,10 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
     body = lay.text  # the speaker labels blanked out: the sentence rules read the text they label
     sents = sentences(body)
     marked = quote_spans(body)
-    spans = [q for q in marked if not _is_title(body, q)]
+    titled = [_is_title(body, q) for q in marked]
+    spans = [q for q, title in zip(marked, titled, strict=True) if not title]
     ctx = _Context(body, published, outlet, Mentions(), [], labels=list(reversed(lay.labels)))
-    ctx.titles = [q for q in marked if _is_title(body, q)]
+    ctx.titles = [q for q, title in zip(marked, titled, strict=True) if title]
     _register_acronyms(ctx, sents)
     _register_names(ctx, sents, spans)
     headline_paras = _headline_paragraphs(body)
@@ -553,7 +554,11 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
         marks = {m for q in local if _too_short(ctx.body, q) for m in (q.open_at, q.close_at)}
         toks = [t for t in _outside(toks, local) if t.start not in marks]
     # a title in quotation marks (the “I Want to Live” project) is one capitalised word of the sentence
-    titles = [q for q in ctx.titles if sent.start <= q.open_at < sent.end]
+    titles = ctx.titles[  # in the order of the text, as the sentences are
+        bisect.bisect_left(ctx.titles, sent.start, key=_open_at) : bisect.bisect_left(
+            ctx.titles, sent.end, key=_open_at
+        )
+    ]
     if titles:
         toks = _titles_as_words(ctx.body, toks, titles)
     if _HAS_MARK.search(sent.text):
@@ -762,9 +767,12 @@ def _start_of(s: Sentence) -> int:
     return s.start
 
 
+_DATELINE = re.compile(r"^.*?[—–]\s*$")
+
+
 def _strip_dateline(lead: str) -> str:
     """ "SEOUL, South Korea — " and "Oct. 24, 2024, 4:25 PM GMT+5 SEOUL —" open a story, not a clause."""
-    return re.sub(r"^.*?[—–]\s*$", "", lead)
+    return _DATELINE.sub("", lead) if "—" in lead or "–" in lead else lead
 
 
 QUESTIONER = "questioner"  # who asks a question the article quotes without naming them
@@ -1461,11 +1469,14 @@ def _embedded_posts(body: str, published: dt.date | None) -> dict[int, tuple[str
 # ------------------------------------------------------------------------ the results
 
 
+_NON_WORDS = re.compile(r"\W+")
+
+
 def _dedupe_quotes(quotes: list[Quote]) -> list[Quote]:
     seen: set[str] = set()
     out = []
     for q in quotes:
-        key = re.sub(r"\W+", " ", q.text.lower()).strip()
+        key = _NON_WORDS.sub(" ", q.text.lower()).strip()
         if key in seen:
             continue
         seen.add(key)
