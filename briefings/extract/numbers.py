@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from briefings.extract.lexicon import MULTIPLIERS, NUMBER_WORDS
-from briefings.extract.text import caseless
+from briefings.extract.text import Caseless, caseless
 
 _WORD = "|".join(sorted([*list(NUMBER_WORDS), "hundred", "thousand", "million"], key=len, reverse=True))
 DIGITS = re.compile(
@@ -16,7 +16,7 @@ DIGITS = re.compile(
 )
 # "four-thousand-100": words for the thousands, digits for the rest
 _WORDS_THEN_DIGITS = re.compile(r"[\s-]+(?:and\s+)?(\d{1,3})\b(?![,.]\d)")
-WORDS = re.compile(rf"\b(?P<words>(?:an?\s+)?(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?)?)*(?:{_WORD}))\b", re.I)
+WORDS = Caseless(rf"\b(?P<words>(?:an?\s+)?(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?)?)*(?:{_WORD}))\b")
 # spelled numbers are looked for only where one of these words makes a head count likely (in the
 # caseless text: the pattern is case-sensitive)
 _SPELLED_HINT = re.compile(
@@ -93,7 +93,7 @@ def find_numbers(text: str) -> list[Number]:
         for m in WORDS.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue  # "thousand" in "2.5 thousand" belongs to the digits
-            value = words_value(m.group("words"))
+            value = words_value(text[m.start("words") : m.end("words")])  # as written, not caseless
             if value is None:
                 continue
             end = m.end()
