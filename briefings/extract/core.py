@@ -1076,7 +1076,7 @@ def _estimates_in(
                 value *= count
         troops = _TROOPS_AFTER.match(after)
         if troops is None and k + 1 < len(numbers) and low is None:
-            listed = _LIST_GAP.fullmatch(text, end, numbers[k + 1].start)
+            listed = cues.fullmatch(_LIST_GAP, end, numbers[k + 1].start)
             if listed:  # "killed 60 and wounded as many as 35 soldiers": the list's noun counts both
                 troops = _TROOPS_AFTER.match(text[numbers[k + 1].end : numbers[k + 1].end + _WINDOW])
         if _other_force(before, after, troops) or (troops is not None and _MIXED.search(troops.group(0))):
@@ -1097,7 +1097,9 @@ def _estimates_in(
             noun = (troops.group("noun") or troops.group("noun2") or "").lower()
             if noun in {"men", "koreans", "forces", "engineers"} and n.value < 100:
                 continue
-            if troops.group("people") and not (_MILITARY.search(text) and not cues.any(_CASUALTY, 0, len(text))):
+            if troops.group("people") and not (
+                cues.search(_MILITARY, 0, len(text)) and not cues.any(_CASUALTY, 0, len(text))
+            ):
                 continue  # "300 people": soldiers only in a sentence about soldiers, and never a strike's dead
         if n.value < MIN_HEADCOUNT or (n.value < 100 and _KNOWN_FEW.search(before[-12:])):
             continue  # "one soldier", "the two captured soldiers": people the article knows, not a count
@@ -1201,6 +1203,19 @@ class _Cues:
         """The compiled pattern and the text it reads: a Caseless one's twin reads the caseless text."""
         return (pattern.twin, self.low) if isinstance(pattern, Caseless) else (pattern, self.text)
 
+    def search(self, pattern: _Cue, lo: int, hi: int) -> re.Match[str] | None:
+        """pattern.search over text[lo:hi] (of the caseless text, for a Caseless pattern)."""
+        compiled, text = self._read(pattern)
+        return compiled.search(text, max(0, lo), hi)
+
+    def match(self, pattern: _Cue, lo: int, hi: int) -> re.Match[str] | None:
+        compiled, text = self._read(pattern)
+        return compiled.match(text, max(0, lo), hi)
+
+    def fullmatch(self, pattern: _Cue, lo: int, hi: int) -> re.Match[str] | None:
+        compiled, text = self._read(pattern)
+        return compiled.fullmatch(text, max(0, lo), hi)
+
     def _within_direct(self, pattern: _Cue, lo: int, hi: int) -> list[int]:
         compiled, text = self._read(pattern)
         return [m.start() for m in compiled.finditer(text, max(0, lo), hi)]
@@ -1267,16 +1282,16 @@ def _status(cues: _Cues, start: int, end: int) -> Status:
     heads ("… sent to help the offensive have been killed", "an influx of …, which …, could tip"),
     else the clause around it."""
     text = cues.text
-    if _LOST_BEFORE.search(text, max(0, start - 30), start):
+    if cues.search(_LOST_BEFORE, max(0, start - 30), start):
         return Status.casualties  # "the army has lost more than 3,800 soldiers"
     # "most of the 10,000 troops sent …": the main verb is about the most, the number is of those sent
-    governed = _governing(text, end, _PART_OF.search(text, max(0, start - 24), start) is not None)
+    governed = _governing(text, end, cues.search(_PART_OF, max(0, start - 24), start) is not None)
     if governed is not None:
         return _status_of(cues, *governed, start)
     floor = max(0, start - 2 * _WINDOW)  # a clause is looked for within two windows of the number
     lo = cues.last_end(_CLAUSE_BACK, floor, start)
     lo = floor if lo is None else lo
-    if _COORDINATED.match(text, lo, start):  # "to send 1,000 sappers, as well as 5,000 builders"
+    if cues.match(_COORDINATED, lo, start):  # "to send 1,000 sappers, as well as 5,000 builders"
         back = cues.last_end(_CLAUSE_BACK, floor, max(floor, lo - 2))
         lo = floor if back is None else back
     # skip the troop noun phrase before looking for the clause's end: "6,000 soldiers each to boost"
@@ -1304,7 +1319,7 @@ def _status_of(cues: _Cues, lo: int, hi: int, start: int, reach: int | None = No
     losses = [
         at
         for at in cues.within(_CASUALTY, lo, min(len(text), hi + 40))
-        if at < hi or not _OWN_COUNT.search(text, hi, at)
+        if at < hi or not cues.search(_OWN_COUNT, hi, at)
     ]
     if losses:
         modal_loss = cues.within(_MODAL_LOSS, lo, min(len(text), hi + 40))
@@ -1317,9 +1332,9 @@ def _status_of(cues: _Cues, lo: int, hi: int, start: int, reach: int | None = No
         fronts = sorted({*fronts, *cues.within(_FRONT_PLACE, lo, reach)})
     placed = cues.within(_IN_COUNTRY, lo, reach) if fronts else []
     for at in fronts:
-        if _NEGATED.search(text, max(lo, at - 40), at):
+        if cues.search(_NEGATED, max(lo, at - 40), at):
             continue
-        if at < start and _SENDING.search(text, at, start):
+        if at < start and cues.search(_SENDING, at, start):
             continue  # "helped retake Kursk by sending 15,000 troops": the place is not where they were sent
         if any(p < at for p in placed):
             return Status.deployed  # "sent 9,000 soldiers to Russia, mostly to the Kursk region"
