@@ -9,8 +9,11 @@ from briefings.extract.lexicon import MULTIPLIERS, NUMBER_WORDS
 from briefings.extract.text import Caseless, caseless
 
 _WORD = "|".join(sorted([*list(NUMBER_WORDS), "hundred", "thousand", "million"], key=len, reverse=True))
+# (the first digit is matched before the look back at the character before it: a pattern that opens
+# with a digit is searched for by skipping to the digits, one that opens with a look-behind is tried
+# at every character)
 DIGITS = re.compile(
-    r"(?<![\w.,$€£])(?P<digits>\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+(?![\d])|\d+(?:\.\d+)?)"
+    r"(?P<digits>\d(?<![\w.,$€£]\d)(?:\d{0,2}(?:[,\u202f\u00a0 ]\d{3})+(?![\d])|\d*(?:\.\d+)?))"
     r"(?:(?:\s*|-)(?P<mult>hundred|thousand|million|k)\b)?",  # "1.2 million", "15-thousand", "47-hundred"
     re.I,
 )
