@@ -710,8 +710,11 @@ def _too_short(body: str, q: QuoteSpan) -> bool:
     return len(_QUOTE_WORD.findall(body, q.start, q.end)) < MIN_QUOTE_WORDS
 
 
+_TIME_PHRASE_WORDS = frozenset([*WEEKDAYS, "on", "last", "this", "week"])
+
+
 def _is_time_phrase(text: str) -> bool:
-    return all(w.lower() in WEEKDAYS or w.lower() in {"on", "last", "this", "week"} for w in text.split())
+    return all(w.lower() in _TIME_PHRASE_WORDS for w in text.split())
 
 
 def _attribute_quote(
@@ -1068,9 +1071,11 @@ def _estimates_in(
                     used.add(k + 1)
                     after = text[end : end + _WINDOW]
         # "two brigades of 6,000 soldiers each"
-        units = _UNITS.search(before[-60:])
+        tail = before[-60:]
+        ends_of = tail[-1:].isspace() and tail.rstrip()[-2:].lower() == "of"  # all _UNITS can match
+        units = _UNITS.search(tail) if ends_of else None
         if units and _EACH.match(after):
-            written = before[-60:][units.start("count") : units.end("count")]  # as written, not caseless
+            written = tail[units.start("count") : units.end("count")]  # as written, not caseless
             count = words_value(written) or (int(written) if written.isdigit() else None)
             if count is not None and count < 100:
                 value *= count
