@@ -588,6 +588,9 @@ def _described(ref: EntityRef) -> bool:
     return ref.kind is EntityKind.person and (ref.role == ref.name or not _titled_person(ref))
 
 
+_PHRASE_STOPS = CLAUSE_STOPS - {"and"}  # made once, not a set a token
+
+
 def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
     """The noun phrase starting at `start` ("said Stephane Dujarric, the UN chief’s spokesperson")."""
     # "according to a statement from the ministry": the one who issued the document
@@ -610,11 +613,11 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
             out.append(t)  # "according to various estimates", "recent reports": the documents themselves
             j += 1
             break
-        if t.low in CLAUSE_STOPS - {"and"} and not (t.cap and t.low not in NOT_NAME) and out:
+        if t.low in _PHRASE_STOPS and not (t.cap and t.low not in NOT_NAME) and out:
             break
         if t.low in INNER_PREPOSITIONS and not (out and is_role_word(out[-1].text)):
             break
-        if t.low in TIME_WORDS - {"at", "on", "in"} and t.low in WEEKDAYS:
+        if t.low in WEEKDAYS:  # a day ends the phrase: "said Kirby Monday"
             break
         if t.low == "and" and out and out[-1].cap and j + 1 < len(toks) and toks[j + 1].cap:
             out.append(t)  # "Ukrainian and South Korean intelligence"
