@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from briefings.extract.dates import resolve_date
@@ -258,10 +259,11 @@ _TITLES = (
     r"envoy|ambassador|commander|general|premier|chancellor|senator|governor|colonel|analyst|negotiator"
 )
 _TITLE_ABBREVIATIONS = r"Rep|Sen|Gen|Lt|Mr|Ms|Mrs|Dr"
-_TITLE_WORD = re.compile(rf"\b(?i:{_TITLES})\s+|\b(?:{_TITLE_ABBREVIATIONS})\.?\s+")
-# a sentence with neither (the first in its caseless text) has no title for _TITLE_WORD to find
-_TITLE_HINT = re.compile(_TITLES)
-_TITLE_ABBREVIATION_HINT = re.compile(_TITLE_ABBREVIATIONS)
+# a title ("spokesperson ", any case) or an abbreviated one ("Gen. ", in capitals): the two kinds are
+# looked for apart (the first as a Caseless twin), their matches taken as one alternation's would be
+_TITLE_WORD = Caseless(rf"\b(?:{_TITLES})\s+")
+_ABBREVIATED_TITLE = re.compile(rf"\b(?:{_TITLE_ABBREVIATIONS})\.?\s+")
+_TITLE_ABBREVIATION_HINT = re.compile(_TITLE_ABBREVIATIONS)  # quick: opens with a letter, no \b
 # after the title: up to four words of department ("of State", "for Foreign Affairs"), then a name
 _NAME_AFTER_TITLE = re.compile(
     r"(?:(?:of|for|and|to|the)\s+|[A-Z][\w’'ʹ.\-]*\s+){0,5}?"
@@ -270,12 +272,32 @@ _NAME_AFTER_TITLE = re.compile(
 _CAP_WORD_BEFORE = re.compile(r"(?:[A-Z][\w’'ʹ.\-]*\s+){1,6}$")
 
 
+def _title_words(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_TITLE_WORD|_ABBREVIATED_TITLE` in the text, left to right, as finditer of the
+    alternation gives them: the leftmost, the first kind on a tie, the next looked for after its end.
+    (A match of the first kind is of the caseless text: its offsets are the text's.)"""
+    low = caseless(text)
+    pos = 0
+    # the next match of each kind at or after `pos` (a match at a given offset does not depend on where
+    # the search began), or None once a kind has no more
+    word = _TITLE_WORD.twin.search(low)
+    short = _ABBREVIATED_TITLE.search(text) if _TITLE_ABBREVIATION_HINT.search(text) else None
+    while word is not None or short is not None:
+        if word is not None and word.start() < pos:
+            word = _TITLE_WORD.twin.search(low, pos)
+        if short is not None and short.start() < pos:
+            short = _ABBREVIATED_TITLE.search(text, pos)
+        if word is None and short is None:
+            return
+        m = word if short is None or (word is not None and word.start() <= short.start()) else short
+        yield m
+        pos = m.end()
+
+
 def _titled_names(text: str) -> list[tuple[int, str]]:
     """ "National Security Council spokesperson John Kirby": a title, the words before it, a name."""
     out: list[tuple[int, str]] = []
-    if not _TITLE_HINT.search(caseless(text)) and not _TITLE_ABBREVIATION_HINT.search(text):
-        return out
-    for t in _TITLE_WORD.finditer(text):
+    for t in _title_words(text):
         m = _NAME_AFTER_TITLE.match(text, t.end())
         if m is None:
             continue
