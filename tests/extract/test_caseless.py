@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from briefings.extract.core import _TITLE_ABBREVIATIONS, _TITLES, _title_words
 from briefings.extract.text import Caseless, caseless
 
 SOURCES = [
@@ -48,3 +49,12 @@ def test_caseless_keeps_every_offset() -> None:
 def test_a_pattern_that_lowercase_would_change_is_refused(source: str) -> None:
     with pytest.raises(ValueError):
         Caseless(source)
+
+
+def test_titles_found_apart_come_as_one_alternation_gives_them() -> None:
+    alternation = re.compile(rf"\b(?i:{_TITLES})\s+|\b(?:{_TITLE_ABBREVIATIONS})\.?\s+")
+    words = [*re.findall(r"[a-z]+", _TITLES), "Gen.", "Mr", "Mrs.", "Dr", "Kim", "said", ",", "generals"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(_vary(rng, rng.choice(words)) + rng.choice([" ", "", "  ", "-", "."]) for _ in range(6))
+        assert [m.span() for m in _title_words(text)] == [m.span() for m in alternation.finditer(text)], text
