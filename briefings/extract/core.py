@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from briefings.extract.dates import resolve_date
@@ -43,7 +44,7 @@ from briefings.extract.names import (
     tokenize,
 )
 from briefings.extract.numbers import find_numbers, words_value
-from briefings.extract.text import QuoteSpan, Sentence, fold, paragraphs, quote_spans, sentences
+from briefings.extract.text import Caseless, QuoteSpan, Sentence, caseless, fold, paragraphs, quote_spans, sentences
 from briefings.models import DateBasis, EntityKind, EntityRef, Estimate, Evidence, Extraction, Qualifier, Quote, Status
 
 MIN_QUOTE_WORDS = 3
@@ -125,9 +126,10 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
     body = lay.text  # the speaker labels blanked out: the sentence rules read the text they label
     sents = sentences(body)
     marked = quote_spans(body)
-    spans = [q for q in marked if not _is_title(body, q)]
+    titled = [_is_title(body, q) for q in marked]
+    spans = [q for q, title in zip(marked, titled, strict=True) if not title]
     ctx = _Context(body, published, outlet, Mentions(), [], labels=list(reversed(lay.labels)))
-    ctx.titles = [q for q in marked if _is_title(body, q)]
+    ctx.titles = [q for q, title in zip(marked, titled, strict=True) if title]
     _register_acronyms(ctx, sents)
     _register_names(ctx, sents, spans)
     headline_paras = _headline_paragraphs(body)
@@ -252,11 +254,16 @@ def _source_named_after(
 # ------------------------------------------------------------------------------ names
 
 
-_TITLE_WORD = re.compile(
-    r"\b(?i:spokes(?:person|man|woman)|minister|president|secretary|adviser|advisor|official|chief|director|leader|"
-    r"envoy|ambassador|commander|general|premier|chancellor|senator|governor|colonel|analyst|negotiator)\s+"
-    r"|\b(?:Rep|Sen|Gen|Lt|Mr|Ms|Mrs|Dr)\.?\s+"
+_TITLES = (
+    r"spokes(?:person|man|woman)|minister|president|secretary|adviser|advisor|official|chief|director|leader|"
+    r"envoy|ambassador|commander|general|premier|chancellor|senator|governor|colonel|analyst|negotiator"
 )
+_TITLE_ABBREVIATIONS = r"Rep|Sen|Gen|Lt|Mr|Ms|Mrs|Dr"
+# a title ("spokesperson ", any case) or an abbreviated one ("Gen. ", in capitals): the two kinds are
+# looked for apart (the first as a Caseless twin), their matches taken as one alternation's would be
+_TITLE_WORD = Caseless(rf"\b(?:{_TITLES})\s+")
+_ABBREVIATED_TITLE = re.compile(rf"\b(?:{_TITLE_ABBREVIATIONS})\.?\s+")
+_TITLE_ABBREVIATION_HINT = re.compile(_TITLE_ABBREVIATIONS)  # quick: opens with a letter, no \b
 # after the title: up to four words of department ("of State", "for Foreign Affairs"), then a name
 _NAME_AFTER_TITLE = re.compile(
     r"(?:(?:of|for|and|to|the)\s+|[A-Z][\w’'ʹ.\-]*\s+){0,5}?"
@@ -265,10 +272,32 @@ _NAME_AFTER_TITLE = re.compile(
 _CAP_WORD_BEFORE = re.compile(r"(?:[A-Z][\w’'ʹ.\-]*\s+){1,6}$")
 
 
+def _title_words(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_TITLE_WORD|_ABBREVIATED_TITLE` in the text, left to right, as finditer of the
+    alternation gives them: the leftmost, the first kind on a tie, the next looked for after its end.
+    (A match of the first kind is of the caseless text: its offsets are the text's.)"""
+    low = caseless(text)
+    pos = 0
+    # the next match of each kind at or after `pos` (a match at a given offset does not depend on where
+    # the search began), or None once a kind has no more
+    word = _TITLE_WORD.twin.search(low)
+    short = _ABBREVIATED_TITLE.search(text) if _TITLE_ABBREVIATION_HINT.search(text) else None
+    while word is not None or short is not None:
+        if word is not None and word.start() < pos:
+            word = _TITLE_WORD.twin.search(low, pos)
+        if short is not None and short.start() < pos:
+            short = _ABBREVIATED_TITLE.search(text, pos)
+        if word is None and short is None:
+            return
+        m = word if short is None or (word is not None and word.start() <= short.start()) else short
+        yield m
+        pos = m.end()
+
+
 def _titled_names(text: str) -> list[tuple[int, str]]:
     """ "National Security Council spokesperson John Kirby": a title, the words before it, a name."""
-    out = []
-    for t in _TITLE_WORD.finditer(text):
+    out: list[tuple[int, str]] = []
+    for t in _title_words(text):
         m = _NAME_AFTER_TITLE.match(text, t.end())
         if m is None:
             continue
@@ -547,7 +576,11 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
         marks = {m for q in local if _too_short(ctx.body, q) for m in (q.open_at, q.close_at)}
         toks = [t for t in _outside(toks, local) if t.start not in marks]
     # a title in quotation marks (the “I Want to Live” project) is one capitalised word of the sentence
-    titles = [q for q in ctx.titles if sent.start <= q.open_at < sent.end]
+    titles = ctx.titles[  # in the order of the text, as the sentences are
+        bisect.bisect_left(ctx.titles, sent.start, key=_open_at) : bisect.bisect_left(
+            ctx.titles, sent.end, key=_open_at
+        )
+    ]
     if titles:
         toks = _titles_as_words(ctx.body, toks, titles)
     if _HAS_MARK.search(sent.text):
@@ -699,8 +732,11 @@ def _too_short(body: str, q: QuoteSpan) -> bool:
     return len(_QUOTE_WORD.findall(body, q.start, q.end)) < MIN_QUOTE_WORDS
 
 
+_TIME_PHRASE_WORDS = frozenset([*WEEKDAYS, "on", "last", "this", "week"])
+
+
 def _is_time_phrase(text: str) -> bool:
-    return all(w.lower() in WEEKDAYS or w.lower() in {"on", "last", "this", "week"} for w in text.split())
+    return all(w.lower() in _TIME_PHRASE_WORDS for w in text.split())
 
 
 def _attribute_quote(
@@ -756,9 +792,12 @@ def _start_of(s: Sentence) -> int:
     return s.start
 
 
+_DATELINE = re.compile(r"^.*?[—–]\s*$")
+
+
 def _strip_dateline(lead: str) -> str:
     """ "SEOUL, South Korea — " and "Oct. 24, 2024, 4:25 PM GMT+5 SEOUL —" open a story, not a clause."""
-    return re.sub(r"^.*?[—–]\s*$", "", lead)
+    return _DATELINE.sub("", lead) if "—" in lead or "–" in lead else lead
 
 
 QUESTIONER = "questioner"  # who asks a question the article quotes without naming them
@@ -885,21 +924,19 @@ def _previous_quote(ctx: _Context, q: QuoteSpan) -> Quote | None:
 
 # -------------------------------------------------------------------------- estimates
 
-_SKIP_AFTER = re.compile(
+_SKIP_AFTER = Caseless(
     r"^\s*(?:%|percent|per cent|-?(?:miles?|mi|km|kilomet(?:er|re)s?|mm|cm|millimet(?:er|re)s?|met(?:er|re)s?|feet|foot|"
     r"tons?|tonnes?|years?|days?|months?|weeks?|hours?|minutes?|dollars?|euros?|won|rubles?|roubles?|yuan|"
-    r"kg|lbs?|st\b|nd\b|rd\b|th\b|[ap]\.?m\.?|GMT|BST|UTC)\b|-year|-mile|-day|-strong\s+(?:army|military))",
-    re.I,
+    r"kg|lbs?|st\b|nd\b|rd\b|th\b|[ap]\.?m\.?|GMT|BST|UTC)\b|-year|-mile|-day|-strong\s+(?:army|military))"
 )
-_SKIP_BEFORE = re.compile(
+_SKIP_BEFORE = Caseless(
     r"(?:[$€£¥]\s*|\bNo\.\s*|\b(?:army|military|militaries|armed forces|population|strength|force) of\s+(?:about |around |some |roughly |nearly |more than |over )?"
     r"|\b(?:including|among them)\s+(?:about |around |some |roughly |nearly |at least |more than |over )?"
     r"|\b(?:{})\.?\s*|:\s*)$".format(
         "|".join(
             "january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split()
         )
-    ),
-    re.I,
+    )
 )
 _ADJ = (
     r"(?:those|these|more|additional|extra|elite|special|regular|new|fresh|further|combat|active-duty|officer-level|north|"
@@ -918,36 +955,29 @@ _TROOPS_AFTER = re.compile(
     re.I,
 )
 # soldiers named in the sentence: then "3,000 people" counts them
-_MILITARY = re.compile(
-    r"\b(?:troops?|soldiers?|personnel|battalions?|brigades?|regiments?|units?|military|army|servicemen|recruits)\b",
-    re.I,
+_MILITARY = Caseless(
+    r"\b(?:troops?|soldiers?|personnel|battalions?|brigades?|regiments?|units?|military|army|servicemen|recruits)\b"
 )
 # "killed 60 and wounded as many as 35 soldiers": a number shares the noun of the one its list ends with
-_LIST_GAP = re.compile(
+_LIST_GAP = Caseless(
     r"\s*(?:,\s*)?(?:and|or|,)\s+(?:(?:killed|wounded|injured|captured|others?)\s+)?(?:(?:as many as|up to|about|some|"
-    r"more than|at least|nearly|around|over|another)\s+)?",
-    re.I,
+    r"more than|at least|nearly|around|over|another)\s+)?"
 )
-_PARTITIVE_BEFORE = re.compile(r"\b(?:of whom|of which|of them|of those|of these)\s*,?\s+(?:\w+\s+){0,2}$", re.I)
+_PARTITIVE_BEFORE = Caseless(r"\b(?:of whom|of which|of them|of those|of these)\s*,?\s+(?:\w+\s+){0,2}$")
 # a count with its own verb of loss: "of whom 400 have been killed", "Of those, 700 died"
-_OWN_LOSS = re.compile(
-    r"^\s*(?:\w+\s+){0,2}?(?:(?:have|has|had|were|was)\s+(?:been\s+)?(?:killed|wounded|captured|injured)|died|perished|were killed)\b",
-    re.I,
+_OWN_LOSS = Caseless(
+    r"^\s*(?:\w+\s+){0,2}?(?:(?:have|has|had|were|was)\s+(?:been\s+)?(?:killed|wounded|captured|injured)|died|perished|were killed)\b"
 )
 # a head count the sentence does not claim: one person, known individuals, mixed forces, unconfirmed reports
-_KNOWN_FEW = re.compile(r"\b(?:the|these|those|both)\s+$", re.I)
-_MIXED = re.compile(
-    r"\b(?:russian|ukrainian)\s+and\s+north\s+korean|north\s+korean\s+and\s+(?:russian|ukrainian)", re.I
-)
-_COMMON_KNOWLEDGE = re.compile(
+_KNOWN_FEW = Caseless(r"\b(?:the|these|those|both)\s+$")
+_MIXED = Caseless(r"\b(?:russian|ukrainian)\s+and\s+north\s+korean|north\s+korean\s+and\s+(?:russian|ukrainian)")
+_COMMON_KNOWLEDGE = Caseless(
     r"\b(?:what|as|it)\s+(?:is|was|had been|has been)\s+(?:widely|long|already|generally|commonly)\s+"
-    r"(?:known|reported|believed|assumed|suspected|accepted)\b[^.;]*$",
-    re.I,
+    r"(?:known|reported|believed|assumed|suspected|accepted)\b[^.;]*$"
 )
-_UNCONFIRMED = re.compile(
+_UNCONFIRMED = Caseless(
     r"\b(?:(?:could|can|cannot|can['’]t|did|does|would|was|were)\s*(?:not|n['’]t)?\s+(?:not\s+)?(?:confirm|verify|corroborate)|"
-    r"unable to (?:confirm|verify)|no (?:evidence|confirmation) (?:of|that)|denied (?:reports|claims))\b",
-    re.I,
+    r"unable to (?:confirm|verify)|no (?:evidence|confirmation) (?:of|that)|denied (?:reports|claims))\b"
 )
 _BARE_AFTER = re.compile(
     r"^\s*(?:[,.;)”\"]|$|(?i:have|has|had|having|are|were|was|is|will|would|could|may|already|more|of them|in|to|troops?|"
@@ -956,65 +986,58 @@ _BARE_AFTER = re.compile(
     # "the 9,000 the ministry says were sent": a reduced relative clause with its own reporting verb
     r"|(?:that\s+)?(?:the\s+(?:\w+\s+){1,3}?|(?:[A-Z][\w.’']*\s+){1,3})(?:says?|said|believes?|estimates?|claims?|reports?)\b)"
 )
-_CONTEXT = re.compile(
+_CONTEXT = Caseless(
     r"\b(?:troops?|soldiers?|forces|personnel|military|deploy\w*|sent|send|dispatch\w*|contingent|brigades?|number|total|"
-    r"arriv\w*|reinforcements?|fighters|combat|casualt\w*|front(?: ?lines?)?|force|numbered|servicemen|infantrymen)\b",
-    re.I,
+    r"arriv\w*|reinforcements?|fighters|combat|casualt\w*|front(?: ?lines?)?|force|numbered|servicemen|infantrymen)\b"
 )
 _GLUED_AFTER = re.compile(r"[\w:/]")  # "12,000km", "3:00", "1/2"
 _GLUED_BEFORE = re.compile(r"[\w.]")  # a number written on to the word before it
 _RANGE_GAP = re.compile(r"\s*(?:and|to|-|–|—|or)\s*")
-_RANGE_OPEN = re.compile(r"\b(?:between|from)\s+$", re.I)
+_RANGE_OPEN = Caseless(r"\b(?:between|from)\s+$")
 _EACH = re.compile(r"\s*(?:\w+\s+){0,3}?each\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_UNITS = re.compile(rf"(?P<count>\w+)\s+(?:{_FORMATIONS})\s+of\s+$", re.I)
+_UNITS = Caseless(rf"(?P<count>\w+)\s+(?:{_FORMATIONS})\s+of\s+$")
 
-QUALIFIER_BEFORE: list[tuple[Qualifier, re.Pattern[str]]] = [
-    (Qualifier.at_least, re.compile(r"\b(?:at least|no fewer than|no less than|a minimum of|minimum of)\s+$", re.I)),
+QUALIFIER_BEFORE: list[tuple[Qualifier, Caseless]] = [
+    (Qualifier.at_least, Caseless(r"\b(?:at least|no fewer than|no less than|a minimum of|minimum of)\s+$")),
     (
         Qualifier.more_than,
-        re.compile(
-            r"\b(?:more than|over|upwards of|in excess of|exceed(?:s|ed|ing)?|above|surpass(?:es|ed|ing)?|top(?:s|ped)?|beyond|well over)\s+$",
-            re.I,
+        Caseless(
+            r"\b(?:more than|over|upwards of|in excess of|exceed(?:s|ed|ing)?|above|surpass(?:es|ed|ing)?|top(?:s|ped)?|beyond|well over)\s+$"
         ),
     ),
     (
         Qualifier.up_to,
-        re.compile(
-            r"\b(?:as many as|up to|approaching|as much as|fewer than|less than|under|a maximum of|maximum of)\s+$",
-            re.I,
+        Caseless(
+            r"\b(?:as many as|up to|approaching|as much as|fewer than|less than|under|a maximum of|maximum of)\s+$"
         ),
     ),
     (
         Qualifier.approx,
-        re.compile(
-            r"\b(?:about|approximately|approx\.|around|some|roughly|nearly|almost|an estimated|estimated|close to|circa|~|about|near|an approximate)\s+$",
-            re.I,
+        Caseless(
+            r"\b(?:about|approximately|approx\.|around|some|roughly|nearly|almost|an estimated|estimated|close to|circa|~|about|near|an approximate)\s+$"
         ),
     ),
 ]
-_AT_LEAST_AFTER = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:or more|and more|or so|plus)\b|^\+|^-plus", re.I)
-_APPROX_AFTER = re.compile(r"^\s*(?:\w+\s+){0,3}?or so\b", re.I)
+_AT_LEAST_AFTER = Caseless(r"^\s*(?:\w+\s+){0,3}?(?:or more|and more|or so|plus)\b|^\+|^-plus")
+_APPROX_AFTER = Caseless(r"^\s*(?:\w+\s+){0,3}?or so\b")
 
-_CASUALTY = re.compile(
+_CASUALTY = Caseless(
     r"\b(?:killed|wounded|dead|died|casualt\w*|captured|injured|lost their lives|losses|taken prisoner|prisoners? of war|POWs?|deaths?|perished|"
-    r"missing in action|went missing|killed in action)\b",
-    re.I,
+    r"missing in action|went missing|killed in action)\b"
 )
-_PLANNED = re.compile(
+_PLANNED = Caseless(
     r"\b(?:will|would|['’]ll|plans?|planned|planning|prepar(?:ing|es|e|ed to)|expected|expects?|to send|to be sent|to deploy|to dispatch|"
     r"set to|soon|eventually|intends?|intended|pledged to|to reach|aims? to|going to|could|might|may|by (?:the end of )?"
-    r"(?:january|february|march|april|june|july|august|september|october|november|december|year-end|next)|in the coming)\b",
-    re.I,
+    r"(?:january|february|march|april|june|july|august|september|october|november|december|year-end|next)|in the coming)\b"
 )
-_FRONTLINE = re.compile(
+_FRONTLINE = Caseless(
     r"\b(?:kursk|kurks|front ?lines?|frontlines?|the front|battlefield|combat zone|in combat|into combat|fighting in|trenches|"
     r"donbas|donetsk|zaporizhzhia|kharkiv|luhansk|kherson|combat operations|brought in to fight|fight(?:ing)? alongside|"
-    r"fought alongside|in the fighting|in battle|(?:been |are |were |is |was )fighting (?:with|for|against|on|alongside))\b",
-    re.I,
+    r"fought alongside|in the fighting|in battle|(?:been |are |were |is |was )fighting (?:with|for|against|on|alongside))\b"
 )
-_FRONT_PLACE = re.compile(r"\b(?:kursk|kurks|donbas|donetsk|zaporizhzhia|kharkiv|luhansk|kherson)\b", re.I)
-_NEGATED = re.compile(r"\b(?:not|yet to|never|no)\b[^,.;]{0,30}$", re.I)
+_FRONT_PLACE = Caseless(r"\b(?:kursk|kurks|donbas|donetsk|zaporizhzhia|kharkiv|luhansk|kherson)\b")
+_NEGATED = Caseless(r"\b(?:not|yet to|never|no)\b[^,.;]{0,30}$")
 _CLAUSE_BACK = re.compile(r"(?:[;:“”\"(—]|,\s|\bthat\b|\bwhile\b|\bwhereas\b|\bbut\b)")
 _CLAUSE_FWD = re.compile(
     r"(?:[;:“”\")—]|,\s|[.!?](?:\[\d+\])*\s|\s(?:and|but|while|as|which|who)\s"
@@ -1070,16 +1093,17 @@ def _estimates_in(
                     used.add(k + 1)
                     after = text[end : end + _WINDOW]
         # "two brigades of 6,000 soldiers each"
-        units = _UNITS.search(before[-60:])
+        tail = before[-60:]
+        ends_of = tail[-1:].isspace() and tail.rstrip()[-2:].lower() == "of"  # all _UNITS can match
+        units = _UNITS.search(tail) if ends_of else None
         if units and _EACH.match(after):
-            count = words_value(units.group("count")) or (
-                int(units.group("count")) if units.group("count").isdigit() else None
-            )
+            written = tail[units.start("count") : units.end("count")]  # as written, not caseless
+            count = words_value(written) or (int(written) if written.isdigit() else None)
             if count is not None and count < 100:
                 value *= count
         troops = _TROOPS_AFTER.match(after)
         if troops is None and k + 1 < len(numbers) and low is None:
-            listed = _LIST_GAP.fullmatch(text, end, numbers[k + 1].start)
+            listed = cues.fullmatch(_LIST_GAP, end, numbers[k + 1].start)
             if listed:  # "killed 60 and wounded as many as 35 soldiers": the list's noun counts both
                 troops = _TROOPS_AFTER.match(text[numbers[k + 1].end : numbers[k + 1].end + _WINDOW])
         if _other_force(before, after, troops) or (troops is not None and _MIXED.search(troops.group(0))):
@@ -1100,7 +1124,9 @@ def _estimates_in(
             noun = (troops.group("noun") or troops.group("noun2") or "").lower()
             if noun in {"men", "koreans", "forces", "engineers"} and n.value < 100:
                 continue
-            if troops.group("people") and not (_MILITARY.search(text) and not cues.any(_CASUALTY, 0, len(text))):
+            if troops.group("people") and not (
+                cues.search(_MILITARY, 0, len(text)) and not cues.any(_CASUALTY, 0, len(text))
+            ):
                 continue  # "300 people": soldiers only in a sentence about soldiers, and never a strike's dead
         if n.value < MIN_HEADCOUNT or (n.value < 100 and _KNOWN_FEW.search(before[-12:])):
             continue  # "one soldier", "the two captured soldiers": people the article knows, not a count
@@ -1141,16 +1167,15 @@ def _estimates_in(
 
 
 _OTHER = "|".join(re.escape(w) for w in sorted(OTHER_FORCES, key=len, reverse=True))
-_OTHER_OWNER = re.compile(
+_OTHER_OWNER = Caseless(
     rf"\b(?:{_OTHER})(?:['’]s)?\s+(?:(?:has|have|had)\s+(?:lost|suffered|mobili[sz]ed|deployed|sent)|army|forces|military|troops)\b"
-    r"[^,;:]*$",
-    re.I,
+    r"[^,;:]*$"
 )
 
 
-_STORY_TROOPS = re.compile(r"\b(?:north korean?s?|dprk|pyongyang)", re.I)
-_OTHER_TROOPS = re.compile(rf"\b(?:{_OTHER})\b", re.I)
-_OWNER_HINT = re.compile(r"\b(?:lost|suffered|mobili[sz]ed|deployed|sent|army|forces|military|troops)\b", re.I)
+_STORY_TROOPS = Caseless(r"\b(?:north korean?s?|dprk|pyongyang)")
+_OTHER_TROOPS = Caseless(rf"\b(?:{_OTHER})\b")
+_OWNER_HINT = Caseless(r"\b(?:lost|suffered|mobili[sz]ed|deployed|sent|army|forces|military|troops)\b")
 
 
 def _other_force(before: str, after: str, troops: re.Match[str] | None) -> bool:
@@ -1163,19 +1188,25 @@ def _other_force(before: str, after: str, troops: re.Match[str] | None) -> bool:
     return _OWNER_HINT.search(window) is not None and _OTHER_OWNER.search(window) is not None
 
 
+_EXCEEDED_BEFORE = Caseless(r"\b(?:exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|topped)\s+(?:\w+\s+){0,2}$")
+
+
 def _qualifier(before: str, after: str) -> Qualifier:
     window = before[-40:]
     for qualifier, pattern in QUALIFIER_BEFORE:
         if pattern.search(window):
             return qualifier
     # "the number ... exceeded 10,000": the verb may sit a few words back
-    if re.search(r"\b(?:exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|topped)\s+(?:\w+\s+){0,2}$", window, re.I):
+    if _EXCEEDED_BEFORE.search(window):
         return Qualifier.more_than
     if _AT_LEAST_AFTER.match(after):
         return Qualifier.at_least
     if _APPROX_AFTER.match(after):
         return Qualifier.approx
     return Qualifier.exact
+
+
+_Cue = re.Pattern[str] | Caseless
 
 
 class _Cues:
@@ -1187,37 +1218,60 @@ class _Cues:
 
     def __init__(self, text: str, numbers: int = INDEXED) -> None:
         self.text = text
-        self._found: dict[re.Pattern[str], tuple[list[int], list[int]]] = {}
+        self.low = caseless(text)  # what Caseless patterns read
+        self._found: dict[_Cue, tuple[list[int], list[int]]] = {}
         if numbers < self.INDEXED:  # the windows, searched directly
             self.within = self._within_direct  # type: ignore[method-assign]
             self.any = self._any_direct  # type: ignore[method-assign]
             self.last_end = self._last_end_direct  # type: ignore[method-assign]
             self.first_start = self._first_start_direct  # type: ignore[method-assign]
 
-    def _within_direct(self, pattern: re.Pattern[str], lo: int, hi: int) -> list[int]:
-        return [m.start() for m in pattern.finditer(self.text, max(0, lo), hi)]
+    def _read(self, pattern: _Cue) -> tuple[re.Pattern[str], str]:
+        """The compiled pattern and the text it reads: a Caseless one's twin reads the caseless text."""
+        return (pattern.twin, self.low) if isinstance(pattern, Caseless) else (pattern, self.text)
 
-    def _any_direct(self, pattern: re.Pattern[str], lo: int, hi: int) -> bool:
-        return pattern.search(self.text, max(0, lo), hi) is not None
+    def search(self, pattern: _Cue, lo: int, hi: int) -> re.Match[str] | None:
+        """pattern.search over text[lo:hi] (of the caseless text, for a Caseless pattern)."""
+        compiled, text = self._read(pattern)
+        return compiled.search(text, max(0, lo), hi)
 
-    def _last_end_direct(self, pattern: re.Pattern[str], lo: int, hi: int) -> int | None:
+    def match(self, pattern: _Cue, lo: int, hi: int) -> re.Match[str] | None:
+        compiled, text = self._read(pattern)
+        return compiled.match(text, max(0, lo), hi)
+
+    def fullmatch(self, pattern: _Cue, lo: int, hi: int) -> re.Match[str] | None:
+        compiled, text = self._read(pattern)
+        return compiled.fullmatch(text, max(0, lo), hi)
+
+    def _within_direct(self, pattern: _Cue, lo: int, hi: int) -> list[int]:
+        compiled, text = self._read(pattern)
+        return [m.start() for m in compiled.finditer(text, max(0, lo), hi)]
+
+    def _any_direct(self, pattern: _Cue, lo: int, hi: int) -> bool:
+        compiled, text = self._read(pattern)
+        return compiled.search(text, max(0, lo), hi) is not None
+
+    def _last_end_direct(self, pattern: _Cue, lo: int, hi: int) -> int | None:
         end = None
-        for m in pattern.finditer(self.text, max(0, lo), hi):
+        compiled, text = self._read(pattern)
+        for m in compiled.finditer(text, max(0, lo), hi):
             end = m.end()
         return end
 
-    def _first_start_direct(self, pattern: re.Pattern[str], lo: int, hi: int) -> int | None:
-        m = pattern.search(self.text, max(0, lo), hi)
+    def _first_start_direct(self, pattern: _Cue, lo: int, hi: int) -> int | None:
+        compiled, text = self._read(pattern)
+        m = compiled.search(text, max(0, lo), hi)
         return m.start() if m else None
 
-    def _matches(self, pattern: re.Pattern[str]) -> tuple[list[int], list[int]]:
+    def _matches(self, pattern: _Cue) -> tuple[list[int], list[int]]:
         found = self._found.get(pattern)
         if found is None:
-            matches = list(pattern.finditer(self.text))
+            compiled, text = self._read(pattern)
+            matches = list(compiled.finditer(text))
             found = self._found[pattern] = ([m.start() for m in matches], [m.end() for m in matches])
         return found
 
-    def within(self, pattern: re.Pattern[str], lo: int, hi: int) -> list[int]:
+    def within(self, pattern: _Cue, lo: int, hi: int) -> list[int]:
         """The starts of the matches lying wholly inside text[lo:hi]."""
         starts, ends = self._matches(pattern)
         k = bisect.bisect_left(starts, lo)
@@ -1227,25 +1281,25 @@ class _Cues:
             k += 1
         return out
 
-    def any(self, pattern: re.Pattern[str], lo: int, hi: int) -> bool:
+    def any(self, pattern: _Cue, lo: int, hi: int) -> bool:
         starts, ends = self._matches(pattern)
         k = bisect.bisect_left(starts, max(0, lo))
         return k < len(starts) and ends[k] <= hi
 
-    def last_end(self, pattern: re.Pattern[str], lo: int, hi: int) -> int | None:
+    def last_end(self, pattern: _Cue, lo: int, hi: int) -> int | None:
         """The end of the last match lying wholly inside text[lo:hi]."""
         starts, ends = self._matches(pattern)
         k = bisect.bisect_right(ends, hi) - 1
         return ends[k] if k >= 0 and starts[k] >= lo else None
 
-    def first_start(self, pattern: re.Pattern[str], lo: int, hi: int) -> int | None:
+    def first_start(self, pattern: _Cue, lo: int, hi: int) -> int | None:
         starts, _ = self._matches(pattern)
         k = bisect.bisect_left(starts, lo)
         return starts[k] if k < len(starts) and starts[k] < hi else None
 
 
-_LOST_BEFORE = re.compile(
-    r"\b(?:lost|lose|loses|losing)\s+(?:(?:about|some|around|nearly|over|more than|at least|up to)\s+)?$", re.I
+_LOST_BEFORE = Caseless(
+    r"\b(?:lost|lose|loses|losing)\s+(?:(?:about|some|around|nearly|over|more than|at least|up to)\s+)?$"
 )
 
 
@@ -1255,16 +1309,16 @@ def _status(cues: _Cues, start: int, end: int) -> Status:
     heads ("… sent to help the offensive have been killed", "an influx of …, which …, could tip"),
     else the clause around it."""
     text = cues.text
-    if _LOST_BEFORE.search(text, max(0, start - 30), start):
+    if cues.search(_LOST_BEFORE, max(0, start - 30), start):
         return Status.casualties  # "the army has lost more than 3,800 soldiers"
     # "most of the 10,000 troops sent …": the main verb is about the most, the number is of those sent
-    governed = _governing(text, end, _PART_OF.search(text, max(0, start - 24), start) is not None)
+    governed = _governing(text, end, cues.search(_PART_OF, max(0, start - 24), start) is not None)
     if governed is not None:
         return _status_of(cues, *governed, start)
     floor = max(0, start - 2 * _WINDOW)  # a clause is looked for within two windows of the number
     lo = cues.last_end(_CLAUSE_BACK, floor, start)
     lo = floor if lo is None else lo
-    if _COORDINATED.match(text, lo, start):  # "to send 1,000 sappers, as well as 5,000 builders"
+    if cues.match(_COORDINATED, lo, start):  # "to send 1,000 sappers, as well as 5,000 builders"
         back = cues.last_end(_CLAUSE_BACK, floor, max(floor, lo - 2))
         lo = floor if back is None else back
     # skip the troop noun phrase before looking for the clause's end: "6,000 soldiers each to boost"
@@ -1278,10 +1332,8 @@ def _status(cues: _Cues, start: int, end: int) -> Status:
     return _status_of(cues, lo, hi, start, reach)
 
 
-_PART_OF = re.compile(
-    r"\b(?:most|many|some|half|part|all|majority|bulk|rest|none|few)\s+of\s+(?:the|those|these)\s+$", re.I
-)
-_OWN_COUNT = re.compile(r"\d|\b(?:of whom|of which|of them|of those|among them)\b", re.I)
+_PART_OF = Caseless(r"\b(?:most|many|some|half|part|all|majority|bulk|rest|none|few)\s+of\s+(?:the|those|these)\s+$")
+_OWN_COUNT = Caseless(r"\d|\b(?:of whom|of which|of them|of those|among them)\b")
 _PURPOSE = re.compile(r"\sto\s(?:support|help|reinforce|bolster|assist|aid|back|fight|join)\b")
 
 
@@ -1294,7 +1346,7 @@ def _status_of(cues: _Cues, lo: int, hi: int, start: int, reach: int | None = No
     losses = [
         at
         for at in cues.within(_CASUALTY, lo, min(len(text), hi + 40))
-        if at < hi or not _OWN_COUNT.search(text, hi, at)
+        if at < hi or not cues.search(_OWN_COUNT, hi, at)
     ]
     if losses:
         modal_loss = cues.within(_MODAL_LOSS, lo, min(len(text), hi + 40))
@@ -1307,9 +1359,9 @@ def _status_of(cues: _Cues, lo: int, hi: int, start: int, reach: int | None = No
         fronts = sorted({*fronts, *cues.within(_FRONT_PLACE, lo, reach)})
     placed = cues.within(_IN_COUNTRY, lo, reach) if fronts else []
     for at in fronts:
-        if _NEGATED.search(text, max(lo, at - 40), at):
+        if cues.search(_NEGATED, max(lo, at - 40), at):
             continue
-        if at < start and _SENDING.search(text, at, start):
+        if at < start and cues.search(_SENDING, at, start):
             continue  # "helped retake Kursk by sending 15,000 troops": the place is not where they were sent
         if any(p < at for p in placed):
             return Status.deployed  # "sent 9,000 soldiers to Russia, mostly to the Kursk region"
@@ -1323,20 +1375,18 @@ _REDUCED_RELATIVE = re.compile(
     r"\s*(?:that\s+)?(?:the\s+(?:\w+\s+){1,3}?|(?:[A-Z][\w.’']*\s+){1,3})(?:says?|said|believes?|estimates?|claims?)\s+"
 )
 _RELATIVE = re.compile(_NOUN_PHRASE + r",\s*(?:who|which|that)\s+(?P<clause>[^,;.—]{3,160})(?P<close>,|—)?")
-_PRESENT_STATE = re.compile(
+_PRESENT_STATE = Caseless(
     r"\b(?:are|is|were|was|remain|remains)\s+(?:already\s+|now\s+|currently\s+|still\s+)?(?:at|in|on|near|inside|"
-    r"stationed|deployed|based|fighting|positioned|training|massed|gathered)\b",
-    re.I,
+    r"stationed|deployed|based|fighting|positioned|training|massed|gathered)\b"
 )
 _PARTICIPLE = re.compile(
     _NOUN_PHRASE.replace("{0,5}?[\\w'’-]+", "{0,4}?")
     + r"(?:sent|deployed|dispatched|brought|stationed|based|transferred|moved|flown|shipped)\b"
 )
 _MAIN_VERB = re.compile(r"\b(?:have|has|had|are|is|were|was|will|would|could|may|might|can|must|remain|remains)\b")
-_COORDINATED = re.compile(r"\s*(?:as well as|and|plus|along with)\s", re.I)
-_MODAL_LOSS = re.compile(
-    r"\b(?:could|may|might|would|will|risk|likely to|expected to)\s+(?:\w+\s+){0,2}?(?:suffer|face|take|sustain|incur)\b",
-    re.I,
+_COORDINATED = Caseless(r"\s*(?:as well as|and|plus|along with)\s")
+_MODAL_LOSS = Caseless(
+    r"\b(?:could|may|might|would|will|risk|likely to|expected to)\s+(?:\w+\s+){0,2}?(?:suffer|face|take|sustain|incur)\b"
 )
 # "in Russia", "to Ruritania": a country the troops are in, which a region named after it does not outrank
 _IN_COUNTRY = re.compile(
@@ -1345,7 +1395,7 @@ _IN_COUNTRY = re.compile(
 )
 
 
-_SENDING = re.compile(r"\b(?:send|sends|sending|sent|dispatch\w*|deploy\w*|transferr?\w*)\b", re.I)
+_SENDING = Caseless(r"\b(?:send|sends|sending|sent|dispatch\w*|deploy\w*|transferr?\w*)\b")
 _MAYBE_GOVERNED = re.compile(
     r"\b(?:says?|said|believes?|estimates?|claims?|sent|deployed|dispatched|brought|stationed|based|transferred|moved|"
     r"flown|shipped)\b"
@@ -1461,11 +1511,14 @@ def _embedded_posts(body: str, published: dt.date | None) -> dict[int, tuple[str
 # ------------------------------------------------------------------------ the results
 
 
+_NON_WORDS = re.compile(r"\W+")
+
+
 def _dedupe_quotes(quotes: list[Quote]) -> list[Quote]:
     seen: set[str] = set()
     out = []
     for q in quotes:
-        key = re.sub(r"\W+", " ", q.text.lower()).strip()
+        key = _NON_WORDS.sub(" ", q.text.lower()).strip()
         if key in seen:
             continue
         seen.add(key)

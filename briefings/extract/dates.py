@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from briefings.extract.lexicon import MONTHS, WEEKDAYS
+from briefings.extract.text import caseless
 from briefings.models import DateBasis
 
 _MONTH = r"(?:{})\.?".format("|".join(sorted(MONTHS, key=len, reverse=True)))
@@ -35,13 +36,21 @@ def resolve_date(phrase: str, published: dt.date | None) -> tuple[dt.date | None
     return None, DateBasis.unknown
 
 
+# what each kind of date needs, looked for first in the caseless phrase: a digit and a month (or the
+# dashes of an ISO date); "day" of a weekday, of "today" and "yesterday"; "tonight"; "last week"
+_DIGIT = re.compile(r"\d")
+_MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+
+
 def _first_date(phrase: str, published: dt.date | None) -> dt.date | None:
     candidates: list[tuple[int, dt.date]] = []
-    for m in _EXPLICIT.finditer(phrase):
-        d = _explicit(m, published)
-        if d is not None:
-            candidates.append((m.start(), d))
-    if published is not None:
+    low = caseless(phrase)
+    if _DIGIT.search(phrase) and ("-" in phrase or _MONTH_HINT.search(low)):
+        for m in _EXPLICIT.finditer(phrase):
+            d = _explicit(m, published)
+            if d is not None:
+                candidates.append((m.start(), d))
+    if published is not None and ("day" in low or "tonight" in low or "last " in low):
         for m in _WEEKDAY.finditer(phrase):
             back = (published.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7
             if m.group("last") and back == 0:

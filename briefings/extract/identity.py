@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefings.extract.lexicon import BODY_COUNTRY, COUNTRIES
-from briefings.extract.text import fold
+from briefings.extract.text import BRACKETED, fold
 from briefings.models import EntityKind, EntityRef
 
 # A capital or a country's name standing for it, not a body of its own ("the Kremlin" is a body: its
@@ -121,11 +121,16 @@ def speaks_for(ref: EntityRef) -> EntityRef | None:
     return None
 
 
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)")
+
+
 def _words(text: str) -> str:
     """Lowercase words without possessives, articles or punctuation: "the U.S.'s" → "u.s."."""
     text = fold(text).lower()
-    text = re.sub(r"\s*\([^)]*\)", "", text)  # "National Intelligence Service (NIS)"
-    text = re.sub(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)", "", text)
+    if "(" in text:
+        text = BRACKETED.sub("", text)  # "National Intelligence Service (NIS)"
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text)
     words = [w.strip(",;:") for w in text.split()]
     words = [w.rstrip(".") if w.count(".") < 2 else w for w in words]  # "Department." but "u.s."
     return " ".join(w for w in words if w and w not in _NOT_IN_KEY)

@@ -32,7 +32,7 @@ from briefings.extract.lexicon import (
     TITLE_ABBREVIATIONS,
     WEEKDAYS,
 )
-from briefings.extract.text import fold
+from briefings.extract.text import BRACKETED, fold
 from briefings.models import EntityKind, EntityRef
 
 TOKEN = re.compile(
@@ -173,7 +173,8 @@ _DEMONYM_PREFIX = re.compile(
 def parse_phrase(phrase: str) -> EntityRef | None:
     """What a noun phrase names: a person with a title, a body, or a role without a name."""
     phrase = clean_phrase(phrase)
-    phrase = re.sub(r"\s*\([^)]*\)", "", phrase)  # "National Intelligence Service (NIS)"
+    if "(" in phrase:
+        phrase = BRACKETED.sub("", phrase)
     if not phrase:
         return None
     toks = tokenize(phrase)
@@ -281,8 +282,11 @@ def _looks_nominal(toks: list[Tok]) -> bool:
     )
 
 
+_ADVERB = re.compile(r"[a-z]{3,}ly")
+
+
 def _is_adverb(word: str) -> bool:
-    return bool(re.fullmatch(r"[a-z]{3,}ly", word)) and word not in {
+    return bool(_ADVERB.fullmatch(word)) and word not in {
         "ally",
         "family",
         "assembly",
@@ -584,6 +588,9 @@ def _described(ref: EntityRef) -> bool:
     return ref.kind is EntityKind.person and (ref.role == ref.name or not _titled_person(ref))
 
 
+_PHRASE_STOPS = CLAUSE_STOPS - {"and"}  # made once, not a set a token
+
+
 def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
     """The noun phrase starting at `start` ("said Stephane Dujarric, the UN chief’s spokesperson")."""
     # "according to a statement from the ministry": the one who issued the document
@@ -606,11 +613,11 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
             out.append(t)  # "according to various estimates", "recent reports": the documents themselves
             j += 1
             break
-        if t.low in CLAUSE_STOPS - {"and"} and not (t.cap and t.low not in NOT_NAME) and out:
+        if t.low in _PHRASE_STOPS and not (t.cap and t.low not in NOT_NAME) and out:
             break
         if t.low in INNER_PREPOSITIONS and not (out and is_role_word(out[-1].text)):
             break
-        if t.low in TIME_WORDS - {"at", "on", "in"} and t.low in WEEKDAYS:
+        if t.low in WEEKDAYS:  # a day ends the phrase: "said Kirby Monday"
             break
         if t.low == "and" and out and out[-1].cap and j + 1 < len(toks) and toks[j + 1].cap:
             out.append(t)  # "Ukrainian and South Korean intelligence"
@@ -725,6 +732,11 @@ def _spelling_key(name: str) -> tuple[str, ...]:
     return tuple(w[:1] for w in fold(name).lower().split())
 
 
+_OWNED = re.compile(r"^(his|her|its|their)\s+(.+)$")  # "its spokesperson"
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+_DESCRIBED_BODY = re.compile(r"(?:[Tt]he\s+)?((?:[a-z-]+\s+){0,2})([a-z]+)")  # "the agency", "the foreign ministry"
+
+
 class Mentions:
     """People and bodies named so far in one article, by position."""
 
@@ -822,8 +834,8 @@ class Mentions:
             if spelled is not None:
                 self.acronyms[clean] = spelled
                 return spelled
-        owner = re.match(r"^(his|her|its|their)\s+(.+)$", low)
-        if owner and re.search(r"\b[A-Z][a-z]+\b", clean.split(" ", 1)[1]):
+        owner = _OWNED.match(low)
+        if owner and _CAPITALISED.search(clean.split(" ", 1)[1]):
             return self.resolve(clean.split(" ", 1)[1], at)  # "its spokesperson Lena Koss": the one named
         if owner:
             who = self.resolve(POSSESSIVE_PRONOUNS[owner.group(1)], at)
@@ -891,7 +903,7 @@ class Mentions:
     @staticmethod
     def _body_described(phrase: str, before: list[Mention]) -> EntityRef | None:
         """ "the agency", "the ministry": the institution named just before (one with that word first)."""
-        m = re.fullmatch(r"(?:[Tt]he\s+)?((?:[a-z-]+\s+){0,2})([a-z]+)", phrase.strip())
+        m = _DESCRIBED_BODY.fullmatch(phrase.strip())
         if (
             not m
             or m.group(2) not in BODY_WORDS

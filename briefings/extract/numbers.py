@@ -6,19 +6,24 @@ import re
 from dataclasses import dataclass
 
 from briefings.extract.lexicon import MULTIPLIERS, NUMBER_WORDS
+from briefings.extract.text import Caseless, caseless
 
 _WORD = "|".join(sorted([*list(NUMBER_WORDS), "hundred", "thousand", "million"], key=len, reverse=True))
+# (the first digit is matched before the look back at the character before it: a pattern that opens
+# with a digit is searched for by skipping to the digits, one that opens with a look-behind is tried
+# at every character)
 DIGITS = re.compile(
-    r"(?<![\w.,$€£])(?P<digits>\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+(?![\d])|\d+(?:\.\d+)?)"
+    r"(?P<digits>\d(?<![\w.,$€£]\d)(?:\d{0,2}(?:[,\u202f\u00a0 ]\d{3})+(?![\d])|\d*(?:\.\d+)?))"
     r"(?:(?:\s*|-)(?P<mult>hundred|thousand|million|k)\b)?",  # "1.2 million", "15-thousand", "47-hundred"
     re.I,
 )
 # "four-thousand-100": words for the thousands, digits for the rest
 _WORDS_THEN_DIGITS = re.compile(r"[\s-]+(?:and\s+)?(\d{1,3})\b(?![,.]\d)")
-WORDS = re.compile(rf"\b(?P<words>(?:an?\s+)?(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?)?)*(?:{_WORD}))\b", re.I)
-# spelled numbers are looked for only where one of these words makes a head count likely
+WORDS = Caseless(rf"\b(?P<words>(?:an?\s+)?(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?)?)*(?:{_WORD}))\b")
+# spelled numbers are looked for only where one of these words makes a head count likely (in the
+# caseless text: the pattern is case-sensitive)
 _SPELLED_HINT = re.compile(
-    r"hundred|thousand|million|killed|wounded|dead|captured|casualt|brigades?|battalions?|divisions?|regiments?", re.I
+    r"hundred|thousand|million|killed|wounded|dead|captured|casualt|brigades?|battalions?|divisions?|regiments?"
 )
 
 
@@ -86,12 +91,12 @@ def find_numbers(text: str) -> list[Number]:
         if value is None:
             continue
         out.append(Number(value, m.start(), m.end(), m.group(), False))
-    if _SPELLED_HINT.search(text):
+    if _SPELLED_HINT.search(caseless(text)):
         taken = [(n.start, n.end) for n in out]
         for m in WORDS.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue  # "thousand" in "2.5 thousand" belongs to the digits
-            value = words_value(m.group("words"))
+            value = words_value(text[m.start("words") : m.end("words")])  # as written, not caseless
             if value is None:
                 continue
             end = m.end()
