@@ -528,7 +528,7 @@ def _register_documents(ctx: _Context, sent: Sentence) -> None:
             at = min(p.start for p in phrase if p.start >= 0)
             speaker, entity = _resolve(ctx, who, at)
             if speaker:
-                doc = _singular(m.group("doc").lower())
+                doc = _singular(caseless(m.group("doc")))
                 ctx.documents[doc] = ctx.documents[""] = (speaker, entity)
 
 
@@ -543,7 +543,7 @@ def _resolve(ctx: _Context, phrase: str, at: int) -> tuple[str, EntityRef | None
     ):
         document = _A_DOCUMENT.fullmatch(phrase.strip())  # "The report said", its article left out of the phrase
     if document:  # "the report said": whoever issued the report the article told of
-        issuer = ctx.documents.get(_singular(document.group("doc").lower())) or ctx.documents.get("")
+        issuer = ctx.documents.get(_singular(caseless(document.group("doc")))) or ctx.documents.get("")
         return issuer if issuer is not None else ("", None)
     entity = ctx.mentions.resolve(phrase, at)
     if entity is None:
@@ -1121,7 +1121,7 @@ def _estimates_in(
             if n.value < 1000 and not cues.any(_CASUALTY, n.start - 60, end + 60):
                 continue
         else:
-            noun = (troops.group("noun") or troops.group("noun2") or "").lower()
+            noun = caseless(troops.group("noun") or troops.group("noun2") or "")
             if noun in {"men", "koreans", "forces", "engineers"} and n.value < 100:
                 continue
             if troops.group("people") and not (

@@ -52,12 +52,12 @@ def _first_date(phrase: str, published: dt.date | None) -> dt.date | None:
                 candidates.append((m.start(), d))
     if published is not None and ("day" in low or "tonight" in low or "last " in low):
         for m in _WEEKDAY.finditer(phrase):
-            back = (published.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7
+            back = (published.weekday() - WEEKDAYS[caseless(m.group("wd"))]) % 7
             if m.group("last") and back == 0:
                 back = 7
             _days_before(candidates, m.start(), published, back)
         for m in _RELATIVE.finditer(phrase):
-            rel = m.group("rel").lower()
+            rel = caseless(m.group("rel"))
             days = {"yesterday": 1, "today": 0, "tonight": 0, "last week": 7, "last month": 30}[rel]
             _days_before(candidates, m.start(), published, days)
     return min(candidates)[1] if candidates else None
@@ -75,7 +75,7 @@ def _explicit(m: re.Match[str], published: dt.date | None) -> dt.date | None:
     try:
         if m.group("iso"):
             return dt.date.fromisoformat(m.group("iso"))
-        month = MONTHS[(m.group("m1") or m.group("m2")).lower().rstrip(".")]
+        month = MONTHS[caseless(m.group("m1") or m.group("m2")).rstrip(".")]
         day = int(m.group("d1") or m.group("d2"))
         year_text = m.group("y1") or m.group("y2")
         if year_text:

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from briefings.extract.text import caseless
+
 
 class LabelKind(StrEnum):
     turn = "turn"  # a transcript's speaker: runs on until the next turn
@@ -101,7 +103,7 @@ def _line_label(text: str, start: int, source_owner: str | None) -> Label | str 
         return Label(start, start + turn.end(), _from_capitals(turn.group("who")), LabelKind.turn)
     role = _ROLE_TURN.match(text)
     if role:
-        who = role.group("who").lower()
+        who = caseless(role.group("who"))
         who = {"q": INTERVIEWER, "question": INTERVIEWER, "a": "", "answer": ""}.get(who, who)
         return Label(start, start + role.end(), who, LabelKind.turn)
     return None

@@ -45,7 +45,7 @@ def words_value(text: str) -> int | None:
     without a count ("several thousand" leaves "thousand", which is no figure)."""
     total = current = 0
     seen = counted = False
-    for w in _WORD_SPLIT.split(text.lower()):
+    for w in _WORD_SPLIT.split(caseless(text)):
         if w in {"and", ""}:
             continue
         if w in {"a", "an"}:
@@ -87,7 +87,7 @@ def find_numbers(text: str) -> list[Number]:
     out = []
     for m in DIGITS.finditer(text):
         raw = m.group("digits").translate(_SEPARATORS)
-        value = _digits_value(raw, (m.group("mult") or "").lower())
+        value = _digits_value(raw, caseless(m.group("mult") or ""))
         if value is None:
             continue
         out.append(Number(value, m.start(), m.end(), m.group(), False))

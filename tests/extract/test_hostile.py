@@ -50,10 +50,27 @@ def test_text_without_sentence_ends_is_cut_into_bounded_pieces() -> None:
     assert [e.value for e in extract(body, PUB, "Ledger").estimates] == [3000]
 
 
+@pytest.mark.parametrize(
+    "odd",
+    [
+        # letters that matching without case takes for ASCII ones: ſ (long s), ı and İ (Turkish i), K (Kelvin)
+        "5 thou\u017fand troops were sent on Tue\u017fday, the mini\u017ftry said.",
+        "About 1.2 m\u0131ll\u0131on soldiers arrived in Apr\u0130l, officials said.",
+        "\u017fix thousand troops will be deployed by \u212aursk next \u017funday, the \u017fpokesman said.",
+    ],
+)
+def test_letters_that_match_other_letters_without_case_never_break_extraction(odd: str) -> None:
+    facts = extract(odd, dt.date(2024, 11, 5), "Ledger")
+    plain = odd.replace("\u017f", "s").replace("\u0131", "i").replace("\u0130", "I").replace("\u212a", "K")
+    assert [e.value for e in facts.estimates] == [
+        e.value for e in extract(plain, dt.date(2024, 11, 5), "Ledger").estimates
+    ]
+
+
 _STORY = (
     """Kirby said told the troops soldiers NIS (NIS) about North Korean 1,000 12,000 two thousand killed Kursk
     he she according to President Anna Berg , . : — “ ” " Q: A: 's Mr. U.S. ( ) 1.2 million 99999 Monday
-    yesterday saying added spokesperson ministry of and"""
+    yesterday saying added spokesperson ministry of and thou\u017fand Tue\u017fday m\u0131ll\u0131on Apr\u0130l"""
 ).split()
 _WORDS = st.sampled_from([*_STORY, "\n", "\n\n", "\u00a0"])
 
