@@ -35,7 +35,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -239,11 +239,18 @@ class Transaction(Connection):
         """Take the lock `name` for the rest of the transaction if nobody holds it; whether it did."""
 
 
+def _held(owner: Connection) -> Transaction | None:
+    """The open transaction this task holds on `owner`, if any."""
+    held = _active.get()
+    if held is not None and held[0] is owner and held[2].open and held[1] is _task():
+        return held[2]
+    return None
+
+
 def _not_inside(owner: Connection) -> None:
     """Refuse a statement on the shared connection from the task holding a transaction on it: it
     would not be part of the transaction (and on SQLite it would wait for it forever)."""
-    held = _active.get()
-    if held is not None and held[0] is owner and held[2].open and held[1] is _task():
+    if _held(owner) is not None:
         raise RuntimeError("a statement outside the transaction this task holds: use the transaction's connection")
 
 
@@ -412,9 +419,9 @@ class SQLiteStore(_SQLiteStatements, Connection):
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        held = _active.get()
-        if held is not None and held[0] is self and held[2].open and held[1] is _task():
-            yield held[2]
+        held = _held(self)
+        if held is not None:
+            yield held
             return
         async with self.write_lock:
             tx = SQLiteTransaction(self, self.writer)
@@ -490,6 +497,19 @@ def _pg_errors(exc: BaseException) -> BaseException:
     return exc
 
 
+@contextlib.contextmanager
+def _pg_mapped() -> Iterator[None]:
+    """asyncpg's errors as the store's: a constraint refused (IntegrityError), a value no column can
+    hold (DataError); any other error as it is."""
+    try:
+        yield
+    except Exception as exc:
+        mapped = _pg_errors(exc)
+        if mapped is exc:
+            raise
+        raise mapped from None
+
+
 def _rowcount(status: str) -> int:
     """The rows a command changed, from PostgreSQL's command tag ("UPDATE 3", "INSERT 0 1")."""
     last = status.rsplit(" ", 1)[-1]
@@ -533,36 +553,21 @@ class _PostgresStatements:
 
     async def _execute(self, runner: Any, sql: str, params: Params) -> int:
         text, args = _pg_args(sql, params)
-        try:
+        with _pg_mapped():
             return _rowcount(await runner.execute(text, *args))
-        except Exception as exc:
-            mapped = _pg_errors(exc)
-            if mapped is exc:
-                raise
-            raise mapped from None
 
     async def _executemany(self, runner: Any, sql: str, rows: Iterable[Params]) -> None:
         text, _ = numbered(sql)
         args = [_pg_args(sql, r)[1] for r in rows]
         if not args:
             return
-        try:
+        with _pg_mapped():
             await runner.executemany(text, args)
-        except Exception as exc:
-            mapped = _pg_errors(exc)
-            if mapped is exc:
-                raise
-            raise mapped from None
 
     async def _fetch(self, runner: Any, sql: str, params: Params) -> list[Row]:
         text, args = _pg_args(sql, params)
-        try:
+        with _pg_mapped():
             return await runner.fetch(text, *args)
-        except Exception as exc:
-            mapped = _pg_errors(exc)
-            if mapped is exc:
-                raise
-            raise mapped from None
 
 
 class PostgresStore(_PostgresStatements, Connection):
@@ -597,9 +602,9 @@ class PostgresStore(_PostgresStatements, Connection):
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        held = _active.get()
-        if held is not None and held[0] is self and held[2].open and held[1] is _task():
-            yield held[2]
+        held = _held(self)
+        if held is not None:
+            yield held
             return
         async with self.pool.acquire() as raw:
             tx = PostgresTransaction(self, raw)
@@ -639,13 +644,8 @@ class PostgresTransaction(_PostgresStatements, Transaction):
     async def copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
-        try:
+        with _pg_mapped():
             await self.raw.copy_records_to_table(table, columns=list(columns), records=rows)
-        except Exception as exc:
-            mapped = _pg_errors(exc)
-            if mapped is exc:
-                raise
-            raise mapped from None
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
