@@ -224,7 +224,7 @@ async def _ingest(conn: Connection, args: argparse.Namespace, settings: Settings
 async def _ingest_queued(conn: Connection, args: argparse.Namespace, settings: Settings) -> int:
     """`ingest` with the queue on: each file is read here and queued whole, each address queued for a
     worker to fetch; then each job's outcome is awaited and told, as the in-process ingest tells it."""
-    from briefings.ingest import expand_items
+    from briefings.ingest import expand_items, read_file
 
     now = dt.datetime.now(dt.UTC)
     queued: dict[int, str] = {}
@@ -237,7 +237,7 @@ async def _ingest_queued(conn: Connection, args: argparse.Namespace, settings: S
                 queued[await jobs.queue_page(conn, item.url, now=now)] = item.shown
             else:
                 assert item.path is not None
-                data = await asyncio.to_thread(read_bounded, item.path)
+                data = await read_file(item.path)
                 queued[await jobs.queue_file(conn, item.shown, data, item.path.suffix, now=now)] = item.shown
         except ArticleError as exc:
             lines.append(IngestLine(item.shown, error=str(exc)))
@@ -247,11 +247,8 @@ async def _ingest_queued(conn: Connection, args: argparse.Namespace, settings: S
         print(f"queued {len(queued)} jobs for the workers (`briefings worker`); waiting for them", file=sys.stderr)
     waiting, told, started = dict(queued), False, asyncio.get_running_loop().time()
     while waiting:
-        for job_id in list(waiting):
-            job = await jobs.get(conn, job_id)
-            if job is None or not job.finished:
-                continue
-            shown = waiting.pop(job_id)
+        for job in await jobs.finished(conn, list(waiting)):
+            shown = waiting.pop(job.id)
             line = IngestLine(shown, error=job.error) if job.state == "failed" else await _job_line(conn, shown, job)
             lines.append(line)
             if args.format != "json":
@@ -283,18 +280,6 @@ async def _job_line(conn: Connection, shown: str, job: jobs.Job) -> IngestLine:
         rewrite_of=rewrite_of,
     )
     return IngestLine(shown, result=result)
-
-
-def read_bounded(path: Path) -> bytes:
-    from briefings.articles import MAX_ARTICLE_BYTES
-
-    try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise ArticleError(f"is {size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit for one article")
-        return path.read_bytes()
-    except OSError as exc:
-        raise ArticleError(f"cannot be read ({exc.strerror or exc})") from None
 
 
 def _ingest_summary(lines: list[IngestLine], args: argparse.Namespace) -> int:

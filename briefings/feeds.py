@@ -187,8 +187,6 @@ class Poller:
         self.budget = budget
         self.deadline = deadline
         self._locks: dict[int, asyncio.Lock] = {}
-        # polls run side by side on one connection; an article's transaction must not meet another's
-        self._storing = asyncio.Lock()
 
     @contextlib.asynccontextmanager
     async def _extractor(self, given: Extractor | None = None) -> AsyncIterator[Extractor]:
@@ -349,7 +347,7 @@ class Poller:
     async def _take(
         self, url: str, outlet: str | None, entry: FeedEntry, extractor: Extractor, deadline: float
     ) -> tuple[str, str | None, int | None]:
-        known = await self.conn.fetchval("SELECT id FROM sources WHERE url = ? ORDER BY id LIMIT 1", (url,))
+        known = await source_at(self.conn, url)
         if known is not None:
             return "duplicate", None, known
         try:
@@ -366,13 +364,17 @@ class Poller:
             if within.expired():
                 raise _DeadlinePassed from None
             raise
-        async with self._storing:
-            added = await add_article(self.conn, article, facts)
+        added = await add_article(self.conn, article, facts)  # its own transaction, whoever else stores
         return ("ingested" if added.added else "duplicate"), None, added.source_id
 
 
 class _DeadlinePassed(Exception):
     pass
+
+
+async def source_at(conn: Connection, url: str) -> int | None:
+    """The first source stored from this (canonical) address, if any: an entry taken before."""
+    return await conn.fetchval("SELECT id FROM sources WHERE url = ? ORDER BY id LIMIT 1", (url,))
 
 
 def with_entry(article: Article, entry: FeedEntry | None) -> Article:

@@ -103,17 +103,27 @@ def fault(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
-async def read_article(extractor: Extractor, path: Path) -> Article:
+async def read_file(path: Path) -> bytes:
+    """An article file's bytes, refused in one sentence when it is over the size cap or unreadable."""
     try:
         size = (await asyncio.to_thread(path.stat)).st_size
         if size > MAX_ARTICLE_BYTES:
             raise ArticleError(f"is {size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit for one article")
-        data = await asyncio.to_thread(path.read_bytes)
+        return await asyncio.to_thread(path.read_bytes)
     except OSError as exc:
         raise ArticleError(f"cannot be read ({exc.strerror or exc})") from None
-    if is_html(data[:500].decode("utf-8", errors="replace"), path.suffix):
-        return await extractor.read(data, str(path), path.suffix)  # trafilatura: CPU work, in a worker
-    return parse_article(data, str(path), path.suffix)  # front matter and text: one linear pass
+
+
+async def article_of(extractor: Extractor, data: bytes, origin: str, suffix: str) -> Article:
+    """A file's bytes as an article: HTML read by trafilatura (CPU work, in a worker), anything else
+    by its front matter and text (one linear pass)."""
+    if is_html(data[:500].decode("utf-8", errors="replace"), suffix):
+        return await extractor.read(data, origin, suffix)
+    return parse_article(data, origin, suffix)
+
+
+async def read_article(extractor: Extractor, path: Path) -> Article:
+    return await article_of(extractor, await read_file(path), str(path), path.suffix)
 
 
 async def fetch_article(

@@ -44,10 +44,6 @@ class Job:
     source_id: int | None
     error: str | None
 
-    @property
-    def finished(self) -> bool:
-        return self.state in {"done", "failed"}
-
 
 def _job(r: Row) -> Job:
     return Job(
@@ -206,6 +202,21 @@ async def fail(conn: Connection, job: Job, worker: str, error: str, *, now: dt.d
 async def get(conn: Connection, job_id: int) -> Job | None:
     rows = await conn.fetch("SELECT * FROM ingest_jobs WHERE id = ?", (job_id,))
     return _job(rows[0]) if rows else None
+
+
+async def finished(conn: Connection, job_ids: list[int]) -> list[Job]:
+    """Those of these jobs that are done or failed, in the order they were queued (one statement per
+    500, however many are waited for)."""
+    out: list[Job] = []
+    for i in range(0, len(job_ids), 500):
+        chunk = job_ids[i : i + 500]
+        rows = await conn.fetch(
+            f"""SELECT * FROM ingest_jobs WHERE id IN ({",".join("?" * len(chunk))})
+                 AND state IN ('done', 'failed') ORDER BY id""",
+            chunk,
+        )
+        out += [_job(r) for r in rows]
+    return out
 
 
 _LISTED = "id, kind, origin, url, suffix, meta, feed_id, entry_key, state, attempts, outcome, source_id, error"

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import aiohttp
 
 from briefings import jobs
-from briefings.articles import ArticleError, is_html, parse_article
+from briefings.articles import ArticleError
 from briefings.db import Connection, Transaction
-from briefings.feeds import ENTRY_ATTEMPTS, Topic, with_entry
+from briefings.feeds import ENTRY_ATTEMPTS, Topic, source_at, with_entry
 from briefings.feedxml import FeedEntry
-from briefings.ingest import fetch_article, ingest_article, item_error
+from briefings.ingest import article_of, fetch_article, ingest_article, item_error
 from briefings.leases import Clock, holder_name, utcnow
 from briefings.models import Article
 from briefings.web import FetchError
@@ -147,11 +147,7 @@ class QueueWorker:
     async def _process(self, job: jobs.Job) -> tuple[str, int | None]:
         if job.kind == "file":
             assert job.body is not None
-            suffix = job.suffix or ""
-            if is_html(job.body[:500].decode("utf-8", errors="replace"), suffix):
-                article = await self.extractor.read(job.body, job.origin, suffix)
-            else:
-                article = parse_article(job.body, job.origin, suffix)
+            article = await article_of(self.extractor, job.body, job.origin, job.suffix or "")
             added = await ingest_article(self.conn, article, extractor=self.extractor)
             return ("added" if added.added else "unchanged"), added.source_id
         assert job.url is not None
@@ -166,9 +162,9 @@ class QueueWorker:
     async def _entry(self, job: jobs.Job) -> tuple[str, int | None]:
         """A feed entry, as the poller takes one in-process (briefings.feeds.Poller._take)."""
         assert job.url is not None and self.session is not None
-        rows = await self.conn.fetch("SELECT id FROM sources WHERE url = ? LIMIT 1", (job.url,))
-        if rows:
-            return "duplicate", rows[0][0]
+        known = await source_at(self.conn, job.url)
+        if known is not None:
+            return "duplicate", known
         published = job.meta.get("published")
         entry = FeedEntry(
             link=job.url,
