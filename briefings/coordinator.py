@@ -39,15 +39,13 @@ class Share:
     orphans: frozenset[int]  # shards of the same count that no live process holds
 
     def guild(self, guild_id: int) -> bool:
-        if self.shards is None:
-            return True
-        shard = shard_of(guild_id, self.shards.count)
-        return shard in self.shards.ids or shard in self.orphans
+        return self.shards is None or self._mine(shard_of(guild_id, self.shards.count))
 
     def item(self, item_id: int) -> bool:
-        if self.shards is None:
-            return True
-        shard = home_shard(item_id, self.shards.count)
+        return self.shards is None or self._mine(home_shard(item_id, self.shards.count))
+
+    def _mine(self, shard: int) -> bool:
+        assert self.shards is not None
         return shard in self.shards.ids or shard in self.orphans
 
 
@@ -99,11 +97,10 @@ class Coordinator:
             # shard nobody holds is one whose process is still starting, not an orphan
             return Share(self.shards, frozenset())
         live = await self.leases.live(SHARD_PREFIX)
-        held = {shard_lease(i, self.shards.count) for i in range(self.shards.count)} & set(live)
         orphans = frozenset(
             i
             for i in range(self.shards.count)
-            if i not in self.shards.ids and shard_lease(i, self.shards.count) not in held
+            if i not in self.shards.ids and shard_lease(i, self.shards.count) not in live
         )
         return Share(self.shards, orphans)
 
