@@ -138,6 +138,12 @@ async def _reroot(conn: Transaction, source_id: int) -> list[int]:
     return sorted(members)
 
 
+def _first_carried(item: tuple[str, tuple[str | None, int]]) -> tuple[bool, str, int]:
+    """A label's place among a claim's first outlets: dated first, by when, then by source."""
+    dated, first = item[1]
+    return (dated is None, dated or "", first)
+
+
 async def _recount_claims(conn: Transaction, keys: list[str]) -> None:
     """Independent sources and first outlets of these claims, counted again from the facts stored
     (as ingest counts them: a root per copy chain; the first outlets by when each first carried it)."""
@@ -164,10 +170,6 @@ async def _recount_claims(conn: Transaction, keys: list[str]) -> None:
                 dated = published
             firsts[key][label] = (dated, min(first, source_id))
 
-        def order(item: tuple[str, tuple[str | None, int]]) -> tuple[bool, str, int]:
-            dated, first = item[1]
-            return (dated is None, dated or "", first)
-
         await conn.executemany(
             "INSERT INTO claim_roots (claim_key, root) VALUES (?, ?)",
             [(key, root) for key, rs in roots.items() for root in sorted(rs)],
@@ -178,7 +180,7 @@ async def _recount_claims(conn: Transaction, keys: list[str]) -> None:
                 (
                     key,
                     len(roots[key]),
-                    json.dumps([label for label, _ in sorted(labels.items(), key=order)[:REPORTED_BY_KEPT]]),
+                    json.dumps([label for label, _ in sorted(labels.items(), key=_first_carried)[:REPORTED_BY_KEPT]]),
                 )
                 for key, labels in firsts.items()
             ],
