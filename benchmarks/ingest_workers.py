@@ -153,7 +153,7 @@ def main() -> None:
     if args.engine == "sqlite":
         runs += [("one per worker", n) for n in args.workers if n > 1]
     postgres = args.engine == "postgresql"
-    with tempfile.TemporaryDirectory() as tmp, postgres_server(CACHE, args.postgres if postgres else "unused") as admin:
+    with tempfile.TemporaryDirectory() as tmp, postgres_server(CACHE, args.postgres, needed=postgres) as admin:
         for kind, n in runs:
             if postgres:
                 dbs = [asyncio.run(fresh_postgres(admin, f"workers_{n}"))] * n

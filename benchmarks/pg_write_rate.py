@@ -2,27 +2,26 @@
 
 python benchmarks/pg_write_rate.py [--seconds 20] [--clients 1 2 4]
 
-Starts a throw-away PostgreSQL (the installed server: pg_config's bindir, or Debian's
-/usr/lib/postgresql/NN/bin) on a Unix socket in a temporary folder (no TCP at all), creates tables
+Starts a throw-away PostgreSQL from the installed binaries (tests/postgres.py, with fsync and
+synchronous commits on again, as a deployment runs), talks to it over its Unix socket, creates tables
 shaped like the store's, and runs pgbench with a transaction that writes what storing one article
 writes: a source with its text, 6 sentences, 3 quotes, 5 estimates, 22 shingles and 4 shingle
 counts, 3 claim counts and 6 claim roots (upserts on shared keys, as claims repeat across
 articles), 8 full-text rows (tsvector, GIN), and the near-copy lookup of its shingles. The row
-counts are the store's own per article on benchmarks/corpus.py text (60 rows). It stands in for
-the store's SQL until the PostgreSQL engine lands; it measures the database, not briefings.
+counts are the store's own per article on benchmarks/corpus.py text (60 rows). It measures the
+database alone, without the store's write lock: the headroom a narrower lock would reach.
 """
 
 from __future__ import annotations
 
 import argparse
-import glob
-import os
-import pwd
 import re
-import shutil
-import subprocess
-import tempfile
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.postgres import temporary_server
 
 SCHEMA = """
 CREATE TABLE sources (id bigserial PRIMARY KEY, outlet text, url text, body text, content_hash text UNIQUE,
@@ -78,59 +77,46 @@ COMMIT;
 """
 
 
-def bindir() -> Path:
-    found = shutil.which("pg_config")
-    if found:
-        out = subprocess.run([found, "--bindir"], capture_output=True, text=True, check=False).stdout.strip()
-        if out and (Path(out) / "postgres").exists():
-            return Path(out)
-    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"), key=lambda p: int(p.split("/")[4]))
-    if not versions:
-        raise SystemExit("no PostgreSQL server installed (apt-get install postgresql)")
-    return Path(versions[-1]).parent
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--clients", type=int, nargs="+", default=[1, 2, 4])
     args = ap.parse_args()
-    bin_ = bindir()
-    folder = Path(tempfile.mkdtemp(prefix="pg-bench-"))
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # the server refuses to run as root
-        as_user = ["runuser", "-u", "postgres", "--"]
-        user = pwd.getpwnam("postgres")
-        os.chown(folder, user.pw_uid, user.pw_gid)
-    data, sock = folder / "data", folder
-    (folder / "article.sql").write_text(ARTICLE)
+    durable = ("fsync=on", "synchronous_commit=on", "full_page_writes=on", "shared_buffers=256MB", "max_wal_size=2GB")
+    with temporary_server(settings=durable) as server:
+        script = server.root / "article.sql"
+        script.write_text(ARTICLE)
+        where = ["-h", str(server.root), "-p", str(server.port), "-U", "postgres"]
 
-    def run(*cmd: str, **kw) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*as_user, *cmd], capture_output=True, text=True, check=True, **kw)
+        def run(tool: str, *cmd: str) -> str:
+            done = server.run(tool, *where, *cmd)
+            if done.returncode != 0:
+                raise SystemExit(f"{tool} failed: {done.stderr.strip()}")
+            return done.stdout
 
-    try:
-        run(str(bin_ / "initdb"), "-D", str(data), "-U", "bench", "--auth=trust")
-        opts = f"-c listen_addresses='' -k {sock} -p 5499 -c shared_buffers=256MB -c max_wal_size=2GB"
-        run(str(bin_ / "pg_ctl"), "-D", str(data), "-o", opts, "-w", "-l", str(folder / "log"), "start")
-        psql = [str(bin_ / "psql"), "-h", str(sock), "-p", "5499", "-U", "bench", "-q", "-v", "ON_ERROR_STOP=1"]
-        run(*psql, "-d", "postgres", "-c", "CREATE DATABASE bench")
-        run(*psql, "-d", "bench", "-c", SCHEMA)
+        run("psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", "postgres", "-c", "CREATE DATABASE bench")
+        run("psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", "bench", "-c", SCHEMA)
         print(f"{'clients':>7} {'articles/s':>11} {'rows/s':>8} {'latency ms':>11}")
         for clients in args.clients:
             out = run(
-                str(bin_ / "pgbench"), "-h", str(sock), "-p", "5499", "-U", "bench", "-n",
-                "-c", str(clients), "-j", str(clients), "-T", str(args.seconds), "-f", str(folder / "article.sql"),
+                "pgbench",
+                "-n",
+                "-c",
+                str(clients),
+                "-j",
+                str(clients),
+                "-T",
+                str(args.seconds),
+                "-f",
+                str(script),
                 "bench",
-            ).stdout  # fmt: skip
+            )
             failed = re.search(r"number of failed transactions: (\d+)", out)
             if "aborted" in out or (failed and int(failed.group(1))):
                 print(out)
             tps = float(re.search(r"tps = ([\d.]+)", out).group(1))  # type: ignore[union-attr]
             latency = float(re.search(r"latency average = ([\d.]+) ms", out).group(1))  # type: ignore[union-attr]
             print(f"{clients:>7} {tps:>11.0f} {tps * 60:>8,.0f} {latency:>11.1f}", flush=True)
-    finally:
-        subprocess.run([*as_user, str(bin_ / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ from bot.render import MAX_PAGES, PAGE_ITEMS
 from briefings import queries
 from briefings.models import Status
 from briefings.store import connect
+from tests.postgres import database_url, temporary_server
 
 CACHE = Path("/tmp/briefings-bench")
 WARM_UP = 20
@@ -127,7 +128,7 @@ async def postgres_store(cache: Path, admin: str, n: int) -> str:
             await conn.execute(f"CREATE DATABASE {name}")
     finally:
         await conn.close()
-    url = admin.rsplit("/", 1)[0] + "/" + name
+    url = database_url(admin, name)
     copied = await build_postgres(url, sqlite_store(cache, n))
     if copied is not None:
         print(f"PostgreSQL: copied {n:,} facts by migrate-store in {copied.seconds:.1f} s")
@@ -151,12 +152,12 @@ def files_of(folder: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def postgres_server(cache: Path, given: str | None) -> Iterator[str]:
-    if given:
-        yield given
+def postgres_server(cache: Path, given: str | None, *, needed: bool = True) -> Iterator[str]:
+    """The superuser URL of the benchmark's PostgreSQL server: `given`, else one started from the
+    installed binaries and kept under `cache`; nothing is started when it is not `needed` (SQLite only)."""
+    if given or not needed:
+        yield given or ""
         return
-    from tests.postgres import temporary_server
-
     with temporary_server(cache / "pg", settings=SERVER_SETTINGS) as server:
         yield server.url()
 
@@ -172,7 +173,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=CACHE, help=f"where the stores are built and kept (default {CACHE})")
     args = ap.parse_args()
     results: dict[tuple[int, str], dict[str, tuple[float, float]]] = {}
-    with postgres_server(args.cache, args.postgres if "postgresql" in args.engines else "unused") as admin:
+    with postgres_server(args.cache, args.postgres, needed="postgresql" in args.engines) as admin:
         for n in args.sizes:
             for engine in args.engines:
                 if engine == "sqlite":

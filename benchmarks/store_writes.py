@@ -23,13 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import asyncpg
 
 from benchmarks.corpus import corpus
 from benchmarks.query_latency import CACHE, pct, postgres_server
 from briefings.extract import extract
 from briefings.models import Article, ArticleMeta, Extraction
 from briefings.store import add_article, connect
+from tests.postgres import create_database
 
 
 async def store_all(targets: list[str], items: list[tuple[Article, Extraction]]) -> tuple[float, list[float]]:
@@ -51,13 +51,8 @@ async def store_all(targets: list[str], items: list[tuple[Article, Extraction]])
 
 
 async def fresh_postgres(admin: str, name: str) -> str:
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await conn.execute(f"CREATE DATABASE {name}")
-    finally:
-        await conn.close()
-    return admin.rsplit("/", 1)[0] + "/" + name
+    """An empty database `name` on the benchmark's server, made anew."""
+    return await create_database(admin, name, replace=True)
 
 
 def main() -> None:

@@ -17,13 +17,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Itera
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
 from aiohttp import web
 
 from briefings.db import Connection
 from briefings.store import connect
-from tests.postgres import REQUIRE, temporary_server
+from tests.postgres import REQUIRE, create_database, database_url, drop_database, temporary_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -83,33 +82,27 @@ class Postgres:
         self.names = itertools.count(1)
 
     def url(self, database: str) -> str:
-        return self.admin.rsplit("/", 1)[0] + "/" + database
+        return database_url(self.admin, database)
 
     async def create(self, *, store: bool = True) -> str:
         name = f"test_{os.getpid()}_{next(self.names)}"
-        conn = await asyncpg.connect(self.admin)
-        try:
-            await conn.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {TEMPLATE}" if store else ""))
-        finally:
-            await conn.close()
-        return self.url(name)
+        return await create_database(self.admin, name, template=TEMPLATE if store else None)
 
     async def drop(self, url: str) -> None:
-        conn = await asyncpg.connect(self.admin)
+        await drop_database(self.admin, url)
+
+    @contextlib.asynccontextmanager
+    async def database(self, *, store: bool = True) -> AsyncIterator[str]:
+        """A database of its own for the block (holding an empty current store, or nothing), dropped after."""
+        url = await self.create(store=store)
         try:
-            await conn.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+            yield url
         finally:
-            await conn.close()
+            await self.drop(url)
 
 
 async def _make_template(admin: str) -> None:
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
-        await conn.execute(f"CREATE DATABASE {TEMPLATE}")
-    finally:
-        await conn.close()
-    async with connect(admin.rsplit("/", 1)[0] + "/" + TEMPLATE):
+    async with connect(await create_database(admin, TEMPLATE, replace=True)):
         pass
 
 
@@ -163,29 +156,27 @@ def db_path(tmp_path: Path) -> Path:
 async def db_url(engine: str, db_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[str]:
     """A store as BRIEFINGS_DB names it, on the test's engine: a SQLite file not created yet, or a
     PostgreSQL database of its own holding an empty store at the current schema."""
-    if engine == "sqlite":
-        yield str(db_path)
-        return
-    pg: Postgres = request.getfixturevalue("postgres")
-    url = await pg.create()
-    try:
+    async with _store_target(engine, db_path, request, store=True) as url:
         yield url
-    finally:
-        await pg.drop(url)
 
 
 @pytest.fixture
 async def empty_db_url(engine: str, db_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[str]:
     """A store not made yet: a SQLite path where nothing is, or an empty PostgreSQL database."""
+    async with _store_target(engine, db_path, request, store=False) as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def _store_target(
+    engine: str, db_path: Path, request: pytest.FixtureRequest, *, store: bool
+) -> AsyncIterator[str]:
     if engine == "sqlite":
         yield str(db_path)
         return
     pg: Postgres = request.getfixturevalue("postgres")
-    url = await pg.create(store=False)
-    try:
+    async with pg.database(store=store) as url:
         yield url
-    finally:
-        await pg.drop(url)
 
 
 @pytest.fixture

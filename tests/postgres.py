@@ -72,7 +72,8 @@ class TemporaryServer:
             os.chown(self.root, self.user.pw_uid, self.user.pw_gid)
         os.chmod(self.root, 0o700)
 
-    def _run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        """One of the server's tools (initdb, pg_ctl, psql, pgbench …), as the server's own user."""
         env = {"PATH": f"{self.bindir}:/usr/bin:/bin", "HOME": str(self.root), "LC_ALL": "C.UTF-8", "TZ": "UTC"}
         drop: dict[str, object] = {}
         if self.user is not None:  # as root: PostgreSQL refuses to run as root
@@ -103,7 +104,7 @@ class TemporaryServer:
         )
         for _ in range(5):
             self.port = free_port()
-            done = self._run(
+            done = self.run(
                 "pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60",
                 "-o", f"-p {self.port} {options}", "start",
             )  # fmt: skip
@@ -116,10 +117,10 @@ class TemporaryServer:
     def _initdb(self) -> None:
         shutil.rmtree(self.data, ignore_errors=True)
         base = ["initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]
-        done = self._run(*base, "--locale=C.UTF-8", "--locale-provider=icu", "--icu-locale=en-US")
+        done = self.run(*base, "--locale=C.UTF-8", "--locale-provider=icu", "--icu-locale=en-US")
         if done.returncode != 0:  # a server built without ICU
             shutil.rmtree(self.data, ignore_errors=True)
-            done = self._run(*base, "--locale=C.UTF-8")
+            done = self.run(*base, "--locale=C.UTF-8")
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stderr.strip() or done.stdout.strip()}")
 
@@ -135,7 +136,7 @@ class TemporaryServer:
     def stop(self) -> None:
         if self.port:
             mode = "fast" if self.keep else "immediate"
-            self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", timeout=120)
+            self.run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", timeout=120)
         if not self.keep:
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -153,3 +154,36 @@ def temporary_server(root: Path | None = None, *, settings: tuple[str, ...] = ()
         yield server
     finally:
         server.stop()
+
+
+# ------------------------------------------------------------------------------ databases
+
+
+def database_url(admin: str, name: str) -> str:
+    """The URL of database `name` on the server that the superuser URL `admin` names."""
+    return admin.rsplit("/", 1)[0] + "/" + name
+
+
+async def create_database(admin: str, name: str, *, template: str | None = None, replace: bool = False) -> str:
+    """A new database on the server (made from `template`; first dropped if there, with `replace`); its URL."""
+    import asyncpg
+
+    conn = await asyncpg.connect(admin)
+    try:
+        if replace:
+            await conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await conn.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    finally:
+        await conn.close()
+    return database_url(admin, name)
+
+
+async def drop_database(admin: str, url: str) -> None:
+    """Drop the database `url` names, whoever is connected to it."""
+    import asyncpg
+
+    conn = await asyncpg.connect(admin)
+    try:
+        await conn.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+    finally:
+        await conn.close()

@@ -206,7 +206,10 @@ def test_two_writers_at_once_on_fresh_and_existing_stores(tmp_path, engine, requ
     def new_store(name: str) -> str:
         if engine == "sqlite":
             return str(tmp_path / name / "briefings.db")
-        return asyncio.run(request.getfixturevalue("postgres").create(store=False))
+        pg = request.getfixturevalue("postgres")
+        url = asyncio.run(pg.create(store=False))
+        request.addfinalizer(lambda: asyncio.run(pg.drop(url)))  # not left on a server the tests were given
+        return url
 
     existing = new_store("existing")
     stored_before: list[str] = []
