@@ -139,8 +139,8 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
     opens = [q.start for q in spans]  # a quotation run on without a mark opens its paragraph
     for index, sent in enumerate(sents):
         _reach_labels(ctx, sent, index)
+        _register_documents(ctx, sent)  # first: "released a report …, and the report said" in one sentence
         attrs = _attributions(ctx, sent, spans)
-        _register_documents(ctx, sent)
         for q in spans[bisect.bisect_left(opens, sent.start) : bisect.bisect_left(opens, sent.end)]:
             quote = _attribute_quote(ctx, q, index, sents, attrs, spans)
             if quote is not None and q.cut and not quote.speaker:
@@ -507,6 +507,13 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and word[:-1] in DOCUMENTS else word
 
 
+def _tokens_of(ctx: _Context, sent: Sentence) -> list[Tok]:
+    """A sentence's tokens, read once for the rules that need them (the last sentence's only: nothing piles up)."""
+    if sent.start not in ctx.tokens:
+        ctx.tokens = {sent.start: tokenize(sent.text, sent.start)}
+    return ctx.tokens[sent.start]
+
+
 def _register_documents(ctx: _Context, sent: Sentence) -> None:
     """Who issued the reports, statements and videos a sentence tells of, for "the report said" later."""
     text = sent.text
@@ -515,7 +522,7 @@ def _register_documents(ctx: _Context, sent: Sentence) -> None:
     found = [(m, "issued") for m in _ISSUED.finditer(text)] + [(m, "by") for m in _ISSUED_BY.finditer(text)]
     if not found:
         return
-    toks = ctx.tokens.get(sent.start) or tokenize(text, sent.start)
+    toks = _tokens_of(ctx, sent)
     starts = [t.start for t in toks]
     for m, how in found:
         if how == "issued":  # the subject of "released"
@@ -568,8 +575,7 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
         ctx.attributions[sent.start] = []
         return []
     local = _spans_over(spans, sent.start, sent.end)
-    ctx.tokens = {sent.start: tokenize(sent.text, sent.start)}  # this sentence's only: nothing piles up
-    toks = ctx.tokens[sent.start]
+    toks = _tokens_of(ctx, sent)
     if local:
         # the words inside quotation marks are the quote's, not the sentence's; the marks around a word
         # or two ("the codename “Wolf”") are no quotation at all and go with it
@@ -750,7 +756,7 @@ def _attribute_quote(
     body = ctx.body
     sent = sents[index]
     text = body[q.start : q.end].strip()
-    text = text.rstrip(",;: \t\n\r\f\v\u00a0")
+    text = _without_trailing_punctuation(text)
     if len(_QUOTE_WORD.findall(text)) < MIN_QUOTE_WORDS:
         return None  # "neo-Nazi invaders" is three words, as a reader counts them; "fake news" is two
     k = bisect.bisect_right(sents, q.close_at, key=_start_of) - 1
@@ -802,6 +808,17 @@ def _strip_dateline(lead: str) -> str:
 
 QUESTIONER = "questioner"  # who asks a question the article quotes without naming them
 _ASKED = re.compile(r"\b(?:when|after|as|if|before|once|being|was|were|is|are)\s+asked\s*[,:]?\s*$", re.I)
+
+
+def _without_trailing_punctuation(text: str) -> str:
+    """The text without the commas, semicolons, colons and spaces (any of Unicode's) it ends with, in
+    one backward pass: what the pattern [,;:\\s]+$ removes (a pattern retries at every run of spaces)."""
+    end = len(text)
+    while end and (text[end - 1] in ",;:" or text[end - 1].isspace()):
+        end -= 1
+    return text[:end]
+
+
 _QUOTE_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _INTRO_GAP = re.compile(r"[\s,]*(?::|\bthat\b)?\s*")  # "X said: “", "X said “", "X said that “"
 _COMMA_GAP = re.compile(r"\s*,\s*")

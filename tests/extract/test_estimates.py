@@ -401,6 +401,10 @@ def test_claimants_named_by_a_relative_or_a_document() -> None:
             "soldiers had been killed.",
             "defence ministry",
         ),
+        (  # issued and cited in one sentence
+            "The border service released a statement on Tuesday, and the statement said 700 troops had arrived.",
+            "border service",
+        ),
     ],
 )
 def test_the_document_said_speaks_for_whoever_issued_it(text: str, claimant: str) -> None:
