@@ -44,7 +44,18 @@ from briefings.extract.names import (
     tokenize,
 )
 from briefings.extract.numbers import find_numbers, words_value
-from briefings.extract.text import Caseless, QuoteSpan, Sentence, caseless, fold, paragraphs, quote_spans, sentences
+from briefings.extract.text import (
+    DOUBLE_MARKS,
+    MARK,
+    Caseless,
+    QuoteSpan,
+    Sentence,
+    caseless,
+    fold,
+    paragraphs,
+    quote_spans,
+    sentences,
+)
 from briefings.models import DateBasis, EntityKind, EntityRef, Estimate, Evidence, Extraction, Qualifier, Quote, Status
 
 MIN_QUOTE_WORDS = 3
@@ -589,7 +600,7 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
     ]
     if titles:
         toks = _titles_as_words(ctx.body, toks, titles)
-    if _HAS_MARK.search(sent.text):
+    if MARK.search(sent.text):
         quoting = {m for q in local for m in (q.open_at, q.close_at)}
         toks = [t for t in toks if t.text not in _MARK_TOKENS or t.start in quoting]
     out: list[Attribution] = []
@@ -657,8 +668,7 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
     return out
 
 
-_MARK_TOKENS = frozenset('"“”„«»')
-_HAS_MARK = re.compile('["“”„«»]')
+_MARK_TOKENS = frozenset(DOUBLE_MARKS)
 
 
 def _words_of(ctx: _Context, sent: Sentence) -> set[str]:
@@ -669,7 +679,7 @@ def _words_of(ctx: _Context, sent: Sentence) -> set[str]:
 
 
 _SAYING = frozenset("saying shouting telling writing adding warning chanting screaming yelling".split())
-_VERB_CANDIDATES = SPEECH_VERBS | _SAYING | _FIGURE_VERBS | {"according", "citing", "quoting", "in"}
+_VERB_CANDIDATES = _REPORTING_WORDS | _SAYING | {"in"}
 _PASSIVE_HELPERS = frozenset("was is were are be been being has have had widely also reportedly once".split())
 
 
@@ -1477,7 +1487,7 @@ def _claimant(
         # reporters Wednesday, saying the U.S. believes …"), else by the sentence's opening words
         window = ctx.body[chosen.start : chosen.end + 40]
         lead = sent.text.split(",", 1)[0] if "," in sent.text else ""
-        if resolve_date(window, ctx.published)[1] is DateBasis.stated or len(attrs) < 2:
+        if len(attrs) < 2 or resolve_date(window, ctx.published)[1] is DateBasis.stated:
             return chosen.speaker, chosen.entity, f"{window} … {lead}"
         others = [ctx.body[a.start : a.end + 40] for a in attrs if a.at != chosen.at]
         return chosen.speaker, chosen.entity, " … ".join([window, *others, lead])

@@ -23,7 +23,7 @@ ABBREVIATIONS = frozenset(
 OPEN_QUOTES = "“„«"
 CLOSE_QUOTES = "”»"
 DOUBLE_MARKS = '"“”„«»'
-_MARK = re.compile(f"[{re.escape(DOUBLE_MARKS)}]")
+MARK = re.compile(f"[{re.escape(DOUBLE_MARKS)}]")  # any double quotation mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +152,7 @@ def quote_spans(body: str) -> list[QuoteSpan]:
     for p_index, para in enumerate(paras):
         open_at: int | None = carried
         carried = None
-        for mark in _MARK.finditer(body, para.start, para.end):
+        for mark in MARK.finditer(body, para.start, para.end):
             i = mark.start()
             is_open = _opens(body, i, para, open_at is not None)
             if is_open is None:
@@ -206,7 +206,7 @@ def _opens(body: str, i: int, para: Span, inside: bool) -> bool | None:
 
 def _closes_first(body: str, para: Span) -> bool:
     """Does the paragraph's first quotation mark close a quotation (one opened in the paragraph before)?"""
-    first = _MARK.search(body, para.start, para.end)
+    first = MARK.search(body, para.start, para.end)
     return first is not None and _opens(body, first.start(), para, True) is False
 
 
