@@ -1088,8 +1088,9 @@ def _estimates_in(
     say whose troops a bare number counts ("… sent 9,000 soldiers. More than 2,000 have been killed.")."""
     text = sent.text
     out: list[Estimate] = []
-    numbers = find_numbers(text)
-    cues = _Cues(text, len(numbers))
+    low = caseless(text)  # read once, by the number finder and by every cue pattern
+    numbers = find_numbers(text, low)
+    cues = _Cues(text, len(numbers), low)
     used: set[int] = set()
     for k, n in enumerate(numbers):
         if k in used:
@@ -1243,9 +1244,9 @@ class _Cues:
 
     INDEXED = 3  # numbers in a sentence from which one scan per pattern is cheaper
 
-    def __init__(self, text: str, numbers: int = INDEXED) -> None:
+    def __init__(self, text: str, numbers: int = INDEXED, low: str | None = None) -> None:
         self.text = text
-        self.low = caseless(text)  # what Caseless patterns read
+        self.low = caseless(text) if low is None else low  # what Caseless patterns read
         self._found: dict[_Cue, tuple[list[int], list[int]]] = {}
         if numbers < self.INDEXED:  # the windows, searched directly
             self.within = self._within_direct  # type: ignore[method-assign]

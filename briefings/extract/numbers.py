@@ -83,7 +83,9 @@ def _digits_value(raw: str, mult: str) -> int | None:
     return (int(whole) * 10 ** len(fraction) + int(fraction or 0)) * scale // 10 ** len(fraction)
 
 
-def find_numbers(text: str) -> list[Number]:
+def find_numbers(text: str, low: str | None = None) -> list[Number]:
+    """The head counts a sentence writes, in digits or in words; `low` is caseless(text), when the
+    caller has it already."""
     out = []
     for m in DIGITS.finditer(text):
         raw = m.group("digits").translate(_SEPARATORS)
@@ -91,9 +93,10 @@ def find_numbers(text: str) -> list[Number]:
         if value is None:
             continue
         out.append(Number(value, m.start(), m.end(), m.group(), False))
-    if _SPELLED_HINT.search(caseless(text)):
+    low = caseless(text) if low is None else low
+    if _SPELLED_HINT.search(low):
         taken = [(n.start, n.end) for n in out]
-        for m in WORDS.finditer(text):
+        for m in WORDS.twin.finditer(low):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue  # "thousand" in "2.5 thousand" belongs to the digits
             value = words_value(text[m.start("words") : m.end("words")])  # as written, not caseless
