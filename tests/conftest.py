@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import datetime as dt
 import itertools
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
@@ -72,6 +73,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "engine" in metafunc.fixturenames:
         marker = metafunc.definition.get_closest_marker("engines")
         metafunc.parametrize("engine", marker.args if marker else ENGINES)
+
+
+class FakeClock:
+    """The time the tests say it is."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
 
 
 class Postgres:

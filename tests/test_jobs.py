@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -16,18 +17,10 @@ from briefings.feeds import Poller, add_feed, list_feeds
 from briefings.queue_worker import QueueWorker
 from briefings.store import connect
 from briefings.worker import Extractor
-from tests.conftest import ROOT, article
+from tests.conftest import ROOT, FakeClock, article
 from tests.test_feeds import site  # noqa: F401 - the local HTTP server fixture
 
 T0 = dt.datetime(2025, 3, 28, 12, 0, tzinfo=dt.UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 def story(n: int) -> bytes:
@@ -46,7 +39,7 @@ async def test_two_workers_take_every_job_once_and_store_every_article(db_url, e
         ids = [await jobs.queue_file(conn, f"story-{n}.txt", story(n), ".txt", now=T0) for n in range(12)]
     async with contextlib.AsyncExitStack() as stack:
         conns = [await stack.enter_async_context(connect(db_url)) for _ in range(2)]
-        workers = [QueueWorker(c, extractor, name=f"W{i}", clock=Clock()) for i, c in enumerate(conns)]
+        workers = [QueueWorker(c, extractor, name=f"W{i}", clock=FakeClock(T0)) for i, c in enumerate(conns)]
         done = await asyncio.gather(*(w.run(until_empty=True) for w in workers))
         assert sum(done) == 12
         claimed = await conns[0].fetch("SELECT claimed_by, COUNT(*) FROM ingest_jobs GROUP BY claimed_by")
@@ -58,7 +51,7 @@ async def test_two_workers_take_every_job_once_and_store_every_article(db_url, e
 
 
 async def test_a_failing_job_is_its_own_error_retried_then_kept_as_failed(conn, site, extractor) -> None:  # noqa: F811
-    clock = Clock()
+    clock = FakeClock(T0)
     bad = await jobs.queue_page(conn, f"{site.base}/page/500", now=T0)
     empty = await jobs.queue_file(conn, "empty.txt", b"   \n", ".txt", now=T0)
     good = await jobs.queue_file(conn, "good.txt", story(1), ".txt", now=T0)
@@ -71,7 +64,7 @@ async def test_a_failing_job_is_its_own_error_retried_then_kept_as_failed(conn, 
     assert await jobs.counts(conn) == {"queued": 0, "running": 0, "done": 1, "failed": 2}
 
 
-async def _retries(worker: QueueWorker, clock: Clock, bad: int, good: int) -> None:
+async def _retries(worker: QueueWorker, clock: FakeClock, bad: int, good: int) -> None:
     conn = worker.conn
     failed = await jobs.get(conn, bad)
     assert failed.state == "queued" and failed.attempts == 1 and failed.error
@@ -88,7 +81,7 @@ async def _retries(worker: QueueWorker, clock: Clock, bad: int, good: int) -> No
 
 
 async def test_a_job_whose_worker_stopped_is_claimed_again_after_its_claim_lapses(conn, extractor) -> None:
-    clock = Clock()
+    clock = FakeClock(T0)
     job_id = await jobs.queue_file(conn, "a.txt", story(2), ".txt", now=T0)
     taken = await jobs.claim(conn, "dead worker", now=T0)
     assert taken is not None and taken.id == job_id
@@ -103,7 +96,7 @@ async def test_a_job_whose_worker_stopped_is_claimed_again_after_its_claim_lapse
 
 
 async def test_feed_entries_are_queued_once_and_the_worker_records_what_came_of_them(conn, site, extractor) -> None:  # noqa: F811
-    clock = Clock()
+    clock = FakeClock(T0)
     feed = await add_feed(conn, f"{site.base}/rss", now=T0)
     async with feeds.make_session(2, allow_loopback=True) as session:
         poller = Poller(conn, session, queue=True)
@@ -148,16 +141,10 @@ def test_ingest_with_the_queue_waits_for_a_worker_and_tells_the_same_lines(tmp_p
         deadline = 60
         while deadline and not db.exists():
             deadline -= 1
-            subprocess.run(["sleep", "0.2"], check=True)
-        worker = subprocess.run(
-            [sys.executable, "-m", "briefings.cli", "worker", "--until-empty"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**os.environ, "BRIEFINGS_DB": str(db), "BRIEFINGS_INGEST_QUEUE": "true"},
-        )
-        assert worker.returncode == 0, worker.stderr
+            time.sleep(0.2)
+        worker = cli("worker", "--until-empty", db=db)
+        _, worker_err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, worker_err
         out, err = ingest.communicate(timeout=120)
     finally:
         if ingest.poll() is None:
@@ -167,12 +154,5 @@ def test_ingest_with_the_queue_waits_for_a_worker_and_tells_the_same_lines(tmp_p
     assert out.count("added: ") == 3 and "1 estimate" in out
     assert "3 added, 0 unchanged, 2 failed" in out
     assert "empty.txt: " in err
-    listing = subprocess.run(
-        [sys.executable, "-m", "briefings.cli", "jobs"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "BRIEFINGS_DB": str(db)},
-    )
-    assert "Ingest jobs (0 queued, 0 running, 3 done, 1 failed)" in listing.stdout, listing.stdout
+    listed, _ = cli("jobs", db=db).communicate(timeout=60)
+    assert "Ingest jobs (0 queued, 0 running, 3 done, 1 failed)" in listed, listed

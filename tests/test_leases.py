@@ -12,17 +12,10 @@ from briefings import leases
 from briefings.coordinator import Coordinator, shard_lease
 from briefings.sharding import Shards
 from briefings.store import connect
+from tests.conftest import FakeClock
 
 T0 = dt.datetime(2025, 3, 28, 12, 0, tzinfo=dt.UTC)
 TTL = dt.timedelta(seconds=30)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -60,7 +53,7 @@ async def test_of_many_asking_at_once_exactly_one_gets_it(db_url) -> None:
 
 async def test_renewing_keeps_what_is_still_held_and_names_what_was_lost(two, caplog) -> None:
     a, b = two
-    clock = Clock()
+    clock = FakeClock(T0)
     mine = leases.Leases(a, "A", ttl=TTL, clock=clock)
     assert await mine.take("feed:1") and await mine.take("feed:2")
     clock.now = T0 + dt.timedelta(seconds=31)  # A was stalled past its leases' time
@@ -73,7 +66,7 @@ async def test_renewing_keeps_what_is_still_held_and_names_what_was_lost(two, ca
 
 async def test_the_share_of_a_process_is_its_shards_and_the_orphans(two) -> None:
     a, b = two
-    clock = Clock()
+    clock = FakeClock(T0)
     first = Coordinator(a, Shards.parse("0/2"), ttl=TTL, clock=clock, holder="A")
     guild_on_0, guild_on_1 = 2 << 22, 3 << 22
     await first.hold_shards()
@@ -107,8 +100,8 @@ async def _note(into: list[int]) -> None:
 
 async def test_two_processes_on_one_shard_are_told_and_the_work_still_goes_to_one(two, caplog) -> None:
     a, b = two
-    first = Coordinator(a, Shards.parse("0-1/2"), ttl=TTL, clock=Clock(), holder="A")
-    again = Coordinator(b, Shards.parse("1/2"), ttl=TTL, clock=Clock(), holder="B")
+    first = Coordinator(a, Shards.parse("0-1/2"), ttl=TTL, clock=FakeClock(T0), holder="A")
+    again = Coordinator(b, Shards.parse("1/2"), ttl=TTL, clock=FakeClock(T0), holder="B")
     await first.hold_shards()
     await again.hold_shards()
     assert "shard 1/2 is held by A as well" in caplog.text
@@ -121,7 +114,7 @@ async def test_two_processes_on_one_shard_are_told_and_the_work_still_goes_to_on
 
 async def test_a_process_that_stops_on_purpose_hands_over_at_once(two) -> None:
     a, b = two
-    clock = Clock()
+    clock = FakeClock(T0)
     first = Coordinator(a, Shards.parse("0/2"), ttl=TTL, clock=clock, holder="A")
     other = Coordinator(b, Shards.parse("1/2"), ttl=TTL, clock=clock, holder="B")
     await first.hold_shards()

@@ -17,7 +17,7 @@ from briefings.service import seed_if_empty
 from briefings.settings import Settings
 from briefings.store import connect
 from briefings.worker import DEFAULT_BUDGET
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, FakeClock
 from tests.discord_emulator import GUILD_ID, DiscordEmulator
 
 TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GabcDE.emulated-token-not-a-secret-xyz"
@@ -38,16 +38,6 @@ async def store(db_url):
     async with connect(db_url) as conn:
         await seed_if_empty(conn, SEEDS, DEFAULT_BUDGET)
         yield conn
-
-
-class FakeClock:
-    """The time the tests say it is."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @pytest.fixture
