@@ -7,18 +7,19 @@ import re
 from functools import lru_cache
 
 from briefings.extract.lexicon import MONTHS, WEEKDAYS
-from briefings.extract.text import caseless
+from briefings.extract.text import Caseless, caseless
 from briefings.models import DateBasis
 
 _MONTH = r"(?:{})\.?".format("|".join(sorted(MONTHS, key=len, reverse=True)))
-_EXPLICIT = re.compile(
+# written for re.I and read as their caseless twins over the caseless phrase: what they capture is
+# lowercase already, whatever letters matched (ſ, ı, İ and the Kelvin sign are ASCII's there)
+_EXPLICIT = Caseless(
     rf"\b(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?\b"
     rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH})(?:,?\s+(?P<y2>\d{{4}}))?\b"
-    r"|\b(?P<iso>\d{4}-\d{2}-\d{2})\b",
-    re.I,
-)
-_WEEKDAY = re.compile(r"\b(?P<last>last\s+)?(?P<wd>{})\b".format("|".join(WEEKDAYS)), re.I)
-_RELATIVE = re.compile(r"\b(?P<rel>yesterday|today|tonight|last week|last month)\b", re.I)
+    r"|\b(?P<iso>\d{4}-\d{2}-\d{2})\b"
+).twin
+_WEEKDAY = Caseless(r"\b(?P<last>last\s+)?(?P<wd>{})\b".format("|".join(WEEKDAYS))).twin
+_RELATIVE = Caseless(r"\b(?P<rel>yesterday|today|tonight|last week|last month)\b").twin
 
 
 @lru_cache(maxsize=4096)
@@ -46,19 +47,18 @@ def _first_date(phrase: str, published: dt.date | None) -> dt.date | None:
     candidates: list[tuple[int, dt.date]] = []
     low = caseless(phrase)
     if _DIGIT.search(phrase) and ("-" in phrase or _MONTH_HINT.search(low)):
-        for m in _EXPLICIT.finditer(phrase):
+        for m in _EXPLICIT.finditer(low):
             d = _explicit(m, published)
             if d is not None:
                 candidates.append((m.start(), d))
     if published is not None and ("day" in low or "tonight" in low or "last " in low):
-        for m in _WEEKDAY.finditer(phrase):
-            back = (published.weekday() - WEEKDAYS[caseless(m.group("wd"))]) % 7
+        for m in _WEEKDAY.finditer(low):
+            back = (published.weekday() - WEEKDAYS[m.group("wd")]) % 7
             if m.group("last") and back == 0:
                 back = 7
             _days_before(candidates, m.start(), published, back)
-        for m in _RELATIVE.finditer(phrase):
-            rel = caseless(m.group("rel"))
-            days = {"yesterday": 1, "today": 0, "tonight": 0, "last week": 7, "last month": 30}[rel]
+        for m in _RELATIVE.finditer(low):
+            days = {"yesterday": 1, "today": 0, "tonight": 0, "last week": 7, "last month": 30}[m.group("rel")]
             _days_before(candidates, m.start(), published, days)
     return min(candidates)[1] if candidates else None
 
@@ -75,7 +75,7 @@ def _explicit(m: re.Match[str], published: dt.date | None) -> dt.date | None:
     try:
         if m.group("iso"):
             return dt.date.fromisoformat(m.group("iso"))
-        month = MONTHS[caseless(m.group("m1") or m.group("m2")).rstrip(".")]
+        month = MONTHS[(m.group("m1") or m.group("m2")).rstrip(".")]
         day = int(m.group("d1") or m.group("d2"))
         year_text = m.group("y1") or m.group("y2")
         if year_text:
