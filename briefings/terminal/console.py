@@ -158,7 +158,33 @@ class PipedReader:
     async def read(self) -> str | None:
         if self._lines is None:
             self._lines = self._start()
-        return await self._lines.get()
+        with _signal_wakes_the_loop(signal.SIGINT):
+            return await self._lines.get()
+
+
+@contextlib.contextmanager
+def _signal_wakes_the_loop(sig: int) -> Iterator[None]:
+    """The signal's Python handler (asyncio.run's for Ctrl-C: stop the main task), run by the loop.
+
+    A handler set with signal.signal runs only when the main thread next runs Python code: a signal
+    that lands on another thread (the reading one), or just before the loop goes to sleep with nothing
+    scheduled, would wait there for a line that may never come. The loop's own handlers wake it.
+    """
+    previous = signal.getsignal(sig)
+    if not callable(previous):  # ignored (a background job) or the system's default: left as it is
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(sig, previous, sig, None)
+    except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or no signals here
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(sig)
+        signal.signal(sig, previous)
 
 
 class PromptReader:

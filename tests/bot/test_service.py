@@ -73,10 +73,10 @@ async def bot_process(
         await asyncio.wait_for(emu.ready.wait(), 60)
         await emu.wait_for(lambda r: r.method == "PUT" and r.path.endswith("/commands"), within=30)
         beat = tmp_path / "gateway.heartbeat"  # written right after "connected" is logged
-        for _ in range(100):
-            if beat.exists() and '"connected": true' in beat.read_text():
-                break
-            await asyncio.sleep(0.1)
+        deadline = asyncio.get_running_loop().time() + 60  # waited for: a loaded machine may take long
+        while not (beat.exists() and '"connected": true' in beat.read_text()):
+            assert proc.returncode is None and asyncio.get_running_loop().time() < deadline, "never connected"
+            await asyncio.sleep(0.05)
         yield proc, emu
     finally:
         if proc is not None and proc.returncode is None:
