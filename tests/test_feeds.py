@@ -331,7 +331,7 @@ async def test_entries_redirected_to_forbidden_addresses_are_refused_and_the_res
     result = await poller.poll(feed.id, NOW)
     assert (result.taken, result.failed, result.error) == (1, 1, None)
     rows = await conn.fetch("SELECT error FROM feed_entries WHERE outcome = 'failed'")
-    assert rows[0][0] == "refused: 0.0.0.0 is the unspecified address; only public addresses are fetched"
+    assert rows[0][0] == "refused: 0.0.0.0 is the unspecified address (0.0.0.0/32, RFC 1122); only public addresses are fetched"
     assert "/page/on2" not in site.hits  # the redirect was never followed
 
 
@@ -355,7 +355,10 @@ async def test_loopback_feeds_are_refused_unless_the_setting_allows_them(conn, s
     feed = await add_feed(conn, f"{site.base}/rss", now=NOW)  # an address the session judges
     async with feeds.make_session(2) as session:
         result = await Poller(conn, session).poll(feed.id, NOW)
-    assert result.error == "refused: 127.0.0.1 is a loopback address; only public addresses are fetched"
+    assert (
+        result.error
+        == "refused: 127.0.0.1 is a loopback address (127.0.0.0/8, RFC 1122); only public addresses are fetched"
+    )
     assert site.hits == {}
 
 

@@ -162,3 +162,25 @@ async def test_a_letter_under_a_million_combining_marks_is_stored_and_found(writ
     assert found.returncode == 0, found.stderr
     (hit,) = json.loads(found.stdout)
     assert hit["who"] == "Lena Ortiz" and hit["text"] == f"t{marks} and the bridge opens in May."
+
+
+def test_addresses_of_the_special_purpose_registries_are_never_fetched(tmp_path) -> None:
+    # 192.0.0.192 is a cloud's metadata service; the standard library called it global on 3.11 and 3.12
+    urls = [
+        "http://192.0.0.192/latest/meta-data/",
+        "http://3221225664/latest/",
+        "http://[::ffff:c000:c0]/",
+        "http://[2002:c000:c0::1]/",
+    ]
+    done = cli(tmp_path, "ingest", *urls, BRIEFINGS_FEED_TIMEOUT="3")
+    assert done.returncode == 1 and done.stdout.splitlines() == ["0 added, 0 unchanged, 4 failed"]
+    assert done.stderr.splitlines() == [
+        f"error: {urls[0]}: refused: 192.0.0.192 is an IETF protocol assignment address (192.0.0.0/24, RFC 6890); "
+        "only public addresses are fetched",
+        f"error: {urls[1]}: refused: 3221225664 is an IPv4 address written in a legacy numeric form; "
+        "only public addresses are fetched",
+        f"error: {urls[2]}: refused: ::ffff:c000:c0 is an IETF protocol assignment address (192.0.0.192) in IPv6 "
+        "form (192.0.0.0/24, RFC 6890); only public addresses are fetched",
+        f"error: {urls[3]}: refused: 2002:c000:c0::1 is an IETF protocol assignment address (192.0.0.192) in IPv6 "
+        "form (192.0.0.0/24, RFC 6890); only public addresses are fetched",
+    ]
