@@ -331,7 +331,10 @@ async def test_entries_redirected_to_forbidden_addresses_are_refused_and_the_res
     result = await poller.poll(feed.id, NOW)
     assert (result.taken, result.failed, result.error) == (1, 1, None)
     rows = await conn.fetch("SELECT error FROM feed_entries WHERE outcome = 'failed'")
-    assert rows[0][0] == "refused: 0.0.0.0 is the unspecified address (0.0.0.0/32, RFC 1122); only public addresses are fetched"
+    assert (
+        rows[0][0]
+        == "refused: 0.0.0.0 is the unspecified address (0.0.0.0/32, RFC 1122); only public addresses are fetched"
+    )
     assert "/page/on2" not in site.hits  # the redirect was never followed
 
 
