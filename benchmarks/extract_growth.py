@@ -25,9 +25,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import corpus
-from briefings import fulltext, queries, store
+from briefings.answers import queries
 from briefings.extract import extract
 from briefings.models import Article, ArticleMeta
+from briefings.store import facts as store
+from briefings.store import fulltext
 
 
 def _repeat(unit: str) -> Callable[[int], str]:

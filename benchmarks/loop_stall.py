@@ -22,10 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.extract_growth import SHAPES
-from briefings.ingest import ingest_paths
 from briefings.models import Article, ArticleMeta
-from briefings.store import connect
-from briefings.worker import Extractor
+from briefings.sources.ingest import ingest_paths
+from briefings.sources.worker import Extractor
+from briefings.store.facts import connect
 
 CHOICES = {
     "news": "generated news articles",
