@@ -3,8 +3,9 @@
 Faults are isolated per feed and per entry: a feed that times out, answers 404/500, loops its
 redirects, serves broken XML or a huge body counts a failure (paused after MAX_FAILURES in a row);
 an entry whose page fails, or that fails in any other way, is recorded and retried a few times;
-nothing stops the other entries or the other feeds. Each poll has a deadline: past it the poll
-counts as failed, and the entries it did not reach wait for the next one.
+nothing stops the other entries or the other feeds. Each poll has a deadline: past it the entries
+it did not reach wait for the next poll. A poll that ran out of time having handled new entries made
+progress (a long feed is read over several polls); one that handled none counts as failed.
 """
 
 from __future__ import annotations
@@ -160,6 +161,9 @@ class PollResult:
     error: str | None = None
     not_modified: bool = False
     queued: int = 0  # entries queued for `briefings worker` (BRIEFINGS_INGEST_QUEUE)
+    late: bool = False  # the poll's deadline passed
+    handled: int = 0  # entries seen for the first time (or retried) whose outcome this poll recorded
+    unfinished: str | None = None  # the deadline passed after progress: the rest wait for the next poll
 
 
 class Poller:
@@ -238,6 +242,11 @@ class Poller:
 
     async def _record(self, feed: Feed, now: dt.datetime, result: PollResult) -> None:
         counts = (result.taken, result.failed, feed.id)
+        if result.error is not None and result.late and result.handled:
+            # out of time having handled new entries: progress, not a failure (a 10,000-entry feed
+            # takes several polls); the rest wait for the next poll
+            result.unfinished, result.error = result.error, None
+            log.info("feed %s (%s): %s", feed.id, feed.url, result.unfinished)
         if result.error is None:
             await self.conn.execute(
                 """UPDATE feeds SET last_polled = ?, last_success = ?, last_error = NULL, failures = 0,
@@ -269,7 +278,7 @@ class Poller:
         except TimeoutError:
             if not within.expired():
                 raise
-            result.error = self._late()
+            result.error, result.late = self._late(), True
             return
         if parsed is None:
             result.not_modified = True
@@ -280,10 +289,11 @@ class Poller:
         loop = asyncio.get_running_loop()
         for n, entry in enumerate(parsed.entries):
             if loop.time() >= deadline:
-                result.error = self._late(n, len(parsed.entries))
+                result.error, result.late = self._late(n, len(parsed.entries)), True
                 return
             if not await self._entry(feed, title, entry, now, result, extractor, deadline):
-                result.error = self._late(n + 1, len(parsed.entries))  # the one cut short counts as failed
+                # the one cut short counts as failed
+                result.error, result.late = self._late(n + 1, len(parsed.entries)), True
                 return
         # only a poll that handled every entry may be answered "not modified" next time
         await self.conn.execute(
@@ -320,6 +330,7 @@ class Poller:
                 result.skipped += 1  # queued by an earlier poll: its job says what came of it
             else:
                 result.queued += 1
+                result.handled += 1
             return True
         in_time = True
         try:
@@ -343,6 +354,7 @@ class Poller:
                    source_id = excluded.source_id, attempts = feed_entries.attempts + 1""",
             (feed.id, key, url, outcome, error, source_id, now.isoformat()),
         )
+        result.handled += in_time
         return in_time
 
     async def _take(
