@@ -12,6 +12,8 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import os
+import select
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -525,6 +527,30 @@ def _serve(settings: Settings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code. A reader that leaves early (`| head`) ends it quietly."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # what is still buffered goes now, while a closed pipe can be told apart
+        return code
+    except BrokenPipeError:
+        if not _stdout_gone():
+            raise
+        # nothing more can be shown; Python's own flush at exit would fail again, so stdout goes nowhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _stdout_gone() -> bool:
+    """stdout is a pipe whose reader has closed it."""
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poll.poll(0))
+    except (OSError, ValueError, AttributeError):  # no stdout at all, or no poll() on this system
+        return True
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(**({"db": args.db} if args.db is not None else {}))

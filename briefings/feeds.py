@@ -24,7 +24,7 @@ from briefings import db, jobs
 from briefings.db import Connection, Row
 from briefings.feedxml import FeedEntry
 from briefings.ingest import PAGE_MAX_BYTES as PAGE_MAX_BYTES
-from briefings.ingest import fault, fetch_article, item_error
+from briefings.ingest import fault, fetch_article, item_error, log_item_fault
 from briefings.models import Article
 from briefings.store import add_article, find_stored
 from briefings.web import USER_AGENT as USER_AGENT
@@ -327,7 +327,7 @@ class Poller:
             in_time = False
             outcome, error, source_id = "failed", "the poll's deadline passed while it was being fetched", None
         except Exception as exc:  # any fault of one entry is that entry's error
-            log.info("entry %s not taken", url, exc_info=exc)
+            log_item_fault(log, f"entry {url} not taken", exc)
             outcome, error, source_id = "failed", item_error(exc), None
         if outcome == "ingested":
             result.taken += 1

@@ -8,6 +8,9 @@ import os
 import re
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -317,3 +320,84 @@ def test_a_store_named_by_another_url_is_refused_in_one_line(capsys) -> None:
         code == 2
         and err.strip() == "error: BRIEFINGS_DB 'mysql://…' is no store: give a file's path or a postgresql:// URL"
     )
+
+
+# ------------------------------------------------------------------ pipes and logs
+
+
+def closed_pipe_run(*argv: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`briefings ARGV | head -0`: stdout a pipe whose reader is gone before anything is written."""
+    read, write = os.pipe()
+    os.close(read)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "briefings.cli", *argv],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+            env={**clean, **env},
+        )
+    finally:
+        os.close(write)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["timeline", "--format", "json"],
+        ["timeline"],
+        ["sources", "--format", "json"],
+        ["quote", "kirby"],
+        ["extract", str(SEEDS / "004_ba2e666c7d09b48b.txt")],
+    ],
+)
+def test_a_reader_that_leaves_early_gets_no_traceback(seeded_db, argv) -> None:
+    done = closed_pipe_run(*argv, BRIEFINGS_DB=str(seeded_db))
+    assert done.stderr == "" and done.returncode == 1, done.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[tuple[str, dict[str, tuple[int, str]]]]:
+    """A web server on 127.0.0.1: its address and its pages (path -> (status, body)), which a test may change."""
+    pages: dict[str, tuple[int, str]] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            status, body = pages.get(self.path, (404, "not here"))
+            self.send_response(status)
+            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", pages
+    server.shutdown()
+    server.server_close()
+
+
+def rss(*links: str) -> str:
+    items = "".join(
+        f"<item><title>Item {n}</title><link>{link}</link><guid>g{n}</guid></item>" for n, link in enumerate(links)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Test wire</title>{items}</channel></rss>'
+
+
+def test_verbose_poll_logs_a_missing_page_in_one_line(site, tmp_path) -> None:
+    base, pages = site
+    pages["/wire.xml"] = (200, rss(f"{base}/gone-page.html"))
+    env = {"BRIEFINGS_DB": str(tmp_path / "f.db"), "BRIEFINGS_ALLOW_LOOPBACK": "true"}
+    assert briefings("feeds", "add", f"{base}/wire.xml", **env).returncode == 0
+    assert briefings("feeds", "add", f"{base}/no-such-feed.xml", **env).returncode == 0
+    done = briefings("-v", "feeds", "poll", **env)
+    assert "Traceback" not in done.stderr, done.stderr
+    (entry,) = [line for line in done.stderr.splitlines() if "gone-page.html" in line]
+    assert entry.endswith("gone-page.html not taken: the server answered 404 Not Found")
+    (feed,) = [line for line in done.stderr.splitlines() if "no-such-feed.xml" in line]
+    assert feed.endswith("failed (1 in a row): the server answered 404 Not Found")
