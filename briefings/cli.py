@@ -18,6 +18,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
 from rich.console import Console, RenderableType
 from rich.text import Text
@@ -362,7 +363,7 @@ async def _who(conn: Connection, args: argparse.Namespace, settings: Settings, c
 async def _digest(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     since, until = digest_window(args.since, args.until, dt.datetime.now(dt.UTC))
     d = await build_digest(conn, since, until, status=Status(args.status) if args.status else None)
-    return _show(console, args, d, render.digest(d))
+    return _show(console, args, d, render.digest(d, ZoneInfo(settings.timezone)))
 
 
 async def _feeds(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
@@ -380,8 +381,9 @@ async def _feeds(conn: Connection, args: argparse.Namespace, settings: Settings,
         what = "removed" if action == "remove" else "resumed"
         return _show(console, args, {"id": feed_id, what: True}, Text(f"feed {feed_id} {what}"))
     if action == "list":
-        items = [FeedView.of(f) for f in await feeds.list_feeds(conn)]
-        return _show(console, args, items, render.feed_list(items))
+        failures = await feeds.entry_failures(conn)
+        items = [FeedView.of(f, failures.get(f.id, ([], 0))) for f in await feeds.list_feeds(conn)]
+        return _show(console, args, items, render.feed_list(items, ZoneInfo(settings.timezone)))
     async with feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session:
         poller = feeds.Poller(
             conn,
@@ -399,7 +401,8 @@ async def _feeds(conn: Connection, args: argparse.Namespace, settings: Settings,
             render.plain(f"feed {r.feed_id}: {state}; {r.taken} taken, {r.skipped} skipped, {r.failed} failed\n")
         )
     lines.rstrip()
-    return _show(console, args, results, lines if lines.plain else Text("No feeds to poll."))
+    _show(console, args, results, lines if lines.plain else Text("No feeds to poll."))
+    return 1 if any(r.error or r.failed for r in results) else 0  # as ingest: 1 when anything failed
 
 
 async def _jobs(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:

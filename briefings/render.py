@@ -89,6 +89,20 @@ def as_json(value: Any) -> str:
 # ----------------------------------------------------------------------------- pieces
 
 
+SHOWN_CHARS = 300  # of an address or an error message in a table cell
+
+
+def when(value: dt.datetime, tz: dt.tzinfo) -> str:
+    """A moment for people: "2024-10-24 13:25 KST", in the configured time zone (BRIEFINGS_TIMEZONE)."""
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def clipped(text: str | None, limit: int = SHOWN_CHARS) -> str:
+    """Untrusted text cut to `limit` characters, with "…" where it was cut."""
+    text = text or ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def day(d: dt.date | dt.datetime | None) -> str:
     if d is None:
         return "date unknown"
@@ -313,9 +327,9 @@ def who_result(result: WhoResult, name: str) -> RenderableType:
     return Group(*parts)
 
 
-def digest(d: Digest) -> RenderableType:
-    """A digest as text: the same briefing the bot posts."""
-    span = f"{d.since.isoformat(timespec='minutes')} to {d.until.isoformat(timespec='minutes')}"
+def digest(d: Digest, tz: dt.tzinfo = dt.UTC) -> RenderableType:
+    """A digest as text: the same briefing the bot posts, its period in the time zone `tz`."""
+    span = f"{when(d.since, tz)} to {when(d.until, tz)}"
     if d.empty:
         return Text(f"No news: nothing new was stored from {span}.")
     parts: list[RenderableType] = [Text(f"Briefing: what is new from {span}", style="bold")]
@@ -350,21 +364,32 @@ def digest(d: Digest) -> RenderableType:
     return Group(*parts)
 
 
-def feed_list(items: Sequence[FeedView]) -> RenderableType:
+def feed_list(items: Sequence[FeedView], tz: dt.tzinfo = dt.UTC) -> RenderableType:
+    """The feeds, then the entries whose last try failed and why (the newest few of each feed)."""
     if not items:
         return Text("No feeds: add one with `briefings feeds add URL`.")
     t = _table("Feeds", "id", "feed", "every", "last success", "last error", "taken", "state")
     for f in items:
         t.add_row(
             str(f.id),
-            plain(f.title or f.url),
+            plain(clipped(f.title or f.url)),
             f"{f.every_minutes} min",
-            moment(f.last_success) if f.last_success else "never",
-            plain(f.last_error),
+            when(f.last_success, tz) if f.last_success else "never",
+            plain(clipped(f.last_error)),
             str(f.articles_taken),
-            plain(f.state),
+            plain(clipped(f.state)),
         )
-    return t
+    failing = [f for f in items if f.entry_errors]
+    if not failing:
+        return t
+    entries = _table("Entries whose last try failed, newest first", "feed", "entry", "error", "tries")
+    for f in failing:
+        for e in f.entry_errors:
+            tries = f"{e.attempts}, " + ("tried again at the next poll" if e.retried else "given up")
+            entries.add_row(str(f.id), plain(clipped(e.url)), plain(clipped(e.error)), tries)
+        if f.entry_errors_total > len(f.entry_errors):
+            entries.add_row(str(f.id), Text(f"…and {f.entry_errors_total - len(f.entry_errors):,} more"))
+    return Group(t, entries)
 
 
 def job_list(items: Sequence[JobView], counts: dict[str, int]) -> RenderableType:

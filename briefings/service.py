@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
@@ -62,6 +63,6 @@ async def serve(settings: Settings, *, console: Console | None = None) -> None:
         if settings.discord_token is None:
             out = console or Console()
             async with console_reader(conn, settings.local_dir, out) as reader:
-                await run_console(conn, reader, out)
+                await run_console(conn, reader, out, ZoneInfo(settings.timezone))
         else:
             await face("discord")(conn, settings)

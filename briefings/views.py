@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from briefings.models import DateBasis, EntityKind, Qualifier, SourceKind, Status
 
 if TYPE_CHECKING:
-    from briefings.feeds import Feed, PollResult
+    from briefings.feeds import EntryFailure, Feed, PollResult
     from briefings.jobs import Job
 
 HEDGE_WORDS = {
@@ -280,8 +280,19 @@ class Stats(View):
     last_claim: dt.date | None
 
 
+class EntryErrorView(View):
+    """A feed's entry whose last try failed: its address, why, how many tries it had, and whether
+    the next poll tries it again."""
+
+    url: str
+    error: str | None
+    attempts: int
+    retried: bool  # tried again at the next poll
+
+
 class FeedView(View):
-    """A followed feed: when it last worked, its last error, what it took, and whether it is paused."""
+    """A followed feed: when it last worked, its last error, what it took, whether it is paused, and
+    its entries whose last try failed (the newest few, and how many in all)."""
 
     id: int
     url: str
@@ -293,9 +304,12 @@ class FeedView(View):
     failures: int  # in a row
     articles_taken: int
     entries_failed: int
+    entry_errors: list[EntryErrorView]
+    entry_errors_total: int
 
     @classmethod
-    def of(cls, feed: Feed) -> FeedView:
+    def of(cls, feed: Feed, entry_errors: tuple[list[EntryFailure], int] = ([], 0)) -> FeedView:
+        shown, total = entry_errors
         return cls(
             id=feed.id,
             url=feed.url,
@@ -307,6 +321,10 @@ class FeedView(View):
             failures=feed.failures,
             articles_taken=feed.articles_taken,
             entries_failed=feed.entries_failed,
+            entry_errors=[
+                EntryErrorView(url=e.url, error=e.error, attempts=e.attempts, retried=e.retried) for e in shown
+            ],
+            entry_errors_total=total,
         )
 
 

@@ -401,3 +401,54 @@ def test_verbose_poll_logs_a_missing_page_in_one_line(site, tmp_path) -> None:
     assert entry.endswith("gone-page.html not taken: the server answered 404 Not Found")
     (feed,) = [line for line in done.stderr.splitlines() if "no-such-feed.xml" in line]
     assert feed.endswith("failed (1 in a row): the server answered 404 Not Found")
+
+
+def test_poll_exits_1_when_anything_failed_and_the_list_says_which_entry_and_why(site, tmp_path) -> None:
+    base, pages = site
+    pages["/quiet.xml"] = (200, rss())
+    pages["/broken-entries.xml"] = (200, rss(*(f"{base}/vanished-{n}.html" for n in range(7))))
+    env = {
+        "BRIEFINGS_DB": str(tmp_path / "f.db"),
+        "BRIEFINGS_ALLOW_LOOPBACK": "true",
+        "BRIEFINGS_TIMEZONE": "Asia/Seoul",
+    }
+    assert briefings("feeds", "add", f"{base}/quiet.xml", **env).returncode == 0
+    done = briefings("feeds", "poll", **env)
+    assert done.returncode == 0 and done.stdout == "feed 1: ok; 0 taken, 0 skipped, 0 failed\n", done.stderr
+    assert briefings("feeds", "add", f"{base}/broken-entries.xml", **env).returncode == 0
+    done = briefings("feeds", "poll", **env)  # one feed's entries failed
+    assert done.returncode == 1 and "feed 2: ok; 0 taken, 0 skipped, 7 failed" in done.stdout
+    pages["/quiet.xml"] = (500, "down")
+    pages["/broken-entries.xml"] = (404, "gone")
+    done = briefings("feeds", "poll", "--format", "json", **env)  # every feed failed
+    assert done.returncode == 1 and {p["state"] for p in json.loads(done.stdout)} == {"error"}
+
+    listing = briefings("feeds", "list", **env)
+    assert listing.returncode == 0
+    out = " ".join(listing.stdout.split())
+    assert f"2 {base}/vanished-0.html the server answered 404 Not Found 1, tried again at the next poll" in out
+    assert out.count("vanished-") == 5 and "…and 2 more" in out  # the newest few, and how many more
+    assert re.search(r" 20\d\d-\d\d-\d\d \d\d:\d\d KST ", out), out  # the last success, in BRIEFINGS_TIMEZONE
+    assert not re.search(r"\d\d:\d\d:\d\d", out), out  # no raw ISO moments
+    (_, broken) = json.loads(briefings("feeds", "list", "--format", "json", **env).stdout)
+    assert broken["entry_errors_total"] == 7 and len(broken["entry_errors"]) == 5
+    assert broken["entry_errors"][0] == {
+        "url": f"{base}/vanished-0.html",
+        "error": "the server answered 404 Not Found",
+        "attempts": 1,
+        "retried": True,
+    }
+
+
+def test_the_digest_s_period_reads_in_the_configured_time_zone(seeded_db) -> None:
+    done = briefings(
+        "digest",
+        "--since",
+        "2024-10-24T08:00+00:00",
+        "--until",
+        "2024-10-25T08:00+00:00",
+        BRIEFINGS_DB=str(seeded_db),
+        BRIEFINGS_TIMEZONE="Asia/Seoul",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "from 2024-10-24 17:00 KST to 2024-10-25 17:00 KST" in done.stdout.splitlines()[0]

@@ -160,7 +160,7 @@ async def test_history_is_kept_across_runs_beside_the_store(stocked, db_path) ->
 
 
 async def test_ctrl_c_while_answering_stops_that_answer_only(stocked, monkeypatch) -> None:
-    async def slow(conn, values):
+    async def slow(conn, values, tz):
         os.kill(os.getpid(), signal.SIGINT)  # the key press, as the terminal sends it between prompts
         await asyncio.sleep(30)
 
