@@ -204,7 +204,7 @@ def _show(console: Console, args: argparse.Namespace, value: Any, table: Rendera
     if args.format == "json":
         print(render.as_json(value))
     else:
-        console.print(table)
+        render.show(console, table)
     return 0
 
 
@@ -462,11 +462,11 @@ def _extract(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(extraction_json(facts), ensure_ascii=False, indent=2))
     else:
-        console = Console()
+        console = render.terminal()
         for q in facts.quotes:
-            console.print(render.plain(f"{q.speaker or '?'}: “{q.text}”"))
+            render.show(console, render.plain(f"{q.speaker or '?'}: “{q.text}”"))
         for e in facts.estimates:
-            console.print(render.plain(f"{e.claimant}: {e.value:,} ({e.qualifier.value}, {e.status.value})"))
+            render.show(console, render.plain(f"{e.claimant}: {e.value:,} ({e.qualifier.value}, {e.status.value})"))
     return 0
 
 
@@ -491,7 +491,7 @@ def _store_named(args: argparse.Namespace, settings: Settings) -> str:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    console = Console(soft_wrap=False)
+    console = render.terminal(soft_wrap=False)
     async with connect(settings.db, create=_writes(args)) as conn:
         return await HANDLERS[args.command](conn, args, settings, console)
 

@@ -334,8 +334,8 @@ def _interruptible(task: asyncio.Task[RenderableType]) -> Iterator[None]:
 
 async def run_console(conn: Connection, reader: LineReader, console: Console, tz: dt.tzinfo = dt.UTC) -> None:
     """Answer lines until end of input, Ctrl-D or 'quit'; times are shown in `tz`."""
-    console.print(Text(f"briefings {__version__}: no Discord token set, so the commands are answered here."))
-    console.print(Text(help_text(), style="dim"))
+    render.show(console, Text(f"briefings {__version__}: no Discord token set, so the commands are answered here."))
+    render.show(console, Text(help_text(), style="dim"))
     while True:
         line = await reader.read()
         if line is None or line.strip().lower() in LEAVE:
@@ -351,4 +351,4 @@ async def run_console(conn: Connection, reader: LineReader, console: Console, tz
                 if current is not None and current.cancelling():  # the console itself is being stopped
                     raise
                 shown = Text("Stopped.", style="dim")
-        console.print(shown)
+        render.show(console, shown)

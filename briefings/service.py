@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
-from briefings import queries
+from briefings import queries, render
 from briefings.console import console_reader, run_console
 from briefings.db import Connection
 from briefings.ingest import ingest_paths
@@ -61,7 +61,7 @@ async def serve(settings: Settings, *, console: Console | None = None) -> None:
     async with connect(settings.db) as conn:
         await seed_if_empty(conn, settings.seeds, settings.extract_budget)
         if settings.discord_token is None:
-            out = console or Console()
+            out = console or render.terminal()
             async with console_reader(conn, settings.local_dir, out) as reader:
                 await run_console(conn, reader, out, ZoneInfo(settings.timezone))
         else:

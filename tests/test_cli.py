@@ -452,3 +452,28 @@ def test_the_digest_s_period_reads_in_the_configured_time_zone(seeded_db) -> Non
     )
     assert done.returncode == 0, done.stderr
     assert "from 2024-10-24 17:00 KST to 2024-10-25 17:00 KST" in done.stdout.splitlines()[0]
+
+
+def test_piped_tables_keep_each_row_on_one_line_with_no_trailing_spaces(seeded_db) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_") and k != "COLUMNS"}
+
+    def piped(*argv: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "briefings.cli", "--db", str(seeded_db), *argv],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    table = piped("estimate").splitlines()
+    assert all(line == line.rstrip() for line in table)
+    for e in json.loads(piped("estimate", "--format", "json"))["latest"]:
+        # a row is one line, for grep: the claimant's whole name beside its number and date
+        row = f"{e['value']:,}"
+        assert any(e["claimant"] in line and row in line and e["claimed_on"] in line for line in table), e
+    quotes = piped("quote", "kirby")
+    assert quotes.count("John Kirby") == 1 and "“They’re fair game”" in quotes  # named in the title only
