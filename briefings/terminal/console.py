@@ -13,8 +13,10 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
 import re
 import signal
+import stat
 import sys
 import threading
 import time
@@ -293,6 +295,19 @@ def prompt_session(names: KnownNames, history: History, **io: object) -> PromptS
         complete_while_typing=False,  # Tab completes; typing is never slowed by a menu
         **io,  # type: ignore[arg-type]
     )
+
+
+def has_input(stream: IO[str] | None) -> bool:
+    """Whether lines may ever come from `stream`: a terminal, a pipe, a file or a socket may give
+    some; a closed stdin or a device that is no terminal (/dev/null, what `docker run` without `-i`
+    and a system service get) never will."""
+    if stream is None:
+        return False
+    try:
+        fd = stream.fileno()
+        return os.isatty(fd) or not stat.S_ISCHR(os.fstat(fd).st_mode)
+    except (OSError, ValueError):  # closed, or no file behind it
+        return False
 
 
 @contextlib.asynccontextmanager
