@@ -195,7 +195,7 @@ async def ingest_each(
             log_item_fault(log, f"{item.shown} not ingested", exc)
             yield IngestLine(item.shown, error=item_error(exc))
             continue
-        log.info("ingested %s as source %s", item.shown, result.source_id)
+        log.debug("ingested %s as source %s", item.shown, result.source_id)
         yield IngestLine(item.shown, result=result)
 
 
