@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, article
+from tests.conftest import ROOT, SEEDS, article
 from tests.sources.test_worker import SMALL, long_article
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz12345"
@@ -89,3 +89,14 @@ def test_seeding_an_empty_store_keeps_to_the_configured_extraction_budget(tmp_pa
     assert "long.txt: took longer than 0.3 s to extract (BRIEFINGS_EXTRACT_BUDGET)" in run.stderr
     with sqlite3.connect(tmp_path / "svc.db") as db:
         assert [r[0] for r in db.execute("SELECT origin FROM sources")] == [str(seeds / "short.txt")]
+
+
+def test_the_first_start_says_two_lines_before_the_console_and_the_steps_at_debug(tmp_path) -> None:
+    run = start(tmp_path, "-m", "briefings.cli", "bot", typed="quit\n", BRIEFINGS_SEEDS=str(SEEDS))
+    lines = run.stderr.splitlines()
+    assert run.returncode == 0 and len(lines) == 2, run.stderr
+    assert " INFO briefings.store.facts: made a new store (schema version " in lines[0]
+    assert lines[1].endswith(f"seeded an empty store with 5 articles from {SEEDS}")
+    (tmp_path / "svc.db").unlink()
+    chatty = start(tmp_path, "-m", "briefings.cli", "bot", typed="quit\n", BRIEFINGS_LOG_LEVEL="DEBUG")
+    assert " DEBUG briefings.store.facts: applying migration 0001 " in chatty.stderr

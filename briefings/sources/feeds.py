@@ -25,7 +25,7 @@ from briefings.models import Article
 from briefings.scale import jobs
 from briefings.sources.feedxml import FeedEntry
 from briefings.sources.ingest import PAGE_MAX_BYTES as PAGE_MAX_BYTES
-from briefings.sources.ingest import fault, fetch_article, item_error
+from briefings.sources.ingest import fault, fetch_article, item_error, log_item_fault
 from briefings.sources.web import USER_AGENT as USER_AGENT
 from briefings.sources.web import FetchError as FetchError
 from briefings.sources.web import canonical_url as canonical_url
@@ -130,6 +130,45 @@ async def get_feed(conn: Connection, feed_id: int) -> Feed | None:
 
 async def list_feeds(conn: Connection) -> list[Feed]:
     return [_feed(r) for r in await conn.fetch("SELECT * FROM feeds ORDER BY id")]
+
+
+@dataclass(frozen=True)
+class EntryFailure:
+    """An entry whose last try failed: its address, that try's error, and how many tries it had."""
+
+    feed_id: int
+    url: str
+    error: str | None
+    attempts: int
+
+    @property
+    def retried(self) -> bool:
+        """Tried again at the next poll (an entry has ENTRY_ATTEMPTS tries)."""
+        return self.attempts < ENTRY_ATTEMPTS
+
+
+SHOWN_ENTRY_FAILURES = 5  # per feed, the newest first
+
+
+async def entry_failures(
+    conn: Connection, *, per_feed: int = SHOWN_ENTRY_FAILURES
+) -> dict[int, tuple[list[EntryFailure], int]]:
+    """For each feed with entries whose last try failed: the newest `per_feed` of them, and how many
+    there are in all (one pass over the failed entries, whatever the number of feeds)."""
+    rows = await conn.fetch(
+        """SELECT feed_id, url, error, attempts, total FROM (
+               SELECT feed_id, url, error, attempts,
+                      ROW_NUMBER() OVER (PARTITION BY feed_id ORDER BY first_seen DESC, entry_key) AS n,
+                      COUNT(*) OVER (PARTITION BY feed_id) AS total
+               FROM feed_entries WHERE outcome = 'failed') AS failed
+           WHERE n <= ? ORDER BY feed_id, n""",
+        (per_feed,),
+    )
+    found: dict[int, tuple[list[EntryFailure], int]] = {}
+    for r in rows:
+        shown, _ = found.setdefault(r["feed_id"], ([], r["total"]))
+        shown.append(EntryFailure(r["feed_id"], r["url"], r["error"], r["attempts"]))
+    return found
 
 
 async def remove_feed(conn: Connection, feed_id: int) -> bool:
@@ -339,7 +378,7 @@ class Poller:
             in_time = False
             outcome, error, source_id = "failed", "the poll's deadline passed while it was being fetched", None
         except Exception as exc:  # any fault of one entry is that entry's error
-            log.info("entry %s not taken", url, exc_info=exc)
+            log_item_fault(log, f"entry {url} not taken", exc)
             outcome, error, source_id = "failed", item_error(exc), None
         if outcome == "ingested":
             result.taken += 1

@@ -163,7 +163,7 @@ async def test_history_is_kept_across_runs_beside_the_store(stocked, db_path) ->
 
 
 async def test_ctrl_c_while_answering_stops_that_answer_only(stocked, monkeypatch) -> None:
-    async def slow(conn, values):
+    async def slow(conn, values, tz):
         os.kill(os.getpid(), signal.SIGINT)  # the key press, as the terminal sends it between prompts
         await asyncio.sleep(30)
 
@@ -259,3 +259,48 @@ async def test_about_counts_one_of_a_kind_in_the_singular(conn, write) -> None:
     out = Console(file=io.StringIO(), width=200)
     out.print(await face.answer(conn, "/about"))
     assert "The store holds 1 source, 1 quote, 0 estimates and 1 person or body." in out.file.getvalue()
+
+
+def bot(tmp_path, stdin) -> subprocess.Popen[str]:
+    """`briefings bot` with no token and no seeds, its input `stdin`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
+    env.update(BRIEFINGS_DB=str(tmp_path / "c.db"), BRIEFINGS_SEEDS="")
+    return subprocess.Popen(
+        [sys.executable, "-m", "briefings.cli", "bot"],
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def test_sigterm_leaves_the_console_cleanly_with_exit_0(tmp_path) -> None:
+    proc = bot(tmp_path, subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None and proc.stdin is not None
+    assert "no Discord token set" in proc.stdout.readline()  # the console is reading its input
+    proc.send_signal(signal.SIGTERM)  # what `docker stop` sends
+    code = proc.wait(timeout=20)  # the input stays open: no line is needed to leave
+    assert code == 0 and "Traceback" not in proc.stderr.read()
+    proc.stdin.close()
+
+
+def test_no_token_and_no_input_is_one_line_and_a_failure_not_a_silent_exit(tmp_path) -> None:
+    # `docker run` without -i and without the token: stdin is /dev/null, and nothing can be typed
+    proc = bot(tmp_path, subprocess.DEVNULL)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and out == "", (out, err)
+    assert err.count("\n") == 1 and err.startswith("error: BRIEFINGS_DISCORD_TOKEN is not set"), err
+    assert "docker run -it" in err
+    assert not (tmp_path / "c.db").exists()  # it stopped before making a store
+
+
+def test_lines_from_a_file_are_still_answered_and_the_end_of_the_file_leaves(tmp_path) -> None:
+    # the README's first command as CI runs it: `briefings bot <<< quit`, `briefings bot < lines.txt`
+    typed = tmp_path / "lines.txt"
+    typed.write_text("/about\n", encoding="utf-8")
+    with typed.open() as stdin:
+        proc = bot(tmp_path, stdin)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and "The store holds 0 sources" in out, err
