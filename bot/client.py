@@ -23,7 +23,7 @@ from bot.paging import OldPageButton, PageButton, Pages
 from bot.render import clip, safe
 from bot.tasks import spawn
 from briefings import queries
-from briefings.commands import CommandError
+from briefings.commands import SHOWN_INPUT, CommandError, quoted
 from briefings.coordinator import Coordinator
 from briefings.health import HEARTBEAT_EVERY, heartbeat_path, write_heartbeat
 from briefings.queries import QueryError
@@ -46,7 +46,6 @@ BUSY_AT = 8
 # deadline would pass, and a digest retries at the time Discord gave instead of holding its task
 RATE_LIMIT_WAIT_MAX = 30.0
 CONTENT_MAX = 2000  # characters in a message's content
-ECHO_MAX = 60  # characters of the user's own input repeated in an error
 # permissions as Discord's interface names them (discord.py's names are the API's)
 PERMISSION_NAMES = {
     "manage_guild": "Manage Server",
@@ -83,16 +82,19 @@ def typed_values(interaction: discord.Interaction) -> list[str]:
 
 def fit_echoes(message: str, typed: list[str]) -> str:
     """An error that repeats the user's input repeats it escaped, and cut when long; the whole
-    message within Discord's 2,000 characters."""
+    message within Discord's 2,000 characters. The core repeats an input as `quoted()` makes it (on
+    one line, cut at SHOWN_INPUT characters), so that is the form looked for and escaped here,
+    whatever its length; an input repeated whole is cut and escaped the same way."""
     for value in sorted(set(typed), key=len, reverse=True):
-        shown = safe(clip(value.strip(), ECHO_MAX))
         for form in dict.fromkeys((value, value.strip())):
             if not form:
                 continue
-            if len(form) > ECHO_MAX:  # long enough to be nothing but the input wherever it appears
-                message = message.replace(form, shown)
-            else:
-                message = message.replace(f"'{form}'", f"'{shown}'")
+            echo = quoted(form)
+            shown = f"'{safe(echo[1:-1])}'"
+            if len(form) > SHOWN_INPUT:  # long enough to be nothing but the input wherever it appears
+                message = message.replace(f"'{form}'", shown).replace(form, shown[1:-1])
+            if echo != shown:
+                message = message.replace(echo, shown)
     return clip(message, CONTENT_MAX)
 
 
