@@ -85,7 +85,7 @@ class Digests(commands.Cog):
                 f"permission{'s' if many else ''} there. Grant {'them' if many else 'it'} in the channel's "
                 "settings, then subscribe again."
             )
-        await interaction.response.defer(thinking=True)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # an admin's confirmation: theirs alone
         try:
             sub = await subs.subscribe(
                 self.bot.conn,
@@ -113,7 +113,7 @@ class Digests(commands.Cog):
                 f" Give me Read Message History in {channel.mention} too: with it, a digest cut short by a "
                 "restart is never posted twice."
             )
-        await interaction.followup.send(text, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
         interaction.extras["answered"] = True
 
     @subscribe.autocomplete("timezone")
@@ -166,7 +166,7 @@ class Digests(commands.Cog):
         if not await subs.unsubscribe(self.bot.conn, interaction.guild_id or 0, id):
             raise _no_subscription(id)
         self.bot.digests.unschedule(id)
-        await interaction.followup.send(f"Subscription {id} stopped.", allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(f"Subscription {id} stopped.", ephemeral=True, allowed_mentions=NO_MENTIONS)
         interaction.extras["answered"] = True
 
     @digest.command(name="resume", description="Resume a paused digest subscription")
@@ -176,7 +176,7 @@ class Digests(commands.Cog):
         await self._change(interaction, id)
         if not await subs.resume(self.bot.conn, interaction.guild_id or 0, id):
             raise _no_subscription(id)
-        await interaction.followup.send(f"Subscription {id} resumed.", allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(f"Subscription {id} resumed.", ephemeral=True, allowed_mentions=NO_MENTIONS)
         interaction.extras["answered"] = True
 
     async def _change(self, interaction: discord.Interaction, id: int) -> None:
@@ -184,7 +184,7 @@ class Digests(commands.Cog):
         sub = await subs.get(self.bot.conn, id)
         if sub is None or sub.guild_id != interaction.guild_id:
             raise _no_subscription(id)
-        await interaction.response.defer(thinking=True)
+        await interaction.response.defer(ephemeral=True, thinking=True)
 
     @digest.command(name="now", description="What is new since a moment, for your eyes only")
     @app_commands.describe(since="2024-10-24, 2024-10-24T08:00, or 12h / 2d ago (default: a day ago)")

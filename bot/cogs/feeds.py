@@ -44,6 +44,7 @@ class Feeds(commands.Cog):
         await interaction.response.send_message(
             f"Following feed {feed.id} every {feed.every_minutes} minutes; the first poll runs now. "
             "`/feeds list` shows how it goes.",
+            ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
 
@@ -78,14 +79,14 @@ class Feeds(commands.Cog):
     async def remove(self, interaction: discord.Interaction, id: int) -> None:
         if not await feeds.remove_feed(self.bot.conn, id):
             raise _no_feed(id)
-        await interaction.response.send_message(f"Feed {id} removed.", allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(f"Feed {id} removed.", ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @group.command(name="resume", description="Resume a paused feed")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def resume(self, interaction: discord.Interaction, id: int) -> None:
         if not await feeds.resume_feed(self.bot.conn, id):
             raise _no_feed(id)
-        await interaction.response.send_message(f"Feed {id} resumed.", allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(f"Feed {id} resumed.", ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 def _no_feed(id: int) -> UserInputError:

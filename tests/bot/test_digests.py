@@ -280,6 +280,11 @@ async def test_a_digest_too_long_for_one_message_is_split(bot, emulator, store, 
             <= 6000
         )
     assert posted[-1]["embeds"][-1]["footer"]["text"].endswith(f"part {len(posted)}/{len(posted)}")
+    # a posted digest has no buttons: no embed of it says "Page N of M"; a continued list says so in its title
+    footers = [e.get("footer", {}).get("text", "") for m in posted for e in m["embeds"]]
+    assert not [f for f in footers if re.search(r"\bPage \d+", f)]
+    titles = [e["title"] for m in posted for e in m["embeds"]]
+    assert "New claims (continued)" in titles and titles.index("New claims") < titles.index("New claims (continued)")
 
 
 async def test_managing_needs_manage_server_and_bad_zones_are_refused(bot, emulator) -> None:
@@ -541,3 +546,15 @@ async def test_digest_list_pages_reach_every_subscription(bot, emulator, store, 
     await emulator.interact(emulator.click(listing, "Next"))
     page = emulator.messages[int(listing["id"])]["embeds"][0]
     assert page["footer"]["text"] == "Page 2 of 2" and "**11.**" in page["description"]
+
+
+async def test_admin_confirmations_are_seen_by_the_admin_alone(bot, emulator, store, clock) -> None:
+    subscribed = await emulator.answer(
+        emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="08:00", timezone="UTC")
+    )
+    assert subscribed["content"].startswith("Subscription 1: <#") and subscribed["flags"] & 64
+    await subs.record_failure(store, await subs.get(store, 1), clock(), "a test failure")
+    resumed = await emulator.answer(emulator.slash("digest resume", id=1))
+    assert resumed["content"] == "Subscription 1 resumed." and resumed["flags"] & 64
+    stopped = await emulator.answer(emulator.slash("digest unsubscribe", id=1))
+    assert stopped["content"] == "Subscription 1 stopped." and stopped["flags"] & 64

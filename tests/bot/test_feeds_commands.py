@@ -14,6 +14,7 @@ from tests.test_feeds import site  # noqa: F401 - the local HTTP server fixture
 async def test_add_list_and_remove_a_feed(bot, emulator: DiscordEmulator, site, store) -> None:  # noqa: F811
     added = await emulator.interact(emulator.slash("feeds add", url=f"{site.base}/rss", every=15))
     assert added.body["data"]["content"].startswith("Following feed 1 every 15 minutes")
+    assert added.body["data"]["flags"] & 64  # an admin's confirmation is theirs alone
     for _ in range(600):  # the first poll runs in the background (it starts a worker: seconds on a busy machine)
         (feed,) = await feeds.list_feeds(store)
         if feed.last_success:
@@ -28,7 +29,7 @@ async def test_add_list_and_remove_a_feed(bot, emulator: DiscordEmulator, site, 
     assert listing["flags"] & 64 and "**1.** Wire · every 15 min" in text and "1 article taken, 1 entry failed" in text
 
     removed = await emulator.interact(emulator.slash("feeds remove", id=1))
-    assert removed.body["data"]["content"] == "Feed 1 removed."
+    assert removed.body["data"]["content"] == "Feed 1 removed." and removed.body["data"]["flags"] & 64
     assert await feeds.list_feeds(store) == []
 
 
