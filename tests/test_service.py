@@ -89,3 +89,10 @@ def test_seeding_an_empty_store_keeps_to_the_configured_extraction_budget(tmp_pa
     assert "long.txt: took longer than 0.3 s to extract (BRIEFINGS_EXTRACT_BUDGET)" in run.stderr
     with sqlite3.connect(tmp_path / "svc.db") as db:
         assert [r[0] for r in db.execute("SELECT origin FROM sources")] == [str(seeds / "short.txt")]
+
+
+@pytest.mark.parametrize("value", ["200000000000000002,news", "12 34", "-5"])
+def test_a_malformed_admin_servers_setting_stops_start_up_with_one_line(tmp_path, value) -> None:
+    run = start(tmp_path, "-m", "bot", BRIEFINGS_DISCORD_TOKEN=TOKEN, BRIEFINGS_ADMIN_GUILDS=value)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    assert run.stderr.startswith("error: BRIEFINGS_ADMIN_GUILDS has '") and "is not a server id" in run.stderr
