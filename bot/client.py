@@ -241,6 +241,9 @@ class BriefingsBot(commands.AutoShardedBot):
         if not self.is_closed():
             await self._beat()
 
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        await self.digests.channel_deleted(channel)
+
     async def on_ready(self) -> None:
         shards = f" on shards {self.settings.shards}" if self.settings.shards else ""
         log.info("connected as %s to %d guilds%s", self.user, len(self.guilds), shards)

@@ -23,6 +23,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.client import NO_MENTIONS, UserInputError, permission_names
+from bot.digests import missing_in
 from bot.paging import send_pages
 from briefings import subscriptions as subs
 from briefings.commands import CommandError, parse_moment
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 StatusChoice = Literal["planned", "deployed", "frontline", "casualties"]
 ZONES = sorted(available_timezones())
 EVERY_CHOICES = ["day", "week", "1 hour", "3 hours", "6 hours", "12 hours"]
-NEEDED_IN_CHANNEL = ("view_channel", "send_messages", "embed_links")  # to post a digest at all
 
 
 def _user_error(exc: subs.SubscriptionError | CommandError) -> UserInputError:
@@ -77,7 +77,7 @@ class Digests(commands.Cog):
         except subs.SubscriptionError as exc:
             raise _user_error(exc) from None
         perms = channel.permissions_for(channel.guild.me)
-        missing = [p for p in NEEDED_IN_CHANNEL if not getattr(perms, p)]
+        missing = missing_in(channel) or []
         if missing:
             many = len(missing) > 1
             raise UserInputError(
@@ -140,7 +140,9 @@ class Digests(commands.Cog):
         items = await subs.all_subscriptions(self.bot.conn, interaction.guild_id)
         entries = []
         for s in items:
-            if s.paused_reason:
+            if s.paused_reason and self.bot.get_channel(s.channel_id) is None:
+                state = f"**Paused**: {render.safe(s.paused_reason)}. `/digest unsubscribe {s.id}` stops it."
+            elif s.paused_reason:
                 state = f"**Paused**: {render.safe(s.paused_reason)}. `/digest resume {s.id}` after fixing it."
             elif s.last_error:
                 state = (
@@ -173,6 +175,12 @@ class Digests(commands.Cog):
     @app_commands.describe(id="the number /digest list shows")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def resume(self, interaction: discord.Interaction, id: int) -> None:
+        sub = await subs.get(self.bot.conn, id)
+        if sub is not None and sub.guild_id == interaction.guild_id and self.bot.get_channel(sub.channel_id) is None:
+            raise UserInputError(
+                f"Subscription {id}'s channel is gone: `/digest subscribe` another channel and "
+                f"`/digest unsubscribe {id}` this one."
+            )
         await self._change(interaction, id)
         if not await subs.resume(self.bot.conn, interaction.guild_id or 0, id):
             raise _no_subscription(id)

@@ -558,3 +558,63 @@ async def test_admin_confirmations_are_seen_by_the_admin_alone(bot, emulator, st
     assert resumed["content"] == "Subscription 1 resumed." and resumed["flags"] & 64
     stopped = await emulator.answer(emulator.slash("digest unsubscribe", id=1))
     assert stopped["content"] == "Subscription 1 stopped." and stopped["flags"] & 64
+
+
+async def until(check, within: float = 10.0) -> None:
+    """Until `check()` holds (what the bot hears over the gateway arrives in its own time)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + within
+    while not await check():
+        assert loop.time() < end, "the bot never got there"
+        await asyncio.sleep(0.02)
+
+
+async def test_a_deleted_channel_pauses_its_subscriptions_at_once(bot, emulator, store, clock, tmp_path) -> None:
+    gone = await subscribe(store, clock, channel=OTHER_CHANNEL)
+    fine = await subscribe(store, clock, zone="UTC")
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    await emulator.delete_channel(OTHER_CHANNEL)  # Discord's CHANNEL_DELETE, over the gateway
+
+    async def paused() -> bool:
+        return (await subs.get(store, gone.id)).paused_reason is not None
+
+    await until(paused)
+    start = len(emulator.requests)
+    assert await bot.digests.tick(at("2025-03-29T09:00")) == {fine.id: "delivered"}
+    assert not [r for r in emulator.requests[start:] if f"/channels/{OTHER_CHANNEL}/" in r.path]  # not tried once
+    listing = (await emulator.answer(emulator.slash("digest list")))["embeds"][0]["description"]
+    assert f"**Paused**: its channel #briefings was deleted (2025-03-28 12:00 UTC). `/digest unsubscribe {gone.id}`" in (
+        listing
+    )
+    refused = await emulator.interact(emulator.slash("digest resume", id=gone.id))
+    assert refused.body["data"]["content"].startswith(f"Subscription {gone.id}'s channel is gone")
+    assert (await subs.get(store, gone.id)).paused_reason is not None
+
+
+@pytest.mark.parametrize(
+    ("deny", "named", "not_named"),
+    [
+        (EMBED_LINKS, "the Embed Links permission", ["View Channel", "Send Messages"]),
+        (SEND_MESSAGES, "Send Messages", ["View Channel"]),
+    ],
+)
+async def test_a_refusal_at_delivery_names_the_permission_that_is_missing(
+    bot, emulator, store, clock, tmp_path, deny, named, not_named
+) -> None:
+    sub = await subscribe(store, clock, channel=OTHER_CHANNEL)
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    await emulator.set_bot_permissions(OTHER_CHANNEL, deny=deny)
+
+    async def heard() -> bool:
+        channel = bot.get_channel(OTHER_CHANNEL)
+        return bool(channel.overwrites)
+
+    await until(heard)
+    assert await bot.digests.tick(at("2025-03-29T07:00")) == {sub.id: "failed"}
+    error = (await subs.get(store, sub.id)).last_error
+    assert "may not post there" in error and named in error, error
+    assert not [name for name in not_named if name in error], error

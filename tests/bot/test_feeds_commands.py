@@ -19,6 +19,7 @@ from tests.test_feeds import site  # noqa: F401 - the local HTTP server fixture
 
 TEAM_OWNER = 400000000000000007
 
+
 async def test_add_list_and_remove_a_feed(bot, emulator: DiscordEmulator, site, store) -> None:  # noqa: F811
     added = await emulator.interact(emulator.slash("feeds add", url=f"{site.base}/rss", every=15))
     assert added.body["data"]["content"].startswith("Following feed 1 every 15 minutes")
