@@ -44,16 +44,20 @@ class Feeds(commands.Cog):
     ) -> None:
         await self._may_change(interaction)
         try:
-            feed = await feeds.add_feed(self.bot.conn, url, every_minutes=every, now=self.bot.digests.clock())
+            feeds.check_address(url, every)  # refused at once; fetching and reading the feed takes longer
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            feed = await self.bot.feeds.poller.follow(url, every_minutes=every, now=self.bot.digests.clock())
         except feeds.FetchError as exc:
-            raise UserInputError(f"{exc}.") from None
+            reason = str(exc)
+            raise UserInputError(f"{reason[:1].upper()}{reason[1:]}.") from None
         self.bot.feeds.start(feed.id)  # later polls: the sweep, when it is due
-        await interaction.response.send_message(
+        await interaction.followup.send(
             f"Following feed {feed.id} every {feed.every_minutes} minutes; the first poll runs now. "
             "`/feeds list` shows how it goes.",
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
+        interaction.extras["answered"] = True
 
     @group.command(name="list", description="Feeds with last success, last error and articles taken")
     @app_commands.checks.has_permissions(manage_guild=True)

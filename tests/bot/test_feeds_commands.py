@@ -21,9 +21,9 @@ TEAM_OWNER = 400000000000000007
 
 
 async def test_add_list_and_remove_a_feed(bot, emulator: DiscordEmulator, site, store) -> None:  # noqa: F811
-    added = await emulator.interact(emulator.slash("feeds add", url=f"{site.base}/rss", every=15))
-    assert added.body["data"]["content"].startswith("Following feed 1 every 15 minutes")
-    assert added.body["data"]["flags"] & 64  # an admin's confirmation is theirs alone
+    added = await emulator.answer(emulator.slash("feeds add", url=f"{site.base}/rss", every=15))
+    assert added["content"].startswith("Following feed 1 every 15 minutes")
+    assert added["flags"] & 64  # an admin's confirmation is theirs alone
     for _ in range(600):  # the first poll runs in the background (it starts a worker: seconds on a busy machine)
         (feed,) = await feeds.list_feeds(store)
         if feed.last_success:
@@ -93,3 +93,19 @@ async def test_the_admin_servers_setting_and_a_teams_developers_may_change_the_f
     monkeypatch.setattr(bot.settings, "admin_guilds", str(GUILD_ID))  # BRIEFINGS_ADMIN_GUILDS names this server
     admin = await emulator.interact(emulator.slash("feeds resume", id=1))
     assert admin.body["data"]["content"] == "Feed 1 resumed."
+
+
+async def test_adding_a_page_that_is_no_feed_or_an_address_too_long_is_refused(bot, emulator, site, store) -> None:  # noqa: F811
+    start = len(emulator.requests)
+    page = await emulator.answer(emulator.slash("feeds add", url=f"{site.base}/page/on"))
+    assert page["flags"] & 64 and page["content"] == (
+        f"'{site.base}/page/on' is a web page, not an RSS or Atom feed: give the address of the site's feed."
+    )
+    url = f"{site.base}/rss?q=" + "a" * 5900
+    long = await emulator.interact(emulator.slash("feeds add", url=url))
+    assert long.body["data"]["flags"] & 64
+    assert (
+        long.body["data"]["content"] == f"An address of {len(url):,} characters is too long for a feed (at most 2,000)."
+    )
+    assert await feeds.list_feeds(store) == [] and site.hits == {"/page/on": 1}
+    assert emulator.refused(start) == []
