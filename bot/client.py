@@ -14,6 +14,8 @@ import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
+from discord.gateway import DiscordWebSocket
+from discord.shard import Shard
 
 from bot.chart import Charts
 from bot.digests import Clock, DigestRunner, utcnow
@@ -31,6 +33,7 @@ from briefings.views import Stats
 
 if TYPE_CHECKING:
     import aiohttp
+    import yarl
 
     from briefings.db import Connection
     from briefings.settings import Settings
@@ -46,6 +49,9 @@ BUSY_AT = 8
 # deadline would pass, and a digest retries at the time Discord gave instead of holding its task
 RATE_LIMIT_WAIT_MAX = 30.0
 CONTENT_MAX = 2000  # characters in a message's content
+# seconds between attempts to reach a gateway that does not answer: doubling from the first to the last
+GATEWAY_RETRY_FIRST = 1.0
+GATEWAY_RETRY_MAX = 120.0
 # permissions as Discord's interface names them (discord.py's names are the API's)
 PERMISSION_NAMES = {
     "manage_guild": "Manage Server",
@@ -98,6 +104,45 @@ def fit_echoes(message: str, typed: list[str]) -> str:
     return clip(message, CONTENT_MAX)
 
 
+def one_line(exc: BaseException) -> str:
+    """The last cause's words, on one line: "Connect call failed ('127.0.0.1', 1)"."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    words = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    text = " ".join(words.split()) or type(exc).__name__
+    return text[:200]
+
+
+class GatewayOutages(logging.Filter):
+    """discord.py logs a traceback at every attempt to reconnect a shard while the gateway is down
+    ('discord.shard'): one warning line per outage instead, and a line when the shard is back."""
+
+    RECONNECTING = "Attempting a reconnect for shard ID %s in %.2fs"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down: set[int] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg != self.RECONNECTING or not isinstance(record.args, tuple):
+            return True
+        shard = record.args[0]
+        if shard in self.down:
+            return False
+        self.down.add(shard)
+        cause = record.exc_info[1] if record.exc_info else None
+        record.msg = "lost the Discord gateway (shard %s): %s; reconnecting with back-off"
+        record.args = (shard, one_line(cause) if cause else "no reason given")
+        record.exc_info, record.exc_text = None, None
+        record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        return True
+
+    def back(self, shard: int) -> None:
+        if shard in self.down:
+            self.down.discard(shard)
+            log.info("the Discord gateway answers again (shard %s)", shard)
+
+
 def intents() -> discord.Intents:
     """Only the guilds intent: slash commands need no privileged intent, not even message content."""
     it = discord.Intents.none()
@@ -147,6 +192,53 @@ class BriefingsBot(commands.AutoShardedBot):
         self._stats: tuple[dt.datetime, Stats] | None = None
         self.tree.on_error = self.on_app_command_error
         self._answering = 0
+        self._outages = GatewayOutages()
+
+    async def launch_shards(self) -> None:
+        """discord.py's, but the gateway BRIEFINGS_DISCORD_GATEWAY names is the one used, with or
+        without BRIEFINGS_SHARDS (left to itself, discord.py takes the one GET /gateway/bot advertises
+        when it asks Discord for the shard count)."""
+        logging.getLogger("discord.shard").addFilter(self._outages)
+        if self.shard_count is None and self.settings.discord_gateway:
+            self.shard_count, _, _ = await self.http.get_bot_gateway()  # Discord's recommended count
+        await super().launch_shards()  # with a count, it connects to DiscordWebSocket.DEFAULT_GATEWAY
+
+    async def launch_shard(self, gateway: yarl.URL, shard_id: int, *, initial: bool = False) -> None:
+        """discord.py's first connection of a shard, retried with back-off (GATEWAY_RETRY_FIRST,
+        doubling, at most GATEWAY_RETRY_MAX seconds) and one log line per outage, where discord.py
+        logs a traceback every 5 seconds for as long as the gateway does not answer."""
+        delay, since = GATEWAY_RETRY_FIRST, None
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                coro = DiscordWebSocket.from_client(self, initial=initial, gateway=gateway, shard_id=shard_id)
+                ws = await asyncio.wait_for(coro, timeout=self.shard_connect_timeout)
+                break
+            except Exception as exc:  # what discord.py retries: the gateway is down or unreachable
+                if self.is_closed():  # stopped meanwhile (SIGTERM): no shard to launch
+                    return
+                if since is None:
+                    since = loop.time()
+                    log.warning(
+                        "cannot reach the Discord gateway at %s (shard %s): %s; retrying with back-off",
+                        gateway,
+                        shard_id,
+                        one_line(exc),
+                    )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, GATEWAY_RETRY_MAX)
+        if since is not None:
+            log.info("the Discord gateway answers again after %.0f s (shard %s)", loop.time() - since, shard_id)
+        # what discord.py's launch_shard does with the connection (its attributes, discord.py 2.7)
+        shard = Shard(ws, self, self._AutoShardedClient__queue.put_nowait)  # type: ignore[attr-defined]
+        self._AutoShardedClient__shards[shard_id] = shard  # type: ignore[attr-defined]
+        shard.launch()
+
+    async def on_shard_connect(self, shard_id: int) -> None:
+        self._outages.back(shard_id)
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        self._outages.back(shard_id)
 
     async def setup_hook(self) -> None:
         from bot.cogs import digests, facts, feeds
@@ -264,6 +356,7 @@ class BriefingsBot(commands.AutoShardedBot):
         with contextlib.suppress(Exception):
             await self.coordinator.close()
         await super().close()
+        logging.getLogger("discord.shard").removeFilter(self._outages)
         # a bot that stopped on purpose leaves no stale heartbeat behind
         heartbeat_path(self.settings.local_dir, self.settings.shards).unlink(missing_ok=True)
 

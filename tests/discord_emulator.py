@@ -17,6 +17,8 @@ error bodies:
   the client would not let through, or press a disabled button (`Refused` is raised in the test);
 - the application as `GET /oauth2/applications/@me` describes it: its owner, or its team (members with
   their roles) for a team's application (`owner_id`, `team`);
+- a gateway that is down (`gateway_outage()`, `gateway_down`): open connections are closed, new ones
+  answered 503 until it is back; `advertised_gateway` is the address `GET /gateway/bot` names;
 - sharding as Discord does it: `GET /gateway/bot` recommends a shard count, each gateway connection
   IDENTIFYs with `shard: [id, count]` and gets only the guilds `(guild_id >> 22) % count == id`
   (READY, GUILD_CREATE and every event of the guild, interactions too); a shard outside
@@ -330,6 +332,9 @@ class DiscordEmulator:
         }
         self.guild_ids: list[int] = [GUILD_ID]
         self.recommended_shards = 1  # what GET /gateway/bot recommends
+        self.advertised_gateway: str | None = None  # what GET /gateway/bot names (default: this gateway)
+        self.gateway_down = False  # the gateway refuses every connection (503) while this is set
+        self.gateway_attempts: list[float] = []  # when each connection to the gateway was tried (monotonic)
         self.owner_id = USER_ID  # the application's owner (of the team, when `team` is set)
         self.team: dict[int, str] | None = None  # a team's members and their roles: admin, developer, read_only
         self.sessions: list[Session] = []  # every gateway connection, in the order they came
@@ -437,7 +442,10 @@ class DiscordEmulator:
 
     # ------------------------------------------------------------------ gateway
 
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        self.gateway_attempts.append(time.monotonic())
+        if self.gateway_down:  # what the gateway's front answers while Discord's gateway is down
+            return web.Response(status=503, text="upstream connect error or disconnect/reset before headers")
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         self._ws = ws
@@ -484,6 +492,14 @@ class DiscordEmulator:
             elif op == 6:
                 await self._send(session, "RESUMED", {})
         return ws
+
+    async def gateway_outage(self) -> None:
+        """The gateway goes down: every connection is closed (1001 going away) and new ones are
+        refused until `gateway_down` is cleared."""
+        self.gateway_down = True
+        for session in self.sessions:
+            if not session.ws.closed:
+                await session.ws.close(code=1001, message=b"Discord is going away")
 
     @staticmethod
     def _valid_shard(shard: Any) -> bool:
@@ -930,7 +946,7 @@ class DiscordEmulator:
         if m == "GET" and p == "/gateway/bot":
             return json_response(
                 {
-                    "url": self.gateway_url,
+                    "url": self.advertised_gateway or self.gateway_url,
                     "shards": self.recommended_shards,
                     "session_start_limit": {
                         "total": 1000,
