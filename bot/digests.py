@@ -34,9 +34,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import render
+from bot.common import permission_names
 from bot.tasks import spawn
-from briefings import subscriptions as subs
-from briefings.digest import build_digest
+from briefings.answers import subscriptions as subs
+from briefings.answers.digest import build_digest
 
 if TYPE_CHECKING:
     from bot.client import BriefingsBot
@@ -68,8 +69,6 @@ def missing_in(channel: object) -> list[str] | None:
 def describe_http_error(exc: discord.HTTPException, missing: list[str] | None = None) -> str:
     """Why Discord refused a digest, in a line for `/digest list`; `missing` names the permissions
     the bot lacks in the channel, when it knows."""
-    from bot.client import permission_names  # the client imports this module
-
     if isinstance(exc, discord.NotFound):
         return "Discord answered 404: the channel is gone or hidden from the bot"
     if missing and (isinstance(exc, discord.Forbidden) or exc.code == EMPTY_MESSAGE):

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from briefings import feeds
 from briefings.cli import main
-from briefings.store import connect
+from briefings.sources import feeds
+from briefings.store.facts import connect
 from tests.conftest import ROOT, SEEDS
 
 DOC = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")

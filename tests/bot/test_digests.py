@@ -12,10 +12,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import render
 from bot.digests import DigestRunner
-from briefings import subscriptions as subs
-from briefings.digest import build_digest
-from briefings.ingest import ingest_paths
+from briefings.answers import subscriptions as subs
+from briefings.answers.digest import build_digest
 from briefings.models import Status
+from briefings.sources.ingest import ingest_paths
 from tests.conftest import article, failing_at
 from tests.discord_emulator import (
     CHANNEL_ID,
@@ -585,9 +585,8 @@ async def test_a_deleted_channel_pauses_its_subscriptions_at_once(bot, emulator,
     assert await bot.digests.tick(at("2025-03-29T09:00")) == {fine.id: "delivered"}
     assert not [r for r in emulator.requests[start:] if f"/channels/{OTHER_CHANNEL}/" in r.path]  # not tried once
     listing = (await emulator.answer(emulator.slash("digest list")))["embeds"][0]["description"]
-    assert f"**Paused**: its channel #briefings was deleted (2025-03-28 12:00 UTC). `/digest unsubscribe {gone.id}`" in (
-        listing
-    )
+    paused = f"**Paused**: its channel #briefings was deleted (2025-03-28 12:00 UTC). `/digest unsubscribe {gone.id}`"
+    assert paused in listing
     refused = await emulator.interact(emulator.slash("digest resume", id=gone.id))
     assert refused.body["data"]["content"].startswith(f"Subscription {gone.id}'s channel is gone")
     assert (await subs.get(store, gone.id)).paused_reason is not None

@@ -6,7 +6,8 @@ import asyncio
 
 import pytest
 
-from briefings import feeds, queries
+from briefings.answers import queries
+from briefings.sources import feeds
 from tests.discord_emulator import (
     GUILD_ID,
     MEMBER_DEFAULT,
@@ -15,7 +16,7 @@ from tests.discord_emulator import (
     DiscordEmulator,
     Refused,
 )
-from tests.test_feeds import site  # noqa: F401 - the local HTTP server fixture
+from tests.sources.test_feeds import site  # noqa: F401 - the local HTTP server fixture
 
 TEAM_OWNER = 400000000000000007
 
