@@ -83,7 +83,10 @@ class Feeds(commands.Cog):
                 f"failed; last success "
                 f"{render.safe(f.last_success or 'never')}\n{state}"
             )
-        return render.paginate("Feeds", entries, empty="No feeds: `/feeds add` follows one."), True
+        if await self._may(interaction):
+            return render.paginate("Feeds", entries, empty="No feeds: `/feeds add` follows one."), True
+        shared = "Shared by every server this bot is in; only its owner changes them"
+        return render.paginate("Feeds", entries, empty="No feeds yet.", footer=shared), True
 
     @group.command(name="remove", description="Stop following a feed")
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -101,9 +104,13 @@ class Feeds(commands.Cog):
             raise _no_feed(id)
         await interaction.response.send_message(f"Feed {id} resumed.", ephemeral=True, allowed_mentions=NO_MENTIONS)
 
+    async def _may(self, interaction: discord.Interaction) -> bool:
+        """May this user change the shared feeds here: the deployment's owner, or an admin server."""
+        return interaction.guild_id in self.bot.settings.admin_guild_ids or await self.bot.is_owner(interaction.user)
+
     async def _may_change(self, interaction: discord.Interaction) -> None:
         """Refuse a change of the shared feeds from anyone but the deployment's owner or admin servers."""
-        if interaction.guild_id in self.bot.settings.admin_guild_ids or await self.bot.is_owner(interaction.user):
+        if await self._may(interaction):
             return
         raise UserInputError(
             "The feeds are shared by every server this bot is in, so only its owner can change them; "

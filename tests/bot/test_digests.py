@@ -585,8 +585,8 @@ async def test_a_deleted_channel_pauses_its_subscriptions_at_once(bot, emulator,
     assert await bot.digests.tick(at("2025-03-29T09:00")) == {fine.id: "delivered"}
     assert not [r for r in emulator.requests[start:] if f"/channels/{OTHER_CHANNEL}/" in r.path]  # not tried once
     listing = (await emulator.answer(emulator.slash("digest list")))["embeds"][0]["description"]
-    paused = f"**Paused**: its channel #briefings was deleted (2025-03-28 12:00 UTC). `/digest unsubscribe {gone.id}`"
-    assert paused in listing
+    shown = f"**Paused**: its channel #briefings was deleted (2025-03-28 12:00 UTC). `/digest unsubscribe {gone.id}`"
+    assert shown in listing
     refused = await emulator.interact(emulator.slash("digest resume", id=gone.id))
     assert refused.body["data"]["content"].startswith(f"Subscription {gone.id}'s channel is gone")
     assert (await subs.get(store, gone.id)).paused_reason is not None

@@ -73,8 +73,11 @@ async def test_another_servers_admin_sees_the_feeds_but_cannot_change_them(bot, 
     refused = await emulator.interact(emulator.slash("feeds resume", user_id=OTHER_USER_ID, id=1))
     assert refused.body["data"]["content"].startswith(REFUSED)
     assert [f.url for f in await feeds.list_feeds(store)] == ["https://outlet.example/rss"]
-    listing = await emulator.answer(emulator.slash("feeds list", user_id=OTHER_USER_ID))
-    assert "outlet.example" in listing["embeds"][0]["description"]
+    listing = (await emulator.answer(emulator.slash("feeds list", user_id=OTHER_USER_ID)))["embeds"][0]
+    assert "outlet.example" in listing["description"]
+    assert listing["footer"]["text"] == "Shared by every server this bot is in; only its owner changes them"
+    owners = (await emulator.answer(emulator.slash("feeds list")))["embeds"][0]
+    assert "outlet.example" in owners["description"] and "footer" not in owners
     # the application's owner (whom Discord names at GET /oauth2/applications/@me) may
     removed = await emulator.interact(emulator.slash("feeds remove", id=1))
     assert removed.body["data"]["content"] == "Feed 1 removed."
