@@ -322,6 +322,7 @@ class BriefingsBot(commands.AutoShardedBot):
         shards = f" on shards {self.settings.shards}" if self.settings.shards else ""
         log.info("connected as %s to %d guilds%s", self.user, len(self.guilds), shards)
         await self._beat()
+        await self.digests.channels_gone()
         if self._schedule and not self._caught_up:
             self._caught_up = True
             await self.digests.reschedule()  # jobs from the store, and one catch-up for missed slots

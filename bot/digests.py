@@ -144,6 +144,22 @@ class DigestRunner:
             log.info("channel %s was deleted: paused subscriptions %s", channel.id, paused)
         return paused
 
+    async def channels_gone(self) -> list[int]:
+        """At connection: subscriptions whose channel is no longer in its server (deleted while the
+        bot was away) pause, as on the channel-delete event; servers this process does not see, or
+        that Discord says are unavailable, are left alone."""
+        paused: list[int] = []
+        for sub in await subs.all_subscriptions(self.bot.conn):
+            guild = self.bot.get_guild(sub.guild_id)
+            if sub.paused_reason or guild is None or guild.unavailable or guild.get_channel(sub.channel_id):
+                continue
+            paused += await subs.pause_channel(
+                self.bot.conn, sub.channel_id, "its channel was deleted while the bot was offline"
+            )
+        if paused:
+            log.info("channels deleted while the bot was offline: paused subscriptions %s", paused)
+        return paused
+
     def unschedule(self, sub_id: int) -> None:
         if self.scheduler is not None and self.scheduler.get_job(f"digest-{sub_id}") is not None:
             self.scheduler.remove_job(f"digest-{sub_id}")

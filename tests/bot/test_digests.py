@@ -16,6 +16,7 @@ from briefings.answers import subscriptions as subs
 from briefings.answers.digest import build_digest
 from briefings.models import Status
 from briefings.sources.ingest import ingest_paths
+from tests.bot.conftest import running_bot
 from tests.conftest import article, failing_at
 from tests.discord_emulator import (
     CHANNEL_ID,
@@ -617,3 +618,19 @@ async def test_a_refusal_at_delivery_names_the_permission_that_is_missing(
     error = (await subs.get(store, sub.id)).last_error
     assert "may not post there" in error and named in error, error
     assert not [name for name in not_named if name in error], error
+
+
+async def test_a_channel_deleted_while_the_bot_was_away_pauses_when_it_connects(
+    emulator, store, clock, tmp_path, db_url
+) -> None:
+    gone = await subscribe(store, clock, channel=OTHER_CHANNEL)
+    kept = await subscribe(store, clock)
+    await emulator.delete_channel(OTHER_CHANNEL)  # no bot connected: it hears nothing of it
+    async with running_bot(store, tmp_path, clock, db_url):
+
+        async def paused() -> bool:
+            return (await subs.get(store, gone.id)).paused_reason is not None
+
+        await until(paused)
+    assert (await subs.get(store, gone.id)).paused_reason == "its channel was deleted while the bot was offline"
+    assert (await subs.get(store, kept.id)).paused_reason is None
