@@ -35,6 +35,7 @@ from briefings.sources.worker import DEFAULT_BUDGET, Extractor
 from briefings.store import db
 from briefings.store.db import Connection, Row
 from briefings.store.facts import add_article, find_stored
+from briefings.words import quoted
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ FEED_MAX_BYTES = 5_000_000
 MAX_FAILURES = 5
 ENTRY_ATTEMPTS = 3
 DEFAULT_POLL_DEADLINE = 120.0  # seconds: under the shortest poll interval (5 minutes)
+# characters of a feed's address: servers and browsers stop at about this; a Discord option carries 6,000
+URL_MAX = 2000
 DEFAULT_TOPIC = (
     "north korea|north korean|north koreans|pyongyang|dprk; troop|troops|soldier|soldiers|russia|kursk|ukraine"
 )
@@ -104,17 +107,30 @@ def _feed(r: Row) -> Feed:
     )
 
 
-async def add_feed(conn: Connection, url: str, *, every_minutes: int = 30, now: dt.datetime) -> Feed:
-    parts = urlsplit(url.strip())
+def check_address(url: str, every_minutes: int = 30) -> None:
+    """Refuse, in one sentence, a feed address that can never work whatever it serves: not http(s),
+    too long, or an address no fetch may reach (a name is judged when it is fetched); and a poll
+    interval out of bounds."""
+    text = url.strip()
+    parts = urlsplit(text)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise FetchError(f"'{url}' is not an http(s) address of a feed")
-    check_url(url)  # an address no fetch may reach is refused now; a name is judged at each poll
+        raise FetchError(f"{quoted(url)} is not an http(s) address of a feed")
+    if len(text) > URL_MAX:
+        raise FetchError(f"an address of {len(text):,} characters is too long for a feed (at most {URL_MAX:,})")
+    check_url(text)
     if not 5 <= every_minutes <= 10080:
         raise FetchError("poll every 5 minutes at the most often, and at least once a week")
+
+
+async def add_feed(
+    conn: Connection, url: str, *, every_minutes: int = 30, now: dt.datetime, title: str | None = None
+) -> Feed:
+    """Store a feed to follow (`Poller.follow` first shows that it serves a feed)."""
+    check_address(url, every_minutes)
     try:
         feed_id = await conn.fetchval(
-            "INSERT INTO feeds (url, every_minutes, added_at) VALUES (?, ?, ?) RETURNING id",
-            (url.strip(), every_minutes, now.astimezone(dt.UTC).isoformat()),
+            "INSERT INTO feeds (url, title, every_minutes, added_at) VALUES (?, ?, ?, ?) RETURNING id",
+            (url.strip(), title, every_minutes, now.astimezone(dt.UTC).isoformat()),
         )
     except db.IntegrityError:
         raise FetchError(f"{url} is already followed") from None
@@ -239,6 +255,28 @@ class Poller:
             return
         async with Extractor(self.budget) as own:
             yield own
+
+    async def follow(self, url: str, *, every_minutes: int = 30, now: dt.datetime) -> Feed:
+        """Add a feed once it is shown to serve one: the address is checked, then fetched once (this
+        session's rules: loopback only with BRIEFINGS_ALLOW_LOOPBACK) and read; what can never work
+        is refused in one sentence (`FetchError`) and nothing is stored."""
+        check_address(url, every_minutes)
+        url = url.strip()
+        if await self.conn.fetchval("SELECT id FROM feeds WHERE url = ?", (url,)) is not None:
+            raise FetchError(f"{url} is already followed")
+        try:
+            got = await fetch(self.session, url, max_bytes=FEED_MAX_BYTES)
+        except FetchError as exc:
+            raise FetchError(f"cannot follow {quoted(url)}: {exc}") from None
+        async with self._extractor() as extractor:
+            parsed = await extractor.read_feed(got.body)
+        if parsed.problem:
+            if _is_html(got.content_type, got.body):
+                raise FetchError(
+                    f"{quoted(url)} is a web page, not an RSS or Atom feed: give the address of the site's feed"
+                )
+            raise FetchError(f"{quoted(url)} does not serve a feed: {parsed.problem}")
+        return await add_feed(self.conn, url, every_minutes=every_minutes, now=now, title=parsed.title)
 
     async def poll_all(self, now: dt.datetime | None = None) -> list[PollResult]:
         feeds = [f for f in await list_feeds(self.conn) if not f.paused_reason]
@@ -418,6 +456,12 @@ class Poller:
             raise
         added = await add_article(self.conn, article, facts)  # its own transaction, whoever else stores
         return ("ingested" if added.added else "duplicate"), None, added.source_id
+
+
+def _is_html(content_type: str, body: bytes) -> bool:
+    """A web page rather than a feed: served as HTML, or starting like one."""
+    served_as_html = content_type.lower() in {"text/html", "application/xhtml+xml"}
+    return served_as_html or body[:512].lstrip().lower().startswith((b"<!doctype html", b"<html"))
 
 
 class _DeadlinePassed(Exception):
