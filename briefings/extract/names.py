@@ -12,6 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import NamedTuple
 
 from sortedcontainers import SortedKeyList
@@ -190,6 +191,7 @@ def parse_phrase(phrase: str) -> EntityRef | None:
     if (
         m
         and not names_someone
+        and m.group(1).split()  # "of the People's Congress": no role word before "of"
         and is_role_word(m.group(1).split()[-1])
         and not any(_is_name_token(t) for t in tokenize(m.group(1)))
     ):
@@ -810,6 +812,12 @@ class Mentions:
                 return m.entity
             latest = latest or m
         return latest.entity if latest is not None else None
+
+    def between(self, lo: int, hi: int, limit: int) -> list[Mention]:
+        """The mentions from offset `lo` to `hi`, in order, at most the last `limit` of them."""
+        out = list(islice(self._items.irange_key(min_key=lo, max_key=hi, reverse=True), limit))
+        out.reverse()
+        return out
 
     def _before(self, at: int) -> list[Mention]:
         """The mentions before `at`, nearest last, at most LOOKBACK of them."""

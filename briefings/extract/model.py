@@ -1,0 +1,107 @@
+"""The attribution model: plain weights in a JSON file beside this module, read once, scored in pure Python.
+
+The artifact (model.json) is written by `python -m briefings.extract.train --shared ../shared` and
+holds its version, the names of the features it was trained on (features.NAMES, in order) and
+either a logistic regression (`weights`, `bias`) or gradient-boosted trees (`init`, `rate`,
+`trees`, each tree a list of nodes `[feature, threshold, left, right, value]`, feature -1 for a
+leaf). A missing, unreadable or stale artifact raises ModelError with one line saying what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from briefings.extract.features import NAMES
+
+MODEL_VERSION = 1  # the artifact's layout and features; a change needs a retrained artifact
+ARTIFACT = "model.json"
+RETRAIN = "python -m briefings.extract.train --shared ../shared"
+
+
+class ModelError(Exception):
+    """The attribution model cannot be used: its message is one line, with the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    kind: str  # "logistic" or "trees"
+    weights: tuple[float, ...] = ()
+    bias: float = 0.0
+    init: float = 0.0
+    rate: float = 0.0
+    trees: tuple[tuple[tuple[int, float, int, int, float], ...], ...] = ()
+    threshold: float = 0.5  # below this, a candidate the rules did not propose is not taken
+
+    def score(self, x: list[float]) -> float:
+        """The candidate's log-odds of being the speaker."""
+        if self.kind == "logistic":
+            return self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))
+        raw = self.init
+        for tree in self.trees:
+            node = tree[0]
+            while node[0] >= 0:
+                node = tree[node[2] if x[node[0]] <= node[1] else node[3]]
+            raw += self.rate * node[4]
+        return raw
+
+    def probability(self, x: list[float]) -> float:
+        z = self.score(x)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+    def to_json(self) -> dict:
+        out: dict = {"version": MODEL_VERSION, "features": list(NAMES), "kind": self.kind, "threshold": self.threshold}
+        if self.kind == "logistic":
+            out |= {"weights": list(self.weights), "bias": self.bias}
+        else:
+            out |= {"init": self.init, "rate": self.rate, "trees": [[list(n) for n in t] for t in self.trees]}
+        return out
+
+
+def from_json(data: object, where: str = ARTIFACT) -> Model:
+    """A model from its JSON form; ModelError when it is not one this code can use."""
+    if not isinstance(data, dict):
+        raise ModelError(f"attribution model {where} is not a JSON object: rebuild it with `{RETRAIN}`")
+    if data.get("version") != MODEL_VERSION or data.get("features") != list(NAMES):
+        raise ModelError(
+            f"attribution model {where} is stale (version {data.get('version')!r}, this code reads "
+            f"{MODEL_VERSION} with {len(NAMES)} features): rebuild it with `{RETRAIN}`"
+        )
+    try:
+        if data["kind"] == "logistic":
+            weights = tuple(float(w) for w in data["weights"])
+            if len(weights) != len(NAMES):
+                raise ValueError("one weight per feature")
+            return Model("logistic", weights=weights, bias=float(data["bias"]), threshold=float(data["threshold"]))
+        trees = tuple(
+            tuple((int(n[0]), float(n[1]), int(n[2]), int(n[3]), float(n[4])) for n in tree) for tree in data["trees"]
+        )
+        return Model(
+            "trees", init=float(data["init"]), rate=float(data["rate"]), trees=trees, threshold=float(data["threshold"])
+        )
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise ModelError(f"attribution model {where} is damaged ({exc}): rebuild it with `{RETRAIN}`") from None
+
+
+def read(path: Path) -> Model:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"attribution model {path} is missing: build it with `{RETRAIN}`") from None
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"attribution model {path} cannot be read ({exc}): rebuild it with `{RETRAIN}`") from None
+    return from_json(data, str(path))
+
+
+def artifact_path() -> Path:
+    return Path(str(resources.files("briefings.extract") / ARTIFACT))
+
+
+@lru_cache(maxsize=1)
+def packaged() -> Model:
+    """The model shipped in the package, read once."""
+    return read(artifact_path())
