@@ -105,6 +105,11 @@ _WORDS_AFTER = re.compile(r"\W*(\w+)(?:\W+(\w+))?(?:\W+(\w+))?")
 _WORDS_BEFORE = re.compile(r"(\w+)\W*(?:(\w+)\W*)?$")
 
 
+def is_place(name: str) -> bool:
+    """A country, its capital or its people ("Seoul", "North Korean"), as the lexicon knows them."""
+    return name.lower().removeprefix("the ") in COUNTRIES
+
+
 def speaks_near(body: str, start: int, end: int) -> bool:
     """A verb of saying within three words after the name ("Roe said", "Roe, 54, told") or two before
     it ("said Roe", "says minister Roe")."""
@@ -198,7 +203,7 @@ def _add_mentions(scene: Scene, found: dict[str, Candidate], get) -> None:
         c.mentions += 1
         c.subject = c.subject or m.subject
         c.speaks = c.speaks or speaks_near(scene.body, m.at, m.at + len(m.phrase))
-        c.place = c.place or e.name in COUNTRIES
+        c.place = c.place or is_place(e.name)
         if m.at < q.open_at:
             gap = q.open_at - m.at
             if c.before < 0 or gap < c.before:
@@ -215,7 +220,8 @@ def _add_mentions(scene: Scene, found: dict[str, Candidate], get) -> None:
 # two or three capitalised words in a row ("Mark Rowley", "Sir Ann Lee", "Jean-Paul de la Roche"): a name
 # the rules may not have read as a speaker
 _NAME = re.compile(
-    r"(?<![\w’'])[A-Z][\w’'-]*\.?(?:\s+(?:(?:de|la|van|von|der|den|bin|al|da|del|di|le)\s+)*[A-Z][\w’'-]*){1,3}"
+    r"(?<![\w’'])(?:[A-Z][a-z]?\.|[A-Z][\w’'-]*)"  # an initial or short title may end with a full stop
+    r"(?:\s+(?:(?:de|la|van|von|der|den|bin|al|da|del|di|le)\s+)*(?:[A-Z][a-z]?\.|[A-Z][\w’'-]*)){1,5}"
 )
 _NOT_NAME_WORD = NOT_NAME | frozenset(MONTHS) | frozenset(PRONOUNS) | {"i", "mr", "mrs", "ms", "dr", "sir"}
 
@@ -260,7 +266,7 @@ def _add_names(scene: Scene, found: dict[str, Candidate], get) -> None:
             if c is None:
                 continue
             c.name_only = True
-            c.place = name in COUNTRIES
+            c.place = is_place(name)
             surnames[ws[-1].lower()] = c
         c.speaks = c.speaks or speaks_near(scene.body, m.start(), m.end())
         at = m.start()

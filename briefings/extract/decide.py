@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from briefings.extract.candidates import Candidate, Scene
 from briefings.extract.features import vector
-from briefings.extract.model import Model, ModelError, packaged
+from briefings.extract.model import Model, ModelError, packaged, probability
 
 log = logging.getLogger(__name__)
 
@@ -21,22 +21,19 @@ def rules_only(scene: Scene, candidates: list[Candidate]) -> Candidate | None:
 
 
 def by(model: Model) -> Decider:
-    """A decider with `model`: the candidate it scores highest; when the rules proposed no one, that
-    candidate only if the model gives it at least the model's threshold."""
+    """A decider with `model`: the candidate it scores highest, if it beats the rules' choice by the
+    model's margin; when the rules proposed no one, that candidate if the model gives it the model's
+    threshold."""
 
     def decide(scene: Scene, candidates: list[Candidate]) -> Candidate | None:
         if not candidates:
             return None
         scores = [model.score(vector(c, scene)) for c in candidates]
         best = max(range(len(candidates)), key=scores.__getitem__)  # ties: the first, the rules' choice
-        pick = candidates[best]
-        if (
-            not pick.rule
-            and not any(c.rule for c in candidates)
-            and model.probability(vector(pick, scene)) < (model.threshold)
-        ):
-            return None
-        return pick
+        rule = next((k for k, c in enumerate(candidates) if c.rule), None)
+        if rule is not None:
+            return candidates[best] if scores[best] - scores[rule] >= model.margin else candidates[rule]
+        return candidates[best] if probability(scores[best]) >= model.threshold else None
 
     return decide
 

@@ -194,6 +194,24 @@ def place(c: Candidate, s: Scene) -> float:
     return float(c.place)
 
 
+def quote_capitalised(c: Candidate, s: Scene) -> float:
+    """The quotation opens with a capital: a sentence someone said, more often than a phrase ("so-called")."""
+    text = s.body[s.span.start : s.span.end].lstrip(" ‘'…([")
+    return float(text[:1].isupper())
+
+
+def quote_punctuated(c: Candidate, s: Scene) -> float:
+    """The quotation holds a sentence's punctuation (, . ? !): speech, more often than a slogan or a name."""
+    return float(any(ch in ",.?!;" for ch in s.body[s.span.start : s.span.end].rstrip(" ,.?!’'")))
+
+
+def embedded(c: Candidate, s: Scene) -> float:
+    """Words of the sentence both before and after the quotation: a phrase quoted inside the writer's sentence."""
+    before = any(ch.isalnum() for ch in s.body[s.sentence.start : s.span.open_at])
+    after = any(ch.isalnum() for ch in s.body[s.span.close_at + 1 : s.sentence.end])
+    return float(before and after)
+
+
 def sources(c: Candidate, s: Scene) -> float:
     """In how many ways the text points at them (a verb, a voice, the quotation before, a mention)."""
     return float(len(c.sources))
@@ -270,6 +288,9 @@ FEATURES: tuple[Feature, ...] = (
     rule_pronoun,
     speaks,
     place,
+    quote_capitalised,
+    quote_punctuated,
+    embedded,
 )
 NAMES: tuple[str, ...] = tuple(f.__name__ for f in FEATURES)
 

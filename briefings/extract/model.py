@@ -35,7 +35,8 @@ class Model:
     init: float = 0.0
     rate: float = 0.0
     trees: tuple[tuple[tuple[int, float, int, int, float], ...], ...] = ()
-    threshold: float = 0.5  # below this, a candidate the rules did not propose is not taken
+    threshold: float = 0.5  # a quotation the rules gave no one goes to the best candidate from this probability
+    margin: float = 0.0  # the rules' choice is overruled only by a candidate this much likelier (log-odds)
 
     def score(self, x: list[float]) -> float:
         """The candidate's log-odds of being the speaker."""
@@ -50,16 +51,26 @@ class Model:
         return raw
 
     def probability(self, x: list[float]) -> float:
-        z = self.score(x)
-        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+        return probability(self.score(x))
 
     def to_json(self) -> dict:
-        out: dict = {"version": MODEL_VERSION, "features": list(NAMES), "kind": self.kind, "threshold": self.threshold}
+        out: dict = {
+            "version": MODEL_VERSION,
+            "features": list(NAMES),
+            "kind": self.kind,
+            "threshold": self.threshold,
+            "margin": self.margin,
+        }
         if self.kind == "logistic":
             out |= {"weights": list(self.weights), "bias": self.bias}
         else:
             out |= {"init": self.init, "rate": self.rate, "trees": [[list(n) for n in t] for t in self.trees]}
         return out
+
+
+def probability(z: float) -> float:
+    """Log-odds as a probability."""
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
 def from_json(data: object, where: str = ARTIFACT) -> Model:
@@ -76,12 +87,23 @@ def from_json(data: object, where: str = ARTIFACT) -> Model:
             weights = tuple(float(w) for w in data["weights"])
             if len(weights) != len(NAMES):
                 raise ValueError("one weight per feature")
-            return Model("logistic", weights=weights, bias=float(data["bias"]), threshold=float(data["threshold"]))
+            return Model(
+                "logistic",
+                weights=weights,
+                bias=float(data["bias"]),
+                threshold=float(data["threshold"]),
+                margin=float(data["margin"]),
+            )
         trees = tuple(
             tuple((int(n[0]), float(n[1]), int(n[2]), int(n[3]), float(n[4])) for n in tree) for tree in data["trees"]
         )
         return Model(
-            "trees", init=float(data["init"]), rate=float(data["rate"]), trees=trees, threshold=float(data["threshold"])
+            "trees",
+            init=float(data["init"]),
+            rate=float(data["rate"]),
+            trees=trees,
+            threshold=float(data["threshold"]),
+            margin=float(data["margin"]),
         )
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise ModelError(f"attribution model {where} is damaged ({exc}): rebuild it with `{RETRAIN}`") from None

@@ -41,6 +41,7 @@ DEPTH = 3
 RATE = 0.1
 LEAF = 5  # fewest training rows in a leaf: no rule for one article's odd sentence
 THRESHOLD = 0.4  # the model names someone the rules did not when it gives them this much (chosen leaving sets out)
+MARGIN = 1.0  # and overrules the rules' choice for a candidate this much likelier, in log-odds (the same)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,13 @@ def fit(quotes: list[QuoteRows], kind: str = "trees") -> Model:
         lr = LogisticRegression(C=1.0, max_iter=5000, random_state=SEED).fit((x - mean) / scale, ys)
         w = lr.coef_[0] / scale
         b = float(lr.intercept_[0] - (lr.coef_[0] * mean / scale).sum())
-        return Model("logistic", weights=tuple(round(float(v), 6) for v in w), bias=round(b, 6), threshold=THRESHOLD)
+        return Model(
+            "logistic",
+            weights=tuple(round(float(v), 6) for v in w),
+            bias=round(b, 6),
+            threshold=THRESHOLD,
+            margin=MARGIN,
+        )
     gbt = GradientBoostingClassifier(
         n_estimators=TREES,
         max_depth=DEPTH,
@@ -181,7 +188,7 @@ def fit(quotes: list[QuoteRows], kind: str = "trees") -> Model:
                 )
             )
         trees.append(tuple(nodes))
-    return Model("trees", init=round(init, 6), rate=RATE, trees=tuple(trees), threshold=THRESHOLD)
+    return Model("trees", init=round(init, 6), rate=RATE, trees=tuple(trees), threshold=THRESHOLD, margin=MARGIN)
 
 
 def dumps(model: Model) -> str:
