@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
@@ -46,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=Path("../shared"))
     ap.add_argument("--kind", choices=("trees", "logistic"), default="trees")
+    ap.add_argument("--margin", type=float, help="try another margin than training's (log-odds)")
+    ap.add_argument("--threshold", type=float, help="try another threshold than training's")
     args = ap.parse_args(argv)
     score = scorer(args.shared)
     sets = data_sets(args.shared)
@@ -55,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     sums = {"before": {}, "after": {}}
     for ds in sets:
         model = fit([q for name, quotes in data.items() if name != ds.name for q in quotes], args.kind)
+        if args.margin is not None or args.threshold is not None:
+            model = replace(
+                model,
+                margin=model.margin if args.margin is None else args.margin,
+                threshold=model.threshold if args.threshold is None else args.threshold,
+            )
         before = score_set(ds, rules_only, score)
         after = score_set(ds, by(model), score)
         for side, t in (("before", before), ("after", after)):

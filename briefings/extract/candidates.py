@@ -22,6 +22,8 @@ PARAGRAPHS_BACK = 2  # named people and bodies are looked for this many paragrap
 MENTIONS_AFTER = 300  # and this many characters after it (“…,” said the minister, Jane Roe, who …)
 MAX_MENTIONS = 40  # a hostile text naming thousands: the nearest this many, so the work stays linear
 MAX_VOICES = 8  # who was quoted or reported last, newest first
+NEAREST = 4  # of those only named near the quotation, the nearest this many before it and after it
+_NAMED_ONLY = frozenset({"mention", "name"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,7 @@ class Scene:
     previous: Said | None  # the speaker of the quotation before, when near
     previous_paragraph: int  # its paragraph (-1 when there is none)
     mentions: Mentions
+    memo: dict = field(default_factory=dict)  # what one article's quotations share: read once an article
 
 
 @dataclass
@@ -176,6 +179,9 @@ def gather(scene: Scene) -> list[Candidate]:
         near = sorted((c for c in out if getattr(c, attr) >= 0), key=lambda c: getattr(c, attr))
         for n, c in enumerate(near, 1):
             setattr(c, rank, n)
+    # someone only named, and named further off than the nearest few, is left out: it is rarely the
+    # speaker, and every candidate costs the model a scoring
+    out = [c for c in out if c.sources - _NAMED_ONLY or 0 < c.before_rank <= NEAREST or 0 < c.after_rank <= NEAREST]
     out.sort(key=lambda c: not c.rule)  # stable: the rules' choice first, then in the order found
     return out
 
@@ -202,7 +208,7 @@ def _add_mentions(scene: Scene, found: dict[str, Candidate], get) -> None:
             continue
         c.mentions += 1
         c.subject = c.subject or m.subject
-        c.speaks = c.speaks or speaks_near(scene.body, m.at, m.at + len(m.phrase))
+        c.speaks = c.speaks or _speaks(scene, m.at, m.at + len(m.phrase))
         c.place = c.place or is_place(e.name)
         if m.at < q.open_at:
             gap = q.open_at - m.at
@@ -240,6 +246,45 @@ def _name_words(text: str) -> list[str]:
     return named[-1] if named else []
 
 
+def _speaks(scene: Scene, start: int, end: int) -> bool:
+    key = ("speaks", start, end)
+    said = scene.memo.get(key)
+    if said is None:
+        said = scene.memo[key] = speaks_near(scene.body, start, end)
+    return said
+
+
+def _names_between(scene: Scene, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """The capitalised runs from `lo` to `hi`, read once a paragraph an article."""
+    bounds = scene.memo.get("paragraphs")
+    if bounds is None:
+        bounds = scene.memo["paragraphs"] = {}
+        for sent in scene.sentences:
+            a, b = bounds.get(sent.paragraph, (sent.start, sent.end))
+            bounds[sent.paragraph] = (min(a, sent.start), max(b, sent.end))
+    out: list[tuple[int, int, str]] = []
+    first = _paragraph_at(scene.sentences, lo)
+    last = _paragraph_at(scene.sentences, hi)
+    for p in range(first, last + 1):
+        found = scene.memo.get(("names", p))
+        if found is None:
+            a, b = bounds.get(p, (0, 0))
+            found = scene.memo[("names", p)] = [
+                (m.start(), m.end(), m.group()) for m in _NAME.finditer(scene.body, a, b)
+            ]
+        starts = scene.memo.get(("starts", p))
+        if starts is None:
+            starts = scene.memo[("starts", p)] = [x[0] for x in found]
+        i, j = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
+        out.extend(x for x in found[max(i, j - MAX_MENTIONS) : j] if x[1] <= hi)
+    return out[-MAX_MENTIONS:]
+
+
+def _without_possessive(name: str) -> str:
+    """ "Jane Roe’s" is Jane Roe; "Pistorius" keeps its s."""
+    return name[:-2] if name.endswith(("’s", "'s")) else name
+
+
 def _add_names(scene: Scene, found: dict[str, Candidate], get) -> None:
     """Capitalised names around the quotation the rules read as no one, merged by surname with those known."""
     q = scene.span
@@ -251,15 +296,13 @@ def _add_names(scene: Scene, found: dict[str, Candidate], get) -> None:
     lo = sents[k].start if sents else 0
     hi = min(len(scene.body), q.close_at + MENTIONS_AFTER)
     surnames = {c.speaker.split()[-1].lower(): c for c in found.values() if c.speaker.split()}
-    for n, m in enumerate(_NAME.finditer(scene.body, lo, hi)):
-        if n >= MAX_MENTIONS:
-            break
-        if q.open_at <= m.start() <= q.close_at:
+    for at, end, text in _names_between(scene, lo, hi):
+        if q.open_at <= at <= q.close_at:
             continue
-        ws = _name_words(m.group())
+        ws = _name_words(text)
         if len(ws) < 2:
             continue
-        name = " ".join(ws).rstrip("’'s").strip(",.")
+        name = _without_possessive(" ".join(ws).strip(",."))
         c = surnames.get(ws[-1].lower().strip(",.")) or found.get(name.lower())
         if c is None:
             c = get(name, None, None, "name")
@@ -268,8 +311,7 @@ def _add_names(scene: Scene, found: dict[str, Candidate], get) -> None:
             c.name_only = True
             c.place = is_place(name)
             surnames[ws[-1].lower()] = c
-        c.speaks = c.speaks or speaks_near(scene.body, m.start(), m.end())
-        at = m.start()
+        c.speaks = c.speaks or _speaks(scene, at, end)
         if at < q.open_at:
             gap = q.open_at - at
             if c.before < 0 or gap < c.before:

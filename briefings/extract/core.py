@@ -107,6 +107,7 @@ class _Context:
     words: tuple[int, set[str]] = (-1, set())  # the current sentence's words (its start, the words)
     titles: list[QuoteSpan] = field(default_factory=list)  # names in quotation marks: the “I Want to Live” project
     decide: Decider | None = None  # who said a quotation, among the candidates the rules gather
+    candidates_memo: dict = field(default_factory=dict)  # what the quotations' candidates share (candidates.py)
 
     def add_voice(self, voice: _Voice) -> None:
         if voice.attribution.speaker and voice.attribution.speaker.lower() not in PRONOUNS:
@@ -858,6 +859,7 @@ def _decide(
         previous=previous,
         previous_paragraph=ctx.quotes[-1][0].paragraph if ctx.quotes else -1,
         mentions=ctx.mentions,
+        memo=ctx.candidates_memo,
     )
     candidates = cand.gather(scene)
     if how == "asked" or ctx.decide is None:

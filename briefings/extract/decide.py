@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import lru_cache
 
 from briefings.extract.candidates import Candidate, Scene
-from briefings.extract.features import vector
+from briefings.extract.features import vectors
 from briefings.extract.model import Model, ModelError, packaged, probability
 
 log = logging.getLogger(__name__)
@@ -28,7 +27,9 @@ def by(model: Model) -> Decider:
     def decide(scene: Scene, candidates: list[Candidate]) -> Candidate | None:
         if not candidates:
             return None
-        scores = [model.score(vector(c, scene)) for c in candidates]
+        if len(candidates) == 1 and candidates[0].rule:
+            return candidates[0]  # nothing to weigh it against: what the model would choose, unscored
+        scores = [model.score(x) for x in vectors(candidates, scene)]
         best = max(range(len(candidates)), key=scores.__getitem__)  # ties: the first, the rules' choice
         rule = next((k for k, c in enumerate(candidates) if c.rule), None)
         if rule is not None:
@@ -38,11 +39,16 @@ def by(model: Model) -> Decider:
     return decide
 
 
-@lru_cache(maxsize=1)
+_DEFAULT: list[Decider] = []  # the packaged model's decider, once made
+
+
 def default() -> Decider:
-    """The packaged model's decider, read once; without a usable artifact, the rules alone (one warning)."""
-    try:
-        return by(packaged())
-    except ModelError as exc:
-        log.warning("%s; attributing quotations by the rules alone", exc)
-        return rules_only
+    """The packaged model's decider, read once a process; without a usable artifact, the rules alone
+    (one warning)."""
+    if not _DEFAULT:
+        try:
+            _DEFAULT.append(by(packaged()))
+        except ModelError as exc:
+            log.warning("%s; attributing quotations by the rules alone", exc)
+            _DEFAULT.append(rules_only)
+    return _DEFAULT[0]

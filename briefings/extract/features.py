@@ -295,5 +295,45 @@ FEATURES: tuple[Feature, ...] = (
 NAMES: tuple[str, ...] = tuple(f.__name__ for f in FEATURES)
 
 
+# the features of the quotation alone, the same for each of its candidates: read once a quotation
+_SCENE_LEVEL = frozenset(
+    {
+        rule_by_verb,
+        rule_by_voice,
+        rule_none,
+        opens_paragraph,
+        whole_paragraph,
+        opens_sentence,
+        quote_words,
+        first_paragraph,
+        previous_nearby,
+        rule_known,
+        rule_words,
+        rule_pronoun,
+        quote_capitalised,
+        quote_punctuated,
+        embedded,
+    }
+)
+_OWN = [(k, f) for k, f in enumerate(FEATURES) if f not in _SCENE_LEVEL]
+_SHARED = [(k, f) for k, f in enumerate(FEATURES) if f in _SCENE_LEVEL]
+
+
 def vector(c: Candidate, s: Scene) -> list[float]:
     return [f(c, s) for f in FEATURES]
+
+
+def vectors(cs: list[Candidate], s: Scene) -> list[list[float]]:
+    """Each candidate's vector, the quotation's own features read once: the same as vector() of each."""
+    if not cs:
+        return []
+    base = [0.0] * len(FEATURES)
+    for k, f in _SHARED:
+        base[k] = f(cs[0], s)
+    out = []
+    for c in cs:
+        x = base.copy()
+        for k, f in _OWN:
+            x[k] = f(c, s)
+        out.append(x)
+    return out
