@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from briefings.articles import parse_article
 from briefings.extract.candidates import Candidate, Scene
 from briefings.extract.core import extract
 from briefings.extract.decide import rules_only
 from briefings.extract.features import NAMES, vectors
 from briefings.extract.model import MODEL_VERSION, Model, artifact_path
+from briefings.sources.articles import parse_article
 
 log = logging.getLogger(__name__)
 
