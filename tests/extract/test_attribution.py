@@ -243,6 +243,7 @@ def test_training_twice_on_the_same_data_writes_the_same_bytes(tmp_path: Path) -
                     str(tmp_path / f"m{k}.json"),
                     "--card",
                     str(tmp_path / f"card{k}.md"),
+                    "--no-eval",
                 ]
             )
             == 0
