@@ -186,18 +186,39 @@ def gather(scene: Scene) -> list[Candidate]:
     return out
 
 
-def _add_mentions(scene: Scene, found: dict[str, Candidate], get) -> None:
+def _window(scene: Scene) -> tuple[int, int]:
+    """Where named candidates are looked for: from the paragraph PARAGRAPHS_BACK before the
+    quotation's to MENTIONS_AFTER characters after it."""
     q = scene.span
     sents = scene.sentences
     first_para = max(0, q.paragraph - PARAGRAPHS_BACK)
     k = scene.index
     while k > 0 and sents[k - 1].paragraph >= first_para:
         k -= 1
-    lo = sents[k].start if sents else 0
-    hi = min(len(scene.body), q.close_at + MENTIONS_AFTER)
-    sent_lo = scene.sentence.start
-    window = scene.mentions.between(lo, hi, MAX_MENTIONS)
-    for m in window:
+    return (sents[k].start if sents else 0), min(len(scene.body), q.close_at + MENTIONS_AFTER)
+
+
+def _named_at(scene: Scene, c: Candidate, at: int, end: int) -> None:
+    """What a naming of candidate `c` from `at` to `end` tells: how near the quotation, on which side."""
+    q = scene.span
+    c.speaks = c.speaks or _speaks(scene, at, end)
+    if at < q.open_at:
+        gap = q.open_at - at
+        if c.before < 0 or gap < c.before:
+            c.before = gap
+            c.paragraphs_back = max(0, q.paragraph - _paragraph_at(scene.sentences, at))
+        c.in_sentence = c.in_sentence or at >= scene.sentence.start
+    else:
+        gap = at - q.close_at
+        if c.after < 0 or gap < c.after:
+            c.after = gap
+        c.in_sentence = c.in_sentence or at < scene.sentence.end
+
+
+def _add_mentions(scene: Scene, found: dict[str, Candidate], get) -> None:
+    q = scene.span
+    lo, hi = _window(scene)
+    for m in scene.mentions.between(lo, hi, MAX_MENTIONS):
         e = m.entity
         if e.kind not in (EntityKind.person, EntityKind.body) or m.phrase.strip().lower() in PRONOUNS:
             continue
@@ -208,19 +229,8 @@ def _add_mentions(scene: Scene, found: dict[str, Candidate], get) -> None:
             continue
         c.mentions += 1
         c.subject = c.subject or m.subject
-        c.speaks = c.speaks or _speaks(scene, m.at, m.at + len(m.phrase))
         c.place = c.place or is_place(e.name)
-        if m.at < q.open_at:
-            gap = q.open_at - m.at
-            if c.before < 0 or gap < c.before:
-                c.before = gap
-                c.paragraphs_back = max(0, q.paragraph - _paragraph_at(sents, m.at))
-            c.in_sentence = c.in_sentence or m.at >= sent_lo
-        else:
-            gap = m.at - q.close_at
-            if c.after < 0 or gap < c.after:
-                c.after = gap
-            c.in_sentence = c.in_sentence or m.at < scene.sentence.end
+        _named_at(scene, c, m.at, m.at + len(m.phrase))
 
 
 # two or three capitalised words in a row ("Mark Rowley", "Sir Ann Lee", "Jean-Paul de la Roche"): a name
@@ -288,13 +298,7 @@ def _without_possessive(name: str) -> str:
 def _add_names(scene: Scene, found: dict[str, Candidate], get) -> None:
     """Capitalised names around the quotation the rules read as no one, merged by surname with those known."""
     q = scene.span
-    sents = scene.sentences
-    first_para = max(0, q.paragraph - PARAGRAPHS_BACK)
-    k = scene.index
-    while k > 0 and sents[k - 1].paragraph >= first_para:
-        k -= 1
-    lo = sents[k].start if sents else 0
-    hi = min(len(scene.body), q.close_at + MENTIONS_AFTER)
+    lo, hi = _window(scene)
     surnames = {c.speaker.split()[-1].lower(): c for c in found.values() if c.speaker.split()}
     for at, end, text in _names_between(scene, lo, hi):
         if q.open_at <= at <= q.close_at:
@@ -311,15 +315,4 @@ def _add_names(scene: Scene, found: dict[str, Candidate], get) -> None:
             c.name_only = True
             c.place = is_place(name)
             surnames[ws[-1].lower()] = c
-        c.speaks = c.speaks or _speaks(scene, at, end)
-        if at < q.open_at:
-            gap = q.open_at - at
-            if c.before < 0 or gap < c.before:
-                c.before = gap
-                c.paragraphs_back = max(0, q.paragraph - _paragraph_at(sents, at))
-            c.in_sentence = c.in_sentence or at >= scene.sentence.start
-        else:
-            gap = at - q.close_at
-            if c.after < 0 or gap < c.after:
-                c.after = gap
-            c.in_sentence = c.in_sentence or at < scene.sentence.end
+        _named_at(scene, c, at, end)
