@@ -94,6 +94,22 @@ class Candidate:
     sources: set[str] = field(default_factory=set)
 
 
+ADJACENT = 4  # characters between a quotation's mark and a verb phrase that introduces or closes it
+
+
+def settled(span: QuoteSpan, said: Said) -> bool:
+    """A reporting verb right at the quotation ("…," said Jane Roe / Jane Roe said: "…") naming someone
+    in full: nothing around it to weigh (the trained model never overruled one when it was asked)."""
+    e = said.entity
+    if e is None or e.kind not in (EntityKind.person, EntityKind.body):
+        return False
+    if sum(1 for w in e.name.split() if w[:1].isupper()) < 2:
+        return False
+    if said.end <= span.open_at + 1:
+        return span.open_at - said.end <= ADJACENT
+    return span.close_at <= said.start and said.start - span.close_at <= ADJACENT
+
+
 def key_of(speaker: str, entity: EntityRef | None) -> str:
     return (entity.name if entity is not None else speaker).strip().lower()
 

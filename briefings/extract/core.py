@@ -108,6 +108,7 @@ class _Context:
     titles: list[QuoteSpan] = field(default_factory=list)  # names in quotation marks: the “I Want to Live” project
     decide: Decider | None = None  # who said a quotation, among the candidates the rules gather
     candidates_memo: dict = field(default_factory=dict)  # what the quotations' candidates share (candidates.py)
+    weigh_all: bool = False  # ask `decide` about settled quotations too (training records every one)
 
     def add_voice(self, voice: _Voice) -> None:
         if voice.attribution.speaker and voice.attribution.speaker.lower() not in PRONOUNS:
@@ -136,10 +137,17 @@ _WORDS = re.compile(r"[a-z]+")
 
 
 def extract(
-    body: str, published: dt.date | None = None, outlet: str | None = None, *, decide: Decider | None = None
+    body: str,
+    published: dt.date | None = None,
+    outlet: str | None = None,
+    *,
+    decide: Decider | None = None,
+    weigh_all: bool = False,
 ) -> Extraction:
     """Every quote and troop estimate in an article body, with evidence and resolved speakers. `decide`
-    chooses each quotation's speaker among its candidates (default: the packaged attribution model)."""
+    chooses each quotation's speaker among its candidates (default: the packaged attribution model);
+    a quotation a verb right beside it gives to someone named in full is settled without it, unless
+    `weigh_all`."""
     lay = layout(body)
     body = lay.text  # the speaker labels blanked out: the sentence rules read the text they label
     sents = sentences(body)
@@ -148,6 +156,7 @@ def extract(
     spans = [q for q, title in zip(marked, titled, strict=True) if not title]
     ctx = _Context(body, published, outlet, Mentions(), [], labels=list(reversed(lay.labels)))
     ctx.decide = decide or default()
+    ctx.weigh_all = weigh_all
     ctx.titles = [q for q, title in zip(marked, titled, strict=True) if title]
     _register_acronyms(ctx, sents)
     _register_names(ctx, sents, spans)
@@ -840,6 +849,8 @@ def _decide(
 ) -> cand.Candidate | None:
     """The quotation's speaker, chosen by ctx.decide among the candidates around it (the rules' first)."""
     rule = _said(chosen) if chosen is not None else None
+    if how == "verb" and rule is not None and not ctx.weigh_all and cand.settled(q, rule):
+        return cand.Candidate(rule.speaker, rule.entity, rule, rule=True)
     previous = None
     if prev is not None and prev.speaker:
         previous = cand.Said(prev.speaker, prev.entity, prev.evidence.start, prev.evidence.start)

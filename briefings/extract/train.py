@@ -112,7 +112,7 @@ def record(art: Article) -> list[tuple[str, list[list[float]], list[str]]]:
         seen.append((text, vectors(candidates, scene), [c.speaker for c in candidates]))
         return rules_only(scene, candidates)
 
-    extract(art.body, art.published, art.outlet, decide=recorder)
+    extract(art.body, art.published, art.outlet, decide=recorder, weigh_all=True)
     return seen
 
 

@@ -26,7 +26,7 @@ def scenes(text: str) -> list[tuple[Scene, list[Candidate]]]:
         seen.append((scene, candidates))
         return rules_only(scene, candidates)
 
-    extract(text, decide=recorder)
+    extract(text, decide=recorder, weigh_all=True)
     return seen
 
 
@@ -119,6 +119,20 @@ def test_the_model_names_the_speaker_of_a_statement_quoted_on_its_own() -> None:
     )
     assert [q.speaker for q in extract(text, decide=rules_only).quotes] == [None, None]
     assert [q.speaker for q in extract(text).quotes] == ["Marta Quill", "Marta Quill"]
+
+
+def test_a_verb_beside_a_quotation_naming_someone_in_full_settles_it_unweighed() -> None:
+    text = '"The bridge will reopen in the spring," said Dana Whitlock, the county engineer.'
+    asked: list[Scene] = []
+
+    def never(scene: Scene, candidates: list[Candidate]) -> Candidate | None:
+        asked.append(scene)
+        return None
+
+    assert [q.speaker for q in extract(text, decide=never).quotes] == ["Dana Whitlock"]
+    assert asked == []
+    assert [q.speaker for q in extract(text, decide=never, weigh_all=True).quotes] == [None]
+    assert len(asked) == 1
 
 
 def test_the_model_keeps_a_clear_attribution() -> None:
