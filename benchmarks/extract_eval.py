@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/extract_eval.py --shared ../shared
 
 For each of the five training slices and four development sets, a model is trained on the eight
-others (briefings.extract.train, the same code and seed as the shipped model) and the held-out set's
+others (benchmarks/extract_train.py, the same code and seed as the shipped model) and the held-out set's
 articles are extracted with it and scored by ../shared/eval/score.py's own rules; "rules" is the
 extractor with the rules alone. Prints one table: quotes P/R/F1 before and after, and estimates F1
 where the gold annotates estimates (the model decides quotations' speakers, and through them some
@@ -16,7 +16,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from briefings.extract.train import collect, data_sets, leave_one_out, scorer
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
+
+from benchmarks.extract_train import collect, data_sets, leave_one_out, scorer
 
 
 def main(argv: list[str] | None = None) -> int:

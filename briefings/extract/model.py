@@ -1,6 +1,6 @@
 """The attribution model: plain weights in a JSON file beside this module, read once, scored in pure Python.
 
-The artifact (model.json) is written by `python -m briefings.extract.train --shared ../shared` and
+The artifact (model.json) is written by `python benchmarks/extract_train.py --shared ../shared` and
 holds its version, the names of the features it was trained on (features.NAMES, in order) and
 either a logistic regression (`weights`, `bias`) or gradient-boosted trees (`init`, `rate`,
 `trees`, each tree a list of nodes `[feature, threshold, left, right, value]`, feature -1 for a
@@ -20,7 +20,7 @@ from briefings.extract.features import NAMES
 
 MODEL_VERSION = 1  # the artifact's layout and features; a change needs a retrained artifact
 ARTIFACT = "model.json"
-RETRAIN = "python -m briefings.extract.train --shared ../shared"
+RETRAIN = "python benchmarks/extract_train.py --shared ../shared"
 
 
 class ModelError(Exception):

@@ -153,7 +153,7 @@ def test_a_missing_artifact_is_one_line_with_the_fix(tmp_path: Path) -> None:
     with pytest.raises(ModelError) as err:
         read(tmp_path / "model.json")
     message = str(err.value)
-    assert "missing" in message and "python -m briefings.extract.train" in message
+    assert "missing" in message and "python benchmarks/extract_train.py" in message
     assert "\n" not in message
 
 
@@ -219,7 +219,7 @@ _ARTICLES = [
 
 
 def _write_corpus(root: Path) -> None:
-    from briefings.extract.train import data_sets
+    from benchmarks.extract_train import data_sets
 
     (root / "eval").mkdir(parents=True)
     (root / "eval" / "score.py").write_text(textwrap.dedent(_SCORER), encoding="utf-8")
@@ -243,7 +243,7 @@ def _write_corpus(root: Path) -> None:
 
 def test_training_twice_on_the_same_data_writes_the_same_bytes(tmp_path: Path) -> None:
     pytest.importorskip("sklearn", reason="training needs the [train] extra")
-    from briefings.extract.train import main
+    from benchmarks.extract_train import main
 
     shared = tmp_path / "shared"
     _write_corpus(shared)

@@ -1,6 +1,6 @@
 """Train the attribution model from the annotated articles in ../shared, in one command.
 
-    python -m briefings.extract.train --shared ../shared
+    python benchmarks/extract_train.py --shared ../shared
 
 reads the five training slices (train/quotes/) and the four development sets (eval/gold/), runs the
 extractor with the rules alone over every article, labels each candidate speaker of each quotation
@@ -24,6 +24,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
+
 from briefings.extract.candidates import Candidate, Scene
 from briefings.extract.core import extract
 from briefings.extract.decide import Decider, by, rules_only
@@ -32,6 +34,8 @@ from briefings.extract.model import MODEL_VERSION, Model, artifact_path
 from briefings.sources.articles import parse_article
 
 log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SEED = 20
 SLICES = ("politics", "business", "courts", "science", "world")
@@ -253,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=Path("../shared"), help="the team's shared data folder")
     ap.add_argument("--out", type=Path, default=artifact_path(), help="where to write the model")
-    ap.add_argument("--card", type=Path, default=Path("docs/model-card.md"), help="where to write the model card")
+    ap.add_argument("--card", type=Path, default=ROOT / "docs" / "model-card.md", help="where to write the model card")
     ap.add_argument("--no-eval", action="store_true", help="leave the leave-one-set-out table out of the card")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -276,7 +280,7 @@ def card(data: dict[str, list[QuoteRows]], model: Model, digest: str, size: int,
     lines = [
         "# Model card: quote attribution",
         "",
-        "Written by `python -m briefings.extract.train --shared ../shared` (do not edit by hand)"
+        "Written by `python benchmarks/extract_train.py --shared ../shared` (do not edit by hand)"
         f" on {dt.datetime.now(dt.UTC).date().isoformat()}.",
         "",
         f"- Artifact: `briefings/extract/model.json`, version {MODEL_VERSION}, {size:,} bytes, sha256 `{digest}`.",
