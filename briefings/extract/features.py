@@ -19,6 +19,15 @@ from briefings.models import EntityKind
 Feature = Callable[[Candidate, Scene], float]
 
 
+_OF_QUOTATION: set[Feature] = set()  # the features of the quotation alone, the same for each candidate
+
+
+def of_quotation(f: Feature) -> Feature:
+    """Marks a feature of the quotation alone: read once a quotation, not once a candidate."""
+    _OF_QUOTATION.add(f)
+    return f
+
+
 def _log(n: int) -> float:
     """A distance in characters, squashed: -1 when there is none."""
     return -1.0 if n < 0 else round(math.log1p(n), 4)
@@ -28,16 +37,19 @@ def rule(c: Candidate, s: Scene) -> float:
     return float(c.rule)
 
 
+@of_quotation
 def rule_by_verb(c: Candidate, s: Scene) -> float:
     """The rules chose through a reporting verb of the quotation's sentence (their surest way)."""
     return float(s.rule_kind in ("verb", "label"))
 
 
+@of_quotation
 def rule_by_voice(c: Candidate, s: Scene) -> float:
     """The rules chose whoever spoke before (no verb in the quotation's sentence)."""
     return float(s.rule_kind in ("voice", "previous"))
 
 
+@of_quotation
 def rule_none(c: Candidate, s: Scene) -> float:
     return float(not s.rule_kind)
 
@@ -168,17 +180,20 @@ def after_rank(c: Candidate, s: Scene) -> float:
     return float(min(c.after_rank, 6))
 
 
+@of_quotation
 def rule_known(c: Candidate, s: Scene) -> float:
     """The rules' choice is someone they know as a person or body (not a bare phrase like "Critics")."""
     e = s.rule.entity if s.rule is not None else None
     return float(e is not None and e.kind is not EntityKind.unknown)
 
 
+@of_quotation
 def rule_words(c: Candidate, s: Scene) -> float:
     """How many capitalised words the rules' choice has (0 for "the witness", 1 for "Mrs", 2 for "Jane Roe")."""
     return float(min(3, sum(1 for w in _WORD.findall(s.rule.speaker) if w[:1].isupper()))) if s.rule else -1.0
 
 
+@of_quotation
 def rule_pronoun(c: Candidate, s: Scene) -> float:
     """The rules chose through a pronoun ("he said"): the one it stands for may be wrong."""
     return float(s.rule is not None and through_pronoun(s.body, s.rule))
@@ -194,17 +209,20 @@ def place(c: Candidate, s: Scene) -> float:
     return float(c.place)
 
 
+@of_quotation
 def quote_capitalised(c: Candidate, s: Scene) -> float:
     """The quotation opens with a capital: a sentence someone said, more often than a phrase ("so-called")."""
     text = s.body[s.span.start : s.span.end].lstrip(" ‘'…([")
     return float(text[:1].isupper())
 
 
+@of_quotation
 def quote_punctuated(c: Candidate, s: Scene) -> float:
     """The quotation holds a sentence's punctuation (, . ? !): speech, more often than a slogan or a name."""
     return float(any(ch in ",.?!;" for ch in s.body[s.span.start : s.span.end].rstrip(" ,.?!’'")))
 
 
+@of_quotation
 def embedded(c: Candidate, s: Scene) -> float:
     """Words of the sentence both before and after the quotation: a phrase quoted inside the writer's sentence."""
     before = any(ch.isalnum() for ch in s.body[s.sentence.start : s.span.open_at])
@@ -217,28 +235,34 @@ def sources(c: Candidate, s: Scene) -> float:
     return float(len(c.sources))
 
 
+@of_quotation
 def opens_paragraph(c: Candidate, s: Scene) -> float:
     return float(s.index == 0 or s.sentences[s.index - 1].paragraph != s.sentence.paragraph)
 
 
+@of_quotation
 def whole_paragraph(c: Candidate, s: Scene) -> float:
     """The quotation is all its paragraph says: a statement quoted paragraph by paragraph."""
     return float(not s.pre and not s.post and opens_paragraph(c, s) and s.span.close_at >= s.sentence.end - 2)
 
 
+@of_quotation
 def opens_sentence(c: Candidate, s: Scene) -> float:
     return float(not any(ch.isalnum() for ch in s.body[s.sentence.start : s.span.open_at]))
 
 
+@of_quotation
 def quote_words(c: Candidate, s: Scene) -> float:
     return _log(len(s.body[s.span.start : s.span.end].split()))
 
 
+@of_quotation
 def first_paragraph(c: Candidate, s: Scene) -> float:
     """The quotation is in the article's first paragraph (a headline)."""
     return float(s.sentence.paragraph == 0)
 
 
+@of_quotation
 def previous_nearby(c: Candidate, s: Scene) -> float:
     """Paragraphs back to the quotation before (-1: none near)."""
     return float(s.span.paragraph - s.previous_paragraph) if s.previous_paragraph >= 0 else -1.0
@@ -295,28 +319,8 @@ FEATURES: tuple[Feature, ...] = (
 NAMES: tuple[str, ...] = tuple(f.__name__ for f in FEATURES)
 
 
-# the features of the quotation alone, the same for each of its candidates: read once a quotation
-_SCENE_LEVEL = frozenset(
-    {
-        rule_by_verb,
-        rule_by_voice,
-        rule_none,
-        opens_paragraph,
-        whole_paragraph,
-        opens_sentence,
-        quote_words,
-        first_paragraph,
-        previous_nearby,
-        rule_known,
-        rule_words,
-        rule_pronoun,
-        quote_capitalised,
-        quote_punctuated,
-        embedded,
-    }
-)
-_OWN = [(k, f) for k, f in enumerate(FEATURES) if f not in _SCENE_LEVEL]
-_SHARED = [(k, f) for k, f in enumerate(FEATURES) if f in _SCENE_LEVEL]
+_OWN = [(k, f) for k, f in enumerate(FEATURES) if f not in _OF_QUOTATION]
+_SHARED = [(k, f) for k, f in enumerate(FEATURES) if f in _OF_QUOTATION]
 
 
 def vector(c: Candidate, s: Scene) -> list[float]:

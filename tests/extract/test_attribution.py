@@ -267,3 +267,13 @@ def test_training_twice_on_the_same_data_writes_the_same_bytes(tmp_path: Path) -
     model = read(tmp_path / "m1.json")  # a model this code loads
     assert model.trees
     assert "politics" in (tmp_path / "card1.md").read_text(encoding="utf-8")
+
+
+def test_the_quotations_features_read_once_give_each_candidate_the_same_vector() -> None:
+    text = (
+        "Jane Roe, the mayor, met Omar Reyes, the treasurer, on Monday.\n\n"
+        '"We are ready to start," she said. "The money is there, and so are the crews."'
+    )
+    for scene, cands in scenes(text):
+        assert len(cands) >= 2
+        assert f.vectors(cands, scene) == [f.vector(c, scene) for c in cands]
