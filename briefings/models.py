@@ -11,6 +11,9 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 
+SEED_STORY = "north-korean-troops"  # the bundled default story: every fact stored before stories is its
+
+
 class Qualifier(StrEnum):
     exact = "exact"
     approx = "approx"
