@@ -131,6 +131,7 @@ class BriefingsBot(commands.AutoShardedBot):
         )
         self.conn = conn
         self.settings = settings
+        self.stories = settings.story_set()  # the stories followed: each command's `story` names one
         self.names = NameIndex()
         self.pages = Pages()
         self.charts = Charts()
@@ -188,6 +189,26 @@ class BriefingsBot(commands.AutoShardedBot):
             yield
         finally:
             self._answering -= 1
+
+    async def story_choices(self, current: str) -> list[app_commands.Choice[str]]:
+        """Autocomplete for a `story` option: the stories whose name or title holds what was typed."""
+        return [
+            app_commands.Choice(name=f"{s.name}: {s.title}"[:100], value=s.name) for s in self.stories.complete(current)
+        ]
+
+    def status_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """Autocomplete for a `status` option: the statuses of the story the command names so far
+        (else the default's, or the first story's), as that story labels them."""
+        try:
+            story = self.stories.pick(interaction.namespace.story)
+        except CommandError:
+            story = next(iter(self.stories))
+        key = current.strip().casefold()
+        return [
+            app_commands.Choice(name=f"{s.label} ({s.name})"[:100], value=s.name)
+            for s in story.statuses
+            if key in s.name.casefold() or key in s.label.casefold()
+        ][:25]
 
     async def stats(self) -> Stats:
         """What the store holds, counted at most once a minute (a count of a million rows is not free)."""

@@ -15,15 +15,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from briefings.models import Status
-
 if TYPE_CHECKING:
+    from briefings.storyset import StorySet
     from briefings.views import Stats
 
 ABOUT = (
-    "briefings keeps a community briefed on one news story: who claims what, when, and how sure. "
-    "It reads articles, extracts direct quotes with their speakers and troop numbers with claimant, hedge, "
-    "status and date, and links every fact to its sentence."
+    "briefings keeps a community briefed on the news stories it follows: who claims what, when, and how sure. "
+    "It reads articles, extracts direct quotes with their speakers and each story's numbers (troops, a toll, "
+    "a crowd) with claimant, hedge, status and date, and links every fact to its sentence."
 )
 
 DIGEST_SINCE = dt.timedelta(days=1)  # a digest asked for without `since` covers the last day
@@ -54,6 +53,15 @@ def holdings(s: Stats) -> str:
         f"The store holds {plural(s.sources, 'source')}, {plural(s.quotes, 'quote')}, "
         f"{plural(s.estimates, 'estimate')} and {plural(s.entities, 'person or body', 'people and bodies')}{span}."
     )
+
+
+def followed(stories: StorySet, s: Stats) -> str:
+    """The stories followed, as /about says it in every face: each one's name, title and sources."""
+    lines = []
+    for story in stories:
+        mark = " (the default)" if story.name == stories.default else ""
+        lines.append(f"- {story.name}{mark}: {story.title}, {plural(s.stories.get(story.name, 0), 'source')}")
+    return "Stories followed:\n" + "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------ values
@@ -110,8 +118,6 @@ def parse_count(value: str, option: str, low: int = 1, high: int = 1000) -> int:
 
 # ------------------------------------------------------------------- commands, options
 
-STATUSES = tuple(s.value for s in Status)
-
 
 @dataclass(frozen=True)
 class Option:
@@ -119,7 +125,7 @@ class Option:
     description: str
     required: bool = False
     choices: tuple[str, ...] = ()
-    kind: str = "text"  # "text", "name" (a speaker or claimant), "day", "moment", "status"
+    kind: str = "text"  # "text", "name" (a speaker or claimant), "day", "moment", "story", "status" (of the story)
     raw: bool = False  # the value is kept as typed, quote marks included (search syntax)
 
 
@@ -133,15 +139,18 @@ class CommandSpec:
         return next((o for o in self.options if o.name == name), None)
 
 
+STORY = Option("story", "which story (the default one when left out)", kind="story")
+
 COMMANDS: dict[str, CommandSpec] = {
     c.name: c
     for c in (
         CommandSpec(
             "estimate",
-            "the latest troop numbers per claimant, their range, and who changed",
+            "a story's latest numbers per claimant, their range, and who changed",
             (
-                Option("status", "what the number counts", choices=STATUSES, kind="status"),
+                Option("status", "what the number counts (one of the story's statuses)", kind="status"),
                 Option("claimant", "only this claimant (part of a name is enough)", kind="name"),
+                STORY,
             ),
         ),
         CommandSpec(
@@ -155,15 +164,20 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec(
             "search",
             "full-text search over quotes and claims",
-            (Option("text", 'words to find; "exact phrase", OR and NOT work too', required=True, raw=True),),
+            (Option("text", 'words to find; "exact phrase", OR and NOT work too', required=True, raw=True), STORY),
         ),
-        CommandSpec("sources", "the articles in the store, with copies and rewrites marked"),
+        CommandSpec(
+            "sources",
+            "the articles in the store, with their stories, copies and rewrites marked",
+            (Option("story", "only this story's articles", kind="story"),),
+        ),
         CommandSpec(
             "timeline",
             "dated claims in order, one line per claim",
             (
                 Option("from", "first day, like 2024-10-20", kind="day"),
                 Option("to", "last day, like 2024-11-05", kind="day"),
+                STORY,
             ),
         ),
         CommandSpec(
@@ -174,7 +188,7 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec(
             "digest",
             "what was stored since a moment (default: a day ago)",
-            (Option("since", "like 2024-10-24, 2024-10-24T08:00+00:00, 12h or 2d", kind="moment"),),
+            (Option("since", "like 2024-10-24, 2024-10-24T08:00+00:00, 12h or 2d", kind="moment"), STORY),
         ),
         CommandSpec("about", "what this is and what it holds"),
     )
@@ -280,6 +294,8 @@ def parse_line(line: str) -> tuple[CommandSpec, dict[str, str]]:
         values[option_name] = _value(option, text)
     if loose:
         free = [o for o in command.options if o.name not in values]
+        # a story is named with story: (the words of a name run on), unless it is all the command takes
+        free = [o for o in free if o.kind != "story"] or free
         if not free:
             names = ", ".join(o.name for o in command.options) or "no options"
             raise CommandError(f"/{name} takes {names}; {quoted(loose)} is one value too many.")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import logging
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -24,9 +24,10 @@ from briefings import db, jobs
 from briefings.db import Connection, Row
 from briefings.feedxml import FeedEntry
 from briefings.ingest import PAGE_MAX_BYTES as PAGE_MAX_BYTES
-from briefings.ingest import fault, fetch_article, item_error
-from briefings.models import Article
+from briefings.ingest import article_text, fault, fetch_article, item_error
+from briefings.models import SEED_STORY, Article
 from briefings.store import add_article, find_stored
+from briefings.storyset import StorySet, default_stories
 from briefings.web import USER_AGENT as USER_AGENT
 from briefings.web import FetchError as FetchError
 from briefings.web import canonical_url as canonical_url
@@ -40,28 +41,6 @@ FEED_MAX_BYTES = 5_000_000
 MAX_FAILURES = 5
 ENTRY_ATTEMPTS = 3
 DEFAULT_POLL_DEADLINE = 120.0  # seconds: under the shortest poll interval (5 minutes)
-DEFAULT_TOPIC = (
-    "north korea|north korean|north koreans|pyongyang|dprk; troop|troops|soldier|soldiers|russia|kursk|ukraine"
-)
-
-
-@dataclass(frozen=True)
-class Topic:
-    """Every group must match somewhere in the title or text; a group matches when any of its words does."""
-
-    groups: tuple[re.Pattern[str], ...]
-
-    @classmethod
-    def parse(cls, spec: str) -> Topic:
-        groups = []
-        for group in spec.split(";"):
-            words = [w.strip() for w in group.split("|") if w.strip()]
-            if words:
-                groups.append(re.compile(r"\b(?:{})\b".format("|".join(re.escape(w) for w in words)), re.I))
-        return cls(tuple(groups))
-
-    def matches(self, text: str) -> bool:
-        return all(g.search(text) for g in self.groups)
 
 
 # ------------------------------------------------------------------------------ store
@@ -82,6 +61,7 @@ class Feed:
     paused_reason: str | None
     articles_taken: int
     entries_failed: int
+    stories: tuple[str, ...] = ()  # the stories it feeds: an entry is taken when it matches one's topic
 
 
 def _feed(r: Row) -> Feed:
@@ -99,10 +79,14 @@ def _feed(r: Row) -> Feed:
         paused_reason=r["paused_reason"],
         articles_taken=r["articles_taken"],
         entries_failed=r["entries_failed"],
+        stories=tuple(json.loads(r["stories"])),
     )
 
 
-async def add_feed(conn: Connection, url: str, *, every_minutes: int = 30, now: dt.datetime) -> Feed:
+async def add_feed(
+    conn: Connection, url: str, *, every_minutes: int = 30, now: dt.datetime, stories: tuple[str, ...] = (SEED_STORY,)
+) -> Feed:
+    """Follow a feed for `stories` (names of stories, checked by the caller)."""
     parts = urlsplit(url.strip())
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise FetchError(f"'{url}' is not an http(s) address of a feed")
@@ -111,8 +95,8 @@ async def add_feed(conn: Connection, url: str, *, every_minutes: int = 30, now: 
         raise FetchError("poll every 5 minutes at the most often, and at least once a week")
     try:
         feed_id = await conn.fetchval(
-            "INSERT INTO feeds (url, every_minutes, added_at) VALUES (?, ?, ?) RETURNING id",
-            (url.strip(), every_minutes, now.astimezone(dt.UTC).isoformat()),
+            "INSERT INTO feeds (url, every_minutes, added_at, stories) VALUES (?, ?, ?, ?) RETURNING id",
+            (url.strip(), every_minutes, now.astimezone(dt.UTC).isoformat(), json.dumps(list(dict.fromkeys(stories)))),
         )
     except db.IntegrityError:
         raise FetchError(f"{url} is already followed") from None
@@ -171,7 +155,7 @@ class Poller:
         conn: Connection,
         session: aiohttp.ClientSession,
         *,
-        topic: Topic | None = None,
+        stories: StorySet | None = None,
         on_ingest: asyncio.Event | None = None,
         extractor: Extractor | None = None,
         budget: float = DEFAULT_BUDGET,
@@ -181,7 +165,7 @@ class Poller:
         self.conn = conn
         self.queue = queue  # entries go to the ingest queue for workers, instead of being taken here
         self.session = session
-        self.topic = topic or Topic.parse(DEFAULT_TOPIC)
+        self.stories = stories or default_stories()
         self.on_ingest = on_ingest
         self.extractor = extractor
         self.budget = budget
@@ -322,7 +306,7 @@ class Poller:
             return True
         in_time = True
         try:
-            outcome, error, source_id = await self._take(url, outlet, entry, extractor, deadline)
+            outcome, error, source_id = await self._take(feed, url, outlet, entry, extractor, deadline)
         except _DeadlinePassed:
             in_time = False
             outcome, error, source_id = "failed", "the poll's deadline passed while it was being fetched", None
@@ -345,7 +329,7 @@ class Poller:
         return in_time
 
     async def _take(
-        self, url: str, outlet: str | None, entry: FeedEntry, extractor: Extractor, deadline: float
+        self, feed: Feed, url: str, outlet: str | None, entry: FeedEntry, extractor: Extractor, deadline: float
     ) -> tuple[str, str | None, int | None]:
         known = await source_at(self.conn, url)
         if known is not None:
@@ -354,12 +338,13 @@ class Poller:
             # fetching, reading and extracting within the poll's deadline; storing is never cut short
             async with asyncio.timeout_at(deadline) as within:
                 article = with_entry(await fetch_article(self.session, extractor, url, outlet=outlet), entry)
-                if not self.topic.matches(f"{article.meta.title or ''}\n{article.body}"):
+                belongs = self.stories.fed_by(feed.stories, article_text(article))
+                if not belongs:
                     return "off-topic", None, None
                 stored = await find_stored(self.conn, article)  # the same text from a new address
                 if stored is not None:
                     return "duplicate", None, stored
-                facts = await extractor.extract(article)
+                facts = await extractor.extract_stories(article, belongs)
         except TimeoutError:
             if within.expired():
                 raise _DeadlinePassed from None

@@ -10,7 +10,6 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
 SEED_STORY = "north-korean-troops"  # the bundled default story: every fact stored before stories is its
 
 

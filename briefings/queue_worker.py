@@ -19,11 +19,13 @@ import aiohttp
 from briefings import jobs
 from briefings.articles import ArticleError
 from briefings.db import Connection, Transaction
-from briefings.feeds import ENTRY_ATTEMPTS, Topic, source_at, with_entry
+from briefings.feeds import ENTRY_ATTEMPTS, get_feed, source_at, with_entry
 from briefings.feedxml import FeedEntry
-from briefings.ingest import article_of, fetch_article, ingest_article, item_error
+from briefings.ingest import article_of, article_text, fetch_article, ingest_article, item_error
 from briefings.leases import Clock, holder_name, utcnow
 from briefings.models import Article
+from briefings.store import add_article, find_stored
+from briefings.storyset import StorySet, default_stories
 from briefings.web import FetchError
 from briefings.worker import Extractor
 
@@ -56,7 +58,7 @@ class QueueWorker:
         extractor: Extractor,
         *,
         session: aiohttp.ClientSession | None = None,
-        topic: Topic | None = None,
+        stories: StorySet | None = None,
         name: str | None = None,
         clock: Clock = utcnow,
         hold: dt.timedelta = jobs.CLAIM_FOR,
@@ -65,7 +67,7 @@ class QueueWorker:
         self.conn = conn
         self.extractor = extractor
         self.session = session
-        self.topic = topic
+        self.stories = stories or default_stories()
         self.name = name or holder_name("worker")
         self.clock = clock
         self.hold = hold
@@ -148,14 +150,18 @@ class QueueWorker:
         if job.kind == "file":
             assert job.body is not None
             article = await article_of(self.extractor, job.body, job.origin, job.suffix or "")
-            added = await ingest_article(self.conn, article, extractor=self.extractor)
+            added = await ingest_article(
+                self.conn, article, extractor=self.extractor, stories=self.stories, story=job.story
+            )
             return ("added" if added.added else "unchanged"), added.source_id
         assert job.url is not None
         if self.session is None:
             raise RuntimeError("this worker has no HTTP session for fetching pages")
         if job.kind == "page":
             article = await fetch_article(self.session, self.extractor, job.url)
-            added = await ingest_article(self.conn, article, extractor=self.extractor)
+            added = await ingest_article(
+                self.conn, article, extractor=self.extractor, stories=self.stories, story=job.story
+            )
             return ("added" if added.added else "unchanged"), added.source_id
         return await self._entry(job)
 
@@ -174,9 +180,15 @@ class QueueWorker:
         )
         fetched = await fetch_article(self.session, self.extractor, job.url, outlet=job.meta.get("outlet"))
         article: Article = with_entry(fetched, entry)
-        if self.topic is not None and not self.topic.matches(f"{article.meta.title or ''}\n{article.body}"):
+        feed = await get_feed(self.conn, job.feed_id) if job.feed_id is not None else None
+        belongs = self.stories.fed_by(feed.stories if feed else (), article_text(article))
+        if not belongs:
             return "off-topic", None
-        added = await ingest_article(self.conn, article, extractor=self.extractor)
+        stored = await find_stored(self.conn, article)  # the same text from a new address
+        if stored is not None:
+            return "duplicate", stored
+        facts = await self.extractor.extract_stories(article, belongs)
+        added = await add_article(self.conn, article, facts)
         return ("ingested" if added.added else "duplicate"), added.source_id
 
     async def _record_entry(

@@ -143,7 +143,7 @@ def _estimate_row(e: EstimateView) -> tuple[RenderableType, ...]:
     return (
         plain(e.who),
         e.number,
-        e.status.value,
+        e.status,
         dated(e.claimed_on, e.date_basis),
         plain(carried(e.reported_by, e.independent_sources)),
     )
@@ -154,11 +154,13 @@ def _estimate_row(e: EstimateView) -> tuple[RenderableType, ...]:
 
 def estimate_picture(p: EstimatePicture) -> RenderableType:
     if not p.latest:
-        return Text("No troop estimates match.")
+        return Text(f"No estimates of {p.story.title if p.story else 'this story'} match.")
     parts: list[RenderableType] = []
+    if p.story is not None:
+        parts.append(plain(p.story.title, "bold"))
     ranges = _table("The range across claimants", "counts", "low", "high", "claimants")
     for r in p.ranges:
-        ranges.add_row(r.status.value, f"{r.low:,}", f"{r.high:,}", str(r.claimants))
+        ranges.add_row(r.status, f"{r.low:,}", f"{r.high:,}", str(r.claimants))
     parts.append(ranges)
     latest = _table("Latest number per claimant", "claimant", "number", "counts", "claimed", "reported by")
     for e in p.latest:
@@ -178,7 +180,7 @@ def estimate_picture(p: EstimatePicture) -> RenderableType:
         for c in p.changes:
             moved.add_row(
                 plain(c.claimant),
-                c.status.value,
+                c.status,
                 f"{c.before:,} ({day(c.before_on)})",
                 f"{c.after:,} ({day(c.after_on)})",
                 f"{c.delta:+,}",
@@ -247,13 +249,14 @@ def independence(s: SourceView) -> str:
 def source_list(items: list[SourceView], title: str = "Sources") -> RenderableType:
     if not items:
         return Text("No sources yet: add articles with `briefings ingest PATH`.")
-    t = _table(title, "id", "outlet", "published", "title", "facts", "independence")
+    t = _table(title, "id", "outlet", "published", "title", "stories", "facts", "independence")
     for s in items:
         t.add_row(
             str(s.id),
             plain(s.label),
             day(s.published),
             plain(s.title),
+            plain(", ".join(s.stories)),
             f"{plural(s.quotes, 'quote')}, {plural(s.estimates, 'estimate')}",
             independence(s),
         )
@@ -303,7 +306,7 @@ def who_result(result: WhoResult, name: str) -> RenderableType:
     if p.estimates:
         t = _table("Latest claims", "date", "number", "counts", "source")
         for x in p.estimates:
-            t.add_row(dated(x.claimed_on, x.date_basis), x.number, x.status.value, plain(x.source.label))
+            t.add_row(dated(x.claimed_on, x.date_basis), x.number, x.status, plain(x.source.label))
         parts.append(t)
     if p.quotes:
         parts.append(_quote_table(p.quotes, _title("Latest quotes by ", (e.name, True))))
@@ -317,17 +320,19 @@ def digest(d: Digest) -> RenderableType:
     """A digest as text: the same briefing the bot posts."""
     span = f"{d.since.isoformat(timespec='minutes')} to {d.until.isoformat(timespec='minutes')}"
     if d.empty:
-        return Text(f"No news: nothing new was stored from {span}.")
-    parts: list[RenderableType] = [Text(f"Briefing: what is new from {span}", style="bold")]
+        about = f" about {d.story.title}" if d.story else ""
+        return plain(f"No news: nothing new{about} was stored from {span}.")
+    about = f" on {d.story.title}" if d.story else ""
+    parts: list[RenderableType] = [plain(f"Briefing{about}: what is new from {span}", "bold")]
     if d.ranges:
         r = _table("The numbers now", "counts", "low", "high", "claimants")
         for x in d.ranges:
-            r.add_row(x.status.value, f"{x.low:,}", f"{x.high:,}", str(x.claimants))
+            r.add_row(x.status, f"{x.low:,}", f"{x.high:,}", str(x.claimants))
         parts.append(r)
     if d.moves:
         moved = _table("Who moved their estimate", "claimant", "counts", "before", "now", "change")
         for c in d.moves:
-            moved.add_row(plain(c.claimant), c.status.value, f"{c.before:,}", f"{c.after:,}", f"{c.delta:+,}")
+            moved.add_row(plain(c.claimant), c.status, f"{c.before:,}", f"{c.after:,}", f"{c.delta:+,}")
         parts.append(moved)
     if d.new_estimates:
         t = _table("New claims", "claimant", "number", "counts", "claimed", "source")
@@ -353,11 +358,12 @@ def digest(d: Digest) -> RenderableType:
 def feed_list(items: Sequence[FeedView]) -> RenderableType:
     if not items:
         return Text("No feeds: add one with `briefings feeds add URL`.")
-    t = _table("Feeds", "id", "feed", "every", "last success", "last error", "taken", "state")
+    t = _table("Feeds", "id", "feed", "stories", "every", "last success", "last error", "taken", "state")
     for f in items:
         t.add_row(
             str(f.id),
             plain(f.title or f.url),
+            plain(", ".join(f.stories)),
             f"{f.every_minutes} min",
             moment(f.last_success) if f.last_success else "never",
             plain(f.last_error),

@@ -18,6 +18,7 @@ from briefings.console import console_reader, run_console
 from briefings.db import Connection
 from briefings.ingest import ingest_paths
 from briefings.store import connect
+from briefings.storyset import StorySet
 from briefings.worker import Extractor
 
 if TYPE_CHECKING:
@@ -33,13 +34,13 @@ class ServiceError(RuntimeError):
     """The service cannot start or go on; the message is one line (never the token)."""
 
 
-async def seed_if_empty(conn: Connection, seeds: Path | None, budget: float) -> int:
+async def seed_if_empty(conn: Connection, seeds: Path | None, budget: float, stories: StorySet | None = None) -> int:
     """Ingest the seed articles into an empty store, each read and extracted within `budget`
     seconds (BRIEFINGS_EXTRACT_BUDGET); returns how many were added."""
     if seeds is None or not await asyncio.to_thread(seeds.is_dir) or (await queries.stats(conn)).sources:
         return 0
     async with Extractor(budget) as extractor:
-        lines = await ingest_paths(conn, [str(seeds)], extractor=extractor)
+        lines = await ingest_paths(conn, [str(seeds)], extractor=extractor, stories=stories)
     for line in lines:
         if line.error:
             log.warning("%s", line.describe())
@@ -57,11 +58,12 @@ def face(name: str) -> Face:
 
 
 async def serve(settings: Settings, *, console: Console | None = None) -> None:
+    stories = settings.story_set()
     async with connect(settings.db) as conn:
-        await seed_if_empty(conn, settings.seeds, settings.extract_budget)
+        await seed_if_empty(conn, settings.seeds, settings.extract_budget, stories)
         if settings.discord_token is None:
             out = console or Console()
-            async with console_reader(conn, settings.local_dir, out) as reader:
-                await run_console(conn, reader, out)
+            async with console_reader(conn, settings.local_dir, out, stories) as reader:
+                await run_console(conn, reader, out, stories)
         else:
             await face("discord")(conn, settings)

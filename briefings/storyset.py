@@ -10,18 +10,18 @@ sentence (`CommandError`), the same in every face.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 
+from briefings import queries
 from briefings.commands import CommandError, quoted
+from briefings.db import Connection
 from briefings.models import SEED_STORY
-from briefings.story import Story, bundled_stories, load_story
+from briefings.story import Story, StoryError, bundled_stories, stories_in
+from briefings.views import EstimatePicture, StoryView
 
 MAX_STORY_CHARS = 100  # a story's name as typed
 CHOICES_SHOWN = 25  # Discord's limit of autocomplete choices
-
-
-class StoryFileError(ValueError):
-    """A story file that cannot be read; the message names it, in one line."""
 
 
 def _listed(names: list[str]) -> str:
@@ -36,25 +36,21 @@ class StorySet:
         for story in stories:
             self._stories[story.name] = story
         if not self._stories:
-            raise StoryFileError("no story is known")
+            raise StoryError(["no story is known"])
         if default is not None and default not in self._stories:
-            raise StoryFileError(f"{quoted(default)} is not a story; the stories are {_listed(self.names)}")
+            raise StoryError([f"{quoted(default)} is not a story; the stories are {_listed(self.names)}"])
         self.default = default
 
     @classmethod
     def load(cls, folder: Path | None = None, default: str | None = SEED_STORY) -> StorySet:
-        """The bundled stories and those of `folder` (each `*.toml` in it); a broken file is refused
-        with one line naming it (`StoryFileError`)."""
-        stories = list(bundled_stories())
+        """The bundled stories and those of `folder` (each `*.toml` in it: one named like a bundled
+        story replaces it); a broken file is `StoryError`, one line per mistake naming the file."""
+        stories = bundled_stories()
         if folder is not None:
             if not folder.is_dir():
-                raise StoryFileError(f"{folder} is not a folder of story files")
-            for path in sorted(folder.glob("*.toml")):
-                try:
-                    stories.append(load_story(path))
-                except (ValueError, OSError) as exc:
-                    raise StoryFileError(f"{path}: {' '.join(str(exc).split())}") from None
-        return cls(stories, default)
+                raise StoryError([f"{folder} is not a folder of story files"])
+            stories.update(stories_in(folder))
+        return cls(stories.values(), default)
 
     @property
     def names(self) -> list[str]:
@@ -124,6 +120,18 @@ class StorySet:
             return matching
         return [self.pick(None)] if self.optional else []
 
+    def fed_by(self, names: Iterable[str], text: str) -> tuple[Story, ...]:
+        """Of the stories a feed feeds (by name; one no longer followed is left out), those whose topic
+        an entry's title and text match: none, and the entry is off-topic."""
+        found = (self._stories.get(n) for n in names)
+        return tuple(s for s in found if s is not None and s.topic.matches(text))
+
+
+@cache
+def default_stories() -> StorySet:
+    """The bundled stories, the seed story the default: what a caller given no settings follows."""
+    return StorySet.load()
+
 
 def status_of(story: Story, typed: str | None) -> str | None:
     """A status a command names, as its story calls it (name or label, any case); None when none is
@@ -139,5 +147,21 @@ def status_of(story: Story, typed: str | None) -> str | None:
     raise CommandError(f"{quoted(text)} is not a status of {story.name}; its statuses are {_listed(names)}.")
 
 
-def status_names(story: Story) -> list[str]:
-    return [s.name for s in story.statuses]
+def story_view(story: Story) -> StoryView:
+    """A story as the answers name it."""
+    return StoryView(name=story.name, title=story.title, statuses=[(s.name, s.label) for s in story.statuses])
+
+
+async def story_picture(
+    conn: Connection, story: Story, *, status: str | None = None, **when: object
+) -> EstimatePicture:
+    """A story's estimates (`queries.estimates`), labelled with the story's words. `status` is one
+    of its status names (see `status_of`); `when` the query's claimant, since, until, stored_until."""
+    picture = await queries.estimates(
+        conn,
+        story=story.name,
+        statuses=story.status_names(),
+        status=status,
+        **when,  # type: ignore[arg-type]
+    )
+    return picture.model_copy(update={"story": story_view(story)})

@@ -55,12 +55,10 @@ class View(BaseModel):
 
 
 class StoryView(View):
-    """A story as the answers name it: its name and title, what its numbers count ("troops",
-    "people"), and its statuses' labels, in its order."""
+    """A story as the answers name it: its name and title, and its statuses' labels, in its order."""
 
     name: str
     title: str
-    counts: str = "numbers"
     statuses: list[tuple[str, str]] = []  # (name, label)
 
     def label(self, status: str) -> str:
@@ -315,6 +313,7 @@ class FeedView(View):
     failures: int  # in a row
     articles_taken: int
     entries_failed: int
+    stories: list[str] = []  # the stories it feeds
 
     @classmethod
     def of(cls, feed: Feed) -> FeedView:
@@ -329,6 +328,7 @@ class FeedView(View):
             failures=feed.failures,
             articles_taken=feed.articles_taken,
             entries_failed=feed.entries_failed,
+            stories=list(feed.stories),
         )
 
 
