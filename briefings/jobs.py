@@ -224,7 +224,7 @@ async def finished(conn: Connection, job_ids: list[int]) -> list[Job]:
     return out
 
 
-_LISTED = "id, kind, origin, url, suffix, meta, feed_id, entry_key, state, attempts, outcome, source_id, error"
+_LISTED = "id, kind, origin, url, suffix, meta, feed_id, entry_key, state, attempts, outcome, source_id, error, story"
 
 
 async def recent(conn: Connection, *, limit: int = 50) -> list[Job]:

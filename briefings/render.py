@@ -249,16 +249,16 @@ def independence(s: SourceView) -> str:
 def source_list(items: list[SourceView], title: str = "Sources") -> RenderableType:
     if not items:
         return Text("No sources yet: add articles with `briefings ingest PATH`.")
-    t = _table(title, "id", "outlet", "published", "title", "stories", "facts", "independence")
+    t = _table(title, "id", "outlet", "published", "title", "facts", "independence", "stories")
     for s in items:
         t.add_row(
             str(s.id),
             plain(s.label),
             day(s.published),
             plain(s.title),
-            plain(", ".join(s.stories)),
             f"{plural(s.quotes, 'quote')}, {plural(s.estimates, 'estimate')}",
             independence(s),
+            plain(", ".join(s.stories)),
         )
     return t
 
