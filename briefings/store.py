@@ -475,7 +475,7 @@ async def _add(
         voice = entity_ids[e.entity] if e.entity else None
         body = entity_ids[e.voiced_for] if e.voiced_for else bodies.get(voice)
         entity_id, voiced_by = (body, voice) if body is not None else (voice, None)
-        estimate_keys.append(estimate_key(entity_id, e.claimant, e.value, e.status.value))
+        estimate_keys.append(estimate_key(entity_id, e.claimant, e.value, e.status))
         estimate_rows.append(
             (
                 source_id,
@@ -486,7 +486,7 @@ async def _add(
                 e.low,
                 e.high,
                 e.qualifier.value,
-                e.status.value,
+                e.status,
                 e.date.isoformat() if e.date else None,
                 e.date_basis.value,
                 estimate_keys[-1],
