@@ -31,6 +31,7 @@ from briefings.logs import configure_logging
 from briefings.models import Extraction
 from briefings.settings import Settings, SettingsError, check_store, load_settings
 from briefings.store import StoreError, connect
+from briefings.story import StoryError, find_story
 from briefings.storyset import status_of, story_picture
 from briefings.views import FeedView, IngestItem, JobView, PollView
 from briefings.worker import Extractor
@@ -74,7 +75,7 @@ def extraction_json(ex: Extraction) -> dict:
                 "low": e.low,
                 "high": e.high,
                 "qualifier": e.qualifier.value,
-                "status": e.status.value,
+                "status": e.status,
                 "claimed_on": e.date.isoformat() if e.date else None,
                 "date_basis": e.date_basis.value,
                 "sentence": e.evidence.sentence,
@@ -150,6 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add(sub, "extract", "print one article's facts without storing them")
     p.set_defaults(format="json")
+    p.add_argument(
+        "--story",
+        metavar="NAME_OR_PATH",
+        help="the story whose counts to find: a bundled story's name or a story file (default: north-korean-troops)",
+    )
     p.add_argument("file")
 
     p = add(sub, "estimate", COMMANDS["estimate"].description)
@@ -468,6 +474,11 @@ HANDLERS: dict[str, Handler] = {
 def _extract(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
+        story = find_story(args.story)
+    except StoryError as exc:
+        print(render.clean(f"error: {exc}"), file=sys.stderr)
+        return 2
+    try:
         article = parse_article(path.read_bytes(), str(path), path.suffix)
     except ArticleError as exc:
         print(render.clean(f"error: {path}: {exc}"), file=sys.stderr)
@@ -476,7 +487,7 @@ def _extract(args: argparse.Namespace) -> int:
         print(render.clean(f"error: {path}: cannot be read ({exc.strerror or exc})"), file=sys.stderr)
         return 1
     published = article.meta.published.date() if article.meta.published else None
-    facts = extract(article.body, published, article.meta.outlet)
+    facts = extract(article.body, published, article.meta.outlet, story)
     if args.format == "json":
         print(json.dumps(extraction_json(facts), ensure_ascii=False, indent=2))
     else:
@@ -484,7 +495,7 @@ def _extract(args: argparse.Namespace) -> int:
         for q in facts.quotes:
             console.print(render.plain(f"{q.speaker or '?'}: “{q.text}”"))
         for e in facts.estimates:
-            console.print(render.plain(f"{e.claimant}: {e.value:,} ({e.qualifier.value}, {e.status.value})"))
+            console.print(render.plain(f"{e.claimant}: {e.value:,} ({e.qualifier.value}, {e.status})"))
     return 0
 
 

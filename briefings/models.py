@@ -23,6 +23,8 @@ class Qualifier(StrEnum):
 
 
 class Status(StrEnum):
+    """The default story's statuses (an estimate's status is any story's status name: see briefings.story)."""
+
     planned = "planned"
     deployed = "deployed"
     frontline = "frontline"
@@ -87,7 +89,7 @@ class Estimate(Frozen):
     low: int | None = None
     high: int | None = None
     qualifier: Qualifier
-    status: Status
+    status: str  # one of its story's status names ("planned", "killed")
     date: dt.date | None
     date_basis: DateBasis
     evidence: Evidence
