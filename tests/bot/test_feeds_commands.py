@@ -13,7 +13,7 @@ from tests.test_feeds import site  # noqa: F401 - the local HTTP server fixture
 
 async def test_add_list_and_remove_a_feed(bot, emulator: DiscordEmulator, site, store) -> None:  # noqa: F811
     added = await emulator.interact(emulator.slash("feeds add", url=f"{site.base}/rss", every=15))
-    assert added.body["data"]["content"].startswith("Following feed 1 every 15 minutes")
+    assert added.body["data"]["content"].startswith("Following feed 1 for north-korean-troops every 15 minutes")
     for _ in range(600):  # the first poll runs in the background (it starts a worker: seconds on a busy machine)
         (feed,) = await feeds.list_feeds(store)
         if feed.last_success:
