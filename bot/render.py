@@ -10,12 +10,10 @@ from functools import lru_cache
 import discord
 
 from briefings import __version__
-from briefings.commands import ABOUT, followed, holdings, plural
-from briefings.digest import Digest
-from briefings.models import DateBasis
-from briefings.render import PUBLISHED_MARK, carried, dated, day, speaker_shown
-from briefings.storyset import StorySet
-from briefings.views import (
+from briefings.answers.commands import ABOUT, followed, holdings
+from briefings.answers.digest import Digest
+from briefings.answers.views import (
+    PUBLISHED_MARK,
     Change,
     EstimatePicture,
     EstimateView,
@@ -27,7 +25,14 @@ from briefings.views import (
     StoryView,
     TimelineItem,
     WhoResult,
+    carried,
+    dated,
+    day,
+    speaker_shown,
 )
+from briefings.models import DateBasis
+from briefings.storyset import StorySet
+from briefings.words import plural
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096

@@ -20,21 +20,34 @@ from typing import Any, NoReturn
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from briefings import __version__, feeds, jobs, queries, render
-from briefings.articles import ArticleError, parse_article
-from briefings.commands import COMMANDS, CommandError, digest_window, parse_count, parse_day
-from briefings.db import Connection, is_postgres, shown
-from briefings.digest import build_digest
+from briefings import __version__
+from briefings.answers import queries
+from briefings.answers.commands import (
+    COMMANDS,
+    CommandError,
+    digest_window,
+    parse_count,
+    parse_day,
+    pick_stories,
+    pick_story,
+    status_of,
+)
+from briefings.answers.digest import build_digest
+from briefings.answers.queries import story_picture
+from briefings.answers.views import FeedView, IngestItem, JobView, PollView
 from briefings.extract import extract
-from briefings.ingest import IngestLine, ingest_each
 from briefings.logs import configure_logging
-from briefings.models import Extraction
+from briefings.models import ArticleError, Extraction
+from briefings.scale import jobs
 from briefings.settings import Settings, SettingsError, check_store, load_settings
-from briefings.store import StoreError, connect
+from briefings.sources import feeds
+from briefings.sources.articles import parse_article
+from briefings.sources.ingest import IngestLine, ingest_each
+from briefings.sources.worker import Extractor
+from briefings.store.db import Connection, is_postgres, shown
+from briefings.store.facts import StoreError, connect
 from briefings.story import StoryError, find_story
-from briefings.storyset import status_of, story_picture
-from briefings.views import FeedView, IngestItem, JobView, PollView
-from briefings.worker import Extractor
+from briefings.terminal import render
 
 log = logging.getLogger("briefings")
 
@@ -231,7 +244,7 @@ async def _ingest(conn: Connection, args: argparse.Namespace, settings: Settings
     ):
         # each line as soon as its item is done: what was stored is said even if a later item fails
         stories = settings.story_set()
-        named = stories.pick(args.story).name if args.story else None
+        named = pick_story(stories, args.story).name if args.story else None
         async for line in ingest_each(
             conn, args.paths, extractor=extractor, session=session, stories=stories, story=named
         ):
@@ -244,10 +257,10 @@ async def _ingest(conn: Connection, args: argparse.Namespace, settings: Settings
 async def _ingest_queued(conn: Connection, args: argparse.Namespace, settings: Settings) -> int:
     """`ingest` with the queue on: each file is read here and queued whole, each address queued for a
     worker to fetch; then each job's outcome is awaited and told, as the in-process ingest tells it."""
-    from briefings.ingest import expand_items, read_file
+    from briefings.sources.ingest import expand_items, read_file
 
     now = dt.datetime.now(dt.UTC)
-    named = settings.story_set().pick(args.story).name if args.story else None
+    named = pick_story(settings.story_set(), args.story).name if args.story else None
     queued: dict[int, str] = {}
     lines: list[IngestLine] = []
     for item in expand_items(args.paths):
@@ -287,7 +300,7 @@ async def _ingest_queued(conn: Connection, args: argparse.Namespace, settings: S
 
 
 async def _job_line(conn: Connection, shown: str, job: jobs.Job) -> IngestLine:
-    from briefings.store import AddResult
+    from briefings.store.facts import AddResult
 
     rows = await conn.fetch(
         """SELECT (SELECT COUNT(*) FROM quotes WHERE source_id = :s), (SELECT COUNT(*) FROM estimates WHERE source_id = :s),
@@ -334,7 +347,7 @@ def _ingest_item(line: IngestLine) -> IngestItem:
 
 
 async def _remove(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from briefings.removal import find_source, remove_source
+    from briefings.answers.removal import find_source, remove_source
 
     ids = [await find_source(conn, ref) for ref in args.sources]  # every one found before any goes
     done = [await remove_source(conn, sid) for sid in dict.fromkeys(ids)]
@@ -342,7 +355,7 @@ async def _remove(conn: Connection, args: argparse.Namespace, settings: Settings
 
 
 async def _estimate(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    story = settings.story_set().pick(args.story)
+    story = pick_story(settings.story_set(), args.story)
     since = parse_day(args.since, "--since") if args.since else None
     until = parse_day(args.until, "--until") if args.until else None
     status = status_of(story, args.status)
@@ -359,12 +372,12 @@ async def _quote(conn: Connection, args: argparse.Namespace, settings: Settings,
 
 async def _search(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     text = " ".join(args.text)
-    hits = await queries.search(conn, text, story=settings.story_set().pick(args.story).name)
+    hits = await queries.search(conn, text, story=pick_story(settings.story_set(), args.story).name)
     return _show(console, args, hits, render.search_hits(hits, text))
 
 
 async def _sources(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    story = settings.story_set().pick(args.story).name if args.story else None
+    story = pick_story(settings.story_set(), args.story).name if args.story else None
     items = await queries.sources(conn, story=story)
     return _show(console, args, items, render.source_list(items))
 
@@ -372,7 +385,7 @@ async def _sources(conn: Connection, args: argparse.Namespace, settings: Setting
 async def _timeline(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     since = parse_day(args.since, "--from") if args.since else None
     until = parse_day(args.until, "--to") if args.until else None
-    story = settings.story_set().pick(args.story)
+    story = pick_story(settings.story_set(), args.story)
     items = await queries.timeline(conn, story=story.name, since=since, until=until)
     return _show(console, args, items, render.timeline_items(items))
 
@@ -385,7 +398,7 @@ async def _who(conn: Connection, args: argparse.Namespace, settings: Settings, c
 
 async def _digest(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     since, until = digest_window(args.since, args.until, dt.datetime.now(dt.UTC))
-    story = settings.story_set().pick(args.story)
+    story = pick_story(settings.story_set(), args.story)
     d = await build_digest(conn, since, until, story=story, status=status_of(story, args.status))
     return _show(console, args, d, render.digest(d))
 
@@ -394,7 +407,7 @@ async def _feeds(conn: Connection, args: argparse.Namespace, settings: Settings,
     action = args.feeds_command
     if action == "add":
         every = parse_count(args.every, "--every", 5, 10080)
-        fed = tuple(s.name for s in settings.story_set().pick_many(args.story))
+        fed = tuple(s.name for s in pick_stories(settings.story_set(), args.story))
         added = await feeds.add_feed(conn, args.url, every_minutes=every, now=dt.datetime.now(dt.UTC), stories=fed)
         feed = FeedView.of(added)
         line = Text(f"following feed {feed.id}: ").append_text(render.plain(feed.url))
@@ -438,7 +451,7 @@ async def _jobs(conn: Connection, args: argparse.Namespace, settings: Settings, 
 async def _worker(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     import signal
 
-    from briefings.queue_worker import QueueWorker
+    from briefings.sources.queue_worker import QueueWorker
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -526,7 +539,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _migrate_store(args: argparse.Namespace) -> int:
-    from briefings.copy_store import migrate_store
+    from briefings.store.copy_store import migrate_store
 
     if not is_postgres(args.source):
         check_store(Path(args.source), "FROM", create=False)

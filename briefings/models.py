@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 SEED_STORY = "north-korean-troops"  # the bundled default story: every fact stored before stories is its
 
 
+class ArticleError(ValueError):
+    """An article that cannot be read or stored; the message is one sentence for the user."""
+
+
 class Qualifier(StrEnum):
     exact = "exact"
     approx = "approx"

@@ -22,12 +22,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.client import NO_MENTIONS, UserInputError, permission_names
+from bot.common import NO_MENTIONS, UserInputError, permission_names
 from bot.paging import send_pages
-from briefings import subscriptions as subs
-from briefings.commands import COMMANDS, CommandError, parse_moment
-from briefings.digest import build_digest
-from briefings.storyset import status_of
+from briefings.answers import subscriptions as subs
+from briefings.answers.commands import COMMANDS, CommandError, parse_moment, pick_story, status_of
+from briefings.answers.digest import build_digest
 
 if TYPE_CHECKING:
     from bot.client import BriefingsBot
@@ -72,7 +71,7 @@ class Digests(commands.Cog):
         story: str | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        chosen = self.bot.stories.pick(story)  # a story, or a status it lacks: one sentence, before anything
+        chosen = pick_story(self.bot.stories, story)  # a story, or a status it lacks: one sentence, before anything
         wanted = status_of(chosen, status)
         try:  # everything that can be refused is refused before anything changes
             subs.parse_time(time)
@@ -203,7 +202,7 @@ class Digests(commands.Cog):
     @digest.command(name="now", description="What is new since a moment, for your eyes only")
     @app_commands.describe(since="2024-10-24, 2024-10-24T08:00, or 12h / 2d ago (default: a day ago)", story=STORY)
     async def now(self, interaction: discord.Interaction, since: str | None = None, story: str | None = None) -> None:
-        chosen = self.bot.stories.pick(story)
+        chosen = pick_story(self.bot.stories, story)
         until = self.bot.digests.clock()
         try:
             start = parse_moment(since, "since", until) if since else until - dt.timedelta(days=1)

@@ -12,11 +12,11 @@ from discord.ext import commands
 
 from bot import render
 from bot.chart import worth_drawing
-from bot.client import UserInputError
+from bot.common import UserInputError
 from bot.paging import page_source, send_pages
-from briefings import queries
-from briefings.commands import COMMANDS, parse_day
-from briefings.storyset import status_of, story_picture
+from briefings.answers import queries
+from briefings.answers.commands import COMMANDS, parse_day, pick_story, status_of
+from briefings.answers.queries import story_picture
 
 if TYPE_CHECKING:
     from bot.client import BriefingsBot
@@ -49,17 +49,17 @@ class Facts(commands.Cog):
 
     async def _search_pages(self, interaction: discord.Interaction, args: list, wanted: int) -> Pages:
         text, story = [*args, None][:2]  # pages of an answer given before stories name none
-        name = self.bot.stories.pick(story).name
+        name = pick_story(self.bot.stories, story).name
         return render.search_pages(await queries.search(self.bot.conn, text, story=name, limit=100), text), True
 
     async def _source_pages(self, interaction: discord.Interaction, args: list, wanted: int) -> Pages:
         story = args[0] if args else None
-        name = self.bot.stories.pick(story).name if story else None
+        name = pick_story(self.bot.stories, story).name if story else None
         return render.source_pages(await queries.sources(self.bot.conn, story=name)), True
 
     async def _timeline_pages(self, interaction: discord.Interaction, args: list, wanted: int) -> Pages:
         start, end, story = [*args, None][:3]
-        name = self.bot.stories.pick(story).name
+        name = pick_story(self.bot.stories, story).name
         since = parse_day(start, "from") if start and start.strip() else None
         until = parse_day(end, "to") if end and end.strip() else None
         if since and until and since > until:
@@ -94,7 +94,7 @@ class Facts(commands.Cog):
         claimant: str | None = None,
         story: str | None = None,
     ) -> None:
-        chosen = self.bot.stories.pick(story)  # a story or status it lacks: one sentence, before anything
+        chosen = pick_story(self.bot.stories, story)  # a story or status it lacks: one sentence, before anything
         wanted = status_of(chosen, status)
         await interaction.response.defer(thinking=True)  # a chart may take a moment
         async with self.bot.answering(interaction):
@@ -138,7 +138,7 @@ class Facts(commands.Cog):
     @app_commands.command(description="Search quotes and claims")
     @app_commands.describe(text='words to find; "exact phrase", OR and NOT work too', story=STORY)
     async def search(self, interaction: discord.Interaction, text: str, story: str | None = None) -> None:
-        self.bot.stories.pick(story)
+        pick_story(self.bot.stories, story)
         await self._answer(interaction, "search", [text, story])
 
     @search.autocomplete("story")
@@ -149,7 +149,7 @@ class Facts(commands.Cog):
     @app_commands.describe(story="only this story's articles")
     async def sources(self, interaction: discord.Interaction, story: str | None = None) -> None:
         if story:
-            self.bot.stories.pick(story)
+            pick_story(self.bot.stories, story)
         await self._answer(interaction, "sources", [story])
 
     @sources.autocomplete("story")
@@ -166,7 +166,7 @@ class Facts(commands.Cog):
         end: str | None = None,
         story: str | None = None,
     ) -> None:
-        self.bot.stories.pick(story)
+        pick_story(self.bot.stories, story)
         await self._answer(interaction, "timeline", [start, end, story])
 
     @timeline.autocomplete("story")

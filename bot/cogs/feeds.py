@@ -9,10 +9,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.client import NO_MENTIONS, UserInputError
+from bot.common import NO_MENTIONS, UserInputError
 from bot.paging import send_pages
-from briefings import feeds
-from briefings.commands import plural
+from briefings.answers.commands import pick_stories
+from briefings.sources import feeds
+from briefings.words import plural
 
 if TYPE_CHECKING:
     from bot.client import BriefingsBot
@@ -44,7 +45,7 @@ class Feeds(commands.Cog):
         every: app_commands.Range[int, 5, 10080] = 30,
         story: str | None = None,
     ) -> None:
-        fed = tuple(s.name for s in self.bot.stories.pick_many(story))
+        fed = tuple(s.name for s in pick_stories(self.bot.stories, story))
         try:
             feed = await feeds.add_feed(
                 self.bot.conn, url, every_minutes=every, now=self.bot.digests.clock(), stories=fed

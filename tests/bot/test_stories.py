@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from briefings import subscriptions as subs
-from briefings.ingest import ingest_paths
+from briefings.answers import subscriptions as subs
+from briefings.sources.ingest import ingest_paths
 from tests.discord_emulator import CHANNEL_ID, GUILD_ID, DiscordEmulator
 from tests.stories import STORY_ARTICLES, write_story_articles
 
