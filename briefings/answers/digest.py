@@ -46,7 +46,7 @@ async def build_digest(
 ) -> Digest:
     """A story's facts stored in (since, until] (`story`: the default one); the same bounds always
     give the same digest, and no other story's facts are in it."""
-    story = story or default_stories().pick(None)
+    story = story or default_stories().implied()
     new = await queries.new_since(conn, since, until, story=story.name)
     picture = await story_picture(conn, story, status=status, stored_until=until)
     estimates = [e for e in new.estimates if status is None or e.status == status]

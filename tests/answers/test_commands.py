@@ -118,6 +118,6 @@ def test_a_story_or_status_it_lacks_is_one_sentence_in_every_face() -> None:
         status_of(pick_story(stories, "hurricane-helene"), "deployed")
     several = StorySet(stories, default=None)  # no default: a command names its story
     with pytest.raises(CommandError, match=r"^Name a story: hong-kong-protests, hurricane-helene and"):
-        several.pick("")
+        pick_story(several, "")
     only = StorySet([pick_story(stories, "hurricane-helene")], default=None)
-    assert only.pick(None).name == "hurricane-helene"  # one story: it may be left out
+    assert pick_story(only, None).name == "hurricane-helene"  # one story: it may be left out

@@ -171,7 +171,7 @@ async def test_a_store_made_before_stories_keeps_everything_under_the_default_st
         assert tuple(sub) == ("north-korean-troops", "planned")
         assert json.loads(await conn.fetchval("SELECT stories FROM feeds")) == ["north-korean-troops"]
         # the old CHECK on the seed story's four statuses is gone: another story's status is stored
-        storm = default_stories().pick("hurricane-helene")
+        storm = default_stories().find("hurricane-helene")
         await conn.execute(
             """INSERT INTO estimates (source_id, sentence_id, claimant, value, qualifier, status, date_basis, claim_key,
                                       created_at, group_key, story)
