@@ -45,7 +45,16 @@ async def store_article(store, tmp_path, name: str, body: str, when: dt.datetime
 
 
 async def subscribe(
-    store, clock, channel=CHANNEL_ID, *, time="08:00", zone="Europe/Berlin", every=None, no_news=False, status=None
+    store,
+    clock,
+    channel=CHANNEL_ID,
+    *,
+    time="08:00",
+    zone="Europe/Berlin",
+    every=None,
+    no_news=False,
+    status=None,
+    story="north-korean-troops",
 ):
     return await subs.subscribe(
         store,
@@ -58,6 +67,7 @@ async def subscribe(
         no_news_line=no_news,
         created_by=None,
         now=clock(),
+        story=story,
     )
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 from briefings.answers import subscriptions as subs
 from briefings.sources.ingest import ingest_paths
+from tests.bot.test_digests import subscribe
 from tests.discord_emulator import CHANNEL_ID, GUILD_ID, DiscordEmulator
 from tests.stories import STORY_ARTICLES, write_story_articles
 
@@ -88,19 +89,7 @@ async def test_sources_and_about_show_the_stories(bot, emulator, store, tmp_path
 
 
 async def test_a_digest_of_one_story_never_carries_another_storys_facts(bot, emulator, store, clock, tmp_path) -> None:
-    sub = await subs.subscribe(
-        store,
-        guild_id=GUILD_ID,
-        channel_id=CHANNEL_ID,
-        at="08:00",
-        timezone="UTC",
-        every=None,
-        status=None,
-        no_news_line=False,
-        created_by=None,
-        now=clock(),
-        story="hurricane-helene",
-    )
+    sub = await subscribe(store, clock, zone="UTC", story="hurricane-helene")
     stored_at = clock() + dt.timedelta(hours=1)
     await ingest_paths(store, write_story_articles(tmp_path), now=stored_at)
     assert await bot.digests.tick(clock() + dt.timedelta(days=1)) == {sub.id: "delivered"}
@@ -117,27 +106,19 @@ async def test_a_digest_of_one_story_never_carries_another_storys_facts(bot, emu
 async def test_digest_subscribe_is_per_story_and_checks_the_status_by_its_story(
     bot, emulator: DiscordEmulator, store
 ) -> None:
-    callback = await emulator.interact(
-        emulator.slash(
+    def subscribing(status: str) -> dict:
+        return emulator.slash(
             "digest subscribe",
             channel=str(CHANNEL_ID),
             time="08:00",
             timezone="UTC",
             story="hong-kong-protests",
-            status="deployed",
+            status=status,
         )
-    )
+
+    callback = await emulator.interact(subscribing("deployed"))
     assert callback.body["data"]["content"].startswith("'deployed' is not a status of hong-kong-protests")
-    msg = await emulator.answer(
-        emulator.slash(
-            "digest subscribe",
-            channel=str(CHANNEL_ID),
-            time="08:00",
-            timezone="UTC",
-            story="hong-kong-protests",
-            status="arrested",
-        )
-    )
+    msg = await emulator.answer(subscribing("arrested"))
     assert "a briefing on Hong Kong protests (2019) every day at 08:00 (UTC) of Arrested numbers" in msg["content"]
     (sub,) = await subs.all_subscriptions(store, GUILD_ID)
     assert (sub.story, sub.status) == ("hong-kong-protests", "arrested")
