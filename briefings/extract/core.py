@@ -191,7 +191,7 @@ def extract(
     quotes = _dedupe_quotes([q for _, q in ctx.quotes])
     return Extraction(
         quotes=quotes,
-        estimates=_dedupe_estimates(estimates, outlet or "the article"),
+        estimates=_dedupe_estimates(estimates, outlet or "the article", story.status_by == "nearest"),
         entities=_entities(ctx.mentions),
     )
 
@@ -1086,20 +1086,25 @@ def _dedupe_quotes(quotes: list[Quote]) -> list[Quote]:
     return out
 
 
-def _dedupe_estimates(found: list[tuple[bool, int, Estimate]], outlet: str) -> list[Estimate]:
+_SMALL_TOLL = 10
+
+
+def _dedupe_estimates(found: list[tuple[bool, int, Estimate]], outlet: str, tolls: bool = False) -> list[Estimate]:
     """One estimate per claimant, number and status; a headline's number only when the body lacks it;
     a number the outlet states on its own only when no one in the article is said to claim it (a lede
-    that gives the figure first does not hide whose figure it is)."""
+    that gives the figure first does not hide whose figure it is). In a story of tolls (`tolls`), small
+    numbers recur for different places ("two died in X", "two in Y"): one per sentence, and the outlet's
+    small numbers are its own."""
     body_values = {e.value for headline, _, e in found if not headline}
-    claimed = {e.value for _, _, e in found if e.claimant != outlet}
+    claimed = {e.value for _, _, e in found if e.claimant != outlet and not (tolls and e.value < _SMALL_TOLL)}
     out: list[Estimate] = []
-    seen: set[tuple[str, int, str]] = set()
+    seen: set[tuple[str, int, str, int]] = set()
     for headline, _, e in found:
         if headline and e.value in body_values:
             continue
         if e.claimant == outlet and e.entity is None and e.value in claimed:
             continue
-        key = (e.claimant.lower(), e.value, e.status)
+        key = (e.claimant.lower(), e.value, e.status, e.evidence.start if tolls and e.value < _SMALL_TOLL else -1)
         if key in seen:
             continue
         seen.add(key)
