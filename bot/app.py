@@ -14,10 +14,10 @@ import discord
 import yarl
 
 from bot.client import BriefingsBot
-from briefings import feeds
-from briefings.db import Connection
 from briefings.service import ServiceError
 from briefings.settings import Settings
+from briefings.sources import feeds
+from briefings.store.db import Connection
 
 log = logging.getLogger("briefings.service")
 

@@ -16,28 +16,31 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chart import Charts
+from bot.cogs import digests as digest_commands
+from bot.cogs import facts as fact_commands
+from bot.cogs import feeds as feed_commands
+from bot.common import NO_MENTIONS, UserInputError, permission_names
 from bot.digests import Clock, DigestRunner, utcnow
 from bot.feeds import FeedJobs
 from bot.names import NameIndex
 from bot.paging import OldPageButton, PageButton, Pages
 from bot.render import clip, safe
 from bot.tasks import spawn
-from briefings import queries
-from briefings.commands import CommandError
-from briefings.coordinator import Coordinator
+from briefings.answers import queries
+from briefings.answers.commands import CommandError
+from briefings.answers.queries import QueryError
+from briefings.answers.views import Stats
 from briefings.health import HEARTBEAT_EVERY, heartbeat_path, write_heartbeat
-from briefings.queries import QueryError
-from briefings.views import Stats
+from briefings.scale.coordinator import Coordinator
 
 if TYPE_CHECKING:
     import aiohttp
 
-    from briefings.db import Connection
     from briefings.settings import Settings
+    from briefings.store.db import Connection
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 # commands being answered at once beyond which a new one is acknowledged first ("thinking…") and
 # answered in a follow-up: under a burst every asker hears back at once, and none nears Discord's
 # three-second limit for the first response
@@ -47,28 +50,6 @@ BUSY_AT = 8
 RATE_LIMIT_WAIT_MAX = 30.0
 CONTENT_MAX = 2000  # characters in a message's content
 ECHO_MAX = 60  # characters of the user's own input repeated in an error
-# permissions as Discord's interface names them (discord.py's names are the API's)
-PERMISSION_NAMES = {
-    "manage_guild": "Manage Server",
-    "read_messages": "View Channel",
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "embed_links": "Embed Links",
-    "attach_files": "Attach Files",
-    "read_message_history": "Read Message History",
-}
-
-
-class UserInputError(app_commands.AppCommandError):
-    """Bad input from the user; its message is shown to them as it is."""
-
-
-def permission_names(names: list[str]) -> str:
-    """ "Manage Server", "Send Messages and Embed Links": as Discord's interface shows them."""
-    shown = list(dict.fromkeys(PERMISSION_NAMES.get(n, n.replace("_", " ").title()) for n in names))
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
 def typed_values(interaction: discord.Interaction) -> list[str]:
     """The text the user typed into the command's options (subcommands included)."""
     out: list[str] = []
@@ -106,7 +87,7 @@ def intents() -> discord.Intents:
 class BriefingsBot(commands.AutoShardedBot):
     """The bot, in one process or several: discord.py's sharding runs the shards BRIEFINGS_SHARDS
     names (all of them, as many as Discord recommends, when unset), and the coordinator splits the
-    digests and feed polls with the other processes (briefings.coordinator)."""
+    digests and feed polls with the other processes (briefings.scale.coordinator)."""
 
     def __init__(
         self,
@@ -147,14 +128,12 @@ class BriefingsBot(commands.AutoShardedBot):
         self._answering = 0
 
     async def setup_hook(self) -> None:
-        from bot.cogs import digests, facts, feeds
-
         await self.names.refresh(self.conn)
         # page buttons of any list this bot ever sent, across restarts (and those of earlier versions)
         self.add_dynamic_items(PageButton, OldPageButton)
-        await facts.setup(self)
-        await digests.setup(self)
-        await feeds.setup(self)
+        await fact_commands.setup(self)
+        await digest_commands.setup(self)
+        await feed_commands.setup(self)
         if self.settings.dev_guild:
             guild = discord.Object(id=self.settings.dev_guild)
             self.tree.copy_global_to(guild=guild)

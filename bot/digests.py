@@ -35,8 +35,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import render
 from bot.tasks import spawn
-from briefings import subscriptions as subs
-from briefings.digest import build_digest
+from briefings.answers import subscriptions as subs
+from briefings.answers.digest import build_digest
 
 if TYPE_CHECKING:
     from bot.client import BriefingsBot

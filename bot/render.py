@@ -10,11 +10,10 @@ from functools import lru_cache
 import discord
 
 from briefings import __version__
-from briefings.commands import ABOUT, holdings, plural
-from briefings.digest import Digest
-from briefings.models import DateBasis, Status
-from briefings.render import PUBLISHED_MARK, carried, dated, day, speaker_shown
-from briefings.views import (
+from briefings.answers.commands import ABOUT, holdings
+from briefings.answers.digest import Digest
+from briefings.answers.views import (
+    PUBLISHED_MARK,
     Change,
     EstimatePicture,
     EstimateView,
@@ -25,7 +24,13 @@ from briefings.views import (
     StatusRange,
     TimelineItem,
     WhoResult,
+    carried,
+    dated,
+    day,
+    speaker_shown,
 )
+from briefings.models import DateBasis, Status
+from briefings.words import plural
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096

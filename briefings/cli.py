@@ -20,20 +20,24 @@ from typing import Any, NoReturn
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from briefings import __version__, feeds, jobs, queries, render
-from briefings.articles import ArticleError, parse_article
-from briefings.commands import COMMANDS, CommandError, digest_window, parse_count, parse_day
-from briefings.db import Connection, is_postgres, shown
-from briefings.digest import build_digest
+from briefings import __version__
+from briefings.answers import queries
+from briefings.answers.commands import COMMANDS, CommandError, digest_window, parse_count, parse_day
+from briefings.answers.digest import build_digest
+from briefings.answers.views import FeedView, IngestItem, JobView, PollView
 from briefings.extract import extract
-from briefings.ingest import IngestLine, ingest_each
 from briefings.logs import configure_logging
-from briefings.models import Extraction, Status
+from briefings.models import ArticleError, Extraction, Status
+from briefings.scale import jobs
 from briefings.settings import Settings, SettingsError, check_store, load_settings
-from briefings.store import StoreError, connect
+from briefings.sources import feeds
+from briefings.sources.articles import parse_article
+from briefings.sources.ingest import IngestLine, ingest_each
+from briefings.sources.worker import Extractor
+from briefings.store.db import Connection, is_postgres, shown
+from briefings.store.facts import StoreError, connect
 from briefings.story import StoryError, find_story
-from briefings.views import FeedView, IngestItem, JobView, PollView
-from briefings.worker import Extractor
+from briefings.terminal import render
 
 log = logging.getLogger("briefings")
 
@@ -230,7 +234,7 @@ async def _ingest(conn: Connection, args: argparse.Namespace, settings: Settings
 async def _ingest_queued(conn: Connection, args: argparse.Namespace, settings: Settings) -> int:
     """`ingest` with the queue on: each file is read here and queued whole, each address queued for a
     worker to fetch; then each job's outcome is awaited and told, as the in-process ingest tells it."""
-    from briefings.ingest import expand_items, read_file
+    from briefings.sources.ingest import expand_items, read_file
 
     now = dt.datetime.now(dt.UTC)
     queued: dict[int, str] = {}
@@ -270,7 +274,7 @@ async def _ingest_queued(conn: Connection, args: argparse.Namespace, settings: S
 
 
 async def _job_line(conn: Connection, shown: str, job: jobs.Job) -> IngestLine:
-    from briefings.store import AddResult
+    from briefings.store.facts import AddResult
 
     rows = await conn.fetch(
         """SELECT (SELECT COUNT(*) FROM quotes WHERE source_id = :s), (SELECT COUNT(*) FROM estimates WHERE source_id = :s),
@@ -317,7 +321,7 @@ def _ingest_item(line: IngestLine) -> IngestItem:
 
 
 async def _remove(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from briefings.removal import find_source, remove_source
+    from briefings.answers.removal import find_source, remove_source
 
     ids = [await find_source(conn, ref) for ref in args.sources]  # every one found before any goes
     done = [await remove_source(conn, sid) for sid in dict.fromkeys(ids)]
@@ -415,7 +419,7 @@ async def _jobs(conn: Connection, args: argparse.Namespace, settings: Settings, 
 async def _worker(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     import signal
 
-    from briefings.queue_worker import QueueWorker
+    from briefings.sources.queue_worker import QueueWorker
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -503,7 +507,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _migrate_store(args: argparse.Namespace) -> int:
-    from briefings.copy_store import migrate_store
+    from briefings.store.copy_store import migrate_store
 
     if not is_postgres(args.source):
         check_store(Path(args.source), "FROM", create=False)

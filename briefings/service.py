@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from briefings import queries
-from briefings.console import console_reader, run_console
-from briefings.db import Connection
-from briefings.ingest import ingest_paths
-from briefings.store import connect
-from briefings.worker import Extractor
+from briefings.answers import queries
+from briefings.sources.ingest import ingest_paths
+from briefings.sources.worker import Extractor
+from briefings.store.db import Connection
+from briefings.store.facts import connect
+from briefings.terminal.console import console_reader, run_console
 
 if TYPE_CHECKING:
     from briefings.settings import Settings

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from briefings.commands import quoted
-from briefings.db import is_postgres
-from briefings.sharding import Shards
+from briefings.scale.sharding import Shards
+from briefings.store.db import is_postgres
+from briefings.words import quoted
 
 _TOKEN = re.compile(r"^[\w-]{10,}\.[\w-]{4,}\.[\w-]{10,}$")
 

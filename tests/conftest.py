@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from briefings.db import Connection
-from briefings.store import connect
+from briefings.store.db import Connection
+from briefings.store.facts import connect
 from tests.postgres import REQUIRE, create_database, database_url, drop_database, temporary_server
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,11 +22,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.client import NO_MENTIONS, UserInputError, permission_names
+from bot.common import NO_MENTIONS, UserInputError, permission_names
 from bot.paging import send_pages
-from briefings import subscriptions as subs
-from briefings.commands import CommandError, parse_moment
-from briefings.digest import build_digest
+from briefings.answers import subscriptions as subs
+from briefings.answers.commands import CommandError, parse_moment
+from briefings.answers.digest import build_digest
 from briefings.models import Status
 
 if TYPE_CHECKING:

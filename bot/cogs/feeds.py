@@ -9,10 +9,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.client import NO_MENTIONS, UserInputError
+from bot.common import NO_MENTIONS, UserInputError
 from bot.paging import send_pages
-from briefings import feeds
-from briefings.commands import plural
+from briefings.sources import feeds
+from briefings.words import plural
 
 if TYPE_CHECKING:
     from bot.client import BriefingsBot

@@ -12,10 +12,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import render
 from bot.digests import DigestRunner
-from briefings import subscriptions as subs
-from briefings.digest import build_digest
-from briefings.ingest import ingest_paths
+from briefings.answers import subscriptions as subs
+from briefings.answers.digest import build_digest
 from briefings.models import Status
+from briefings.sources.ingest import ingest_paths
 from tests.conftest import article, failing_at
 from tests.discord_emulator import (
     CHANNEL_ID,

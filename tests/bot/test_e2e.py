@@ -11,8 +11,8 @@ import sys
 import pytest
 
 from bot import client
-from briefings import queries
-from briefings.ingest import ingest_paths
+from briefings.answers import queries
+from briefings.sources.ingest import ingest_paths
 from tests.bot.conftest import running_bot
 from tests.conftest import ROOT, article
 from tests.discord_emulator import (

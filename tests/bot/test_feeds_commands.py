@@ -6,9 +6,10 @@ import asyncio
 
 import pytest
 
-from briefings import feeds, queries
+from briefings.answers import queries
+from briefings.sources import feeds
 from tests.discord_emulator import MEMBER_DEFAULT, DiscordEmulator, Refused
-from tests.test_feeds import site  # noqa: F401 - the local HTTP server fixture
+from tests.sources.test_feeds import site  # noqa: F401 - the local HTTP server fixture
 
 
 async def test_add_list_and_remove_a_feed(bot, emulator: DiscordEmulator, site, store) -> None:  # noqa: F811

@@ -1,4 +1,4 @@
-"""The service as a process: settings errors and a clean stop on SIGTERM (the console: tests/test_console.py)."""
+"""The service as a process: settings errors and a clean stop on SIGTERM (the console: tests/terminal/test_console.py)."""
 
 from __future__ import annotations
 
