@@ -66,8 +66,6 @@ def number(value: int, low: int | None, high: int | None, qualifier: Qualifier) 
     return f"{HEDGE_WORDS[qualifier]}{value:,}"
 
 
-
-
 class View(BaseModel):
     model_config = ConfigDict(frozen=True)
 

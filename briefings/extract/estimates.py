@@ -285,8 +285,12 @@ def counts_in(text: str, story: Story, prev: str | None = None, year: int | None
         before, after = text[max(0, n.start - _WINDOW) : n.start], text[n.end : n.end + _WINDOW]
         if _SKIP_BEFORE.search(before[-60:]) or _SKIP_AFTER.match(after) or _GLUED_AFTER.match(after):
             continue
-        if r.nearest and (_COMPOUND_AFTER.match(after) or _NOT_A_COUNT_BEFORE.search(before[-60:])):
-            continue  # "a 2-vehicle crash", "a Category 4 storm", "ages ranged from 4 to 91"
+        if r.nearest and (
+            _COMPOUND_AFTER.match(after)
+            or _NOT_A_COUNT_BEFORE.search(before[-60:])
+            or (_NAME_BEFORE.search(before[-40:]) and _COMMA_AFTER.match(after))
+        ):
+            continue  # "a 2-vehicle crash", "a Category 4 storm", "ages ranged from 4 to 91", "Mr Lee, 57,"
         if _GLUED_BEFORE.match(before[-1:]):
             continue
         if _PARTITIVE_BEFORE.search(before[-40:]) and not _OWN_LOSS.match(after):
@@ -432,8 +436,10 @@ def _other_force(r: Rules, before: str, after: str, head: re.Match[str] | None) 
 _COMPOUND_AFTER = re.compile(r"-(?!strong\b)[a-z]", re.I)
 _NOT_A_COUNT_BEFORE = Caseless(
     r"\b(?:category|level|route|highway|interstate|phase|article|section|chapter|ages?|aged|ages of [^,;.]{0,40})\s+"
-    r"(?:\w+\s+){0,2}$"
+    r"(?:\w+\s+){0,4}$"
 )
+_NAME_BEFORE = re.compile(r"[A-Z][\w'’-]+,\s*$")  # an age after a name: "Mr Lee, 57, who …"
+_COMMA_AFTER = re.compile(r"\s*,")
 
 
 def _carried(r: Rules, prev: str, cues: _Cues) -> str | None:
