@@ -466,7 +466,7 @@ _LIST_ON = re.compile(
 # what may follow a bare count in a story of tolls besides what may follow any bare count ("the toll
 # rose to 236 across seven states", "deaths rose to eight as of Monday")
 _TOLL_BARE_AFTER = re.compile(
-    r"\s*(?:['’”\"]|(?:across|throughout|statewide|nationwide|overall|total|altogether|among|including|according|as|"
+    r"\s*(?:['’”\"–—]|(?:across|throughout|statewide|nationwide|overall|total|altogether|among|including|according|as|"
     r"since|following|with|but|and|or|while)\b)",
     re.I,
 )
@@ -540,6 +540,8 @@ def _nearest(
             return None
         if head is not None or distance < 2 * _CLOSE:
             return name
+        if distance % 2 == 0 and cues.search(_FIGURE_OF, lo, start):
+            return name  # "the number of casualties confirmed by the authority as of Thursday was 79"
         return None  # a bare number far from its cue is no count
     # 4. the default status: its noun ("2,000 protesters"), or its cue in the clause ("people marched")
     if r.default is None:
@@ -553,6 +555,9 @@ def _nearest(
     return None
 
 
+_FIGURE_OF = Caseless(
+    r"\b(?:number|total|toll|tally|count|figure)\s+of\b[^,;:]*\b(?:is|was|stood at|stands at|rose to|reached)\s+$"
+)
 _ASIDE = 60  # how long an aside between commas or dashes may be ("6,022 people, aged 11 to 84, have been")
 _ASIDE_BREAK = re.compile(r"[.;:!?]")
 _CLOSE = 60  # how near its cue a bare number must be ("the toll rose to 130", "30 died")
