@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from briefings.extract.dates import resolve_date
-from briefings.extract.estimates import article_year, counts_in
+from briefings.extract.estimates import Rules, article_year, counts_in, rules
 from briefings.extract.identity import identity, speaks_for
 from briefings.extract.layout import INTERVIEWER, Label, LabelKind, layout
 from briefings.extract.lexicon import (
@@ -141,6 +141,7 @@ def extract(
     are the counts of `story` (None: the default story); quotes do not depend on it."""
     story = story if story is not None else default_story()
     year = article_year(body, published.year if published is not None else None)
+    story_rules = rules(story)
     lay = layout(body)
     body = lay.text  # the speaker labels blanked out: the sentence rules read the text they label
     sents = sentences(body)
@@ -184,7 +185,7 @@ def extract(
             ctx.add_voice(_Voice(a, sent.paragraph, index))
         headline = sent.paragraph in headline_paras
         prev = sents[index - 1] if index > 0 and sents[index - 1].paragraph == sent.paragraph else None
-        for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph), prev, story, year):
+        for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph), prev, story_rules, year):
             estimates.append((headline, index, est))
         _source_named_after(ctx, sent, index, attrs, estimates)
         _keep_report(ctx, sent, attrs, spans)
@@ -967,7 +968,7 @@ def _estimates_in(
     attrs: list[Attribution],
     embed: tuple[str, dt.date | None] | None,
     prev: Sentence | None,
-    story: Story,
+    story: Rules,
     year: int | None,
 ) -> list[Estimate]:
     """The story's counts in one sentence (`estimates.counts_in`), each with its claimant and date."""

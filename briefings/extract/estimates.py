@@ -264,11 +264,12 @@ def article_year(body: str, published_year: int | None) -> int | None:
     return max(years) if years else None
 
 
-def counts_in(text: str, story: Story, prev: str | None = None, year: int | None = None) -> list[Count]:
+def counts_in(text: str, story: Story | Rules, prev: str | None = None, year: int | None = None) -> list[Count]:
     """The story's counts in one sentence. `prev` is the sentence before it in its paragraph, which may
     say what a bare number counts ("… sent 9,000 soldiers. More than 2,000 have been killed."); `year`
-    is the article's, before which a year named by a number's clause makes it another event's figure."""
-    r = rules(story)
+    is the article's, before which a year named by a number's clause makes it another event's figure.
+    `story` may be given as its compiled rules, which a caller reading many sentences makes once."""
+    r = story if isinstance(story, Rules) else rules(story)
     out: list[Count] = []
     low = caseless(text)  # read once, by the number finder and by every cue pattern
     numbers = find_numbers(text, low, r.spelled_hint)
