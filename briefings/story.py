@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 DEFAULT_STORY = "north-korean-troops"
 MAX_STORY_BYTES = 256 * 1024  # a story file is a page of word lists, not a data set
@@ -57,6 +58,21 @@ def _patterns(values: tuple[str, ...]) -> tuple[str, ...]:
         except re.error as e:
             raise ValueError(f"pattern {v!r} is not a regular expression: {e}") from None
     return values
+
+
+def _named(pattern: re.Pattern[str], what: str) -> Callable[[str], str]:
+    def check(v: str) -> str:
+        if not pattern.fullmatch(v):
+            raise ValueError(f"{v!r} is not {what}")
+        return v
+
+    return check
+
+
+def _not_blank(v: str, info: ValidationInfo) -> str:
+    if not v.strip():
+        raise ValueError(f"empty {info.field_name}")
+    return v.strip()
 
 
 def phrase_pattern(phrases: tuple[str, ...]) -> str:
@@ -172,20 +188,8 @@ class StatusDef(_Model):
     default: bool = False
     loss: bool = False
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        if not _STATUS_NAME.fullmatch(v):
-            raise ValueError(f"{v!r} is not a status name (lowercase letters, digits, '_')")
-        return v
-
-    @field_validator("label")
-    @classmethod
-    def _label(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("empty label")
-        return v.strip()
-
+    _n = field_validator("name")(_named(_STATUS_NAME, "a status name (lowercase letters, digits, '_')"))
+    _l = field_validator("label")(_not_blank)
     _p = field_validator("cues", "places", "before")(_phrases)
     _r = field_validator("patterns", "unless")(_patterns)
 
@@ -208,19 +212,8 @@ class Story(_Model):
     precedence: tuple[str, ...] = ()
     seeds: str | None = None  # a folder of seed articles, relative to the story file
 
-    @field_validator("name")
-    @classmethod
-    def _slug(cls, v: str) -> str:
-        if not _SLUG.fullmatch(v):
-            raise ValueError(f"{v!r} is not a story name (lowercase words joined by '-': north-korean-troops)")
-        return v
-
-    @field_validator("title")
-    @classmethod
-    def _title(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("empty title")
-        return v.strip()
+    _n = field_validator("name")(_named(_SLUG, "a story name (lowercase words joined by '-': north-korean-troops)"))
+    _t = field_validator("title")(_not_blank)
 
     @model_validator(mode="after")
     def _statuses(self) -> Story:

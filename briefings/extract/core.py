@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from briefings.extract.dates import resolve_date
-from briefings.extract.estimates import article_year, counts_in
+from briefings.extract.estimates import Rules, article_year, counts_in, rules
 from briefings.extract.identity import identity, speaks_for
 from briefings.extract.layout import INTERVIEWER, Label, LabelKind, layout
 from briefings.extract.lexicon import (
@@ -141,6 +141,7 @@ def extract(
     are the counts of `story` (None: the default story); quotes do not depend on it."""
     story = story if story is not None else default_story()
     year = article_year(body, published.year if published is not None else None)
+    story_rules = rules(story)
     lay = layout(body)
     body = lay.text  # the speaker labels blanked out: the sentence rules read the text they label
     sents = sentences(body)
@@ -184,14 +185,14 @@ def extract(
             ctx.add_voice(_Voice(a, sent.paragraph, index))
         headline = sent.paragraph in headline_paras
         prev = sents[index - 1] if index > 0 and sents[index - 1].paragraph == sent.paragraph else None
-        for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph), prev, story, year):
+        for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph), prev, story_rules, year):
             estimates.append((headline, index, est))
         _source_named_after(ctx, sent, index, attrs, estimates)
         _keep_report(ctx, sent, attrs, spans)
     quotes = _dedupe_quotes([q for _, q in ctx.quotes])
     return Extraction(
         quotes=quotes,
-        estimates=_dedupe_estimates(estimates, outlet or "the article"),
+        estimates=_dedupe_estimates(estimates, outlet or "the article", story.status_by == "nearest"),
         entities=_entities(ctx.mentions),
     )
 
@@ -967,7 +968,7 @@ def _estimates_in(
     attrs: list[Attribution],
     embed: tuple[str, dt.date | None] | None,
     prev: Sentence | None,
-    story: Story,
+    story: Rules,
     year: int | None,
 ) -> list[Estimate]:
     """The story's counts in one sentence (`estimates.counts_in`), each with its claimant and date."""
@@ -1086,20 +1087,25 @@ def _dedupe_quotes(quotes: list[Quote]) -> list[Quote]:
     return out
 
 
-def _dedupe_estimates(found: list[tuple[bool, int, Estimate]], outlet: str) -> list[Estimate]:
+_SMALL_TOLL = 10
+
+
+def _dedupe_estimates(found: list[tuple[bool, int, Estimate]], outlet: str, tolls: bool = False) -> list[Estimate]:
     """One estimate per claimant, number and status; a headline's number only when the body lacks it;
     a number the outlet states on its own only when no one in the article is said to claim it (a lede
-    that gives the figure first does not hide whose figure it is)."""
+    that gives the figure first does not hide whose figure it is). In a story of tolls (`tolls`), small
+    numbers recur for different places ("two died in X", "two in Y"): one per sentence, and the outlet's
+    small numbers are its own."""
     body_values = {e.value for headline, _, e in found if not headline}
-    claimed = {e.value for _, _, e in found if e.claimant != outlet}
+    claimed = {e.value for _, _, e in found if e.claimant != outlet and not (tolls and e.value < _SMALL_TOLL)}
     out: list[Estimate] = []
-    seen: set[tuple[str, int, str]] = set()
+    seen: set[tuple[str, int, str, int]] = set()
     for headline, _, e in found:
         if headline and e.value in body_values:
             continue
         if e.claimant == outlet and e.entity is None and e.value in claimed:
             continue
-        key = (e.claimant.lower(), e.value, e.status)
+        key = (e.claimant.lower(), e.value, e.status, e.evidence.start if tolls and e.value < _SMALL_TOLL else -1)
         if key in seen:
             continue
         seen.add(key)

@@ -92,7 +92,7 @@ def rules(story: Story) -> Rules:
     people = _alternatives(q.people) if q.people else r"(?!)"
     units = _alternatives(q.units) if q.units else r"(?!)"
     after = re.compile(
-        rf"^\s*(?:(?:{adjectives})\s+){{0,4}}(?P<noun>{nouns}|(?P<people>{people}))\b"
+        rf"^\s*(?:['‘\"“]?(?:{adjectives})['’\"”]?\s+){{0,4}}(?P<noun>{nouns}|(?P<people>{people}))\b"
         rf"|^-strong\s+(?:(?:{adjectives})\s+){{0,4}}(?P<noun2>{units})\b",  # "a 12,000-strong contingent"
         re.I,
     )
@@ -264,23 +264,34 @@ def article_year(body: str, published_year: int | None) -> int | None:
     return max(years) if years else None
 
 
-def counts_in(text: str, story: Story, prev: str | None = None, year: int | None = None) -> list[Count]:
+def counts_in(text: str, story: Story | Rules, prev: str | None = None, year: int | None = None) -> list[Count]:
     """The story's counts in one sentence. `prev` is the sentence before it in its paragraph, which may
     say what a bare number counts ("… sent 9,000 soldiers. More than 2,000 have been killed."); `year`
-    is the article's, before which a year named by a number's clause makes it another event's figure."""
-    r = rules(story)
+    is the article's, before which a year named by a number's clause makes it another event's figure.
+    `story` may be given as its compiled rules, which a caller reading many sentences makes once."""
+    r = story if isinstance(story, Rules) else rules(story)
     out: list[Count] = []
     low = caseless(text)  # read once, by the number finder and by every cue pattern
     numbers = find_numbers(text, low, r.spelled_hint)
     cues = _Cues(text, len(numbers), low)
     used: set[int] = set()
+    chain: tuple[int, str] | None = None  # where the last count's noun ends, and its status
+    prior_end: int | None = None  # where the number before this one ends (not a time, a price, a size)
     for k, n in enumerate(numbers):
         if k in used:
             continue
+        if k > 0 and not _GLUED_AFTER.match(text, numbers[k - 1].end):
+            prior_end = numbers[k - 1].end
         # the words around the number, a window each way: every rule below looks no further
         before, after = text[max(0, n.start - _WINDOW) : n.start], text[n.end : n.end + _WINDOW]
         if _SKIP_BEFORE.search(before[-60:]) or _SKIP_AFTER.match(after) or _GLUED_AFTER.match(after):
             continue
+        if r.nearest and (
+            _COMPOUND_AFTER.match(after)
+            or _NOT_A_COUNT_BEFORE.search(before[-60:])
+            or (_NAME_BEFORE.search(before[-40:]) and _COMMA_AFTER.match(after))
+        ):
+            continue  # "a 2-vehicle crash", "a Category 4 storm", "ages ranged from 4 to 91", "Mr Lee, 57,"
         if _GLUED_BEFORE.match(before[-1:]):
             continue
         if _PARTITIVE_BEFORE.search(before[-40:]) and not _OWN_LOSS.match(after):
@@ -326,10 +337,32 @@ def counts_in(text: str, story: Story, prev: str | None = None, year: int | None
         if year is not None and r.story.quantity.past_events and _past_event(text, n.start, end, year):
             continue  # "Katrina killed 1,392 in 2005": another event's figure
         status: str | None = None
+        listed_on = False
         if r.nearest:
-            status = _nearest(r, cues, n.start, end, noun_end, head)
+            status = _nearest(r, cues, n.start, end, noun_end, head, prior_end)
+            if (
+                status is None
+                and head is None
+                and chain is not None
+                and _LIST_ON.fullmatch(text, chain[0], n.start)
+                and _LIST_ITEM_AFTER.match(after)
+            ):
+                status, listed_on = chain[1], True  # "Buncombe with 42 deaths, Yancey with 11": the list's count
+            bare = head is None and (
+                _BARE_AFTER.match(after)
+                or _TOLL_BARE_AFTER.match(after)
+                or any(cues.any(st.cue, end, end + 16) for st in r.statuses if st.name != r.default)  # "82 arrested"
+            )
+            if head is None and _UNDER.search(before[-8:]):
+                continue  # "were under 16": an age
+            if status is None and bare and prev is not None:
+                status = _carried(r, prev, cues)  # "… 42 deaths. Yancey had the next highest, with 11."
+                listed_on = status is not None
+            if status is not None and head is None and not listed_on and not bare:
+                status = None  # "in six states": a number of something else
             if status is None:
                 continue  # no cue says what it counts, or the nearest says it is something else
+            chain = (noun_end, status)
         elif head is None:
             if not _BARE_AFTER.match(after):
                 continue
@@ -349,10 +382,17 @@ def counts_in(text: str, story: Story, prev: str | None = None, year: int | None
                 and not cues.any(r.loss, 0, len(text))
             ):
                 continue  # "300 people": soldiers only in a sentence about soldiers, and never a strike's dead
-        if n.value < r.story.quantity.min or (n.value < 100 and _KNOWN_FEW.search(before[-12:])):
+        if n.value < r.story.quantity.min or (n.value < (10 if r.nearest else 100) and _KNOWN_FEW.search(before[-12:])):
             continue  # "one soldier", "the two captured soldiers": people the article knows, not a count
-        if n.spelled and n.value < 100 and not cues.any(r.loss, n.end, n.end + 60):
-            continue  # "three generals", "two brigades"
+        if (
+            n.spelled
+            and n.value < 100
+            and not listed_on
+            and not cues.any(r.loss, n.end, n.end + 60)
+            and not (r.nearest and cues.any(r.loss, n.start - 30, n.start))
+            and not (r.nearest and status != r.default and status is not None)
+        ):
+            continue  # "three generals", "two brigades" (but "deaths rose to eight")
         if (value >= 1_000_000 and head is None and not r.nearest) or value > r.story.quantity.max:
             continue
         if _UNCONFIRMED.search(before):
@@ -376,7 +416,7 @@ def counts_in(text: str, story: Story, prev: str | None = None, year: int | None
 
 def _past_event(text: str, start: int, end: int, year: int) -> bool:
     """A year before the article's in the number's clause: "the 1989 rally of 1.5 million"."""
-    for m in _YEAR_WORD.finditer(text, max(0, start - 80), min(len(text), end + 60)):
+    for m in _YEAR_WORD.finditer(text, max(0, start - 80), min(len(text), end + 100)):
         if int(m.group()) < year:
             return True
     return False
@@ -393,16 +433,58 @@ def _other_force(r: Rules, before: str, after: str, head: re.Match[str] | None) 
     return _OWNER_HINT.search(window) is not None and r.other_owner.search(window) is not None
 
 
+# a number that modifies a noun ("a 2-vehicle crash"; not "a 12,000-strong force"), or that names a thing
+_COMPOUND_AFTER = re.compile(r"-(?!strong\b)[a-z]", re.I)
+_NOT_A_COUNT_BEFORE = Caseless(
+    r"\b(?:category|level|route|highway|interstate|phase|article|section|chapter|ages?|aged|ages of [^,;.]{0,40})\s+"
+    r"(?:\w+\s+){0,4}$"
+)
+_NAME_BEFORE = re.compile(r"[A-Z][\w'’-]+,\s*$")  # an age after a name: "Mr Lee, 57, who …"
+_COMMA_AFTER = re.compile(r"\s*,")
+
+
+def _carried(r: Rules, prev: str, cues: _Cues) -> str | None:
+    """The status a bare number takes from the sentence before it, when its own sentence has no cue of
+    any status or exclusion: the last status cue there."""
+    text = cues.text
+    if any(cues.any(s.cue, 0, len(text)) for s in r.statuses) or (
+        r.exclude is not None and cues.any(r.exclude, 0, len(text))
+    ):
+        return None
+    low = caseless(prev[-300:])
+    last = max(
+        ((m.end(), s.name) for s in r.statuses if s.name != r.default for m in s.cue.twin.finditer(low)),
+        default=None,
+    )
+    return last[1] if last is not None else None
+
+
+# what may stand between the counts of one list: names, commas, "and", "with", "in" ("Buncombe, with 42
+# deaths, Yancey with 11, and Henderson with 10")
+_LIST_ON = re.compile(
+    r"(?:\s|,|(?:and|with|in|at|of|the|from|for|plus|while|whereas|followed by|was|were|is|are)\b|[A-Z][\w.'’-]*)*"
+)
+# what may follow a bare count in a story of tolls besides what may follow any bare count ("the toll
+# rose to 236 across seven states", "deaths rose to eight as of Monday")
+_TOLL_BARE_AFTER = re.compile(
+    r"\s*(?:['’”\"–—]|(?:across|throughout|statewide|nationwide|overall|total|altogether|among|including|according|as|"
+    r"since|following|with|but|and|or|while)\b)",
+    re.I,
+)
+_UNDER = Caseless(r"\bunder\s+$")
+_LIST_ITEM_AFTER = re.compile(r"\s*(?:[,.;)]|$|(?:and|in|from|with|each|at|on|for)\b)")
 _OWNER_HINT = Caseless(r"\b(?:lost|suffered|mobili[sz]ed|deployed|sent|army|forces|military|troops)\b")
 
 
 # where the clause of a count in a story of tolls ends: a relative clause carries its status ("30
 # people who died"), so only punctuation and a coordinated clause end it
-_TOLL_CLAUSE_FWD = re.compile(r"[;:“”\"()—]|,\s|[.!?](?:\[\d+\])*\s|\s(?:and|but|while|whereas|after|before)\s")
+_TOLL_CLAUSE_FWD = re.compile(r"[;:“”\"()—]|,\s|[.!?](?:\[\d+\])*\s|\s(?:and|but|while|whereas|after|before|as)\s")
 _EXCLUDED = ""  # the nearest cue says the number is something else
 
 
-def _nearest(r: Rules, cues: _Cues, start: int, end: int, noun_end: int, head: re.Match[str] | None) -> str | None:
+def _nearest(
+    r: Rules, cues: _Cues, start: int, end: int, noun_end: int, head: re.Match[str] | None, prior_end: int | None
+) -> str | None:
     """The status of the number at text[start:end] in a story of tolls, from the cue nearest to it: its
     noun ("30 dead"), else the first cue after it in its clause ("30 people died"), else the last one
     before it ("police arrested 420 people"); a status's cue outranks the default's ("420 protesters
@@ -411,12 +493,28 @@ def _nearest(r: Rules, cues: _Cues, start: int, end: int, noun_end: int, head: r
     floor = max(0, start - 2 * _WINDOW)
     lo = cues.last_end(_CLAUSE_BACK, floor, start)
     lo = floor if lo is None else lo
-    stop = _TOLL_CLAUSE_FWD.search(text, noun_end, min(len(text), end + 2 * _WINDOW))
-    hi = stop.start() if stop else min(len(text), end + 2 * _WINDOW)
-    nxt = _NEXT_NUMBER.search(text, noun_end, hi)  # a number after this one owns the cues after it
+    limit = min(len(text), end + 2 * _WINDOW)
+    stop = _TOLL_CLAUSE_FWD.search(text, noun_end, limit)
+    skip_to = noun_end
+    if stop is not None and stop.group()[0] in ",—–":  # "6,022 people, aged 11 to 84, have been arrested"
+        close = text.find(stop.group()[0], stop.end(), min(limit, stop.end() + _ASIDE))
+        if close != -1 and not _ASIDE_BREAK.search(text, stop.end(), close):
+            skip_to = close + 1
+            stop = _TOLL_CLAUSE_FWD.search(text, skip_to, limit)
+    hi = stop.start() if stop else limit
+    nxt = _NEXT_NUMBER.search(text, skip_to, hi)  # a number after this one owns the cues after it
     if nxt:
         hi = nxt.start()
     marked = [s for s in r.statuses if s.name != r.default]
+    after_lo = noun_end
+    if (
+        head is None and prior_end is not None
+    ):  # a bare number's cue before it is its own, not one of a number before it
+        lo = max(lo, prior_end)
+    # an exclusion in the clause after the noun, before any status's cue: "two deaths were not related"
+    excluded_at = cues.first_start(r.exclude, after_lo, hi) if r.exclude is not None else None
+    if excluded_at is not None and not any(cues.any(s.cue, after_lo, excluded_at) for s in marked):
+        return None
     # 1. the number's own noun: "30 dead", "12 missing", "1,000 arrests"
     if head is not None:
         for s in marked:
@@ -424,28 +522,27 @@ def _nearest(r: Rules, cues: _Cues, start: int, end: int, noun_end: int, head: r
                 return s.name
         if r.exclude is not None and cues.any(r.exclude, end, noun_end):
             return None
-    # 2. the first cue after it, then 3. the last one before it
+    # 2. the nearest cue after it or before it (one after it is nearer at the same distance)
     found: list[tuple[int, str]] = []  # (distance, status or _EXCLUDED)
     for s in marked:
-        first = cues.first_start(s.cue, noun_end, hi)
+        first = cues.first_start(s.cue, after_lo, hi)
         if first is not None and not _hypothetical(s, cues, lo, first):
-            found.append((first - noun_end, s.name))
+            found.append((first - after_lo, s.name))
         last = cues.last_end(s.cue, lo, start)
         if last is not None and not _hypothetical(s, cues, lo, last):
-            found.append((_BEHIND + start - last, s.name))
+            found.append((2 * (start - last), s.name))
     if r.exclude is not None:
-        first = cues.first_start(r.exclude, noun_end, hi)
-        if first is not None:
-            found.append((first - noun_end, _EXCLUDED))
         last = cues.last_end(r.exclude, lo, start)
         if last is not None:
-            found.append((_BEHIND + start - last, _EXCLUDED))
+            found.append((2 * (start - last), _EXCLUDED))
     if found:
         distance, name = min(found)
         if name == _EXCLUDED:
             return None
-        if head is not None or distance < _CLOSE or _BEHIND <= distance < _BEHIND + _CLOSE:
+        if head is not None or distance < 2 * _CLOSE:
             return name
+        if distance % 2 == 0 and cues.search(_FIGURE_OF, lo, start):
+            return name  # "the number of casualties confirmed by the authority as of Thursday was 79"
         return None  # a bare number far from its cue is no count
     # 4. the default status: its noun ("2,000 protesters"), or its cue in the clause ("people marched")
     if r.default is None:
@@ -459,8 +556,12 @@ def _nearest(r: Rules, cues: _Cues, start: int, end: int, noun_end: int, head: r
     return None
 
 
-_BEHIND = 10_000  # a cue after the number is nearer than any before it
-_CLOSE = 40  # how near its cue a bare number must be ("the toll rose to 130", "30 died")
+_FIGURE_OF = Caseless(
+    r"\b(?:number|total|toll|tally|count|figure)\s+of\b[^,;:]*\b(?:is|was|stood at|stands at|rose to|reached)\s+$"
+)
+_ASIDE = 60  # how long an aside between commas or dashes may be ("6,022 people, aged 11 to 84, have been")
+_ASIDE_BREAK = re.compile(r"[.;:!?]")
+_CLOSE = 60  # how near its cue a bare number must be ("the toll rose to 130", "30 died")
 _NEXT_NUMBER = re.compile(r"\d")
 
 
