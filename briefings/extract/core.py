@@ -12,7 +12,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from briefings.extract import candidates as cand
 from briefings.extract.dates import resolve_date
+from briefings.extract.decide import Decider, default
 from briefings.extract.estimates import Rules, article_year, counts_in, rules
 from briefings.extract.identity import identity, speaks_for
 from briefings.extract.layout import INTERVIEWER, Label, LabelKind, layout
@@ -101,6 +103,9 @@ class _Context:
     tokens: dict[int, list[Tok]] = field(default_factory=dict)  # each sentence's tokens, by its start, once read
     words: tuple[int, set[str]] = (-1, set())  # the current sentence's words (its start, the words)
     titles: list[QuoteSpan] = field(default_factory=list)  # names in quotation marks: the “I Want to Live” project
+    decide: Decider | None = None  # who said a quotation, among the candidates the rules gather
+    candidates_memo: dict = field(default_factory=dict)  # what the quotations' candidates share (candidates.py)
+    weigh_all: bool = False  # ask `decide` about settled quotations too (training records every one)
 
     def add_voice(self, voice: _Voice) -> None:
         if voice.attribution.speaker and voice.attribution.speaker.lower() not in PRONOUNS:
@@ -135,10 +140,19 @@ _WORDS = re.compile(r"[a-z]+")
 
 
 def extract(
-    body: str, published: dt.date | None = None, outlet: str | None = None, story: Story | None = None
+    body: str,
+    published: dt.date | None = None,
+    outlet: str | None = None,
+    story: Story | None = None,
+    *,
+    decide: Decider | None = None,
+    weigh_all: bool = False,
 ) -> Extraction:
     """Every quote and estimate in an article body, with evidence and resolved speakers. The estimates
-    are the counts of `story` (None: the default story); quotes do not depend on it."""
+    are the counts of `story` (None: the default story); quotes do not depend on it. `decide` chooses
+    each quotation's speaker among its candidates (default: the packaged attribution model); a
+    quotation a verb right beside it gives to someone named in full is settled without it, unless
+    `weigh_all`."""
     story = story if story is not None else default_story()
     year = article_year(body, published.year if published is not None else None)
     story_rules = rules(story)
@@ -149,6 +163,8 @@ def extract(
     titled = [_is_title(body, q) for q in marked]
     spans = [q for q, title in zip(marked, titled, strict=True) if not title]
     ctx = _Context(body, published, outlet, Mentions(), [], labels=list(reversed(lay.labels)))
+    ctx.decide = decide or default()
+    ctx.weigh_all = weigh_all
     ctx.titles = [q for q, title in zip(marked, titled, strict=True) if title]
     _register_acronyms(ctx, sents)
     _register_names(ctx, sents, spans)
@@ -434,6 +450,8 @@ def _register_acronyms(ctx: _Context, sents: list[Sentence]) -> None:
                 words.insert(0, w)
             # the name is the run of words whose initials spell the acronym
             for k in range(len(words)):
+                if words[k].group() in {"of", "and", "for"}:
+                    continue  # a name starts with its own word, not with the "of" that joins it to another
                 name = " ".join(w.group() for w in words[k:])
                 initials = "".join(w.group()[0] for w in words[k:] if w.group()[0].isupper())
                 if initials == letters:
@@ -787,21 +805,32 @@ def _attribute_quote(
     post = [a for a in end_attrs if a.start >= q.close_at]
     labelled = _quote_label(ctx, q)
     chosen = labelled or _choose_attribution(body, q, pre, post, starts_sentence)
+    how = "label" if labelled else "verb" if chosen else ""
     if _ASKED.search(body, max(sent.start, q.open_at - 40), q.open_at):
         # "nodded when asked, “Do you want to go home?”": the question of someone unnamed
-        chosen = Attribution(q.open_at, q.open_at, q.open_at, QUESTIONER, None)
+        chosen, how = Attribution(q.open_at, q.open_at, q.open_at, QUESTIONER, None), "asked"
     speaker: str | None = None
     entity: EntityRef | None = None
     if chosen is None:
         chosen = _voice_before(ctx, q, index, sents, starts_sentence)
-    prev = _previous_quote(ctx, q) if chosen is None else None
-    if chosen is not None:
-        speaker, entity = chosen.speaker, chosen.entity
-        date, basis = resolve_date(body[chosen.start : chosen.end + 40] + " " + lead[:40], ctx.published)
-    elif prev is not None:
+        how = "voice" if chosen else ""
+    prev = _previous_quote(ctx, q)
+    if chosen is None and prev is not None:
+        how = "previous"
+    pick = _decide(ctx, q, index, sents, chosen, how, pre, post, prev)
+    said = chosen if pick is not None and pick.rule else None
+    if pick is not None and said is None and not (pick.rule or pick.previous):
+        said = pick.said  # another reporting verb's subject than the rules'
+    if pick is None:
+        date, basis = resolve_date("", ctx.published)
+    elif said is not None:
+        speaker, entity = (said.speaker, said.entity) if pick.rule else (pick.speaker, pick.entity)
+        date, basis = resolve_date(body[said.start : said.end + 40] + " " + lead[:40], ctx.published)
+    elif prev is not None and (pick.rule or pick.previous):
         speaker, entity, date, basis = prev.speaker, prev.entity, prev.date, prev.date_basis
     else:
-        date, basis = resolve_date("", ctx.published)
+        speaker, entity = pick.speaker, pick.entity
+        date, basis = resolve_date(lead[:40], ctx.published)
     ev_end = max(end_sent.end, q.close_at)
     return Quote(
         text=text,
@@ -811,6 +840,52 @@ def _attribute_quote(
         date_basis=basis,
         evidence=Evidence(sentence=body[sent.start : ev_end], start=sent.start, end=ev_end),
     )
+
+
+def _said(a: Attribution) -> cand.Said:
+    return cand.Said(a.speaker, a.entity, a.start, a.end, a.source)
+
+
+def _decide(
+    ctx: _Context,
+    q: QuoteSpan,
+    index: int,
+    sents: list[Sentence],
+    chosen: Attribution | None,
+    how: str,
+    pre: list[Attribution],
+    post: list[Attribution],
+    prev: Quote | None,
+) -> cand.Candidate | None:
+    """The quotation's speaker, chosen by ctx.decide among the candidates around it (the rules' first)."""
+    rule = _said(chosen) if chosen is not None else None
+    if how == "verb" and rule is not None and not ctx.weigh_all and cand.settled(q, rule):
+        return cand.Candidate(rule.speaker, rule.entity, rule, rule=True)
+    previous = None
+    if prev is not None and prev.speaker:
+        previous = cand.Said(prev.speaker, prev.entity, prev.evidence.start, prev.evidence.start)
+        if rule is None:
+            rule = previous
+    scene = cand.Scene(
+        body=ctx.body,
+        span=q,
+        sentence=sents[index],
+        sentences=sents,
+        index=index,
+        rule=rule,
+        rule_kind=how,
+        pre=[_said(a) for a in pre],
+        post=[_said(a) for a in post],
+        voices=[cand.Voice(_said(v.attribution), v.paragraph) for v in ctx.voices[-cand.MAX_VOICES :]],
+        previous=previous,
+        previous_paragraph=ctx.quotes[-1][0].paragraph if ctx.quotes else -1,
+        mentions=ctx.mentions,
+        memo=ctx.candidates_memo,
+    )
+    candidates = cand.gather(scene)
+    if how == "asked" or ctx.decide is None:
+        return next((c for c in candidates if c.rule), None)  # a question put by someone unnamed: the rules'
+    return ctx.decide(scene, candidates)
 
 
 def _start_of(s: Sentence) -> int:

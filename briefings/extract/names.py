@@ -12,6 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import NamedTuple
 
 from sortedcontainers import SortedKeyList
@@ -184,13 +185,16 @@ def parse_phrase(phrase: str) -> EntityRef | None:
     if low in PRONOUNS:
         return None
     # "spokesperson from China’s commerce ministry" → "China’s commerce ministry spokesperson"
+    # (a phrase that starts with "of" has no role before it: "of the Party", cut from a longer name)
     m = re.match(r"^(.*?\b)(?:of|for|from|at)\s+(.+)$", phrase)
+    before_of = m.group(1).split() if m else []
     tail = tokenize(m.group(2)) if m else []
     names_someone = len(tail) >= 2 and _is_name_token(tail[-1]) and _is_name_token(tail[-2])
     if (
         m
+        and before_of
         and not names_someone
-        and is_role_word(m.group(1).split()[-1])
+        and is_role_word(before_of[-1])
         and not any(_is_name_token(t) for t in tokenize(m.group(1)))
     ):
         role = m.group(1).strip()
@@ -810,6 +814,12 @@ class Mentions:
                 return m.entity
             latest = latest or m
         return latest.entity if latest is not None else None
+
+    def between(self, lo: int, hi: int, limit: int) -> list[Mention]:
+        """The mentions from offset `lo` to `hi`, in order, at most the last `limit` of them."""
+        out = list(islice(self._items.irange_key(min_key=lo, max_key=hi, reverse=True), limit))
+        out.reverse()
+        return out
 
     def _before(self, at: int) -> list[Mention]:
         """The mentions before `at`, nearest last, at most LOOKBACK of them."""
