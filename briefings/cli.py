@@ -374,7 +374,10 @@ async def _feeds(conn: Connection, args: argparse.Namespace, settings: Settings,
     action = args.feeds_command
     if action == "add":
         every = parse_count(args.every, "--every", 5, 10080)
-        feed = FeedView.of(await feeds.add_feed(conn, args.url, every_minutes=every, now=dt.datetime.now(dt.UTC)))
+        async with feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session:
+            poller = feeds.Poller(conn, session, budget=settings.extract_budget)  # shows the feed works first
+            added = await poller.follow(args.url, every_minutes=every, now=dt.datetime.now(dt.UTC))
+        feed = FeedView.of(added)
         line = Text(f"following feed {feed.id}: ").append_text(render.plain(feed.url))
         return _show(console, args, feed, line.append(f" every {feed.every_minutes} minutes"))
     if action in {"remove", "resume"}:

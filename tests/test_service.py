@@ -100,3 +100,10 @@ def test_the_first_start_says_two_lines_before_the_console_and_the_steps_at_debu
     (tmp_path / "svc.db").unlink()
     chatty = start(tmp_path, "-m", "briefings.cli", "bot", typed="quit\n", BRIEFINGS_LOG_LEVEL="DEBUG")
     assert " DEBUG briefings.store.facts: applying migration 0001 " in chatty.stderr
+
+
+@pytest.mark.parametrize("value", ["200000000000000002,news", "12 34", "-5"])
+def test_a_malformed_admin_servers_setting_stops_start_up_with_one_line(tmp_path, value) -> None:
+    run = start(tmp_path, "-m", "bot", BRIEFINGS_DISCORD_TOKEN=TOKEN, BRIEFINGS_ADMIN_GUILDS=value)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    assert run.stderr.startswith("error: BRIEFINGS_ADMIN_GUILDS has '") and "is not a server id" in run.stderr

@@ -385,6 +385,8 @@ class PollView(View):
     @classmethod
     def of(cls, r: PollResult) -> PollView:
         state = "error" if r.error else ("not modified" if r.not_modified else "ok")
+        if r.unfinished:
+            state = "ok, unfinished: the rest next poll"
         if r.queued:
             state += f" ({r.queued} entries queued for the workers)"
         return cls(feed_id=r.feed_id, state=state, error=r.error, taken=r.taken, skipped=r.skipped, failed=r.failed)

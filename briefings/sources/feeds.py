@@ -3,8 +3,9 @@
 Faults are isolated per feed and per entry: a feed that times out, answers 404/500, loops its
 redirects, serves broken XML or a huge body counts a failure (paused after MAX_FAILURES in a row);
 an entry whose page fails, or that fails in any other way, is recorded and retried a few times;
-nothing stops the other entries or the other feeds. Each poll has a deadline: past it the poll
-counts as failed, and the entries it did not reach wait for the next one.
+nothing stops the other entries or the other feeds. Each poll has a deadline: past it the entries
+it did not reach wait for the next poll. A poll that ran out of time having handled new entries made
+progress (a long feed is read over several polls); one that handled none counts as failed.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from briefings.sources.worker import DEFAULT_BUDGET, Extractor
 from briefings.store import db
 from briefings.store.db import Connection, Row
 from briefings.store.facts import add_article, find_stored
+from briefings.words import quoted
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,8 @@ FEED_MAX_BYTES = 5_000_000
 MAX_FAILURES = 5
 ENTRY_ATTEMPTS = 3
 DEFAULT_POLL_DEADLINE = 120.0  # seconds: under the shortest poll interval (5 minutes)
+# characters of a feed's address: servers and browsers stop at about this; a Discord option carries 6,000
+URL_MAX = 2000
 DEFAULT_TOPIC = (
     "north korea|north korean|north koreans|pyongyang|dprk; troop|troops|soldier|soldiers|russia|kursk|ukraine"
 )
@@ -103,17 +107,30 @@ def _feed(r: Row) -> Feed:
     )
 
 
-async def add_feed(conn: Connection, url: str, *, every_minutes: int = 30, now: dt.datetime) -> Feed:
-    parts = urlsplit(url.strip())
+def check_address(url: str, every_minutes: int = 30) -> None:
+    """Refuse, in one sentence, a feed address that can never work whatever it serves: not http(s),
+    too long, or an address no fetch may reach (a name is judged when it is fetched); and a poll
+    interval out of bounds."""
+    text = url.strip()
+    parts = urlsplit(text)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise FetchError(f"'{url}' is not an http(s) address of a feed")
-    check_url(url)  # an address no fetch may reach is refused now; a name is judged at each poll
+        raise FetchError(f"{quoted(url)} is not an http(s) address of a feed")
+    if len(text) > URL_MAX:
+        raise FetchError(f"an address of {len(text):,} characters is too long for a feed (at most {URL_MAX:,})")
+    check_url(text)
     if not 5 <= every_minutes <= 10080:
         raise FetchError("poll every 5 minutes at the most often, and at least once a week")
+
+
+async def add_feed(
+    conn: Connection, url: str, *, every_minutes: int = 30, now: dt.datetime, title: str | None = None
+) -> Feed:
+    """Store a feed to follow (`Poller.follow` first shows that it serves a feed)."""
+    check_address(url, every_minutes)
     try:
         feed_id = await conn.fetchval(
-            "INSERT INTO feeds (url, every_minutes, added_at) VALUES (?, ?, ?) RETURNING id",
-            (url.strip(), every_minutes, now.astimezone(dt.UTC).isoformat()),
+            "INSERT INTO feeds (url, title, every_minutes, added_at) VALUES (?, ?, ?, ?) RETURNING id",
+            (url.strip(), title, every_minutes, now.astimezone(dt.UTC).isoformat()),
         )
     except db.IntegrityError:
         raise FetchError(f"{url} is already followed") from None
@@ -199,6 +216,9 @@ class PollResult:
     error: str | None = None
     not_modified: bool = False
     queued: int = 0  # entries queued for `briefings worker` (BRIEFINGS_INGEST_QUEUE)
+    late: bool = False  # the poll's deadline passed
+    handled: int = 0  # entries seen for the first time (or retried) whose outcome this poll recorded
+    unfinished: str | None = None  # the deadline passed after progress: the rest wait for the next poll
 
 
 class Poller:
@@ -235,6 +255,28 @@ class Poller:
             return
         async with Extractor(self.budget) as own:
             yield own
+
+    async def follow(self, url: str, *, every_minutes: int = 30, now: dt.datetime) -> Feed:
+        """Add a feed once it is shown to serve one: the address is checked, then fetched once (this
+        session's rules: loopback only with BRIEFINGS_ALLOW_LOOPBACK) and read; what can never work
+        is refused in one sentence (`FetchError`) and nothing is stored."""
+        check_address(url, every_minutes)
+        url = url.strip()
+        if await self.conn.fetchval("SELECT id FROM feeds WHERE url = ?", (url,)) is not None:
+            raise FetchError(f"{url} is already followed")
+        try:
+            got = await fetch(self.session, url, max_bytes=FEED_MAX_BYTES)
+        except FetchError as exc:
+            raise FetchError(f"cannot follow {quoted(url)}: {exc}") from None
+        async with self._extractor() as extractor:
+            parsed = await extractor.read_feed(got.body)
+        if parsed.problem:
+            if _is_html(got.content_type, got.body):
+                raise FetchError(
+                    f"{quoted(url)} is a web page, not an RSS or Atom feed: give the address of the site's feed"
+                )
+            raise FetchError(f"{quoted(url)} does not serve a feed: {parsed.problem}")
+        return await add_feed(self.conn, url, every_minutes=every_minutes, now=now, title=parsed.title)
 
     async def poll_all(self, now: dt.datetime | None = None) -> list[PollResult]:
         feeds = [f for f in await list_feeds(self.conn) if not f.paused_reason]
@@ -277,6 +319,11 @@ class Poller:
 
     async def _record(self, feed: Feed, now: dt.datetime, result: PollResult) -> None:
         counts = (result.taken, result.failed, feed.id)
+        if result.error is not None and result.late and result.handled:
+            # out of time having handled new entries: progress, not a failure (a 10,000-entry feed
+            # takes several polls); the rest wait for the next poll
+            result.unfinished, result.error = result.error, None
+            log.info("feed %s (%s): %s", feed.id, feed.url, result.unfinished)
         if result.error is None:
             await self.conn.execute(
                 """UPDATE feeds SET last_polled = ?, last_success = ?, last_error = NULL, failures = 0,
@@ -308,7 +355,7 @@ class Poller:
         except TimeoutError:
             if not within.expired():
                 raise
-            result.error = self._late()
+            result.error, result.late = self._late(), True
             return
         if parsed is None:
             result.not_modified = True
@@ -319,10 +366,11 @@ class Poller:
         loop = asyncio.get_running_loop()
         for n, entry in enumerate(parsed.entries):
             if loop.time() >= deadline:
-                result.error = self._late(n, len(parsed.entries))
+                result.error, result.late = self._late(n, len(parsed.entries)), True
                 return
             if not await self._entry(feed, title, entry, now, result, extractor, deadline):
-                result.error = self._late(n + 1, len(parsed.entries))  # the one cut short counts as failed
+                # the one cut short counts as failed
+                result.error, result.late = self._late(n + 1, len(parsed.entries)), True
                 return
         # only a poll that handled every entry may be answered "not modified" next time
         await self.conn.execute(
@@ -359,6 +407,7 @@ class Poller:
                 result.skipped += 1  # queued by an earlier poll: its job says what came of it
             else:
                 result.queued += 1
+                result.handled += 1
             return True
         in_time = True
         try:
@@ -382,6 +431,7 @@ class Poller:
                    source_id = excluded.source_id, attempts = feed_entries.attempts + 1""",
             (feed.id, key, url, outcome, error, source_id, now.isoformat()),
         )
+        result.handled += in_time
         return in_time
 
     async def _take(
@@ -406,6 +456,12 @@ class Poller:
             raise
         added = await add_article(self.conn, article, facts)  # its own transaction, whoever else stores
         return ("ingested" if added.added else "duplicate"), None, added.source_id
+
+
+def _is_html(content_type: str, body: bytes) -> bool:
+    """A web page rather than a feed: served as HTML, or starting like one."""
+    served_as_html = content_type.lower() in {"text/html", "application/xhtml+xml"}
+    return served_as_html or body[:512].lstrip().lower().startswith((b"<!doctype html", b"<html"))
 
 
 class _DeadlinePassed(Exception):

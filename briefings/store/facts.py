@@ -3,6 +3,7 @@ article's facts in one transaction."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import importlib
@@ -231,9 +232,14 @@ def body_hash(outlet: str | None, body: str) -> str:
     return hashlib.sha256(ident.encode("utf-8")).hexdigest()
 
 
+_WORD = re.compile(r"\w+")
+
+
 def shingle_hashes(body: str) -> set[int]:
     """Sampled hashes of the body's word 5-grams, as signed 64-bit integers for SQLite."""
-    words = re.findall(r"\w+", body.lower())
+    # word by word (finditer, not findall): a thread doing this lets the event loop run between words;
+    # one findall over 2 MB would hold the interpreter's lock for half a second
+    words = [m.group() for m in _WORD.finditer(body.lower())]
     out = set()
     for i in range(max(0, len(words) - SHINGLE_SIZE + 1)):
         digest = hashlib.blake2b(" ".join(words[i : i + SHINGLE_SIZE]).encode(), digest_size=8).digest()
@@ -362,18 +368,18 @@ async def add_article(
     The check for "already stored" and the insert sit in one write transaction, so two writers
     (processes) storing the same article store it once; the second finds it and reports it unchanged.
     Raises `UnstorableError` for a value the store cannot keep, before anything is written.
-    `now` is when they count as stored (digests cover facts by this time); the clock by default."""
-    check_storable(article, facts)
-    chash, thash = content_hash(article), body_hash(article.meta.outlet, article.body)
+    `now` is when they count as stored (digests cover facts by this time); the clock by default.
+    The work on the article's text (its checks, hashes, shingles and keys: seconds for the largest
+    article) runs in a thread, so the event loop serves on meanwhile."""
+    text = await asyncio.to_thread(_text_work, article, facts)
     stored_at = (now or utcnow()).astimezone(dt.UTC).isoformat()
-    shingles = shingle_hashes(article.body)
     try:
         # SQLite: BEGIN IMMEDIATE, the write lock (another writer waits, busy timeout); PostgreSQL:
         # the store's advisory lock, so that copies, claims and entities are decided one article at
         # a time, as on SQLite
         async with conn.transaction() as tx:
             await tx.lock(STORE_WRITES)
-            added = await _add(tx, article, facts, chash, thash, stored_at, shingles)
+            added = await _add(tx, article, facts, text, stored_at)
     except _Unchanged as unchanged:  # stored already (maybe by another writer just now): rolled back
         return AddResult(source_id=unchanged.source_id, added=False)
     except db.DataError as exc:  # defence in depth: check_storable knows of none
@@ -381,20 +387,33 @@ async def add_article(
     return added
 
 
+@dataclass(frozen=True, slots=True)
+class _TextWork:
+    """What storing an article computes from its text, before the transaction (pure: in a thread)."""
+
+    chash: str
+    thash: str
+    shingles: set[int]
+    quote_keys: list[str]
+
+
+def _text_work(article: Article, facts: Extraction) -> _TextWork:
+    check_storable(article, facts)
+    return _TextWork(
+        chash=content_hash(article),
+        thash=body_hash(article.meta.outlet, article.body),
+        shingles=shingle_hashes(article.body),
+        quote_keys=[quote_key(q.text) for q in facts.quotes],
+    )
+
+
 class _Unchanged(Exception):
     def __init__(self, source_id: int) -> None:
         self.source_id = source_id
 
 
-async def _add(
-    tx: Transaction,
-    article: Article,
-    facts: Extraction,
-    chash: str,
-    thash: str,
-    stored_at: str,
-    shingles: set[int],
-) -> AddResult:
+async def _add(tx: Transaction, article: Article, facts: Extraction, text: _TextWork, stored_at: str) -> AddResult:
+    chash, thash, shingles, quote_keys = text.chash, text.thash, text.shingles, text.quote_keys
     stored = await _stored_id(tx, chash, thash)
     if stored is not None:
         raise _Unchanged(stored)
@@ -450,7 +469,6 @@ async def _add(
     for ref in [*facts.entities, *refs]:
         if ref not in entity_ids:  # one upsert per entity per article; None for someone only described
             entity_ids[ref] = await upsert_entity(tx, ref, stored_at)
-    quote_keys = [quote_key(q.text) for q in facts.quotes]
     await tx.executemany(
         """INSERT INTO quotes (source_id, sentence_id, entity_id, speaker, text, claimed_on, date_basis,
                                claim_key, created_at)
@@ -535,7 +553,10 @@ async def _add(
 async def find_stored(conn: Connection, article: Article) -> int | None:
     """The source id an article is already stored as (same outlet, address and text, or same outlet
     and text from another address), or None. A read: `add_article` checks again under its lock."""
-    return await _stored_id(conn, content_hash(article), body_hash(article.meta.outlet, article.body))
+    chash, thash = await asyncio.to_thread(
+        lambda: (content_hash(article), body_hash(article.meta.outlet, article.body))
+    )
+    return await _stored_id(conn, chash, thash)
 
 
 async def _stored_id(conn: Connection, chash: str, thash: str) -> int | None:

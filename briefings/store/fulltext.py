@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import regex
 
+from briefings.store.matching import normalize
+
 if TYPE_CHECKING:
     from briefings.store.db import Connection
 
@@ -46,7 +48,7 @@ def words(text: str) -> list[str]:
 
 def fold(word: str) -> str:
     """A word as search matches it: lower case, without accents."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
+    decomposed = normalize("NFD", word.lower())
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 

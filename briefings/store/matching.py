@@ -12,6 +12,8 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+import regex
+
 if TYPE_CHECKING:
     from briefings.store.db import Connection
 
@@ -20,10 +22,23 @@ VARIANT_RATIO = 0.85
 VARIANT_SCAN = 500  # stored names read, at most, when looking for a variant of one word
 
 
+# Unicode's stream-safe text format (UAX #15): no run of combining marks longer than this. The
+# standard library's normalize() sorts a run of marks in time that grows with the square of its length
+# (a letter and 80,000 marks took minutes), and no script writes more than a few in a row.
+MAX_MARK_RUN = 30
+_MARK_RUN = regex.compile(r"(\p{M}{30})\p{M}+")  # MAX_MARK_RUN
+
+
+def normalize(form: str, text: str) -> str:
+    """`unicodedata.normalize`, in time linear in the text: runs of combining marks are cut to
+    `MAX_MARK_RUN` first (the folds that use it drop the marks anyway)."""
+    return unicodedata.normalize(form, _MARK_RUN.sub(r"\1", text))
+
+
 def fold_key(text: str) -> str:
     """A folded form for matching names: case, accents and apostrophes forgiven, the letters of every
     script kept as they are ("Zelenskyy" and "Zelensky" differ; "Зеленский" and "김정은" stay letters)."""
-    text = unicodedata.normalize("NFKD", text)
+    text = normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = re.sub(r"[’'ʹʼ`]s\b", "s", text)
     text = re.sub(r"[\W_]+", " ", text)  # letters and digits of any script stay; the rest separates words

@@ -160,7 +160,41 @@ class PipedReader:
     async def read(self) -> str | None:
         if self._lines is None:
             self._lines = self._start()
-        return await self._lines.get()
+        with _signal_wakes_the_loop(signal.SIGINT):
+            return await self._lines.get()
+
+
+@contextlib.contextmanager
+def _signal_wakes_the_loop(sig: int) -> Iterator[None]:
+    """The signal's Python handler (asyncio.run's for Ctrl-C: stop the main task), run by the loop.
+
+    A handler set with signal.signal runs only when the main thread next runs Python code: a signal
+    that lands on another thread (the reading one), or just before the loop goes to sleep with nothing
+    scheduled, would wait there for a line that may never come. The loop's own handlers wake it.
+    """
+    previous = signal.getsignal(sig)
+    if not callable(previous):  # ignored (a background job) or the system's default: left as it is
+        yield
+        return
+    with _loop_handles(sig, previous, sig, None):
+        yield
+
+
+@contextlib.contextmanager
+def _loop_handles(sig: int, callback: Callable[..., object], *args: object) -> Iterator[None]:
+    """`callback(*args)` on the signal, run by the event loop, for the block; the handler before it back after."""
+    loop = asyncio.get_running_loop()
+    try:
+        previous = signal.getsignal(sig)
+        loop.add_signal_handler(sig, callback, *args)
+    except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or no signals here
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(sig)
+        signal.signal(sig, previous)
 
 
 class PromptReader:
@@ -332,21 +366,9 @@ class Interactive:
         return await self.reader.read()
 
 
-@contextlib.contextmanager
-def _interruptible(task: asyncio.Task[RenderableType]) -> Iterator[None]:
+def _interruptible(task: asyncio.Task[RenderableType]) -> contextlib.AbstractContextManager[None]:
     """Ctrl-C while an answer is being made stops that answer, not the console."""
-    loop = asyncio.get_running_loop()
-    try:
-        previous = signal.getsignal(signal.SIGINT)
-        loop.add_signal_handler(signal.SIGINT, task.cancel)
-    except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or no signals here
-        yield
-        return
-    try:
-        yield
-    finally:
-        loop.remove_signal_handler(signal.SIGINT)
-        signal.signal(signal.SIGINT, previous)
+    return _loop_handles(signal.SIGINT, task.cancel)
 
 
 async def run_console(conn: Connection, reader: LineReader, console: Console, tz: dt.tzinfo = dt.UTC) -> None:

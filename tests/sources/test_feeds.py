@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator
 
@@ -12,6 +13,7 @@ from aiohttp import web
 from briefings.answers import queries
 from briefings.sources import feeds
 from briefings.sources.feeds import Poller, Topic, add_feed, canonical_url, list_feeds
+from briefings.sources.worker import Extractor
 from tests.conftest import serving
 from tests.sources.test_worker import Heartbeat, long_article
 
@@ -38,6 +40,9 @@ def rss(items: list[tuple[str, str, str]], title: str = "Wire") -> str:
         for guid, t, link in items
     )
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{body}</channel></rss>'
+
+
+LARGE_FEED = 300
 
 
 class Site:
@@ -122,8 +127,20 @@ class Site:
             items = [(f"s{i}", "Troops", f"{b}/page/slow/{i}") for i in range(6)]
             return web.Response(text=rss(items), content_type="application/rss+xml")
         if path.startswith("/page/slow/"):
-            await asyncio.sleep(0.3)
+            await asyncio.sleep(0.8)
             return web.Response(text=story(10 + int(path[-1])), content_type="text/html")
+        if path == "/large":  # as a wire's archive feed: more entries than a poll can take
+            items = [(f"l{i}", "Troops", f"{b}/page/large/{i}") for i in range(LARGE_FEED)]
+            return web.Response(text=rss(items), content_type="application/rss+xml")
+        if path.startswith("/page/large/"):
+            await asyncio.sleep(0.05)
+            return web.Response(text=story(100 + int(path.rsplit("/", 1)[1])), content_type="text/html")
+        if path == "/stuck":  # two pages longer than a poll may take: five polls, none with a new entry
+            items = [(f"st{i}", "Troops", f"{b}/page/stuck") for i in range(2)]
+            return web.Response(text=rss(items), content_type="application/rss+xml")
+        if path == "/page/stuck":
+            await asyncio.sleep(5)
+            return web.Response(text=story(9), content_type="text/html")
         if path == "/latin1":
             return web.Response(text=rss([("l", "Troops", f"{b}/page/latin1")]), content_type="application/rss+xml")
         if path == "/page/latin1":  # windows-1252 bytes labelled Latin-1, as servers do
@@ -162,6 +179,14 @@ async def site() -> AsyncIterator[Site]:
     async with serving(s.app) as port:
         s.base = f"http://127.0.0.1:{port}"
         yield s
+
+
+@contextlib.asynccontextmanager
+async def warm_extractor() -> AsyncIterator[Extractor]:
+    """An extractor whose worker has started: a poll's deadline is then the time its feed takes."""
+    async with Extractor() as ex:
+        await ex.read_feed(rss([]).encode())
+        yield ex
 
 
 @pytest.fixture
@@ -258,7 +283,7 @@ async def test_adding_a_bad_or_repeated_feed_is_refused(conn, site) -> None:
         await add_feed(conn, f"{site.base}/rss", now=NOW)
 
 
-async def _cli(tmp_path, *argv: str) -> tuple[int, str, str]:
+async def _cli(tmp_path, *argv: str, **settings: str) -> tuple[int, str, str]:
     import os
     import sys
 
@@ -266,6 +291,7 @@ async def _cli(tmp_path, *argv: str) -> tuple[int, str, str]:
     env.update(
         BRIEFINGS_DB=str(tmp_path / "cli.db"), BRIEFINGS_FEED_TIMEOUT="2", BRIEFINGS_ALLOW_LOOPBACK="1", COLUMNS="200"
     )
+    env.update(settings)
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -303,21 +329,44 @@ async def test_a_feed_that_changes_every_id_and_link_adds_nothing_new(conn, site
     assert [tuple(r) for r in rows] == [("duplicate", 6), ("ingested", 3)]
 
 
-async def test_each_poll_has_a_deadline_and_running_out_counts_as_a_failure(conn, site) -> None:
+async def test_a_poll_out_of_time_after_new_entries_is_progress_and_the_rest_come_next(conn, site) -> None:
     feed = await add_feed(conn, f"{site.base}/slow-entries", now=NOW)
-    async with feeds.make_session(5, allow_loopback=True) as session:
-        poller = Poller(conn, session, deadline=1.5)  # six pages of 0.3 s each do not fit in one poll
+    async with feeds.make_session(5, allow_loopback=True) as session, warm_extractor() as ex:
+        poller = Poller(conn, session, deadline=3, extractor=ex)  # six pages of 0.8 s each do not fit in one poll
         first = await poller.poll(feed.id, NOW)
         (listed,) = await list_feeds(conn)
-        assert first.error is not None and "1.5-second deadline (BRIEFINGS_POLL_DEADLINE)" in first.error
-        assert 1 <= first.taken < 6 and listed.failures == 1 and listed.last_error == first.error
+        assert first.error is None and "3-second deadline (BRIEFINGS_POLL_DEADLINE)" in first.unfinished
+        assert 1 <= first.taken < 6 and listed.failures == 0 and listed.last_error is None
         assert listed.articles_taken == first.taken and listed.etag is None  # the next poll reads it all again
         results = [first]
-        while results[-1].error is not None and len(results) < feeds.MAX_FAILURES - 1:
+        while results[-1].unfinished is not None and len(results) < 6:
             results.append(await poller.poll(feed.id, NOW + dt.timedelta(minutes=len(results))))
-    assert results[-1].error is None and sum(r.taken for r in results) == 6  # later polls take the rest
+    assert results[-1].unfinished is None and sum(r.taken for r in results) == 6  # later polls take the rest
     (listed,) = await list_feeds(conn)
     assert (listed.failures, listed.articles_taken, listed.paused_reason) == (0, 6, None)
+
+
+async def test_a_large_feed_is_read_over_many_polls_and_never_paused(conn, site) -> None:
+    feed = await add_feed(conn, f"{site.base}/large", now=NOW)
+    async with feeds.make_session(5, allow_loopback=True) as session, warm_extractor() as ex:
+        poller = Poller(conn, session, deadline=3, extractor=ex)
+        results = [await poller.poll(feed.id, NOW + dt.timedelta(minutes=n)) for n in range(feeds.MAX_FAILURES + 2)]
+    assert all(r.error is None and r.unfinished is not None and r.taken >= 1 for r in results)
+    (listed,) = await list_feeds(conn)
+    assert (listed.failures, listed.paused_reason) == (0, None)
+    assert listed.articles_taken == sum(r.taken for r in results) == len(await queries.sources(conn))
+    stored = await conn.fetchval("SELECT COUNT(DISTINCT entry_key) FROM feed_entries WHERE outcome = 'ingested'")
+    assert stored == listed.articles_taken < LARGE_FEED  # each poll went on where the last stopped
+
+
+async def test_a_poll_out_of_time_without_a_new_entry_is_a_failure(conn, site) -> None:
+    feed = await add_feed(conn, f"{site.base}/stuck", now=NOW)
+    async with feeds.make_session(5, allow_loopback=True) as session, warm_extractor() as ex:
+        poller = Poller(conn, session, deadline=2, extractor=ex)  # its first page takes longer than a poll may
+        results = [await poller.poll(feed.id, NOW + dt.timedelta(minutes=n)) for n in range(feeds.MAX_FAILURES)]
+    assert all(r.error is not None and "2-second deadline" in r.error and r.taken == 0 for r in results)
+    (listed,) = await list_feeds(conn)
+    assert listed.failures == feeds.MAX_FAILURES and listed.paused_reason.startswith("paused after 5 failed polls")
 
 
 async def test_feed_pages_are_read_by_their_declared_charset(conn, site, poller) -> None:
@@ -332,7 +381,10 @@ async def test_entries_redirected_to_forbidden_addresses_are_refused_and_the_res
     result = await poller.poll(feed.id, NOW)
     assert (result.taken, result.failed, result.error) == (1, 1, None)
     rows = await conn.fetch("SELECT error FROM feed_entries WHERE outcome = 'failed'")
-    assert rows[0][0] == "refused: 0.0.0.0 is the unspecified address; only public addresses are fetched"
+    assert (
+        rows[0][0]
+        == "refused: 0.0.0.0 is the unspecified address (0.0.0.0/32, RFC 1122); only public addresses are fetched"
+    )
     assert "/page/on2" not in site.hits  # the redirect was never followed
 
 
@@ -356,7 +408,10 @@ async def test_loopback_feeds_are_refused_unless_the_setting_allows_them(conn, s
     feed = await add_feed(conn, f"{site.base}/rss", now=NOW)  # an address the session judges
     async with feeds.make_session(2) as session:
         result = await Poller(conn, session).poll(feed.id, NOW)
-    assert result.error == "refused: 127.0.0.1 is a loopback address; only public addresses are fetched"
+    assert result.error == (
+        "refused: 127.0.0.1 is a loopback address (127.0.0.0/8, RFC 1122); only public addresses are fetched; "
+        "BRIEFINGS_ALLOW_LOOPBACK=true lets this machine's own addresses through"
+    )
     assert site.hits == {}
 
 
@@ -407,3 +462,35 @@ async def test_an_unexpected_fault_in_a_poll_is_counted_until_the_feed_pauses(co
         assert result.error == "the poll failed (ValueError: an unforeseen answer)"
     (listed,) = await list_feeds(conn)
     assert listed.paused_reason and "ValueError: an unforeseen answer" in listed.paused_reason
+
+
+async def test_following_a_feed_refuses_at_once_what_can_never_work(conn, site) -> None:
+    async with feeds.make_session(2) as session:  # BRIEFINGS_ALLOW_LOOPBACK unset
+        with pytest.raises(
+            feeds.FetchError, match=r"127\.0\.0\.1 is a loopback address.*BRIEFINGS_ALLOW_LOOPBACK=true"
+        ):
+            await Poller(conn, session).follow(f"{site.base}/rss", now=NOW)
+    assert site.hits == {}
+    async with feeds.make_session(2, allow_loopback=True) as session:
+        poller = Poller(conn, session)
+        long = f"{site.base}/rss?q=" + "a" * 2000
+        with pytest.raises(feeds.FetchError, match=r"^an address of 2,0\d\d characters is too long for a feed"):
+            await poller.follow(long, now=NOW)
+        with pytest.raises(feeds.FetchError, match=r"/page/on' is a web page, not an RSS or Atom feed"):
+            await poller.follow(f"{site.base}/page/on", now=NOW)
+        with pytest.raises(feeds.FetchError, match=r"^cannot follow '.*/404': the server answered 404"):
+            await poller.follow(f"{site.base}/404", now=NOW)
+        assert await list_feeds(conn) == []
+        feed = await poller.follow(f"{site.base}/rss", every_minutes=15, now=NOW)
+    assert (feed.title, feed.every_minutes, feed.last_polled) == ("Wire", 15, None)  # read once, polled later
+
+
+async def test_the_cli_refuses_to_follow_a_page_or_a_loopback_address_in_one_line(site, tmp_path) -> None:
+    code, out, err = await _cli(tmp_path, "feeds", "add", f"{site.base}/page/on")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "is a web page, not an RSS or Atom feed" in err
+    code, _, err = await _cli(tmp_path, "feeds", "add", f"{site.base}/rss", BRIEFINGS_ALLOW_LOOPBACK="false")
+    assert code == 2 and err.count("\n") == 1 and "BRIEFINGS_ALLOW_LOOPBACK=true" in err
+    code, _, err = await _cli(tmp_path, "feeds", "add", f"{site.base}/rss?" + "q" * 5990)
+    assert code == 2 and err.count("\n") == 1 and "too long for a feed (at most 2,000)" in err
+    code, out, _ = await _cli(tmp_path, "feeds", "list")
+    assert code == 0 and out.startswith("No feeds")  # nothing was stored

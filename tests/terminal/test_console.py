@@ -4,12 +4,15 @@ pipe input): completion, history across runs, Ctrl-C dropping a line or stopping
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import io
 import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from prompt_toolkit.completion import CompleteEvent
@@ -190,11 +193,16 @@ async def test_completion_knows_options_statuses_and_stored_names(stocked) -> No
     assert completions("/nothing ", names) == []
 
 
-def test_ctrl_c_on_piped_input_leaves_at_once_without_waiting_for_a_line(tmp_path) -> None:
+def _console_process(tmp_path) -> subprocess.Popen[str]:
+    """`briefings bot` on a pipe that stays open, once it reads its input, with Ctrl-C as a terminal's
+    foreground program has it: the signal's default (a shell's background job inherits it ignored)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
     env.update(BRIEFINGS_DB=str(tmp_path / "c.db"), BRIEFINGS_SEEDS="")
+    start = (
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.executable, sys.argv[1:])"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "briefings.cli", "bot"],
+        [sys.executable, "-c", start, sys.executable, "-m", "briefings.cli", "bot"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -204,10 +212,45 @@ def test_ctrl_c_on_piped_input_leaves_at_once_without_waiting_for_a_line(tmp_pat
     )
     assert proc.stdout is not None
     assert "no Discord token set" in proc.stdout.readline()  # the console is reading its input
-    proc.send_signal(signal.SIGINT)
-    code = proc.wait(timeout=20)  # the input stays open: no line is needed to leave
+    return proc
+
+
+def _left_on_ctrl_c(proc: subprocess.Popen[str]) -> None:
+    try:
+        code = proc.wait(timeout=60)  # the input stays open: no line is needed to leave
+    finally:
+        proc.kill()
+        proc.stdin.close()  # type: ignore[union-attr]
     assert code == 130 and "Traceback" not in (proc.stderr.read() if proc.stderr else "")
-    proc.stdin.close()  # type: ignore[union-attr]
+
+
+def test_ctrl_c_on_piped_input_leaves_at_once_without_waiting_for_a_line(tmp_path) -> None:
+    proc = _console_process(tmp_path)
+    proc.send_signal(signal.SIGINT)
+    _left_on_ctrl_c(proc)
+
+
+def test_ctrl_c_leaves_whichever_thread_of_the_console_it_lands_on(tmp_path) -> None:
+    """The kernel hands a process's signal to any of its threads (the main one is busy, or about to
+    sleep): the console's reading thread taking it must not leave the main one waiting for a line."""
+    tgkill = getattr(ctypes.CDLL(None), "tgkill", None)  # glibc's; Python has no call for one thread
+    if tgkill is None:
+        pytest.skip("sending a signal to one thread needs glibc's tgkill")
+    proc = _console_process(tmp_path)
+    main = Path(f"/proc/{proc.pid}/task/{proc.pid}/wchan")
+    deadline, seen = time.monotonic() + 60, set()
+    while "poll" not in (where := main.read_text()):  # until its main thread sleeps in the loop's epoll_wait
+        seen.add(where)
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            if seen <= {"", "0"}:  # "0" while running; always, where the kernel hides it
+                pytest.skip("this kernel does not show where a thread waits (/proc/PID/wchan)")
+            pytest.fail(f"the console never waited for input: {seen}")
+        time.sleep(0.01)
+    others = [int(t) for t in os.listdir(f"/proc/{proc.pid}/task") if int(t) != proc.pid]
+    assert others, "the console runs threads besides its main one"
+    assert tgkill(proc.pid, others[-1], signal.SIGINT) == 0
+    _left_on_ctrl_c(proc)
 
 
 async def test_about_counts_one_of_a_kind_in_the_singular(conn, write) -> None:
