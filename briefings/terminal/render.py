@@ -103,7 +103,10 @@ class _FittedTable(Table):
         widths = [r.maximum or 1 for r in ranges]
         room = options.max_width
         pads = [self._get_padding_width(c._index) for c in self.columns]
-        floors = [min(r.minimum, LONG_WORD + pad) for r, pad in zip(ranges, pads, strict=True)]
+        floors = [
+            r.maximum if c.no_wrap else min(r.minimum, LONG_WORD + pad)
+            for r, pad, c in zip(ranges, pads, self.columns, strict=True)
+        ]
         if sum(widths) <= room or sum(floors) > room or self.expand:
             return super()._calculate_column_widths(console, options)
         for _ in range(sum(widths) - room):
@@ -161,10 +164,17 @@ def clipped(text: str | None, limit: int = SHOWN_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# columns of short values of one form (numbers, days, counts): never wrapped, the prose beside them is
+UNWRAPPED = frozenset(
+    {"id", "date", "claimed", "published", "number", "counts", "low", "high", "claimants", "every", "taken"}
+    | {"before", "after", "now", "change", "kind"}
+)
+
+
 def _table(title: str | Text, *columns: str) -> Table:
     t = _FittedTable(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False)
     for c in columns:
-        t.add_column(c, overflow="fold")
+        t.add_column(c, overflow="fold", no_wrap=c in UNWRAPPED)
     return t
 
 

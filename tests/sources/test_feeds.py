@@ -311,7 +311,7 @@ async def test_the_feed_commands_of_the_cli(site, tmp_path) -> None:
     code, out, _ = await _cli(tmp_path, "feeds", "add", f"{site.base}/rss", "--every", "15")
     assert code == 0 and out.startswith("following feed 1:")
     code, out, _ = await _cli(tmp_path, "feeds", "poll")
-    assert code == 1 and "feed 1: ok; 1 taken, 1 skipped, 1 failed" in out  # an entry failed: exit 1
+    assert code == 1 and "feed 1: ok; 1 taken, 1 skipped, 1 failed" in out  # an entry failed: exit 1, as ingest
     code, out, _ = await _cli(tmp_path, "feeds", "list")
     assert "Wire" in out and "15 min" in out and "active" in out
     code, out, err = await _cli(tmp_path, "ingest", f"{site.base}/page/on2", f"{site.base}/page/png")
