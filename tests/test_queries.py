@@ -25,9 +25,9 @@ DAY10 = article(
 “The situation has changed and we must be ready,” Ruiz said in a televised address on Tuesday.
 Ruiz told parliament that 8,000 troops would be sent by April.""",
 )
-COPY = article(
+COPY = article(  # the same text, syndicated later that day
     "Courier Syndication",
-    "2025-03-12",
+    "2025-03-12T18:00:00+00:00",
     """Vardia's defence ministry said on Wednesday that more than 5,000 soldiers had been deployed to the border.
 “The situation has changed and we must be ready,” Ruiz said in a televised address on Tuesday.
 Ruiz told parliament that 8,000 troops would be sent by April.""",
