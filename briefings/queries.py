@@ -620,7 +620,7 @@ async def _search_hits(conn: Connection, items: list[fulltext.Item], n: int) -> 
 
 async def search(conn: Connection, text: str, *, limit: int = 50) -> list[SearchHit]:
     """Full-text search over quotes and the sentences of estimates (and who said or claimed them),
-    best matches first; a text that copies carry shows once, from an original where one matches."""
+    best matches first; a claim that several sources carry shows once, with the outlets carrying it."""
     items = search_query(text)
     check_limit(limit)
     hits = await _search_hits(conn, items, 2 * limit)
@@ -631,12 +631,14 @@ async def search(conn: Connection, text: str, *, limit: int = 50) -> list[Search
         if ids:
             for r in await conn.fetch(f"{select} WHERE {alias}.id IN ({','.join('?' * len(ids))})", ids):
                 rows[(kind, r["id"])] = r
-    best: dict[tuple[str, str], tuple[Row, Row]] = {}  # one per text, in rank order
+    # one hit per claim (a quote, or a claimant's number), however many sources carry it and in
+    # whatever words: the best ranked, from a source of its own where one matches
+    best: dict[tuple[str, str], tuple[Row, Row]] = {}
     for h in hits:
         r = rows.get((h["kind"], h["fact_id"]))
         if r is None:
             continue
-        key = (h["kind"], fold_key(r["text"] if h["kind"] == "quote" else r["sentence"]))
+        key = (h["kind"], r["claim_key"])
         if key not in best or (_carried(best[key][1]) and not _carried(r)):
             best[key] = (h, r)
     found = fulltext.matched_terms(items)
@@ -644,6 +646,7 @@ async def search(conn: Connection, text: str, *, limit: int = 50) -> list[Search
     for h, r in list(best.values())[:limit]:
         is_quote = h["kind"] == "quote"
         text_found = r["text"] if is_quote else r["sentence"]
+        reported_by, independent = _reported(r)
         snippet, spans = fulltext.snippet(text_found, found)
         out.append(
             SearchHit(
@@ -656,6 +659,8 @@ async def search(conn: Connection, text: str, *, limit: int = 50) -> list[Search
                 claimed_on=stored_date(r["claimed_on"]),
                 date_basis=DateBasis(r["date_basis"]),
                 source=_source_ref(r),
+                reported_by=reported_by,
+                independent_sources=independent,
             )
         )
     return out

@@ -102,7 +102,7 @@ async def answers(conn: Connection) -> dict[str, Any]:
     for name, _ in await queries.speakers(conn):
         out[f"quotes {name}"] = _plain([q.model_dump(mode="json") for q in await queries.quotes_by(conn, name)])
         out[f"who {name}"] = _plain((await queries.who(conn, name)).model_dump(mode="json"))
-    for words in ("columns", "river OR drawn"):
+    for words in ("columns", "6,500", "river OR drawn"):
         out[f"search {words}"] = _plain([h.model_dump(mode="json") for h in await queries.search(conn, words)])
     return out
 

@@ -279,3 +279,26 @@ async def test_search_reads_the_same_syntax_and_forgives_case_and_accents_on_eac
     assert await found("(calm OR closed) NOT (convoy OR varga)") == ["Ömer Sağlam"]
     (hit,) = await queries.search(conn, "sudza calm")
     assert [hit.snippet[a:b] for a, b in hit.highlights] == ["Sudža", "calm"]
+
+
+async def test_search_lists_a_claim_once_with_its_outlets_though_a_copy_words_it_otherwise(conn, write) -> None:
+    original = article(
+        "Ledger",
+        "2025-03-12",
+        """Vardia's defence ministry said on Wednesday that more than 5,000 soldiers had been deployed to the border.
+“The situation has changed and we must be ready,” Defence Minister Alma Ruiz said in a televised address on Tuesday.
+Ruiz told parliament that 8,000 troops would be sent by April, and the reserves were being called up.""",
+    )
+    edited = article(  # the copy's editor turned a sentence around: the same claim, other words
+        "Ledger Syndication",
+        "2025-03-12T20:00:00+00:00",
+        """Vardia's defence ministry said on Wednesday that more than 5,000 soldiers had been deployed to the border, officials confirmed.
+“The situation has changed and we must be ready,” Defence Minister Alma Ruiz said in a televised address on Tuesday.
+Ruiz told parliament that 8,000 troops would be sent by April, and the reserves were being called up.""",
+    )
+    await ingest_paths(conn, [str(write("a.txt", original)), str(write("b.txt", edited))])
+    hits = await queries.search(conn, "soldiers deployed")
+    assert [(h.kind, h.who, h.source.outlet) for h in hits] == [("estimate", "Vardia's defence ministry", "Ledger")]
+    assert (hits[0].reported_by, hits[0].independent_sources) == (["Ledger", "Ledger Syndication"], 1)
+    (quote,) = await queries.search(conn, "situation changed")
+    assert (quote.source.outlet, quote.reported_by) == ("Ledger", ["Ledger", "Ledger Syndication"])
