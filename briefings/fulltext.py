@@ -11,7 +11,7 @@ itself, so the database's own locale and dictionaries play no part.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -105,6 +105,65 @@ def matched_terms(items: Sequence[Item]) -> list[Term]:
     return out
 
 
+# ------------------------------------------------------------------------------ matching
+
+
+def _places(folded: Sequence[str], term: Term) -> Iterator[int]:
+    """Where in a text's folded words a term (a word, or a phrase; with `prefix`, its last word may
+    go on) starts."""
+    wanted = [fold(w) for w in term.words]
+    k = len(wanted)
+    for i in range(len(folded) - k + 1):
+        if all(folded[i + j] == wanted[j] for j in range(k - 1)) and (
+            folded[i + k - 1] == wanted[-1] or (term.prefix and folded[i + k - 1].startswith(wanted[-1]))
+        ):
+            yield i
+
+
+def matches(items: Sequence[Item], text: str) -> bool:
+    """Does `text` hold what a search asks for, as FTS5 reads it (NOT binds closer than AND, AND
+    than OR; "a NOT b" is a and not b)? The items are `queries.search_query`'s: well formed."""
+    folded = [fold(w) for w in words(text)]
+    at = 0
+
+    def primary() -> bool:
+        nonlocal at
+        item = items[at]
+        at += 1
+        if item == "(":
+            found = either()
+            at += 1  # the closing bracket
+            return found
+        assert isinstance(item, Term)
+        return next(_places(folded, item), None) is not None
+
+    def unless() -> bool:
+        nonlocal at
+        found = primary()
+        while at < len(items) and items[at] == "NOT":
+            at += 1
+            found = not primary() and found
+        return found
+
+    def both() -> bool:
+        nonlocal at
+        found = unless()
+        while at < len(items) and items[at] == "AND":
+            at += 1
+            found = unless() and found
+        return found
+
+    def either() -> bool:
+        nonlocal at
+        found = both()
+        while at < len(items) and items[at] == "OR":
+            at += 1
+            found = both() or found
+        return found
+
+    return either()
+
+
 # ------------------------------------------------------------------------------ snippets
 
 
@@ -116,14 +175,10 @@ def snippet(text: str, terms: Sequence[Term], size: int = SNIPPET_WORDS) -> tupl
     hits: set[int] = set()
     first_of: dict[int, int] = {}  # word index → the term it starts a match of
     for n, term in enumerate(terms):
-        wanted = [fold(w) for w in term.words]
-        k = len(wanted)
-        for i in range(len(folded) - k + 1):
-            if all(folded[i + j] == wanted[j] for j in range(k - 1)) and (
-                folded[i + k - 1] == wanted[-1] or (term.prefix and folded[i + k - 1].startswith(wanted[-1]))
-            ):
-                hits.update(range(i, i + k))
-                first_of.setdefault(i, n)
+        k = len(term.words)
+        for i in _places(folded, term):
+            hits.update(range(i, i + k))
+            first_of.setdefault(i, n)
     start, end = 0, len(found)
     if len(found) > size:
         best: tuple[int, int, int, int] | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
 import re
@@ -54,6 +55,8 @@ AMBIGUOUS_SHOWN = 5
 MAX_NAME_CHARS = 200  # a person's or body's name as typed
 MAX_TEXT_CHARS = 500  # words to search for, or to find in a quote
 MAX_SEARCH_TERMS = 32
+MAX_SEARCH_DEPTH = 16  # brackets within brackets
+CONTAINS_PAGE = 500  # a speaker's quotes read at a time, looking for those holding some words
 MAX_LIMIT = 1000
 
 
@@ -486,24 +489,31 @@ async def quotes_by(
         raise QueryError("Give a speaker's name, for example 'Kirby'.")
     check_limit(limit)
     ids = await resolve_entities(conn, speaker, "quotes", "speaker")
-    text_filter, text_params = "", []
-    if contains and contains.strip():
-        text_filter = f" AND q.text {conn.dialect.ilike} ? ESCAPE '\\'"
-        text_params = [f"%{_like_escape(bounded(contains.strip(), 'words to find', MAX_TEXT_CHARS))}%"]
+    wanted = None
+    if contains and contains.strip():  # words, "phrases", AND, OR, NOT and brackets, as a search reads them
+        bounded(contains.strip(), "words to find", MAX_TEXT_CHARS)
+        wanted = search_query(contains, f"The contains filter {quoted(contains)} is malformed: it")
     fetch = limit + limit // 2  # a little over: copies of one quote fold into one
     # answered by an index in date order: the speaker's entity, else the quotes stored without an
-    # entity whose attribution text matches
+    # entity whose attribution text matches; with words to find, page by page until enough hold them
     if ids:
-        rows = await conn.fetch(
-            f"{_QUOTE_SELECT} WHERE q.entity_id = ?{text_filter} ORDER BY q.claimed_on DESC NULLS LAST, q.id DESC LIMIT ?",
-            [ids[0], *text_params, fetch],
-        )
+        where, params = "q.entity_id = ?", [ids[0]]
     else:
-        rows = await conn.fetch(
-            f"""{_QUOTE_SELECT} WHERE q.entity_id IS NULL AND q.speaker {conn.dialect.ilike} ? ESCAPE '\\'{text_filter}
-                ORDER BY q.claimed_on DESC NULLS LAST, q.id DESC LIMIT ?""",
-            [f"%{_like_escape(speaker.strip())}%", *text_params, fetch],
+        where, params = (
+            f"q.speaker {conn.dialect.ilike} ? ESCAPE '\\' AND q.entity_id IS NULL",
+            [f"%{_like_escape(speaker.strip())}%"],
         )
+    page = fetch if wanted is None else max(fetch, CONTAINS_PAGE)
+    rows: list[Row] = []
+    for offset in itertools.count(0, page):
+        got = await conn.fetch(
+            f"{_QUOTE_SELECT} WHERE {where} ORDER BY q.claimed_on DESC NULLS LAST, q.id DESC LIMIT ? OFFSET ?",
+            [*params, page, offset],
+        )
+        rows += got if wanted is None else [r for r in got if fulltext.matches(wanted, r["text"])]
+        if wanted is None or len(got) < page or len(rows) >= fetch:
+            break
+    rows = rows[:fetch]
     rows = _newest_first(await _originals(conn, rows, "quote"))
     return _quote_views(rows)[:limit]
 
@@ -547,10 +557,14 @@ _FTS_OPERATORS = frozenset({"AND", "OR", "NOT"})
 _FTS_TOKEN = re.compile(r'"[^"]*"?\*?|\w+\*?|[()]|[^\w\s"()]+')
 
 
-def search_query(text: str) -> list[fulltext.Item]:
+def _unreadable(what: str, problem: str) -> QueryError:
+    return QueryError(f"{what} {problem}.")
+
+
+def search_query(text: str, what: str = "The search") -> list[fulltext.Item]:
     """What a user typed as a search both engines run alike: words and "phrases" (a trailing * for a
     prefix), AND, OR and NOT between them, and brackets; nothing else is syntax (no column filters,
-    no special queries). A search that cannot be read is one sentence saying why."""
+    no special queries). A search that cannot be read is one sentence saying why, of `what`."""
     text = bounded(text.strip(), "search", MAX_TEXT_CHARS)
     if not text:
         raise QueryError("Give some words to search for.")
@@ -560,11 +574,13 @@ def search_query(text: str) -> list[fulltext.Item]:
     for token in _FTS_TOKEN.findall(text):
         if token.startswith('"'):
             if len(token.rstrip("*")) < 2 or not token.rstrip("*").endswith('"'):
-                raise QueryError('The search has an unclosed quote mark ("); close the phrase or leave it out.')
+                raise _unreadable(what, 'has an unclosed quote mark ("); close the phrase or leave it out')
             words = fulltext.words(token.rstrip("*")[1:-1])
         elif token in _FTS_OPERATORS:
             if prev not in {"term", ")"}:
-                raise QueryError(f"{token} goes between words, as in: fair {token} game.")
+                raise _unreadable(
+                    what, f"has {token} out of place ({token} goes between words, as in fair {token} game)"
+                )
             out.append(token)
             prev = "op"
             continue
@@ -573,10 +589,12 @@ def search_query(text: str) -> list[fulltext.Item]:
                 out.append("AND")
             out.append("(")
             depth, prev = depth + 1, "("
+            if depth > MAX_SEARCH_DEPTH:
+                raise _unreadable(what, f"has brackets more than {MAX_SEARCH_DEPTH} deep")
             continue
         elif token == ")":
             if depth == 0 or prev in {"op", "("}:
-                raise QueryError("The search's brackets do not match, or one holds no words.")
+                raise _unreadable(what, "has brackets that do not match, or one that holds no words")
             out.append(")")
             depth, prev = depth - 1, ")"
             continue
@@ -590,13 +608,13 @@ def search_query(text: str) -> list[fulltext.Item]:
         prev = "term"
         terms += 1
         if terms > MAX_SEARCH_TERMS:
-            raise QueryError(f"The search has more than {MAX_SEARCH_TERMS} words; fewer find more.")
+            raise _unreadable(what, f"has more than {MAX_SEARCH_TERMS} words; fewer find more")
     if not terms:
-        raise QueryError("Give some words to search for; punctuation alone matches nothing.")
+        raise _unreadable(what, "has no words; punctuation alone matches nothing")
     if prev == "op":
-        raise QueryError(f"{out[-1]} goes between words, as in: fair {out[-1]} game.")
+        raise _unreadable(what, f"has {out[-1]} out of place ({out[-1]} goes between words, as in fair {out[-1]} game)")
     if depth:
-        raise QueryError("The search's brackets do not match, or one holds no words.")
+        raise _unreadable(what, "has brackets that do not match, or one that holds no words")
     return out
 
 

@@ -166,6 +166,7 @@ def test_a_read_only_command_on_a_missing_store_says_so_and_creates_nothing(tmp_
         (["search", "fair game " * 12_000], {}, "search given is 119,999 characters long"),
         (["search", "fair AND"], {}, "AND goes between words"),
         (["search", '"fair game'], {}, "unclosed quote mark"),
+        (["quote", "kirby", "--contains", '"fair game" OR'], {}, """contains filter '"fair game" OR' is malformed"""),
         (["estimate", "--status", "sideways"], {}, "argument --status: invalid choice: 'sideways'"),
         (["quote", "Kim"], {}, "'Kim' may mean Kim Tae-hyo or Kim Yong-hyun; give more of the name"),
         (["timeline", "--from", "nonsense"], {}, "'nonsense' is not a date for --from"),

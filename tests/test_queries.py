@@ -83,6 +83,27 @@ async def test_quotes_contains_filter_and_unknown_speaker(stocked) -> None:
     assert await queries.quotes_by(stocked, "Nobody Here") == []
 
 
+async def test_the_words_a_speakers_quotes_hold_read_as_a_search_and_a_malformed_filter_says_so(stocked) -> None:
+    async def holding(words: str) -> list[str]:
+        return sorted(q.text for q in await queries.quotes_by(stocked, "ruiz", contains=words))
+
+    assert await holding('"crossing the border" OR ready') == [
+        "The situation has changed and we must be ready",
+        "We have no intention of crossing the border",
+    ]
+    assert await holding("situation NOT ready") == []
+    assert await holding("(situation OR intention) AND chang*") == ["The situation has changed and we must be ready"]
+    for malformed, problem in (
+        ('"crossing the border" OR', "OR out of place"),
+        ('"crossing the', "unclosed quote mark"),
+        ("(border", "brackets that do not match"),
+        ("(" * 20 + "border" + ")" * 20, "more than 16 deep"),
+    ):
+        with pytest.raises(queries.QueryError, match="malformed") as err:
+            await queries.quotes_by(stocked, "ruiz", contains=malformed)
+        assert problem in str(err.value) and str(err.value).count(".") == 1, err.value  # one sentence
+
+
 async def test_search_finds_quotes_and_claims_and_explains_bad_syntax(stocked) -> None:
     hits = await queries.search(stocked, "ready")
     assert [(h.kind, h.who) for h in hits] == [("quote", "Alma Ruiz")]  # the copy is not listed twice
