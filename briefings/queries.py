@@ -90,11 +90,14 @@ ALIAS_SCAN = 2000  # aliases read for one typed word, at most: more than that is
 
 
 async def match_entities(conn: Connection, name: str, what: str = "name") -> list[int]:
-    """Entities a typed name may mean: "kirby", "John Kirby", "zelensky" (any case, part or spelling).
+    """Entities a typed name may mean: "kirby", "John Kirby", "zelensky", "defense ministry",
+    "intelligence" (any case, part or spelling).
 
-    The whole name as stored, else each word as the start of a stored name part or a spelling variant
-    of one (see briefings.matching), else the words inside a stored name from a word's start: the
-    name's own letters, never fewer."""
+    The whole name as stored, else every entity it fits: each typed word the start of a word of one
+    of its names (a spelling variant of a stored name part for a word that starts none), or the typed
+    words one after another inside one of its names, from a word's start ("national intelligence" in
+    "National Intelligence Service", "intelligence" in "Defense Intelligence Agency"): the name's
+    own letters, never fewer."""
     key = fold_key(bounded(name, what, MAX_NAME_CHARS))
     if not key:
         return []
@@ -111,12 +114,13 @@ async def match_entities(conn: Connection, name: str, what: str = "name") -> lis
         found = ids if found is None else found & ids
         if not found:
             break
-    if found:
-        return sorted(found)
-    # words inside a body's name ("defence ministry" in "the defence ministry in Seoul"), from a word's start
-    inside = conn.dialect.contains("' ' || key", "?")
-    rows = await conn.fetch(f"SELECT id FROM entities WHERE {inside} ORDER BY id LIMIT ?", (" " + key, ALIAS_SCAN))
-    return sorted(r[0] for r in rows)
+    # the words inside a name, from a word's start: every entity they fit, with those found above
+    inside = conn.dialect.contains("' ' || alias_key", "?")
+    rows = await conn.fetch(
+        f"SELECT DISTINCT entity_id FROM entity_aliases WHERE {inside} ORDER BY entity_id LIMIT ?",
+        (" " + key, ALIAS_SCAN),
+    )
+    return sorted((found or set()) | {r[0] for r in rows})
 
 
 _HAS_FACTS = {

@@ -323,3 +323,37 @@ Ruiz told parliament that 8,000 troops would be sent by April, and the reserves 
     assert (hits[0].reported_by, hits[0].independent_sources) == (["Ledger", "Ledger Syndication"], 1)
     (quote,) = await queries.search(conn, "situation changed")
     assert (quote.source.outlet, quote.reported_by) == ("Ledger", ["Ledger", "Ledger Syndication"])
+
+
+async def test_a_name_of_several_words_or_part_of_one_finds_every_entity_it_fits(conn, write) -> None:
+    from briefings.models import EntityKind, EntityRef
+    from briefings.store import upsert_entity
+
+    text = article(
+        "Ledger",
+        "2025-05-06",
+        """Teravia has sent about 3,000 soldiers to the front, the National Intelligence Service told lawmakers on Tuesday.
+The Defense Intelligence Agency said on Wednesday that 4,500 troops had been deployed near the border.
+Merun's military intelligence said 2,000 more troops would be sent by June.
+The Merun Defense Ministry said on Thursday that 1,500 soldiers were deployed in the north.""",
+    )
+    await ingest_paths(conn, [str(write("a.txt", text))])
+    # a body named somewhere with nothing said or claimed: never picked over those with numbers
+    async with conn.transaction() as tx:
+        await upsert_entity(tx, EntityRef(name="intelligence authorities", kind=EntityKind.body), "2025-05-06")
+
+    async def profile(name: str) -> str | None:
+        found = await queries.who(conn, name)
+        return found.profile.entity.name if found.profile else None
+
+    assert await profile("National Intelligence") == "National Intelligence Service"
+    assert await profile("Defense Ministry") == "Merun Defense Ministry"
+    assert await profile("defense intel") == "Defense Intelligence Agency"
+    listed = await queries.who(conn, "Intelligence")
+    agencies = ["Defense Intelligence Agency", "Merun's military intelligence", "National Intelligence Service"]
+    assert listed.profile is None and sorted(c.name for c in listed.candidates) == agencies
+    with pytest.raises(queries.AmbiguousName) as ambiguous:
+        await queries.estimates(conn, claimant="Intelligence")
+    assert sorted(ambiguous.value.names) == agencies
+    (merun,) = (await queries.estimates(conn, claimant="military intelligence")).latest
+    assert (merun.claimant, merun.value) == ("Merun's military intelligence", 2000)
