@@ -45,14 +45,17 @@ Rank = tuple[bool, bool, dt.datetime, int, str]
 _UNDATED = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
+Closeness = tuple[int, float, float]
+
+
 @dataclass(frozen=True, slots=True)
 class _Source:
     id: int
     rank: Rank  # the lower, the more of an original
     rewrite: bool  # published as a rewrite (`kind: rewrite`)
-    quotes: int  # distinct quotes it carries
+    quotes: int  # distinct quotes it carries (counted only where it decides)
     parent: int | None  # the source it copies or rewrites
-    root: int
+    closeness: Closeness | None  # how closely (None: not known, a store from before)
 
 
 def rank(kind: str, published: str | None, shingles: int, content_hash: str) -> Rank:
@@ -65,22 +68,31 @@ def rank(kind: str, published: str | None, shingles: int, content_hash: str) -> 
     return (kind == "rewrite", when is None, when.astimezone(dt.UTC) if when else _UNDATED, -shingles, content_hash)
 
 
-async def _sources(conn: Connection, ids: list[int]) -> dict[int, _Source]:
+async def _sources(conn: Connection, ids: list[int], counted: set[int], kind: str | None = None) -> dict[int, _Source]:
+    """What ranks and links these sources (of that kind only, if given); the quotes of those
+    `counted` (the others' count 0)."""
     d = conn.dialect
     rows = await conn.fetch(
-        f"""SELECT s.id, s.kind, s.published, s.shingle_count, s.content_hash, s.copy_of, s.rewrite_of, s.root_id,
-                   (SELECT COUNT(DISTINCT claim_key) FROM quotes WHERE source_id = s.id) AS quotes
-              FROM sources AS s WHERE s.id IN ({d.each("BIGINT")})""",
-        (d.array(ids),),
+        f"""SELECT id, kind, published, shingle_count, content_hash, copy_of, rewrite_of, closeness
+              FROM sources WHERE id IN ({d.each("BIGINT")}) AND (CAST(? AS TEXT) IS NULL OR kind = ?)""",
+        (d.array(ids), kind, kind),
     )
+    quotes: dict[int, int] = {}
+    if counted:
+        found = await conn.fetch(
+            f"""SELECT source_id, COUNT(DISTINCT claim_key) FROM quotes WHERE source_id IN ({d.each("BIGINT")})
+                GROUP BY source_id""",
+            (d.array(sorted(counted)),),
+        )
+        quotes = {r[0]: r[1] for r in found}
     return {
         r["id"]: _Source(
             id=r["id"],
             rank=rank(r["kind"], r["published"], r["shingle_count"], r["content_hash"]),
             rewrite=r["kind"] == "rewrite",
-            quotes=r["quotes"],
+            quotes=quotes.get(r["id"], 0),
             parent=r["copy_of"] or r["rewrite_of"],
-            root=r["root_id"] or r["id"],
+            closeness=tuple(json.loads(r["closeness"])) if r["closeness"] else None,  # type: ignore[arg-type]
         )
         for r in rows
     }
@@ -125,7 +137,7 @@ async def _shared_quotes(conn: Connection, source_id: int) -> dict[int, int]:
     return {r[0]: r[1] for r in rows}
 
 
-def _closeness(child: _Source, containment: float, shared: int) -> tuple[int, float, float] | None:
+def _closeness(child: _Source, containment: float, shared: int) -> Closeness | None:
     """How closely `child` copies or rewrites a source sharing that much of its text and quotes (the
     larger, the closer; the first item 2 for a near-copy, 1 or 0 for a rewrite), or None: unrelated."""
     if containment >= COPY_CONTAINMENT:
@@ -142,14 +154,20 @@ def _closeness(child: _Source, containment: float, shared: int) -> tuple[int, fl
 class _Neighbours:
     me: _Source
     others: dict[int, _Source]
-    closeness: dict[int, tuple[int, float, float] | None]  # of me to each other, and of each other to me
+    closeness: dict[int, Closeness | None]  # of me to each other, and of each other to me
 
 
 async def _neighbours(conn: Connection, source_id: int, shingles: set[int]) -> _Neighbours:
     overlaps = await _overlaps(conn, source_id, shingles)
     shared = await _shared_quotes(conn, source_id)
-    infos = await _sources(conn, sorted({source_id, *overlaps, *shared}))
+    # the quotes of a source decide only where it shares two of them (a rewrite by its quotes)
+    counted = {source_id, *(sid for sid, n in shared.items() if n >= 2)}
+    strong = {sid for sid, c in overlaps.items() if c >= REWRITE_CONTAINMENT} | (counted - {source_id})
+    infos = await _sources(conn, sorted({source_id, *strong}), counted)
     me = infos.pop(source_id)
+    weak = sorted({*overlaps, *shared} - strong - {source_id})  # little in common: related only to a rewrite
+    if weak:
+        infos.update(await _sources(conn, weak, set(), None if me.rewrite else "rewrite"))
     closeness = {}
     for other in infos.values():
         child = me if other.rank < me.rank else other
@@ -157,24 +175,31 @@ async def _neighbours(conn: Connection, source_id: int, shingles: set[int]) -> _
     return _Neighbours(me, infos, closeness)
 
 
-def _parent(n: _Neighbours) -> tuple[int | None, bool]:
+def _parent(n: _Neighbours) -> tuple[int | None, Closeness | None]:
     """The source `n.me` copies or rewrites most closely among those ranked before it (the first
-    ranked of equally close ones), and whether it is a near-copy of it."""
-    best: tuple[tuple[int, float, float], int] | None = None
+    ranked of equally close ones), and how closely (a near-copy: its first item is 2)."""
+    best: tuple[Closeness, int] | None = None
     for other in sorted(n.others.values(), key=lambda o: o.rank):
         if other.rank >= n.me.rank:
             break
         close = n.closeness[other.id]
         if close is not None and (best is None or close > best[0]):
             best = (close, other.id)
-    return (best[1], best[0][0] == 2) if best else (None, False)
+    return (best[1], best[0]) if best else (None, None)
 
 
-async def _set_parent(conn: Connection, source_id: int, parent: int | None, copy: bool) -> None:
+async def _set_parent(conn: Connection, source_id: int, parent: int | None, close: Closeness | None) -> None:
+    copy = close is not None and close[0] == 2
     await conn.execute(
-        "UPDATE sources SET copy_of = ?, rewrite_of = ? WHERE id = ?",
-        (parent if copy else None, None if copy else parent, source_id),
+        "UPDATE sources SET copy_of = ?, rewrite_of = ?, closeness = ? WHERE id = ?",
+        (parent if copy else None, None if copy else parent, json.dumps(close) if close else None, source_id),
     )
+
+
+async def _relinked(conn: Connection, source_id: int) -> tuple[int | None, Closeness | None]:
+    """A stored source's parent, found again among every source stored."""
+    body = await conn.fetchval("SELECT body FROM sources WHERE id = ?", (source_id,))
+    return _parent(await _neighbours(conn, source_id, shingle_hashes(body or "")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,21 +214,30 @@ async def link_new(conn: Connection, source_id: int, shingles: set[int]) -> Link
     """Link a source just stored (its shingles and quotes in): to the source it copies or rewrites,
     and as the parent of stored sources it is the original of (their root moves to its own)."""
     n = await _neighbours(conn, source_id, shingles)
-    parent, copy = _parent(n)
-    await _set_parent(conn, source_id, parent, copy)
+    parent, close = _parent(n)
+    await _set_parent(conn, source_id, parent, close)
     changed = {source_id}
-    later = sorted((o for o in n.others.values() if o.rank > n.me.rank and n.closeness[o.id]), key=lambda o: o.rank)
-    for other in later:  # stored before their original: each may be its copy or rewrite now
-        body = await conn.fetchval("SELECT body FROM sources WHERE id = ?", (other.id,))
-        theirs, their_copy = _parent(await _neighbours(conn, other.id, shingle_hashes(body or "")))
+    for other in n.others.values():  # stored before their original: each may be its copy or rewrite now
+        mine = n.closeness[other.id]
+        if other.rank < n.me.rank or mine is None:
+            continue
+        # every other source it could copy was there when its parent was chosen: this one only is new
+        if other.parent is not None and other.closeness is None:  # linked by a version before: found again
+            theirs, their_close = await _relinked(conn, other.id)
+        elif other.parent is None or mine > other.closeness:  # type: ignore[operator]
+            theirs, their_close = n.me.id, mine
+        elif mine == other.closeness:  # as close: the first ranked of the two
+            theirs, their_close = await _relinked(conn, other.id)
+        else:
+            continue
         if theirs != other.parent:
-            await _set_parent(conn, other.id, theirs, their_copy)
+            await _set_parent(conn, other.id, theirs, their_close)
             changed.add(other.id)
     moved = await reroot(conn, changed)
     root = await conn.fetchval("SELECT root_id FROM sources WHERE id = ?", (source_id,))
     return Linked(
-        copy_of=parent if copy else None,
-        rewrite_of=None if copy else parent,
+        copy_of=parent if close is not None and close[0] == 2 else None,
+        rewrite_of=parent if close is not None and close[0] != 2 else None,
         root=int(root),
         moved=sorted(set(moved) - {source_id}),
     )
@@ -212,9 +246,7 @@ async def link_new(conn: Connection, source_id: int, shingles: set[int]) -> Link
 async def relink(conn: Connection, ids: list[int]) -> None:
     """Link these stored sources again (those whose parent was removed) to the closest original left."""
     for source_id in ids:
-        body = await conn.fetchval("SELECT body FROM sources WHERE id = ?", (source_id,))
-        parent, copy = _parent(await _neighbours(conn, source_id, shingle_hashes(body or "")))
-        await _set_parent(conn, source_id, parent, copy)
+        await _set_parent(conn, source_id, *await _relinked(conn, source_id))
 
 
 async def reroot(conn: Connection, ids: set[int]) -> list[int]:

@@ -3,3 +3,6 @@
 -- counted before this version, counted again from its facts when a new source carries it.
 
 ALTER TABLE claim_stats ADD COLUMN dated TEXT COLLATE "C";
+
+-- How closely a source copies or rewrites its parent (JSON), as on SQLite.
+ALTER TABLE sources ADD COLUMN closeness TEXT COLLATE "C";
