@@ -523,9 +523,16 @@ async def quotes_by(
 
 
 def _newest_first(rows: list[Row]) -> list[Row]:
-    """Newest claim first, undated last; each row once."""
+    """Newest claim first, undated last; each row once. Of one day's rows, a stated day before a
+    publication's, then by their words and outlet: facts, not the order they were stored in (the
+    row a claim carried by several sources is shown from)."""
     unique = list({r["id"]: r for r in rows}.values())
-    return sorted(unique, key=lambda r: (r["claimed_on"] or "", r["id"]), reverse=True)
+    return sorted(unique, key=_by_date, reverse=True)
+
+
+def _by_date(r: Row) -> tuple[str, bool, str, str, int]:
+    words = r["text"] if "text" in r.keys() else r["sentence"]
+    return (r["claimed_on"] or "", r["date_basis"] == "stated", words, r["outlet"] or "", r["id"])
 
 
 async def _counts_by_name(conn: Connection, table: str, name_column: str) -> list[tuple[str, int]]:
@@ -779,7 +786,7 @@ async def timeline(
                 independent_sources=v.independent_sources,
             )
         )
-    quote_rows = sorted(_in_window(await _originals(conn, q_rows, "quote"), since, until), key=_order_by_date)
+    quote_rows = _newest_first(_in_window(await _originals(conn, q_rows, "quote"), since, until))
     for q in _quote_views(quote_rows):
         if q.claimed_on is None or not q.speaker:
             continue
@@ -802,12 +809,8 @@ async def timeline(
                 independent_sources=q.independent_sources,
             )
         )
-    items.sort(key=lambda i: (i.claimed_on, i.kind, i.who, i.id))
+    items.sort(key=lambda i: (i.claimed_on, i.kind, i.who, i.text or "", i.value or 0, i.id))
     return items[:limit]
-
-
-def _order_by_date(r: Row) -> tuple[str, int]:
-    return (r["claimed_on"] or "", r["id"])
 
 
 # ---------------------------------------------------------------------------- profile
@@ -898,7 +901,8 @@ async def new_since(conn: Connection, since: dt.datetime, until: dt.datetime | N
     until = until or dt.datetime.now(dt.UTC)
     lo, hi = since.astimezone(dt.UTC).isoformat(), until.astimezone(dt.UTC).isoformat()
     e_rows = await conn.fetch(
-        f"{_ESTIMATE_SELECT} WHERE e.created_at > ? AND e.created_at <= ? ORDER BY e.claimed_on NULLS FIRST, e.id",
+        f"""{_ESTIMATE_SELECT} WHERE e.created_at > ? AND e.created_at <= ?
+            ORDER BY e.claimed_on NULLS FIRST, e.status, e.value, e.id""",
         (lo, hi),
     )
     q_rows = await conn.fetch(
@@ -913,7 +917,7 @@ async def new_since(conn: Connection, since: dt.datetime, until: dt.datetime | N
         until=until,
         # every new claim once, as its original reported it
         estimates=_estimate_views(await _originals(conn, e_rows, "estimate", stored_until=until), fold_copies=True),
-        quotes=_quote_views(await _originals(conn, q_rows, "quote", stored_until=until)),
+        quotes=_quote_views(_newest_first(await _originals(conn, q_rows, "quote", stored_until=until))),
         sources=[_source_view(r) for r in s_rows],
     )
 

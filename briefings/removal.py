@@ -15,7 +15,7 @@ from briefings import copies
 from briefings.db import Connection, Transaction
 from briefings.feeds import canonical_url
 from briefings.queries import QueryError
-from briefings.store import STORE_WRITES, claim_keys, shingle_hashes
+from briefings.store import STORE_WRITES, claim_keys, relatest, shingle_hashes
 from briefings.views import RemovedSource
 
 
@@ -116,7 +116,7 @@ async def _remove(conn: Transaction, source_id: int) -> RemovedSource:
         )
         promoted = sorted(r[0] for r in rows)
     await copies.recount_claims(conn, sorted(keys))
-    await _relatest(conn, sorted(groups))
+    await relatest(conn, sorted(groups))
     return RemovedSource(
         id=source_id,
         outlet=src["outlet"],
@@ -128,21 +128,3 @@ async def _remove(conn: Transaction, source_id: int) -> RemovedSource:
         estimates=sum(1 for f in facts if f["kind"] == "estimate"),
         independent_now=promoted,
     )
-
-
-async def _relatest(conn: Transaction, groups: list[str]) -> None:
-    """The latest estimate of each status of these claimant groups, found again."""
-    d = conn.dialect
-    for i in range(0, len(groups), 500):
-        chunk = d.array(groups[i : i + 500])
-        await conn.execute(f"DELETE FROM claim_latest WHERE group_key IN ({d.each('TEXT')})", (chunk,))
-        await conn.execute(
-            f"""INSERT INTO claim_latest (group_key, status, estimate_id, claimed_on, value, low, high)
-               SELECT group_key, status, id, claimed_on, value, low, high FROM (
-                   SELECT group_key, status, id, claimed_on, value, low, high,
-                          ROW_NUMBER() OVER (PARTITION BY group_key, status
-                                             ORDER BY COALESCE(claimed_on, '') DESC, id DESC) AS rn
-                     FROM estimates WHERE group_key IN ({d.each("TEXT")})) AS ranked
-                WHERE rn = 1""",
-            (chunk,),
-        )

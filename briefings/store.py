@@ -291,6 +291,24 @@ async def note_claims(conn: Connection, keys: list[str], root: int, label: str, 
         await copies.recount_claims(conn, uncounted)
 
 
+async def relatest(conn: Connection, groups: list[str]) -> None:
+    """The latest estimate of each status of these claimant groups, found again."""
+    d = conn.dialect
+    for i in range(0, len(groups), 500):
+        chunk = d.array(groups[i : i + 500])
+        await conn.execute(f"DELETE FROM claim_latest WHERE group_key IN ({d.each('TEXT')})", (chunk,))
+        await conn.execute(
+            f"""INSERT INTO claim_latest (group_key, status, estimate_id, claimed_on, value, low, high)
+               SELECT group_key, status, id, claimed_on, value, low, high FROM (
+                   SELECT group_key, status, id, claimed_on, value, low, high,
+                          ROW_NUMBER() OVER (PARTITION BY group_key, status
+                                             ORDER BY COALESCE(claimed_on, '') DESC, id DESC) AS rn
+                     FROM estimates WHERE group_key IN ({d.each("TEXT")})) AS ranked
+                WHERE rn = 1""",
+            (chunk,),
+        )
+
+
 def estimate_key(entity_id: int | None, claimant: str, value: int, status: str) -> str:
     who = f"id{entity_id}" if entity_id is not None else fold_key(claimant)
     return f"e:{who}:{value}:{status}"
@@ -613,7 +631,78 @@ async def upsert_entity(conn: Connection, ref: EntityRef, now: str) -> int | Non
         "INSERT INTO entity_aliases (alias_key, entity_id, alias) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         [(k, entity_id, v) for k, v in entity_aliases(ref, who).items()],
     )
+    if ref.kind is EntityKind.person and (row is None or (not row["role"] and ref.role)):
+        if row is None:
+            await _take_surnames(conn, entity_id, fold_key(ref.name))
+        await _refile_spoken(conn, entity_id, now)
     return entity_id
+
+
+async def _take_surnames(conn: Connection, person: int, key: str) -> None:
+    """A person stored with a full name takes the people stored before by one part of it alone
+    ("Velko" when "Dana Velko" comes), as "Velko" would have joined "Dana Velko" stored first: the
+    same people whatever order the articles came in, while that full name is the only one with the part."""
+    words = key.split()
+    if len(words) < 2:
+        return
+    for part in dict.fromkeys(w for w in words if len(w) >= 3):
+        rows = await conn.fetch(
+            """SELECT e.id, e.name FROM entity_aliases AS a JOIN entities AS e ON e.id = a.entity_id
+                WHERE a.alias_key = ? AND e.kind = 'person' AND e.id != ? ORDER BY e.id LIMIT 50""",
+            (part, person),
+        )
+        alone = [r[0] for r in rows if fold_key(r[1]) == part]
+        if alone and len(alone) == len(rows):  # no other full name has that part
+            for short in alone:
+                await merge_entity(conn, short, person)
+
+
+async def merge_entity(conn: Connection, old: int, new: int) -> None:
+    """File everything of entity `old` under `new` (its facts, names and claims), and drop `old`."""
+    moved = await conn.fetch(
+        "SELECT id, claimant, value, status, claim_key, group_key FROM estimates WHERE entity_id = ?", (old,)
+    )
+    await conn.execute("UPDATE quotes SET entity_id = ? WHERE entity_id = ?", (new, old))
+    await conn.execute("UPDATE estimates SET voiced_by = ? WHERE voiced_by = ?", (new, old))
+    await conn.execute(
+        """INSERT INTO entity_aliases (alias_key, entity_id, alias) SELECT alias_key, ?, alias FROM entity_aliases
+            WHERE entity_id = ? ON CONFLICT DO NOTHING""",
+        (new, old),
+    )
+    await _refiled(conn, moved, new, None)
+    await conn.execute("DELETE FROM entities WHERE id = ?", (old,))
+
+
+async def _refiled(conn: Connection, moved: list[Row], entity_id: int, voiced_by: int | None) -> None:
+    """Estimates filed under another entity (and voice): their claims and claimant groups again."""
+    if not moved:
+        return
+    new_keys = {r["id"]: estimate_key(entity_id, r["claimant"], r["value"], r["status"]) for r in moved}
+    await conn.executemany(
+        "UPDATE estimates SET entity_id = ?, voiced_by = ?, claim_key = ?, group_key = ? WHERE id = ?",
+        [(entity_id, voiced_by, new_keys[r["id"]], group_key(entity_id, r["claimant"]), r["id"]) for r in moved],
+    )
+    await copies.recount_claims(conn, sorted({r["claim_key"] for r in moved} | set(new_keys.values())))
+    groups = {r["group_key"] for r in moved} | {group_key(entity_id, r["claimant"]) for r in moved}
+    await relatest(conn, sorted(groups))
+
+
+async def _refile_spoken(conn: Connection, person: int, now: str) -> None:
+    """A person known now to speak for a body (a spokesperson's role, from any article): their own
+    claims are the body's, voiced by them, as they are when the role was known first."""
+    rows = await conn.fetch("SELECT name, role, affiliation FROM entities WHERE id = ? AND role IS NOT NULL", (person,))
+    body = speaks_for(_ref(rows[0][0], "person", rows[0][1], rows[0][2])) if rows else None
+    if body is None:
+        return
+    body_id = await upsert_entity(conn, body, now)
+    if body_id is None or body_id == person:
+        return
+    moved = await conn.fetch(
+        """SELECT id, claimant, value, status, claim_key, group_key FROM estimates
+            WHERE entity_id = ? AND voiced_by IS NULL""",
+        (person,),
+    )
+    await _refiled(conn, moved, body_id, person)
 
 
 async def _bodies_spoken_for(

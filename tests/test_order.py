@@ -3,10 +3,16 @@ the original and its copies and rewrites never count as independent, whichever c
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
 import itertools
+import tempfile
 from pathlib import PurePath
 from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from briefings import queries
 from briefings.articles import parse_text
@@ -15,7 +21,7 @@ from briefings.digest import build_digest
 from briefings.extract import extract
 from briefings.models import Article, Extraction
 from briefings.removal import find_source, remove_source
-from briefings.store import add_article
+from briefings.store import add_article, connect
 from tests.conftest import article
 
 STORED_AT = dt.datetime(2025, 5, 7, 12, 0, tzinfo=dt.UTC)
@@ -57,6 +63,7 @@ UNRELATED = article(
 )
 
 
+@functools.cache
 def read(name: str, text: str) -> tuple[Article, Extraction]:
     """An article as ingest reads it, and its facts (extracted once: the same facts in any order)."""
     a = parse_text(text.replace("published: \n", ""), name, ".txt")
@@ -107,9 +114,9 @@ async def answers(conn: Connection) -> dict[str, Any]:
     return out
 
 
-async def ingest(conn: Connection, names: list[str]) -> None:
+async def ingest(conn: Connection, names: list[str], articles: dict[str, str] = ARTICLES) -> None:
     for name in names:
-        await add_article(conn, *read(name, ARTICLES[name]), now=STORED_AT)
+        await add_article(conn, *read(name, articles[name]), now=STORED_AT)
 
 
 async def test_the_original_is_the_original_whichever_article_came_first(new_store) -> None:
@@ -143,4 +150,66 @@ async def test_removing_the_original_and_ingesting_it_again_gives_the_same_answe
             await ingest(other, ["rewrite.txt", "unrelated.txt", "copy.txt"])
             assert await answers(conn) == await answers(other)  # as if it had never come
         await ingest(conn, ["original.txt"])
+        assert await answers(conn) == expected
+
+
+# people named in full in one article and by surname or with a role in another, a spokesperson's
+# numbers, claimants of several words: the claim groups they make must not depend on the order
+PEOPLE = {
+    "full.txt": ORIGINAL,
+    "surname.txt": article(
+        "Valley Post",
+        "2025-05-07T09:00:00+00:00",
+        """“We have no plans to stop at the river,” Velko said on Tuesday.
+Velko said 7,000 troops would be sent by June.""",
+    ),
+    "minister.txt": UNRELATED,
+    "minister-again.txt": article(
+        "Coastal Wire",
+        "2025-05-08T09:00:00+00:00",
+        """Sorn said on Wednesday that 2,000 troops had crossed the river.
+“We will not be drawn into this,” Sorn told parliament.""",
+    ),
+    "agencies.txt": article(
+        "Ledger",
+        "2025-05-09T10:00:00+00:00",
+        """The Merun Defense Ministry said on Thursday that 1,500 soldiers were deployed in the north.
+The National Intelligence Service said that 3,000 soldiers had been sent to the front.""",
+    ),
+    "rewrite.txt": REWRITE,
+}
+
+
+def _same_answers_in_any_order(articles: dict[str, str], order: list[str]) -> tuple[dict, dict]:
+    async def run() -> tuple[dict, dict]:
+        with tempfile.TemporaryDirectory() as tmp:
+            got = []
+            for n, names in enumerate((sorted(order), order)):
+                async with connect(f"{tmp}/{n}.db") as conn:
+                    await ingest(conn, names, articles)
+                    got.append(await answers(conn))
+            return got[0], got[1]
+
+    return asyncio.run(run())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.sampled_from(sorted(PEOPLE)), min_size=2, max_size=len(PEOPLE), unique=True).flatmap(st.permutations)
+)
+def test_claim_groups_and_every_answer_are_the_same_in_any_order_of_ingest(order) -> None:
+    """A property over permutations of a few articles (SQLite; the store's statements are the
+    same on PostgreSQL, where the permutations above run)."""
+    first, then = _same_answers_in_any_order(PEOPLE, order)
+    assert then == first, order
+
+
+async def test_a_surname_stored_before_the_full_name_is_the_same_person(new_store) -> None:
+    async with new_store("full-first") as conn:
+        await ingest(conn, ["full.txt", "surname.txt"], PEOPLE)
+        expected = await answers(conn)
+    (velko,) = [e for e in expected["estimate"]["latest"] if e["value"] == 7000]
+    assert (velko["claimant"], velko["voiced_by"]) == ("Defence Ministry", "Dana Velko")
+    async with new_store("surname-first") as conn:
+        await ingest(conn, ["surname.txt", "full.txt"], PEOPLE)
         assert await answers(conn) == expected
