@@ -32,8 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.facts import people_names, popular_name
 from benchmarks.query_latency import CACHE, pct, postgres_server, postgres_store, read_through, sqlite_store
 from bot.render import PAGE_ITEMS
-from briefings import db, queries
-from briefings.store import connect
+from briefings.answers import queries
+from briefings.store import db
+from briefings.store.facts import connect
 
 Recorded = list[tuple[str, Any]]
 
@@ -167,7 +168,7 @@ async def measure(engine: str, target: str, runs: int) -> dict[tuple[str, str], 
 def import_cost() -> tuple[float, float]:
     """Seconds and MB of resident memory that importing SQLAlchemy's asyncio extension adds."""
     probe = (
-        "import os, time, briefings.store\n"
+        "import os, time, briefings.store.facts\n"
         "rss = lambda: int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 1e6\n"
         "r0 = rss(); t = time.perf_counter()\n"
         "import sqlalchemy.ext.asyncio, sqlalchemy.dialects.postgresql.asyncpg, sqlalchemy.dialects.sqlite.aiosqlite\n"

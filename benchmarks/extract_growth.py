@@ -1,18 +1,23 @@
-"""Extraction time against input size for adversarial shapes of text, 10 KB to 2 MB.
+"""Extraction, storing and search time against input size for adversarial shapes of text, 10 KB to 2 MB.
 
-    python benchmarks/extract_growth.py [--sizes 10,50,100,500,1000,2000] [--limit SECONDS]
+    python benchmarks/extract_growth.py [--sizes 10,50,100,500,1000,2000] [--limit SECONDS] [--steps extract,store,search]
 
 Each shape is text an attacker or an unlucky page could send: no sentence ends, one pattern
-repeated, thousands of quotes or names. Linear extraction shows as a constant "µs/KB" column down
-each shape; a shape whose time per KB grows with the size is quadratic somewhere. A shape stops
-growing once one size took more than --limit seconds (the rest of its row is "-").
+repeated, thousands of quotes or names, a letter under tens of thousands of combining marks. Each
+step is timed on its own (CPU seconds of this process, the store's thread included): `extract` the
+facts, `store` them with the article in a new SQLite store, `search` that store for its first
+quote's last word (else the text's first word). Linear work shows as a constant "µs/KB" along each
+row; a row whose time per KB grows with the size is quadratic somewhere. A row stops growing once
+one size took more than --limit seconds (the rest of it is "-").
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import random
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +25,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import corpus
+from briefings.answers import queries
 from briefings.extract import extract
+from briefings.models import Article, ArticleMeta
+from briefings.store import facts as store
+from briefings.store import fulltext
 
 
 def _repeat(unit: str) -> Callable[[int], str]:
@@ -44,6 +53,11 @@ def _news(size: int) -> str:
     return text[:size]
 
 
+def _marks(size: int) -> str:
+    head, tail = "Mayor Lena Ortiz said: “t", " and more words here.”"
+    return head + "\u0301\u0316\u0337" * max(1, (size - len(head) - len(tail)) // 3) + tail
+
+
 SHAPES: dict[str, Callable[[int], str]] = {
     "Aa Aa Aa … (no sentence end)": _repeat("Aa "),
     "1,000 troops 1,000 troops …": _repeat("1,000 troops "),
@@ -56,33 +70,68 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "digits without separators": _repeat("9"),
     "random story words": _words,
     "generated news articles": _news,
+    "a letter under combining marks, quoted": _marks,
 }
+STEPS = ("extract", "store", "search")
+
+
+async def _time_steps(text: str, steps: list[str], folder: Path) -> dict[str, float]:
+    """CPU seconds of each step for one text (a new store in `folder`)."""
+    took: dict[str, float] = {}
+    t0 = time.process_time()
+    facts = extract(text)
+    took["extract"] = time.process_time() - t0
+    if "store" not in steps and "search" not in steps:
+        return took
+    article = Article(meta=ArticleMeta(outlet="Growth"), body=text, origin="growth.txt")
+    async with store.connect(folder / f"{time.monotonic_ns()}.db") as conn:
+        t0 = time.process_time()
+        await store.add_article(conn, article, facts)
+        took["store"] = time.process_time() - t0
+        # a quote's words, when there is one: a hit on a quote folds and cuts its whole text
+        word = ([*fulltext.words(facts.quotes[0].text)[-1:]] if facts.quotes else fulltext.words(text)[:1]) or ["said"]
+        t0 = time.process_time()
+        await queries.search(conn, word[0][: queries.MAX_TEXT_CHARS])
+        took["search"] = time.process_time() - t0
+    return took
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,50,100,500,1000,2000", help="sizes in KB")
-    parser.add_argument("--limit", type=float, default=20.0, help="stop a shape after a size took this long")
+    parser.add_argument("--limit", type=float, default=20.0, help="stop a row after a size took this long")
+    parser.add_argument("--steps", default=",".join(STEPS), help=f"of {', '.join(STEPS)}")
+    parser.add_argument("--shapes", default="", help="only the shapes whose name holds one of these words")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    steps = [s for s in args.steps.split(",") if s in STEPS]
+    wanted = [w.lower() for w in args.shapes.split(",") if w]
     extract("Warm up: “the patterns are compiled once,” Kirby said of 1,000 troops.")
     head = "".join(f"{f'{s} KB':>16}" for s in sizes)
-    print(f"{'shape':44}{head}")
-    print(f"{'':44}" + "".join(f"{'s (µs/KB)':>16}" for _ in sizes))
-    for name, make in SHAPES.items():
-        cells = []
-        stopped = False
-        for kb in sizes:
-            if stopped:
-                cells.append(f"{'-':>16}")
+    print(f"{'shape':44}{'step':>8}{head}")
+    print(f"{'':52}" + "".join(f"{'s (µs/KB)':>16}" for _ in sizes))
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, make in SHAPES.items():
+            if wanted and not any(w in name.lower() for w in wanted):
                 continue
-            text = make(kb * 1000)
-            t0 = time.process_time()
-            extract(text)
-            took = time.process_time() - t0
-            cells.append(f"{took:>7.2f} ({took / kb * 1e6:>6.0f})")
-            stopped = took > args.limit
-        print(f"{name:44}" + "".join(f"{c:>16}" for c in cells), flush=True)
+            cells: dict[str, list[str]] = {step: [] for step in steps}
+            stopped: set[str] = set()
+            for kb in sizes:
+                if len(stopped) == len(steps):
+                    for step in steps:
+                        cells[step].append("-")
+                    continue
+                took = asyncio.run(_time_steps(make(kb * 1000), steps, Path(tmp)))
+                for step in steps:
+                    if step in stopped:
+                        cells[step].append("-")
+                        continue
+                    cells[step].append(f"{took[step]:>7.2f} ({took[step] / kb * 1e6:>6.0f})")
+                    if took[step] > args.limit:
+                        stopped.add(step)
+            for step in steps:
+                label = name if step == steps[0] else ""
+                print(f"{label:44}{step:>8}" + "".join(f"{c:>16}" for c in cells[step]), flush=True)
 
 
 if __name__ == "__main__":

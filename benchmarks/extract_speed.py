@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import corpus
-from briefings.articles import parse_article
 from briefings.extract import extract
+from briefings.sources.articles import parse_article
 
 ROOT = Path(__file__).resolve().parent.parent
 

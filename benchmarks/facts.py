@@ -13,8 +13,8 @@ import random
 import sqlite3
 from pathlib import Path
 
-from briefings.copy_store import Copied, migrate_store
-from briefings.store import connect, estimate_key, fold_key, quote_key, schema_version, sql_functions
+from briefings.store.copy_store import Copied, migrate_store
+from briefings.store.facts import connect, estimate_key, fold_key, quote_key, schema_version, sql_functions
 
 FIRST = [
     "Alma",
@@ -173,7 +173,7 @@ def build(path: Path, n_facts: int, seed: int = 11) -> Path:
         conn.create_function(name, n, fn, deterministic=True)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = OFF")
-    from briefings.store import migrations
+    from briefings.store.facts import migrations
 
     # the tables first; the later migrations derive their summaries (claim_latest, claim_stats) from the data
     pending = migrations()

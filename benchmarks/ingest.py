@@ -15,10 +15,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import corpus
-from briefings.ingest import ingest_article
 from briefings.models import Article, ArticleMeta
-from briefings.store import connect
-from briefings.worker import Extractor
+from briefings.sources.ingest import ingest_article
+from briefings.sources.worker import Extractor
+from briefings.store.facts import connect
 
 
 async def run(n: int, folder: Path) -> tuple[float, int, int, int]:

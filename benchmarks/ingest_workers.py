@@ -32,10 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.corpus import corpus
 from benchmarks.query_latency import CACHE, postgres_server
 from benchmarks.store_writes import fresh_postgres
-from briefings import jobs
-from briefings.articles import parse_article
 from briefings.extract import extract
-from briefings.store import add_article, connect
+from briefings.scale import jobs
+from briefings.sources.articles import parse_article
+from briefings.store.facts import add_article, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 

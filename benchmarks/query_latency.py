@@ -35,9 +35,9 @@ import asyncpg
 
 from benchmarks.facts import WORDS, build, build_postgres, people_names, popular_name
 from bot.render import MAX_PAGES, PAGE_ITEMS
-from briefings import queries
+from briefings.answers import queries
 from briefings.models import Status
-from briefings.store import connect
+from briefings.store.facts import connect
 from tests.postgres import database_url, temporary_server
 
 CACHE = Path("/tmp/briefings-bench")

@@ -28,7 +28,7 @@ from benchmarks.corpus import corpus
 from benchmarks.query_latency import CACHE, pct, postgres_server
 from briefings.extract import extract
 from briefings.models import Article, ArticleMeta, Extraction
-from briefings.store import add_article, connect
+from briefings.store.facts import add_article, connect
 from tests.postgres import create_database
 
 

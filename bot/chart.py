@@ -6,7 +6,7 @@ import asyncio
 import io
 from collections import OrderedDict, defaultdict
 
-from briefings.views import EstimatePicture
+from briefings.answers.views import EstimatePicture
 
 Points = tuple[tuple[str, object, int], ...]  # (series label, date, value), in date order
 

@@ -3,7 +3,7 @@
 A feed is due when its interval has passed since its last poll, whichever process made it: the
 store says when that was, so a feed taken over from a stopped process (or added with the command
 line while the bot runs) is polled on time, and never twice in one interval. With several bot
-processes each sweeps the feeds of its share (briefings.coordinator) and polls one under the feed's
+processes each sweeps the feeds of its share (briefings.scale.coordinator) and polls one under the feed's
 lease ('feed:<id>'), reading again under the lease whether it is still due.
 """
 
@@ -18,7 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.tasks import spawn
-from briefings import feeds
+from briefings.sources import feeds
 
 if TYPE_CHECKING:
     import aiohttp

@@ -8,9 +8,9 @@ import asyncio
 import contextlib
 
 from bot.tasks import spawn
-from briefings import queries
-from briefings.db import Connection
-from briefings.matching import complete_names, fold_key
+from briefings.answers import queries
+from briefings.store.db import Connection
+from briefings.store.matching import complete_names, fold_key
 
 MAX_CHOICES = 25
 CHOICE_MAX = 100

@@ -12,27 +12,34 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import os
+import select
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from briefings import __version__, feeds, jobs, queries, render
-from briefings.articles import ArticleError, parse_article
-from briefings.commands import COMMANDS, CommandError, digest_window, parse_count, parse_day
-from briefings.db import Connection, is_postgres, shown
-from briefings.digest import build_digest
+from briefings import __version__
+from briefings.answers import queries
+from briefings.answers.commands import COMMANDS, CommandError, digest_window, parse_count, parse_day
+from briefings.answers.digest import build_digest
+from briefings.answers.views import FeedView, IngestItem, JobView, PollView
 from briefings.extract import extract
-from briefings.ingest import IngestLine, ingest_each
 from briefings.logs import configure_logging
-from briefings.models import Extraction, Status
+from briefings.models import ArticleError, Extraction, Status
+from briefings.scale import jobs
 from briefings.settings import Settings, SettingsError, check_store, load_settings
-from briefings.store import StoreError, connect
-from briefings.views import FeedView, IngestItem, JobView, PollView
-from briefings.worker import Extractor
+from briefings.sources import feeds
+from briefings.sources.articles import parse_article
+from briefings.sources.ingest import IngestLine, ingest_each
+from briefings.sources.worker import Extractor
+from briefings.store.db import Connection, is_postgres, shown
+from briefings.store.facts import StoreError, connect
+from briefings.terminal import render
 
 log = logging.getLogger("briefings")
 
@@ -201,7 +208,7 @@ def _show(console: Console, args: argparse.Namespace, value: Any, table: Rendera
     if args.format == "json":
         print(render.as_json(value))
     else:
-        console.print(table)
+        render.show(console, table)
     return 0
 
 
@@ -224,7 +231,7 @@ async def _ingest(conn: Connection, args: argparse.Namespace, settings: Settings
 async def _ingest_queued(conn: Connection, args: argparse.Namespace, settings: Settings) -> int:
     """`ingest` with the queue on: each file is read here and queued whole, each address queued for a
     worker to fetch; then each job's outcome is awaited and told, as the in-process ingest tells it."""
-    from briefings.ingest import expand_items, read_file
+    from briefings.sources.ingest import expand_items, read_file
 
     now = dt.datetime.now(dt.UTC)
     queued: dict[int, str] = {}
@@ -264,7 +271,7 @@ async def _ingest_queued(conn: Connection, args: argparse.Namespace, settings: S
 
 
 async def _job_line(conn: Connection, shown: str, job: jobs.Job) -> IngestLine:
-    from briefings.store import AddResult
+    from briefings.store.facts import AddResult
 
     rows = await conn.fetch(
         """SELECT (SELECT COUNT(*) FROM quotes WHERE source_id = :s), (SELECT COUNT(*) FROM estimates WHERE source_id = :s),
@@ -311,7 +318,7 @@ def _ingest_item(line: IngestLine) -> IngestItem:
 
 
 async def _remove(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from briefings.removal import find_source, remove_source
+    from briefings.answers.removal import find_source, remove_source
 
     ids = [await find_source(conn, ref) for ref in args.sources]  # every one found before any goes
     done = [await remove_source(conn, sid) for sid in dict.fromkeys(ids)]
@@ -360,14 +367,17 @@ async def _who(conn: Connection, args: argparse.Namespace, settings: Settings, c
 async def _digest(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     since, until = digest_window(args.since, args.until, dt.datetime.now(dt.UTC))
     d = await build_digest(conn, since, until, status=Status(args.status) if args.status else None)
-    return _show(console, args, d, render.digest(d))
+    return _show(console, args, d, render.digest(d, ZoneInfo(settings.timezone)))
 
 
 async def _feeds(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     action = args.feeds_command
     if action == "add":
         every = parse_count(args.every, "--every", 5, 10080)
-        feed = FeedView.of(await feeds.add_feed(conn, args.url, every_minutes=every, now=dt.datetime.now(dt.UTC)))
+        async with feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session:
+            poller = feeds.Poller(conn, session, budget=settings.extract_budget)  # shows the feed works first
+            added = await poller.follow(args.url, every_minutes=every, now=dt.datetime.now(dt.UTC))
+        feed = FeedView.of(added)
         line = Text(f"following feed {feed.id}: ").append_text(render.plain(feed.url))
         return _show(console, args, feed, line.append(f" every {feed.every_minutes} minutes"))
     if action in {"remove", "resume"}:
@@ -378,8 +388,9 @@ async def _feeds(conn: Connection, args: argparse.Namespace, settings: Settings,
         what = "removed" if action == "remove" else "resumed"
         return _show(console, args, {"id": feed_id, what: True}, Text(f"feed {feed_id} {what}"))
     if action == "list":
-        items = [FeedView.of(f) for f in await feeds.list_feeds(conn)]
-        return _show(console, args, items, render.feed_list(items))
+        failures = await feeds.entry_failures(conn)
+        items = [FeedView.of(f, failures.get(f.id, ([], 0))) for f in await feeds.list_feeds(conn)]
+        return _show(console, args, items, render.feed_list(items, ZoneInfo(settings.timezone)))
     async with feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session:
         poller = feeds.Poller(
             conn,
@@ -397,7 +408,8 @@ async def _feeds(conn: Connection, args: argparse.Namespace, settings: Settings,
             render.plain(f"feed {r.feed_id}: {state}; {r.taken} taken, {r.skipped} skipped, {r.failed} failed\n")
         )
     lines.rstrip()
-    return _show(console, args, results, lines if lines.plain else Text("No feeds to poll."))
+    _show(console, args, results, lines if lines.plain else Text("No feeds to poll."))
+    return 1 if any(r.error or r.failed for r in results) else 0  # as ingest: 1 when anything failed
 
 
 async def _jobs(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
@@ -409,7 +421,7 @@ async def _jobs(conn: Connection, args: argparse.Namespace, settings: Settings, 
 async def _worker(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     import signal
 
-    from briefings.queue_worker import QueueWorker
+    from briefings.sources.queue_worker import QueueWorker
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -457,11 +469,11 @@ def _extract(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(extraction_json(facts), ensure_ascii=False, indent=2))
     else:
-        console = Console()
+        console = render.terminal()
         for q in facts.quotes:
-            console.print(render.plain(f"{q.speaker or '?'}: “{q.text}”"))
+            render.show(console, render.plain(f"{q.speaker or '?'}: “{q.text}”"))
         for e in facts.estimates:
-            console.print(render.plain(f"{e.claimant}: {e.value:,} ({e.qualifier.value}, {e.status.value})"))
+            render.show(console, render.plain(f"{e.claimant}: {e.value:,} ({e.qualifier.value}, {e.status.value})"))
     return 0
 
 
@@ -486,13 +498,13 @@ def _store_named(args: argparse.Namespace, settings: Settings) -> str:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    console = Console(soft_wrap=False)
+    console = render.terminal(soft_wrap=False)
     async with connect(settings.db, create=_writes(args)) as conn:
         return await HANDLERS[args.command](conn, args, settings, console)
 
 
 def _migrate_store(args: argparse.Namespace) -> int:
-    from briefings.copy_store import migrate_store
+    from briefings.store.copy_store import migrate_store
 
     if not is_postgres(args.source):
         check_store(Path(args.source), "FROM", create=False)
@@ -525,6 +537,30 @@ def _serve(settings: Settings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code. A reader that leaves early (`| head`) ends it quietly."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # what is still buffered goes now, while a closed pipe can be told apart
+        return code
+    except BrokenPipeError:
+        if not _stdout_gone():
+            raise
+        # nothing more can be shown; Python's own flush at exit would fail again, so stdout goes nowhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _stdout_gone() -> bool:
+    """stdout is a pipe whose reader has closed it."""
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poll.poll(0))
+    except (OSError, ValueError, AttributeError):  # no stdout at all, or no poll() on this system
+        return True
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(**({"db": args.db} if args.db is not None else {}))

@@ -13,9 +13,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefings import db as engines
-from briefings.commands import plural
-from briefings.store import schema_version
+from briefings.store import db as engines
+from briefings.store.facts import schema_version
+from briefings.words import plural
 
 HEARTBEAT_EVERY = dt.timedelta(seconds=30)
 MAX_SILENCE = dt.timedelta(seconds=180)

@@ -11,6 +11,10 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class ArticleError(ValueError):
+    """An article that cannot be read or stored; the message is one sentence for the user."""
+
+
 class Qualifier(StrEnum):
     exact = "exact"
     approx = "approx"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from briefings import queries
-from briefings.ingest import ingest_paths
-from briefings.store import connect
+from briefings.answers import queries
+from briefings.sources.ingest import ingest_paths
+from briefings.store.facts import connect
 from tests.conftest import article
 
 EARLY = article(

@@ -8,7 +8,7 @@ import pytest
 
 from briefings.health import check, heartbeat_path, write_heartbeat
 from briefings.models import Article, ArticleMeta, Extraction
-from briefings.store import add_article, connect
+from briefings.store.facts import add_article, connect
 
 NOW = dt.datetime(2025, 3, 28, 12, 0, tzinfo=dt.UTC)
 

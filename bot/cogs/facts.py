@@ -12,10 +12,10 @@ from discord.ext import commands
 
 from bot import render
 from bot.chart import worth_drawing
-from bot.client import UserInputError
+from bot.common import UserInputError
 from bot.paging import page_source, send_pages
-from briefings import queries
-from briefings.commands import parse_day
+from briefings.answers import queries
+from briefings.answers.commands import parse_day
 from briefings.models import Status
 
 if TYPE_CHECKING:

@@ -425,6 +425,8 @@ def _register_acronyms(ctx: _Context, sents: list[Sentence]) -> None:
                 words.insert(0, w)
             # the name is the run of words whose initials spell the acronym
             for k in range(len(words)):
+                if words[k].group() in {"of", "and", "for"}:
+                    continue  # a name starts with its own word, not with the "of" that joins it to another
                 name = " ".join(w.group() for w in words[k:])
                 initials = "".join(w.group()[0] for w in words[k:] if w.group()[0].isupper())
                 if initials == letters:

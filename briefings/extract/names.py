@@ -184,13 +184,16 @@ def parse_phrase(phrase: str) -> EntityRef | None:
     if low in PRONOUNS:
         return None
     # "spokesperson from China’s commerce ministry" → "China’s commerce ministry spokesperson"
+    # (a phrase that starts with "of" has no role before it: "of the Party", cut from a longer name)
     m = re.match(r"^(.*?\b)(?:of|for|from|at)\s+(.+)$", phrase)
+    before_of = m.group(1).split() if m else []
     tail = tokenize(m.group(2)) if m else []
     names_someone = len(tail) >= 2 and _is_name_token(tail[-1]) and _is_name_token(tail[-2])
     if (
         m
+        and before_of
         and not names_someone
-        and is_role_word(m.group(1).split()[-1])
+        and is_role_word(before_of[-1])
         and not any(_is_name_token(t) for t in tokenize(m.group(1)))
     ):
         role = m.group(1).strip()

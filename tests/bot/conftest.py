@@ -12,11 +12,11 @@ import pytest
 import yarl
 
 from bot.client import BriefingsBot
-from briefings.feeds import make_session
 from briefings.service import seed_if_empty
 from briefings.settings import Settings
-from briefings.store import connect
-from briefings.worker import DEFAULT_BUDGET
+from briefings.sources.feeds import make_session
+from briefings.sources.worker import DEFAULT_BUDGET
+from briefings.store.facts import connect
 from tests.conftest import SEEDS, FakeClock
 from tests.discord_emulator import GUILD_ID, DiscordEmulator
 

@@ -6,8 +6,8 @@ import asyncio
 import datetime as dt
 
 from bot import chart
+from briefings.answers.views import EstimatePicture, HistoryPoint
 from briefings.models import Status
-from briefings.views import EstimatePicture, HistoryPoint
 
 
 def picture(values: list[int]) -> EstimatePicture:

@@ -15,10 +15,11 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from briefings import feeds, leases
-from briefings import subscriptions as subs
+from briefings.answers import subscriptions as subs
+from briefings.scale import leases
 from briefings.service import seed_if_empty
-from briefings.store import connect
+from briefings.sources import feeds
+from briefings.store.facts import connect
 from tests.bot.conftest import TOKEN
 from tests.conftest import ROOT, SEEDS
 from tests.discord_emulator import CHANNEL_ID, GUILD_ID, DiscordEmulator, shard_of

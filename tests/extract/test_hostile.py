@@ -5,7 +5,7 @@ benchmarks/extract_growth.py, not asserted here)."""
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from briefings.extract import extract
@@ -84,3 +84,42 @@ def test_any_text_extracts_without_raising(words: list[str], noise: str, publish
         assert 0 <= fact.evidence.start <= fact.evidence.end <= len(body)
     for e in facts.estimates:
         assert 0 < e.value <= 2_000_000
+
+
+# names as news copy writes them: titles, capitalised words, "of the" runs, and brackets holding an
+# acronym (most often the one the words before it spell, which is what registers an acronym)
+_CAPITALISED = ["Name", "Party", "National", "Union", "Council", "Anna", "Berg", "Vardia", "Front", "De", "O’Neil"]
+_TITLES = ["President", "Minister", "Gen.", "Dr.", "spokesperson", "head", "leader", "Secretary", "chief", "Mr."]
+_LINKS = ["of", "of the", "the", "for", "for the", "from", "at", "and", "de la", "’s", "-"]
+_BRACKETS = ["(ABC)", "(NP)", "(NIS)", "(A)", "(ABCDEFG)", "()", "(", ")", "(of)", "(the NP)", "NP"]
+
+
+@st.composite
+def _name_phrase(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from([*_CAPITALISED, *_TITLES, *_LINKS]), min_size=1, max_size=7))
+    start = draw(st.integers(0, len(words) - 1))
+    spelled = "".join(w[0] for w in " ".join(words[start:]).split() if w[:1].isupper())
+    bracket = draw(st.sampled_from(["", f"({spelled})", f"({spelled})", *_BRACKETS]))
+    return " ".join([*words, bracket]).strip()
+
+
+_CLAUSE = st.sampled_from(
+    ["said", "told reporters", "said 1,000 troops were sent", "according to", ",", "“We will stay,”", "and", "says"]
+)
+_NAMED_SENTENCE = st.lists(st.one_of(_name_phrase(), _CLAUSE), min_size=1, max_size=10).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sentences=st.lists(_NAMED_SENTENCE, min_size=1, max_size=6))
+@example(sentences=["The head of the National Party (NP) said 1,000 troops were sent"])  # the run began at "of"
+def test_names_titles_brackets_and_acronyms_extract_without_raising(sentences: list[str]) -> None:
+    body = " ".join(f"{s}." for s in sentences)
+    facts = extract(body, dt.date(2024, 11, 5), "Ledger")
+    for fact in [*facts.quotes, *facts.estimates]:
+        assert 0 <= fact.evidence.start <= fact.evidence.end <= len(body)
+
+
+def test_an_acronym_names_the_words_that_spell_it_not_the_of_before_them() -> None:
+    facts = extract("The head of the National Party (NP) said 1,000 troops were sent. The NP said more would follow.")
+    assert [e.claimant for e in facts.estimates] == ["National Party head"]
+    assert "the National Party" in [e.name for e in facts.entities]

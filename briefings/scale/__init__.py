@@ -1,0 +1,1 @@
+"""Several processes on one store: leases, the ingest job queue, shards and the coordinator that holds them."""

@@ -1,0 +1,1 @@
+"""The terminal face: the console and the rendering of answers as text."""
