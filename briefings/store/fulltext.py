@@ -122,6 +122,9 @@ def _places(folded: Sequence[str], term: Term) -> Iterator[int]:
             yield i
 
 
+_BINDING = ("OR", "AND", "NOT")  # loosest first
+
+
 def matches(items: Sequence[Item], text: str) -> bool:
     """Does `text` hold what a search asks for, as FTS5 reads it (NOT binds closer than AND, AND
     than OR; "a NOT b" is a and not b)? The items are `queries.search_query`'s: well formed."""
@@ -133,37 +136,24 @@ def matches(items: Sequence[Item], text: str) -> bool:
         item = items[at]
         at += 1
         if item == "(":
-            found = either()
+            found = level(0)
             at += 1  # the closing bracket
             return found
         assert isinstance(item, Term)
         return next(_places(folded, item), None) is not None
 
-    def unless() -> bool:
+    def level(n: int) -> bool:  # n: 0 for OR, 1 for AND, 2 for NOT, 3 for a term or a bracket
         nonlocal at
-        found = primary()
-        while at < len(items) and items[at] == "NOT":
+        if n == len(_BINDING):
+            return primary()
+        found = level(n + 1)
+        while at < len(items) and items[at] == _BINDING[n]:
             at += 1
-            found = not primary() and found
+            other = level(n + 1)
+            found = found or other if n == 0 else found and other if n == 1 else found and not other
         return found
 
-    def both() -> bool:
-        nonlocal at
-        found = unless()
-        while at < len(items) and items[at] == "AND":
-            at += 1
-            found = unless() and found
-        return found
-
-    def either() -> bool:
-        nonlocal at
-        found = both()
-        while at < len(items) and items[at] == "OR":
-            at += 1
-            found = both() or found
-        return found
-
-    return either()
+    return level(0)
 
 
 # ------------------------------------------------------------------------------ snippets
