@@ -244,7 +244,8 @@ def search_pages(hits: Sequence[SearchHit], text: str) -> list[discord.Embed]:
         snippet = "".join(f"**{safe(t)}**" if hit else safe(t) for t, hit in h.segments())
         entries.append(
             f"{'Quote' if h.kind == 'quote' else 'Claim'} · **{safe(h.who or '?')}** · "
-            f"{dated(h.claimed_on, h.date_basis)} · {safe(h.source.label)}\n{snippet}"
+            f"{dated(h.claimed_on, h.date_basis)} · {carried_text(h.reported_by, h.independent_sources) or safe(h.source.label)}"
+            f"\n{snippet}"
         )
     return paginate(
         f"Search: {safe(text)}",

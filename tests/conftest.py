@@ -207,6 +207,19 @@ async def _store_target(
 
 
 @pytest.fixture
+def new_store(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Callable[[str], Any]:
+    """`async with new_store(name) as conn`: a fresh store of its own on the test's engine per name."""
+
+    @contextlib.asynccontextmanager
+    async def fresh(name: str) -> AsyncIterator[Connection]:
+        async with _store_target(engine, tmp_path / name / "briefings.db", request, store=True) as url:
+            async with connect(url) as conn:
+                yield conn
+
+    return fresh
+
+
+@pytest.fixture
 async def conn(db_url: str) -> AsyncIterator[Connection]:
     async with connect(db_url) as c:
         yield c

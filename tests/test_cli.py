@@ -172,6 +172,7 @@ def test_a_read_only_command_on_a_missing_store_says_so_and_creates_nothing(tmp_
         (["estimate", "--status", "sideways"], {}, "'sideways' is not a status of north-korean-troops; its statuses"),
         (["estimate", "--story", "volcano"], {}, "There is no story 'volcano'; the stories are hong-kong-protests,"),
         (["timeline"], {"BRIEFINGS_STORY": "volcano"}, "BRIEFINGS_STORY 'volcano' is not a story"),
+        (["quote", "kirby", "--contains", '"fair game" OR'], {}, """contains filter '"fair game" OR' is malformed"""),
         (["quote", "Kim"], {}, "'Kim' may mean Kim Tae-hyo or Kim Yong-hyun; give more of the name"),
         (["timeline", "--from", "nonsense"], {}, "'nonsense' is not a date for --from"),
         (

@@ -127,7 +127,10 @@ class Facts(commands.Cog):
         return await self._story(interaction, current)
 
     @app_commands.command(description="What someone said, newest first")
-    @app_commands.describe(speaker="who said it (part of a name is enough)", contains="only quotes with these words")
+    @app_commands.describe(
+        speaker="who said it (part of a name is enough)",
+        contains='only quotes with these words; "exact phrase", OR and NOT work too',
+    )
     async def quote(self, interaction: discord.Interaction, speaker: str, contains: str | None = None) -> None:
         await self._answer(interaction, "quote", [speaker, contains])
 

@@ -189,7 +189,7 @@ COMMANDS: dict[str, CommandSpec] = {
             "a speaker's quotes, newest first",
             (
                 Option("speaker", "who said it (part of a name is enough)", required=True, kind="name"),
-                Option("contains", "only quotes with these words"),
+                Option("contains", 'only quotes with these words; "exact phrase", OR and NOT work too', raw=True),
             ),
         ),
         CommandSpec(

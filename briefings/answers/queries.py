@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
 import re
@@ -58,6 +59,8 @@ AMBIGUOUS_SHOWN = 5
 MAX_NAME_CHARS = 200  # a person's or body's name as typed
 MAX_TEXT_CHARS = 500  # words to search for, or to find in a quote
 MAX_SEARCH_TERMS = 32
+MAX_SEARCH_DEPTH = 16  # brackets within brackets
+CONTAINS_PAGE = 500  # a speaker's quotes read at a time, looking for those holding some words
 MAX_LIMIT = 1000
 
 
@@ -91,11 +94,14 @@ ALIAS_SCAN = 2000  # aliases read for one typed word, at most: more than that is
 
 
 async def match_entities(conn: Connection, name: str, what: str = "name") -> list[int]:
-    """Entities a typed name may mean: "kirby", "John Kirby", "zelensky" (any case, part or spelling).
+    """Entities a typed name may mean: "kirby", "John Kirby", "zelensky", "defense ministry",
+    "intelligence" (any case, part or spelling).
 
-    The whole name as stored, else each word as the start of a stored name part or a spelling variant
-    of one (see briefings.store.matching), else the words inside a stored name from a word's start: the
-    name's own letters, never fewer."""
+    The whole name as stored, else every entity it fits: each typed word the start of a word of one
+    of its names (a spelling variant of a stored name part, see briefings.store.matching, for a word that starts none), or the typed
+    words one after another inside one of its names, from a word's start ("national intelligence" in
+    "National Intelligence Service", "intelligence" in "Defense Intelligence Agency"): the name's
+    own letters, never fewer."""
     key = fold_key(bounded(name, what, MAX_NAME_CHARS))
     if not key:
         return []
@@ -112,12 +118,13 @@ async def match_entities(conn: Connection, name: str, what: str = "name") -> lis
         found = ids if found is None else found & ids
         if not found:
             break
-    if found:
-        return sorted(found)
-    # words inside a body's name ("defence ministry" in "the defence ministry in Seoul"), from a word's start
-    inside = conn.dialect.contains("' ' || key", "?")
-    rows = await conn.fetch(f"SELECT id FROM entities WHERE {inside} ORDER BY id LIMIT ?", (" " + key, ALIAS_SCAN))
-    return sorted(r[0] for r in rows)
+    # the words inside a name, from a word's start: every entity they fit, with those found above
+    inside = conn.dialect.contains("' ' || alias_key", "?")
+    rows = await conn.fetch(
+        f"SELECT DISTINCT entity_id FROM entity_aliases WHERE {inside} ORDER BY entity_id LIMIT ?",
+        (" " + key, ALIAS_SCAN),
+    )
+    return sorted((found or set()) | {r[0] for r in rows})
 
 
 _HAS_FACTS = {
@@ -512,32 +519,46 @@ async def quotes_by(
         raise QueryError("Give a speaker's name, for example 'Kirby'.")
     check_limit(limit)
     ids = await resolve_entities(conn, speaker, "quotes", "speaker")
-    text_filter, text_params = "", []
-    if contains and contains.strip():
-        text_filter = f" AND q.text {conn.dialect.ilike} ? ESCAPE '\\'"
-        text_params = [f"%{_like_escape(bounded(contains.strip(), 'words to find', MAX_TEXT_CHARS))}%"]
+    wanted = None
+    if contains and contains.strip():  # words, "phrases", AND, OR, NOT and brackets, as a search reads them
+        bounded(contains.strip(), "words to find", MAX_TEXT_CHARS)
+        wanted = search_query(contains, f"The contains filter {quoted(contains)} is malformed: it")
     fetch = limit + limit // 2  # a little over: copies of one quote fold into one
     # answered by an index in date order: the speaker's entity, else the quotes stored without an
-    # entity whose attribution text matches
+    # entity whose attribution text matches; with words to find, page by page until enough hold them
     if ids:
-        rows = await conn.fetch(
-            f"{_QUOTE_SELECT} WHERE q.entity_id = ?{text_filter} ORDER BY q.claimed_on DESC NULLS LAST, q.id DESC LIMIT ?",
-            [ids[0], *text_params, fetch],
-        )
+        where, params = "q.entity_id = ?", [ids[0]]
     else:
-        rows = await conn.fetch(
-            f"""{_QUOTE_SELECT} WHERE q.entity_id IS NULL AND q.speaker {conn.dialect.ilike} ? ESCAPE '\\'{text_filter}
-                ORDER BY q.claimed_on DESC NULLS LAST, q.id DESC LIMIT ?""",
-            [f"%{_like_escape(speaker.strip())}%", *text_params, fetch],
+        where, params = (
+            f"q.speaker {conn.dialect.ilike} ? ESCAPE '\\' AND q.entity_id IS NULL",
+            [f"%{_like_escape(speaker.strip())}%"],
         )
+    page = fetch if wanted is None else max(fetch, CONTAINS_PAGE)
+    rows: list[Row] = []
+    for offset in itertools.count(0, page):
+        got = await conn.fetch(
+            f"{_QUOTE_SELECT} WHERE {where} ORDER BY q.claimed_on DESC NULLS LAST, q.id DESC LIMIT ? OFFSET ?",
+            [*params, page, offset],
+        )
+        rows += got if wanted is None else [r for r in got if fulltext.matches(wanted, r["text"])]
+        if wanted is None or len(got) < page or len(rows) >= fetch:
+            break
+    rows = rows[:fetch]
     rows = _newest_first(await _originals(conn, rows, "quote"))
     return _quote_views(rows)[:limit]
 
 
 def _newest_first(rows: list[Row]) -> list[Row]:
-    """Newest claim first, undated last; each row once."""
+    """Newest claim first, undated last; each row once. Of one day's rows, a stated day before a
+    publication's, then by their words and outlet: facts, not the order they were stored in (the
+    row a claim carried by several sources is shown from)."""
     unique = list({r["id"]: r for r in rows}.values())
-    return sorted(unique, key=lambda r: (r["claimed_on"] or "", r["id"]), reverse=True)
+    return sorted(unique, key=_by_date, reverse=True)
+
+
+def _by_date(r: Row) -> tuple[str, bool, str, str, int]:
+    words = r["text"] if "text" in r.keys() else r["sentence"]
+    return (r["claimed_on"] or "", r["date_basis"] == "stated", words, r["outlet"] or "", r["id"])
 
 
 async def _counts_by_name(conn: Connection, table: str, name_column: str) -> list[tuple[str, int]]:
@@ -573,10 +594,14 @@ _FTS_OPERATORS = frozenset({"AND", "OR", "NOT"})
 _FTS_TOKEN = re.compile(r'"[^"]*"?\*?|\w+\*?|[()]|[^\w\s"()]+')
 
 
-def search_query(text: str) -> list[fulltext.Item]:
+def _unreadable(what: str, problem: str) -> QueryError:
+    return QueryError(f"{what} {problem}.")
+
+
+def search_query(text: str, what: str = "The search") -> list[fulltext.Item]:
     """What a user typed as a search both engines run alike: words and "phrases" (a trailing * for a
     prefix), AND, OR and NOT between them, and brackets; nothing else is syntax (no column filters,
-    no special queries). A search that cannot be read is one sentence saying why."""
+    no special queries). A search that cannot be read is one sentence saying why, of `what`."""
     text = bounded(text.strip(), "search", MAX_TEXT_CHARS)
     if not text:
         raise QueryError("Give some words to search for.")
@@ -586,11 +611,13 @@ def search_query(text: str) -> list[fulltext.Item]:
     for token in _FTS_TOKEN.findall(text):
         if token.startswith('"'):
             if len(token.rstrip("*")) < 2 or not token.rstrip("*").endswith('"'):
-                raise QueryError('The search has an unclosed quote mark ("); close the phrase or leave it out.')
+                raise _unreadable(what, 'has an unclosed quote mark ("); close the phrase or leave it out')
             words = fulltext.words(token.rstrip("*")[1:-1])
         elif token in _FTS_OPERATORS:
             if prev not in {"term", ")"}:
-                raise QueryError(f"{token} goes between words, as in: fair {token} game.")
+                raise _unreadable(
+                    what, f"has {token} out of place ({token} goes between words, as in fair {token} game)"
+                )
             out.append(token)
             prev = "op"
             continue
@@ -599,10 +626,12 @@ def search_query(text: str) -> list[fulltext.Item]:
                 out.append("AND")
             out.append("(")
             depth, prev = depth + 1, "("
+            if depth > MAX_SEARCH_DEPTH:
+                raise _unreadable(what, f"has brackets more than {MAX_SEARCH_DEPTH} deep")
             continue
         elif token == ")":
             if depth == 0 or prev in {"op", "("}:
-                raise QueryError("The search's brackets do not match, or one holds no words.")
+                raise _unreadable(what, "has brackets that do not match, or one that holds no words")
             out.append(")")
             depth, prev = depth - 1, ")"
             continue
@@ -616,13 +645,13 @@ def search_query(text: str) -> list[fulltext.Item]:
         prev = "term"
         terms += 1
         if terms > MAX_SEARCH_TERMS:
-            raise QueryError(f"The search has more than {MAX_SEARCH_TERMS} words; fewer find more.")
+            raise _unreadable(what, f"has more than {MAX_SEARCH_TERMS} words; fewer find more")
     if not terms:
-        raise QueryError("Give some words to search for; punctuation alone matches nothing.")
+        raise _unreadable(what, "has no words; punctuation alone matches nothing")
     if prev == "op":
-        raise QueryError(f"{out[-1]} goes between words, as in: fair {out[-1]} game.")
+        raise _unreadable(what, f"has {out[-1]} out of place ({out[-1]} goes between words, as in fair {out[-1]} game)")
     if depth:
-        raise QueryError("The search's brackets do not match, or one holds no words.")
+        raise _unreadable(what, "has brackets that do not match, or one that holds no words")
     return out
 
 
@@ -646,7 +675,7 @@ async def _search_hits(conn: Connection, items: list[fulltext.Item], n: int) -> 
 
 async def search(conn: Connection, text: str, *, story: str | None = None, limit: int = 50) -> list[SearchHit]:
     """Full-text search over quotes and the sentences of estimates (and who said or claimed them),
-    best matches first; a text that copies carry shows once, from an original where one matches.
+    best matches first; a claim that several sources carry shows once, with the outlets carrying it.
     With `story`, only its estimates and the quotes of its sources."""
     items = search_query(text)
     check_limit(limit)
@@ -662,12 +691,14 @@ async def search(conn: Connection, text: str, *, story: str | None = None, limit
             cond, params = (f" AND {_in_story('q')}", [story]) if kind == "quote" else (" AND e.story = ?", [story])
         for r in await conn.fetch(f"{select} WHERE {alias}.id IN ({','.join('?' * len(ids))}){cond}", [*ids, *params]):
             rows[(kind, r["id"])] = r
-    best: dict[tuple[str, str], tuple[Row, Row]] = {}  # one per text, in rank order
+    # one hit per claim (a quote, or a claimant's number), however many sources carry it and in
+    # whatever words: the best ranked, from a source of its own where one matches
+    best: dict[tuple[str, str], tuple[Row, Row]] = {}
     for h in hits:
         r = rows.get((h["kind"], h["fact_id"]))
         if r is None:
             continue
-        key = (h["kind"], fold_key(r["text"] if h["kind"] == "quote" else r["sentence"]))
+        key = (h["kind"], r["claim_key"])
         if key not in best or (_carried(best[key][1]) and not _carried(r)):
             best[key] = (h, r)
     found = fulltext.matched_terms(items)
@@ -675,6 +706,7 @@ async def search(conn: Connection, text: str, *, story: str | None = None, limit
     for h, r in list(best.values())[:limit]:
         is_quote = h["kind"] == "quote"
         text_found = r["text"] if is_quote else r["sentence"]
+        reported_by, independent = _reported(r)
         snippet, spans = fulltext.snippet(text_found, found)
         out.append(
             SearchHit(
@@ -687,6 +719,8 @@ async def search(conn: Connection, text: str, *, story: str | None = None, limit
                 claimed_on=stored_date(r["claimed_on"]),
                 date_basis=DateBasis(r["date_basis"]),
                 source=_source_ref(r),
+                reported_by=reported_by,
+                independent_sources=independent,
             )
         )
     return out
@@ -808,7 +842,7 @@ async def timeline(
                 independent_sources=v.independent_sources,
             )
         )
-    quote_rows = sorted(_in_window(await _originals(conn, q_rows, "quote"), since, until), key=_order_by_date)
+    quote_rows = _newest_first(_in_window(await _originals(conn, q_rows, "quote"), since, until))
     for q in _quote_views(quote_rows):
         if q.claimed_on is None or not q.speaker:
             continue
@@ -831,12 +865,8 @@ async def timeline(
                 independent_sources=q.independent_sources,
             )
         )
-    items.sort(key=lambda i: (i.claimed_on, i.kind, i.who, i.id))
+    items.sort(key=lambda i: (i.claimed_on, i.kind, i.who, i.text or "", i.value or 0, i.id))
     return items[:limit]
-
-
-def _order_by_date(r: Row) -> tuple[str, int]:
-    return (r["claimed_on"] or "", r["id"])
 
 
 # ---------------------------------------------------------------------------- profile
@@ -930,7 +960,7 @@ async def new_since(
     lo, hi = since.astimezone(dt.UTC).isoformat(), until.astimezone(dt.UTC).isoformat()
     e_rows = await conn.fetch(
         f"""{_ESTIMATE_SELECT} WHERE e.story = ? AND e.created_at > ? AND e.created_at <= ?
-            ORDER BY e.claimed_on NULLS FIRST, e.id""",
+            ORDER BY e.claimed_on NULLS FIRST, e.status, e.value, e.id""",
         (story, lo, hi),
     )
     q_rows = await conn.fetch(
@@ -948,7 +978,7 @@ async def new_since(
         until=until,
         # every new claim once, as its original reported it
         estimates=_estimate_views(await _originals(conn, e_rows, "estimate", stored_until=until), fold_copies=True),
-        quotes=_quote_views(await _originals(conn, q_rows, "quote", stored_until=until)),
+        quotes=_quote_views(_newest_first(await _originals(conn, q_rows, "quote", stored_until=until))),
         sources=[_source_view(r) for r in s_rows],
     )
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import re
 
 from briefings.answers.queries import QueryError
 from briefings.answers.views import RemovedSource
 from briefings.sources.feeds import canonical_url
+from briefings.store import copies
 from briefings.store.db import Connection, Transaction
-from briefings.store.facts import REPORTED_BY_KEPT, STORE_WRITES, shingle_hashes
-from briefings.words import source_label
+from briefings.store.facts import STORE_WRITES, claim_keys, relatest, shingle_hashes
 
 
 async def find_source(conn: Connection, ref: str) -> int:
@@ -85,11 +84,19 @@ async def _remove(conn: Transaction, source_id: int) -> RemovedSource:
         await conn.execute(f"UPDATE shingle_df SET n = n - 1 WHERE hash IN ({','.join('?' * len(chunk))})", chunk)
     await conn.execute("DELETE FROM shingle_df WHERE n <= 0")
 
-    # copies and rewrites of it: of what it copied, if anything; their independence recomputed
-    parent = src["copy_of"] or src["rewrite_of"]
-    await conn.execute("UPDATE sources SET copy_of = ? WHERE copy_of = ?", (src["copy_of"], source_id))
-    await conn.execute("UPDATE sources SET rewrite_of = ? WHERE rewrite_of = ?", (parent, source_id))
-    promoted = await _reroot(conn, source_id)
+    # the sources counted as its root stand alone until linked again, without it, below
+    children = [
+        r[0]
+        for r in await conn.fetch(
+            "SELECT id FROM sources WHERE copy_of = :s OR rewrite_of = :s ORDER BY id", {"s": source_id}
+        )
+    ]
+    root = src["root_id"] or source_id
+    tree = [r[0] for r in await conn.fetch("SELECT id FROM sources WHERE root_id = ? AND id != ?", (root, source_id))]
+    await conn.execute(
+        "UPDATE sources SET copy_of = NULL, rewrite_of = NULL WHERE copy_of = :s OR rewrite_of = :s", {"s": source_id}
+    )
+    await conn.execute("UPDATE sources SET root_id = id WHERE root_id = ?", (source_id,))
 
     await conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
     # people and bodies left with nothing said or claimed: those its facts named, and those first
@@ -103,17 +110,18 @@ async def _remove(conn: Transaction, source_id: int) -> RemovedSource:
              AND NOT EXISTS (SELECT 1 FROM estimates WHERE voiced_by = entities.id)""",
         (spoke, src["ingested_at"]),
     )
-    if promoted:
-        marks = ",".join("?" * len(promoted))
-        more = await conn.fetch(
-            f"""SELECT claim_key FROM quotes WHERE source_id IN ({marks})
-                UNION SELECT claim_key FROM estimates WHERE source_id IN ({marks})""",
-            [*promoted, *promoted],
+    # its copies and rewrites: of the closest original left, if any; the roots of its tree found again
+    await copies.relink(conn, children)
+    promoted: list[int] = []
+    if tree:
+        await copies.reroot(conn, set(tree))
+        keys.update(await claim_keys(conn, tree))  # each counted as its own root, or another, now
+        rows = await conn.fetch(
+            f"SELECT id FROM sources WHERE root_id = id AND id IN ({d.each('BIGINT')})", (d.array(children),)
         )
-        keys.update(r[0] for r in more)
-    await _recount_claims(conn, sorted(keys))
-    for story, keys_of_story in sorted(groups.items()):
-        await _relatest(conn, story, sorted(keys_of_story))
+        promoted = sorted(r[0] for r in rows)
+    await copies.recount_claims(conn, sorted(keys))
+    await relatest(conn, sorted({g for of_story in groups.values() for g in of_story}))
     return RemovedSource(
         id=source_id,
         outlet=src["outlet"],
@@ -125,90 +133,3 @@ async def _remove(conn: Transaction, source_id: int) -> RemovedSource:
         estimates=sum(1 for f in facts if f["kind"] == "estimate"),
         independent_now=promoted,
     )
-
-
-async def _reroot(conn: Transaction, source_id: int) -> list[int]:
-    """Sources that counted as this one (their root): each now counts as the first of its copy or
-    rewrite chain still stored. Returns those whose root changed."""
-    members = {
-        r[0]: r[1] or r[2]
-        for r in await conn.fetch(
-            "SELECT id, copy_of, rewrite_of FROM sources WHERE root_id = ? AND id != ?", (source_id, source_id)
-        )
-    }
-    for sid in members:
-        root, seen = sid, {sid}
-        while members.get(root) in members and members[root] not in seen:
-            root = members[root]
-            seen.add(root)
-        await conn.execute("UPDATE sources SET root_id = ? WHERE id = ?", (root, sid))
-    return sorted(members)
-
-
-def _first_carried(item: tuple[str, tuple[str | None, int]]) -> tuple[bool, str, int]:
-    """A label's place among a claim's first outlets: dated first, by when, then by source."""
-    dated, first = item[1]
-    return (dated is None, dated or "", first)
-
-
-async def _recount_claims(conn: Transaction, keys: list[str]) -> None:
-    """Independent sources and first outlets of these claims, counted again from the facts stored
-    (as ingest counts them: a root per copy chain; the first outlets by when each first carried it)."""
-    d = conn.dialect
-    each = d.each("TEXT", ":k")
-    for i in range(0, len(keys), 500):
-        chunk = d.array(keys[i : i + 500])
-        await conn.execute(f"DELETE FROM claim_roots WHERE claim_key IN ({each})", {"k": chunk})
-        await conn.execute(f"DELETE FROM claim_stats WHERE claim_key IN ({each})", {"k": chunk})
-        rows = await conn.fetch(
-            f"""SELECT f.claim_key, COALESCE(s.root_id, s.id) AS root, s.outlet, s.origin, s.published, s.id
-                  FROM (SELECT claim_key, source_id FROM quotes WHERE claim_key IN ({each})
-                        UNION ALL SELECT claim_key, source_id FROM estimates WHERE claim_key IN ({each})) AS f
-                  JOIN sources AS s ON s.id = f.source_id""",
-            {"k": chunk},
-        )
-        roots: dict[str, set[int]] = {}
-        firsts: dict[str, dict[str, tuple[str | None, int]]] = {}  # label: (first dated, first source)
-        for key, root, outlet, origin, published, source_id in rows:
-            roots.setdefault(key, set()).add(root)
-            label = source_label(source_id, outlet, origin)
-            dated, first = firsts.setdefault(key, {}).get(label, (None, source_id))
-            if published is not None and (dated is None or published < dated):
-                dated = published
-            firsts[key][label] = (dated, min(first, source_id))
-
-        await conn.executemany(
-            "INSERT INTO claim_roots (claim_key, root) VALUES (?, ?)",
-            [(key, root) for key, rs in roots.items() for root in sorted(rs)],
-        )
-        await conn.executemany(
-            "INSERT INTO claim_stats (claim_key, independent, outlets) VALUES (?, ?, ?)",
-            [
-                (
-                    key,
-                    len(roots[key]),
-                    json.dumps([label for label, _ in sorted(labels.items(), key=_first_carried)[:REPORTED_BY_KEPT]]),
-                )
-                for key, labels in firsts.items()
-            ],
-        )
-
-
-async def _relatest(conn: Transaction, story: str, groups: list[str]) -> None:
-    """The latest estimate of each status of these claimant groups in a story, found again."""
-    d = conn.dialect
-    for i in range(0, len(groups), 500):
-        chunk = d.array(groups[i : i + 500])
-        await conn.execute(
-            f"DELETE FROM claim_latest WHERE story = ? AND group_key IN ({d.each('TEXT')})", (story, chunk)
-        )
-        await conn.execute(
-            f"""INSERT INTO claim_latest (story, group_key, status, estimate_id, claimed_on, value, low, high)
-               SELECT story, group_key, status, id, claimed_on, value, low, high FROM (
-                   SELECT story, group_key, status, id, claimed_on, value, low, high,
-                          ROW_NUMBER() OVER (PARTITION BY group_key, status
-                                             ORDER BY COALESCE(claimed_on, '') DESC, id DESC) AS rn
-                     FROM estimates WHERE story = ? AND group_key IN ({d.each("TEXT")})) AS ranked
-                WHERE rn = 1""",
-            (story, chunk),
-        )

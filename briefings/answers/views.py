@@ -189,6 +189,8 @@ class SearchHit(View):
     claimed_on: dt.date | None
     date_basis: DateBasis
     source: SourceRef
+    reported_by: list[str] = []  # the first outlets carrying the claim, copies and rewrites included
+    independent_sources: int = 0
 
     def segments(self) -> list[tuple[str, bool]]:
         """The snippet cut into (text, is_a_match) pieces, for a face to style the matches its own way."""

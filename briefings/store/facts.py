@@ -19,22 +19,14 @@ from pathlib import Path
 
 from briefings.extract.identity import Identity, identity, speaks_for
 from briefings.extract.names import similar_names
-from briefings.models import SEED_STORY, Article, ArticleError, EntityKind, EntityRef, Estimate, Extraction, SourceKind
-from briefings.store import db, fulltext
+from briefings.models import SEED_STORY, Article, ArticleError, EntityKind, EntityRef, Estimate, Extraction
+from briefings.store import copies, db, fulltext
+from briefings.store.copies import COMMON_SHINGLE_SOURCES, shingle_hashes
 from briefings.store.db import Connection, Row, Transaction
 from briefings.store.matching import fold_key, variant_aliases
 from briefings.words import source_label
 
 log = logging.getLogger(__name__)
-
-SHINGLE_SIZE = 5
-SHINGLE_SAMPLE = 4  # keep one shingle hash in four
-COPY_CONTAINMENT = 0.5  # this share of an article's shingles in an earlier one: a near-copy
-REWRITE_CONTAINMENT = 0.08  # a rewrite shares less text, but most of its quotes
-REWRITE_QUOTE_SHARE = 0.5
-COMMON_QUOTE_SOURCES = 20
-COMMON_SHINGLE_SOURCES = 50  # a shingle in more sources than this is boilerplate  # quotes carried by more independent sources than this are ignored for rewrites
-
 
 STORE_WRITES = "briefings:store-writes"  # the lock an article's (or a removal's) writes hold, as on SQLite
 MIGRATIONS = "briefings:migrations"
@@ -232,23 +224,6 @@ def body_hash(outlet: str | None, body: str) -> str:
     return hashlib.sha256(ident.encode("utf-8")).hexdigest()
 
 
-_WORD = re.compile(r"\w+")
-
-
-def shingle_hashes(body: str) -> set[int]:
-    """Sampled hashes of the body's word 5-grams, as signed 64-bit integers for SQLite."""
-    # word by word (finditer, not findall): a thread doing this lets the event loop run between words;
-    # one findall over 2 MB would hold the interpreter's lock for half a second
-    words = [m.group() for m in _WORD.finditer(body.lower())]
-    out = set()
-    for i in range(max(0, len(words) - SHINGLE_SIZE + 1)):
-        digest = hashlib.blake2b(" ".join(words[i : i + SHINGLE_SIZE]).encode(), digest_size=8).digest()
-        h = int.from_bytes(digest, "big", signed=True)
-        if h % SHINGLE_SAMPLE == 0:
-            out.add(h)
-    return out
-
-
 def quote_key(text: str) -> str:
     norm = fold_key(text)
     return "q:" + hashlib.sha1(norm.encode()).hexdigest()[:16]
@@ -279,14 +254,13 @@ async def note_latest(conn: Connection, source_id: int) -> None:
     )
 
 
-REPORTED_BY_KEPT = 8
-
-
-async def note_claims(conn: Connection, keys: list[str], root: int, label: str) -> None:
-    """Count a source (of root `root`, labelled `label`) carrying claims: one more independent source
-    for each claim its root did not carry yet; the label joins the first outlets kept."""
+async def note_claims(conn: Connection, keys: list[str], root: int, label: str, published: str | None) -> None:
+    """Count a source (of root `root`, labelled `label`, published then) carrying claims: one more
+    independent source for each claim its root did not carry yet; the label takes its place among
+    the first outlets kept, by when each first carried the claim."""
     known: set[str] = set()
-    outlets: dict[str, list[str]] = {}
+    dated: dict[str, dict[str, str | None]] = {}
+    uncounted: list[str] = []  # counted before outlets were kept with their dates: counted again
     for i in range(0, len(keys), 500):
         chunk = keys[i : i + 500]
         marks = ",".join("?" * len(chunk))
@@ -294,24 +268,50 @@ async def note_claims(conn: Connection, keys: list[str], root: int, label: str) 
             f"SELECT claim_key FROM claim_roots WHERE root = ? AND claim_key IN ({marks})", [root, *chunk]
         )
         known.update(r[0] for r in rows)
-        rows = await conn.fetch(f"SELECT claim_key, outlets FROM claim_stats WHERE claim_key IN ({marks})", chunk)
-        outlets.update((r[0], json.loads(r[1])) for r in rows)
+        rows = await conn.fetch(f"SELECT claim_key, dated FROM claim_stats WHERE claim_key IN ({marks})", chunk)
+        for key, kept in rows:
+            if kept is None:
+                uncounted.append(key)
+            else:
+                dated[key] = {label: when for label, when in json.loads(kept)}
     await conn.executemany(
         "INSERT INTO claim_roots (claim_key, root) VALUES (?, ?) ON CONFLICT DO NOTHING",
         [(k, root) for k in keys if k not in known],
     )
+    when = copies.utc_published(published)
     stats = []
     for key in keys:
-        kept = outlets.get(key, [])
-        if label not in kept and len(kept) < REPORTED_BY_KEPT:
-            kept = [*kept, label]
+        kept = dated.get(key, {})
+        kept[label] = copies.earlier(kept[label], when) if label in kept else when
+        firsts = copies.first_outlets(kept)
         new_root = int(key not in known)
-        stats.append((key, new_root, json.dumps(kept), new_root))
+        stats.append((key, new_root, json.dumps([lb for lb, _ in firsts]), json.dumps(firsts), new_root))
     await conn.executemany(
-        """INSERT INTO claim_stats (claim_key, independent, outlets) VALUES (?, ?, ?)
-           ON CONFLICT (claim_key) DO UPDATE SET independent = claim_stats.independent + ?, outlets = excluded.outlets""",
+        """INSERT INTO claim_stats (claim_key, independent, outlets, dated) VALUES (?, ?, ?, ?)
+           ON CONFLICT (claim_key) DO UPDATE SET independent = claim_stats.independent + ?,
+               outlets = excluded.outlets, dated = excluded.dated""",
         stats,
     )
+    if uncounted:
+        await copies.recount_claims(conn, uncounted)
+
+
+async def relatest(conn: Connection, groups: list[str]) -> None:
+    """The latest estimate of each status of these claimant groups, in every story, found again."""
+    d = conn.dialect
+    for i in range(0, len(groups), 500):
+        chunk = d.array(groups[i : i + 500])
+        await conn.execute(f"DELETE FROM claim_latest WHERE group_key IN ({d.each('TEXT')})", (chunk,))
+        await conn.execute(
+            f"""INSERT INTO claim_latest (story, group_key, status, estimate_id, claimed_on, value, low, high)
+               SELECT story, group_key, status, id, claimed_on, value, low, high FROM (
+                   SELECT story, group_key, status, id, claimed_on, value, low, high,
+                          ROW_NUMBER() OVER (PARTITION BY story, group_key, status
+                                             ORDER BY COALESCE(claimed_on, '') DESC, id DESC) AS rn
+                     FROM estimates WHERE group_key IN ({d.each("TEXT")})) AS ranked
+                WHERE rn = 1""",
+            (chunk,),
+        )
 
 
 def estimate_key(entity_id: int | None, claimant: str, value: int, status: str, story: str = SEED_STORY) -> str:
@@ -440,11 +440,10 @@ async def _add(
     stored = await _stored_id(tx, chash, thash)
     if stored is not None:
         raise _Unchanged(stored)
-    copy_of, containment = await _nearest_copy(tx, shingles)
     source_id = await tx.fetchval(
         """INSERT INTO sources (origin, outlet, title, url, published, kind, content_hash, body,
-                                shingle_count, copy_of, ingested_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""",
+                                shingle_count, ingested_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""",
         (
             article.origin,
             article.meta.outlet,
@@ -455,7 +454,6 @@ async def _add(
             chash,
             article.body,
             len(shingles),
-            copy_of if containment >= COPY_CONTAINMENT else None,
             stored_at,
         ),
     )
@@ -555,30 +553,39 @@ async def _add(
     )
     await note_latest(tx, source_id)
     await fulltext.index_source(tx, source_id)
-    rewrite_of = None
-    if copy_of is None or containment < COPY_CONTAINMENT:
-        rewrite_of = await _rewritten_source(tx, source_id, copy_of, containment, article.meta.kind)
-    root = await _root_of(tx, copy_of if containment >= COPY_CONTAINMENT else rewrite_of)
-    label = source_label(source_id, article.meta.outlet, article.origin)
+    # linked after its quotes are in (a rewrite is known by them); the sources it turns out to be the
+    # original of (stored before it) count as its root from now on, and their claims are counted again
+    linked = await copies.link_new(tx, source_id, shingles)
     keys = list(dict.fromkeys([*quote_keys, *estimate_keys]))
-    await note_claims(tx, keys, root or source_id, label)
-    await tx.execute(
-        "UPDATE sources SET rewrite_of = ?, root_id = ?, kind = ? WHERE id = ?",
-        (
-            rewrite_of,
-            root or source_id,
-            SourceKind.rewrite.value if rewrite_of is not None else article.meta.kind.value,
-            source_id,
-        ),
-    )
+    if linked.moved:
+        await copies.recount_claims(tx, sorted({*keys, *await claim_keys(tx, linked.moved)}))
+    else:
+        await note_claims(
+            tx,
+            keys,
+            linked.root,
+            source_label(source_id, article.meta.outlet, article.origin),
+            article.meta.published.isoformat() if article.meta.published else None,
+        )
     return AddResult(
         source_id=source_id,
         added=True,
         quotes=len(facts.quotes),
         estimates=len(claims),
-        copy_of=copy_of if containment >= COPY_CONTAINMENT else None,
-        rewrite_of=rewrite_of,
+        copy_of=linked.copy_of,
+        rewrite_of=linked.rewrite_of,
     )
+
+
+async def claim_keys(conn: Connection, source_ids: list[int]) -> set[str]:
+    """The claims these sources carry."""
+    d = conn.dialect
+    rows = await conn.fetch(
+        f"""SELECT claim_key FROM quotes WHERE source_id IN ({d.each("BIGINT", ":s")})
+            UNION SELECT claim_key FROM estimates WHERE source_id IN ({d.each("BIGINT", ":s")})""",
+        {"s": d.array(source_ids)},
+    )
+    return {r[0] for r in rows}
 
 
 async def find_stored(conn: Connection, article: Article) -> int | None:
@@ -641,69 +648,6 @@ def _texts(article: Article, facts: Extraction) -> Iterator[str | None]:
         yield from (e.claimant, e.evidence.sentence)
 
 
-async def _nearest_copy(conn: Connection, shingles: set[int]) -> tuple[int | None, float]:
-    """The earlier source sharing the largest share of this text's distinctive shingles, and that share."""
-    if not shingles:
-        return None, 0.0
-    hashes = list(shingles)
-    counts: dict[int, list[int]] = {}
-    common = 0
-    for i in range(0, len(hashes), 500):
-        chunk = hashes[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        rows = await conn.fetch(
-            f"SELECT COUNT(*) FROM shingle_df WHERE hash IN ({marks}) AND n >= ?", [*chunk, COMMON_SHINGLE_SOURCES]
-        )
-        common += rows[0][0]
-        rows = await conn.fetch(
-            f"""SELECT ss.source_id, COUNT(*), s.shingle_count FROM source_shingles AS ss
-                  JOIN sources AS s ON s.id = ss.source_id
-                 WHERE ss.hash IN ({marks}) GROUP BY ss.source_id, s.shingle_count""",
-            chunk,
-        )
-        for sid, shared, other in rows:
-            counts.setdefault(sid, [0, other])[0] += shared
-    distinctive = max(1, len(shingles) - common)
-    best: tuple[int | None, float] = (None, 0.0)
-    for sid, (shared, other) in counts.items():
-        containment = shared / max(1, min(distinctive, other))
-        if containment > best[1]:
-            best = (sid, containment)
-    return best
-
-
-async def _rewritten_source(
-    conn: Connection, source_id: int, nearest: int | None, containment: float, kind: SourceKind
-) -> int | None:
-    """The earlier source this one rewrites: it shares some text and most of its quotes with it."""
-    # a quote that many independent sources carry is no sign of rewriting any one of them
-    rows = await conn.fetch(
-        """SELECT other.source_id, COUNT(DISTINCT other.claim_key) FROM quotes AS other
-            WHERE other.source_id != ? AND other.claim_key IN (
-                  SELECT mine.claim_key FROM quotes AS mine LEFT JOIN claim_stats AS cs ON cs.claim_key = mine.claim_key
-                   WHERE mine.source_id = ? AND COALESCE(cs.independent, 0) <= ?)
-            GROUP BY other.source_id ORDER BY 2 DESC, other.source_id LIMIT 1""",
-        (source_id, source_id, COMMON_QUOTE_SOURCES),
-    )
-    row = rows[0] if rows else None
-    totals = await conn.fetch("SELECT COUNT(DISTINCT claim_key) FROM quotes WHERE source_id = ?", (source_id,))
-    total = totals[0][0] if totals else 0
-    shared_with, shared = (row[0], row[1]) if row else (None, 0)
-    by_quotes = total >= 3 and shared >= 2 and shared / total >= REWRITE_QUOTE_SHARE
-    if shared_with is not None and by_quotes and (containment >= REWRITE_CONTAINMENT or kind is SourceKind.rewrite):
-        return shared_with
-    if kind is SourceKind.rewrite:
-        return shared_with if shared_with is not None else nearest
-    return None
-
-
-async def _root_of(conn: Connection, source_id: int | None) -> int | None:
-    if source_id is None:
-        return None
-    rows = await conn.fetch("SELECT root_id FROM sources WHERE id = ?", (source_id,))
-    return (rows[0][0] or source_id) if rows else source_id
-
-
 async def upsert_entity(conn: Connection, ref: EntityRef, now: str) -> int | None:
     """The id of the stored person or body `ref` names, created or completed as needed; None for
     someone only described ("the soldier"), who stands for no one across articles.
@@ -737,7 +681,78 @@ async def upsert_entity(conn: Connection, ref: EntityRef, now: str) -> int | Non
         "INSERT INTO entity_aliases (alias_key, entity_id, alias) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         [(k, entity_id, v) for k, v in entity_aliases(ref, who).items()],
     )
+    if ref.kind is EntityKind.person and (row is None or (not row["role"] and ref.role)):
+        if row is None:
+            await _take_surnames(conn, entity_id, fold_key(ref.name))
+        await _refile_spoken(conn, entity_id, now)
     return entity_id
+
+
+async def _take_surnames(conn: Connection, person: int, key: str) -> None:
+    """A person stored with a full name takes the people stored before by one part of it alone
+    ("Velko" when "Dana Velko" comes), as "Velko" would have joined "Dana Velko" stored first: the
+    same people whatever order the articles came in, while that full name is the only one with the part."""
+    words = key.split()
+    if len(words) < 2:
+        return
+    for part in dict.fromkeys(w for w in words if len(w) >= 3):
+        rows = await conn.fetch(
+            """SELECT e.id, e.name FROM entity_aliases AS a JOIN entities AS e ON e.id = a.entity_id
+                WHERE a.alias_key = ? AND e.kind = 'person' AND e.id != ? ORDER BY e.id LIMIT 50""",
+            (part, person),
+        )
+        alone = [r[0] for r in rows if fold_key(r[1]) == part]
+        if alone and len(alone) == len(rows):  # no other full name has that part
+            for short in alone:
+                await merge_entity(conn, short, person)
+
+
+async def merge_entity(conn: Connection, old: int, new: int) -> None:
+    """File everything of entity `old` under `new` (its facts, names and claims), and drop `old`."""
+    moved = await conn.fetch(
+        "SELECT id, claimant, value, status, story, claim_key, group_key FROM estimates WHERE entity_id = ?", (old,)
+    )
+    await conn.execute("UPDATE quotes SET entity_id = ? WHERE entity_id = ?", (new, old))
+    await conn.execute("UPDATE estimates SET voiced_by = ? WHERE voiced_by = ?", (new, old))
+    await conn.execute(
+        """INSERT INTO entity_aliases (alias_key, entity_id, alias) SELECT alias_key, ?, alias FROM entity_aliases
+            WHERE entity_id = ? ON CONFLICT DO NOTHING""",
+        (new, old),
+    )
+    await _refiled(conn, moved, new, None)
+    await conn.execute("DELETE FROM entities WHERE id = ?", (old,))
+
+
+async def _refiled(conn: Connection, moved: list[Row], entity_id: int, voiced_by: int | None) -> None:
+    """Estimates filed under another entity (and voice): their claims and claimant groups again."""
+    if not moved:
+        return
+    new_keys = {r["id"]: estimate_key(entity_id, r["claimant"], r["value"], r["status"], r["story"]) for r in moved}
+    await conn.executemany(
+        "UPDATE estimates SET entity_id = ?, voiced_by = ?, claim_key = ?, group_key = ? WHERE id = ?",
+        [(entity_id, voiced_by, new_keys[r["id"]], group_key(entity_id, r["claimant"]), r["id"]) for r in moved],
+    )
+    await copies.recount_claims(conn, sorted({r["claim_key"] for r in moved} | set(new_keys.values())))
+    groups = {r["group_key"] for r in moved} | {group_key(entity_id, r["claimant"]) for r in moved}
+    await relatest(conn, sorted(groups))
+
+
+async def _refile_spoken(conn: Connection, person: int, now: str) -> None:
+    """A person known now to speak for a body (a spokesperson's role, from any article): their own
+    claims are the body's, voiced by them, as they are when the role was known first."""
+    rows = await conn.fetch("SELECT name, role, affiliation FROM entities WHERE id = ? AND role IS NOT NULL", (person,))
+    body = speaks_for(_ref(rows[0][0], "person", rows[0][1], rows[0][2])) if rows else None
+    if body is None:
+        return
+    body_id = await upsert_entity(conn, body, now)
+    if body_id is None or body_id == person:
+        return
+    moved = await conn.fetch(
+        """SELECT id, claimant, value, status, story, claim_key, group_key FROM estimates
+            WHERE entity_id = ? AND voiced_by IS NULL""",
+        (person,),
+    )
+    await _refiled(conn, moved, body_id, person)
 
 
 async def _bodies_spoken_for(

@@ -11,7 +11,7 @@ itself, so the database's own locale and dictionaries play no part.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -107,6 +107,55 @@ def matched_terms(items: Sequence[Item]) -> list[Term]:
     return out
 
 
+# ------------------------------------------------------------------------------ matching
+
+
+def _places(folded: Sequence[str], term: Term) -> Iterator[int]:
+    """Where in a text's folded words a term (a word, or a phrase; with `prefix`, its last word may
+    go on) starts."""
+    wanted = [fold(w) for w in term.words]
+    k = len(wanted)
+    for i in range(len(folded) - k + 1):
+        if all(folded[i + j] == wanted[j] for j in range(k - 1)) and (
+            folded[i + k - 1] == wanted[-1] or (term.prefix and folded[i + k - 1].startswith(wanted[-1]))
+        ):
+            yield i
+
+
+_BINDING = ("OR", "AND", "NOT")  # loosest first
+
+
+def matches(items: Sequence[Item], text: str) -> bool:
+    """Does `text` hold what a search asks for, as FTS5 reads it (NOT binds closer than AND, AND
+    than OR; "a NOT b" is a and not b)? The items are `queries.search_query`'s: well formed."""
+    folded = [fold(w) for w in words(text)]
+    at = 0
+
+    def primary() -> bool:
+        nonlocal at
+        item = items[at]
+        at += 1
+        if item == "(":
+            found = level(0)
+            at += 1  # the closing bracket
+            return found
+        assert isinstance(item, Term)
+        return next(_places(folded, item), None) is not None
+
+    def level(n: int) -> bool:  # n: 0 for OR, 1 for AND, 2 for NOT, 3 for a term or a bracket
+        nonlocal at
+        if n == len(_BINDING):
+            return primary()
+        found = level(n + 1)
+        while at < len(items) and items[at] == _BINDING[n]:
+            at += 1
+            other = level(n + 1)
+            found = found or other if n == 0 else found and other if n == 1 else found and not other
+        return found
+
+    return level(0)
+
+
 # ------------------------------------------------------------------------------ snippets
 
 
@@ -118,14 +167,10 @@ def snippet(text: str, terms: Sequence[Term], size: int = SNIPPET_WORDS) -> tupl
     hits: set[int] = set()
     first_of: dict[int, int] = {}  # word index → the term it starts a match of
     for n, term in enumerate(terms):
-        wanted = [fold(w) for w in term.words]
-        k = len(wanted)
-        for i in range(len(folded) - k + 1):
-            if all(folded[i + j] == wanted[j] for j in range(k - 1)) and (
-                folded[i + k - 1] == wanted[-1] or (term.prefix and folded[i + k - 1].startswith(wanted[-1]))
-            ):
-                hits.update(range(i, i + k))
-                first_of.setdefault(i, n)
+        k = len(term.words)
+        for i in _places(folded, term):
+            hits.update(range(i, i + k))
+            first_of.setdefault(i, n)
     start, end = 0, len(found)
     if len(found) > size:
         best: tuple[int, int, int, int] | None = None

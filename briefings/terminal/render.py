@@ -299,7 +299,8 @@ def search_hits(hits: list[SearchHit], text: str) -> RenderableType:
         "source",
     )
     for h in hits:
-        t.add_row(h.kind, plain(h.who), snippet(h), dated(h.claimed_on, h.date_basis), plain(h.source.label))
+        outlets = carried(h.reported_by, h.independent_sources) or h.source.label
+        t.add_row(h.kind, plain(h.who), snippet(h), dated(h.claimed_on, h.date_basis), plain(outlets))
     parts: list[RenderableType] = [t]
     _note_published(parts, ((h.claimed_on, h.date_basis) for h in hits))
     return Group(*parts)

@@ -28,7 +28,9 @@ NOW = dt.datetime(2024, 11, 5, 12, 0, tzinfo=dt.UTC)
     [
         ("/quote Kirby", "quote", {"speaker": "Kirby"}),
         ("/quote speaker:Kirby contains:fair", "quote", {"speaker": "Kirby", "contains": "fair"}),
-        ('quote "John Kirby" contains:"fair game"', "quote", {"speaker": "John Kirby", "contains": "fair game"}),
+        # quote marks are search syntax in the words a quote holds, as in /search
+        ('quote "John Kirby" contains:"fair game"', "quote", {"speaker": "John Kirby", "contains": '"fair game"'}),
+        ('/quote speaker:Kirby contains:"fair game" OR', "quote", {"speaker": "Kirby", "contains": '"fair game" OR'}),
         ("/estimate status:deployed", "estimate", {"status": "deployed"}),
         ("/estimate status:Deployed", "estimate", {"status": "Deployed"}),  # its story reads it (any case)
         ("/estimate deployed story:hurricane-helene", "estimate", {"status": "deployed", "story": "hurricane-helene"}),

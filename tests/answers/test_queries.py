@@ -25,9 +25,9 @@ DAY10 = article(
 “The situation has changed and we must be ready,” Ruiz said in a televised address on Tuesday.
 Ruiz told parliament that 8,000 troops would be sent by April.""",
 )
-COPY = article(
+COPY = article(  # the same text, syndicated later that day
     "Courier Syndication",
-    "2025-03-12",
+    "2025-03-12T18:00:00+00:00",
     """Vardia's defence ministry said on Wednesday that more than 5,000 soldiers had been deployed to the border.
 “The situation has changed and we must be ready,” Ruiz said in a televised address on Tuesday.
 Ruiz told parliament that 8,000 troops would be sent by April.""",
@@ -81,6 +81,27 @@ async def test_quotes_contains_filter_and_unknown_speaker(stocked) -> None:
         "We have no intention of crossing the border"
     ]
     assert await queries.quotes_by(stocked, "Nobody Here") == []
+
+
+async def test_the_words_a_speakers_quotes_hold_read_as_a_search_and_a_malformed_filter_says_so(stocked) -> None:
+    async def holding(words: str) -> list[str]:
+        return sorted(q.text for q in await queries.quotes_by(stocked, "ruiz", contains=words))
+
+    assert await holding('"crossing the border" OR ready') == [
+        "The situation has changed and we must be ready",
+        "We have no intention of crossing the border",
+    ]
+    assert await holding("situation NOT ready") == []
+    assert await holding("(situation OR intention) AND chang*") == ["The situation has changed and we must be ready"]
+    for malformed, problem in (
+        ('"crossing the border" OR', "OR out of place"),
+        ('"crossing the', "unclosed quote mark"),
+        ("(border", "brackets that do not match"),
+        ("(" * 20 + "border" + ")" * 20, "more than 16 deep"),
+    ):
+        with pytest.raises(queries.QueryError, match="malformed") as err:
+            await queries.quotes_by(stocked, "ruiz", contains=malformed)
+        assert problem in str(err.value) and str(err.value).count(".") == 1, err.value  # one sentence
 
 
 async def test_search_finds_quotes_and_claims_and_explains_bad_syntax(stocked) -> None:
@@ -279,3 +300,60 @@ async def test_search_reads_the_same_syntax_and_forgives_case_and_accents_on_eac
     assert await found("(calm OR closed) NOT (convoy OR varga)") == ["Ömer Sağlam"]
     (hit,) = await queries.search(conn, "sudza calm")
     assert [hit.snippet[a:b] for a, b in hit.highlights] == ["Sudža", "calm"]
+
+
+async def test_search_lists_a_claim_once_with_its_outlets_though_a_copy_words_it_otherwise(conn, write) -> None:
+    original = article(
+        "Ledger",
+        "2025-03-12",
+        """Vardia's defence ministry said on Wednesday that more than 5,000 soldiers had been deployed to the border.
+“The situation has changed and we must be ready,” Defence Minister Alma Ruiz said in a televised address on Tuesday.
+Ruiz told parliament that 8,000 troops would be sent by April, and the reserves were being called up.""",
+    )
+    edited = article(  # the copy's editor turned a sentence around: the same claim, other words
+        "Ledger Syndication",
+        "2025-03-12T20:00:00+00:00",
+        """Vardia's defence ministry said on Wednesday that more than 5,000 soldiers had been deployed to the border, officials confirmed.
+“The situation has changed and we must be ready,” Defence Minister Alma Ruiz said in a televised address on Tuesday.
+Ruiz told parliament that 8,000 troops would be sent by April, and the reserves were being called up.""",
+    )
+    await ingest_paths(conn, [str(write("a.txt", original)), str(write("b.txt", edited))])
+    hits = await queries.search(conn, "soldiers deployed")
+    assert [(h.kind, h.who, h.source.outlet) for h in hits] == [("estimate", "Vardia's defence ministry", "Ledger")]
+    assert (hits[0].reported_by, hits[0].independent_sources) == (["Ledger", "Ledger Syndication"], 1)
+    (quote,) = await queries.search(conn, "situation changed")
+    assert (quote.source.outlet, quote.reported_by) == ("Ledger", ["Ledger", "Ledger Syndication"])
+
+
+async def test_a_name_of_several_words_or_part_of_one_finds_every_entity_it_fits(conn, write) -> None:
+    from briefings.models import EntityKind, EntityRef
+    from briefings.store.facts import upsert_entity
+
+    text = article(
+        "Ledger",
+        "2025-05-06",
+        """Teravia has sent about 3,000 soldiers to the front, the National Intelligence Service told lawmakers on Tuesday.
+The Defense Intelligence Agency said on Wednesday that 4,500 troops had been deployed near the border.
+Merun's military intelligence said 2,000 more troops would be sent by June.
+The Merun Defense Ministry said on Thursday that 1,500 soldiers were deployed in the north.""",
+    )
+    await ingest_paths(conn, [str(write("a.txt", text))])
+    # a body named somewhere with nothing said or claimed: never picked over those with numbers
+    async with conn.transaction() as tx:
+        await upsert_entity(tx, EntityRef(name="intelligence authorities", kind=EntityKind.body), "2025-05-06")
+
+    async def profile(name: str) -> str | None:
+        found = await queries.who(conn, name)
+        return found.profile.entity.name if found.profile else None
+
+    assert await profile("National Intelligence") == "National Intelligence Service"
+    assert await profile("Defense Ministry") == "Merun Defense Ministry"
+    assert await profile("defense intel") == "Defense Intelligence Agency"
+    listed = await queries.who(conn, "Intelligence")
+    agencies = ["Defense Intelligence Agency", "Merun's military intelligence", "National Intelligence Service"]
+    assert listed.profile is None and sorted(c.name for c in listed.candidates) == agencies
+    with pytest.raises(queries.AmbiguousName) as ambiguous:
+        await queries.estimates(conn, claimant="Intelligence")
+    assert sorted(ambiguous.value.names) == agencies
+    (merun,) = (await queries.estimates(conn, claimant="military intelligence")).latest
+    assert (merun.claimant, merun.value) == ("Merun's military intelligence", 2000)
