@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -632,6 +633,14 @@ async def search(conn: Connection, text: str, *, limit: int = 50) -> list[Search
         if ids:
             for r in await conn.fetch(f"{select} WHERE {alias}.id IN ({','.join('?' * len(ids))})", ids):
                 rows[(kind, r["id"])] = r
+    # folding and cutting the texts found is work on article text (a quote may run to megabytes):
+    # in a thread, so the event loop answers meanwhile
+    return await asyncio.to_thread(_hit_views, hits, rows, fulltext.matched_terms(items), limit)
+
+
+def _hit_views(
+    hits: list[Row], rows: dict[tuple[str, int], Row], found: list[fulltext.Term], limit: int
+) -> list[SearchHit]:
     best: dict[tuple[str, str], tuple[Row, Row]] = {}  # one per text, in rank order
     for h in hits:
         r = rows.get((h["kind"], h["fact_id"]))
@@ -640,7 +649,6 @@ async def search(conn: Connection, text: str, *, limit: int = 50) -> list[Search
         key = (h["kind"], fold_key(r["text"] if h["kind"] == "quote" else r["sentence"]))
         if key not in best or (_carried(best[key][1]) and not _carried(r)):
             best[key] = (h, r)
-    found = fulltext.matched_terms(items)
     out: list[SearchHit] = []
     for h, r in list(best.values())[:limit]:
         is_quote = h["kind"] == "quote"
