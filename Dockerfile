@@ -10,11 +10,12 @@ WORKDIR /src
 COPY pyproject.toml README.md constraints.txt ./
 COPY briefings ./briefings
 COPY bot ./bot
-# The versions the tests pass with (constraints.txt). The bytecode is compiled here, once: the
+# The versions the tests pass with (constraints.txt), pip's own first (Debian's warns on every install). The bytecode is compiled here, once: the
 # environment is read-only to the image's user, so Python could not cache it at run time and every
 # call (the health check's too) would compile everything again. Hash-based .pyc files stay valid
 # whatever the copy into the final stage does to the files' times.
 RUN python3 -m venv /app/.venv \
+ && /app/.venv/bin/pip install --no-cache-dir --quiet -c constraints.txt -U pip \
  && /app/.venv/bin/pip install --no-cache-dir --quiet -c constraints.txt . \
  && rm -rf /app/.venv/lib/python3*/site-packages/pip /app/.venv/lib/python3*/site-packages/pip-* /app/.venv/bin/pip* \
  && python3 -m compileall -q -f --invalidation-mode unchecked-hash /app/.venv/lib

@@ -13,7 +13,7 @@ import aiohttp
 import discord
 import yarl
 
-from bot.client import BriefingsBot
+from bot.client import BriefingsBot, one_line
 from briefings.service import ServiceError
 from briefings.settings import Settings
 from briefings.sources import feeds
@@ -46,16 +46,7 @@ async def run_bot(conn: Connection, settings: Settings) -> None:
     except (aiohttp.ClientError, TimeoutError, OSError) as exc:
         where = settings.discord_api or discord.http.Route.BASE
         setting = " (BRIEFINGS_DISCORD_API)" if settings.discord_api else ""
-        raise ServiceError(f"cannot reach Discord at {where}{setting}: {_reason(exc)}") from None
-
-
-def _reason(exc: BaseException) -> str:
-    """The last cause's words, on one line: "Connect call failed ('127.0.0.1', 1)"."""
-    while exc.__cause__ is not None:
-        exc = exc.__cause__
-    words = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    text = " ".join(words.split()) or type(exc).__name__
-    return text[:200]
+        raise ServiceError(f"cannot reach Discord at {where}{setting}: {one_line(exc)}") from None
 
 
 async def _run(bot: BriefingsBot, settings: Settings) -> None:

@@ -14,6 +14,8 @@ import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
+from discord.gateway import DiscordWebSocket
+from discord.shard import Shard
 
 from bot.chart import Charts
 from bot.cogs import digests as digest_commands
@@ -32,9 +34,11 @@ from briefings.answers.queries import QueryError
 from briefings.answers.views import Stats
 from briefings.health import HEARTBEAT_EVERY, heartbeat_path, write_heartbeat
 from briefings.scale.coordinator import Coordinator
+from briefings.words import SHOWN_INPUT, quoted
 
 if TYPE_CHECKING:
     import aiohttp
+    import yarl
 
     from briefings.settings import Settings
     from briefings.store.db import Connection
@@ -49,7 +53,11 @@ BUSY_AT = 8
 # deadline would pass, and a digest retries at the time Discord gave instead of holding its task
 RATE_LIMIT_WAIT_MAX = 30.0
 CONTENT_MAX = 2000  # characters in a message's content
-ECHO_MAX = 60  # characters of the user's own input repeated in an error
+# seconds between attempts to reach a gateway that does not answer: doubling from the first to the last
+GATEWAY_RETRY_FIRST = 1.0
+GATEWAY_RETRY_MAX = 120.0
+
+
 def typed_values(interaction: discord.Interaction) -> list[str]:
     """The text the user typed into the command's options (subcommands included)."""
     out: list[str] = []
@@ -64,17 +72,59 @@ def typed_values(interaction: discord.Interaction) -> list[str]:
 
 def fit_echoes(message: str, typed: list[str]) -> str:
     """An error that repeats the user's input repeats it escaped, and cut when long; the whole
-    message within Discord's 2,000 characters."""
+    message within Discord's 2,000 characters. The core repeats an input as `quoted()` makes it (on
+    one line, cut at SHOWN_INPUT characters), so that is the form looked for and escaped here,
+    whatever its length; an input repeated whole is cut and escaped the same way."""
     for value in sorted(set(typed), key=len, reverse=True):
-        shown = safe(clip(value.strip(), ECHO_MAX))
         for form in dict.fromkeys((value, value.strip())):
             if not form:
                 continue
-            if len(form) > ECHO_MAX:  # long enough to be nothing but the input wherever it appears
-                message = message.replace(form, shown)
-            else:
-                message = message.replace(f"'{form}'", f"'{shown}'")
+            echo = quoted(form)
+            shown = f"'{safe(echo[1:-1])}'"
+            if len(form) > SHOWN_INPUT:  # long enough to be nothing but the input wherever it appears
+                message = message.replace(f"'{form}'", shown).replace(form, shown[1:-1])
+            if echo != shown:
+                message = message.replace(echo, shown)
     return clip(message, CONTENT_MAX)
+
+
+def one_line(exc: BaseException) -> str:
+    """The last cause's words, on one line: "Connect call failed ('127.0.0.1', 1)"."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    words = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    text = " ".join(words.split()) or type(exc).__name__
+    return text[:200]
+
+
+class GatewayOutages(logging.Filter):
+    """discord.py logs a traceback at every attempt to reconnect a shard while the gateway is down
+    ('discord.shard'): one warning line per outage instead, and a line when the shard is back."""
+
+    RECONNECTING = "Attempting a reconnect for shard ID %s in %.2fs"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down: set[int] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg != self.RECONNECTING or not isinstance(record.args, tuple):
+            return True
+        shard = record.args[0]
+        if shard in self.down:
+            return False
+        self.down.add(shard)
+        cause = record.exc_info[1] if record.exc_info else None
+        record.msg = "lost the Discord gateway (shard %s): %s; reconnecting with back-off"
+        record.args = (shard, one_line(cause) if cause else "no reason given")
+        record.exc_info, record.exc_text = None, None
+        record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        return True
+
+    def back(self, shard: int) -> None:
+        if shard in self.down:
+            self.down.discard(shard)
+            log.info("the Discord gateway answers again (shard %s)", shard)
 
 
 def intents() -> discord.Intents:
@@ -126,6 +176,53 @@ class BriefingsBot(commands.AutoShardedBot):
         self._stats: tuple[dt.datetime, Stats] | None = None
         self.tree.on_error = self.on_app_command_error
         self._answering = 0
+        self._outages = GatewayOutages()
+
+    async def launch_shards(self) -> None:
+        """discord.py's, but the gateway BRIEFINGS_DISCORD_GATEWAY names is the one used, with or
+        without BRIEFINGS_SHARDS (left to itself, discord.py takes the one GET /gateway/bot advertises
+        when it asks Discord for the shard count)."""
+        logging.getLogger("discord.shard").addFilter(self._outages)
+        if self.shard_count is None and self.settings.discord_gateway:
+            self.shard_count, _, _ = await self.http.get_bot_gateway()  # Discord's recommended count
+        await super().launch_shards()  # with a count, it connects to DiscordWebSocket.DEFAULT_GATEWAY
+
+    async def launch_shard(self, gateway: yarl.URL, shard_id: int, *, initial: bool = False) -> None:
+        """discord.py's first connection of a shard, retried with back-off (GATEWAY_RETRY_FIRST,
+        doubling, at most GATEWAY_RETRY_MAX seconds) and one log line per outage, where discord.py
+        logs a traceback every 5 seconds for as long as the gateway does not answer."""
+        delay, since = GATEWAY_RETRY_FIRST, None
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                coro = DiscordWebSocket.from_client(self, initial=initial, gateway=gateway, shard_id=shard_id)
+                ws = await asyncio.wait_for(coro, timeout=self.shard_connect_timeout)
+                break
+            except Exception as exc:  # what discord.py retries: the gateway is down or unreachable
+                if self.is_closed():  # stopped meanwhile (SIGTERM): no shard to launch
+                    return
+                if since is None:
+                    since = loop.time()
+                    log.warning(
+                        "cannot reach the Discord gateway at %s (shard %s): %s; retrying with back-off",
+                        gateway,
+                        shard_id,
+                        one_line(exc),
+                    )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, GATEWAY_RETRY_MAX)
+        if since is not None:
+            log.info("the Discord gateway answers again after %.0f s (shard %s)", loop.time() - since, shard_id)
+        # what discord.py's launch_shard does with the connection (its attributes, discord.py 2.7)
+        shard = Shard(ws, self, self._AutoShardedClient__queue.put_nowait)  # type: ignore[attr-defined]
+        self._AutoShardedClient__shards[shard_id] = shard  # type: ignore[attr-defined]
+        shard.launch()
+
+    async def on_shard_connect(self, shard_id: int) -> None:
+        self._outages.back(shard_id)
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        self._outages.back(shard_id)
 
     async def setup_hook(self) -> None:
         await self.names.refresh(self.conn)
@@ -218,10 +315,14 @@ class BriefingsBot(commands.AutoShardedBot):
         if not self.is_closed():
             await self._beat()
 
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        await self.digests.channel_deleted(channel)
+
     async def on_ready(self) -> None:
         shards = f" on shards {self.settings.shards}" if self.settings.shards else ""
         log.info("connected as %s to %d guilds%s", self.user, len(self.guilds), shards)
         await self._beat()
+        await self.digests.channels_gone()
         if self._schedule and not self._caught_up:
             self._caught_up = True
             await self.digests.reschedule()  # jobs from the store, and one catch-up for missed slots
@@ -238,6 +339,7 @@ class BriefingsBot(commands.AutoShardedBot):
         with contextlib.suppress(Exception):
             await self.coordinator.close()
         await super().close()
+        logging.getLogger("discord.shard").removeFilter(self._outages)
         # a bot that stopped on purpose leaves no stale heartbeat behind
         heartbeat_path(self.settings.local_dir, self.settings.shards).unlink(missing_ok=True)
 

@@ -34,6 +34,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import render
+from bot.common import permission_names
 from bot.tasks import spawn
 from briefings.answers import subscriptions as subs
 from briefings.answers.digest import build_digest
@@ -46,17 +47,36 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 RETRY_EVERY = dt.timedelta(minutes=1)
 HISTORY_LOOKED_AT = 50  # latest channel messages searched for parts posted before a crash
+EMPTY_MESSAGE = 50006  # Discord's code for a message left empty: its embeds dropped without Embed Links
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def describe_http_error(exc: discord.HTTPException) -> str:
+NEEDED_IN_CHANNEL = ("view_channel", "send_messages", "embed_links")  # to post a digest at all
+
+
+def missing_in(channel: object) -> list[str] | None:
+    """What of NEEDED_IN_CHANNEL the bot lacks in a channel, computed from its roles and the channel's
+    overwrites as the gateway told them; None when the bot knows no such channel in a server."""
+    if not isinstance(channel, discord.abc.GuildChannel):
+        return None
+    perms = channel.permissions_for(channel.guild.me)
+    return [p for p in NEEDED_IN_CHANNEL if not getattr(perms, p)]
+
+
+def describe_http_error(exc: discord.HTTPException, missing: list[str] | None = None) -> str:
+    """Why Discord refused a digest, in a line for `/digest list`; `missing` names the permissions
+    the bot lacks in the channel, when it knows."""
     if isinstance(exc, discord.NotFound):
         return "Discord answered 404: the channel is gone or hidden from the bot"
+    if missing and (isinstance(exc, discord.Forbidden) or exc.code == EMPTY_MESSAGE):
+        s = "s" if len(missing) > 1 else ""
+        return f"Discord answered {exc.status}: the bot may not post there (it needs the {permission_names(missing)} permission{s})"
     if isinstance(exc, discord.Forbidden):
-        return "Discord answered 403: the bot may not post there (it needs View Channel, Send Messages, Embed Links)"
+        needed = permission_names(list(NEEDED_IN_CHANNEL))
+        return f"Discord answered 403: the bot may not post there (it needs {needed})"
     return f"Discord answered {exc.status}: {exc.text or 'no reason given'}"
 
 
@@ -113,6 +133,32 @@ class DigestRunner:
             max_instances=1,
             misfire_grace_time=None,
         )
+
+    async def channel_deleted(self, channel: discord.abc.GuildChannel) -> list[int]:
+        """Discord deleted a channel: its subscriptions pause at once, saying so in `/digest list`."""
+        when = self.clock().astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        paused = await subs.pause_channel(
+            self.bot.conn, channel.id, f"its channel #{channel.name} was deleted ({when})"
+        )
+        if paused:
+            log.info("channel %s was deleted: paused subscriptions %s", channel.id, paused)
+        return paused
+
+    async def channels_gone(self) -> list[int]:
+        """At connection: subscriptions whose channel is no longer in its server (deleted while the
+        bot was away) pause, as on the channel-delete event; servers this process does not see, or
+        that Discord says are unavailable, are left alone."""
+        paused: list[int] = []
+        for sub in await subs.all_subscriptions(self.bot.conn):
+            guild = self.bot.get_guild(sub.guild_id)
+            if sub.paused_reason or guild is None or guild.unavailable or guild.get_channel(sub.channel_id):
+                continue
+            paused += await subs.pause_channel(
+                self.bot.conn, sub.channel_id, "its channel was deleted while the bot was offline"
+            )
+        if paused:
+            log.info("channels deleted while the bot was offline: paused subscriptions %s", paused)
+        return paused
 
     def unschedule(self, sub_id: int) -> None:
         if self.scheduler is not None and self.scheduler.get_job(f"digest-{sub_id}") is not None:
@@ -206,7 +252,8 @@ class DigestRunner:
                 reason = f"Discord's rate limit: it asked to wait {exc.retry_after:.0f} s"
                 return await self._failed(sub, now, reason, not_before=now + dt.timedelta(seconds=exc.retry_after))
             except discord.HTTPException as exc:
-                return await self._failed(sub, now, describe_http_error(exc))
+                missing = missing_in(self.bot.get_channel(sub.channel_id))
+                return await self._failed(sub, now, describe_http_error(exc, missing))
             await subs.finish_delivery(self.bot.conn, sub, now, delivered=True)
             return "delivered"
 

@@ -143,10 +143,18 @@ def add_lines_field(e: discord.Embed, name: str, lines: Sequence[str], *, total:
 
 
 def paginate(
-    title: str, entries: Sequence[str], *, empty: str, footer: str | None = None, more: bool = False
+    title: str,
+    entries: Sequence[str],
+    *,
+    empty: str,
+    footer: str | None = None,
+    more: bool = False,
+    numbered: bool = True,
 ) -> list[discord.Embed]:
     """Entries over as many embeds as needed, each within the limits; past 25 pages "…and N more".
-    `more` says that entries exist beyond these: pages are then numbered without a total."""
+    `more` says that entries exist beyond these: pages are then numbered without a total. Pages
+    shown all at once (`numbered=False`, a posted digest: no buttons turn them) carry no "Page N of
+    M"; the ones after the first are titled "(continued)"."""
     if not entries:
         return [embed(title, empty, footer)]
     pages: list[list[str]] = [[]]
@@ -165,10 +173,11 @@ def paginate(
         text = "\n\n".join(page)
         if n == MAX_PAGES and (hidden or more):
             text += f"\n\n…and {'more' if more else f'{hidden} more'}: narrow the query to see them."
-        parts = [f"Page {n}" if more else f"Page {n} of {len(shown)}"] if len(shown) > 1 or more else []
+        parts = [f"Page {n}" if more else f"Page {n} of {len(shown)}"] if numbered and (len(shown) > 1 or more) else []
         if footer:
             parts.append(footer)
-        out.append(embed(title, text, " · ".join(parts) or None))
+        heading = title if numbered or n == 1 else f"{title} (continued)"
+        out.append(embed(heading, text, " · ".join(parts) or None))
     return out
 
 
@@ -247,7 +256,7 @@ def search_pages(hits: Sequence[SearchHit], text: str) -> list[discord.Embed]:
     )
 
 
-def source_pages(items: Sequence[SourceView], title: str = "Sources") -> list[discord.Embed]:
+def source_pages(items: Sequence[SourceView], title: str = "Sources", *, numbered: bool = True) -> list[discord.Embed]:
     entries = []
     for s in items:
         if s.copy_of is not None:
@@ -263,7 +272,7 @@ def source_pages(items: Sequence[SourceView], title: str = "Sources") -> list[di
             f"**{s.id}. {safe(s.label)}**, {day(s.published)}: {headline}\n"
             f"{plural(s.quotes, 'quote')}, {plural(s.estimates, 'estimate')}; {independence}"
         )
-    return paginate(title, entries, empty="No sources yet.")
+    return paginate(title, entries, empty="No sources yet.", numbered=numbered)
 
 
 def timeline_pages(items: Sequence[TimelineItem]) -> list[discord.Embed]:
@@ -362,6 +371,7 @@ def _digest_embeds(d: Digest) -> list[discord.Embed]:
             [_estimate_line(e) + f" · {e.status.value}" for e in d.new_estimates],
             empty="",
             footer=published_note(*((e.claimed_on, e.date_basis) for e in d.new_estimates)),
+            numbered=False,
         )
     if d.notable_quotes:
         entries = quote_entries(d.notable_quotes)
@@ -372,9 +382,10 @@ def _digest_embeds(d: Digest) -> list[discord.Embed]:
             entries,
             empty="",
             footer=published_note(*((q.claimed_on, q.date_basis) for q in d.notable_quotes)),
+            numbered=False,
         )
     if d.new_sources:
-        out += source_pages(d.new_sources, title="New sources")
+        out += source_pages(d.new_sources, title="New sources", numbered=False)
     return out
 
 

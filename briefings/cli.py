@@ -12,10 +12,13 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import os
+import select
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
 from rich.console import Console, RenderableType
 from rich.text import Text
@@ -205,7 +208,7 @@ def _show(console: Console, args: argparse.Namespace, value: Any, table: Rendera
     if args.format == "json":
         print(render.as_json(value))
     else:
-        console.print(table)
+        render.show(console, table)
     return 0
 
 
@@ -364,14 +367,17 @@ async def _who(conn: Connection, args: argparse.Namespace, settings: Settings, c
 async def _digest(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     since, until = digest_window(args.since, args.until, dt.datetime.now(dt.UTC))
     d = await build_digest(conn, since, until, status=Status(args.status) if args.status else None)
-    return _show(console, args, d, render.digest(d))
+    return _show(console, args, d, render.digest(d, ZoneInfo(settings.timezone)))
 
 
 async def _feeds(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     action = args.feeds_command
     if action == "add":
         every = parse_count(args.every, "--every", 5, 10080)
-        feed = FeedView.of(await feeds.add_feed(conn, args.url, every_minutes=every, now=dt.datetime.now(dt.UTC)))
+        async with feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session:
+            poller = feeds.Poller(conn, session, budget=settings.extract_budget)  # shows the feed works first
+            added = await poller.follow(args.url, every_minutes=every, now=dt.datetime.now(dt.UTC))
+        feed = FeedView.of(added)
         line = Text(f"following feed {feed.id}: ").append_text(render.plain(feed.url))
         return _show(console, args, feed, line.append(f" every {feed.every_minutes} minutes"))
     if action in {"remove", "resume"}:
@@ -382,8 +388,9 @@ async def _feeds(conn: Connection, args: argparse.Namespace, settings: Settings,
         what = "removed" if action == "remove" else "resumed"
         return _show(console, args, {"id": feed_id, what: True}, Text(f"feed {feed_id} {what}"))
     if action == "list":
-        items = [FeedView.of(f) for f in await feeds.list_feeds(conn)]
-        return _show(console, args, items, render.feed_list(items))
+        failures = await feeds.entry_failures(conn)
+        items = [FeedView.of(f, failures.get(f.id, ([], 0))) for f in await feeds.list_feeds(conn)]
+        return _show(console, args, items, render.feed_list(items, ZoneInfo(settings.timezone)))
     async with feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session:
         poller = feeds.Poller(
             conn,
@@ -401,7 +408,8 @@ async def _feeds(conn: Connection, args: argparse.Namespace, settings: Settings,
             render.plain(f"feed {r.feed_id}: {state}; {r.taken} taken, {r.skipped} skipped, {r.failed} failed\n")
         )
     lines.rstrip()
-    return _show(console, args, results, lines if lines.plain else Text("No feeds to poll."))
+    _show(console, args, results, lines if lines.plain else Text("No feeds to poll."))
+    return 1 if any(r.error or r.failed for r in results) else 0  # as ingest: 1 when anything failed
 
 
 async def _jobs(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
@@ -461,11 +469,11 @@ def _extract(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(extraction_json(facts), ensure_ascii=False, indent=2))
     else:
-        console = Console()
+        console = render.terminal()
         for q in facts.quotes:
-            console.print(render.plain(f"{q.speaker or '?'}: “{q.text}”"))
+            render.show(console, render.plain(f"{q.speaker or '?'}: “{q.text}”"))
         for e in facts.estimates:
-            console.print(render.plain(f"{e.claimant}: {e.value:,} ({e.qualifier.value}, {e.status.value})"))
+            render.show(console, render.plain(f"{e.claimant}: {e.value:,} ({e.qualifier.value}, {e.status.value})"))
     return 0
 
 
@@ -490,7 +498,7 @@ def _store_named(args: argparse.Namespace, settings: Settings) -> str:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    console = Console(soft_wrap=False)
+    console = render.terminal(soft_wrap=False)
     async with connect(settings.db, create=_writes(args)) as conn:
         return await HANDLERS[args.command](conn, args, settings, console)
 
@@ -529,6 +537,30 @@ def _serve(settings: Settings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code. A reader that leaves early (`| head`) ends it quietly."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # what is still buffered goes now, while a closed pipe can be told apart
+        return code
+    except BrokenPipeError:
+        if not _stdout_gone():
+            raise
+        # nothing more can be shown; Python's own flush at exit would fail again, so stdout goes nowhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _stdout_gone() -> bool:
+    """stdout is a pipe whose reader has closed it."""
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poll.poll(0))
+    except (OSError, ValueError, AttributeError):  # no stdout at all, or no poll() on this system
+        return True
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(**({"db": args.db} if args.db is not None else {}))

@@ -70,6 +70,11 @@ class Settings(BaseSettings):
         default=None,
         description="the shards this bot process runs, like 0-1/4 (shards 0 and 1 of 4); unset: all of them",
     )
+    admin_guilds: str | None = Field(
+        default=None,
+        description="servers, by id and separated by commas, whose Manage Server may add, remove and resume the "
+        "feeds every server shares (besides the application's owner)",
+    )
     ingest_queue: bool = Field(
         default=False,
         description="queue ingest (feed entries, `briefings ingest`) for `briefings worker` processes instead of "
@@ -116,6 +121,25 @@ class Settings(BaseSettings):
     def _shards(cls, value: str | None) -> str | None:
         return None if value is None else str(Shards.parse(value))
 
+    @field_validator("admin_guilds")
+    @classmethod
+    def _guild_ids(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        ids = [part.strip() for part in value.split(",") if part.strip()]
+        for part in ids:
+            if not part.isascii() or not part.isdigit() or not 0 < int(part) < 2**64:
+                raise ValueError(
+                    f"has {quoted(part)}, which is not a server id; give ids separated by commas, "
+                    "like 123456789012345678,234567890123456789"
+                )
+        return ",".join(ids) or None
+
+    @property
+    def admin_guild_ids(self) -> frozenset[int]:
+        """The servers whose admins manage the feeds (BRIEFINGS_ADMIN_GUILDS)."""
+        return frozenset(int(part) for part in self.admin_guilds.split(",")) if self.admin_guilds else frozenset()
+
     @property
     def shard_plan(self) -> Shards | None:
         """The shards this process runs; None: all of them, as many as Discord recommends."""
@@ -149,7 +173,9 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("dev_guild", "seeds", "discord_api", "discord_gateway", "shards", "state_dir", mode="before")
+    @field_validator(
+        "dev_guild", "seeds", "discord_api", "discord_gateway", "shards", "state_dir", "admin_guilds", mode="before"
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

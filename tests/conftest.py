@@ -69,10 +69,26 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "engines(*names): run only on these engines (sqlite, postgresql)")
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto` (pyproject.toml's addopts): twice the cores this process may use, 4 at least and 16 at
+    most, as the tests mostly wait on processes and servers rather than compute; each worker is a
+    session of its own (its temporary folders, its PostgreSQL server, its ports from the system).
+    PYTEST_XDIST_AUTO_NUM_WORKERS, when set, decides instead."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # pytest-xdist's own reading of it
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(max(4, 2 * cores), 16)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "engine" in metafunc.fixturenames:
+    given = {name.strip() for m in metafunc.definition.iter_markers("parametrize") for name in _names(m.args[0])}
+    if "engine" in metafunc.fixturenames and "engine" not in given:  # a test may list its engines with its cases
         marker = metafunc.definition.get_closest_marker("engines")
         metafunc.parametrize("engine", marker.args if marker else ENGINES)
+
+
+def _names(argnames: str | list[str] | tuple[str, ...]) -> list[str]:
+    return argnames.split(",") if isinstance(argnames, str) else list(argnames)
 
 
 class FakeClock:

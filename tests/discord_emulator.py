@@ -15,6 +15,10 @@ error bodies:
 - `enforce_nonce` deduplicates only within a window of a few minutes;
 - a simulated member cannot send a command hidden by its `default_member_permissions`, an option
   the client would not let through, or press a disabled button (`Refused` is raised in the test);
+- the application as `GET /oauth2/applications/@me` describes it: its owner, or its team (members with
+  their roles) for a team's application (`owner_id`, `team`);
+- a gateway that is down (`gateway_outage()`, `gateway_down`): open connections are closed, new ones
+  answered 503 until it is back; `advertised_gateway` is the address `GET /gateway/bot` names;
 - sharding as Discord does it: `GET /gateway/bot` recommends a shard count, each gateway connection
   IDENTIFYs with `shard: [id, count]` and gets only the guilds `(guild_id >> 22) % count == id`
   (READY, GUILD_CREATE and every event of the guild, interactions too); a shard outside
@@ -50,6 +54,7 @@ SECOND_CHANNEL_ID = CHANNEL_ID + 1
 USER_ID = 400000000000000004
 OTHER_USER_ID = 400000000000000005
 BOT_ROLE_ID = 200000000000000009
+TEAM_ID = 600000000000000006
 
 # permission bits (https://discord.com/developers/docs/topics/permissions)
 ADMINISTRATOR = 1 << 3
@@ -327,6 +332,11 @@ class DiscordEmulator:
         }
         self.guild_ids: list[int] = [GUILD_ID]
         self.recommended_shards = 1  # what GET /gateway/bot recommends
+        self.advertised_gateway: str | None = None  # what GET /gateway/bot names (default: this gateway)
+        self.gateway_down = False  # the gateway refuses every connection (503) while this is set
+        self.gateway_attempts: list[float] = []  # when each connection to the gateway was tried (monotonic)
+        self.owner_id = USER_ID  # the application's owner (of the team, when `team` is set)
+        self.team: dict[int, str] | None = None  # a team's members and their roles: admin, developer, read_only
         self.sessions: list[Session] = []  # every gateway connection, in the order they came
         self.identify: dict[str, Any] | None = None  # the latest IDENTIFY
         self.heartbeats = 0
@@ -432,7 +442,10 @@ class DiscordEmulator:
 
     # ------------------------------------------------------------------ gateway
 
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        self.gateway_attempts.append(time.monotonic())
+        if self.gateway_down:  # what the gateway's front answers while Discord's gateway is down
+            return web.Response(status=503, text="upstream connect error or disconnect/reset before headers")
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         self._ws = ws
@@ -479,6 +492,14 @@ class DiscordEmulator:
             elif op == 6:
                 await self._send(session, "RESUMED", {})
         return ws
+
+    async def gateway_outage(self) -> None:
+        """The gateway goes down: every connection is closed (1001 going away) and new ones are
+        refused until `gateway_down` is cleared."""
+        self.gateway_down = True
+        for session in self.sessions:
+            if not session.ws.closed:
+                await session.ws.close(code=1001, message=b"Discord is going away")
 
     @staticmethod
     def _valid_shard(shard: Any) -> bool:
@@ -925,7 +946,7 @@ class DiscordEmulator:
         if m == "GET" and p == "/gateway/bot":
             return json_response(
                 {
-                    "url": self.gateway_url,
+                    "url": self.advertised_gateway or self.gateway_url,
                     "shards": self.recommended_shards,
                     "session_start_limit": {
                         "total": 1000,
@@ -936,21 +957,7 @@ class DiscordEmulator:
                 }
             )
         if m == "GET" and p == "/oauth2/applications/@me":
-            return json_response(
-                {
-                    "id": str(APP_ID),
-                    "name": "briefings",
-                    "description": "",
-                    "icon": None,
-                    "bot_public": True,
-                    "bot_require_code_grant": False,
-                    "owner": user(USER_ID, "owner"),
-                    "verify_key": "0" * 64,
-                    "flags": 0,
-                    "team": None,
-                    "summary": "",
-                }
-            )
+            return json_response(self.application())
         if m == "PUT" and re.fullmatch(rf"/applications/{APP_ID}(?:/guilds/\d+)?/commands", p):
             synced = []
             for cmd in r.body:
@@ -967,6 +974,37 @@ class DiscordEmulator:
         if m == "GET" and (mm := re.fullmatch(r"/channels/(\d+)/messages", p)):
             return self._history(r, int(mm.group(1)))
         return json_response({"message": f"404: {m} {p} is not emulated", "code": 0}, 404)
+
+    def application(self) -> dict[str, Any]:
+        """The application as Discord describes it to its bot: its owner, a user or (for a team's
+        application) a team user standing for the team, with the team's members and their roles."""
+        app: dict[str, Any] = {
+            "id": str(APP_ID),
+            "name": "briefings",
+            "description": "",
+            "icon": None,
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "owner": user(self.owner_id, "owner"),
+            "verify_key": "0" * 64,
+            "flags": 0,
+            "team": None,
+            "summary": "",
+        }
+        if self.team is not None:
+            team_id = str(TEAM_ID)
+            app["owner"] = {**user(TEAM_ID, f"team{TEAM_ID}"), "discriminator": "0000", "flags": 1024}
+            app["team"] = {
+                "id": team_id,
+                "icon": None,
+                "name": "newsroom team",
+                "owner_user_id": str(self.owner_id),
+                "members": [
+                    {"membership_state": 2, "team_id": team_id, "user": user(uid, f"member{uid}"), "role": role}
+                    for uid, role in self.team.items()
+                ],
+            }
+        return app
 
     def _visible(self, channel_id: int) -> web.Response | int:
         """The bot's permissions in a channel it can see; else Discord's refusal."""

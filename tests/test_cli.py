@@ -8,6 +8,9 @@ import os
 import re
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -317,3 +320,160 @@ def test_a_store_named_by_another_url_is_refused_in_one_line(capsys) -> None:
         code == 2
         and err.strip() == "error: BRIEFINGS_DB 'mysql://…' is no store: give a file's path or a postgresql:// URL"
     )
+
+
+# ------------------------------------------------------------------ pipes and logs
+
+
+def closed_pipe_run(*argv: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`briefings ARGV | head -0`: stdout a pipe whose reader is gone before anything is written."""
+    read, write = os.pipe()
+    os.close(read)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "briefings.cli", *argv],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+            env={**clean, **env},
+        )
+    finally:
+        os.close(write)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["timeline", "--format", "json"],
+        ["timeline"],
+        ["sources", "--format", "json"],
+        ["quote", "kirby"],
+        ["extract", str(SEEDS / "004_ba2e666c7d09b48b.txt")],
+    ],
+)
+def test_a_reader_that_leaves_early_gets_no_traceback(seeded_db, argv) -> None:
+    done = closed_pipe_run(*argv, BRIEFINGS_DB=str(seeded_db))
+    assert done.stderr == "" and done.returncode == 1, done.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[tuple[str, dict[str, tuple[int, str]]]]:
+    """A web server on 127.0.0.1: its address and its pages (path -> (status, body)), which a test may change."""
+    pages: dict[str, tuple[int, str]] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            status, body = pages.get(self.path, (404, "not here"))
+            self.send_response(status)
+            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", pages
+    server.shutdown()
+    server.server_close()
+
+
+def rss(*links: str) -> str:
+    items = "".join(
+        f"<item><title>Item {n}</title><link>{link}</link><guid>g{n}</guid></item>" for n, link in enumerate(links)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Test wire</title>{items}</channel></rss>'
+
+
+def test_verbose_poll_logs_a_missing_page_in_one_line(site, tmp_path) -> None:
+    base, pages = site
+    pages["/wire.xml"] = (200, rss(f"{base}/gone-page.html"))
+    env = {"BRIEFINGS_DB": str(tmp_path / "f.db"), "BRIEFINGS_ALLOW_LOOPBACK": "true"}
+    assert briefings("feeds", "add", f"{base}/wire.xml", **env).returncode == 0
+    assert briefings("feeds", "add", f"{base}/no-such-feed.xml", **env).returncode == 0
+    done = briefings("-v", "feeds", "poll", **env)
+    assert "Traceback" not in done.stderr, done.stderr
+    (entry,) = [line for line in done.stderr.splitlines() if "gone-page.html" in line]
+    assert entry.endswith("gone-page.html not taken: the server answered 404 Not Found")
+    (feed,) = [line for line in done.stderr.splitlines() if "no-such-feed.xml" in line]
+    assert feed.endswith("failed (1 in a row): the server answered 404 Not Found")
+
+
+def test_poll_exits_1_when_anything_failed_and_the_list_says_which_entry_and_why(site, tmp_path) -> None:
+    base, pages = site
+    pages["/quiet.xml"] = (200, rss())
+    pages["/broken-entries.xml"] = (200, rss(*(f"{base}/vanished-{n}.html" for n in range(7))))
+    env = {
+        "BRIEFINGS_DB": str(tmp_path / "f.db"),
+        "BRIEFINGS_ALLOW_LOOPBACK": "true",
+        "BRIEFINGS_TIMEZONE": "Asia/Seoul",
+    }
+    assert briefings("feeds", "add", f"{base}/quiet.xml", **env).returncode == 0
+    done = briefings("feeds", "poll", **env)
+    assert done.returncode == 0 and done.stdout == "feed 1: ok; 0 taken, 0 skipped, 0 failed\n", done.stderr
+    assert briefings("feeds", "add", f"{base}/broken-entries.xml", **env).returncode == 0
+    done = briefings("feeds", "poll", **env)  # one feed's entries failed
+    assert done.returncode == 1 and "feed 2: ok; 0 taken, 0 skipped, 7 failed" in done.stdout
+    pages["/quiet.xml"] = (500, "down")
+    pages["/broken-entries.xml"] = (404, "gone")
+    done = briefings("feeds", "poll", "--format", "json", **env)  # every feed failed
+    assert done.returncode == 1 and {p["state"] for p in json.loads(done.stdout)} == {"error"}
+
+    listing = briefings("feeds", "list", **env)
+    assert listing.returncode == 0
+    out = " ".join(listing.stdout.split())
+    assert f"2 {base}/vanished-0.html the server answered 404 Not Found 1, tried again at the next poll" in out
+    assert out.count("vanished-") == 5 and "…and 2 more" in out  # the newest few, and how many more
+    assert re.search(r" 20\d\d-\d\d-\d\d \d\d:\d\d KST ", out), out  # the last success, in BRIEFINGS_TIMEZONE
+    assert not re.search(r"\d\d:\d\d:\d\d", out), out  # no raw ISO moments
+    (_, broken) = json.loads(briefings("feeds", "list", "--format", "json", **env).stdout)
+    assert broken["entry_errors_total"] == 7 and len(broken["entry_errors"]) == 5
+    assert broken["entry_errors"][0] == {
+        "url": f"{base}/vanished-0.html",
+        "error": "the server answered 404 Not Found",
+        "attempts": 1,
+        "retried": True,
+    }
+
+
+def test_the_digest_s_period_reads_in_the_configured_time_zone(seeded_db) -> None:
+    done = briefings(
+        "digest",
+        "--since",
+        "2024-10-24T08:00+00:00",
+        "--until",
+        "2024-10-25T08:00+00:00",
+        BRIEFINGS_DB=str(seeded_db),
+        BRIEFINGS_TIMEZONE="Asia/Seoul",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "from 2024-10-24 17:00 KST to 2024-10-25 17:00 KST" in done.stdout.splitlines()[0]
+
+
+def test_piped_tables_keep_each_row_on_one_line_with_no_trailing_spaces(seeded_db) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_") and k != "COLUMNS"}
+
+    def piped(*argv: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "briefings.cli", "--db", str(seeded_db), *argv],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    table = piped("estimate").splitlines()
+    assert all(line == line.rstrip() for line in table)
+    for e in json.loads(piped("estimate", "--format", "json"))["latest"]:
+        # a row is one line, for grep: the claimant's whole name beside its number and date
+        row = f"{e['value']:,}"
+        assert any(e["claimant"] in line and row in line and e["claimed_on"] in line for line in table), e
+    quotes = piped("quote", "kirby")
+    assert quotes.count("John Kirby") == 1 and "“They’re fair game”" in quotes  # named in the title only

@@ -33,3 +33,20 @@ def test_every_dependency_is_pinned_within_its_bounds() -> None:
         if not r.specifier.contains(pinned[canonicalize_name(r.name)], prereleases=True)
     ]
     assert not outside, f"constraints.txt pins versions pyproject.toml does not allow: {outside}"
+
+
+def test_the_install_commands_bring_pip_to_its_pin_first_which_reads_lxml_s_extras() -> None:
+    # pip before 23.3 compares extras' names unnormalised (PEP 685): justext asks for lxml[html_clean],
+    # lxml 6 declares "html-clean", and every install warned that the extra does not exist
+    from packaging.version import Version
+
+    assert Version(pins()["pip"]) >= Version("23.3")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    for text in (readme, ci):
+        installs = [line for line in text.splitlines() if "python3 -m venv .venv && " in line]
+        assert len(installs) == 2 and all(
+            ".venv/bin/pip install -q -c constraints.txt -U pip && .venv/bin/pip install" in line for line in installs
+        )
+    assert "-c constraints.txt -U pip" in dockerfile

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import json
 import re
 
 import pytest
 
 from briefings.cli import main
+from briefings.sources import feeds
+from briefings.store.facts import connect
 from tests.conftest import ROOT, SEEDS
 
 DOC = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
@@ -54,12 +58,18 @@ def test_every_command_is_documented() -> None:
     assert set(EXAMPLES) == set(ARGV)
 
 
+async def _follow_unpolled(db) -> None:
+    """A feed in the list, never fetched (`feeds add` fetches what it adds: no network here)."""
+    async with connect(str(db)) as conn:
+        await feeds.add_feed(conn, "http://127.0.0.1:9/rss", now=dt.datetime.now(dt.UTC))
+
+
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory):
     base = tmp_path_factory.mktemp("json")
     seeded = base / "seeded.db"
     assert main(["--db", str(seeded), "ingest", str(SEEDS)]) == 0
-    assert main(["--db", str(seeded), "feeds", "add", "http://127.0.0.1:9/rss"]) == 0  # never polled here
+    asyncio.run(_follow_unpolled(seeded))
     return {"seeded": seeded}
 
 

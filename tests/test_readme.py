@@ -241,3 +241,36 @@ def test_ci_runs_the_readme_s_two_commands() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert first.endswith("briefings bot") and first in ci
     assert "pytest" in second and second in ci
+
+
+def test_the_readme_s_invite_and_subscribe_examples_are_what_the_bot_takes() -> None:
+    import discord
+
+    from bot.cogs.digests import NEEDED_IN_CHANNEL, Digests
+    from briefings.answers import subscriptions as subs
+    from briefings.models import Status
+
+    lines = [line for block in code_blocks(README) for line in block]
+    (invite,) = [line for line in lines if line.startswith("https://discord.com/oauth2/authorize?")]
+    query = dict(part.split("=", 1) for part in invite.split("?", 1)[1].split("&"))
+    assert query["client_id"] == "YOUR_ID" and query["scope"] == "bot+applications.commands"
+    needed = {*NEEDED_IN_CHANNEL, "attach_files", "read_message_history"}  # the chart; a crash's check
+    assert discord.Permissions(**dict.fromkeys(needed, True)).value == int(query["permissions"])
+    (example,) = [line for line in lines if line.startswith("/digest subscribe ")]
+    values = dict(re.findall(r"(\w+):(\S+)", example))
+    assert set(values) == {p.name for p in Digests.subscribe.parameters}  # every option, each one real
+    subs.parse_time(values["time"])
+    subs.parse_zone(values["timezone"])
+    subs.parse_every(values["every"])
+    assert Status(values["status"]) and values["no_news"] in {"True", "False"}
+
+
+def test_the_readme_names_every_command_that_takes_no_format() -> None:
+    commands = next(a for a in build_parser()._actions if a.dest == "command").choices
+    plain = {
+        name
+        for name, parser in commands.items()
+        if name != "feeds" and not any("--format" in a.option_strings for a in parser._actions)
+    }
+    named = re.search(r"Every command but ((?:`[\w-]+`(?:, | and )?)+)", README)
+    assert named and set(re.findall(r"`([\w-]+)`", named.group(1))) == plain == {"bot", "worker"}

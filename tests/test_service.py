@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, article
+from tests.conftest import ROOT, SEEDS, article
 from tests.sources.test_worker import SMALL, long_article
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz12345"
@@ -89,3 +89,21 @@ def test_seeding_an_empty_store_keeps_to_the_configured_extraction_budget(tmp_pa
     assert "long.txt: took longer than 0.3 s to extract (BRIEFINGS_EXTRACT_BUDGET)" in run.stderr
     with sqlite3.connect(tmp_path / "svc.db") as db:
         assert [r[0] for r in db.execute("SELECT origin FROM sources")] == [str(seeds / "short.txt")]
+
+
+def test_the_first_start_says_two_lines_before_the_console_and_the_steps_at_debug(tmp_path) -> None:
+    run = start(tmp_path, "-m", "briefings.cli", "bot", typed="quit\n", BRIEFINGS_SEEDS=str(SEEDS))
+    lines = run.stderr.splitlines()
+    assert run.returncode == 0 and len(lines) == 2, run.stderr
+    assert " INFO briefings.store.facts: made a new store (schema version " in lines[0]
+    assert lines[1].endswith(f"seeded an empty store with 5 articles from {SEEDS}")
+    (tmp_path / "svc.db").unlink()
+    chatty = start(tmp_path, "-m", "briefings.cli", "bot", typed="quit\n", BRIEFINGS_LOG_LEVEL="DEBUG")
+    assert " DEBUG briefings.store.facts: applying migration 0001 " in chatty.stderr
+
+
+@pytest.mark.parametrize("value", ["200000000000000002,news", "12 34", "-5"])
+def test_a_malformed_admin_servers_setting_stops_start_up_with_one_line(tmp_path, value) -> None:
+    run = start(tmp_path, "-m", "bot", BRIEFINGS_DISCORD_TOKEN=TOKEN, BRIEFINGS_ADMIN_GUILDS=value)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    assert run.stderr.startswith("error: BRIEFINGS_ADMIN_GUILDS has '") and "is not a server id" in run.stderr

@@ -23,6 +23,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.common import NO_MENTIONS, UserInputError, permission_names
+from bot.digests import missing_in
 from bot.paging import send_pages
 from briefings.answers import subscriptions as subs
 from briefings.answers.commands import CommandError, parse_moment
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 StatusChoice = Literal["planned", "deployed", "frontline", "casualties"]
 ZONES = sorted(available_timezones())
 EVERY_CHOICES = ["day", "week", "1 hour", "3 hours", "6 hours", "12 hours"]
-NEEDED_IN_CHANNEL = ("view_channel", "send_messages", "embed_links")  # to post a digest at all
 
 
 def _user_error(exc: subs.SubscriptionError | CommandError) -> UserInputError:
@@ -77,7 +77,7 @@ class Digests(commands.Cog):
         except subs.SubscriptionError as exc:
             raise _user_error(exc) from None
         perms = channel.permissions_for(channel.guild.me)
-        missing = [p for p in NEEDED_IN_CHANNEL if not getattr(perms, p)]
+        missing = missing_in(channel) or []
         if missing:
             many = len(missing) > 1
             raise UserInputError(
@@ -85,7 +85,7 @@ class Digests(commands.Cog):
                 f"permission{'s' if many else ''} there. Grant {'them' if many else 'it'} in the channel's "
                 "settings, then subscribe again."
             )
-        await interaction.response.defer(thinking=True)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # an admin's confirmation: theirs alone
         try:
             sub = await subs.subscribe(
                 self.bot.conn,
@@ -113,7 +113,7 @@ class Digests(commands.Cog):
                 f" Give me Read Message History in {channel.mention} too: with it, a digest cut short by a "
                 "restart is never posted twice."
             )
-        await interaction.followup.send(text, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
         interaction.extras["answered"] = True
 
     @subscribe.autocomplete("timezone")
@@ -140,7 +140,9 @@ class Digests(commands.Cog):
         items = await subs.all_subscriptions(self.bot.conn, interaction.guild_id)
         entries = []
         for s in items:
-            if s.paused_reason:
+            if s.paused_reason and self.bot.get_channel(s.channel_id) is None:
+                state = f"**Paused**: {render.safe(s.paused_reason)}. `/digest unsubscribe {s.id}` stops it."
+            elif s.paused_reason:
                 state = f"**Paused**: {render.safe(s.paused_reason)}. `/digest resume {s.id}` after fixing it."
             elif s.last_error:
                 state = (
@@ -166,17 +168,23 @@ class Digests(commands.Cog):
         if not await subs.unsubscribe(self.bot.conn, interaction.guild_id or 0, id):
             raise _no_subscription(id)
         self.bot.digests.unschedule(id)
-        await interaction.followup.send(f"Subscription {id} stopped.", allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(f"Subscription {id} stopped.", ephemeral=True, allowed_mentions=NO_MENTIONS)
         interaction.extras["answered"] = True
 
     @digest.command(name="resume", description="Resume a paused digest subscription")
     @app_commands.describe(id="the number /digest list shows")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def resume(self, interaction: discord.Interaction, id: int) -> None:
+        sub = await subs.get(self.bot.conn, id)
+        if sub is not None and sub.guild_id == interaction.guild_id and self.bot.get_channel(sub.channel_id) is None:
+            raise UserInputError(
+                f"Subscription {id}'s channel is gone: `/digest subscribe` another channel and "
+                f"`/digest unsubscribe {id}` this one."
+            )
         await self._change(interaction, id)
         if not await subs.resume(self.bot.conn, interaction.guild_id or 0, id):
             raise _no_subscription(id)
-        await interaction.followup.send(f"Subscription {id} resumed.", allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(f"Subscription {id} resumed.", ephemeral=True, allowed_mentions=NO_MENTIONS)
         interaction.extras["answered"] = True
 
     async def _change(self, interaction: discord.Interaction, id: int) -> None:
@@ -184,7 +192,7 @@ class Digests(commands.Cog):
         sub = await subs.get(self.bot.conn, id)
         if sub is None or sub.guild_id != interaction.guild_id:
             raise _no_subscription(id)
-        await interaction.response.defer(thinking=True)
+        await interaction.response.defer(ephemeral=True, thinking=True)
 
     @digest.command(name="now", description="What is new since a moment, for your eyes only")
     @app_commands.describe(since="2024-10-24, 2024-10-24T08:00, or 12h / 2d ago (default: a day ago)")

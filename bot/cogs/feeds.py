@@ -1,4 +1,10 @@
-"""/feeds add | list | remove | resume: following outlets' feeds (Manage Server)."""
+"""/feeds add | list | remove | resume: following outlets' feeds (Manage Server).
+
+The feeds are one list for every server the bot is in, so they belong to the deployment: any
+server's admins see them (`/feeds list`), but only the application's owner (or its team's admins and
+developers, as discord.py's `is_owner` counts them) and the admins of the servers BRIEFINGS_ADMIN_GUILDS
+names may change them.
+"""
 
 from __future__ import annotations
 
@@ -36,16 +42,22 @@ class Feeds(commands.Cog):
     async def add(
         self, interaction: discord.Interaction, url: str, every: app_commands.Range[int, 5, 10080] = 30
     ) -> None:
+        await self._may_change(interaction)
         try:
-            feed = await feeds.add_feed(self.bot.conn, url, every_minutes=every, now=self.bot.digests.clock())
+            feeds.check_address(url, every)  # refused at once; fetching and reading the feed takes longer
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            feed = await self.bot.feeds.poller.follow(url, every_minutes=every, now=self.bot.digests.clock())
         except feeds.FetchError as exc:
-            raise UserInputError(f"{exc}.") from None
+            reason = str(exc)
+            raise UserInputError(f"{reason[:1].upper()}{reason[1:]}.") from None
         self.bot.feeds.start(feed.id)  # later polls: the sweep, when it is due
-        await interaction.response.send_message(
+        await interaction.followup.send(
             f"Following feed {feed.id} every {feed.every_minutes} minutes; the first poll runs now. "
             "`/feeds list` shows how it goes.",
+            ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
+        interaction.extras["answered"] = True
 
     @group.command(name="list", description="Feeds with last success, last error and articles taken")
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -71,21 +83,39 @@ class Feeds(commands.Cog):
                 f"failed; last success "
                 f"{render.safe(f.last_success or 'never')}\n{state}"
             )
-        return render.paginate("Feeds", entries, empty="No feeds: `/feeds add` follows one."), True
+        if await self._may(interaction):
+            return render.paginate("Feeds", entries, empty="No feeds: `/feeds add` follows one."), True
+        shared = "Shared by every server this bot is in; only its owner changes them"
+        return render.paginate("Feeds", entries, empty="No feeds yet.", footer=shared), True
 
     @group.command(name="remove", description="Stop following a feed")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def remove(self, interaction: discord.Interaction, id: int) -> None:
+        await self._may_change(interaction)
         if not await feeds.remove_feed(self.bot.conn, id):
             raise _no_feed(id)
-        await interaction.response.send_message(f"Feed {id} removed.", allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(f"Feed {id} removed.", ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @group.command(name="resume", description="Resume a paused feed")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def resume(self, interaction: discord.Interaction, id: int) -> None:
+        await self._may_change(interaction)
         if not await feeds.resume_feed(self.bot.conn, id):
             raise _no_feed(id)
-        await interaction.response.send_message(f"Feed {id} resumed.", allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(f"Feed {id} resumed.", ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    async def _may(self, interaction: discord.Interaction) -> bool:
+        """May this user change the shared feeds here: the deployment's owner, or an admin server."""
+        return interaction.guild_id in self.bot.settings.admin_guild_ids or await self.bot.is_owner(interaction.user)
+
+    async def _may_change(self, interaction: discord.Interaction) -> None:
+        """Refuse a change of the shared feeds from anyone but the deployment's owner or admin servers."""
+        if await self._may(interaction):
+            return
+        raise UserInputError(
+            "The feeds are shared by every server this bot is in, so only its owner can change them; "
+            "`/feeds list` shows them."
+        )
 
 
 def _no_feed(id: int) -> UserInputError:

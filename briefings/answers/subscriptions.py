@@ -331,12 +331,23 @@ async def record_failure(
     paused = f"paused after {failures} failed deliveries: {error}" if failures >= MAX_FAILURES else None
     retry = max(now + backoff(failures), not_before or now)
     await conn.execute(
-        "UPDATE subscriptions SET failures = ?, next_retry = ?, last_error = ?, paused_reason = ? WHERE id = ?",
+        # a pause made meanwhile (its channel deleted) stands, with its own reason
+        """UPDATE subscriptions SET failures = ?, next_retry = ?, last_error = ?,
+                  paused_reason = COALESCE(paused_reason, ?) WHERE id = ?""",
         (failures, _iso(retry), error, paused, sub.id),
     )
     return sub.model_copy(
         update={"failures": failures, "next_retry": retry, "last_error": error, "paused_reason": paused}
     )
+
+
+async def pause_channel(conn: Connection, channel_id: int, reason: str) -> list[int]:
+    """Pause every running subscription of a channel, saying why; the ids of those paused."""
+    rows = await conn.fetch(
+        "UPDATE subscriptions SET paused_reason = ? WHERE channel_id = ? AND paused_reason IS NULL RETURNING id",
+        (reason, channel_id),
+    )
+    return sorted(r["id"] for r in rows)
 
 
 async def resume(conn: Connection, guild_id: int, sub_id: int) -> bool:

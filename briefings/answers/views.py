@@ -13,7 +13,7 @@ from briefings.words import source_label
 
 if TYPE_CHECKING:
     from briefings.scale.jobs import Job
-    from briefings.sources.feeds import Feed, PollResult
+    from briefings.sources.feeds import EntryFailure, Feed, PollResult
 
 HEDGE_WORDS = {
     Qualifier.exact: "",
@@ -296,8 +296,19 @@ class Stats(View):
     last_claim: dt.date | None
 
 
+class EntryErrorView(View):
+    """A feed's entry whose last try failed: its address, why, how many tries it had, and whether
+    the next poll tries it again."""
+
+    url: str
+    error: str | None
+    attempts: int
+    retried: bool  # tried again at the next poll
+
+
 class FeedView(View):
-    """A followed feed: when it last worked, its last error, what it took, and whether it is paused."""
+    """A followed feed: when it last worked, its last error, what it took, whether it is paused, and
+    its entries whose last try failed (the newest few, and how many in all)."""
 
     id: int
     url: str
@@ -309,9 +320,12 @@ class FeedView(View):
     failures: int  # in a row
     articles_taken: int
     entries_failed: int
+    entry_errors: list[EntryErrorView]
+    entry_errors_total: int
 
     @classmethod
-    def of(cls, feed: Feed) -> FeedView:
+    def of(cls, feed: Feed, entry_errors: tuple[list[EntryFailure], int] = ([], 0)) -> FeedView:
+        shown, total = entry_errors
         return cls(
             id=feed.id,
             url=feed.url,
@@ -323,6 +337,10 @@ class FeedView(View):
             failures=feed.failures,
             articles_taken=feed.articles_taken,
             entries_failed=feed.entries_failed,
+            entry_errors=[
+                EntryErrorView(url=e.url, error=e.error, attempts=e.attempts, retried=e.retried) for e in shown
+            ],
+            entry_errors_total=total,
         )
 
 

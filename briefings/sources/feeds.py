@@ -25,7 +25,7 @@ from briefings.models import Article
 from briefings.scale import jobs
 from briefings.sources.feedxml import FeedEntry
 from briefings.sources.ingest import PAGE_MAX_BYTES as PAGE_MAX_BYTES
-from briefings.sources.ingest import fault, fetch_article, item_error
+from briefings.sources.ingest import fault, fetch_article, item_error, log_item_fault
 from briefings.sources.web import USER_AGENT as USER_AGENT
 from briefings.sources.web import FetchError as FetchError
 from briefings.sources.web import canonical_url as canonical_url
@@ -35,6 +35,7 @@ from briefings.sources.worker import DEFAULT_BUDGET, Extractor
 from briefings.store import db
 from briefings.store.db import Connection, Row
 from briefings.store.facts import add_article, find_stored
+from briefings.words import quoted
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ FEED_MAX_BYTES = 5_000_000
 MAX_FAILURES = 5
 ENTRY_ATTEMPTS = 3
 DEFAULT_POLL_DEADLINE = 120.0  # seconds: under the shortest poll interval (5 minutes)
+# characters of a feed's address: servers and browsers stop at about this; a Discord option carries 6,000
+URL_MAX = 2000
 DEFAULT_TOPIC = (
     "north korea|north korean|north koreans|pyongyang|dprk; troop|troops|soldier|soldiers|russia|kursk|ukraine"
 )
@@ -104,17 +107,30 @@ def _feed(r: Row) -> Feed:
     )
 
 
-async def add_feed(conn: Connection, url: str, *, every_minutes: int = 30, now: dt.datetime) -> Feed:
-    parts = urlsplit(url.strip())
+def check_address(url: str, every_minutes: int = 30) -> None:
+    """Refuse, in one sentence, a feed address that can never work whatever it serves: not http(s),
+    too long, or an address no fetch may reach (a name is judged when it is fetched); and a poll
+    interval out of bounds."""
+    text = url.strip()
+    parts = urlsplit(text)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise FetchError(f"'{url}' is not an http(s) address of a feed")
-    check_url(url)  # an address no fetch may reach is refused now; a name is judged at each poll
+        raise FetchError(f"{quoted(url)} is not an http(s) address of a feed")
+    if len(text) > URL_MAX:
+        raise FetchError(f"an address of {len(text):,} characters is too long for a feed (at most {URL_MAX:,})")
+    check_url(text)
     if not 5 <= every_minutes <= 10080:
         raise FetchError("poll every 5 minutes at the most often, and at least once a week")
+
+
+async def add_feed(
+    conn: Connection, url: str, *, every_minutes: int = 30, now: dt.datetime, title: str | None = None
+) -> Feed:
+    """Store a feed to follow (`Poller.follow` first shows that it serves a feed)."""
+    check_address(url, every_minutes)
     try:
         feed_id = await conn.fetchval(
-            "INSERT INTO feeds (url, every_minutes, added_at) VALUES (?, ?, ?) RETURNING id",
-            (url.strip(), every_minutes, now.astimezone(dt.UTC).isoformat()),
+            "INSERT INTO feeds (url, title, every_minutes, added_at) VALUES (?, ?, ?, ?) RETURNING id",
+            (url.strip(), title, every_minutes, now.astimezone(dt.UTC).isoformat()),
         )
     except db.IntegrityError:
         raise FetchError(f"{url} is already followed") from None
@@ -130,6 +146,45 @@ async def get_feed(conn: Connection, feed_id: int) -> Feed | None:
 
 async def list_feeds(conn: Connection) -> list[Feed]:
     return [_feed(r) for r in await conn.fetch("SELECT * FROM feeds ORDER BY id")]
+
+
+@dataclass(frozen=True)
+class EntryFailure:
+    """An entry whose last try failed: its address, that try's error, and how many tries it had."""
+
+    feed_id: int
+    url: str
+    error: str | None
+    attempts: int
+
+    @property
+    def retried(self) -> bool:
+        """Tried again at the next poll (an entry has ENTRY_ATTEMPTS tries)."""
+        return self.attempts < ENTRY_ATTEMPTS
+
+
+SHOWN_ENTRY_FAILURES = 5  # per feed, the newest first
+
+
+async def entry_failures(
+    conn: Connection, *, per_feed: int = SHOWN_ENTRY_FAILURES
+) -> dict[int, tuple[list[EntryFailure], int]]:
+    """For each feed with entries whose last try failed: the newest `per_feed` of them, and how many
+    there are in all (one pass over the failed entries, whatever the number of feeds)."""
+    rows = await conn.fetch(
+        """SELECT feed_id, url, error, attempts, total FROM (
+               SELECT feed_id, url, error, attempts,
+                      ROW_NUMBER() OVER (PARTITION BY feed_id ORDER BY first_seen DESC, entry_key) AS n,
+                      COUNT(*) OVER (PARTITION BY feed_id) AS total
+               FROM feed_entries WHERE outcome = 'failed') AS failed
+           WHERE n <= ? ORDER BY feed_id, n""",
+        (per_feed,),
+    )
+    found: dict[int, tuple[list[EntryFailure], int]] = {}
+    for r in rows:
+        shown, _ = found.setdefault(r["feed_id"], ([], r["total"]))
+        shown.append(EntryFailure(r["feed_id"], r["url"], r["error"], r["attempts"]))
+    return found
 
 
 async def remove_feed(conn: Connection, feed_id: int) -> bool:
@@ -200,6 +255,28 @@ class Poller:
             return
         async with Extractor(self.budget) as own:
             yield own
+
+    async def follow(self, url: str, *, every_minutes: int = 30, now: dt.datetime) -> Feed:
+        """Add a feed once it is shown to serve one: the address is checked, then fetched once (this
+        session's rules: loopback only with BRIEFINGS_ALLOW_LOOPBACK) and read; what can never work
+        is refused in one sentence (`FetchError`) and nothing is stored."""
+        check_address(url, every_minutes)
+        url = url.strip()
+        if await self.conn.fetchval("SELECT id FROM feeds WHERE url = ?", (url,)) is not None:
+            raise FetchError(f"{url} is already followed")
+        try:
+            got = await fetch(self.session, url, max_bytes=FEED_MAX_BYTES)
+        except FetchError as exc:
+            raise FetchError(f"cannot follow {quoted(url)}: {exc}") from None
+        async with self._extractor() as extractor:
+            parsed = await extractor.read_feed(got.body)
+        if parsed.problem:
+            if _is_html(got.content_type, got.body):
+                raise FetchError(
+                    f"{quoted(url)} is a web page, not an RSS or Atom feed: give the address of the site's feed"
+                )
+            raise FetchError(f"{quoted(url)} does not serve a feed: {parsed.problem}")
+        return await add_feed(self.conn, url, every_minutes=every_minutes, now=now, title=parsed.title)
 
     async def poll_all(self, now: dt.datetime | None = None) -> list[PollResult]:
         feeds = [f for f in await list_feeds(self.conn) if not f.paused_reason]
@@ -339,7 +416,7 @@ class Poller:
             in_time = False
             outcome, error, source_id = "failed", "the poll's deadline passed while it was being fetched", None
         except Exception as exc:  # any fault of one entry is that entry's error
-            log.info("entry %s not taken", url, exc_info=exc)
+            log_item_fault(log, f"entry {url} not taken", exc)
             outcome, error, source_id = "failed", item_error(exc), None
         if outcome == "ingested":
             result.taken += 1
@@ -379,6 +456,12 @@ class Poller:
             raise
         added = await add_article(self.conn, article, facts)  # its own transaction, whoever else stores
         return ("ingested" if added.added else "duplicate"), None, added.source_id
+
+
+def _is_html(content_type: str, body: bytes) -> bool:
+    """A web page rather than a feed: served as HTML, or starting like one."""
+    served_as_html = content_type.lower() in {"text/html", "application/xhtml+xml"}
+    return served_as_html or body[:512].lstrip().lower().startswith((b"<!doctype html", b"<html"))
 
 
 class _DeadlinePassed(Exception):

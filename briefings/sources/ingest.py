@@ -97,6 +97,15 @@ def item_error(exc: Exception) -> str:
     return f"failed ({fault(exc)}); it was not stored"
 
 
+def log_item_fault(logger: logging.Logger, what: str, exc: Exception) -> None:
+    """One item's failure in the log: one line for what an item may do (a 404, a file that is not an
+    article), the traceback only for what no item should cause (a bug)."""
+    if isinstance(exc, ArticleError | FetchError):
+        logger.info("%s: %s", what, exc)
+    else:
+        logger.info("%s", what, exc_info=exc)
+
+
 def fault(exc: BaseException) -> str:
     """An unexpected exception in one line: its class and the start of its message."""
     detail = " ".join(str(exc).split())[:200]
@@ -183,10 +192,10 @@ async def ingest_each(
                 article = await read_article(extractor, item.path)
             result = await ingest_article(conn, article, extractor=extractor, now=now)
         except Exception as exc:
-            log.info("%s not ingested", item.shown, exc_info=exc)
+            log_item_fault(log, f"{item.shown} not ingested", exc)
             yield IngestLine(item.shown, error=item_error(exc))
             continue
-        log.info("ingested %s as source %s", item.shown, result.source_id)
+        log.debug("ingested %s as source %s", item.shown, result.source_id)
         yield IngestLine(item.shown, result=result)
 
 

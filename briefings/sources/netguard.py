@@ -121,7 +121,12 @@ _NUMERIC_PART = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)$", re.I)
 
 
 class AddressRefused(ValueError):
-    """An address a fetch may not reach; the message names it and says why, in one line."""
+    """An address a fetch may not reach; the message names it and says why, in one line. `loopback`:
+    this machine's own address, which the caller's setting could allow."""
+
+    def __init__(self, message: str, *, loopback: bool = False) -> None:
+        super().__init__(message)
+        self.loopback = loopback
 
 
 def special_block(ip: IPAddress) -> Block | None:
@@ -195,7 +200,7 @@ def check_host(host: str, *, allow_loopback: bool = False) -> None:
     if ip is not None:
         why = refusal(ip, allow_loopback=allow_loopback)
         if why:
-            raise AddressRefused(f"{host} is {why}")
+            raise AddressRefused(f"{host} is {why}", loopback=refusal(ip, allow_loopback=True) is None)
 
 
 def check_resolved(host: str, addresses: list[str], *, allow_loopback: bool = False) -> None:
@@ -205,4 +210,4 @@ def check_resolved(host: str, addresses: list[str], *, allow_loopback: bool = Fa
         ip = ipaddress.ip_address(text)
         why = refusal(ip, allow_loopback=allow_loopback)
         if why:
-            raise AddressRefused(f"{host} resolves to {ip}, {why}")
+            raise AddressRefused(f"{host} resolves to {ip}, {why}", loopback=refusal(ip, allow_loopback=True) is None)

@@ -114,7 +114,8 @@ def check_url(url: str) -> None:
 
 
 def _refused(exc: AddressRefused) -> str:
-    return f"refused: {exc}; only public addresses are fetched"
+    allow = "; BRIEFINGS_ALLOW_LOOPBACK=true lets this machine's own addresses through" if exc.loopback else ""
+    return f"refused: {exc}; only public addresses are fetched{allow}"
 
 
 @dataclass

@@ -129,7 +129,7 @@ async def _check_and_migrate(conn: Connection, migrate: bool) -> None:
         for step in migrations(tx.dialect):
             if step.number <= current:
                 continue
-            log.info("applying migration %04d (%s)", step.number, step.name)
+            log.debug("applying migration %04d (%s)", step.number, step.name)
             if step.upgrade is not None:
                 await step.upgrade(tx)
             elif tx.dialect.postgresql:
@@ -140,6 +140,10 @@ async def _check_and_migrate(conn: Connection, migrate: bool) -> None:
                         continue  # a store set back to an older version (an upgrade test) has the column already
                     await tx.execute(statement)
             await _set_version(tx, step.number)
+    if current == 0:  # one line for the whole schema; each step is at DEBUG
+        log.info("made a new store (schema version %d)", latest)
+    elif current < latest:  # (another process may have migrated while this one waited)
+        log.info("upgraded the store from schema version %d to %d", current, latest)
 
 
 async def _version(conn: Connection) -> int:

@@ -13,8 +13,10 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
 import re
 import signal
+import stat
 import sys
 import threading
 import time
@@ -51,7 +53,7 @@ from briefings.terminal import render
 
 log = logging.getLogger(__name__)
 
-Runner = Callable[[Connection, dict[str, str]], Awaitable[RenderableType]]
+Runner = Callable[[Connection, dict[str, str], dt.tzinfo], Awaitable[RenderableType]]  # tz: times shown
 LEAVE = frozenset({"quit", "exit", "/quit", "/exit"})
 HELP = frozenset({"help", "/help", "?"})
 HISTORY_FILE = "console.history"
@@ -61,40 +63,40 @@ PROMPT = "briefings> "
 # ----------------------------------------------------------------------------- answers
 
 
-async def _estimate(conn: Connection, o: dict[str, str]) -> RenderableType:
+async def _estimate(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
     status = Status(o["status"]) if o.get("status") else None
     return render.estimate_picture(await queries.estimates(conn, status=status, claimant=o.get("claimant")))
 
 
-async def _quote(conn: Connection, o: dict[str, str]) -> RenderableType:
+async def _quote(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
     items = await queries.quotes_by(conn, o["speaker"], contains=o.get("contains"), limit=20)
     return render.quotes(items, o["speaker"])
 
 
-async def _search(conn: Connection, o: dict[str, str]) -> RenderableType:
+async def _search(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
     return render.search_hits(await queries.search(conn, o["text"], limit=20), o["text"])
 
 
-async def _sources(conn: Connection, o: dict[str, str]) -> RenderableType:
+async def _sources(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
     return render.source_list(await queries.sources(conn))
 
 
-async def _timeline(conn: Connection, o: dict[str, str]) -> RenderableType:
+async def _timeline(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
     since = parse_day(o["from"], "from") if o.get("from") else None
     until = parse_day(o["to"], "to") if o.get("to") else None
     return render.timeline_items(await queries.timeline(conn, since=since, until=until))
 
 
-async def _who(conn: Connection, o: dict[str, str]) -> RenderableType:
+async def _who(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
     return render.who_result(await queries.who(conn, o["name"]), o["name"])
 
 
-async def _digest(conn: Connection, o: dict[str, str]) -> RenderableType:
+async def _digest(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
     since, until = digest_window(o.get("since"), None, dt.datetime.now(dt.UTC))
-    return render.digest(await build_digest(conn, since, until))
+    return render.digest(await build_digest(conn, since, until), tz)
 
 
-async def _about(conn: Connection, o: dict[str, str]) -> RenderableType:
+async def _about(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
     return Text(f"briefings {__version__}\n{ABOUT}\n{holdings(await queries.stats(conn))}")
 
 
@@ -111,13 +113,13 @@ RUNNERS: dict[str, Runner] = {
 assert set(RUNNERS) == set(COMMANDS), "every shared command has a console answer"
 
 
-async def answer(conn: Connection, line: str) -> RenderableType:
-    """The console's answer to one line: a view rendered as text, or a one-sentence error."""
+async def answer(conn: Connection, line: str, tz: dt.tzinfo = dt.UTC) -> RenderableType:
+    """The console's answer to one line: a view rendered as text (times in `tz`), or a one-sentence error."""
     if line.strip().lower() in HELP:
         return Text(help_text())
     try:
         command, values = parse_line(line)
-        return await RUNNERS[command.name](conn, values)
+        return await RUNNERS[command.name](conn, values, tz)
     except CommandError as exc:  # QueryError is one too
         return render.plain(str(exc), "red")
 
@@ -158,7 +160,41 @@ class PipedReader:
     async def read(self) -> str | None:
         if self._lines is None:
             self._lines = self._start()
-        return await self._lines.get()
+        with _signal_wakes_the_loop(signal.SIGINT):
+            return await self._lines.get()
+
+
+@contextlib.contextmanager
+def _signal_wakes_the_loop(sig: int) -> Iterator[None]:
+    """The signal's Python handler (asyncio.run's for Ctrl-C: stop the main task), run by the loop.
+
+    A handler set with signal.signal runs only when the main thread next runs Python code: a signal
+    that lands on another thread (the reading one), or just before the loop goes to sleep with nothing
+    scheduled, would wait there for a line that may never come. The loop's own handlers wake it.
+    """
+    previous = signal.getsignal(sig)
+    if not callable(previous):  # ignored (a background job) or the system's default: left as it is
+        yield
+        return
+    with _loop_handles(sig, previous, sig, None):
+        yield
+
+
+@contextlib.contextmanager
+def _loop_handles(sig: int, callback: Callable[..., object], *args: object) -> Iterator[None]:
+    """`callback(*args)` on the signal, run by the event loop, for the block; the handler before it back after."""
+    loop = asyncio.get_running_loop()
+    try:
+        previous = signal.getsignal(sig)
+        loop.add_signal_handler(sig, callback, *args)
+    except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or no signals here
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(sig)
+        signal.signal(sig, previous)
 
 
 class PromptReader:
@@ -295,6 +331,19 @@ def prompt_session(names: KnownNames, history: History, **io: object) -> PromptS
     )
 
 
+def has_input(stream: IO[str] | None) -> bool:
+    """Whether lines may ever come from `stream`: a terminal, a pipe, a file or a socket may give
+    some; a closed stdin or a device that is no terminal (/dev/null, what `docker run` without `-i`
+    and a system service get) never will."""
+    if stream is None:
+        return False
+    try:
+        fd = stream.fileno()
+        return os.isatty(fd) or not stat.S_ISCHR(os.fstat(fd).st_mode)
+    except (OSError, ValueError):  # closed, or no file behind it
+        return False
+
+
 @contextlib.asynccontextmanager
 async def console_reader(conn: Connection, folder: Path, console: Console) -> AsyncIterator[LineReader]:
     """A prompt on a terminal; plain lines from a pipe or file."""
@@ -317,34 +366,22 @@ class Interactive:
         return await self.reader.read()
 
 
-@contextlib.contextmanager
-def _interruptible(task: asyncio.Task[RenderableType]) -> Iterator[None]:
+def _interruptible(task: asyncio.Task[RenderableType]) -> contextlib.AbstractContextManager[None]:
     """Ctrl-C while an answer is being made stops that answer, not the console."""
-    loop = asyncio.get_running_loop()
-    try:
-        previous = signal.getsignal(signal.SIGINT)
-        loop.add_signal_handler(signal.SIGINT, task.cancel)
-    except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or no signals here
-        yield
-        return
-    try:
-        yield
-    finally:
-        loop.remove_signal_handler(signal.SIGINT)
-        signal.signal(signal.SIGINT, previous)
+    return _loop_handles(signal.SIGINT, task.cancel)
 
 
-async def run_console(conn: Connection, reader: LineReader, console: Console) -> None:
-    """Answer lines until end of input, Ctrl-D or 'quit'."""
-    console.print(Text(f"briefings {__version__}: no Discord token set, so the commands are answered here."))
-    console.print(Text(help_text(), style="dim"))
+async def run_console(conn: Connection, reader: LineReader, console: Console, tz: dt.tzinfo = dt.UTC) -> None:
+    """Answer lines until end of input, Ctrl-D or 'quit'; times are shown in `tz`."""
+    render.show(console, Text(f"briefings {__version__}: no Discord token set, so the commands are answered here."))
+    render.show(console, Text(help_text(), style="dim"))
     while True:
         line = await reader.read()
         if line is None or line.strip().lower() in LEAVE:
             return
         if not line.strip():
             continue
-        task = asyncio.create_task(answer(conn, line), name="console-answer")
+        task = asyncio.create_task(answer(conn, line, tz), name="console-answer")
         with _interruptible(task):
             try:
                 shown = await task
@@ -353,4 +390,4 @@ async def run_console(conn: Connection, reader: LineReader, console: Console) ->
                 if current is not None and current.cancelling():  # the console itself is being stopped
                     raise
                 shown = Text("Stopped.", style="dim")
-        console.print(shown)
+        render.show(console, shown)

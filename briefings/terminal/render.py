@@ -12,13 +12,15 @@ import dataclasses
 import datetime as dt
 import enum
 import json
+import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from pydantic import BaseModel
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -57,6 +59,59 @@ def plain(text: str | None, style: str = "") -> Text:
     return Text(clean(text or ""), style=style)
 
 
+# -------------------------------------------------------------------------- the terminal
+
+PIPED_WIDTH = 10_000  # piped output is not wrapped: a table row is one line, for grep and scripts
+LONG_WORD = 24  # a word longer than this (an address) may be broken to fit a column; a shorter one never is
+
+
+def terminal(**options: Any) -> Console:
+    """A console on stdout: a terminal's width; piped without COLUMNS set, lines as long as they are."""
+    console = Console(**options)
+    if not console.is_terminal and "COLUMNS" not in os.environ and "width" not in options:
+        console.width = PIPED_WIDTH
+    return console
+
+
+def show(console: Console, renderable: RenderableType) -> None:
+    """Print a view with no trailing spaces on its lines (rich pads every cell and title to its width)."""
+    console.print(_Trimmed(renderable))
+
+
+class _Trimmed:
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        for line in console.render_lines(self.renderable, options, pad=False):
+            while line and not line[-1].control and not line[-1].text.rstrip():
+                line.pop()
+            if line and not line[-1].control:
+                last = line.pop()
+                line.append(Segment(last.text.rstrip(), last.style, last.control))
+            yield from line
+            yield Segment.line()
+
+
+class _FittedTable(Table):
+    """A table narrowed, where the terminal is too narrow for it, widest column first and never below
+    a column's longest word (up to LONG_WORD characters): names wrap between their words. rich's own
+    narrowing, which may cut a word anywhere, is kept for when even the words do not fit."""
+
+    def _calculate_column_widths(self, console: Console, options: ConsoleOptions) -> list[int]:
+        ranges = [self._measure_column(console, options, c) for c in self.columns]
+        widths = [r.maximum or 1 for r in ranges]
+        room = options.max_width
+        pads = [self._get_padding_width(c._index) for c in self.columns]
+        floors = [min(r.minimum, LONG_WORD + pad) for r, pad in zip(ranges, pads, strict=True)]
+        if sum(widths) <= room or sum(floors) > room or self.expand:
+            return super()._calculate_column_widths(console, options)
+        for _ in range(sum(widths) - room):
+            widest = max(range(len(widths)), key=lambda i: (widths[i] > floors[i], widths[i]))
+            widths[widest] -= 1
+        return widths
+
+
 # ------------------------------------------------------------------------------ JSON
 
 
@@ -92,8 +147,22 @@ def as_json(value: Any) -> str:
 # ----------------------------------------------------------------------------- pieces
 
 
+SHOWN_CHARS = 300  # of an address or an error message in a table cell
+
+
+def when(value: dt.datetime, tz: dt.tzinfo) -> str:
+    """A moment for people: "2024-10-24 13:25 KST", in the configured time zone (BRIEFINGS_TIMEZONE)."""
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def clipped(text: str | None, limit: int = SHOWN_CHARS) -> str:
+    """Untrusted text cut to `limit` characters, with "…" where it was cut."""
+    text = text or ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _table(title: str | Text, *columns: str) -> Table:
-    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False)
+    t = _FittedTable(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False)
     for c in columns:
         t.add_column(c, overflow="fold")
     return t
@@ -161,16 +230,26 @@ def estimate_picture(p: EstimatePicture) -> RenderableType:
     return Group(*parts)
 
 
-def _quote_table(items: Sequence[QuoteView], title: Text) -> Table:
-    t = _table(title, "date", "speaker", "quote", "source")
+def _quote_table(items: Sequence[QuoteView], title: Text, *, title_names_speaker: bool = False) -> Table:
+    """Quotes grouped by speaker (in the order of each one's first quote), the name on a group's first
+    row only; no speaker column at all when the title already names the one speaker."""
+    groups: dict[str | None, list[QuoteView]] = {}
     for q in items:
-        t.add_row(
-            dated(q.claimed_on, q.date_basis),
-            plain(q.speaker),
-            plain(f"“{q.text}”"),
-            plain(carried(q.reported_by, q.independent_sources)),
-        )
+        groups.setdefault(q.speaker, []).append(q)
+    if title_names_speaker and len(groups) == 1:
+        t = _table(title, "date", "quote", "source")
+        for q in items:
+            t.add_row(dated(q.claimed_on, q.date_basis), *_quote_cells(q))
+        return t
+    t = _table(title, "speaker", "date", "quote", "source")
+    for speaker, said in groups.items():
+        for n, q in enumerate(said):
+            t.add_row(plain(speaker if n == 0 else ""), dated(q.claimed_on, q.date_basis), *_quote_cells(q))
     return t
+
+
+def _quote_cells(q: QuoteView) -> tuple[Text, Text]:
+    return plain(f"“{q.text}”"), plain(carried(q.reported_by, q.independent_sources))
 
 
 def quotes(items: list[QuoteView], speaker: str) -> RenderableType:
@@ -178,7 +257,11 @@ def quotes(items: list[QuoteView], speaker: str) -> RenderableType:
         return _title("No quotes by ", (f"'{speaker}'", True), " in the store.")
     name = speaker_shown(items, speaker)
     parts: list[RenderableType] = [
-        _quote_table(items, _title(f"{plural(len(items), 'quote')} by ", (name, True), ", newest first"))
+        _quote_table(
+            items,
+            _title(f"{plural(len(items), 'quote')} by ", (name, True), ", newest first"),
+            title_names_speaker=True,
+        )
     ]
     _note_published(parts, ((q.claimed_on, q.date_basis) for q in items))
     return Group(*parts)
@@ -280,16 +363,16 @@ def who_result(result: WhoResult, name: str) -> RenderableType:
             t.add_row(dated(x.claimed_on, x.date_basis), x.number, x.status.value, plain(x.source.label))
         parts.append(t)
     if p.quotes:
-        parts.append(_quote_table(p.quotes, _title("Latest quotes by ", (e.name, True))))
+        parts.append(_quote_table(p.quotes, _title("Latest quotes by ", (e.name, True)), title_names_speaker=True))
     _note_published(
         parts, [*((x.claimed_on, x.date_basis) for x in p.estimates), *((q.claimed_on, q.date_basis) for q in p.quotes)]
     )
     return Group(*parts)
 
 
-def digest(d: Digest) -> RenderableType:
-    """A digest as text: the same briefing the bot posts."""
-    span = f"{d.since.isoformat(timespec='minutes')} to {d.until.isoformat(timespec='minutes')}"
+def digest(d: Digest, tz: dt.tzinfo = dt.UTC) -> RenderableType:
+    """A digest as text: the same briefing the bot posts, its period in the time zone `tz`."""
+    span = f"{when(d.since, tz)} to {when(d.until, tz)}"
     if d.empty:
         return Text(f"No news: nothing new was stored from {span}.")
     parts: list[RenderableType] = [Text(f"Briefing: what is new from {span}", style="bold")]
@@ -324,21 +407,32 @@ def digest(d: Digest) -> RenderableType:
     return Group(*parts)
 
 
-def feed_list(items: Sequence[FeedView]) -> RenderableType:
+def feed_list(items: Sequence[FeedView], tz: dt.tzinfo = dt.UTC) -> RenderableType:
+    """The feeds, then the entries whose last try failed and why (the newest few of each feed)."""
     if not items:
         return Text("No feeds: add one with `briefings feeds add URL`.")
     t = _table("Feeds", "id", "feed", "every", "last success", "last error", "taken", "state")
     for f in items:
         t.add_row(
             str(f.id),
-            plain(f.title or f.url),
+            plain(clipped(f.title or f.url)),
             f"{f.every_minutes} min",
-            moment(f.last_success) if f.last_success else "never",
-            plain(f.last_error),
+            when(f.last_success, tz) if f.last_success else "never",
+            plain(clipped(f.last_error)),
             str(f.articles_taken),
-            plain(f.state),
+            plain(clipped(f.state)),
         )
-    return t
+    failing = [f for f in items if f.entry_errors]
+    if not failing:
+        return t
+    entries = _table("Entries whose last try failed, newest first", "feed", "entry", "error", "tries")
+    for f in failing:
+        for e in f.entry_errors:
+            tries = f"{e.attempts}, " + ("tried again at the next poll" if e.retried else "given up")
+            entries.add_row(str(f.id), plain(clipped(e.url)), plain(clipped(e.error)), tries)
+        if f.entry_errors_total > len(f.entry_errors):
+            entries.add_row(str(f.id), Text(f"…and {f.entry_errors_total - len(f.entry_errors):,} more"))
+    return Group(t, entries)
 
 
 def job_list(items: Sequence[JobView], counts: dict[str, int]) -> RenderableType:

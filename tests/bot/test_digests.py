@@ -16,6 +16,7 @@ from briefings.answers import subscriptions as subs
 from briefings.answers.digest import build_digest
 from briefings.models import Status
 from briefings.sources.ingest import ingest_paths
+from tests.bot.conftest import running_bot
 from tests.conftest import article, failing_at
 from tests.discord_emulator import (
     CHANNEL_ID,
@@ -280,6 +281,11 @@ async def test_a_digest_too_long_for_one_message_is_split(bot, emulator, store, 
             <= 6000
         )
     assert posted[-1]["embeds"][-1]["footer"]["text"].endswith(f"part {len(posted)}/{len(posted)}")
+    # a posted digest has no buttons: no embed of it says "Page N of M"; a continued list says so in its title
+    footers = [e.get("footer", {}).get("text", "") for m in posted for e in m["embeds"]]
+    assert not [f for f in footers if re.search(r"\bPage \d+", f)]
+    titles = [e["title"] for m in posted for e in m["embeds"]]
+    assert "New claims (continued)" in titles and titles.index("New claims") < titles.index("New claims (continued)")
 
 
 async def test_managing_needs_manage_server_and_bad_zones_are_refused(bot, emulator) -> None:
@@ -541,3 +547,90 @@ async def test_digest_list_pages_reach_every_subscription(bot, emulator, store, 
     await emulator.interact(emulator.click(listing, "Next"))
     page = emulator.messages[int(listing["id"])]["embeds"][0]
     assert page["footer"]["text"] == "Page 2 of 2" and "**11.**" in page["description"]
+
+
+async def test_admin_confirmations_are_seen_by_the_admin_alone(bot, emulator, store, clock) -> None:
+    subscribed = await emulator.answer(
+        emulator.slash("digest subscribe", channel=str(CHANNEL_ID), time="08:00", timezone="UTC")
+    )
+    assert subscribed["content"].startswith("Subscription 1: <#") and subscribed["flags"] & 64
+    await subs.record_failure(store, await subs.get(store, 1), clock(), "a test failure")
+    resumed = await emulator.answer(emulator.slash("digest resume", id=1))
+    assert resumed["content"] == "Subscription 1 resumed." and resumed["flags"] & 64
+    stopped = await emulator.answer(emulator.slash("digest unsubscribe", id=1))
+    assert stopped["content"] == "Subscription 1 stopped." and stopped["flags"] & 64
+
+
+async def until(check, within: float = 10.0) -> None:
+    """Until `check()` holds (what the bot hears over the gateway arrives in its own time)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + within
+    while not await check():
+        assert loop.time() < end, "the bot never got there"
+        await asyncio.sleep(0.02)
+
+
+async def test_a_deleted_channel_pauses_its_subscriptions_at_once(bot, emulator, store, clock, tmp_path) -> None:
+    gone = await subscribe(store, clock, channel=OTHER_CHANNEL)
+    fine = await subscribe(store, clock, zone="UTC")
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    await emulator.delete_channel(OTHER_CHANNEL)  # Discord's CHANNEL_DELETE, over the gateway
+
+    async def paused() -> bool:
+        return (await subs.get(store, gone.id)).paused_reason is not None
+
+    await until(paused)
+    start = len(emulator.requests)
+    assert await bot.digests.tick(at("2025-03-29T09:00")) == {fine.id: "delivered"}
+    assert not [r for r in emulator.requests[start:] if f"/channels/{OTHER_CHANNEL}/" in r.path]  # not tried once
+    listing = (await emulator.answer(emulator.slash("digest list")))["embeds"][0]["description"]
+    shown = f"**Paused**: its channel #briefings was deleted (2025-03-28 12:00 UTC). `/digest unsubscribe {gone.id}`"
+    assert shown in listing
+    refused = await emulator.interact(emulator.slash("digest resume", id=gone.id))
+    assert refused.body["data"]["content"].startswith(f"Subscription {gone.id}'s channel is gone")
+    assert (await subs.get(store, gone.id)).paused_reason is not None
+
+
+@pytest.mark.parametrize(
+    ("deny", "named", "not_named"),
+    [
+        (EMBED_LINKS, "the Embed Links permission", ["View Channel", "Send Messages"]),
+        (SEND_MESSAGES, "Send Messages", ["View Channel"]),
+    ],
+)
+async def test_a_refusal_at_delivery_names_the_permission_that_is_missing(
+    bot, emulator, store, clock, tmp_path, deny, named, not_named
+) -> None:
+    sub = await subscribe(store, clock, channel=OTHER_CHANNEL)
+    await store_article(
+        store, tmp_path, "a", "Officials said 3,000 soldiers had been deployed.", at("2025-03-28T13:00")
+    )
+    await emulator.set_bot_permissions(OTHER_CHANNEL, deny=deny)
+
+    async def heard() -> bool:
+        channel = bot.get_channel(OTHER_CHANNEL)
+        return bool(channel.overwrites)
+
+    await until(heard)
+    assert await bot.digests.tick(at("2025-03-29T07:00")) == {sub.id: "failed"}
+    error = (await subs.get(store, sub.id)).last_error
+    assert "may not post there" in error and named in error, error
+    assert not [name for name in not_named if name in error], error
+
+
+async def test_a_channel_deleted_while_the_bot_was_away_pauses_when_it_connects(
+    emulator, store, clock, tmp_path, db_url
+) -> None:
+    gone = await subscribe(store, clock, channel=OTHER_CHANNEL)
+    kept = await subscribe(store, clock)
+    await emulator.delete_channel(OTHER_CHANNEL)  # no bot connected: it hears nothing of it
+    async with running_bot(store, tmp_path, clock, db_url):
+
+        async def paused() -> bool:
+            return (await subs.get(store, gone.id)).paused_reason is not None
+
+        await until(paused)
+    assert (await subs.get(store, gone.id)).paused_reason == "its channel was deleted while the bot was offline"
+    assert (await subs.get(store, kept.id)).paused_reason is None

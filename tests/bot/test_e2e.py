@@ -477,3 +477,20 @@ async def test_page_buttons_an_earlier_version_left_say_they_expired(bot, emulat
     expired = await emulator.interact(emulator.click(emulator.messages[int(msg["id"])], "Next"))
     assert expired.body["type"] == 7 and "expired" in expired.body["data"]["content"]
     assert expired.body["data"]["components"] == []
+
+
+# ---------------------------------------------------------------------------- issue 23
+
+MARKUP = "**b** ||s|| [l](http://e.x) <@400000000000000004>"  # 49 characters that would format and ping
+
+
+@pytest.mark.parametrize("length", [59, 60, 61, 62, 120])
+async def test_an_echoed_input_is_escaped_whether_it_is_cut_or_not(bot, emulator, length) -> None:
+    typed = (MARKUP + " " + "y" * length)[:length]
+    refused = await emulator.interact(emulator.slash("digest now", since=typed))
+    content = refused.body["data"]["content"]
+    assert "is not a time for since" in content
+    echo = content.split("' is not a time")[0]
+    assert echo.endswith("…") == (length > 60)  # cut when over 60 characters, as the core cuts it
+    assert not re.search(r"(?<!\\)[*|\[<]", content), content  # nothing formats, hides, links or pings
+    assert "\\*\\*b\\*\\*" in content and "@\u200b400000000000000004" in content

@@ -17,7 +17,7 @@ from tests.discord_emulator import GUILD_ID, DiscordEmulator
 
 def env_for(tmp_path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
-    env.update(BRIEFINGS_DB=str(tmp_path / "svc.db"), BRIEFINGS_SEEDS=str(SEEDS), **extra)
+    env.update({"BRIEFINGS_DB": str(tmp_path / "svc.db"), "BRIEFINGS_SEEDS": str(SEEDS), **extra})
     return env
 
 
@@ -76,10 +76,10 @@ async def bot_process(
         await asyncio.wait_for(emu.ready.wait(), 60)
         await emu.wait_for(lambda r: r.method == "PUT" and r.path.endswith("/commands"), within=30)
         beat = tmp_path / "gateway.heartbeat"  # written right after "connected" is logged
-        for _ in range(100):
-            if beat.exists() and '"connected": true' in beat.read_text():
-                break
-            await asyncio.sleep(0.1)
+        deadline = asyncio.get_running_loop().time() + 60  # waited for: a loaded machine may take long
+        while not (beat.exists() and '"connected": true' in beat.read_text()):
+            assert proc.returncode is None and asyncio.get_running_loop().time() < deadline, "never connected"
+            await asyncio.sleep(0.05)
         yield proc, emu
     finally:
         if proc is not None and proc.returncode is None:
@@ -169,3 +169,59 @@ async def test_discord_answering_5xx_at_login_past_the_retry_time_is_one_line_an
     assert last.startswith("error: Discord answered 503 at login for ")
     assert last.endswith("s, past BRIEFINGS_LOGIN_RETRY (4 s); try again later")
     assert 3 <= sum(r.path == "/users/@me" for r in emu.requests) < 10  # with back-off, not a tight loop
+
+
+async def until(check, within: float) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + within
+    while not check():
+        assert loop.time() < end, "never happened"
+        await asyncio.sleep(0.05)
+
+
+async def test_the_gateway_setting_is_honoured_and_an_outage_is_one_line_with_back_off(tmp_path) -> None:
+    emu = DiscordEmulator()
+    await emu.start()
+    emu.advertised_gateway = "ws://127.0.0.1:9/gateway"  # Discord names its own gateway, not the one set
+    emu.gateway_down = True
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=str(ROOT),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env_for(
+            tmp_path,
+            BRIEFINGS_SEEDS="",
+            BRIEFINGS_DISCORD_TOKEN=TOKEN,
+            BRIEFINGS_DEV_GUILD=str(GUILD_ID),
+            BRIEFINGS_DISCORD_API=emu.api_base,
+            BRIEFINGS_DISCORD_GATEWAY=emu.gateway_url,  # without BRIEFINGS_SHARDS
+        ),
+    )
+    try:
+        await until(lambda: len(emu.gateway_attempts) >= 3, 60)  # down at start: tried again and again
+        emu.gateway_down = False
+        await emu.wait_for_shards((0, 1), within=60)
+        first, second, third = emu.gateway_attempts[:3]
+        assert second - first >= 0.8 and third - second >= 1.6  # backing off: 1 s, then 2 s
+        tried = len(emu.gateway_attempts)
+        await emu.gateway_outage()  # down while connected
+        await until(lambda: len(emu.gateway_attempts) >= tried + 3, 60)
+        emu.gateway_down = False
+        await emu.wait_for_shards((0, 1), within=60)
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 30) == 0
+        stderr = (await proc.stderr.read()).decode()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        await emu.stop()
+    assert "Traceback" not in stderr, stderr
+    lines = stderr.splitlines()
+    assert len([line for line in lines if "cannot reach the Discord gateway" in line]) == 1, stderr
+    assert f"cannot reach the Discord gateway at {emu.gateway_url} (shard 0): " in stderr
+    assert len([line for line in lines if "lost the Discord gateway (shard 0)" in line]) == 1, stderr
+    assert len([line for line in lines if "the Discord gateway answers again" in line]) == 2, stderr

@@ -283,7 +283,7 @@ async def test_adding_a_bad_or_repeated_feed_is_refused(conn, site) -> None:
         await add_feed(conn, f"{site.base}/rss", now=NOW)
 
 
-async def _cli(tmp_path, *argv: str) -> tuple[int, str, str]:
+async def _cli(tmp_path, *argv: str, **settings: str) -> tuple[int, str, str]:
     import os
     import sys
 
@@ -291,6 +291,7 @@ async def _cli(tmp_path, *argv: str) -> tuple[int, str, str]:
     env.update(
         BRIEFINGS_DB=str(tmp_path / "cli.db"), BRIEFINGS_FEED_TIMEOUT="2", BRIEFINGS_ALLOW_LOOPBACK="1", COLUMNS="200"
     )
+    env.update(settings)
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -407,9 +408,9 @@ async def test_loopback_feeds_are_refused_unless_the_setting_allows_them(conn, s
     feed = await add_feed(conn, f"{site.base}/rss", now=NOW)  # an address the session judges
     async with feeds.make_session(2) as session:
         result = await Poller(conn, session).poll(feed.id, NOW)
-    assert (
-        result.error
-        == "refused: 127.0.0.1 is a loopback address (127.0.0.0/8, RFC 1122); only public addresses are fetched"
+    assert result.error == (
+        "refused: 127.0.0.1 is a loopback address (127.0.0.0/8, RFC 1122); only public addresses are fetched; "
+        "BRIEFINGS_ALLOW_LOOPBACK=true lets this machine's own addresses through"
     )
     assert site.hits == {}
 
@@ -461,3 +462,35 @@ async def test_an_unexpected_fault_in_a_poll_is_counted_until_the_feed_pauses(co
         assert result.error == "the poll failed (ValueError: an unforeseen answer)"
     (listed,) = await list_feeds(conn)
     assert listed.paused_reason and "ValueError: an unforeseen answer" in listed.paused_reason
+
+
+async def test_following_a_feed_refuses_at_once_what_can_never_work(conn, site) -> None:
+    async with feeds.make_session(2) as session:  # BRIEFINGS_ALLOW_LOOPBACK unset
+        with pytest.raises(
+            feeds.FetchError, match=r"127\.0\.0\.1 is a loopback address.*BRIEFINGS_ALLOW_LOOPBACK=true"
+        ):
+            await Poller(conn, session).follow(f"{site.base}/rss", now=NOW)
+    assert site.hits == {}
+    async with feeds.make_session(2, allow_loopback=True) as session:
+        poller = Poller(conn, session)
+        long = f"{site.base}/rss?q=" + "a" * 2000
+        with pytest.raises(feeds.FetchError, match=r"^an address of 2,0\d\d characters is too long for a feed"):
+            await poller.follow(long, now=NOW)
+        with pytest.raises(feeds.FetchError, match=r"/page/on' is a web page, not an RSS or Atom feed"):
+            await poller.follow(f"{site.base}/page/on", now=NOW)
+        with pytest.raises(feeds.FetchError, match=r"^cannot follow '.*/404': the server answered 404"):
+            await poller.follow(f"{site.base}/404", now=NOW)
+        assert await list_feeds(conn) == []
+        feed = await poller.follow(f"{site.base}/rss", every_minutes=15, now=NOW)
+    assert (feed.title, feed.every_minutes, feed.last_polled) == ("Wire", 15, None)  # read once, polled later
+
+
+async def test_the_cli_refuses_to_follow_a_page_or_a_loopback_address_in_one_line(site, tmp_path) -> None:
+    code, out, err = await _cli(tmp_path, "feeds", "add", f"{site.base}/page/on")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "is a web page, not an RSS or Atom feed" in err
+    code, _, err = await _cli(tmp_path, "feeds", "add", f"{site.base}/rss", BRIEFINGS_ALLOW_LOOPBACK="false")
+    assert code == 2 and err.count("\n") == 1 and "BRIEFINGS_ALLOW_LOOPBACK=true" in err
+    code, _, err = await _cli(tmp_path, "feeds", "add", f"{site.base}/rss?" + "q" * 5990)
+    assert code == 2 and err.count("\n") == 1 and "too long for a feed (at most 2,000)" in err
+    code, out, _ = await _cli(tmp_path, "feeds", "list")
+    assert code == 0 and out.startswith("No feeds")  # nothing was stored

@@ -121,9 +121,9 @@ async def test_loopback_is_refused_unless_the_setting_allows_it(site) -> None:
             await fetch(session, f"{site.base}/page", max_bytes=10_000)
         with pytest.raises(FetchError, match=r"refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address"):
             await fetch(session, f"http://localhost:{site.port}/page", max_bytes=10_000)
-    assert (
-        str(refused.value)
-        == "refused: 127.0.0.1 is a loopback address (127.0.0.0/8, RFC 1122); only public addresses are fetched"
+    assert str(refused.value) == (
+        "refused: 127.0.0.1 is a loopback address (127.0.0.0/8, RFC 1122); only public addresses are fetched; "
+        "BRIEFINGS_ALLOW_LOOPBACK=true lets this machine's own addresses through"
     )
     assert site.hits == {}  # nothing reached the server
     async with make_session(2, allow_loopback=True) as session:

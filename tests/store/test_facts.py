@@ -201,40 +201,32 @@ def _seeds_as(folder: Path, outlet_suffix: str) -> list[Path]:
     return out
 
 
-def test_two_writers_at_once_on_fresh_and_existing_stores(tmp_path, engine, request) -> None:
-    """Rounds of two `briefings ingest` processes started together on one store: on a fresh store
-    (both migrate it) and on an existing one (both store the same new articles). Every process
-    succeeds, and every article is stored once, by one of the two."""
+ROUNDS = {"sqlite": 10, "postgresql": 6}  # each a chance for the two processes to meet in a race
 
-    def new_store(name: str) -> str:
-        if engine == "sqlite":
-            return str(tmp_path / name / "briefings.db")
+
+@pytest.mark.parametrize(("engine", "round_"), [(e, n) for e, rounds in ROUNDS.items() for n in range(rounds)])
+def test_two_writers_at_once_on_fresh_and_existing_stores(tmp_path, engine, round_, request) -> None:
+    """A round of two `briefings ingest` processes started together on one store: on a fresh store
+    (both migrate it and store the seeds), then on that store, existing now (both store the same new
+    articles). Every process succeeds, and every article is stored once, by one of the two. The rounds
+    are tests of their own, so that they run in parallel."""
+    if engine == "sqlite":
+        store = str(tmp_path / "store" / "briefings.db")
+    else:
         pg = request.getfixturevalue("postgres")
-        url = asyncio.run(pg.create(store=False))
-        request.addfinalizer(lambda: asyncio.run(pg.drop(url)))  # not left on a server the tests were given
-        return url
-
-    existing = new_store("existing")
-    stored_before: list[str] = []
+        store = asyncio.run(pg.create(store=False))
+        request.addfinalizer(lambda: asyncio.run(pg.drop(store)))  # not left on a server the tests were given
     seeds = sorted(map(str, SEEDS.glob("*.txt")))
-    for round_ in range(10 if engine == "sqlite" else 6):
-        fresh = new_store(f"fresh-{round_}")
-        new = _seeds_as(tmp_path / f"round-{round_}", f"({round_})")
-        procs = {
-            "fresh": [_start_ingest(fresh, [SEEDS]), _start_ingest(fresh, [SEEDS])],
-            "existing": [_start_ingest(existing, new), _start_ingest(existing, new)],
-        }
-        outs: dict[str, list[str]] = {}
-        for name, pair in procs.items():
-            for proc in pair:
-                out, err = proc.communicate(timeout=300)
-                assert (proc.returncode, err) == (0, ""), (name, round_, err)
-                outs.setdefault(name, []).append(out)
-        assert _outcomes(outs["fresh"]) == (seeds, seeds)
-        assert _stored(fresh) == seeds
-        assert _outcomes(outs["existing"]) == (sorted(map(str, new)), sorted(map(str, new)))
-        stored_before = sorted([*stored_before, *map(str, new)])
-        assert _stored(existing) == stored_before
+    new = _seeds_as(tmp_path / "new", f"({round_})")
+    for name, paths, expected in (("fresh", [SEEDS], seeds), ("existing", new, sorted(map(str, new)))):
+        pair = [_start_ingest(store, paths), _start_ingest(store, paths)]
+        outs = []
+        for proc in pair:
+            out, err = proc.communicate(timeout=300)
+            assert (proc.returncode, err) == (0, ""), (name, err)
+            outs.append(out)
+        assert _outcomes(outs) == (expected, expected), name
+    assert _stored(store) == sorted([*seeds, *map(str, new)])
 
 
 def test_migration_files_split_into_statements_as_sqlite_reads_them() -> None:

@@ -4,12 +4,15 @@ pipe input): completion, history across runs, Ctrl-C dropping a line or stopping
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import io
 import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from prompt_toolkit.completion import CompleteEvent
@@ -160,7 +163,7 @@ async def test_history_is_kept_across_runs_beside_the_store(stocked, db_path) ->
 
 
 async def test_ctrl_c_while_answering_stops_that_answer_only(stocked, monkeypatch) -> None:
-    async def slow(conn, values):
+    async def slow(conn, values, tz):
         os.kill(os.getpid(), signal.SIGINT)  # the key press, as the terminal sends it between prompts
         await asyncio.sleep(30)
 
@@ -190,11 +193,16 @@ async def test_completion_knows_options_statuses_and_stored_names(stocked) -> No
     assert completions("/nothing ", names) == []
 
 
-def test_ctrl_c_on_piped_input_leaves_at_once_without_waiting_for_a_line(tmp_path) -> None:
+def _console_process(tmp_path) -> subprocess.Popen[str]:
+    """`briefings bot` on a pipe that stays open, once it reads its input, with Ctrl-C as a terminal's
+    foreground program has it: the signal's default (a shell's background job inherits it ignored)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
     env.update(BRIEFINGS_DB=str(tmp_path / "c.db"), BRIEFINGS_SEEDS="")
+    start = (
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.executable, sys.argv[1:])"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "briefings.cli", "bot"],
+        [sys.executable, "-c", start, sys.executable, "-m", "briefings.cli", "bot"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -204,10 +212,45 @@ def test_ctrl_c_on_piped_input_leaves_at_once_without_waiting_for_a_line(tmp_pat
     )
     assert proc.stdout is not None
     assert "no Discord token set" in proc.stdout.readline()  # the console is reading its input
-    proc.send_signal(signal.SIGINT)
-    code = proc.wait(timeout=20)  # the input stays open: no line is needed to leave
+    return proc
+
+
+def _left_on_ctrl_c(proc: subprocess.Popen[str]) -> None:
+    try:
+        code = proc.wait(timeout=60)  # the input stays open: no line is needed to leave
+    finally:
+        proc.kill()
+        proc.stdin.close()  # type: ignore[union-attr]
     assert code == 130 and "Traceback" not in (proc.stderr.read() if proc.stderr else "")
-    proc.stdin.close()  # type: ignore[union-attr]
+
+
+def test_ctrl_c_on_piped_input_leaves_at_once_without_waiting_for_a_line(tmp_path) -> None:
+    proc = _console_process(tmp_path)
+    proc.send_signal(signal.SIGINT)
+    _left_on_ctrl_c(proc)
+
+
+def test_ctrl_c_leaves_whichever_thread_of_the_console_it_lands_on(tmp_path) -> None:
+    """The kernel hands a process's signal to any of its threads (the main one is busy, or about to
+    sleep): the console's reading thread taking it must not leave the main one waiting for a line."""
+    tgkill = getattr(ctypes.CDLL(None), "tgkill", None)  # glibc's; Python has no call for one thread
+    if tgkill is None:
+        pytest.skip("sending a signal to one thread needs glibc's tgkill")
+    proc = _console_process(tmp_path)
+    main = Path(f"/proc/{proc.pid}/task/{proc.pid}/wchan")
+    deadline, seen = time.monotonic() + 60, set()
+    while "poll" not in (where := main.read_text()):  # until its main thread sleeps in the loop's epoll_wait
+        seen.add(where)
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            if seen <= {"", "0"}:  # "0" while running; always, where the kernel hides it
+                pytest.skip("this kernel does not show where a thread waits (/proc/PID/wchan)")
+            pytest.fail(f"the console never waited for input: {seen}")
+        time.sleep(0.01)
+    others = [int(t) for t in os.listdir(f"/proc/{proc.pid}/task") if int(t) != proc.pid]
+    assert others, "the console runs threads besides its main one"
+    assert tgkill(proc.pid, others[-1], signal.SIGINT) == 0
+    _left_on_ctrl_c(proc)
 
 
 async def test_about_counts_one_of_a_kind_in_the_singular(conn, write) -> None:
@@ -216,3 +259,48 @@ async def test_about_counts_one_of_a_kind_in_the_singular(conn, write) -> None:
     out = Console(file=io.StringIO(), width=200)
     out.print(await face.answer(conn, "/about"))
     assert "The store holds 1 source, 1 quote, 0 estimates and 1 person or body." in out.file.getvalue()
+
+
+def bot(tmp_path, stdin) -> subprocess.Popen[str]:
+    """`briefings bot` with no token and no seeds, its input `stdin`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
+    env.update(BRIEFINGS_DB=str(tmp_path / "c.db"), BRIEFINGS_SEEDS="")
+    return subprocess.Popen(
+        [sys.executable, "-m", "briefings.cli", "bot"],
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def test_sigterm_leaves_the_console_cleanly_with_exit_0(tmp_path) -> None:
+    proc = bot(tmp_path, subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None and proc.stdin is not None
+    assert "no Discord token set" in proc.stdout.readline()  # the console is reading its input
+    proc.send_signal(signal.SIGTERM)  # what `docker stop` sends
+    code = proc.wait(timeout=20)  # the input stays open: no line is needed to leave
+    assert code == 0 and "Traceback" not in proc.stderr.read()
+    proc.stdin.close()
+
+
+def test_no_token_and_no_input_is_one_line_and_a_failure_not_a_silent_exit(tmp_path) -> None:
+    # `docker run` without -i and without the token: stdin is /dev/null, and nothing can be typed
+    proc = bot(tmp_path, subprocess.DEVNULL)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and out == "", (out, err)
+    assert err.count("\n") == 1 and err.startswith("error: BRIEFINGS_DISCORD_TOKEN is not set"), err
+    assert "docker run -it" in err
+    assert not (tmp_path / "c.db").exists()  # it stopped before making a store
+
+
+def test_lines_from_a_file_are_still_answered_and_the_end_of_the_file_leaves(tmp_path) -> None:
+    # the README's first command as CI runs it: `briefings bot <<< quit`, `briefings bot < lines.txt`
+    typed = tmp_path / "lines.txt"
+    typed.write_text("/about\n", encoding="utf-8")
+    with typed.open() as stdin:
+        proc = bot(tmp_path, stdin)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and "The store holds 0 sources" in out, err

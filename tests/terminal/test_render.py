@@ -98,3 +98,65 @@ async def test_json_moments_are_utc_and_numbers_are_numbers(hostile) -> None:
 def test_clean_drops_control_codes_and_keeps_lines() -> None:
     assert render.clean("a\x1b[2Jb\x07\u202ec\r\nd\te") == "a[2Jbc\nd e"
     assert render.plain("[bold]x[/]").plain == "[bold]x[/]"
+
+
+NARROW = article(
+    "Northern Ledger Weekly Review",
+    "2025-03-04",
+    """The Vardian Defence Intelligence Directorate said on Monday that about 12,500 soldiers had been deployed to the eastern border.
+“The columns moved at night and avoided every main road near the river crossings,” Deputy Defence Minister Alma Ruiz-Castellanos told reporters on Monday.
+“We counted them twice,” Ruiz-Castellanos said on Tuesday.
+“Nobody in the capital expected a deployment of this size before the winter,” parliamentary spokesperson Teodor Wilkinson-Marsh said on Tuesday.""",
+    title="Vardia moves troops east",
+)
+RETOLD = article(
+    "Vardian Public Broadcasting International Service",
+    "2025-03-05",
+    """The Vardian Defence Intelligence Directorate said on Monday that about 12,500 soldiers had been deployed to the eastern border, a figure the ministry in the capital did not dispute.
+“Nobody in the capital expected a deployment of this size before the winter,” parliamentary spokesperson Teodor Wilkinson-Marsh said on Tuesday.""",
+    title="Vardia moves troops east as winter closes the mountain passes and the capital waits for word from the front",
+    kind="rewrite",
+)
+NAMES = (
+    "Northern Ledger Weekly Review",
+    "Vardian Public Broadcasting International Service",
+    "Vardian Defence Intelligence Directorate",
+    "Alma Ruiz-Castellanos",
+    "Teodor Wilkinson-Marsh",
+    "independence",
+    "reported by",
+)
+
+
+async def test_an_80_column_terminal_wraps_between_words_with_no_trailing_spaces(conn, write) -> None:
+    await ingest_paths(conn, [str(write("narrow.txt", NARROW)), str(write("retold.txt", RETOLD))])
+    since, until = dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime.now(dt.UTC)
+    views = {
+        "estimate": render.estimate_picture(await queries.estimates(conn)),
+        "sources": render.source_list(await queries.sources(conn)),
+        "quote": render.quotes(await queries.quotes_by(conn, "ruiz"), "ruiz"),
+        "timeline": render.timeline_items(await queries.timeline(conn)),
+        "search": render.search_hits(await queries.search(conn, "capital"), "capital"),
+        "who": render.who_result(await queries.who(conn, "Ruiz"), "Ruiz"),
+        "digest": render.digest(await build_digest(conn, since, until)),
+    }
+    for name, view in views.items():
+        out = Console(file=io.StringIO(), width=80, color_system=None)
+        render.show(out, view)
+        text = out.file.getvalue()
+        lines = text.splitlines()
+        assert all(len(line) <= 80 and line == line.rstrip() for line in lines), (name, text)
+        words = {w.strip(",.;:'()“”‘’") for w in text.split()}
+        wide = Console(file=io.StringIO(), width=1000, color_system=None)
+        wide.print(view)
+        for shown_name in (n for n in NAMES if n in wide.file.getvalue()):  # the names this view shows
+            assert all(w in words for w in shown_name.split()), (name, shown_name, text)
+
+    digest = Console(file=io.StringIO(), width=80, color_system=None)
+    render.show(digest, views["digest"])
+    quotes = digest.file.getvalue().split("Notable new quotes", 1)[1]
+    assert quotes.count("Ruiz-Castellanos") == 1 and quotes.count("Wilkinson-Marsh") == 1  # once per speaker
+    one = Console(file=io.StringIO(), width=80, color_system=None)
+    render.show(one, views["quote"])
+    assert "2 quotes by Alma Ruiz-Castellanos" in one.file.getvalue()
+    assert one.file.getvalue().count("Ruiz-Castellanos") == 1  # the title names her; no column repeats it
