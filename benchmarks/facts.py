@@ -145,6 +145,13 @@ WORDS = (
     "supplies artillery convoy region reinforcements assessment"
 ).split()
 STATUSES = ["planned", "deployed", "frontline", "casualties"]
+# three stories in one store, a third of the sources each; a story's statuses are the seed statuses'
+# counterparts in this order (the store keeps any story's names)
+STORIES = {
+    "north-korean-troops": STATUSES,
+    "hurricane-helene": ["killed", "injured", "missing", "displaced"],
+    "hong-kong-protests": ["attended", "arrested", "injured", "killed"],
+}
 # one person in ten a spokesperson, whose claims are filed under the body they speak for (Vardia),
 # voiced by them; the rest claim in their own name
 ROLES = [
@@ -269,9 +276,52 @@ def build(path: Path, n_facts: int, seed: int = 11) -> Path:
     for step in pending:
         conn.executescript(f"BEGIN;\n{step.sql}\nPRAGMA user_version = {step.number};\nCOMMIT;")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema_version()
+    share_stories(conn)
     conn.execute("ANALYZE")
     conn.close()
     return path
+
+
+def share_stories(conn: sqlite3.Connection) -> None:
+    """Spread the store over the three stories, a third of the sources each (by id), each story's
+    estimates in its own statuses and keys, with the summaries the store keeps made again."""
+    names = list(STORIES)
+    conn.create_function("story_key", 5, lambda e, c, v, s, st: estimate_key(e, c, v, s, st), deterministic=True)
+    story_of = "CASE source_id % 3 " + " ".join(f"WHEN {i} THEN '{n}'" for i, n in enumerate(names)) + " END"
+    status_of = (
+        "CASE "
+        + " ".join(
+            f"WHEN story = '{n}' AND status = '{old}' THEN '{new}'"
+            for n in names[1:]
+            for old, new in zip(STATUSES, STORIES[n], strict=True)
+        )
+        + " ELSE status END"
+    )
+    conn.executescript(
+        f"""BEGIN;
+        UPDATE estimates SET story = {story_of};
+        UPDATE estimates SET status = {status_of};
+        UPDATE estimates SET claim_key = story_key(entity_id, claimant, value, status, story);
+        DELETE FROM source_stories;
+        INSERT INTO source_stories (story, source_id) SELECT {story_of.replace("source_id", "id")}, id FROM sources;
+        DELETE FROM claim_latest;
+        INSERT INTO claim_latest (story, group_key, status, estimate_id, claimed_on, value, low, high)
+        SELECT story, group_key, status, id, claimed_on, value, low, high FROM (
+            SELECT story, group_key, status, id, claimed_on, value, low, high,
+                   ROW_NUMBER() OVER (PARTITION BY story, group_key, status
+                                      ORDER BY COALESCE(claimed_on, '') DESC, id DESC) AS rn
+              FROM estimates) WHERE rn = 1;
+        DELETE FROM claim_roots WHERE claim_key LIKE 'e:%';
+        INSERT OR IGNORE INTO claim_roots (claim_key, root)
+        SELECT e.claim_key, COALESCE(s.root_id, s.id) FROM estimates AS e JOIN sources AS s ON s.id = e.source_id;
+        DELETE FROM claim_stats WHERE claim_key LIKE 'e:%';
+        INSERT INTO claim_stats (claim_key, independent, outlets)
+        SELECT claim_key, COUNT(DISTINCT root), json_group_array(label) FROM (
+            SELECT DISTINCT e.claim_key, COALESCE(s.root_id, s.id) AS root, s.outlet AS label
+              FROM estimates AS e JOIN sources AS s ON s.id = e.source_id)
+         GROUP BY claim_key;
+        COMMIT;"""
+    )
 
 
 async def build_postgres(url: str, sqlite_store: Path) -> Copied | None:

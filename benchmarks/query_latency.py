@@ -1,5 +1,6 @@
 """Query latency, p50 and p99, for each command's query at 10k, 100k and 1M stored facts, on SQLite
-and PostgreSQL side by side.
+and PostgreSQL side by side, in a store holding three stories (a third of the sources each; each
+query names one, drawn at random).
 
     python benchmarks/query_latency.py [--sizes 10000 100000 1000000] [--engines sqlite postgresql]
                                        [--runs 1000] [--budget 20] [--postgres URL]
@@ -33,10 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import asyncpg
 
-from benchmarks.facts import WORDS, build, build_postgres, people_names, popular_name
+from benchmarks.facts import STORIES, WORDS, build, build_postgres, people_names, popular_name
 from bot.render import MAX_PAGES, PAGE_ITEMS
 from briefings.answers import queries
-from briefings.models import Status
 from briefings.store.facts import connect
 from tests.postgres import database_url, temporary_server
 
@@ -75,18 +75,30 @@ def pct(samples: list[float], q: float) -> float:
 async def measure(target: str, runs: int, budget: float, only: list[str]) -> dict[str, tuple[float, float]]:
     rng = random.Random(3)
     names = people_names()
+    stories = list(STORIES)
+
+    def story() -> dict:
+        """One of the store's three stories, with its statuses, as a command names it."""
+        name = rng.choice(stories)
+        return {"story": name, "statuses": STORIES[name]}
+
     cases = {
-        "/estimate": lambda c: queries.estimates(c),
-        "/estimate status": lambda c: queries.estimates(c, status=rng.choice(list(Status))),
+        "/estimate": lambda c: queries.estimates(c, **story()),
+        "/estimate status": lambda c: queries.estimates(c, **(s := story()), status=rng.choice(s["statuses"])),
         # a full name: a surname alone may be several people
-        "/estimate claimant": lambda c: queries.estimates(c, claimant=rng.choice(names)),
+        "/estimate claimant": lambda c: queries.estimates(c, **story(), claimant=rng.choice(names)),
         # what /quote reads for its first page (two pages' worth and one more), for speakers drawn as
         # often as they speak; and what the 25th page needs
         "/quote": lambda c: queries.quotes_by(c, popular_name(rng, names), limit=2 * PAGE_ITEMS + 1),
         "/quote page 25": lambda c: queries.quotes_by(c, popular_name(rng, names), limit=MAX_PAGES * PAGE_ITEMS + 1),
-        "/search": lambda c: queries.search(c, f"{rng.choice(WORDS)} {rng.choice(WORDS)}", limit=100),
+        "/search": lambda c: queries.search(
+            c, f"{rng.choice(WORDS)} {rng.choice(WORDS)}", story=rng.choice(stories), limit=100
+        ),
         "/sources": lambda c: queries.sources(c, limit=200),
-        "/timeline": lambda c: queries.timeline(c, since=dt.date(2025, 1, 1), until=dt.date(2025, 1, 31)),
+        "/sources story": lambda c: queries.sources(c, story=rng.choice(stories), limit=200),
+        "/timeline": lambda c: queries.timeline(
+            c, story=rng.choice(stories), since=dt.date(2025, 1, 1), until=dt.date(2025, 1, 31)
+        ),
         "/who": lambda c: queries.who(c, popular_name(rng, names)),
         "autocomplete names": lambda c: queries.speakers(c),
     }

@@ -29,7 +29,7 @@ from bot.paging import OldPageButton, PageButton, Pages
 from bot.render import clip, safe
 from bot.tasks import spawn
 from briefings.answers import queries
-from briefings.answers.commands import CommandError
+from briefings.answers.commands import CommandError, pick_story
 from briefings.answers.queries import QueryError
 from briefings.answers.views import Stats
 from briefings.health import HEARTBEAT_EVERY, heartbeat_path, write_heartbeat
@@ -56,6 +56,7 @@ CONTENT_MAX = 2000  # characters in a message's content
 # seconds between attempts to reach a gateway that does not answer: doubling from the first to the last
 GATEWAY_RETRY_FIRST = 1.0
 GATEWAY_RETRY_MAX = 120.0
+ECHO_MAX = 60  # characters of the user's own input repeated in an error
 
 
 def typed_values(interaction: discord.Interaction) -> list[str]:
@@ -162,6 +163,7 @@ class BriefingsBot(commands.AutoShardedBot):
         )
         self.conn = conn
         self.settings = settings
+        self.stories = settings.story_set()  # the stories followed: each command's `story` names one
         self.names = NameIndex()
         self.pages = Pages()
         self.charts = Charts()
@@ -264,6 +266,26 @@ class BriefingsBot(commands.AutoShardedBot):
             yield
         finally:
             self._answering -= 1
+
+    async def story_choices(self, current: str) -> list[app_commands.Choice[str]]:
+        """Autocomplete for a `story` option: the stories whose name or title holds what was typed."""
+        return [
+            app_commands.Choice(name=f"{s.name}: {s.title}"[:100], value=s.name) for s in self.stories.complete(current)
+        ]
+
+    def status_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """Autocomplete for a `status` option: the statuses of the story the command names so far
+        (else the default's, or the first story's), as that story labels them."""
+        try:
+            story = pick_story(self.stories, interaction.namespace.story)
+        except CommandError:
+            story = next(iter(self.stories))
+        key = current.strip().casefold()
+        return [
+            app_commands.Choice(name=f"{s.label} ({s.name})"[:100], value=s.name)
+            for s in story.statuses
+            if key in s.name.casefold() or key in s.label.casefold()
+        ][:25]
 
     async def stats(self) -> Stats:
         """What the store holds, counted at most once a minute (a count of a million rows is not free)."""

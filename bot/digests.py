@@ -239,7 +239,12 @@ class DigestRunner:
             assert sub.pending_until is not None
             parts = await subs.digest_parts(self.bot.conn, sub.id)
             if not parts:
-                digest = await build_digest(self.bot.conn, sub.watermark, sub.pending_until, status=sub.status)
+                story = self.bot.stories.get(sub.story)
+                if story is None:  # its story file was taken out of BRIEFINGS_STORIES
+                    return await self._failed(sub, now, f"its story {sub.story} is no longer followed")
+                digest = await build_digest(
+                    self.bot.conn, sub.watermark, sub.pending_until, story=story, status=sub.status
+                )
                 if digest.empty and not sub.no_news_line:
                     await subs.finish_delivery(self.bot.conn, sub, now, delivered=False)
                     return "nothing new"

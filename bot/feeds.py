@@ -39,7 +39,7 @@ class FeedJobs:
         self.poller = feeds.Poller(
             bot.conn,
             session,
-            topic=feeds.Topic.parse(bot.settings.topic),
+            stories=bot.stories,
             budget=bot.settings.extract_budget,  # pages read and facts extracted in a worker process
             deadline=bot.settings.poll_deadline,
             queue=bot.settings.ingest_queue,  # entries for `briefings worker` processes

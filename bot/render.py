@@ -10,7 +10,7 @@ from functools import lru_cache
 import discord
 
 from briefings import __version__
-from briefings.answers.commands import ABOUT, holdings
+from briefings.answers.commands import ABOUT, followed, holdings
 from briefings.answers.digest import Digest
 from briefings.answers.views import (
     PUBLISHED_MARK,
@@ -22,6 +22,7 @@ from briefings.answers.views import (
     SourceView,
     Stats,
     StatusRange,
+    StoryView,
     TimelineItem,
     WhoResult,
     carried,
@@ -29,7 +30,8 @@ from briefings.answers.views import (
     day,
     speaker_shown,
 )
-from briefings.models import DateBasis, Status
+from briefings.models import DateBasis
+from briefings.storyset import StorySet
 from briefings.words import plural
 
 TITLE_MAX = 256
@@ -43,18 +45,11 @@ PAGE_ITEMS = 8  # entries on one page: a screenful, whatever the characters allo
 MAX_PAGES = 25
 
 COLOUR = discord.Colour(0x2F6F9F)
-SCOPE_LABEL = {  # "Briefing on …" for a digest of one kind of number
-    Status.planned: "troops planned to be sent",
-    Status.deployed: "troops deployed in Russia",
-    Status.frontline: "troops at the front",
-    Status.casualties: "casualties",
-}
-STATUS_LABEL = {
-    Status.planned: "Planned (to be sent)",
-    Status.deployed: "Deployed (in Russia)",
-    Status.frontline: "At the front",
-    Status.casualties: "Casualties",
-}
+
+
+def _label(story: StoryView | None, status: str) -> str:
+    """A status as its story labels it ("At the front", "Crowd"); its name without a story."""
+    return story.label(status) if story is not None else status
 
 
 # a bare or <bracketed> address is left whole (escapes inside it would break the link); article text
@@ -184,9 +179,9 @@ def paginate(
 # ---------------------------------------------------------------------- one per command
 
 
-def _range_line(r: StatusRange) -> str:
+def _range_line(r: StatusRange, story: StoryView | None) -> str:
     spread = f"{r.low:,}" if r.low == r.high else f"{r.low:,}–{r.high:,}"
-    return f"**{STATUS_LABEL[r.status]}**: {spread} across {plural(r.claimants, 'claimant')}"
+    return f"**{safe(_label(story, r.status))}**: {spread} across {plural(r.claimants, 'claimant')}"
 
 
 def _estimate_line(e: EstimateView) -> str:
@@ -195,22 +190,25 @@ def _estimate_line(e: EstimateView) -> str:
     return f"**{safe(e.who)}**: {e.number} ({when}{'; ' + outlets if outlets else ''})"
 
 
-def _change_line(c: Change, *, dated: bool = False) -> str:
-    line = f"**{safe(c.claimant)}** ({c.status.value}): {c.before:,} → {c.after:,} ({c.delta:+,})"
+def _change_line(c: Change, story: StoryView | None, *, dated: bool = False) -> str:
+    line = f"**{safe(c.claimant)}** ({safe(_label(story, c.status))}): {c.before:,} → {c.after:,} ({c.delta:+,})"
     return line + (f", {day(c.before_on)} to {day(c.after_on)}" if dated else "")
 
 
 def estimate_embed(p: EstimatePicture, *, chart_note: str | None = None) -> discord.Embed:
+    title = safe(p.story.title) if p.story else "Estimates"
     if not p.latest:
-        return embed("Troop estimates", "No estimates match. Try without filters, or `/sources` to see what is stored.")
-    e = embed("Troop estimates: the picture now", "\n".join(_range_line(r) for r in p.ranges))
+        return embed(title, "No estimates match. Try without filters, or `/sources` to see what is stored.")
+    e = embed(f"{title}: the picture now", "\n".join(_range_line(r, p.story) for r in p.ranges))
     claimants = {r.status: r.claimants for r in p.ranges}
-    for status in Status:
-        lines = [_estimate_line(x) for x in p.latest if x.status is status]
+    known = p.story.status_names if p.story else []
+    for status in [*known, *sorted({x.status for x in p.latest} - set(known))]:
+        lines = [_estimate_line(x) for x in p.latest if x.status == status]
         if lines:
-            add_lines_field(e, f"Latest per claimant: {STATUS_LABEL[status]}", lines, total=claimants.get(status))
+            name = f"Latest per claimant: {safe(_label(p.story, status))}"
+            add_lines_field(e, name, lines, total=claimants.get(status))
     if p.changes:
-        add_lines_field(e, "Who changed their number", [_change_line(c, dated=True) for c in p.changes])
+        add_lines_field(e, "Who changed their number", [_change_line(c, p.story, dated=True) for c in p.changes])
     footer = footnotes(published_note(*((x.claimed_on, x.date_basis) for x in p.latest)), chart_note)
     if footer:
         e.set_footer(text=clip(footer, FOOTER_MAX))
@@ -268,9 +266,10 @@ def source_pages(items: Sequence[SourceView], title: str = "Sources", *, numbere
         headline = safe(s.title or "untitled")
         if s.url and s.url.startswith(("http://", "https://")):
             headline = f"[{headline}]({s.url.replace(')', '%29')})"
+        stories = f"; {safe(', '.join(s.stories))}" if s.stories else ""
         entries.append(
             f"**{s.id}. {safe(s.label)}**, {day(s.published)}: {headline}\n"
-            f"{plural(s.quotes, 'quote')}, {plural(s.estimates, 'estimate')}; {independence}"
+            f"{plural(s.quotes, 'quote')}, {plural(s.estimates, 'estimate')}; {independence}{stories}"
         )
     return paginate(title, entries, empty="No sources yet.", numbered=numbered)
 
@@ -323,7 +322,7 @@ def who_pages(result: WhoResult, name: str) -> list[discord.Embed]:
             first,
             "Latest claims",
             [
-                f"{x.number} {x.status.value} ({dated(x.claimed_on, x.date_basis)}, {safe(x.source.label)})"
+                f"{x.number} {safe(x.status)} ({dated(x.claimed_on, x.date_basis)}, {safe(x.source.label)})"
                 for x in p.estimates
             ],
         )
@@ -336,9 +335,12 @@ def who_pages(result: WhoResult, name: str) -> list[discord.Embed]:
     return [first]
 
 
-def about_embed(stats: Stats) -> discord.Embed:
+def about_embed(stats: Stats, stories: StorySet) -> discord.Embed:
     e = embed(f"briefings {__version__}", ABOUT)
     e.add_field(name="What it holds", value=holdings(stats), inline=False)
+    e.add_field(
+        name="Stories", value=clip(safe(followed(stories, stats).partition("\n")[2]), FIELD_VALUE_MAX), inline=False
+    )
     e.add_field(
         name="Commands", value="`/estimate` `/quote` `/search` `/sources` `/timeline` `/who` `/about`", inline=False
     )
@@ -353,22 +355,24 @@ MARKER_ROOM = 120  # footer characters kept free for the digest marker
 
 def _digest_embeds(d: Digest) -> list[discord.Embed]:
     span = f"{d.since.strftime('%Y-%m-%d %H:%M')} to {d.until.strftime('%Y-%m-%d %H:%M')} UTC"
-    scope = f" on {SCOPE_LABEL[d.status]}" if d.status else ""
+    scope = f" on {safe(d.story.title)}" if d.story else ""
+    if d.status:
+        scope += f" ({safe(_label(d.story, d.status))})"
     if d.empty:
         return [embed(f"Briefing{scope}: no news", f"Nothing new was stored from {span}.")]
-    head = [f"What is new from {span}.", *(_range_line(r) for r in d.ranges)]
+    head = [f"What is new from {span}.", *(_range_line(r, d.story) for r in d.ranges)]
     first = embed(f"Briefing{scope}: the numbers now", "\n".join(head))
     if d.moves:
         add_lines_field(
             first,
             "Who moved their estimate",
-            [_change_line(c) for c in d.moves],
+            [_change_line(c, d.story) for c in d.moves],
         )
     out = [first]
     if d.new_estimates:
         out += paginate(
             "New claims",
-            [_estimate_line(e) + f" · {e.status.value}" for e in d.new_estimates],
+            [_estimate_line(e) + f" · {safe(_label(d.story, e.status))}" for e in d.new_estimates],
             empty="",
             footer=published_note(*((e.claimed_on, e.date_basis) for e in d.new_estimates)),
             numbered=False,

@@ -25,12 +25,22 @@ from rich.text import Text
 
 from briefings import __version__
 from briefings.answers import queries
-from briefings.answers.commands import COMMANDS, CommandError, digest_window, parse_count, parse_day
+from briefings.answers.commands import (
+    COMMANDS,
+    CommandError,
+    digest_window,
+    parse_count,
+    parse_day,
+    pick_stories,
+    pick_story,
+    status_of,
+)
 from briefings.answers.digest import build_digest
+from briefings.answers.queries import story_picture
 from briefings.answers.views import FeedView, IngestItem, JobView, PollView
 from briefings.extract import extract
 from briefings.logs import configure_logging
-from briefings.models import ArticleError, Extraction, Status
+from briefings.models import ArticleError, Extraction
 from briefings.scale import jobs
 from briefings.settings import Settings, SettingsError, check_store, load_settings
 from briefings.sources import feeds
@@ -39,6 +49,7 @@ from briefings.sources.ingest import IngestLine, ingest_each
 from briefings.sources.worker import Extractor
 from briefings.store.db import Connection, is_postgres, shown
 from briefings.store.facts import StoreError, connect
+from briefings.story import StoryError, find_story
 from briefings.terminal import render
 
 log = logging.getLogger("briefings")
@@ -80,7 +91,7 @@ def extraction_json(ex: Extraction) -> dict:
                 "low": e.low,
                 "high": e.high,
                 "qualifier": e.qualifier.value,
-                "status": e.status.value,
+                "status": e.status,
                 "claimed_on": e.date.isoformat() if e.date else None,
                 "date_basis": e.date_basis.value,
                 "sentence": e.evidence.sentence,
@@ -131,8 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
             )
         return p
 
+    def story(p: argparse.ArgumentParser, help_text: str = "which story (default: $BRIEFINGS_STORY)") -> None:
+        p.add_argument("--story", metavar="NAME", help=help_text)
+
     p = add(sub, "ingest", "add article files, folders or web pages (http/https addresses) to the store")
     p.add_argument("paths", nargs="+", metavar="PATH_OR_URL")
+    story(p, "the story they belong to (default: every story whose topic they match, else $BRIEFINGS_STORY)")
 
     p = add(sub, "remove", "remove sources ingested by mistake, with their facts, by id, URL or path")
     p.add_argument("sources", nargs="+", metavar="ID_OR_URL")
@@ -142,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     fa = add(feeds_sub, "add", "follow a feed")
     fa.add_argument("url")
     fa.add_argument("--every", default="30", metavar="MINUTES", help="poll interval (default 30)")
+    story(fa, "the stories it feeds, separated by commas (default: $BRIEFINGS_STORY)")
     add(feeds_sub, "list", "feeds with last success, last error and articles taken")
     fr = add(feeds_sub, "remove", "stop following a feed")
     fr.add_argument("id")
@@ -151,11 +167,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add(sub, "extract", "print one article's facts without storing them")
     p.set_defaults(format="json")
+    p.add_argument(
+        "--story",
+        metavar="NAME_OR_PATH",
+        help="the story whose counts to find: a bundled story's name or a story file (default: north-korean-troops)",
+    )
     p.add_argument("file")
 
     p = add(sub, "estimate", COMMANDS["estimate"].description)
-    p.add_argument("--status", choices=[s.value for s in Status], help=_opt("estimate", "status"))
+    p.add_argument("--status", help=_opt("estimate", "status"))
     p.add_argument("--claimant", help=_opt("estimate", "claimant"))
+    story(p)
     p.add_argument("--since", metavar="DAY", help="claims made on or after this day, like 2024-10-24")
     p.add_argument("--until", metavar="DAY", help="claims made on or before this day")
 
@@ -166,12 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add(sub, "search", COMMANDS["search"].description)
     p.add_argument("text", nargs="+", help=_opt("search", "text"))
+    story(p)
 
-    add(sub, "sources", COMMANDS["sources"].description)
+    story(add(sub, "sources", COMMANDS["sources"].description), "only this story's articles (default: all)")
 
     p = add(sub, "timeline", COMMANDS["timeline"].description)
     p.add_argument("--from", "--since", dest="since", metavar="DAY", help=_opt("timeline", "from"))
     p.add_argument("--to", "--until", dest="until", metavar="DAY", help=_opt("timeline", "to"))
+    story(p)
 
     p = add(sub, "who", COMMANDS["who"].description)
     p.add_argument("name", nargs="+", help=_opt("who", "name"))
@@ -195,7 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(sub, "digest", "the briefing of what was stored in a period, as a subscribed channel gets it")
     p.add_argument("--since", metavar="TIME", help=f"{_opt('digest', 'since')} (default: a day before --until)")
     p.add_argument("--until", metavar="TIME", help="the same forms (default: now)")
-    p.add_argument("--status", choices=[s.value for s in Status], help="only numbers of this kind")
+    p.add_argument("--status", help="only numbers of this kind (one of the story's statuses)")
+    story(p)
     return parser
 
 
@@ -221,7 +246,11 @@ async def _ingest(conn: Connection, args: argparse.Namespace, settings: Settings
         feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session,
     ):
         # each line as soon as its item is done: what was stored is said even if a later item fails
-        async for line in ingest_each(conn, args.paths, extractor=extractor, session=session):
+        stories = settings.story_set()
+        named = pick_story(stories, args.story).name if args.story else None
+        async for line in ingest_each(
+            conn, args.paths, extractor=extractor, session=session, stories=stories, story=named
+        ):
             lines.append(line)
             if args.format != "json":
                 print(render.clean(line.describe()), file=sys.stderr if line.error else sys.stdout, flush=True)
@@ -234,6 +263,7 @@ async def _ingest_queued(conn: Connection, args: argparse.Namespace, settings: S
     from briefings.sources.ingest import expand_items, read_file
 
     now = dt.datetime.now(dt.UTC)
+    named = pick_story(settings.story_set(), args.story).name if args.story else None
     queued: dict[int, str] = {}
     lines: list[IngestLine] = []
     for item in expand_items(args.paths):
@@ -241,11 +271,13 @@ async def _ingest_queued(conn: Connection, args: argparse.Namespace, settings: S
             if item.problem is not None:
                 raise ArticleError(item.problem)
             if item.url is not None:
-                queued[await jobs.queue_page(conn, item.url, now=now)] = item.shown
+                queued[await jobs.queue_page(conn, item.url, now=now, story=named)] = item.shown
             else:
                 assert item.path is not None
                 data = await read_file(item.path)
-                queued[await jobs.queue_file(conn, item.shown, data, item.path.suffix, now=now)] = item.shown
+                queued[await jobs.queue_file(conn, item.shown, data, item.path.suffix, now=now, story=named)] = (
+                    item.shown
+                )
         except ArticleError as exc:
             lines.append(IngestLine(item.shown, error=str(exc)))
             if args.format != "json":
@@ -326,10 +358,11 @@ async def _remove(conn: Connection, args: argparse.Namespace, settings: Settings
 
 
 async def _estimate(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    status = Status(args.status) if args.status else None
+    story = pick_story(settings.story_set(), args.story)
     since = parse_day(args.since, "--since") if args.since else None
     until = parse_day(args.until, "--until") if args.until else None
-    pic = await queries.estimates(conn, status=status, claimant=args.claimant, since=since, until=until)
+    status = status_of(story, args.status)
+    pic = await story_picture(conn, story, status=status, claimant=args.claimant, since=since, until=until)
     return _show(console, args, pic, render.estimate_picture(pic))
 
 
@@ -342,19 +375,21 @@ async def _quote(conn: Connection, args: argparse.Namespace, settings: Settings,
 
 async def _search(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     text = " ".join(args.text)
-    hits = await queries.search(conn, text)
+    hits = await queries.search(conn, text, story=pick_story(settings.story_set(), args.story).name)
     return _show(console, args, hits, render.search_hits(hits, text))
 
 
 async def _sources(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    items = await queries.sources(conn)
+    story = pick_story(settings.story_set(), args.story).name if args.story else None
+    items = await queries.sources(conn, story=story)
     return _show(console, args, items, render.source_list(items))
 
 
 async def _timeline(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     since = parse_day(args.since, "--from") if args.since else None
     until = parse_day(args.until, "--to") if args.until else None
-    items = await queries.timeline(conn, since=since, until=until)
+    story = pick_story(settings.story_set(), args.story)
+    items = await queries.timeline(conn, story=story.name, since=since, until=until)
     return _show(console, args, items, render.timeline_items(items))
 
 
@@ -366,7 +401,8 @@ async def _who(conn: Connection, args: argparse.Namespace, settings: Settings, c
 
 async def _digest(conn: Connection, args: argparse.Namespace, settings: Settings, console: Console) -> int:
     since, until = digest_window(args.since, args.until, dt.datetime.now(dt.UTC))
-    d = await build_digest(conn, since, until, status=Status(args.status) if args.status else None)
+    story = pick_story(settings.story_set(), args.story)
+    d = await build_digest(conn, since, until, story=story, status=status_of(story, args.status))
     return _show(console, args, d, render.digest(d, ZoneInfo(settings.timezone)))
 
 
@@ -374,12 +410,13 @@ async def _feeds(conn: Connection, args: argparse.Namespace, settings: Settings,
     action = args.feeds_command
     if action == "add":
         every = parse_count(args.every, "--every", 5, 10080)
+        fed = tuple(s.name for s in pick_stories(settings.story_set(), args.story))
         async with feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session:
             poller = feeds.Poller(conn, session, budget=settings.extract_budget)  # shows the feed works first
-            added = await poller.follow(args.url, every_minutes=every, now=dt.datetime.now(dt.UTC))
+            added = await poller.follow(args.url, every_minutes=every, now=dt.datetime.now(dt.UTC), stories=fed)
         feed = FeedView.of(added)
         line = Text(f"following feed {feed.id}: ").append_text(render.plain(feed.url))
-        return _show(console, args, feed, line.append(f" every {feed.every_minutes} minutes"))
+        return _show(console, args, feed, line.append(f" every {feed.every_minutes} minutes for {', '.join(fed)}"))
     if action in {"remove", "resume"}:
         feed_id = parse_count(args.id, "the feed id", 1, 2**62)
         done = await (feeds.remove_feed if action == "remove" else feeds.resume_feed)(conn, feed_id)
@@ -395,7 +432,7 @@ async def _feeds(conn: Connection, args: argparse.Namespace, settings: Settings,
         poller = feeds.Poller(
             conn,
             session,
-            topic=feeds.Topic.parse(settings.topic),
+            stories=settings.story_set(),
             budget=settings.extract_budget,
             deadline=settings.poll_deadline,
             queue=settings.ingest_queue,
@@ -431,7 +468,7 @@ async def _worker(conn: Connection, args: argparse.Namespace, settings: Settings
         Extractor(settings.extract_budget) as extractor,
         feeds.make_session(settings.feed_timeout, allow_loopback=settings.allow_loopback) as session,
     ):
-        worker = QueueWorker(conn, extractor, session=session, topic=feeds.Topic.parse(settings.topic))
+        worker = QueueWorker(conn, extractor, session=session, stories=settings.story_set())
         log.info("worker %s: taking ingest jobs from the store", worker.name)
         done = await worker.run(stop=stop, until_empty=args.until_empty)
     log.info("worker %s: %d jobs done; stopping", worker.name, done)
@@ -457,6 +494,11 @@ HANDLERS: dict[str, Handler] = {
 def _extract(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
+        story = find_story(args.story)
+    except StoryError as exc:
+        print(render.clean(f"error: {exc}"), file=sys.stderr)
+        return 2
+    try:
         article = parse_article(path.read_bytes(), str(path), path.suffix)
     except ArticleError as exc:
         print(render.clean(f"error: {path}: {exc}"), file=sys.stderr)
@@ -465,7 +507,7 @@ def _extract(args: argparse.Namespace) -> int:
         print(render.clean(f"error: {path}: cannot be read ({exc.strerror or exc})"), file=sys.stderr)
         return 1
     published = article.meta.published.date() if article.meta.published else None
-    facts = extract(article.body, published, article.meta.outlet)
+    facts = extract(article.body, published, article.meta.outlet, story)
     if args.format == "json":
         print(json.dumps(extraction_json(facts), ensure_ascii=False, indent=2))
     else:
@@ -473,7 +515,7 @@ def _extract(args: argparse.Namespace) -> int:
         for q in facts.quotes:
             render.show(console, render.plain(f"{q.speaker or '?'}: “{q.text}”"))
         for e in facts.estimates:
-            render.show(console, render.plain(f"{e.claimant}: {e.value:,} ({e.qualifier.value}, {e.status.value})"))
+            render.show(console, render.plain(f"{e.claimant}: {e.value:,} ({e.qualifier.value}, {e.status})"))
     return 0
 
 

@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+SEED_STORY = "north-korean-troops"  # the bundled default story: every fact stored before stories is its
+
 
 class ArticleError(ValueError):
     """An article that cannot be read or stored; the message is one sentence for the user."""
@@ -25,6 +27,8 @@ class Qualifier(StrEnum):
 
 
 class Status(StrEnum):
+    """The default story's statuses (an estimate's status is any story's status name: see briefings.story)."""
+
     planned = "planned"
     deployed = "deployed"
     frontline = "frontline"
@@ -89,7 +93,7 @@ class Estimate(Frozen):
     low: int | None = None
     high: int | None = None
     qualifier: Qualifier
-    status: Status
+    status: str  # one of its story's status names ("planned", "killed")
     date: dt.date | None
     date_basis: DateBasis
     evidence: Evidence

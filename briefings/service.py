@@ -22,6 +22,7 @@ from briefings.sources.ingest import ingest_paths
 from briefings.sources.worker import Extractor
 from briefings.store.db import Connection
 from briefings.store.facts import connect
+from briefings.storyset import StorySet
 from briefings.terminal import render
 from briefings.terminal.console import console_reader, has_input, run_console
 
@@ -38,13 +39,13 @@ class ServiceError(RuntimeError):
     """The service cannot start or go on; the message is one line (never the token)."""
 
 
-async def seed_if_empty(conn: Connection, seeds: Path | None, budget: float) -> int:
+async def seed_if_empty(conn: Connection, seeds: Path | None, budget: float, stories: StorySet | None = None) -> int:
     """Ingest the seed articles into an empty store, each read and extracted within `budget`
     seconds (BRIEFINGS_EXTRACT_BUDGET); returns how many were added."""
     if seeds is None or not await asyncio.to_thread(seeds.is_dir) or (await queries.stats(conn)).sources:
         return 0
     async with Extractor(budget) as extractor:
-        lines = await ingest_paths(conn, [str(seeds)], extractor=extractor)
+        lines = await ingest_paths(conn, [str(seeds)], extractor=extractor, stories=stories)
     for line in lines:
         if line.error:
             log.warning("%s", line.describe())
@@ -72,12 +73,13 @@ async def serve(settings: Settings, *, console: Console | None = None) -> None:
         # a container or service started without its token: say so, and fail, rather than answer
         # an input that never comes (and exit 0, which a restart policy turns into a loop)
         raise SettingsError(NO_TOKEN_NOR_INPUT)
+    stories = settings.story_set()
     async with connect(settings.db) as conn:
-        await seed_if_empty(conn, settings.seeds, settings.extract_budget)
+        await seed_if_empty(conn, settings.seeds, settings.extract_budget, stories)
         if settings.discord_token is None:
             out = console or render.terminal()
-            async with console_reader(conn, settings.local_dir, out) as reader:
-                await until_terminated(run_console(conn, reader, out, ZoneInfo(settings.timezone)))
+            async with console_reader(conn, settings.local_dir, out, stories) as reader:
+                await until_terminated(run_console(conn, reader, out, stories, ZoneInfo(settings.timezone)))
         else:
             await face("discord")(conn, settings)
 

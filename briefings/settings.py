@@ -12,8 +12,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from briefings.models import SEED_STORY
 from briefings.scale.sharding import Shards
 from briefings.store.db import is_postgres
+from briefings.story import StoryError
+from briefings.storyset import StorySet
 from briefings.words import quoted
 
 _TOKEN = re.compile(r"^[\w-]{10,}\.[\w-]{4,}\.[\w-]{10,}$")
@@ -40,9 +43,15 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     timezone: str = Field(default="UTC", description="IANA name used for dates shown and digest defaults")
     seeds: Path | None = Field(default=Path("seeds"), description="articles ingested when the store is empty")
-    topic: str = Field(
-        default="north korea|north korean|north koreans|pyongyang|dprk; troop|troops|soldier|soldiers|russia|kursk|ukraine",
-        description="feed articles kept: every ';' group must match, any '|' word in a group",
+    stories: Path | None = Field(
+        default=None,
+        description="a folder of story files (*.toml) followed besides the bundled ones; one named like a bundled "
+        "story replaces it",
+    )
+    story: str | None = Field(
+        default=SEED_STORY,
+        description="the story a command means when it names none; empty: every command names its story "
+        "(unless only one is followed)",
     )
     feed_timeout: float = Field(default=20.0, gt=0, le=300, description="seconds before a feed or page fetch gives up")
     poll_deadline: float = Field(
@@ -173,8 +182,35 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
+    def story_set(self) -> StorySet:
+        """The stories followed (bundled, and BRIEFINGS_STORIES'), read now; a broken story file or an
+        unknown BRIEFINGS_STORY is a `SettingsError` naming the setting."""
+        try:
+            found = StorySet.load(self.stories, None)
+        except StoryError as exc:
+            more = f" (and {len(exc.lines) - 1} more mistakes)" if len(exc.lines) > 1 else ""
+            raise SettingsError(f"BRIEFINGS_STORIES {exc.lines[0]}{more}") from None
+        if self.story is not None and self.story not in found:
+            raise SettingsError(
+                f"BRIEFINGS_STORY {quoted(self.story)} is not a story; the stories are {', '.join(found.names)}"
+            )
+        return StorySet(found, self.story)
+
+    @field_validator("story", mode="before")
+    @classmethod
+    def _story_name(cls, value: object) -> object:
+        return (" ".join(value.split()) or None) if isinstance(value, str) else value
+
     @field_validator(
-        "dev_guild", "seeds", "discord_api", "discord_gateway", "shards", "state_dir", "admin_guilds", mode="before"
+        "dev_guild",
+        "seeds",
+        "stories",
+        "discord_api",
+        "discord_gateway",
+        "shards",
+        "state_dir",
+        "admin_guilds",
+        mode="before",
     )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:

@@ -169,7 +169,9 @@ def test_a_read_only_command_on_a_missing_store_says_so_and_creates_nothing(tmp_
         (["search", "fair game " * 12_000], {}, "search given is 119,999 characters long"),
         (["search", "fair AND"], {}, "AND goes between words"),
         (["search", '"fair game'], {}, "unclosed quote mark"),
-        (["estimate", "--status", "sideways"], {}, "argument --status: invalid choice: 'sideways'"),
+        (["estimate", "--status", "sideways"], {}, "'sideways' is not a status of north-korean-troops; its statuses"),
+        (["estimate", "--story", "volcano"], {}, "There is no story 'volcano'; the stories are hong-kong-protests,"),
+        (["timeline"], {"BRIEFINGS_STORY": "volcano"}, "BRIEFINGS_STORY 'volcano' is not a story"),
         (["quote", "Kim"], {}, "'Kim' may mean Kim Tae-hyo or Kim Yong-hyun; give more of the name"),
         (["timeline", "--from", "nonsense"], {}, "'nonsense' is not a date for --from"),
         (
@@ -394,7 +396,9 @@ def test_verbose_poll_logs_a_missing_page_in_one_line(site, tmp_path) -> None:
     pages["/wire.xml"] = (200, rss(f"{base}/gone-page.html"))
     env = {"BRIEFINGS_DB": str(tmp_path / "f.db"), "BRIEFINGS_ALLOW_LOOPBACK": "true"}
     assert briefings("feeds", "add", f"{base}/wire.xml", **env).returncode == 0
+    pages["/no-such-feed.xml"] = (200, rss())  # a feed when added (`feeds add` refuses a 404), gone since
     assert briefings("feeds", "add", f"{base}/no-such-feed.xml", **env).returncode == 0
+    pages["/no-such-feed.xml"] = (404, "gone")
     done = briefings("-v", "feeds", "poll", **env)
     assert "Traceback" not in done.stderr, done.stderr
     (entry,) = [line for line in done.stderr.splitlines() if "gone-page.html" in line]

@@ -246,7 +246,8 @@ def test_ci_runs_the_readme_s_two_commands() -> None:
 def test_the_readme_s_invite_and_subscribe_examples_are_what_the_bot_takes() -> None:
     import discord
 
-    from bot.cogs.digests import NEEDED_IN_CHANNEL, Digests
+    from bot.cogs.digests import Digests
+    from bot.digests import NEEDED_IN_CHANNEL
     from briefings.answers import subscriptions as subs
     from briefings.models import Status
 

@@ -14,7 +14,7 @@ is delivered on the way: the subscription's job is added or removed, the schedul
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 from zoneinfo import available_timezones
 
 import discord
@@ -26,14 +26,13 @@ from bot.common import NO_MENTIONS, UserInputError, permission_names
 from bot.digests import missing_in
 from bot.paging import send_pages
 from briefings.answers import subscriptions as subs
-from briefings.answers.commands import CommandError, parse_moment
+from briefings.answers.commands import COMMANDS, CommandError, parse_moment, pick_story, status_of
 from briefings.answers.digest import build_digest
-from briefings.models import Status
 
 if TYPE_CHECKING:
     from bot.client import BriefingsBot
 
-StatusChoice = Literal["planned", "deployed", "frontline", "casualties"]
+STORY = COMMANDS["digest"].option("story").description  # type: ignore[union-attr]
 ZONES = sorted(available_timezones())
 EVERY_CHOICES = ["day", "week", "1 hour", "3 hours", "6 hours", "12 hours"]
 
@@ -55,8 +54,9 @@ class Digests(commands.Cog):
         time="local time of day, like 08:00",
         timezone="IANA time zone, like Europe/Berlin",
         every="day, week, or a number of hours",
-        status="only numbers of this kind",
+        status="only numbers of this kind (the story's statuses)",
         no_news="post a short line even when nothing is new",
+        story="the story it briefs on (the default one when left out)",
     )
     @app_commands.checks.has_permissions(manage_guild=True)
     async def subscribe(
@@ -66,10 +66,13 @@ class Digests(commands.Cog):
         time: str,
         timezone: str,
         every: str | None = None,
-        status: StatusChoice | None = None,
+        status: str | None = None,
         no_news: bool = False,
+        story: str | None = None,
     ) -> None:
         assert interaction.guild_id is not None
+        chosen = pick_story(self.bot.stories, story)  # a story, or a status it lacks: one sentence, before anything
+        wanted = status_of(chosen, status)
         try:  # everything that can be refused is refused before anything changes
             subs.parse_time(time)
             subs.parse_zone(timezone)
@@ -94,7 +97,8 @@ class Digests(commands.Cog):
                 at=time,
                 timezone=timezone,
                 every=every,
-                status=Status(status) if status else None,
+                story=chosen.name,
+                status=wanted,
                 no_news_line=no_news,
                 created_by=interaction.user.id,
                 now=self.bot.digests.clock(),
@@ -104,8 +108,9 @@ class Digests(commands.Cog):
         self.bot.digests.schedule(sub)
         upcoming = subs.next_slot(sub, self.bot.digests.clock()).astimezone(dt.UTC)
         text = (
-            f"Subscription {sub.id}: {channel.mention} gets a briefing {sub.cadence} ({sub.timezone})"
-            f"{' of ' + sub.status.value + ' numbers' if sub.status else ''}. "
+            f"Subscription {sub.id}: {channel.mention} gets a briefing on {render.safe(chosen.title)} "
+            f"{sub.cadence} ({sub.timezone})"
+            f"{' of ' + render.safe(chosen.status(sub.status).label) + ' numbers' if sub.status else ''}. "
             f"The first covers what is stored from now on; next <t:{int(upcoming.timestamp())}:F>."
         )
         if not perms.read_message_history:
@@ -121,6 +126,14 @@ class Digests(commands.Cog):
         key = current.strip().lower().replace(" ", "_")
         found = [z for z in ZONES if key in z.lower()][:25]
         return [app_commands.Choice(name=z, value=z) for z in found]
+
+    @subscribe.autocomplete("story")
+    async def _story(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self.bot.story_choices(current)
+
+    @subscribe.autocomplete("status")
+    async def _status(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return self.bot.status_choices(interaction, current)
 
     @subscribe.autocomplete("every")
     async def _every(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -152,8 +165,8 @@ class Digests(commands.Cog):
                 last = f"<t:{int(s.last_delivery.timestamp())}:R>" if s.last_delivery else "not yet"
                 state = f"Last delivered {last}."
             entries.append(
-                f"**{s.id}.** <#{s.channel_id}>: {s.cadence} ({s.timezone})"
-                f"{', ' + s.status.value + ' only' if s.status else ''}\n{state}"
+                f"**{s.id}.** <#{s.channel_id}>: {render.safe(s.story)}, {s.cadence} ({s.timezone})"
+                f"{', ' + render.safe(s.status) + ' only' if s.status else ''}\n{state}"
             )
         pages = render.paginate(
             "Digest subscriptions", entries, empty="No subscriptions: `/digest subscribe` adds one."
@@ -195,8 +208,9 @@ class Digests(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
 
     @digest.command(name="now", description="What is new since a moment, for your eyes only")
-    @app_commands.describe(since="2024-10-24, 2024-10-24T08:00, or 12h / 2d ago (default: a day ago)")
-    async def now(self, interaction: discord.Interaction, since: str | None = None) -> None:
+    @app_commands.describe(since="2024-10-24, 2024-10-24T08:00, or 12h / 2d ago (default: a day ago)", story=STORY)
+    async def now(self, interaction: discord.Interaction, since: str | None = None, story: str | None = None) -> None:
+        chosen = pick_story(self.bot.stories, story)
         until = self.bot.digests.clock()
         try:
             start = parse_moment(since, "since", until) if since else until - dt.timedelta(days=1)
@@ -205,10 +219,14 @@ class Digests(commands.Cog):
         if start >= until:
             raise UserInputError(f"'{since}' is in the future; give a moment before now, like 12h or 2024-10-24.")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        digest = await build_digest(self.bot.conn, start, until)
+        digest = await build_digest(self.bot.conn, start, until, story=chosen)
         for embeds in render.digest_messages(digest, marker="asked with /digest now"):
             await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS)
         interaction.extras["answered"] = True
+
+    @now.autocomplete("story")
+    async def _now_story(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self.bot.story_choices(current)
 
 
 def _no_subscription(id: int) -> UserInputError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -15,15 +15,15 @@ from bot.chart import worth_drawing
 from bot.common import UserInputError
 from bot.paging import page_source, send_pages
 from briefings.answers import queries
-from briefings.answers.commands import parse_day
-from briefings.models import Status
+from briefings.answers.commands import COMMANDS, parse_day, pick_story, status_of
+from briefings.answers.queries import story_picture
 
 if TYPE_CHECKING:
     from bot.client import BriefingsBot
 
 log = logging.getLogger(__name__)
 
-StatusChoice = Literal["planned", "deployed", "frontline", "casualties"]
+STORY = COMMANDS["estimate"].option("story").description  # type: ignore[union-attr]
 
 
 Pages = tuple[list[discord.Embed], bool]
@@ -48,19 +48,23 @@ class Facts(commands.Cog):
         return await source(wanted)  # later pages are read when the asker turns to them
 
     async def _search_pages(self, interaction: discord.Interaction, args: list, wanted: int) -> Pages:
-        (text,) = args
-        return render.search_pages(await queries.search(self.bot.conn, text, limit=100), text), True
+        text, story = [*args, None][:2]  # pages of an answer given before stories name none
+        name = pick_story(self.bot.stories, story).name
+        return render.search_pages(await queries.search(self.bot.conn, text, story=name, limit=100), text), True
 
     async def _source_pages(self, interaction: discord.Interaction, args: list, wanted: int) -> Pages:
-        return render.source_pages(await queries.sources(self.bot.conn)), True
+        story = args[0] if args else None
+        name = pick_story(self.bot.stories, story).name if story else None
+        return render.source_pages(await queries.sources(self.bot.conn, story=name)), True
 
     async def _timeline_pages(self, interaction: discord.Interaction, args: list, wanted: int) -> Pages:
-        start, end = args
+        start, end, story = [*args, None][:3]
+        name = pick_story(self.bot.stories, story).name
         since = parse_day(start, "from") if start and start.strip() else None
         until = parse_day(end, "to") if end and end.strip() else None
         if since and until and since > until:
             raise UserInputError("'from' is after 'to'; swap them.")
-        return render.timeline_pages(await queries.timeline(self.bot.conn, since=since, until=until)), True
+        return render.timeline_pages(await queries.timeline(self.bot.conn, story=name, since=since, until=until)), True
 
     async def _who_pages(self, interaction: discord.Interaction, args: list, wanted: int) -> Pages:
         (name,) = args
@@ -74,16 +78,27 @@ class Facts(commands.Cog):
         await self.bot.names.refresh_if_changed(self.bot.conn)
         return [app_commands.Choice(name=n, value=n) for n in self.bot.names.speakers(current)]
 
-    @app_commands.command(description="How many troops, says who, since when: the latest numbers and who moved")
-    @app_commands.describe(status="what the number counts", claimant="only this claimant (part of a name is enough)")
+    async def _story(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self.bot.story_choices(current)
+
+    @app_commands.command(description="How many, says who, since when: a story's latest numbers and who moved")
+    @app_commands.describe(
+        status="what the number counts (the story's statuses)",
+        claimant="only this claimant (part of a name is enough)",
+        story=STORY,
+    )
     async def estimate(
-        self, interaction: discord.Interaction, status: StatusChoice | None = None, claimant: str | None = None
+        self,
+        interaction: discord.Interaction,
+        status: str | None = None,
+        claimant: str | None = None,
+        story: str | None = None,
     ) -> None:
+        chosen = pick_story(self.bot.stories, story)  # a story or status it lacks: one sentence, before anything
+        wanted = status_of(chosen, status)
         await interaction.response.defer(thinking=True)  # a chart may take a moment
         async with self.bot.answering(interaction):
-            picture = await queries.estimates(
-                self.bot.conn, status=Status(status) if status else None, claimant=claimant
-            )
+            picture = await story_picture(self.bot.conn, chosen, status=wanted, claimant=claimant)
             file = None
             note = None
             if worth_drawing(picture):
@@ -103,6 +118,14 @@ class Facts(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return await self._everyone(interaction, current)
 
+    @estimate.autocomplete("status")
+    async def _estimate_status(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return self.bot.status_choices(interaction, current)
+
+    @estimate.autocomplete("story")
+    async def _estimate_story(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._story(interaction, current)
+
     @app_commands.command(description="What someone said, newest first")
     @app_commands.describe(speaker="who said it (part of a name is enough)", contains="only quotes with these words")
     async def quote(self, interaction: discord.Interaction, speaker: str, contains: str | None = None) -> None:
@@ -113,21 +136,42 @@ class Facts(commands.Cog):
         return await self._speakers(interaction, current)
 
     @app_commands.command(description="Search quotes and claims")
-    @app_commands.describe(text='words to find; "exact phrase", OR and NOT work too')
-    async def search(self, interaction: discord.Interaction, text: str) -> None:
-        await self._answer(interaction, "search", [text])
+    @app_commands.describe(text='words to find; "exact phrase", OR and NOT work too', story=STORY)
+    async def search(self, interaction: discord.Interaction, text: str, story: str | None = None) -> None:
+        pick_story(self.bot.stories, story)
+        await self._answer(interaction, "search", [text, story])
 
-    @app_commands.command(description="The articles behind the facts, with copies and rewrites marked")
-    async def sources(self, interaction: discord.Interaction) -> None:
-        await self._answer(interaction, "sources", [])
+    @search.autocomplete("story")
+    async def _search_story(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._story(interaction, current)
 
-    @app_commands.command(description="Dated claims in order")
+    @app_commands.command(description="The articles behind the facts, with their stories, copies and rewrites marked")
+    @app_commands.describe(story="only this story's articles")
+    async def sources(self, interaction: discord.Interaction, story: str | None = None) -> None:
+        if story:
+            pick_story(self.bot.stories, story)
+        await self._answer(interaction, "sources", [story])
+
+    @sources.autocomplete("story")
+    async def _sources_story(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._story(interaction, current)
+
+    @app_commands.command(description="A story's dated claims in order")
     @app_commands.rename(start="from", end="to")
-    @app_commands.describe(start="first day, like 2024-10-20", end="last day, like 2024-11-05")
+    @app_commands.describe(start="first day, like 2024-10-20", end="last day, like 2024-11-05", story=STORY)
     async def timeline(
-        self, interaction: discord.Interaction, start: str | None = None, end: str | None = None
+        self,
+        interaction: discord.Interaction,
+        start: str | None = None,
+        end: str | None = None,
+        story: str | None = None,
     ) -> None:
-        await self._answer(interaction, "timeline", [start, end])
+        pick_story(self.bot.stories, story)
+        await self._answer(interaction, "timeline", [start, end, story])
+
+    @timeline.autocomplete("story")
+    async def _timeline_story(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._story(interaction, current)
 
     @app_commands.command(description="A person's or body's role, affiliation and claims")
     @app_commands.describe(name="part of a name is enough")
@@ -141,7 +185,7 @@ class Facts(commands.Cog):
     @app_commands.command(description="What this bot is and what it holds")
     async def about(self, interaction: discord.Interaction) -> None:
         async with self.bot.answering(interaction):
-            await send_pages(interaction, [render.about_embed(await self.bot.stats())])
+            await send_pages(interaction, [render.about_embed(await self.bot.stats(), self.bot.stories)])
 
     async def _answer(self, interaction: discord.Interaction, kind: str, args: list) -> None:
         """The first page of a list, with buttons that can rebuild any of its pages."""

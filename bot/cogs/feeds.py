@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot import render
 from bot.common import NO_MENTIONS, UserInputError
 from bot.paging import send_pages
+from briefings.answers.commands import pick_stories
 from briefings.sources import feeds
 from briefings.words import plural
 
@@ -37,27 +38,43 @@ class Feeds(commands.Cog):
         bot.pages.register("feeds", self._list_pages)
 
     @group.command(name="add", description="Follow an RSS or Atom feed")
-    @app_commands.describe(url="the feed's address", every="minutes between polls (default 30)")
+    @app_commands.describe(
+        url="the feed's address",
+        every="minutes between polls (default 30)",
+        story="the stories it feeds, separated by commas (default: the default story)",
+    )
     @app_commands.checks.has_permissions(manage_guild=True)
     async def add(
-        self, interaction: discord.Interaction, url: str, every: app_commands.Range[int, 5, 10080] = 30
+        self,
+        interaction: discord.Interaction,
+        url: str,
+        every: app_commands.Range[int, 5, 10080] = 30,
+        story: str | None = None,
     ) -> None:
         await self._may_change(interaction)
+        fed = tuple(s.name for s in pick_stories(self.bot.stories, story))
         try:
             feeds.check_address(url, every)  # refused at once; fetching and reading the feed takes longer
             await interaction.response.defer(ephemeral=True, thinking=True)
-            feed = await self.bot.feeds.poller.follow(url, every_minutes=every, now=self.bot.digests.clock())
+            feed = await self.bot.feeds.poller.follow(
+                url, every_minutes=every, now=self.bot.digests.clock(), stories=fed
+            )
         except feeds.FetchError as exc:
             reason = str(exc)
             raise UserInputError(f"{reason[:1].upper()}{reason[1:]}.") from None
         self.bot.feeds.start(feed.id)  # later polls: the sweep, when it is due
         await interaction.followup.send(
-            f"Following feed {feed.id} every {feed.every_minutes} minutes; the first poll runs now. "
+            f"Following feed {feed.id} for {render.safe(', '.join(fed))} every {feed.every_minutes} minutes; "
+            "the first poll runs now. "
             "`/feeds list` shows how it goes.",
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
         interaction.extras["answered"] = True
+
+    @add.autocomplete("story")
+    async def _story(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self.bot.story_choices(current)
 
     @group.command(name="list", description="Feeds with last success, last error and articles taken")
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -78,7 +95,8 @@ class Feeds(commands.Cog):
                 else (f"Last error: {render.safe(f.last_error)}" if f.last_error else "Healthy")
             )
             entries.append(
-                f"**{f.id}.** {render.safe(f.title or f.url)} · every {f.every_minutes} min\n"
+                f"**{f.id}.** {render.safe(f.title or f.url)} · every {f.every_minutes} min"
+                f" · feeds {render.safe(', '.join(f.stories))}\n"
                 f"{plural(f.articles_taken, 'article')} taken, {plural(f.entries_failed, 'entry', 'entries')} "
                 f"failed; last success "
                 f"{render.safe(f.last_success or 'never')}\n{state}"

@@ -15,18 +15,21 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from briefings.models import Status
+from briefings.storyset import listed
 from briefings.words import plural, quoted
 
 if TYPE_CHECKING:
     from briefings.answers.views import Stats
+    from briefings.story import Story
+    from briefings.storyset import StorySet
 
 ABOUT = (
-    "briefings keeps a community briefed on one news story: who claims what, when, and how sure. "
-    "It reads articles, extracts direct quotes with their speakers and troop numbers with claimant, hedge, "
-    "status and date, and links every fact to its sentence."
+    "briefings keeps a community briefed on the news stories it follows: who claims what, when, and how sure. "
+    "It reads articles, extracts direct quotes with their speakers and each story's numbers (troops, a toll, "
+    "a crowd) with claimant, hedge, status and date, and links every fact to its sentence."
 )
 
+MAX_STORY_CHARS = 100  # a story's name or title as typed
 DIGEST_SINCE = dt.timedelta(days=1)  # a digest asked for without `since` covers the last day
 
 
@@ -41,6 +44,55 @@ def holdings(s: Stats) -> str:
         f"The store holds {plural(s.sources, 'source')}, {plural(s.quotes, 'quote')}, "
         f"{plural(s.estimates, 'estimate')} and {plural(s.entities, 'person or body', 'people and bodies')}{span}."
     )
+
+
+def pick_story(stories: StorySet, typed: str | None) -> Story:
+    """The story a command names (its name or title, in any case), else the one it means by naming
+    none (the default); an unknown story, or none where several are followed without a default, is
+    one sentence."""
+    text = " ".join((typed or "").split())
+    if not text:
+        implied = stories.implied()
+        if implied is None:
+            raise CommandError(f"Name a story: {listed(stories.names)}.")
+        return implied
+    found = stories.find(text) if len(text) <= MAX_STORY_CHARS else None
+    if found is None:
+        raise CommandError(f"There is no story {quoted(text)}; the stories are {listed(stories.names)}.")
+    return found
+
+
+def pick_stories(stories: StorySet, typed: str | None) -> list[Story]:
+    """Stories named in one value, separated by commas ("hurricane-helene, hong-kong-protests");
+    none named: the one a command naming none means."""
+    parts = [p for p in (typed or "").split(",") if p.strip()]
+    if not parts:
+        return [pick_story(stories, None)]
+    return list({s.name: s for s in (pick_story(stories, p) for p in parts)}.values())
+
+
+def status_of(story: Story, typed: str | None) -> str | None:
+    """A status a command names, as its story calls it (name or label, any case); None when none is
+    named. A status the story does not have is one sentence naming the story's."""
+    text = " ".join((typed or "").split())
+    if not text:
+        return None
+    key = text.casefold()
+    for status in story.statuses:
+        if key in (status.name.casefold(), status.label.casefold()):
+            return status.name
+    raise CommandError(
+        f"{quoted(text)} is not a status of {story.name}; its statuses are {listed(story.status_names())}."
+    )
+
+
+def followed(stories: StorySet, s: Stats) -> str:
+    """The stories followed, as /about says it in every face: each one's name, title and sources."""
+    lines = []
+    for story in stories:
+        mark = " (the default)" if story.name == stories.default else ""
+        lines.append(f"- {story.name}{mark}: {story.title}, {plural(s.stories.get(story.name, 0), 'source')}")
+    return "Stories followed:\n" + "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------ values
@@ -97,8 +149,6 @@ def parse_count(value: str, option: str, low: int = 1, high: int = 1000) -> int:
 
 # ------------------------------------------------------------------- commands, options
 
-STATUSES = tuple(s.value for s in Status)
-
 
 @dataclass(frozen=True)
 class Option:
@@ -106,7 +156,7 @@ class Option:
     description: str
     required: bool = False
     choices: tuple[str, ...] = ()
-    kind: str = "text"  # "text", "name" (a speaker or claimant), "day", "moment", "status"
+    kind: str = "text"  # "text", "name" (a speaker or claimant), "day", "moment", "story", "status" (of the story)
     raw: bool = False  # the value is kept as typed, quote marks included (search syntax)
 
 
@@ -120,15 +170,18 @@ class CommandSpec:
         return next((o for o in self.options if o.name == name), None)
 
 
+STORY = Option("story", "which story (the default one when left out)", kind="story")
+
 COMMANDS: dict[str, CommandSpec] = {
     c.name: c
     for c in (
         CommandSpec(
             "estimate",
-            "the latest troop numbers per claimant, their range, and who changed",
+            "a story's latest numbers per claimant, their range, and who changed",
             (
-                Option("status", "what the number counts", choices=STATUSES, kind="status"),
+                Option("status", "what the number counts (one of the story's statuses)", kind="status"),
                 Option("claimant", "only this claimant (part of a name is enough)", kind="name"),
+                STORY,
             ),
         ),
         CommandSpec(
@@ -142,15 +195,20 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec(
             "search",
             "full-text search over quotes and claims",
-            (Option("text", 'words to find; "exact phrase", OR and NOT work too', required=True, raw=True),),
+            (Option("text", 'words to find; "exact phrase", OR and NOT work too', required=True, raw=True), STORY),
         ),
-        CommandSpec("sources", "the articles in the store, with copies and rewrites marked"),
+        CommandSpec(
+            "sources",
+            "the articles in the store, with their stories, copies and rewrites marked",
+            (Option("story", "only this story's articles", kind="story"),),
+        ),
         CommandSpec(
             "timeline",
             "dated claims in order, one line per claim",
             (
                 Option("from", "first day, like 2024-10-20", kind="day"),
                 Option("to", "last day, like 2024-11-05", kind="day"),
+                STORY,
             ),
         ),
         CommandSpec(
@@ -161,7 +219,7 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec(
             "digest",
             "what was stored since a moment (default: a day ago)",
-            (Option("since", "like 2024-10-24, 2024-10-24T08:00+00:00, 12h or 2d", kind="moment"),),
+            (Option("since", "like 2024-10-24, 2024-10-24T08:00+00:00, 12h or 2d", kind="moment"), STORY),
         ),
         CommandSpec("about", "what this is and what it holds"),
     )
@@ -267,6 +325,8 @@ def parse_line(line: str) -> tuple[CommandSpec, dict[str, str]]:
         values[option_name] = _value(option, text)
     if loose:
         free = [o for o in command.options if o.name not in values]
+        # a story is named with story: (the words of a name run on), unless it is all the command takes
+        free = [o for o in free if o.kind != "story"] or free
         if not free:
             names = ", ".join(o.name for o in command.options) or "no options"
             raise CommandError(f"/{name} takes {names}; {quoted(loose)} is one value too many.")

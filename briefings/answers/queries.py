@@ -8,6 +8,7 @@ import json
 import logging
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 from briefings.answers.commands import CommandError
 from briefings.answers.views import (
@@ -24,14 +25,16 @@ from briefings.answers.views import (
     SourceView,
     Stats,
     StatusRange,
+    StoryView,
     TimelineItem,
     WhoResult,
 )
-from briefings.models import DateBasis, EntityKind, Qualifier, SourceKind, Status
+from briefings.models import SEED_STORY, DateBasis, EntityKind, Qualifier, SourceKind
 from briefings.store import fulltext
 from briefings.store.db import Connection, Row
 from briefings.store.facts import stored_date, stored_datetime
 from briefings.store.matching import fold_key, variant_aliases
+from briefings.story import Story
 from briefings.words import quoted
 
 log = logging.getLogger(__name__)
@@ -163,7 +166,7 @@ def _reported(row: Row) -> tuple[list[str], int]:
 _ESTIMATE_COLUMNS = """
     SELECT e.id, COALESCE(en.name, e.claimant) AS claimant, e.entity_id, e.value, e.low, e.high, e.qualifier, e.status, e.claimed_on,
            e.date_basis, e.claim_key, e.source_id, s.outlet, s.title, s.published, s.url, s.origin, s.root_id, st.text AS sentence,
-           cs.outlets, cs.independent, vb.name AS voiced_by, e.voiced_by AS voiced_by_id"""
+           cs.outlets, cs.independent, vb.name AS voiced_by, e.voiced_by AS voiced_by_id, e.story"""
 _ESTIMATE_JOINS = """
       JOIN sources AS s ON s.id = e.source_id
       JOIN sentences AS st ON st.id = e.sentence_id
@@ -229,7 +232,8 @@ def _estimate_view(r: Row) -> EstimateView:
         low=r["low"],
         high=r["high"],
         qualifier=Qualifier(r["qualifier"]),
-        status=Status(r["status"]),
+        status=r["status"],
+        story=r["story"],
         claimed_on=stored_date(r["claimed_on"]),
         date_basis=DateBasis(r["date_basis"]),
         source=_source_ref(r),
@@ -259,18 +263,24 @@ HISTORY_POINTS = 60
 async def estimates(
     conn: Connection,
     *,
-    status: Status | None = None,
+    story: str = SEED_STORY,
+    statuses: Sequence[str] | None = None,
+    status: str | None = None,
     claimant: str | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
     stored_until: dt.datetime | None = None,
 ) -> EstimatePicture:
-    """The picture now (or as stored up to a moment): latest number per claimant and status, ranges,
-    changes and history."""
-    where, params = ["1 = 1"], []
+    """One story's picture now (or as stored up to a moment): latest number per claimant and status,
+    ranges, changes and history. `statuses` are the story's, in its order (default: those stored)."""
+    if statuses is None:
+        rows = await conn.fetch("SELECT DISTINCT status FROM claim_latest WHERE story = ? ORDER BY status", (story,))
+        statuses = [r[0] for r in rows]
+    statuses = list(statuses)
+    where, params = ["e.story = ?"], [story]
     if status is not None:
         where.append("e.status = ?")
-        params.append(status.value)
+        params.append(status)
     if claimant and claimant.strip():
         # one person or body by name; else claimants stored without one (an outlet) by their words
         ids = await resolve_entities(conn, claimant, "estimates", "claimant")
@@ -278,9 +288,10 @@ async def estimates(
             # a spokesperson: the claims they voiced for their body, and any of their own
             # (each side from its own index, whatever plan the engine keeps for the statement)
             where.append(
-                "e.id IN (SELECT id FROM estimates WHERE group_key = ? UNION SELECT id FROM estimates WHERE voiced_by = ?)"
+                "e.id IN (SELECT id FROM estimates WHERE story = ? AND group_key = ?"
+                " UNION SELECT id FROM estimates WHERE voiced_by = ?)"
             )
-            params += [f"id:{ids[0]}", ids[0]]
+            params += [story, f"id:{ids[0]}", ids[0]]
             since = since or dt.date.min  # read from the rows: claim_latest keeps the body's latest only
         elif ids:
             where.append("e.group_key = ?")
@@ -289,7 +300,7 @@ async def estimates(
             where.append(f"e.entity_id IS NULL AND e.claimant {conn.dialect.ilike} ? ESCAPE '\\'")
             params.append(f"%{_like_escape(claimant.strip())}%")
     if since is None and until is None and stored_until is None:
-        return await _current_picture(conn, " AND ".join(where), params)
+        return await _current_picture(conn, " AND ".join(where), params, story, statuses)
     if stored_until is not None:
         where.append("e.created_at <= ?")
         params.append(stored_until.astimezone(dt.UTC).isoformat())
@@ -303,7 +314,8 @@ async def estimates(
         f"{_ESTIMATE_SELECT} WHERE {' AND '.join(where)} ORDER BY e.claimed_on NULLS FIRST, e.id", params
     )
     return picture(
-        _estimate_views(_in_window(await _originals(conn, rows, "estimate", stored_until=stored_until), since, until))
+        _estimate_views(_in_window(await _originals(conn, rows, "estimate", stored_until=stored_until), since, until)),
+        statuses,
     )
 
 
@@ -318,16 +330,21 @@ def _in_window(rows: list[Row], since: dt.date | None, until: dt.date | None) ->
     ]
 
 
-async def _current_picture(conn: Connection, where: str, params: list) -> EstimatePicture:
+async def _current_picture(
+    conn: Connection, where: str, params: list, story: str, statuses: list[str]
+) -> EstimatePicture:
     """The picture from claim_latest: bounded work however many estimates are stored, in two round
     trips (the latest per status with their range and previous different number; the history)."""
-    # status and claimant group are on claim_latest itself; a claimant's name needs its estimate row
+    if not statuses:
+        return EstimatePicture(latest=[], ranges=[], changes=[], history=[])
+    # story, status and claimant group are on claim_latest itself; a claimant's name needs its estimate row
     cl_where = where.replace("e.status", "cl.status").replace("e.group_key", "cl.group_key")
+    cl_where = cl_where.replace("e.story", "cl.story")
     join = "JOIN estimates AS e ON e.id = cl.estimate_id" if "e.claimant" in cl_where else ""
     recent = f"""SELECT * FROM (SELECT cl.estimate_id FROM claim_latest AS cl {join} WHERE {cl_where} AND cl.status = ?
                   ORDER BY cl.claimed_on DESC NULLS LAST, cl.estimate_id DESC LIMIT ?) AS latest"""
     rows = await conn.fetch(
-        f"""WITH pick AS MATERIALIZED ({" UNION ALL ".join([recent] * len(Status))}),
+        f"""WITH pick AS MATERIALIZED ({" UNION ALL ".join([recent] * len(statuses))}),
                  ranges AS (
                    SELECT cl.status, MIN(COALESCE(cl.low, cl.value)) AS lo, MAX(COALESCE(cl.high, cl.value)) AS hi,
                           COUNT(*) AS n
@@ -339,17 +356,18 @@ async def _current_picture(conn: Connection, where: str, params: list) -> Estima
               {_ESTIMATE_JOINS}
               LEFT JOIN estimates AS p ON p.id = (
                    SELECT q.id FROM estimates AS q
-                    WHERE q.group_key = e.group_key AND q.status = e.status AND q.claimed_on < e.claimed_on
+                    WHERE q.story = e.story AND q.group_key = e.group_key AND q.status = e.status
+                      AND q.claimed_on < e.claimed_on
                       AND q.value != e.value
                     ORDER BY q.claimed_on DESC, q.id DESC LIMIT 1)
              ORDER BY e.claimed_on DESC NULLS LAST, e.id DESC""",
-        [x for status in Status for x in (*params, status.value, LATEST_PER_STATUS)] + params,
+        [x for status in statuses for x in (*params, status, LATEST_PER_STATUS)] + params,
     )
     latest = _estimate_views(await _originals(conn, rows, "estimate"))
-    by_status = {Status(r["status"]): r for r in rows}  # every row of a status carries its range
+    by_status = {r["status"]: r for r in rows}  # every row of a status carries its range
     ranges = [
         StatusRange(status=s, low=by_status[s]["lo"], high=by_status[s]["hi"], claimants=by_status[s]["n"])
-        for s in Status
+        for s in statuses
         if s in by_status
     ]
     moved = [(v, r) for v, r in zip(latest, rows, strict=True) if r["before_value"] is not None]
@@ -369,11 +387,11 @@ async def _current_picture(conn: Connection, where: str, params: list) -> Estima
     if charted:
         # one statement: a limited, indexed slice per claimant group, stitched with UNION ALL
         part = """SELECT * FROM (SELECT CAST(? AS BIGINT) AS n, claimed_on, value FROM estimates
-                   WHERE group_key = (SELECT group_key FROM estimates WHERE id = ?) AND status = ?
+                   WHERE story = ? AND group_key = (SELECT group_key FROM estimates WHERE id = ?) AND status = ?
                      AND claimed_on IS NOT NULL ORDER BY claimed_on DESC, id DESC LIMIT ?) AS points"""
         points = await conn.fetch(
             " UNION ALL ".join([part] * len(charted)),
-            [x for n, v in enumerate(charted) for x in (n, v.id, v.status.value, HISTORY_POINTS)],
+            [x for n, v in enumerate(charted) for x in (n, story, v.id, v.status, HISTORY_POINTS)],
         )
         by_group: dict[int, list[Row]] = defaultdict(list)
         for p in points:
@@ -383,13 +401,19 @@ async def _current_picture(conn: Connection, where: str, params: list) -> Estima
                 HistoryPoint(claimant=v.claimant, status=v.status, claimed_on=stored_date(p[1]), value=p[2])
                 for p in reversed(by_group[n])
             ]
-    latest.sort(key=lambda v: (list(Status).index(v.status), -(v.claimed_on or dt.date.min).toordinal(), -v.value))
+    latest.sort(key=lambda v: (_rank(statuses, v.status), -(v.claimed_on or dt.date.min).toordinal(), -v.value))
     return EstimatePicture(latest=latest, ranges=ranges, changes=changes, history=history)
 
 
-def picture(views: list[EstimateView]) -> EstimatePicture:
-    """Group estimates by claimant and status: the latest of each, the spread, and who moved."""
-    groups: dict[tuple[tuple[str, str], Status], list[EstimateView]] = defaultdict(list)
+def _rank(statuses: Sequence[str], status: str) -> int:
+    """Where a status comes in its story's order (one the story no longer has: last)."""
+    return statuses.index(status) if status in statuses else len(statuses)
+
+
+def picture(views: list[EstimateView], statuses: Sequence[str] = ()) -> EstimatePicture:
+    """Group estimates by claimant and status: the latest of each, the spread, and who moved; the
+    statuses in the story's order (`statuses`)."""
+    groups: dict[tuple[tuple[str, str], str], list[EstimateView]] = defaultdict(list)
     for v in views:
         groups[(_claimant_group(v), v.status)].append(v)
     latest: list[EstimateView] = []
@@ -423,10 +447,11 @@ def picture(views: list[EstimateView]) -> EstimatePicture:
             prev = v
         if last_move is not None:
             changes.append(last_move)
-    latest.sort(key=lambda v: (list(Status).index(v.status), -(v.claimed_on or dt.date.min).toordinal(), -v.value))
+    order = [*statuses, *sorted({v.status for v in latest} - set(statuses))]
+    latest.sort(key=lambda v: (order.index(v.status), -(v.claimed_on or dt.date.min).toordinal(), -v.value))
     ranges = []
-    for status in Status:
-        vals = [v for v in latest if v.status is status]
+    for status in order:
+        vals = [v for v in latest if v.status == status]
         if vals:
             ranges.append(
                 StatusRange(
@@ -620,19 +645,24 @@ async def _search_hits(conn: Connection, items: list[fulltext.Item], n: int) -> 
     )
 
 
-async def search(conn: Connection, text: str, *, limit: int = 50) -> list[SearchHit]:
+async def search(conn: Connection, text: str, *, story: str | None = None, limit: int = 50) -> list[SearchHit]:
     """Full-text search over quotes and the sentences of estimates (and who said or claimed them),
-    best matches first; a text that copies carry shows once, from an original where one matches."""
+    best matches first; a text that copies carry shows once, from an original where one matches.
+    With `story`, only its estimates and the quotes of its sources."""
     items = search_query(text)
     check_limit(limit)
-    hits = await _search_hits(conn, items, 2 * limit)
+    hits = await _search_hits(conn, items, (2 if story is None else 6) * limit)
     # two queries for all hits, not one per hit
     rows: dict[tuple[str, int], Row] = {}
     for kind, select, alias in (("quote", _QUOTE_SELECT, "q"), ("estimate", _ESTIMATE_SELECT, "e")):
         ids = [h["fact_id"] for h in hits if h["kind"] == kind]
-        if ids:
-            for r in await conn.fetch(f"{select} WHERE {alias}.id IN ({','.join('?' * len(ids))})", ids):
-                rows[(kind, r["id"])] = r
+        if not ids:
+            continue
+        cond, params = "", []
+        if story is not None:
+            cond, params = (f" AND {_in_story('q')}", [story]) if kind == "quote" else (" AND e.story = ?", [story])
+        for r in await conn.fetch(f"{select} WHERE {alias}.id IN ({','.join('?' * len(ids))}){cond}", [*ids, *params]):
+            rows[(kind, r["id"])] = r
     # folding and cutting the texts found is work on article text (a quote may run to megabytes):
     # in a thread, so the event loop answers meanwhile
     return await asyncio.to_thread(_hit_views, hits, rows, fulltext.matched_terms(items), limit)
@@ -675,9 +705,19 @@ def _hit_views(
 _SOURCE_SELECT = """
     SELECT s.id, s.outlet, s.title, s.published, s.url, s.origin, s.kind, s.copy_of, s.rewrite_of, s.ingested_at,
            (SELECT COUNT(*) FROM quotes WHERE source_id = s.id) AS nq,
-           (SELECT COUNT(*) FROM estimates WHERE source_id = s.id) AS ne
+           (SELECT COUNT(*) FROM estimates WHERE source_id = s.id) AS ne,
+           (SELECT {stories} FROM (SELECT story FROM source_stories WHERE source_id = s.id ORDER BY story) AS ss) AS stories
       FROM sources AS s
 """
+
+
+def _source_select(conn: Connection) -> str:
+    return _SOURCE_SELECT.format(stories=conn.dialect.json_array("ss.story", "ss.story"))
+
+
+def _in_story(alias: str) -> str:
+    """A condition: the fact (of table alias `alias`) is from a source of the story (one parameter)."""
+    return f"EXISTS (SELECT 1 FROM source_stories AS ss WHERE ss.story = ? AND ss.source_id = {alias}.source_id)"
 
 
 def _source_view(r: Row) -> SourceView:
@@ -696,13 +736,19 @@ def _source_view(r: Row) -> SourceView:
         quotes=r["nq"],
         estimates=r["ne"],
         ingested_at=ingested,
+        stories=json.loads(r["stories"]) if r["stories"] else [],
     )
 
 
-async def sources(conn: Connection, *, limit: int = 1000) -> list[SourceView]:
-    """The newest sources first (the bot shows at most 25 pages of them)."""
+async def sources(conn: Connection, *, story: str | None = None, limit: int = 1000) -> list[SourceView]:
+    """The newest sources first (the bot shows at most 25 pages of them), each with its stories;
+    with `story`, that story's only."""
+    where, params = "", []
+    if story is not None:
+        where, params = " WHERE s.id IN (SELECT source_id FROM source_stories WHERE story = ?)", [story]
     rows = await conn.fetch(
-        f"{_SOURCE_SELECT} ORDER BY s.published IS NULL, s.published DESC, s.id DESC LIMIT ?", (limit,)
+        f"{_source_select(conn)}{where} ORDER BY s.published IS NULL, s.published DESC, s.id DESC LIMIT ?",
+        [*params, limit],
     )
     return [_source_view(r) for r in rows]
 
@@ -722,18 +768,27 @@ def _dated(alias: str, since: dt.date | None, until: dt.date | None) -> tuple[st
 
 
 async def timeline(
-    conn: Connection, *, since: dt.date | None = None, until: dt.date | None = None, limit: int = 500
+    conn: Connection,
+    *,
+    story: str = SEED_STORY,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = 500,
 ) -> list[TimelineItem]:
-    """Dated claims in order, one line per claim however many sources carry it: a copy or a rewrite
-    counts as its original (with the original's date), a quote is listed once."""
+    """A story's dated claims in order, one line per claim however many sources carry it: a copy or a
+    rewrite counts as its original (with the original's date), a quote is listed once."""
     if since is not None and until is not None and since > until:
         raise QueryError("The first day is after the last; swap them.")
     e_where, params = _dated("e", since, until)
     q_where, _ = _dated("q", since, until)
     est_rows = await conn.fetch(
-        f"{_ESTIMATE_SELECT} WHERE {e_where} ORDER BY e.claimed_on, e.id LIMIT ?", [*params, limit]
+        f"{_ESTIMATE_SELECT} WHERE e.story = ? AND {e_where} ORDER BY e.claimed_on, e.id LIMIT ?",
+        [story, *params, limit],
     )
-    q_rows = await conn.fetch(f"{_QUOTE_SELECT} WHERE {q_where} ORDER BY q.claimed_on, q.id LIMIT ?", [*params, limit])
+    q_rows = await conn.fetch(
+        f"{_QUOTE_SELECT} WHERE {q_where} AND {_in_story('q')} ORDER BY q.claimed_on, q.id LIMIT ?",
+        [*params, story, limit],
+    )
     items: list[TimelineItem] = []
     seen: set[tuple[str, str]] = set()
     for r in _in_window(await _originals(conn, est_rows, "estimate"), since, until):
@@ -873,22 +928,28 @@ async def who(conn: Connection, name: str) -> WhoResult:
 # ---------------------------------------------------------------------- new, and stats
 
 
-async def new_since(conn: Connection, since: dt.datetime, until: dt.datetime | None = None) -> NewSince:
-    """Facts stored in (since, until]: what a digest covers. Both bounds are timezone-aware."""
+async def new_since(
+    conn: Connection, since: dt.datetime, until: dt.datetime | None = None, *, story: str = SEED_STORY
+) -> NewSince:
+    """A story's facts stored in (since, until]: what a digest covers. Both bounds are timezone-aware."""
     if since.tzinfo is None or (until is not None and until.tzinfo is None):
         raise ValueError("new_since needs timezone-aware datetimes")
     until = until or dt.datetime.now(dt.UTC)
     lo, hi = since.astimezone(dt.UTC).isoformat(), until.astimezone(dt.UTC).isoformat()
     e_rows = await conn.fetch(
-        f"{_ESTIMATE_SELECT} WHERE e.created_at > ? AND e.created_at <= ? ORDER BY e.claimed_on NULLS FIRST, e.id",
-        (lo, hi),
+        f"""{_ESTIMATE_SELECT} WHERE e.story = ? AND e.created_at > ? AND e.created_at <= ?
+            ORDER BY e.claimed_on NULLS FIRST, e.id""",
+        (story, lo, hi),
     )
     q_rows = await conn.fetch(
-        f"{_QUOTE_SELECT} WHERE q.created_at > ? AND q.created_at <= ? ORDER BY q.claimed_on DESC NULLS LAST, q.id",
-        (lo, hi),
+        f"""{_QUOTE_SELECT} WHERE q.created_at > ? AND q.created_at <= ? AND {_in_story("q")}
+            ORDER BY q.claimed_on DESC NULLS LAST, q.id""",
+        (lo, hi, story),
     )
     s_rows = await conn.fetch(
-        f"{_SOURCE_SELECT} WHERE s.ingested_at > ? AND s.ingested_at <= ? ORDER BY s.id", (lo, hi)
+        f"""{_source_select(conn)} WHERE s.ingested_at > ? AND s.ingested_at <= ?
+              AND s.id IN (SELECT source_id FROM source_stories WHERE story = ?) ORDER BY s.id""",
+        (lo, hi, story),
     )
     return NewSince(
         since=since,
@@ -907,7 +968,9 @@ async def stats(conn: Connection) -> Stats:
                   (SELECT MIN(claimed_on) FROM estimates) AS lo, (SELECT MAX(claimed_on) FROM estimates) AS hi""",
     )
     r = rows[0]
+    per_story = await conn.fetch("SELECT story, COUNT(*) FROM source_stories GROUP BY story ORDER BY story")
     return Stats(
+        stories={name: n for name, n in per_story},
         sources=r["s"],
         quotes=r["q"],
         estimates=r["e"],
@@ -915,3 +978,26 @@ async def stats(conn: Connection) -> Stats:
         first_claim=stored_date(r["lo"]),
         last_claim=stored_date(r["hi"]),
     )
+
+
+# ------------------------------------------------------------------------------ stories
+
+
+def story_view(story: Story) -> StoryView:
+    """A story as the answers name it."""
+    return StoryView(name=story.name, title=story.title, statuses=[(s.name, s.label) for s in story.statuses])
+
+
+async def story_picture(
+    conn: Connection, story: Story, *, status: str | None = None, **when: object
+) -> EstimatePicture:
+    """A story's estimates (`estimates`), labelled with the story's words. `status` is one of its
+    status names (see `commands.status_of`); `when` the claimant, since, until or stored_until."""
+    picture = await estimates(
+        conn,
+        story=story.name,
+        statuses=story.status_names(),
+        status=status,
+        **when,  # type: ignore[arg-type]
+    )
+    return picture.model_copy(update={"story": story_view(story)})

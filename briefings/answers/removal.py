@@ -57,13 +57,17 @@ async def _remove(conn: Transaction, source_id: int) -> RemovedSource:
         raise QueryError(f"There is no source {source_id}; `briefings sources` lists them with their ids.")
     src = rows[0]
     facts = await conn.fetch(
-        """SELECT 'quote' AS kind, id, claim_key, entity_id, NULL AS group_key FROM quotes WHERE source_id = :s
+        """SELECT 'quote' AS kind, id, claim_key, entity_id, NULL AS group_key, NULL AS story FROM quotes
+            WHERE source_id = :s
            UNION ALL
-           SELECT 'estimate', id, claim_key, entity_id, group_key FROM estimates WHERE source_id = :s""",
+           SELECT 'estimate', id, claim_key, entity_id, group_key, story FROM estimates WHERE source_id = :s""",
         {"s": source_id},
     )
     keys = {f["claim_key"] for f in facts}
-    groups = {f["group_key"] for f in facts if f["group_key"]}
+    groups: dict[str, set[str]] = {}  # per story
+    for f in facts:
+        if f["group_key"]:
+            groups.setdefault(f["story"], set()).add(f["group_key"])
 
     # the search index keeps fact ids, not foreign keys
     for kind in ("quote", "estimate"):
@@ -108,7 +112,8 @@ async def _remove(conn: Transaction, source_id: int) -> RemovedSource:
         )
         keys.update(r[0] for r in more)
     await _recount_claims(conn, sorted(keys))
-    await _relatest(conn, sorted(groups))
+    for story, keys_of_story in sorted(groups.items()):
+        await _relatest(conn, story, sorted(keys_of_story))
     return RemovedSource(
         id=source_id,
         outlet=src["outlet"],
@@ -189,19 +194,21 @@ async def _recount_claims(conn: Transaction, keys: list[str]) -> None:
         )
 
 
-async def _relatest(conn: Transaction, groups: list[str]) -> None:
-    """The latest estimate of each status of these claimant groups, found again."""
+async def _relatest(conn: Transaction, story: str, groups: list[str]) -> None:
+    """The latest estimate of each status of these claimant groups in a story, found again."""
     d = conn.dialect
     for i in range(0, len(groups), 500):
         chunk = d.array(groups[i : i + 500])
-        await conn.execute(f"DELETE FROM claim_latest WHERE group_key IN ({d.each('TEXT')})", (chunk,))
         await conn.execute(
-            f"""INSERT INTO claim_latest (group_key, status, estimate_id, claimed_on, value, low, high)
-               SELECT group_key, status, id, claimed_on, value, low, high FROM (
-                   SELECT group_key, status, id, claimed_on, value, low, high,
+            f"DELETE FROM claim_latest WHERE story = ? AND group_key IN ({d.each('TEXT')})", (story, chunk)
+        )
+        await conn.execute(
+            f"""INSERT INTO claim_latest (story, group_key, status, estimate_id, claimed_on, value, low, high)
+               SELECT story, group_key, status, id, claimed_on, value, low, high FROM (
+                   SELECT story, group_key, status, id, claimed_on, value, low, high,
                           ROW_NUMBER() OVER (PARTITION BY group_key, status
                                              ORDER BY COALESCE(claimed_on, '') DESC, id DESC) AS rn
-                     FROM estimates WHERE group_key IN ({d.each("TEXT")})) AS ranked
+                     FROM estimates WHERE story = ? AND group_key IN ({d.each("TEXT")})) AS ranked
                 WHERE rn = 1""",
-            (chunk,),
+            (story, chunk),
         )

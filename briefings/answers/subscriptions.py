@@ -14,7 +14,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from briefings.answers.views import View
-from briefings.models import Status
+from briefings.models import SEED_STORY
 from briefings.store.db import Connection, Row
 from briefings.store.facts import stored_datetime
 
@@ -36,7 +36,8 @@ class Subscription(View):
     timezone: str
     every: str  # day | week | hours
     hours: int | None
-    status: Status | None
+    story: str = SEED_STORY  # the story it digests: no other story's facts are in its digests
+    status: str | None  # one of its story's statuses
     no_news_line: bool
     watermark: dt.datetime
     last_slot: dt.datetime
@@ -162,7 +163,8 @@ def _from_row(r: Row) -> Subscription:
         timezone=r["timezone"],
         every=r["every"],
         hours=r["hours"],
-        status=Status(r["status"]) if r["status"] else None,
+        story=r["story"],
+        status=r["status"],
         no_news_line=bool(r["no_news_line"]),
         watermark=stored_datetime(r["watermark"]),
         last_slot=stored_datetime(r["last_slot"]),
@@ -193,8 +195,9 @@ async def subscribe(
     at: str,
     timezone: str,
     every: str | None,
-    status: Status | None,
+    status: str | None,
     no_news_line: bool,
+    story: str = SEED_STORY,
     created_by: int | None,
     now: dt.datetime,
 ) -> Subscription:
@@ -202,8 +205,8 @@ async def subscribe(
     kind, hours = parse_every(every)
     sub_id = await conn.fetchval(
         """INSERT INTO subscriptions (guild_id, channel_id, at_time, timezone, every, hours, status, no_news_line,
-                                      watermark, last_slot, created_by, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                                      watermark, last_slot, created_by, created_at, story)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
         (
             guild_id,
             channel_id,
@@ -211,12 +214,13 @@ async def subscribe(
             zone,
             kind,
             hours,
-            status.value if status else None,
+            status,
             int(no_news_line),
             _iso(now),
             _iso(now),
             created_by,
             _iso(now),
+            story,
         ),
     )
     sub = await get(conn, sub_id)

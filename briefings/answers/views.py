@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-from briefings.models import DateBasis, EntityKind, Qualifier, SourceKind, Status
+from briefings.models import SEED_STORY, DateBasis, EntityKind, Qualifier, SourceKind
 from briefings.words import source_label
 
 if TYPE_CHECKING:
@@ -70,6 +70,22 @@ class View(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+class StoryView(View):
+    """A story as the answers name it: its name and title, and its statuses' labels, in its order."""
+
+    name: str
+    title: str
+    statuses: list[tuple[str, str]] = []  # (name, label)
+
+    def label(self, status: str) -> str:
+        """A status as the story labels it ("Deployed (in Russia)"); its name when it has no label."""
+        return next((label for name, label in self.statuses if name == status), status)
+
+    @property
+    def status_names(self) -> list[str]:
+        return [name for name, _ in self.statuses]
+
+
 class SourceRef(View):
     id: int
     outlet: str | None
@@ -92,7 +108,8 @@ class EstimateView(View):
     low: int | None
     high: int | None
     qualifier: Qualifier
-    status: Status
+    status: str  # one of its story's statuses
+    story: str = SEED_STORY
     claimed_on: dt.date | None
     date_basis: DateBasis
     source: SourceRef
@@ -113,7 +130,7 @@ class EstimateView(View):
 
 class Change(View):
     claimant: str
-    status: Status
+    status: str
     before: int
     after: int
     before_on: dt.date | None
@@ -125,7 +142,7 @@ class Change(View):
 
 
 class StatusRange(View):
-    status: Status
+    status: str
     low: int
     high: int
     claimants: int
@@ -133,7 +150,7 @@ class StatusRange(View):
 
 class HistoryPoint(View):
     claimant: str
-    status: Status
+    status: str
     claimed_on: dt.date
     value: int
 
@@ -145,6 +162,7 @@ class EstimatePicture(View):
     ranges: list[StatusRange]
     changes: list[Change]
     history: list[HistoryPoint]
+    story: StoryView | None = None  # whose picture: its words label the answer
 
 
 class QuoteView(View):
@@ -199,6 +217,7 @@ class SourceView(View):
     quotes: int
     estimates: int
     ingested_at: dt.datetime
+    stories: list[str] = []  # the stories it belongs to
 
     @property
     def label(self) -> str:
@@ -234,7 +253,7 @@ class TimelineItem(View):
     low: int | None
     high: int | None
     qualifier: Qualifier | None
-    status: Status | None
+    status: str | None
     source: SourceRef
     reported_by: list[str]
     independent_sources: int
@@ -244,7 +263,7 @@ class TimelineItem(View):
         """ "about 12,000 planned", or the quote."""
         if self.kind == "quote" or self.value is None or self.qualifier is None or self.status is None:
             return self.text or ""
-        return f"{number(self.value, self.low, self.high, self.qualifier)} {self.status.value}"
+        return f"{number(self.value, self.low, self.high, self.qualifier)} {self.status}"
 
 
 class EntityView(View):
@@ -288,6 +307,7 @@ class NewSince(View):
 
 
 class Stats(View):
+    stories: dict[str, int] = {}  # sources per story
     sources: int
     quotes: int
     estimates: int
@@ -322,6 +342,7 @@ class FeedView(View):
     entries_failed: int
     entry_errors: list[EntryErrorView]
     entry_errors_total: int
+    stories: list[str] = []  # the stories it feeds
 
     @classmethod
     def of(cls, feed: Feed, entry_errors: tuple[list[EntryFailure], int] = ([], 0)) -> FeedView:
@@ -341,6 +362,7 @@ class FeedView(View):
                 EntryErrorView(url=e.url, error=e.error, attempts=e.attempts, retried=e.retried) for e in shown
             ],
             entry_errors_total=total,
+            stories=list(feed.stories),
         )
 
 

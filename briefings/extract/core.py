@@ -1,4 +1,4 @@
-"""From an article's text to its quotes, troop estimates and the people and bodies behind them.
+"""From an article's text to its quotes, a story's estimates and the people and bodies behind them.
 
 Pure functions of the text and the publication date: rules over a sentence splitter, no model.
 """
@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from briefings.extract import candidates as cand
 from briefings.extract.dates import resolve_date
+from briefings.extract.decide import Decider, default
+from briefings.extract.estimates import Rules, article_year, counts_in, rules
 from briefings.extract.identity import identity, speaks_for
 from briefings.extract.layout import INTERVIEWER, Label, LabelKind, layout
 from briefings.extract.lexicon import (
@@ -19,11 +23,8 @@ from briefings.extract.lexicon import (
     COUNTRIES,
     DOCUMENTS,
     INVERTIBLE,
-    OTHER_FORCES,
-    PEOPLE_NOUNS,
     PRONOUNS,
     SPEECH_VERBS,
-    TROOP_NOUNS,
     WEEKDAYS,
 )
 from briefings.extract.names import (
@@ -43,7 +44,6 @@ from briefings.extract.names import (
     tok,
     tokenize,
 )
-from briefings.extract.numbers import find_numbers, words_value
 from briefings.extract.text import (
     DOUBLE_MARKS,
     MARK,
@@ -56,11 +56,10 @@ from briefings.extract.text import (
     quote_spans,
     sentences,
 )
-from briefings.models import DateBasis, EntityKind, EntityRef, Estimate, Evidence, Extraction, Qualifier, Quote, Status
+from briefings.models import DateBasis, EntityKind, EntityRef, Estimate, Evidence, Extraction, Quote
+from briefings.story import DEFAULT_STORY, Story, bundled_stories
 
 MIN_QUOTE_WORDS = 3
-MIN_HEADCOUNT = 2  # "one soldier" is a person the article tells of, not a count (nine killed are a count)
-MAX_HEADCOUNT = 2_000_000  # more soldiers than any one army sends abroad: a misread number, not a claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +103,9 @@ class _Context:
     tokens: dict[int, list[Tok]] = field(default_factory=dict)  # each sentence's tokens, by its start, once read
     words: tuple[int, set[str]] = (-1, set())  # the current sentence's words (its start, the words)
     titles: list[QuoteSpan] = field(default_factory=list)  # names in quotation marks: the “I Want to Live” project
+    decide: Decider | None = None  # who said a quotation, among the candidates the rules gather
+    candidates_memo: dict = field(default_factory=dict)  # what the quotations' candidates share (candidates.py)
+    weigh_all: bool = False  # ask `decide` about settled quotations too (training records every one)
 
     def add_voice(self, voice: _Voice) -> None:
         if voice.attribution.speaker and voice.attribution.speaker.lower() not in PRONOUNS:
@@ -123,6 +125,12 @@ class _Context:
         return None
 
 
+@functools.cache
+def default_story() -> Story:
+    """The bundled default story, read once, when first needed."""
+    return bundled_stories()[DEFAULT_STORY]
+
+
 _FIGURE_VERBS = frozenset(
     "put puts raised raises lowered lowers revised revises updated updates increased cut cuts".split()
 )
@@ -131,8 +139,23 @@ _FIGURE_WORDS = frozenset("number figure figures toll total estimate estimates c
 _WORDS = re.compile(r"[a-z]+")
 
 
-def extract(body: str, published: dt.date | None = None, outlet: str | None = None) -> Extraction:
-    """Every quote and troop estimate in an article body, with evidence and resolved speakers."""
+def extract(
+    body: str,
+    published: dt.date | None = None,
+    outlet: str | None = None,
+    story: Story | None = None,
+    *,
+    decide: Decider | None = None,
+    weigh_all: bool = False,
+) -> Extraction:
+    """Every quote and estimate in an article body, with evidence and resolved speakers. The estimates
+    are the counts of `story` (None: the default story); quotes do not depend on it. `decide` chooses
+    each quotation's speaker among its candidates (default: the packaged attribution model); a
+    quotation a verb right beside it gives to someone named in full is settled without it, unless
+    `weigh_all`."""
+    story = story if story is not None else default_story()
+    year = article_year(body, published.year if published is not None else None)
+    story_rules = rules(story)
     lay = layout(body)
     body = lay.text  # the speaker labels blanked out: the sentence rules read the text they label
     sents = sentences(body)
@@ -140,6 +163,8 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
     titled = [_is_title(body, q) for q in marked]
     spans = [q for q, title in zip(marked, titled, strict=True) if not title]
     ctx = _Context(body, published, outlet, Mentions(), [], labels=list(reversed(lay.labels)))
+    ctx.decide = decide or default()
+    ctx.weigh_all = weigh_all
     ctx.titles = [q for q, title in zip(marked, titled, strict=True) if title]
     _register_acronyms(ctx, sents)
     _register_names(ctx, sents, spans)
@@ -176,14 +201,14 @@ def extract(body: str, published: dt.date | None = None, outlet: str | None = No
             ctx.add_voice(_Voice(a, sent.paragraph, index))
         headline = sent.paragraph in headline_paras
         prev = sents[index - 1] if index > 0 and sents[index - 1].paragraph == sent.paragraph else None
-        for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph), prev):
+        for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph), prev, story_rules, year):
             estimates.append((headline, index, est))
         _source_named_after(ctx, sent, index, attrs, estimates)
         _keep_report(ctx, sent, attrs, spans)
     quotes = _dedupe_quotes([q for _, q in ctx.quotes])
     return Extraction(
         quotes=quotes,
-        estimates=_dedupe_estimates(estimates, outlet or "the article"),
+        estimates=_dedupe_estimates(estimates, outlet or "the article", story.status_by == "nearest"),
         entities=_entities(ctx.mentions),
     )
 
@@ -780,21 +805,32 @@ def _attribute_quote(
     post = [a for a in end_attrs if a.start >= q.close_at]
     labelled = _quote_label(ctx, q)
     chosen = labelled or _choose_attribution(body, q, pre, post, starts_sentence)
+    how = "label" if labelled else "verb" if chosen else ""
     if _ASKED.search(body, max(sent.start, q.open_at - 40), q.open_at):
         # "nodded when asked, “Do you want to go home?”": the question of someone unnamed
-        chosen = Attribution(q.open_at, q.open_at, q.open_at, QUESTIONER, None)
+        chosen, how = Attribution(q.open_at, q.open_at, q.open_at, QUESTIONER, None), "asked"
     speaker: str | None = None
     entity: EntityRef | None = None
     if chosen is None:
         chosen = _voice_before(ctx, q, index, sents, starts_sentence)
-    prev = _previous_quote(ctx, q) if chosen is None else None
-    if chosen is not None:
-        speaker, entity = chosen.speaker, chosen.entity
-        date, basis = resolve_date(body[chosen.start : chosen.end + 40] + " " + lead[:40], ctx.published)
-    elif prev is not None:
+        how = "voice" if chosen else ""
+    prev = _previous_quote(ctx, q)
+    if chosen is None and prev is not None:
+        how = "previous"
+    pick = _decide(ctx, q, index, sents, chosen, how, pre, post, prev)
+    said = chosen if pick is not None and pick.rule else None
+    if pick is not None and said is None and not (pick.rule or pick.previous):
+        said = pick.said  # another reporting verb's subject than the rules'
+    if pick is None:
+        date, basis = resolve_date("", ctx.published)
+    elif said is not None:
+        speaker, entity = (said.speaker, said.entity) if pick.rule else (pick.speaker, pick.entity)
+        date, basis = resolve_date(body[said.start : said.end + 40] + " " + lead[:40], ctx.published)
+    elif prev is not None and (pick.rule or pick.previous):
         speaker, entity, date, basis = prev.speaker, prev.entity, prev.date, prev.date_basis
     else:
-        date, basis = resolve_date("", ctx.published)
+        speaker, entity = pick.speaker, pick.entity
+        date, basis = resolve_date(lead[:40], ctx.published)
     ev_end = max(end_sent.end, q.close_at)
     return Quote(
         text=text,
@@ -804,6 +840,52 @@ def _attribute_quote(
         date_basis=basis,
         evidence=Evidence(sentence=body[sent.start : ev_end], start=sent.start, end=ev_end),
     )
+
+
+def _said(a: Attribution) -> cand.Said:
+    return cand.Said(a.speaker, a.entity, a.start, a.end, a.source)
+
+
+def _decide(
+    ctx: _Context,
+    q: QuoteSpan,
+    index: int,
+    sents: list[Sentence],
+    chosen: Attribution | None,
+    how: str,
+    pre: list[Attribution],
+    post: list[Attribution],
+    prev: Quote | None,
+) -> cand.Candidate | None:
+    """The quotation's speaker, chosen by ctx.decide among the candidates around it (the rules' first)."""
+    rule = _said(chosen) if chosen is not None else None
+    if how == "verb" and rule is not None and not ctx.weigh_all and cand.settled(q, rule):
+        return cand.Candidate(rule.speaker, rule.entity, rule, rule=True)
+    previous = None
+    if prev is not None and prev.speaker:
+        previous = cand.Said(prev.speaker, prev.entity, prev.evidence.start, prev.evidence.start)
+        if rule is None:
+            rule = previous
+    scene = cand.Scene(
+        body=ctx.body,
+        span=q,
+        sentence=sents[index],
+        sentences=sents,
+        index=index,
+        rule=rule,
+        rule_kind=how,
+        pre=[_said(a) for a in pre],
+        post=[_said(a) for a in post],
+        voices=[cand.Voice(_said(v.attribution), v.paragraph) for v in ctx.voices[-cand.MAX_VOICES :]],
+        previous=previous,
+        previous_paragraph=ctx.quotes[-1][0].paragraph if ctx.quotes else -1,
+        mentions=ctx.mentions,
+        memo=ctx.candidates_memo,
+    )
+    candidates = cand.gather(scene)
+    if how == "asked" or ctx.decide is None:
+        return next((c for c in candidates if c.rule), None)  # a question put by someone unnamed: the rules'
+    return ctx.decide(scene, candidates)
 
 
 def _start_of(s: Sentence) -> int:
@@ -953,130 +1035,6 @@ def _previous_quote(ctx: _Context, q: QuoteSpan) -> Quote | None:
 
 # -------------------------------------------------------------------------- estimates
 
-_SKIP_AFTER = Caseless(
-    r"^\s*(?:%|percent|per cent|-?(?:miles?|mi|km|kilomet(?:er|re)s?|mm|cm|millimet(?:er|re)s?|met(?:er|re)s?|feet|foot|"
-    r"tons?|tonnes?|years?|days?|months?|weeks?|hours?|minutes?|dollars?|euros?|won|rubles?|roubles?|yuan|"
-    r"kg|lbs?|st\b|nd\b|rd\b|th\b|[ap]\.?m\.?|GMT|BST|UTC)\b|-year|-mile|-day|-strong\s+(?:army|military))"
-)
-_SKIP_BEFORE = Caseless(
-    r"(?:[$€£¥]\s*|\bNo\.\s*|\b(?:army|military|militaries|armed forces|population|strength|force) of\s+(?:about |around |some |roughly |nearly |more than |over )?"
-    r"|\b(?:including|among them)\s+(?:about |around |some |roughly |nearly |at least |more than |over )?"
-    r"|\b(?:{})\.?\s*|:\s*)$".format(
-        "|".join(
-            "january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split()
-        )
-    )
-)
-_ADJ = (
-    r"(?:those|these|more|additional|extra|elite|special|regular|new|fresh|further|combat|active-duty|officer-level|north|"
-    r"korean|korea|dprk|pyongyang's|of|its|their|his|own|military|forces?|special-forces|troops?|other|the|north's|enemy|"
-    r"captured|wounded|dead|slain|injured|young|foreign|allied|trained|armed|professional)"
-)
-_CASUALTY_NOUNS = "casualties|dead|deaths|killed|wounded|injured|losses|prisoners|POWs|captured"
-# units counted whole: "two brigades of 6,000 each", "a 12,000-strong contingent"
-_FORMATIONS = (
-    "brigades?|battalions?|divisions?|regiments?|units?|groups?|contingents?|force|deployment|detachments?|corps"
-)
-_TROOPS_AFTER = re.compile(
-    rf"^\s*(?:{_ADJ}\s+){{0,4}}(?P<noun>{'|'.join(sorted(TROOP_NOUNS, key=len, reverse=True))}|{_CASUALTY_NOUNS}"
-    rf"|(?P<people>{'|'.join(PEOPLE_NOUNS)}))\b"
-    rf"|^-strong\s+(?:{_ADJ}\s+){{0,4}}(?P<noun2>{_FORMATIONS})\b",  # "a 12,000-strong contingent"
-    re.I,
-)
-# soldiers named in the sentence: then "3,000 people" counts them
-_MILITARY = Caseless(
-    r"\b(?:troops?|soldiers?|personnel|battalions?|brigades?|regiments?|units?|military|army|servicemen|recruits)\b"
-)
-# "killed 60 and wounded as many as 35 soldiers": a number shares the noun of the one its list ends with
-_LIST_GAP = Caseless(
-    r"\s*(?:,\s*)?(?:and|or|,)\s+(?:(?:killed|wounded|injured|captured|others?)\s+)?(?:(?:as many as|up to|about|some|"
-    r"more than|at least|nearly|around|over|another)\s+)?"
-)
-_PARTITIVE_BEFORE = Caseless(r"\b(?:of whom|of which|of them|of those|of these)\s*,?\s+(?:\w+\s+){0,2}$")
-# a count with its own verb of loss: "of whom 400 have been killed", "Of those, 700 died"
-_OWN_LOSS = Caseless(
-    r"^\s*(?:\w+\s+){0,2}?(?:(?:have|has|had|were|was)\s+(?:been\s+)?(?:killed|wounded|captured|injured)|died|perished|were killed)\b"
-)
-# a head count the sentence does not claim: one person, known individuals, mixed forces, unconfirmed reports
-_KNOWN_FEW = Caseless(r"\b(?:the|these|those|both)\s+$")
-_MIXED = Caseless(r"\b(?:russian|ukrainian)\s+and\s+north\s+korean|north\s+korean\s+and\s+(?:russian|ukrainian)")
-_COMMON_KNOWLEDGE = Caseless(
-    r"\b(?:what|as|it)\s+(?:is|was|had been|has been)\s+(?:widely|long|already|generally|commonly)\s+"
-    r"(?:known|reported|believed|assumed|suspected|accepted)\b[^.;]*$"
-)
-_UNCONFIRMED = Caseless(
-    r"\b(?:(?:could|can|cannot|can['’]t|did|does|would|was|were)\s*(?:not|n['’]t)?\s+(?:not\s+)?(?:confirm|verify|corroborate)|"
-    r"unable to (?:confirm|verify)|no (?:evidence|confirmation) (?:of|that)|denied (?:reports|claims))\b"
-)
-_BARE_AFTER = re.compile(
-    r"^\s*(?:[,.;)”\"]|$|(?i:have|has|had|having|are|were|was|is|will|would|could|may|already|more|of them|in|to|troops?|"
-    r"deployed|sent|arrived|reached|moved|were|each|or more|being|now|by|at|on|within|before|after|this|next|from|"
-    r"into|inside|near|along|so far|last|there|others?|killed|wounded|injured|dead|died|captured|missing)\b"
-    # "the 9,000 the ministry says were sent": a reduced relative clause with its own reporting verb
-    r"|(?:that\s+)?(?:the\s+(?:\w+\s+){1,3}?|(?:[A-Z][\w.’']*\s+){1,3})(?:says?|said|believes?|estimates?|claims?|reports?)\b)"
-)
-_CONTEXT = Caseless(
-    r"\b(?:troops?|soldiers?|forces|personnel|military|deploy\w*|sent|send|dispatch\w*|contingent|brigades?|number|total|"
-    r"arriv\w*|reinforcements?|fighters|combat|casualt\w*|front(?: ?lines?)?|force|numbered|servicemen|infantrymen)\b"
-)
-_GLUED_AFTER = re.compile(r"[\w:/]")  # "12,000km", "3:00", "1/2"
-_GLUED_BEFORE = re.compile(r"[\w.]")  # a number written on to the word before it
-_RANGE_GAP = re.compile(r"\s*(?:and|to|-|–|—|or)\s*")
-_RANGE_OPEN = Caseless(r"\b(?:between|from)\s+$")
-_EACH = re.compile(r"\s*(?:\w+\s+){0,3}?each\b")
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_UNITS = Caseless(rf"(?P<count>\w+)\s+(?:{_FORMATIONS})\s+of\s+$")
-
-QUALIFIER_BEFORE: list[tuple[Qualifier, Caseless]] = [
-    (Qualifier.at_least, Caseless(r"\b(?:at least|no fewer than|no less than|a minimum of|minimum of)\s+$")),
-    (
-        Qualifier.more_than,
-        Caseless(
-            r"\b(?:more than|over|upwards of|in excess of|exceed(?:s|ed|ing)?|above|surpass(?:es|ed|ing)?|top(?:s|ped)?|beyond|well over)\s+$"
-        ),
-    ),
-    (
-        Qualifier.up_to,
-        Caseless(
-            r"\b(?:as many as|up to|approaching|as much as|fewer than|less than|under|a maximum of|maximum of)\s+$"
-        ),
-    ),
-    (
-        Qualifier.approx,
-        Caseless(
-            r"\b(?:about|approximately|approx\.|around|some|roughly|nearly|almost|an estimated|estimated|close to|circa|~|about|near|an approximate)\s+$"
-        ),
-    ),
-]
-_AT_LEAST_AFTER = Caseless(r"^\s*(?:\w+\s+){0,3}?(?:or more|and more|or so|plus)\b|^\+|^-plus")
-_APPROX_AFTER = Caseless(r"^\s*(?:\w+\s+){0,3}?or so\b")
-
-_CASUALTY = Caseless(
-    r"\b(?:killed|wounded|dead|died|casualt\w*|captured|injured|lost their lives|losses|taken prisoner|prisoners? of war|POWs?|deaths?|perished|"
-    r"missing in action|went missing|killed in action)\b"
-)
-_PLANNED = Caseless(
-    r"\b(?:will|would|['’]ll|plans?|planned|planning|prepar(?:ing|es|e|ed to)|expected|expects?|to send|to be sent|to deploy|to dispatch|"
-    r"set to|soon|eventually|intends?|intended|pledged to|to reach|aims? to|going to|could|might|may|by (?:the end of )?"
-    r"(?:january|february|march|april|june|july|august|september|october|november|december|year-end|next)|in the coming)\b"
-)
-_FRONTLINE = Caseless(
-    r"\b(?:kursk|kurks|front ?lines?|frontlines?|the front|battlefield|combat zone|in combat|into combat|fighting in|trenches|"
-    r"donbas|donetsk|zaporizhzhia|kharkiv|luhansk|kherson|combat operations|brought in to fight|fight(?:ing)? alongside|"
-    r"fought alongside|in the fighting|in battle|(?:been |are |were |is |was )fighting (?:with|for|against|on|alongside))\b"
-)
-_FRONT_PLACE = Caseless(r"\b(?:kursk|kurks|donbas|donetsk|zaporizhzhia|kharkiv|luhansk|kherson)\b")
-_NEGATED = Caseless(r"\b(?:not|yet to|never|no)\b[^,.;]{0,30}$")
-_CLAUSE_BACK = re.compile(r"(?:[;:“”\"(—]|,\s|\bthat\b|\bwhile\b|\bwhereas\b|\bbut\b)")
-_CLAUSE_FWD = re.compile(
-    r"(?:[;:“”\")—]|,\s|[.!?](?:\[\d+\])*\s|\s(?:and|but|while|as|which|who)\s"
-    r"|(?<!brought in)\sto\s(?!the\b|a\b|an\b)[a-z]+"
-    r"|\sin order to\b)"
-)
-
-
-_WINDOW = 200
-
 
 def _estimates_in(
     ctx: _Context,
@@ -1084,96 +1042,17 @@ def _estimates_in(
     spans: list[QuoteSpan],
     attrs: list[Attribution],
     embed: tuple[str, dt.date | None] | None,
-    prev: Sentence | None = None,
+    prev: Sentence | None,
+    story: Rules,
+    year: int | None,
 ) -> list[Estimate]:
-    """The head counts of one sentence. `prev` is the sentence before it in its paragraph, which may
-    say whose troops a bare number counts ("… sent 9,000 soldiers. More than 2,000 have been killed.")."""
-    text = sent.text
+    """The story's counts in one sentence (`estimates.counts_in`), each with its claimant and date."""
     out: list[Estimate] = []
-    low = caseless(text)  # read once, by the number finder and by every cue pattern
-    numbers = find_numbers(text, low)
-    cues = _Cues(text, len(numbers), low)
-    used: set[int] = set()
-    for k, n in enumerate(numbers):
-        if k in used:
-            continue
-        # the words around the number, a window each way: every rule below looks no further
-        before, after = text[max(0, n.start - _WINDOW) : n.start], text[n.end : n.end + _WINDOW]
-        if _SKIP_BEFORE.search(before[-60:]) or _SKIP_AFTER.match(after) or _GLUED_AFTER.match(after):
-            continue
-        if _GLUED_BEFORE.match(before[-1:]):
-            continue
-        if _PARTITIVE_BEFORE.search(before[-40:]) and not _OWN_LOSS.match(after):
-            continue  # "…, of whom 400 officers": part of the count before it, not a claim of its own
-        value, low, high, end = n.value, None, None, n.end
-        qualifier: Qualifier | None = None
-        # ranges: "between 1,000 and 3,000", "1,000 to 3,000", "10,000-12,000"
-        if k + 1 < len(numbers):
-            nxt = numbers[k + 1]
-            gap = text[n.end : nxt.start]
-            if (
-                len(gap) < 12
-                and _RANGE_GAP.fullmatch(gap)
-                and nxt.value > n.value
-                and not _SKIP_AFTER.match(text[nxt.end : nxt.end + _WINDOW])
-            ):
-                if _RANGE_OPEN.search(before[-40:]) or gap.strip() in {"-", "–", "—", "to", "or"}:
-                    low, high, value, end = n.value, nxt.value, nxt.value, nxt.end
-                    qualifier = Qualifier.range
-                    used.add(k + 1)
-                    after = text[end : end + _WINDOW]
-        # "two brigades of 6,000 soldiers each"
-        tail = before[-60:]
-        ends_of = tail[-1:].isspace() and tail.rstrip()[-2:].lower() == "of"  # all _UNITS can match
-        units = _UNITS.search(tail) if ends_of else None
-        if units and _EACH.match(after):
-            written = tail[units.start("count") : units.end("count")]  # as written, not caseless
-            count = words_value(written) or (int(written) if written.isdigit() else None)
-            if count is not None and count < 100:
-                value *= count
-        troops = _TROOPS_AFTER.match(after)
-        if troops is None and k + 1 < len(numbers) and low is None:
-            listed = cues.fullmatch(_LIST_GAP, end, numbers[k + 1].start)
-            if listed:  # "killed 60 and wounded as many as 35 soldiers": the list's noun counts both
-                troops = _TROOPS_AFTER.match(text[numbers[k + 1].end : numbers[k + 1].end + _WINDOW])
-        if _other_force(before, after, troops) or (troops is not None and _MIXED.search(troops.group(0))):
-            continue
-        if troops is None and _YEAR.fullmatch(n.text):
-            continue  # a year
-        if troops is None:
-            if not _BARE_AFTER.match(after):
-                continue
-            prev_text = text[max(0, n.start - 160) : n.start] + text[end : end + 80]
-            if prev is not None:
-                prev_text = f"{prev.text[-200:]} {prev_text}"
-            if n.value < 100 or not _CONTEXT.search(prev_text):
-                continue
-            if n.value < 1000 and not cues.any(_CASUALTY, n.start - 60, end + 60):
-                continue
-        else:
-            noun = caseless(troops.group("noun") or troops.group("noun2") or "")
-            if noun in {"men", "koreans", "forces", "engineers"} and n.value < 100:
-                continue
-            if troops.group("people") and not (
-                cues.search(_MILITARY, 0, len(text)) and not cues.any(_CASUALTY, 0, len(text))
-            ):
-                continue  # "300 people": soldiers only in a sentence about soldiers, and never a strike's dead
-        if n.value < MIN_HEADCOUNT or (n.value < 100 and _KNOWN_FEW.search(before[-12:])):
-            continue  # "one soldier", "the two captured soldiers": people the article knows, not a count
-        if n.spelled and n.value < 100 and not cues.any(_CASUALTY, n.end, n.end + 60):
-            continue  # "three generals", "two brigades"
-        if (value >= 1_000_000 and troops is None) or value > MAX_HEADCOUNT:
-            continue
-        if _UNCONFIRMED.search(before):
-            continue  # "could not confirm reports that 5,000 troops …": no claim of that number
-        common = _COMMON_KNOWLEDGE.search(before[-120:]) is not None  # "what was widely known — that …"
-        if qualifier is None:
-            qualifier = _qualifier(before, after)
-        status = _status(cues, n.start, end)
-        if common:
+    for c in counts_in(sent.text, story, prev.text if prev is not None else None, year):
+        if c.common:
             speaker, entity, date_text = ctx.outlet or "the article", None, ""
         else:
-            speaker, entity, date_text = _claimant(ctx, sent, n.start + sent.start, spans, attrs, embed)
+            speaker, entity, date_text = _claimant(ctx, sent, c.start + sent.start, spans, attrs, embed)
         if embed is not None and speaker == embed[0]:
             date, basis = (embed[1], DateBasis.stated) if embed[1] else resolve_date("", ctx.published)
         else:
@@ -1183,290 +1062,17 @@ def _estimates_in(
                 claimant=speaker,
                 entity=entity,
                 voiced_for=speaks_for(entity) if entity is not None else None,
-                value=value,
-                low=low,
-                high=high,
-                qualifier=qualifier,
-                status=status,
+                value=c.value,
+                low=c.low,
+                high=c.high,
+                qualifier=c.qualifier,
+                status=c.status,
                 date=date,
                 date_basis=basis,
-                evidence=Evidence(sentence=text, start=sent.start, end=sent.end),
+                evidence=Evidence(sentence=sent.text, start=sent.start, end=sent.end),
             )
         )
     return out
-
-
-_OTHER = "|".join(re.escape(w) for w in sorted(OTHER_FORCES, key=len, reverse=True))
-_OTHER_OWNER = Caseless(
-    rf"\b(?:{_OTHER})(?:['’]s)?\s+(?:(?:has|have|had)\s+(?:lost|suffered|mobili[sz]ed|deployed|sent)|army|forces|military|troops)\b"
-    r"[^,;:]*$"
-)
-
-
-_STORY_TROOPS = Caseless(r"\b(?:north korean?s?|dprk|pyongyang)")
-_OTHER_TROOPS = Caseless(rf"\b(?:{_OTHER})\b")
-_OWNER_HINT = Caseless(r"\b(?:lost|suffered|mobili[sz]ed|deployed|sent|army|forces|military|troops)\b")
-
-
-def _other_force(before: str, after: str, troops: re.Match[str] | None) -> bool:
-    """ "1.8 million Chinese troops", "Russia has lost 600,000 soldiers": another country's forces."""
-    if troops is not None and _STORY_TROOPS.search(troops.group(0)):
-        return False  # "Russian forces were joined by 3,000 North Korean troops"
-    if troops is not None and _OTHER_TROOPS.search(troops.group(0)):
-        return True
-    window = before[-80:]
-    return _OWNER_HINT.search(window) is not None and _OTHER_OWNER.search(window) is not None
-
-
-_EXCEEDED_BEFORE = Caseless(r"\b(?:exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|topped)\s+(?:\w+\s+){0,2}$")
-
-
-def _qualifier(before: str, after: str) -> Qualifier:
-    window = before[-40:]
-    for qualifier, pattern in QUALIFIER_BEFORE:
-        if pattern.search(window):
-            return qualifier
-    # "the number ... exceeded 10,000": the verb may sit a few words back
-    if _EXCEEDED_BEFORE.search(window):
-        return Qualifier.more_than
-    if _AT_LEAST_AFTER.match(after):
-        return Qualifier.at_least
-    if _APPROX_AFTER.match(after):
-        return Qualifier.approx
-    return Qualifier.exact
-
-
-_Cue = re.Pattern[str] | Caseless
-
-
-class _Cues:
-    """Where each cue pattern matches in one sentence. In a sentence of many numbers each pattern is
-    found once and looked up by position (one scan per pattern, not one per number); in a sentence of
-    a few, the windows asked about are searched directly, which reads less of the sentence."""
-
-    INDEXED = 3  # numbers in a sentence from which one scan per pattern is cheaper
-
-    def __init__(self, text: str, numbers: int = INDEXED, low: str | None = None) -> None:
-        self.text = text
-        self.low = caseless(text) if low is None else low  # what Caseless patterns read
-        self._found: dict[_Cue, tuple[list[int], list[int]]] = {}
-        if numbers < self.INDEXED:  # the windows, searched directly
-            self.within = self._within_direct  # type: ignore[method-assign]
-            self.any = self._any_direct  # type: ignore[method-assign]
-            self.last_end = self._last_end_direct  # type: ignore[method-assign]
-            self.first_start = self._first_start_direct  # type: ignore[method-assign]
-
-    def _read(self, pattern: _Cue) -> tuple[re.Pattern[str], str]:
-        """The compiled pattern and the text it reads: a Caseless one's twin reads the caseless text."""
-        return (pattern.twin, self.low) if isinstance(pattern, Caseless) else (pattern, self.text)
-
-    def search(self, pattern: _Cue, lo: int, hi: int) -> re.Match[str] | None:
-        """pattern.search over text[lo:hi] (of the caseless text, for a Caseless pattern)."""
-        compiled, text = self._read(pattern)
-        return compiled.search(text, max(0, lo), hi)
-
-    def match(self, pattern: _Cue, lo: int, hi: int) -> re.Match[str] | None:
-        compiled, text = self._read(pattern)
-        return compiled.match(text, max(0, lo), hi)
-
-    def fullmatch(self, pattern: _Cue, lo: int, hi: int) -> re.Match[str] | None:
-        compiled, text = self._read(pattern)
-        return compiled.fullmatch(text, max(0, lo), hi)
-
-    def _within_direct(self, pattern: _Cue, lo: int, hi: int) -> list[int]:
-        compiled, text = self._read(pattern)
-        return [m.start() for m in compiled.finditer(text, max(0, lo), hi)]
-
-    def _any_direct(self, pattern: _Cue, lo: int, hi: int) -> bool:
-        compiled, text = self._read(pattern)
-        return compiled.search(text, max(0, lo), hi) is not None
-
-    def _last_end_direct(self, pattern: _Cue, lo: int, hi: int) -> int | None:
-        end = None
-        compiled, text = self._read(pattern)
-        for m in compiled.finditer(text, max(0, lo), hi):
-            end = m.end()
-        return end
-
-    def _first_start_direct(self, pattern: _Cue, lo: int, hi: int) -> int | None:
-        compiled, text = self._read(pattern)
-        m = compiled.search(text, max(0, lo), hi)
-        return m.start() if m else None
-
-    def _matches(self, pattern: _Cue) -> tuple[list[int], list[int]]:
-        found = self._found.get(pattern)
-        if found is None:
-            compiled, text = self._read(pattern)
-            matches = list(compiled.finditer(text))
-            found = self._found[pattern] = ([m.start() for m in matches], [m.end() for m in matches])
-        return found
-
-    def within(self, pattern: _Cue, lo: int, hi: int) -> list[int]:
-        """The starts of the matches lying wholly inside text[lo:hi]."""
-        starts, ends = self._matches(pattern)
-        k = bisect.bisect_left(starts, lo)
-        out = []
-        while k < len(starts) and ends[k] <= hi:
-            out.append(starts[k])
-            k += 1
-        return out
-
-    def any(self, pattern: _Cue, lo: int, hi: int) -> bool:
-        starts, ends = self._matches(pattern)
-        k = bisect.bisect_left(starts, max(0, lo))
-        return k < len(starts) and ends[k] <= hi
-
-    def last_end(self, pattern: _Cue, lo: int, hi: int) -> int | None:
-        """The end of the last match lying wholly inside text[lo:hi]."""
-        starts, ends = self._matches(pattern)
-        k = bisect.bisect_right(ends, hi) - 1
-        return ends[k] if k >= 0 and starts[k] >= lo else None
-
-    def first_start(self, pattern: _Cue, lo: int, hi: int) -> int | None:
-        starts, _ = self._matches(pattern)
-        k = bisect.bisect_left(starts, lo)
-        return starts[k] if k < len(starts) and starts[k] < hi else None
-
-
-_LOST_BEFORE = Caseless(
-    r"\b(?:lost|lose|loses|losing)\s+(?:(?:about|some|around|nearly|over|more than|at least|up to)\s+)?$"
-)
-
-
-def _status(cues: _Cues, start: int, end: int) -> Status:
-    """What the number at text[start:end] counts, from the clause that governs it: a relative clause
-    of present state ("troops, who are already at the border,"), the main verb of a subject the number
-    heads ("… sent to help the offensive have been killed", "an influx of …, which …, could tip"),
-    else the clause around it."""
-    text = cues.text
-    if cues.search(_LOST_BEFORE, max(0, start - 30), start):
-        return Status.casualties  # "the army has lost more than 3,800 soldiers"
-    # "most of the 10,000 troops sent …": the main verb is about the most, the number is of those sent
-    governed = _governing(text, end, cues.search(_PART_OF, max(0, start - 24), start) is not None)
-    if governed is not None:
-        return _status_of(cues, *governed, start)
-    floor = max(0, start - 2 * _WINDOW)  # a clause is looked for within two windows of the number
-    lo = cues.last_end(_CLAUSE_BACK, floor, start)
-    lo = floor if lo is None else lo
-    if cues.match(_COORDINATED, lo, start):  # "to send 1,000 sappers, as well as 5,000 builders"
-        back = cues.last_end(_CLAUSE_BACK, floor, max(floor, lo - 2))
-        lo = floor if back is None else back
-    # skip the troop noun phrase before looking for the clause's end: "6,000 soldiers each to boost"
-    hi = cues.first_start(_CLAUSE_FWD, end, end + 2 * _WINDOW)
-    hi = min(len(text), end + 2 * _WINDOW) if hi is None else hi
-    # a purpose clause of the troops' task may name where they are: "deployed 9,000 soldiers to
-    # support the forces in the Kursk region" (a place only, not "in the coming days" or "the front")
-    purpose = _PURPOSE.match(text, hi)
-    reach = cues.first_start(_CLAUSE_FWD, purpose.end(), end + 2 * _WINDOW) if purpose else None
-    reach = hi if purpose is None else (min(len(text), end + 2 * _WINDOW) if reach is None else reach)
-    return _status_of(cues, lo, hi, start, reach)
-
-
-_PART_OF = Caseless(r"\b(?:most|many|some|half|part|all|majority|bulk|rest|none|few)\s+of\s+(?:the|those|these)\s+$")
-_OWN_COUNT = Caseless(r"\d|\b(?:of whom|of which|of them|of those|among them)\b")
-_PURPOSE = re.compile(r"\sto\s(?:support|help|reinforce|bolster|assist|aid|back|fight|join)\b")
-
-
-def _status_of(cues: _Cues, lo: int, hi: int, start: int, reach: int | None = None) -> Status:
-    """The status the cues in text[lo:hi] give; named front-line places count up to `reach`."""
-    text = cues.text
-    reach = hi if reach is None else reach
-    # a loss just past the clause's end counts ("300 soldiers, killed or wounded"), unless a count of its
-    # own stands between ("15,000 troops sent, of whom 4,700 have been killed")
-    losses = [
-        at
-        for at in cues.within(_CASUALTY, lo, min(len(text), hi + 40))
-        if at < hi or not cues.search(_OWN_COUNT, hi, at)
-    ]
-    if losses:
-        modal_loss = cues.within(_MODAL_LOSS, lo, min(len(text), hi + 40))
-        if any(not any(m <= at <= m + 60 for m in modal_loss) for at in losses):
-            return Status.casualties  # but "could suffer losses" counts no one lost
-    if cues.any(_PLANNED, lo, hi):
-        return Status.planned
-    fronts = cues.within(_FRONTLINE, lo, hi)
-    if reach > hi or not fronts:
-        fronts = sorted({*fronts, *cues.within(_FRONT_PLACE, lo, reach)})
-    placed = cues.within(_IN_COUNTRY, lo, reach) if fronts else []
-    for at in fronts:
-        if cues.search(_NEGATED, max(lo, at - 40), at):
-            continue
-        if at < start and cues.search(_SENDING, at, start):
-            continue  # "helped retake Kursk by sending 15,000 troops": the place is not where they were sent
-        if any(p < at for p in placed):
-            return Status.deployed  # "sent 9,000 soldiers to Russia, mostly to the Kursk region"
-        return Status.frontline
-    return Status.deployed
-
-
-# what follows a number when it heads the subject of its own verb
-_NOUN_PHRASE = r"\s*(?:[\w'’-]+\s+){0,5}?[\w'’-]+"
-_REDUCED_RELATIVE = re.compile(
-    r"\s*(?:that\s+)?(?:the\s+(?:\w+\s+){1,3}?|(?:[A-Z][\w.’']*\s+){1,3})(?:says?|said|believes?|estimates?|claims?)\s+"
-)
-_RELATIVE = re.compile(_NOUN_PHRASE + r",\s*(?:who|which|that)\s+(?P<clause>[^,;.—]{3,160})(?P<close>,|—)?")
-_PRESENT_STATE = Caseless(
-    r"\b(?:are|is|were|was|remain|remains)\s+(?:already\s+|now\s+|currently\s+|still\s+)?(?:at|in|on|near|inside|"
-    r"stationed|deployed|based|fighting|positioned|training|massed|gathered)\b"
-)
-_PARTICIPLE = re.compile(
-    _NOUN_PHRASE.replace("{0,5}?[\\w'’-]+", "{0,4}?")
-    + r"(?:sent|deployed|dispatched|brought|stationed|based|transferred|moved|flown|shipped)\b"
-)
-_MAIN_VERB = re.compile(r"\b(?:have|has|had|are|is|were|was|will|would|could|may|might|can|must|remain|remains)\b")
-_COORDINATED = Caseless(r"\s*(?:as well as|and|plus|along with)\s")
-_MODAL_LOSS = Caseless(
-    r"\b(?:could|may|might|would|will|risk|likely to|expected to)\s+(?:\w+\s+){0,2}?(?:suffer|face|take|sustain|incur)\b"
-)
-# "in Russia", "to Ruritania": a country the troops are in, which a region named after it does not outrank
-_IN_COUNTRY = re.compile(
-    r"\b(?:in|to|into|inside)\s+(?:the\s+)?(?:(?:western|eastern|southern|northern|far-eastern)\s+)?"
-    r"(?!Kursk|Donbas|Donetsk|Zaporizhzhia|Kharkiv|Luhansk|Kherson|Ukraine)[A-Z][a-z]+\b(?!['’]s|n\b|\s+(?:region|oblast|province|border|front|area))"
-)
-
-
-_SENDING = Caseless(r"\b(?:send|sends|sending|sent|dispatch\w*|deploy\w*|transferr?\w*)\b")
-_MAYBE_GOVERNED = re.compile(
-    r"\b(?:says?|said|believes?|estimates?|claims?|sent|deployed|dispatched|brought|stationed|based|transferred|moved|"
-    r"flown|shipped)\b"
-)
-
-
-def _governing(text: str, end: int, part: bool = False) -> tuple[int, int] | None:
-    """The span whose verb says what the number ending at `end` counts, when the number heads a subject
-    with a clause of its own after it; None when the clause around the number is what counts. When the
-    subject is a part of the number (`part`: "most of the 10,000 troops sent …"), the number's own
-    modifier counts, not the main verb."""
-    rest_at = end
-    ahead = text[end : end + 200]
-    if "," not in ahead and not _MAYBE_GOVERNED.search(ahead):
-        return None  # neither a relative clause nor a participle nor a reporting verb after the number
-    reduced = _REDUCED_RELATIVE.match(text, rest_at)
-    if reduced:  # "the 9,000 the ministry says were sent"
-        return reduced.end(), _clause_end(text, reduced.end())
-    relative = _RELATIVE.match(text, rest_at)
-    if relative:
-        clause = relative.group("clause")
-        if _PRESENT_STATE.search(clause):  # "9,000 troops, who are already at the border,"
-            return relative.start("clause"), relative.end("clause")
-        if part:
-            return relative.start("clause"), relative.end("clause")
-        if relative.group("close"):  # "an influx of 9,000 troops, which officials feared, could tip …"
-            verb = _MAIN_VERB.search(text, relative.end(), relative.end() + 60)
-            if verb and not text[relative.end() : verb.start()].strip(' ,"“”'):
-                return verb.start(), _clause_end(text, verb.start())
-        return None
-    participle = _PARTICIPLE.match(text, rest_at)
-    if participle:  # "900 soldiers sent to help the offensive in Kursk have been killed"
-        verb = _MAIN_VERB.search(text, participle.end(), participle.end() + 120)
-        if verb and not re.search(r"[,;:.]", text[participle.end() : verb.start()]):
-            return (participle.start(), verb.start()) if part else (verb.start(), _clause_end(text, verb.start()))
-    return None
-
-
-def _clause_end(text: str, at: int) -> int:
-    stop = re.compile(r"[;:“”\")—]|,\s|\s(?:and|but|while|as|which|who)\s").search(text, at, at + 2 * _WINDOW)
-    return stop.start() if stop else min(len(text), at + 2 * _WINDOW)
 
 
 def _claimant(
@@ -1556,20 +1162,25 @@ def _dedupe_quotes(quotes: list[Quote]) -> list[Quote]:
     return out
 
 
-def _dedupe_estimates(found: list[tuple[bool, int, Estimate]], outlet: str) -> list[Estimate]:
+_SMALL_TOLL = 10
+
+
+def _dedupe_estimates(found: list[tuple[bool, int, Estimate]], outlet: str, tolls: bool = False) -> list[Estimate]:
     """One estimate per claimant, number and status; a headline's number only when the body lacks it;
     a number the outlet states on its own only when no one in the article is said to claim it (a lede
-    that gives the figure first does not hide whose figure it is)."""
+    that gives the figure first does not hide whose figure it is). In a story of tolls (`tolls`), small
+    numbers recur for different places ("two died in X", "two in Y"): one per sentence, and the outlet's
+    small numbers are its own."""
     body_values = {e.value for headline, _, e in found if not headline}
-    claimed = {e.value for _, _, e in found if e.claimant != outlet}
+    claimed = {e.value for _, _, e in found if e.claimant != outlet and not (tolls and e.value < _SMALL_TOLL)}
     out: list[Estimate] = []
-    seen: set[tuple[str, int, Status]] = set()
+    seen: set[tuple[str, int, str, int]] = set()
     for headline, _, e in found:
         if headline and e.value in body_values:
             continue
         if e.claimant == outlet and e.entity is None and e.value in claimed:
             continue
-        key = (e.claimant.lower(), e.value, e.status)
+        key = (e.claimant.lower(), e.value, e.status, e.evidence.start if tolls and e.value < _SMALL_TOLL else -1)
         if key in seen:
             continue
         seen.add(key)

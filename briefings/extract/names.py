@@ -12,6 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import NamedTuple
 
 from sortedcontainers import SortedKeyList
@@ -813,6 +814,12 @@ class Mentions:
                 return m.entity
             latest = latest or m
         return latest.entity if latest is not None else None
+
+    def between(self, lo: int, hi: int, limit: int) -> list[Mention]:
+        """The mentions from offset `lo` to `hi`, in order, at most the last `limit` of them."""
+        out = list(islice(self._items.irange_key(min_key=lo, max_key=hi, reverse=True), limit))
+        out.reverse()
+        return out
 
     def _before(self, at: int) -> list[Mention]:
         """The mentions before `at`, nearest last, at most LOOKBACK of them."""

@@ -83,9 +83,9 @@ def _digits_value(raw: str, mult: str) -> int | None:
     return (int(whole) * 10 ** len(fraction) + int(fraction or 0)) * scale // 10 ** len(fraction)
 
 
-def find_numbers(text: str, low: str | None = None) -> list[Number]:
+def find_numbers(text: str, low: str | None = None, hint: re.Pattern[str] | None = None) -> list[Number]:
     """The head counts a sentence writes, in digits or in words; `low` is caseless(text), when the
-    caller has it already."""
+    caller has it already; `hint` adds words (in the caseless text) that make spelled numbers likely."""
     out = []
     for m in DIGITS.finditer(text):
         raw = m.group("digits").translate(_SEPARATORS)
@@ -94,7 +94,7 @@ def find_numbers(text: str, low: str | None = None) -> list[Number]:
             continue
         out.append(Number(value, m.start(), m.end(), m.group(), False))
     low = caseless(text) if low is None else low
-    if _SPELLED_HINT.search(low):
+    if _SPELLED_HINT.search(low) or (hint is not None and hint.search(low)):
         taken = [(n.start, n.end) for n in out]
         for m in WORDS.twin.finditer(low):
             if any(a < m.end() and m.start() < b for a, b in taken):

@@ -43,6 +43,7 @@ class Job:
     outcome: str | None
     source_id: int | None
     error: str | None
+    story: str | None = None  # the story `ingest --story` named; None: those its topic matches
 
 
 def _job(r: Row) -> Job:
@@ -61,6 +62,7 @@ def _job(r: Row) -> Job:
         outcome=r["outcome"],
         source_id=r["source_id"],
         error=r["error"],
+        story=r["story"],
     )
 
 
@@ -78,15 +80,18 @@ async def _insert(conn: Connection, now: dt.datetime, **values: Any) -> int | No
     return rows[0][0] if rows else None
 
 
-async def queue_file(conn: Connection, origin: str, data: bytes, suffix: str, *, now: dt.datetime) -> int:
-    """A file's bytes, for a worker to read as `briefings ingest` would; the job's id."""
-    job = await _insert(conn, now, kind="file", origin=origin, body=data, suffix=suffix)
+async def queue_file(
+    conn: Connection, origin: str, data: bytes, suffix: str, *, now: dt.datetime, story: str | None = None
+) -> int:
+    """A file's bytes, for a worker to read as `briefings ingest` would (for `story`, else the
+    stories its topic matches); the job's id."""
+    job = await _insert(conn, now, kind="file", origin=origin, body=data, suffix=suffix, story=story)
     assert job is not None
     return job
 
 
-async def queue_page(conn: Connection, url: str, *, now: dt.datetime) -> int:
-    job = await _insert(conn, now, kind="page", origin=url, url=url)
+async def queue_page(conn: Connection, url: str, *, now: dt.datetime, story: str | None = None) -> int:
+    job = await _insert(conn, now, kind="page", origin=url, url=url, story=story)
     assert job is not None
     return job
 
@@ -219,7 +224,7 @@ async def finished(conn: Connection, job_ids: list[int]) -> list[Job]:
     return out
 
 
-_LISTED = "id, kind, origin, url, suffix, meta, feed_id, entry_key, state, attempts, outcome, source_id, error"
+_LISTED = "id, kind, origin, url, suffix, meta, feed_id, entry_key, state, attempts, outcome, source_id, error, story"
 
 
 async def recent(conn: Connection, *, limit: int = 50) -> list[Job]:

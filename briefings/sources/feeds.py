@@ -13,19 +13,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import logging
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import aiohttp
 
-from briefings.models import Article
+from briefings.models import SEED_STORY, Article
 from briefings.scale import jobs
 from briefings.sources.feedxml import FeedEntry
 from briefings.sources.ingest import PAGE_MAX_BYTES as PAGE_MAX_BYTES
-from briefings.sources.ingest import fault, fetch_article, item_error, log_item_fault
+from briefings.sources.ingest import article_text, fault, fetch_article, item_error, log_item_fault
 from briefings.sources.web import USER_AGENT as USER_AGENT
 from briefings.sources.web import FetchError as FetchError
 from briefings.sources.web import canonical_url as canonical_url
@@ -35,6 +35,7 @@ from briefings.sources.worker import DEFAULT_BUDGET, Extractor
 from briefings.store import db
 from briefings.store.db import Connection, Row
 from briefings.store.facts import add_article, find_stored
+from briefings.storyset import StorySet, default_stories
 from briefings.words import quoted
 
 log = logging.getLogger(__name__)
@@ -45,28 +46,6 @@ ENTRY_ATTEMPTS = 3
 DEFAULT_POLL_DEADLINE = 120.0  # seconds: under the shortest poll interval (5 minutes)
 # characters of a feed's address: servers and browsers stop at about this; a Discord option carries 6,000
 URL_MAX = 2000
-DEFAULT_TOPIC = (
-    "north korea|north korean|north koreans|pyongyang|dprk; troop|troops|soldier|soldiers|russia|kursk|ukraine"
-)
-
-
-@dataclass(frozen=True)
-class Topic:
-    """Every group must match somewhere in the title or text; a group matches when any of its words does."""
-
-    groups: tuple[re.Pattern[str], ...]
-
-    @classmethod
-    def parse(cls, spec: str) -> Topic:
-        groups = []
-        for group in spec.split(";"):
-            words = [w.strip() for w in group.split("|") if w.strip()]
-            if words:
-                groups.append(re.compile(r"\b(?:{})\b".format("|".join(re.escape(w) for w in words)), re.I))
-        return cls(tuple(groups))
-
-    def matches(self, text: str) -> bool:
-        return all(g.search(text) for g in self.groups)
 
 
 # ------------------------------------------------------------------------------ store
@@ -87,6 +66,7 @@ class Feed:
     paused_reason: str | None
     articles_taken: int
     entries_failed: int
+    stories: tuple[str, ...] = ()  # the stories it feeds: an entry is taken when it matches one's topic
 
 
 def _feed(r: Row) -> Feed:
@@ -104,6 +84,7 @@ def _feed(r: Row) -> Feed:
         paused_reason=r["paused_reason"],
         articles_taken=r["articles_taken"],
         entries_failed=r["entries_failed"],
+        stories=tuple(json.loads(r["stories"])),
     )
 
 
@@ -123,14 +104,27 @@ def check_address(url: str, every_minutes: int = 30) -> None:
 
 
 async def add_feed(
-    conn: Connection, url: str, *, every_minutes: int = 30, now: dt.datetime, title: str | None = None
+    conn: Connection,
+    url: str,
+    *,
+    every_minutes: int = 30,
+    now: dt.datetime,
+    title: str | None = None,
+    stories: tuple[str, ...] = (SEED_STORY,),
 ) -> Feed:
-    """Store a feed to follow (`Poller.follow` first shows that it serves a feed)."""
+    """Store a feed to follow for `stories` (names of stories, checked by the caller; `Poller.follow`
+    first shows that it serves a feed)."""
     check_address(url, every_minutes)
     try:
         feed_id = await conn.fetchval(
-            "INSERT INTO feeds (url, title, every_minutes, added_at) VALUES (?, ?, ?, ?) RETURNING id",
-            (url.strip(), title, every_minutes, now.astimezone(dt.UTC).isoformat()),
+            "INSERT INTO feeds (url, title, every_minutes, added_at, stories) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            (
+                url.strip(),
+                title,
+                every_minutes,
+                now.astimezone(dt.UTC).isoformat(),
+                json.dumps(list(dict.fromkeys(stories))),
+            ),
         )
     except db.IntegrityError:
         raise FetchError(f"{url} is already followed") from None
@@ -231,7 +225,7 @@ class Poller:
         conn: Connection,
         session: aiohttp.ClientSession,
         *,
-        topic: Topic | None = None,
+        stories: StorySet | None = None,
         on_ingest: asyncio.Event | None = None,
         extractor: Extractor | None = None,
         budget: float = DEFAULT_BUDGET,
@@ -241,7 +235,7 @@ class Poller:
         self.conn = conn
         self.queue = queue  # entries go to the ingest queue for workers, instead of being taken here
         self.session = session
-        self.topic = topic or Topic.parse(DEFAULT_TOPIC)
+        self.stories = stories or default_stories()
         self.on_ingest = on_ingest
         self.extractor = extractor
         self.budget = budget
@@ -256,7 +250,9 @@ class Poller:
         async with Extractor(self.budget) as own:
             yield own
 
-    async def follow(self, url: str, *, every_minutes: int = 30, now: dt.datetime) -> Feed:
+    async def follow(
+        self, url: str, *, every_minutes: int = 30, now: dt.datetime, stories: tuple[str, ...] = (SEED_STORY,)
+    ) -> Feed:
         """Add a feed once it is shown to serve one: the address is checked, then fetched once (this
         session's rules: loopback only with BRIEFINGS_ALLOW_LOOPBACK) and read; what can never work
         is refused in one sentence (`FetchError`) and nothing is stored."""
@@ -276,7 +272,9 @@ class Poller:
                     f"{quoted(url)} is a web page, not an RSS or Atom feed: give the address of the site's feed"
                 )
             raise FetchError(f"{quoted(url)} does not serve a feed: {parsed.problem}")
-        return await add_feed(self.conn, url, every_minutes=every_minutes, now=now, title=parsed.title)
+        return await add_feed(
+            self.conn, url, every_minutes=every_minutes, now=now, title=parsed.title, stories=stories
+        )
 
     async def poll_all(self, now: dt.datetime | None = None) -> list[PollResult]:
         feeds = [f for f in await list_feeds(self.conn) if not f.paused_reason]
@@ -411,7 +409,7 @@ class Poller:
             return True
         in_time = True
         try:
-            outcome, error, source_id = await self._take(url, outlet, entry, extractor, deadline)
+            outcome, error, source_id = await self._take(feed, url, outlet, entry, extractor, deadline)
         except _DeadlinePassed:
             in_time = False
             outcome, error, source_id = "failed", "the poll's deadline passed while it was being fetched", None
@@ -435,7 +433,7 @@ class Poller:
         return in_time
 
     async def _take(
-        self, url: str, outlet: str | None, entry: FeedEntry, extractor: Extractor, deadline: float
+        self, feed: Feed, url: str, outlet: str | None, entry: FeedEntry, extractor: Extractor, deadline: float
     ) -> tuple[str, str | None, int | None]:
         known = await source_at(self.conn, url)
         if known is not None:
@@ -444,12 +442,13 @@ class Poller:
             # fetching, reading and extracting within the poll's deadline; storing is never cut short
             async with asyncio.timeout_at(deadline) as within:
                 article = with_entry(await fetch_article(self.session, extractor, url, outlet=outlet), entry)
-                if not self.topic.matches(f"{article.meta.title or ''}\n{article.body}"):
+                belongs = self.stories.fed_by(feed.stories, article_text(article))
+                if not belongs:
                     return "off-topic", None, None
                 stored = await find_stored(self.conn, article)  # the same text from a new address
                 if stored is not None:
                     return "duplicate", None, stored
-                facts = await extractor.extract(article)
+                facts = await extractor.extract_stories(article, belongs)
         except TimeoutError:
             if within.expired():
                 raise _DeadlinePassed from None

@@ -23,6 +23,8 @@ from briefings.sources.web import FetchError, canonical_url, fetch
 from briefings.sources.worker import Extractor
 from briefings.store.db import Connection
 from briefings.store.facts import AddResult, add_article, find_stored
+from briefings.story import Story
+from briefings.storyset import StorySet, default_stories
 from briefings.words import plural
 
 log = logging.getLogger(__name__)
@@ -147,23 +149,40 @@ async def fetch_article(
     return article.model_copy(update={"meta": meta})
 
 
+def article_text(article: Article) -> str:
+    """What a story's topic is matched against: the title and the text."""
+    return f"{article.meta.title or ''}\n{article.body}"
+
+
+def stories_of(article: Article, stories: StorySet, named: str | None = None) -> tuple[Story, ...]:
+    """The stories an article belongs to (see `StorySet.of_article`); none is that article's error."""
+    found = stories.of_article(article_text(article), named)
+    if not found:
+        raise ArticleError(f"matches no story's topic ({', '.join(stories.names)}); name its story with --story")
+    return tuple(found)
+
+
 async def ingest_article(
     conn: Connection,
     article: Article,
     *,
     extractor: Extractor | None = None,
     now: dt.datetime | None = None,
+    stories: StorySet | None = None,
+    story: str | None = None,
 ) -> AddResult:
-    """Extract (in a worker, within its budget) and store one article; one already stored is not
-    extracted again. Without an extractor, one is started for this article alone."""
+    """Extract (in a worker, within its budget) and store one article, once for each story it
+    belongs to (the one named by `story`, else those whose topic it matches, else the default); one
+    already stored is not extracted again. Without an extractor, one is started for this article alone."""
     stored = await find_stored(conn, article)
     if stored is not None:
         return AddResult(source_id=stored, added=False)
+    belongs = stories_of(article, stories or default_stories(), story)
     if extractor is None:
         async with Extractor() as own:
-            facts = await own.extract(article)
+            facts = await own.extract_stories(article, belongs)
     else:
-        facts = await extractor.extract(article)
+        facts = await extractor.extract_stories(article, belongs)
     return await add_article(conn, article, facts, now=now)
 
 
@@ -174,6 +193,8 @@ async def ingest_each(
     extractor: Extractor,
     session: aiohttp.ClientSession | None = None,
     now: dt.datetime | None = None,
+    stories: StorySet | None = None,
+    story: str | None = None,
 ) -> AsyncIterator[IngestLine]:
     """Ingest every article under `items` (files, folders and, with a session, http(s) addresses),
     yielding each one's line as soon as it is known. Whatever goes wrong with one item is its error
@@ -190,7 +211,7 @@ async def ingest_each(
             else:
                 assert item.path is not None
                 article = await read_article(extractor, item.path)
-            result = await ingest_article(conn, article, extractor=extractor, now=now)
+            result = await ingest_article(conn, article, extractor=extractor, now=now, stories=stories, story=story)
         except Exception as exc:
             log_item_fault(log, f"{item.shown} not ingested", exc)
             yield IngestLine(item.shown, error=item_error(exc))
@@ -205,10 +226,12 @@ async def ingest_paths(
     *,
     now: dt.datetime | None = None,
     extractor: Extractor | None = None,
+    stories: StorySet | None = None,
+    story: str | None = None,
 ) -> list[IngestLine]:
     """Ingest every article under `paths`; a bad file is reported and the rest still go in.
     Without an extractor, one (with the default budget) is started for this batch."""
     if extractor is None:
         async with Extractor() as own:
-            return await ingest_paths(conn, paths, now=now, extractor=own)
-    return [line async for line in ingest_each(conn, paths, extractor=extractor, now=now)]
+            return await ingest_paths(conn, paths, now=now, extractor=own, stories=stories, story=story)
+    return [line async for line in ingest_each(conn, paths, extractor=extractor, now=now, stories=stories, story=story)]

@@ -19,12 +19,14 @@ import aiohttp
 from briefings.models import Article, ArticleError
 from briefings.scale import jobs
 from briefings.scale.leases import Clock, holder_name, utcnow
-from briefings.sources.feeds import ENTRY_ATTEMPTS, Topic, source_at, with_entry
+from briefings.sources.feeds import ENTRY_ATTEMPTS, get_feed, source_at, with_entry
 from briefings.sources.feedxml import FeedEntry
-from briefings.sources.ingest import article_of, fetch_article, ingest_article, item_error
+from briefings.sources.ingest import article_of, article_text, fetch_article, ingest_article, item_error
 from briefings.sources.web import FetchError
 from briefings.sources.worker import Extractor
 from briefings.store.db import Connection, Transaction
+from briefings.store.facts import add_article, find_stored
+from briefings.storyset import StorySet, default_stories
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +57,7 @@ class QueueWorker:
         extractor: Extractor,
         *,
         session: aiohttp.ClientSession | None = None,
-        topic: Topic | None = None,
+        stories: StorySet | None = None,
         name: str | None = None,
         clock: Clock = utcnow,
         hold: dt.timedelta = jobs.CLAIM_FOR,
@@ -64,7 +66,7 @@ class QueueWorker:
         self.conn = conn
         self.extractor = extractor
         self.session = session
-        self.topic = topic
+        self.stories = stories or default_stories()
         self.name = name or holder_name("worker")
         self.clock = clock
         self.hold = hold
@@ -147,14 +149,18 @@ class QueueWorker:
         if job.kind == "file":
             assert job.body is not None
             article = await article_of(self.extractor, job.body, job.origin, job.suffix or "")
-            added = await ingest_article(self.conn, article, extractor=self.extractor)
+            added = await ingest_article(
+                self.conn, article, extractor=self.extractor, stories=self.stories, story=job.story
+            )
             return ("added" if added.added else "unchanged"), added.source_id
         assert job.url is not None
         if self.session is None:
             raise RuntimeError("this worker has no HTTP session for fetching pages")
         if job.kind == "page":
             article = await fetch_article(self.session, self.extractor, job.url)
-            added = await ingest_article(self.conn, article, extractor=self.extractor)
+            added = await ingest_article(
+                self.conn, article, extractor=self.extractor, stories=self.stories, story=job.story
+            )
             return ("added" if added.added else "unchanged"), added.source_id
         return await self._entry(job)
 
@@ -173,9 +179,15 @@ class QueueWorker:
         )
         fetched = await fetch_article(self.session, self.extractor, job.url, outlet=job.meta.get("outlet"))
         article: Article = with_entry(fetched, entry)
-        if self.topic is not None and not self.topic.matches(f"{article.meta.title or ''}\n{article.body}"):
+        feed = await get_feed(self.conn, job.feed_id) if job.feed_id is not None else None
+        belongs = self.stories.fed_by(feed.stories if feed else (), article_text(article))
+        if not belongs:
             return "off-topic", None
-        added = await ingest_article(self.conn, article, extractor=self.extractor)
+        stored = await find_stored(self.conn, article)  # the same text from a new address
+        if stored is not None:
+            return "duplicate", stored
+        facts = await self.extractor.extract_stories(article, belongs)
+        added = await add_article(self.conn, article, facts)
         return ("ingested" if added.added else "duplicate"), added.source_id
 
     async def _record_entry(

@@ -21,9 +21,10 @@ from typing import Any, TypeVar
 from pebble import ProcessExpired, ProcessPool
 
 from briefings.extract import extract
-from briefings.models import Article, ArticleError, Extraction
+from briefings.models import SEED_STORY, Article, ArticleError, Extraction
 from briefings.sources.articles import parse_article, parse_page
 from briefings.sources.feedxml import ParsedFeed, parse_feed
+from briefings.story import Story
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,14 @@ def _context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
-def _facts(body: str, published: dt.date | None, outlet: str | None) -> Extraction:
-    return extract(body, published, outlet)
+def _facts(
+    body: str, published: dt.date | None, outlet: str | None, stories: tuple[Story, ...]
+) -> dict[str, Extraction]:
+    """The article's extraction for each story (none given: the default story's, under its name)."""
+    if not stories:
+        facts = extract(body, published, outlet)
+        return {SEED_STORY: facts}
+    return {story.name: extract(body, published, outlet, story) for story in stories}
 
 
 class Extractor:
@@ -91,9 +98,14 @@ class Extractor:
         return await self._run("read", parse_feed, data)
 
     async def extract(self, article: Article) -> Extraction:
-        """The article's facts, extracted in a worker."""
+        """The article's facts for the default story, extracted in a worker."""
+        return next(iter((await self.extract_stories(article, ())).values()))
+
+    async def extract_stories(self, article: Article, stories: tuple[Story, ...]) -> dict[str, Extraction]:
+        """The article's facts for each of its stories (by name), extracted in one task in a worker:
+        the stories' estimates differ, its quotes do not."""
         published = article.meta.published.date() if article.meta.published else None
-        return await self._run("extract", _facts, article.body, published, article.meta.outlet)
+        return await self._run("extract", _facts, article.body, published, article.meta.outlet, tuple(stories))
 
     def _schedule(self, fn: Callable[..., T], args: tuple[Any, ...]) -> concurrent.futures.Future[T]:
         with self._lock:

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 # leases are not copied: they name processes of the SQLite deployment, which stop before the copy)
 TABLES = (
     "sources",
+    "source_stories",
     "source_texts",
     "source_shingles",
     "shingle_df",

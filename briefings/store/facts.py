@@ -11,7 +11,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from briefings.extract.identity import Identity, identity, speaks_for
 from briefings.extract.names import similar_names
-from briefings.models import Article, ArticleError, EntityKind, EntityRef, Extraction, SourceKind
+from briefings.models import SEED_STORY, Article, ArticleError, EntityKind, EntityRef, Estimate, Extraction, SourceKind
 from briefings.store import db, fulltext
 from briefings.store.db import Connection, Row, Transaction
 from briefings.store.matching import fold_key, variant_aliases
@@ -261,16 +261,17 @@ def group_key(entity_id: int | None, claimant: str) -> str:
 
 async def note_latest(conn: Connection, source_id: int) -> None:
     """Keep claim_latest pointing at the newest estimate (by claim date, then id) of each claimant
-    and status, for the estimates a source just added."""
+    and status in each story, for the estimates a source just added."""
     # the source's newest of each first: one statement may not update a row twice (PostgreSQL)
     await conn.execute(
-        """INSERT INTO claim_latest (group_key, status, estimate_id, claimed_on, value, low, high)
-           SELECT group_key, status, id, claimed_on, value, low, high FROM (
-               SELECT group_key, status, id, claimed_on, value, low, high,
-                      ROW_NUMBER() OVER (PARTITION BY group_key, status ORDER BY COALESCE(claimed_on, '') DESC, id DESC) AS rn
+        """INSERT INTO claim_latest (story, group_key, status, estimate_id, claimed_on, value, low, high)
+           SELECT story, group_key, status, id, claimed_on, value, low, high FROM (
+               SELECT story, group_key, status, id, claimed_on, value, low, high,
+                      ROW_NUMBER() OVER (PARTITION BY story, group_key, status
+                                         ORDER BY COALESCE(claimed_on, '') DESC, id DESC) AS rn
                  FROM estimates WHERE source_id = ?) AS mine
             WHERE rn = 1
-           ON CONFLICT (group_key, status) DO UPDATE SET estimate_id = excluded.estimate_id,
+           ON CONFLICT (story, group_key, status) DO UPDATE SET estimate_id = excluded.estimate_id,
                claimed_on = excluded.claimed_on, value = excluded.value, low = excluded.low, high = excluded.high
             WHERE (COALESCE(excluded.claimed_on, ''), excluded.estimate_id)
                 > (COALESCE(claim_latest.claimed_on, ''), claim_latest.estimate_id)""",
@@ -313,9 +314,12 @@ async def note_claims(conn: Connection, keys: list[str], root: int, label: str) 
     )
 
 
-def estimate_key(entity_id: int | None, claimant: str, value: int, status: str) -> str:
+def estimate_key(entity_id: int | None, claimant: str, value: int, status: str, story: str = SEED_STORY) -> str:
+    """Equal for the same claim (claimant, number and status) in any source of one story. The seed
+    story's keys keep the form they had before stories, so a store made then needs no re-keying."""
     who = f"id{entity_id}" if entity_id is not None else fold_key(claimant)
-    return f"e:{who}:{value}:{status}"
+    where = "" if story == SEED_STORY else f"{story}/"
+    return f"e:{where}{who}:{value}:{status}"
 
 
 def _ref(name: str, kind: str, role: str | None, affiliation: str | None) -> EntityRef:
@@ -360,10 +364,22 @@ class AddResult:
     rewrite_of: int | None = None
 
 
+StoryFacts = Mapping[str, Extraction]  # an article's facts per story it belongs to, by the story's name
+
+
+def by_story(facts: Extraction | StoryFacts) -> dict[str, Extraction]:
+    """An article's facts per story: one extraction alone is the seed story's."""
+    return {SEED_STORY: facts} if isinstance(facts, Extraction) else dict(facts)
+
+
 async def add_article(
-    conn: Connection, article: Article, facts: Extraction, *, now: dt.datetime | None = None
+    conn: Connection, article: Article, facts: Extraction | StoryFacts, *, now: dt.datetime | None = None
 ) -> AddResult:
     """Store an article and its facts in one transaction; an article already stored changes nothing.
+
+    `facts` are the article's extraction for each story it belongs to (one extraction: the seed
+    story's). The source belongs to each of them; its quotes and people are stored once (the first
+    story's: they do not depend on the story), its estimates once per story.
 
     The check for "already stored" and the insert sit in one write transaction, so two writers
     (processes) storing the same article store it once; the second finds it and reports it unchanged.
@@ -371,7 +387,10 @@ async def add_article(
     `now` is when they count as stored (digests cover facts by this time); the clock by default.
     The work on the article's text (its checks, hashes, shingles and keys: seconds for the largest
     article) runs in a thread, so the event loop serves on meanwhile."""
-    text = await asyncio.to_thread(_text_work, article, facts)
+    stories = by_story(facts)
+    if not stories:
+        raise ValueError("an article is stored for at least one story")
+    text = await asyncio.to_thread(_text_work, article, stories)
     stored_at = (now or utcnow()).astimezone(dt.UTC).isoformat()
     try:
         # SQLite: BEGIN IMMEDIATE, the write lock (another writer waits, busy timeout); PostgreSQL:
@@ -379,7 +398,7 @@ async def add_article(
         # a time, as on SQLite
         async with conn.transaction() as tx:
             await tx.lock(STORE_WRITES)
-            added = await _add(tx, article, facts, text, stored_at)
+            added = await _add(tx, article, stories, text, stored_at)
     except _Unchanged as unchanged:  # stored already (maybe by another writer just now): rolled back
         return AddResult(source_id=unchanged.source_id, added=False)
     except db.DataError as exc:  # defence in depth: check_storable knows of none
@@ -397,13 +416,15 @@ class _TextWork:
     quote_keys: list[str]
 
 
-def _text_work(article: Article, facts: Extraction) -> _TextWork:
-    check_storable(article, facts)
+def _text_work(article: Article, stories: dict[str, Extraction]) -> _TextWork:
+    for extraction in stories.values():
+        check_storable(article, extraction)
+    quotes = next(iter(stories.values())).quotes  # the same in every story
     return _TextWork(
         chash=content_hash(article),
         thash=body_hash(article.meta.outlet, article.body),
         shingles=shingle_hashes(article.body),
-        quote_keys=[quote_key(q.text) for q in facts.quotes],
+        quote_keys=[quote_key(q.text) for q in quotes],
     )
 
 
@@ -412,7 +433,9 @@ class _Unchanged(Exception):
         self.source_id = source_id
 
 
-async def _add(tx: Transaction, article: Article, facts: Extraction, text: _TextWork, stored_at: str) -> AddResult:
+async def _add(
+    tx: Transaction, article: Article, stories: dict[str, Extraction], text: _TextWork, stored_at: str
+) -> AddResult:
     chash, thash, shingles, quote_keys = text.chash, text.thash, text.shingles, text.quote_keys
     stored = await _stored_id(tx, chash, thash)
     if stored is not None:
@@ -454,8 +477,13 @@ async def _add(tx: Transaction, article: Article, facts: Extraction, text: _Text
             SELECT hash, CAST(? AS BIGINT) FROM shingle_df WHERE hash IN ({each}) AND n <= ? ON CONFLICT DO NOTHING""",
         (source_id, hashes, COMMON_SHINGLE_SOURCES),
     )
+    await tx.executemany(
+        "INSERT INTO source_stories (story, source_id) VALUES (?, ?)", [(name, source_id) for name in stories]
+    )
+    facts = next(iter(stories.values()))  # quotes and people: the same in every story
+    claims = [(name, e) for name, extraction in stories.items() for e in extraction.estimates]
     # a statement per kind of row, not per row: each await is a hop to the database
-    evidence = {f.evidence.start: f.evidence for f in [*facts.quotes, *facts.estimates]}
+    evidence = {f.evidence.start: f.evidence for f in [*facts.quotes, *(e for _, e in claims)]}
     await tx.executemany(
         'INSERT INTO sentences (source_id, start, "end", text) VALUES (?, ?, ?, ?)',
         [(source_id, ev.start, ev.end, ev.sentence) for ev in evidence.values()],
@@ -464,9 +492,10 @@ async def _add(tx: Transaction, article: Article, facts: Extraction, text: _Text
         r[1]: r[0] for r in await tx.fetch("SELECT id, start FROM sentences WHERE source_id = ?", (source_id,))
     }
     entity_ids: dict[EntityRef, int | None] = {}
-    refs = [f.entity for f in [*facts.quotes, *facts.estimates] if f.entity]
-    refs += [e.voiced_for for e in facts.estimates if e.voiced_for]
-    for ref in [*facts.entities, *refs]:
+    refs = [f.entity for f in [*facts.quotes, *(e for _, e in claims)] if f.entity]
+    refs += [e.voiced_for for _, e in claims if e.voiced_for]
+    people = [ref for extraction in stories.values() for ref in extraction.entities]
+    for ref in [*people, *refs]:
         if ref not in entity_ids:  # one upsert per entity per article; None for someone only described
             entity_ids[ref] = await upsert_entity(tx, ref, stored_at)
     await tx.executemany(
@@ -490,13 +519,14 @@ async def _add(tx: Transaction, article: Article, facts: Extraction, text: _Text
     )
     estimate_keys: list[str] = []
     estimate_rows = []
-    bodies = await _bodies_spoken_for(tx, facts, entity_ids, stored_at)
-    for e in facts.estimates:
+    bodies = await _bodies_spoken_for(tx, [e for _, e in claims], entity_ids, stored_at)
+    for story, e in claims:
         # a spokesperson's claim is the body's, voiced by them: filed under the body, found by either
         voice = entity_ids[e.entity] if e.entity else None
         body = entity_ids[e.voiced_for] if e.voiced_for else bodies.get(voice)
         entity_id, voiced_by = (body, voice) if body is not None else (voice, None)
-        estimate_keys.append(estimate_key(entity_id, e.claimant, e.value, e.status.value))
+        status = str(e.status)  # a name of the story's statuses
+        estimate_keys.append(estimate_key(entity_id, e.claimant, e.value, status, story))
         estimate_rows.append(
             (
                 source_id,
@@ -507,19 +537,20 @@ async def _add(tx: Transaction, article: Article, facts: Extraction, text: _Text
                 e.low,
                 e.high,
                 e.qualifier.value,
-                e.status.value,
+                status,
                 e.date.isoformat() if e.date else None,
                 e.date_basis.value,
                 estimate_keys[-1],
                 stored_at,
                 group_key(entity_id, e.claimant),
                 voiced_by,
+                story,
             )
         )
     await tx.executemany(
         """INSERT INTO estimates (source_id, sentence_id, entity_id, claimant, value, low, high, qualifier,
-                                  status, claimed_on, date_basis, claim_key, created_at, group_key, voiced_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                  status, claimed_on, date_basis, claim_key, created_at, group_key, voiced_by, story)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         estimate_rows,
     )
     await note_latest(tx, source_id)
@@ -544,7 +575,7 @@ async def _add(tx: Transaction, article: Article, facts: Extraction, text: _Text
         source_id=source_id,
         added=True,
         quotes=len(facts.quotes),
-        estimates=len(facts.estimates),
+        estimates=len(claims),
         copy_of=copy_of if containment >= COPY_CONTAINMENT else None,
         rewrite_of=rewrite_of,
     )
@@ -579,7 +610,7 @@ def check_storable(article: Article, facts: Extraction) -> None:
         for number in (e.value, e.low, e.high):
             if number is not None and not INT64_MIN <= number <= INT64_MAX:
                 raise UnstorableError(
-                    f"has a troop number ({_shown(number)}) beyond what the store can hold; it was not stored"
+                    f"has a number ({_shown(number)}) beyond what the store can hold; it was not stored"
                 )
     for text in _texts(article, facts):
         if text and "\x00" in text:
@@ -710,14 +741,14 @@ async def upsert_entity(conn: Connection, ref: EntityRef, now: str) -> int | Non
 
 
 async def _bodies_spoken_for(
-    conn: Connection, facts: Extraction, entity_ids: dict[EntityRef, int | None], now: str
+    conn: Connection, claims: list[Estimate], entity_ids: dict[EntityRef, int | None], now: str
 ) -> dict[int | None, int | None]:
     """The bodies that claimants this article does not call spokespeople speak for, by what the store
     knows of them from other articles ("Matthew Miller" here, "State Department spokesperson Matthew
     Miller" before): person's entity id → body's entity id."""
     people = {
         entity_ids[e.entity]
-        for e in facts.estimates
+        for e in claims
         if e.entity is not None and e.voiced_for is None and e.entity.kind is EntityKind.person
     } - {None}
     out: dict[int | None, int | None] = {}

@@ -40,20 +40,25 @@ from briefings.answers.commands import (
     CommandSpec,
     Option,
     digest_window,
+    followed,
     help_text,
     holdings,
     parse_day,
     parse_line,
+    pick_story,
+    status_of,
 )
 from briefings.answers.digest import build_digest
-from briefings.models import Status
+from briefings.answers.queries import story_picture
 from briefings.store.db import Connection
 from briefings.store.matching import complete_names, fold_key
+from briefings.story import Story
+from briefings.storyset import StorySet, default_stories
 from briefings.terminal import render
 
 log = logging.getLogger(__name__)
 
-Runner = Callable[[Connection, dict[str, str], dt.tzinfo], Awaitable[RenderableType]]  # tz: times shown
+Runner = Callable[[Connection, dict[str, str], StorySet, dt.tzinfo], Awaitable[RenderableType]]  # tz: times shown
 LEAVE = frozenset({"quit", "exit", "/quit", "/exit"})
 HELP = frozenset({"help", "/help", "?"})
 HISTORY_FILE = "console.history"
@@ -63,41 +68,47 @@ PROMPT = "briefings> "
 # ----------------------------------------------------------------------------- answers
 
 
-async def _estimate(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
-    status = Status(o["status"]) if o.get("status") else None
-    return render.estimate_picture(await queries.estimates(conn, status=status, claimant=o.get("claimant")))
+async def _estimate(conn: Connection, o: dict[str, str], stories: StorySet, tz: dt.tzinfo) -> RenderableType:
+    story = pick_story(stories, o.get("story"))
+    picture = await story_picture(conn, story, status=status_of(story, o.get("status")), claimant=o.get("claimant"))
+    return render.estimate_picture(picture)
 
 
-async def _quote(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
+async def _quote(conn: Connection, o: dict[str, str], stories: StorySet, tz: dt.tzinfo) -> RenderableType:
     items = await queries.quotes_by(conn, o["speaker"], contains=o.get("contains"), limit=20)
     return render.quotes(items, o["speaker"])
 
 
-async def _search(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
-    return render.search_hits(await queries.search(conn, o["text"], limit=20), o["text"])
+async def _search(conn: Connection, o: dict[str, str], stories: StorySet, tz: dt.tzinfo) -> RenderableType:
+    story = pick_story(stories, o.get("story"))
+    return render.search_hits(await queries.search(conn, o["text"], story=story.name, limit=20), o["text"])
 
 
-async def _sources(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
-    return render.source_list(await queries.sources(conn))
+async def _sources(conn: Connection, o: dict[str, str], stories: StorySet, tz: dt.tzinfo) -> RenderableType:
+    story = pick_story(stories, o["story"]).name if o.get("story") else None
+    return render.source_list(await queries.sources(conn, story=story))
 
 
-async def _timeline(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
+async def _timeline(conn: Connection, o: dict[str, str], stories: StorySet, tz: dt.tzinfo) -> RenderableType:
+    story = pick_story(stories, o.get("story"))
     since = parse_day(o["from"], "from") if o.get("from") else None
     until = parse_day(o["to"], "to") if o.get("to") else None
-    return render.timeline_items(await queries.timeline(conn, since=since, until=until))
+    return render.timeline_items(await queries.timeline(conn, story=story.name, since=since, until=until))
 
 
-async def _who(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
+async def _who(conn: Connection, o: dict[str, str], stories: StorySet, tz: dt.tzinfo) -> RenderableType:
     return render.who_result(await queries.who(conn, o["name"]), o["name"])
 
 
-async def _digest(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
+async def _digest(conn: Connection, o: dict[str, str], stories: StorySet, tz: dt.tzinfo) -> RenderableType:
+    story = pick_story(stories, o.get("story"))
     since, until = digest_window(o.get("since"), None, dt.datetime.now(dt.UTC))
-    return render.digest(await build_digest(conn, since, until), tz)
+    return render.digest(await build_digest(conn, since, until, story=story), tz)
 
 
-async def _about(conn: Connection, o: dict[str, str], tz: dt.tzinfo) -> RenderableType:
-    return Text(f"briefings {__version__}\n{ABOUT}\n{holdings(await queries.stats(conn))}")
+async def _about(conn: Connection, o: dict[str, str], stories: StorySet, tz: dt.tzinfo) -> RenderableType:
+    stats = await queries.stats(conn)
+    return Text(f"briefings {__version__}\n{ABOUT}\n{holdings(stats)}\n{followed(stories, stats)}")
 
 
 RUNNERS: dict[str, Runner] = {
@@ -113,13 +124,13 @@ RUNNERS: dict[str, Runner] = {
 assert set(RUNNERS) == set(COMMANDS), "every shared command has a console answer"
 
 
-async def answer(conn: Connection, line: str, tz: dt.tzinfo = dt.UTC) -> RenderableType:
+async def answer(conn: Connection, line: str, stories: StorySet | None = None, tz: dt.tzinfo = dt.UTC) -> RenderableType:
     """The console's answer to one line: a view rendered as text (times in `tz`), or a one-sentence error."""
     if line.strip().lower() in HELP:
         return Text(help_text())
     try:
         command, values = parse_line(line)
-        return await RUNNERS[command.name](conn, values, tz)
+        return await RUNNERS[command.name](conn, values, stories or default_stories(), tz)
     except CommandError as exc:  # QueryError is one too
         return render.plain(str(exc), "red")
 
@@ -220,7 +231,8 @@ class KnownNames:
 
     REFRESH_EVERY = 60.0
 
-    def __init__(self) -> None:
+    def __init__(self, stories: StorySet | None = None) -> None:
+        self.stories = stories or default_stories()
         self.speakers: list[tuple[str, str]] = []
         self.claimants: list[tuple[str, str]] = []
         self.everyone: list[tuple[str, str]] = []
@@ -279,22 +291,26 @@ class CommandCompleter(Completer):
             option = spec.option(last.group(1).lower())
             value = rest[last.end() :]
             if option is not None and (option.kind == "name" or not re.search(r"\s", value)):
-                yield from self._values(spec, option, value)
+                yield from self._values(spec, option, value, rest)
                 if value and not value.endswith(" "):
                     return
         else:
             first = next((o for o in spec.options if o.required and o.kind == "name"), None)
             if first is not None and ":" not in rest:
-                yield from self._values(spec, first, rest)
+                yield from self._values(spec, first, rest, rest)
         if ":" not in word:
             used = {m.group(1).lower() for m in markers}
             for o in spec.options:
                 if o.name not in used and o.name.startswith(word.lower()):
                     yield Completion(f"{o.name}:", -len(word), display_meta=o.description)
 
-    def _values(self, spec: CommandSpec, option: Option, typed: str) -> Iterable[Completion]:
-        if option.choices:
-            choices: Iterable[str] = [c for c in option.choices if c.startswith(typed.strip().lower())]
+    def _values(self, spec: CommandSpec, option: Option, typed: str, line: str) -> Iterable[Completion]:
+        if option.kind == "story":
+            choices: Iterable[str] = [s.name for s in self.names.stories.complete(typed)]
+        elif option.kind == "status":  # the statuses of the story the line names (else the default's)
+            choices = [n for n in self._story_of(line).status_names() if n.startswith(typed.strip().lower())]
+        elif option.choices:
+            choices = [c for c in option.choices if c.startswith(typed.strip().lower())]
         elif option.kind == "name":
             choices = complete_names(self.names.for_option(spec.name, option), typed)
         elif option.kind == "moment":
@@ -303,6 +319,13 @@ class CommandCompleter(Completer):
             choices = []
         for choice in choices:
             yield Completion(choice, -len(typed))
+
+    def _story_of(self, line: str) -> Story:
+        named = re.search(r"(?:^|\s)story:(\S+)", line)
+        try:
+            return pick_story(self.names.stories, named.group(1) if named else None)
+        except CommandError:  # an unknown story (or none, with several followed): the first one's
+            return next(iter(self.names.stories))
 
 
 # --------------------------------------------------------------------------- the console
@@ -345,10 +368,12 @@ def has_input(stream: IO[str] | None) -> bool:
 
 
 @contextlib.asynccontextmanager
-async def console_reader(conn: Connection, folder: Path, console: Console) -> AsyncIterator[LineReader]:
+async def console_reader(
+    conn: Connection, folder: Path, console: Console, stories: StorySet | None = None
+) -> AsyncIterator[LineReader]:
     """A prompt on a terminal; plain lines from a pipe or file."""
     if sys.stdin.isatty() and console.is_terminal:
-        names = KnownNames()
+        names = KnownNames(stories)
         await names.refresh(conn, force=True)
         yield Interactive(PromptReader(prompt_session(names, history_for(folder))), names, conn)
     else:
@@ -371,7 +396,9 @@ def _interruptible(task: asyncio.Task[RenderableType]) -> contextlib.AbstractCon
     return _loop_handles(signal.SIGINT, task.cancel)
 
 
-async def run_console(conn: Connection, reader: LineReader, console: Console, tz: dt.tzinfo = dt.UTC) -> None:
+async def run_console(
+    conn: Connection, reader: LineReader, console: Console, stories: StorySet | None = None, tz: dt.tzinfo = dt.UTC
+) -> None:
     """Answer lines until end of input, Ctrl-D or 'quit'; times are shown in `tz`."""
     render.show(console, Text(f"briefings {__version__}: no Discord token set, so the commands are answered here."))
     render.show(console, Text(help_text(), style="dim"))
@@ -381,7 +408,7 @@ async def run_console(conn: Connection, reader: LineReader, console: Console, tz
             return
         if not line.strip():
             continue
-        task = asyncio.create_task(answer(conn, line, tz), name="console-answer")
+        task = asyncio.create_task(answer(conn, line, stories, tz), name="console-answer")
         with _interruptible(task):
             try:
                 shown = await task

@@ -186,7 +186,7 @@ def _estimate_row(e: EstimateView) -> tuple[RenderableType, ...]:
     return (
         plain(e.who),
         e.number,
-        e.status.value,
+        e.status,
         dated(e.claimed_on, e.date_basis),
         plain(carried(e.reported_by, e.independent_sources)),
     )
@@ -197,11 +197,13 @@ def _estimate_row(e: EstimateView) -> tuple[RenderableType, ...]:
 
 def estimate_picture(p: EstimatePicture) -> RenderableType:
     if not p.latest:
-        return Text("No troop estimates match.")
+        return Text(f"No estimates of {p.story.title if p.story else 'this story'} match.")
     parts: list[RenderableType] = []
+    if p.story is not None:
+        parts.append(plain(p.story.title, "bold"))
     ranges = _table("The range across claimants", "counts", "low", "high", "claimants")
     for r in p.ranges:
-        ranges.add_row(r.status.value, f"{r.low:,}", f"{r.high:,}", str(r.claimants))
+        ranges.add_row(r.status, f"{r.low:,}", f"{r.high:,}", str(r.claimants))
     parts.append(ranges)
     latest = _table("Latest number per claimant", "claimant", "number", "counts", "claimed", "reported by")
     for e in p.latest:
@@ -221,7 +223,7 @@ def estimate_picture(p: EstimatePicture) -> RenderableType:
         for c in p.changes:
             moved.add_row(
                 plain(c.claimant),
-                c.status.value,
+                c.status,
                 f"{c.before:,} ({day(c.before_on)})",
                 f"{c.after:,} ({day(c.after_on)})",
                 f"{c.delta:+,}",
@@ -304,7 +306,7 @@ def independence(s: SourceView) -> str:
 def source_list(items: list[SourceView], title: str = "Sources") -> RenderableType:
     if not items:
         return Text("No sources yet: add articles with `briefings ingest PATH`.")
-    t = _table(title, "id", "outlet", "published", "title", "facts", "independence")
+    t = _table(title, "id", "outlet", "published", "title", "facts", "independence", "stories")
     for s in items:
         t.add_row(
             str(s.id),
@@ -313,6 +315,7 @@ def source_list(items: list[SourceView], title: str = "Sources") -> RenderableTy
             plain(s.title),
             f"{plural(s.quotes, 'quote')}, {plural(s.estimates, 'estimate')}",
             independence(s),
+            plain(", ".join(s.stories)),
         )
     return t
 
@@ -360,7 +363,7 @@ def who_result(result: WhoResult, name: str) -> RenderableType:
     if p.estimates:
         t = _table("Latest claims", "date", "number", "counts", "source")
         for x in p.estimates:
-            t.add_row(dated(x.claimed_on, x.date_basis), x.number, x.status.value, plain(x.source.label))
+            t.add_row(dated(x.claimed_on, x.date_basis), x.number, x.status, plain(x.source.label))
         parts.append(t)
     if p.quotes:
         parts.append(_quote_table(p.quotes, _title("Latest quotes by ", (e.name, True)), title_names_speaker=True))
@@ -374,17 +377,19 @@ def digest(d: Digest, tz: dt.tzinfo = dt.UTC) -> RenderableType:
     """A digest as text: the same briefing the bot posts, its period in the time zone `tz`."""
     span = f"{when(d.since, tz)} to {when(d.until, tz)}"
     if d.empty:
-        return Text(f"No news: nothing new was stored from {span}.")
-    parts: list[RenderableType] = [Text(f"Briefing: what is new from {span}", style="bold")]
+        about = f" about {d.story.title}" if d.story else ""
+        return plain(f"No news: nothing new{about} was stored from {span}.")
+    about = f" on {d.story.title}" if d.story else ""
+    parts: list[RenderableType] = [plain(f"Briefing{about}: what is new from {span}", "bold")]
     if d.ranges:
         r = _table("The numbers now", "counts", "low", "high", "claimants")
         for x in d.ranges:
-            r.add_row(x.status.value, f"{x.low:,}", f"{x.high:,}", str(x.claimants))
+            r.add_row(x.status, f"{x.low:,}", f"{x.high:,}", str(x.claimants))
         parts.append(r)
     if d.moves:
         moved = _table("Who moved their estimate", "claimant", "counts", "before", "now", "change")
         for c in d.moves:
-            moved.add_row(plain(c.claimant), c.status.value, f"{c.before:,}", f"{c.after:,}", f"{c.delta:+,}")
+            moved.add_row(plain(c.claimant), c.status, f"{c.before:,}", f"{c.after:,}", f"{c.delta:+,}")
         parts.append(moved)
     if d.new_estimates:
         t = _table("New claims", "claimant", "number", "counts", "claimed", "source")
@@ -411,11 +416,12 @@ def feed_list(items: Sequence[FeedView], tz: dt.tzinfo = dt.UTC) -> RenderableTy
     """The feeds, then the entries whose last try failed and why (the newest few of each feed)."""
     if not items:
         return Text("No feeds: add one with `briefings feeds add URL`.")
-    t = _table("Feeds", "id", "feed", "every", "last success", "last error", "taken", "state")
+    t = _table("Feeds", "id", "feed", "stories", "every", "last success", "last error", "taken", "state")
     for f in items:
         t.add_row(
             str(f.id),
             plain(clipped(f.title or f.url)),
+            plain(", ".join(f.stories)),
             f"{f.every_minutes} min",
             when(f.last_success, tz) if f.last_success else "never",
             plain(clipped(f.last_error)),

@@ -13,9 +13,12 @@ from briefings.answers.commands import (
     parse_day,
     parse_line,
     parse_moment,
+    pick_story,
     plural,
     quoted,
+    status_of,
 )
+from briefings.storyset import StorySet
 
 NOW = dt.datetime(2024, 11, 5, 12, 0, tzinfo=dt.UTC)
 
@@ -27,7 +30,9 @@ NOW = dt.datetime(2024, 11, 5, 12, 0, tzinfo=dt.UTC)
         ("/quote speaker:Kirby contains:fair", "quote", {"speaker": "Kirby", "contains": "fair"}),
         ('quote "John Kirby" contains:"fair game"', "quote", {"speaker": "John Kirby", "contains": "fair game"}),
         ("/estimate status:deployed", "estimate", {"status": "deployed"}),
-        ("/estimate status:Deployed", "estimate", {"status": "deployed"}),
+        ("/estimate status:Deployed", "estimate", {"status": "Deployed"}),  # its story reads it (any case)
+        ("/estimate deployed story:hurricane-helene", "estimate", {"status": "deployed", "story": "hurricane-helene"}),
+        ("/estimate deployed South Korea", "estimate", {"status": "deployed", "claimant": "South Korea"}),
         ("/timeline 2024-10-01 2024-10-31", "timeline", {"from": "2024-10-01", "to": "2024-10-31"}),
         # multi-word values without quote marks: a value runs to the next option of the command
         ("/estimate claimant:South Korea", "estimate", {"claimant": "South Korea"}),
@@ -53,9 +58,8 @@ def test_lines_read_like_slash_commands(line, command, values) -> None:
     [
         ("/nope", "There is no command 'nope'"),
         ("/quote", "/quote needs speaker"),
-        ("/estimate status:sideways", "status must be one of"),
         ('/quote "unclosed', "unclosed quote mark"),
-        ("/sources extra", "takes no options; 'extra' is one value too many"),
+        ("/about extra", "takes no options; 'extra' is one value too many"),
         ("/quote speaker:a speaker:b", "given speaker twice"),
         ("/" + "x" * 5000, "There is no command 'xxxxxxxx"),
     ],
@@ -101,3 +105,19 @@ def test_an_input_repeated_in_an_error_is_cut_and_kept_on_one_line() -> None:
     assert quoted("two\nlines") == "'two lines'"
     assert plural(1, "quote") == "1 quote" and plural(2, "quote") == "2 quotes"
     assert plural(1_200, "match", "matches") == "1,200 matches"
+
+
+def test_a_story_or_status_it_lacks_is_one_sentence_in_every_face() -> None:
+    stories = StorySet.load()
+    assert pick_story(stories, None).name == "north-korean-troops"  # the default, when none is named
+    assert pick_story(stories, "Hurricane-Helene").name == "hurricane-helene"
+    assert status_of(pick_story(stories, "hong-kong-protests"), "Crowd") == "attended"  # by its label too
+    with pytest.raises(CommandError, match=r"^There is no story 'volcano'; the stories are hong-kong-protests, "):
+        pick_story(stories, "volcano")
+    with pytest.raises(CommandError, match=r"^'deployed' is not a status of hurricane-helene; its statuses are killed"):
+        status_of(pick_story(stories, "hurricane-helene"), "deployed")
+    several = StorySet(stories, default=None)  # no default: a command names its story
+    with pytest.raises(CommandError, match=r"^Name a story: hong-kong-protests, hurricane-helene and"):
+        pick_story(several, "")
+    only = StorySet([pick_story(stories, "hurricane-helene")], default=None)
+    assert pick_story(only, None).name == "hurricane-helene"  # one story: it may be left out

@@ -175,11 +175,11 @@ async def test_the_picture_lists_the_most_recent_claimants_per_status_and_ranges
 
     pic = await queries.estimates(conn)
 
-    deployed = [e for e in pic.latest if e.status is Status.deployed]
+    deployed = [e for e in pic.latest if e.status == Status.deployed]
     assert len(deployed) == queries.LATEST_PER_STATUS
     assert [e.value for e in deployed] == [(n + 1) * 100 for n in range(17, 17 - queries.LATEST_PER_STATUS, -1)]
-    assert [e.value for e in pic.latest if e.status is Status.frontline] == [50]  # not crowded out by newer ones
-    (dep_range,) = [r for r in pic.ranges if r.status is Status.deployed]
+    assert [e.value for e in pic.latest if e.status == Status.frontline] == [50]  # not crowded out by newer ones
+    (dep_range,) = [r for r in pic.ranges if r.status == Status.deployed]
     assert (dep_range.low, dep_range.high, dep_range.claimants) == (100, 1800, 18)
 
 

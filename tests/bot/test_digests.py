@@ -46,7 +46,16 @@ async def store_article(store, tmp_path, name: str, body: str, when: dt.datetime
 
 
 async def subscribe(
-    store, clock, channel=CHANNEL_ID, *, time="08:00", zone="Europe/Berlin", every=None, no_news=False, status=None
+    store,
+    clock,
+    channel=CHANNEL_ID,
+    *,
+    time="08:00",
+    zone="Europe/Berlin",
+    every=None,
+    no_news=False,
+    status=None,
+    story="north-korean-troops",
 ):
     return await subs.subscribe(
         store,
@@ -59,6 +68,7 @@ async def subscribe(
         no_news_line=no_news,
         created_by=None,
         now=clock(),
+        story=story,
     )
 
 
@@ -244,7 +254,7 @@ async def test_nothing_new_posts_nothing_unless_asked(bot, emulator, store, cloc
     assert await bot.digests.tick(at("2025-03-29T07:00")) == {quiet.id: "nothing new", chatty.id: "delivered"}
     assert emulator.channel_messages(CHANNEL_ID) == []
     (line,) = emulator.channel_messages(OTHER_CHANNEL)
-    assert line["embeds"][0]["title"] == "Briefing: no news"
+    assert line["embeds"][0]["title"] == "Briefing on North Korean troops in Russia: no news"
     assert (await subs.get(store, quiet.id)).watermark == at("2025-03-29T07:00")
 
 
@@ -526,7 +536,7 @@ async def test_a_status_digest_is_titled_plainly(bot, emulator, store, clock, tm
     )
     assert await bot.digests.tick(at("2025-03-29T07:00")) == {sub.id: "delivered"}
     (msg,) = emulator.channel_messages()
-    assert msg["embeds"][0]["title"] == "Briefing on troops deployed in Russia: the numbers now"
+    assert msg["embeds"][0]["title"] == "Briefing on North Korean troops in Russia (Deployed): the numbers now"
 
 
 async def test_the_new_sources_embed_is_titled_new_sources(bot, emulator, store, clock, tmp_path) -> None:

@@ -72,7 +72,7 @@ async def test_login_syncs_commands_without_privileged_intents(bot, emulator: Di
     assert emulator.identify["intents"] == 1  # guilds only: no members, presences or message content
     assert all(c.get("description") for c in emulator.commands.values())
     timeline = emulator.commands["timeline"]
-    assert [o["name"] for o in timeline["options"]] == ["from", "to"]
+    assert [o["name"] for o in timeline["options"]] == ["from", "to", "story"]
 
 
 async def test_estimate_shows_ranges_latest_per_claimant_and_sources(bot, emulator: DiscordEmulator) -> None:
@@ -81,8 +81,8 @@ async def test_estimate_shows_ranges_latest_per_claimant_and_sources(bot, emulat
     assert callback.body["type"] == 5  # deferred inside the 3 seconds
     msg = await emulator.answer(emulator.slash("estimate", status="deployed"))
     (embed,) = msg["embeds"]
-    assert embed["title"] == "Troop estimates: the picture now"
-    assert "**Deployed (in Russia)**: 3,000–12,000 across 7 claimants" in embed["description"]
+    assert embed["title"] == "North Korean troops in Russia: the picture now"
+    assert "**Deployed**: 3,000–12,000 across 7 claimants" in embed["description"]
     field = next(f for f in embed["fields"] if f["name"].startswith("Latest per claimant"))
     assert "**United States**: at least 3,000" in field["value"]
     assert "NBC News, Scypre.com (1 independent)" in field["value"]

@@ -23,7 +23,7 @@ TEAM_OWNER = 400000000000000007
 
 async def test_add_list_and_remove_a_feed(bot, emulator: DiscordEmulator, site, store) -> None:  # noqa: F811
     added = await emulator.answer(emulator.slash("feeds add", url=f"{site.base}/rss", every=15))
-    assert added["content"].startswith("Following feed 1 every 15 minutes")
+    assert added["content"].startswith("Following feed 1 for north-korean-troops every 15 minutes")
     assert added["flags"] & 64  # an admin's confirmation is theirs alone
     for _ in range(600):  # the first poll runs in the background (it starts a worker: seconds on a busy machine)
         (feed,) = await feeds.list_feeds(store)

@@ -10,7 +10,7 @@ PUB = dt.date(2025, 3, 13)  # a Thursday
 
 
 def found(text: str, outlet: str | None = "Daily Ledger") -> list[tuple[str, int, str, str]]:
-    return [(e.claimant, e.value, e.qualifier.value, e.status.value) for e in extract(text, PUB, outlet).estimates]
+    return [(e.claimant, e.value, e.qualifier.value, e.status) for e in extract(text, PUB, outlet).estimates]
 
 
 @pytest.mark.parametrize(

@@ -69,3 +69,9 @@ def test_a_place_narrows_a_plural_subject_and_is_kept() -> None:
 def test_a_participle_after_a_dated_subject_belongs_to_that_subject() -> None:
     text = 'The minister on Friday warned that the units were ready, saying "the border will be defended at all cost."'
     assert speaker_of(text) == "minister"
+
+
+def test_a_phrase_that_opens_with_of_is_read_without_a_role() -> None:
+    # "of the harbour board" has no word before "of" to be a role: it was an IndexError
+    ref = parse_phrase("of the harbour board")
+    assert ref is None or ref.role is None

@@ -105,7 +105,7 @@ async def test_feed_entries_are_queued_once_and_the_worker_records_what_came_of_
         first = await poller.poll(feed.id, T0)
         assert (first.queued, first.taken, first.error) == (3, 0, None)
         assert site.hits.get("/page/on") is None  # the poll fetched the feed only
-        worker = QueueWorker(conn, extractor, session=session, topic=poller.topic, name="W", clock=clock)
+        worker = QueueWorker(conn, extractor, session=session, stories=poller.stories, name="W", clock=clock)
         for _ in range(jobs.MAX_ATTEMPTS):
             await worker.run(until_empty=True)
             clock.now += dt.timedelta(minutes=5)

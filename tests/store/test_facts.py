@@ -266,7 +266,7 @@ async def test_values_the_store_cannot_hold_are_that_articles_error(conn) -> Non
         )
 
     a = Article(meta=ArticleMeta(outlet="Ledger"), body=body, origin="a.txt")
-    with pytest.raises(UnstorableError, match=r"troop number \(1,000,000,000,000,000,000,000\) beyond what the store"):
+    with pytest.raises(UnstorableError, match=r"a number \(1,000,000,000,000,000,000,000\) beyond what the store"):
         await add_article(conn, a, estimate(10**21))
     with pytest.raises(UnstorableError, match="a number of about 401 digits"):
         await add_article(conn, a, estimate(10**400))

@@ -163,7 +163,7 @@ async def test_history_is_kept_across_runs_beside_the_store(stocked, db_path) ->
 
 
 async def test_ctrl_c_while_answering_stops_that_answer_only(stocked, monkeypatch) -> None:
-    async def slow(conn, values, tz):
+    async def slow(conn, values, stories, tz):
         os.kill(os.getpid(), signal.SIGINT)  # the key press, as the terminal sends it between prompts
         await asyncio.sleep(30)
 
@@ -184,7 +184,9 @@ async def test_completion_knows_options_statuses_and_stored_names(stocked) -> No
     names = face.KnownNames()
     await names.refresh(stocked, force=True)
     assert completions("/ti", names) == ["/timeline"]
-    assert completions("/estimate ", names) == ["status:", "claimant:"]
+    assert completions("/estimate ", names) == ["status:", "claimant:", "story:"]
+    assert completions("/estimate story:hurr", names) == ["hurricane-helene"]
+    assert completions("/estimate story:hurricane-helene status:mi", names) == ["missing"]  # the story's statuses
     assert completions("/estimate status:planned cl", names) == ["claimant:"]
     assert completions("/estimate status:f", names) == ["frontline"]
     assert "National Intelligence Service" in completions("/estimate claimant:national", names)

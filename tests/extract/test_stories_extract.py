@@ -1,0 +1,152 @@
+"""Estimates by story: each story's nouns, exclusions and status cues decide what a number counts.
+
+Every sentence here is invented for the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from briefings import cli
+from briefings.extract import extract
+from briefings.story import Story, find_story, load_story
+
+PUB = dt.date(2031, 5, 14)
+STORIES = Path(__file__).parents[2] / "briefings" / "stories"
+
+
+def found(text: str, story: Story | str | None, outlet: str = "Daily Ledger") -> list[tuple[str, int, str, str]]:
+    s = find_story(story) if isinstance(story, str) else story
+    return [(e.claimant, e.value, e.qualifier.value, e.status) for e in extract(text, PUB, outlet, s).estimates]
+
+
+def copied(tmp_path: Path, bundled: str, name: str, any_of: str) -> Story:
+    """A bundled story file copied with another name and topic, as a user starts a new story."""
+    text = (STORIES / f"{bundled}.toml").read_text(encoding="utf-8")
+    old_name = f'name = "{bundled}"'
+    assert old_name in text
+    text = text.replace(old_name, f'name = "{name}"')
+    head, _, rest = text.partition("\n[topic]\n")
+    _, _, rest = rest.partition("\n[quantity]\n")
+    text = f'{head}\n[topic]\nany_of = ["{any_of}"]\n\n[quantity]\n{rest}'
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_story(path)
+
+
+@pytest.fixture
+def quake(tmp_path: Path) -> Story:
+    return copied(tmp_path, "hurricane-helene", "lowland-earthquake", "earthquake")
+
+
+@pytest.fixture
+def strike(tmp_path: Path) -> Story:
+    return copied(tmp_path, "hong-kong-protests", "dockers-strike", "dockers")
+
+
+def test_dead_and_missing_in_one_article_are_two_estimates(quake):
+    text = (
+        "The earthquake in the Orvel valley has killed at least 14 people, the regional governor, Mira Tamsin, said. "
+        "Another 30 residents are still unaccounted for in the mountain villages, according to the fire service."
+    )
+    assert found(text, quake) == [
+        ("Mira Tamsin", 14, "at_least", "killed"),
+        ("fire service", 30, "exact", "missing"),
+    ]
+
+
+def test_several_tolls_in_one_sentence_each_take_their_own_status(quake):
+    text = "Officials said 23 people died, 140 were injured and 61 remain missing after the earthquake."
+    assert found(text, quake) == [
+        ("Officials", 23, "exact", "killed"),
+        ("Officials", 140, "exact", "injured"),
+        ("Officials", 61, "exact", "missing"),
+    ]
+
+
+def test_rescued_people_and_responders_are_no_toll(quake):
+    assert found("Firefighters rescued 250 people from collapsed buildings on Tuesday.", quake) == []
+    assert found("More than 1,200 soldiers and 300 volunteers joined the search.", quake) == []
+    # the exclusion is nearer to its number than the toll's cue
+    text = "Crews pulled 85 people alive from the rubble, and 9 bodies were recovered."
+    assert found(text, quake) == [("Daily Ledger", 9, "exact", "killed")]
+
+
+def test_displaced_people_in_shelters(quake):
+    text = "About 4,500 people were staying in emergency shelters on Sunday, Mayor Lin Orsa said."
+    assert found(text, quake) == [("Lin Orsa", 4500, "approx", "displaced")]
+
+
+def test_a_toll_listed_by_place_shares_its_noun(quake):
+    text = "The province reported 31 deaths in Alder County, 12 in Birch County and 4 in Cedar County."
+    assert [(v, s) for _, v, _, s in found(text, quake)] == [(31, "killed"), (12, "killed"), (4, "killed")]
+
+
+def test_another_event_named_by_its_year_is_no_count(quake):
+    text = "It is the deadliest earthquake since the 1987 tremor, which killed 410 people."
+    assert found(text, quake) == []
+
+
+def test_ages_and_sizes_are_no_count(quake):
+    text = "A 7-year-old boy and his grandmother, 81, died when a wall collapsed in a 3-storey building."
+    assert found(text, quake) == []
+
+
+def test_crowd_and_arrests_are_two_estimates(strike):
+    text = (
+        "Organisers said 45,000 people marched through the port city on Saturday.\n\n"
+        "Police arrested 120 protesters after clashes near the harbour office."
+    )
+    assert found(text, strike) == [
+        ("Organisers", 45000, "exact", "attended"),
+        ("Daily Ledger", 120, "exact", "arrested"),
+    ]
+
+
+def test_protesters_arrested_are_arrests_not_a_crowd(strike):
+    text = "At least 38 protesters were detained overnight, a police spokesman said."
+    assert found(text, strike) == [("police spokesman", 38, "at_least", "arrested")]
+
+
+def test_police_deployed_and_tear_gas_are_no_count(strike):
+    assert found("Some 3,000 police officers were deployed along the route of the march.", strike) == []
+    assert found("Officers fired 90 rounds of tear gas at the crowd.", strike) == []
+
+
+def test_injured_officers_count_as_injured(strike):
+    text = "Twelve officers were injured in the clashes, the police chief said."
+    assert found(text, strike) == [("police chief", 12, "exact", "injured")]
+
+
+def test_the_bundled_stories_read_the_same_sentences_as_their_copies(quake, strike):
+    tolls = "Officials said 23 people died and 61 remain missing."
+    assert found(tolls, quake) == found(tolls, "hurricane-helene")
+    crowd = "Organisers said 45,000 people marched, and police arrested 120 people."
+    assert found(crowd, strike) == found(crowd, "hong-kong-protests")
+
+
+def test_the_seed_story_is_the_default_and_keeps_its_statuses():
+    text = (
+        "Pyongyang has sent 11,000 soldiers to Russia, the ministry said. "
+        "More than 3,000 of them have been killed or wounded in the Kursk region, officials said."
+    )
+    default = found(text, None)
+    assert default == found(text, "north-korean-troops")
+    assert [(v, s) for _, v, _, s in default] == [(11000, "deployed"), (3000, "casualties")]
+    # a troop count is no count of a disaster's toll
+    assert found("Pyongyang has sent 11,000 soldiers to Russia, the ministry said.", "hurricane-helene") == []
+
+
+def test_cli_extract_takes_a_story_by_name_or_path(tmp_path, capsys, quake):
+    article = tmp_path / "article.txt"
+    article.write_text("Officials said 23 people died after the earthquake.\n", encoding="utf-8")
+    assert cli.main(["extract", "--story", "hurricane-helene", str(article)]) == 0
+    by_name = json.loads(capsys.readouterr().out)
+    assert [(e["value"], e["status"]) for e in by_name["estimates"]] == [(23, "killed")]
+    assert cli.main(["extract", "--story", str(tmp_path / "lowland-earthquake.toml"), str(article)]) == 0
+    assert json.loads(capsys.readouterr().out)["estimates"] == by_name["estimates"]
+    assert cli.main(["extract", "--story", "volcano", str(article)]) == 2
+    assert "volcano: no such story" in capsys.readouterr().err
