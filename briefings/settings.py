@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     )
     feed_timeout: float = Field(default=20.0, gt=0, le=300, description="seconds before a feed or page fetch gives up")
     poll_deadline: float = Field(
-        default=120.0, gt=0, le=3600, description="seconds one feed's poll may take; past it the poll counts as failed"
+        default=120.0, gt=0, le=3600, description="seconds one feed's poll may take; past it the rest wait for the next poll"
     )
     extract_budget: float = Field(
         default=20.0,
@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     allow_loopback: bool = Field(
         default=False,
         description="let feeds and pages be fetched from this machine's loopback addresses (tests, local use)",
+    )
+    login_retry: float = Field(
+        default=600.0,
+        gt=0,
+        le=86400,
+        description="seconds `briefings bot` keeps retrying its login, with back-off, while Discord answers 5xx",
     )
     discord_api: str | None = Field(default=None, description="another Discord-compatible REST base (tests, proxies)")
     discord_gateway: str | None = Field(default=None, description="another Discord-compatible gateway URL")

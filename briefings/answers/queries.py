@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 import json
@@ -691,6 +692,14 @@ async def search(conn: Connection, text: str, *, story: str | None = None, limit
             cond, params = (f" AND {_in_story('q')}", [story]) if kind == "quote" else (" AND e.story = ?", [story])
         for r in await conn.fetch(f"{select} WHERE {alias}.id IN ({','.join('?' * len(ids))}){cond}", [*ids, *params]):
             rows[(kind, r["id"])] = r
+    # folding and cutting the texts found is work on article text (a quote may run to megabytes):
+    # in a thread, so the event loop answers meanwhile
+    return await asyncio.to_thread(_hit_views, hits, rows, fulltext.matched_terms(items), limit)
+
+
+def _hit_views(
+    hits: list[Row], rows: dict[tuple[str, int], Row], found: list[fulltext.Term], limit: int
+) -> list[SearchHit]:
     # one hit per claim (a quote, or a claimant's number), however many sources carry it and in
     # whatever words: the best ranked, from a source of its own where one matches
     best: dict[tuple[str, str], tuple[Row, Row]] = {}
@@ -701,7 +710,6 @@ async def search(conn: Connection, text: str, *, story: str | None = None, limit
         key = (h["kind"], r["claim_key"])
         if key not in best or (_carried(best[key][1]) and not _carried(r)):
             best[key] = (h, r)
-    found = fulltext.matched_terms(items)
     out: list[SearchHit] = []
     for h, r in list(best.values())[:limit]:
         is_quote = h["kind"] == "quote"

@@ -8,7 +8,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from tests.bot.conftest import TOKEN
 from tests.conftest import ROOT, SEEDS
@@ -48,11 +48,14 @@ def test_a_malformed_setting_stops_start_up_with_one_line_and_no_token(tmp_path)
 
 @contextlib.asynccontextmanager
 async def bot_process(
-    tmp_path, *argv: str, **settings: str
+    tmp_path, *argv: str, faults: Callable[[DiscordEmulator], None] | None = None, **settings: str
 ) -> AsyncIterator[tuple[asyncio.subprocess.Process, DiscordEmulator]]:
-    """The service (`python ARGV`) logged in to an emulator, its gateway connected, until the block ends."""
+    """The service (`python ARGV`) logged in to an emulator (answering with `faults` first), its
+    gateway connected, until the block ends."""
     emu = DiscordEmulator()
     await emu.start()
+    if faults is not None:
+        faults(emu)
     proc = None
     try:
         proc = await asyncio.create_subprocess_exec(
@@ -116,6 +119,56 @@ async def test_briefings_bot_logs_at_the_configured_level(tmp_path) -> None:
         assert "connected as briefings" in stderr
         assert "synced 9 commands to the development guild" in stderr
         assert "stopping: closing the gateway" in stderr
+
+
+def _outage(requests: int) -> Callable[[DiscordEmulator], None]:
+    def answer_503(emu: DiscordEmulator) -> None:
+        emu.fail("GET", r"^/users/@me$", 503, times=requests, message="Service Unavailable")
+
+    return answer_503
+
+
+async def test_discord_answering_5xx_at_login_is_retried_and_said_in_one_line(tmp_path) -> None:
+    async with bot_process(tmp_path, "-m", "bot", faults=_outage(3)) as (proc, emu):
+        logins = [r for r in emu.requests if r.path == "/users/@me"]
+        assert [r.status for r in logins] == [503, 503, 503, 200]
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 30) == 0
+        stderr = (await proc.stderr.read()).decode()
+    said = [line for line in stderr.splitlines() if "503" in line]
+    assert len(said) == 1 and "Discord answered 503 Service Unavailable at login; retrying with back-off" in said[0]
+    assert "Traceback" not in stderr and "DiscordServerError" not in stderr and TOKEN not in stderr
+
+
+async def test_discord_answering_5xx_at_login_past_the_retry_time_is_one_line_and_an_error(tmp_path) -> None:
+    emu = DiscordEmulator()
+    await emu.start()
+    try:
+        _outage(1000)(emu)
+        env = env_for(
+            tmp_path,
+            BRIEFINGS_DISCORD_TOKEN=TOKEN,
+            BRIEFINGS_DISCORD_API=emu.api_base,
+            BRIEFINGS_DISCORD_GATEWAY=emu.gateway_url,
+            BRIEFINGS_LOGIN_RETRY="4",
+        )
+        run = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "bot"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+            env=env,
+        )
+    finally:
+        await emu.stop()
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr and "DiscordServerError" not in run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: Discord answered 503 at login for ")
+    assert last.endswith("s, past BRIEFINGS_LOGIN_RETRY (4 s); try again later")
+    assert 3 <= sum(r.path == "/users/@me" for r in emu.requests) < 10  # with back-off, not a tight loop
 
 
 async def until(check, within: float) -> None:

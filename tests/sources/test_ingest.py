@@ -149,19 +149,26 @@ async def test_an_unexpected_fault_in_one_article_spares_the_batch(conn, write, 
     assert c.startswith(f"added: {paths[2]} as source 2: 1 quote, 2 estimates")
 
 
+async def ingested_and_found(tmp_path: Path, db_url: str, path: Path, word: str) -> dict:
+    """One article file ingested, then searched for `word`, by the command line in processes of their
+    own (the timeouts only stop a hang): the one hit, as JSON."""
+    env = {"BRIEFINGS_DB": db_url, "BRIEFINGS_EXTRACT_BUDGET": "60"}
+    done = await asyncio.to_thread(cli, tmp_path, "ingest", str(path), timeout=120, **env)
+    assert done.stdout.splitlines()[0] == f"added: {path} as source 1: 1 quote, 0 estimates", done.stderr
+    found = await asyncio.to_thread(cli, tmp_path, "search", "--format", "json", word, timeout=120, **env)
+    assert found.returncode == 0, found.stderr
+    (hit,) = json.loads(found.stdout)
+    return hit
+
+
 async def test_a_letter_under_a_million_combining_marks_is_stored_and_found(write, tmp_path, db_url) -> None:
     # the cap's worth of marks on one letter, in a quote: sorting them (unicodedata.normalize, when the
-    # quote's key and its search words are folded) took hours; the timeouts only stop a hang
+    # quote's key and its search words are folded) took hours
     marks = "\u0301\u0316\u0337" * ((MAX_ARTICLE_BYTES - 200) // 6)
     body = f"Mayor Lena Ortiz said: \u201ct{marks} and the bridge opens in May.\u201d\nThe council agreed."
     path = write("marks.txt", article("Ledger", "2025-03-13", body))
     assert MAX_ARTICLE_BYTES - 200 < path.stat().st_size <= MAX_ARTICLE_BYTES
-    env = {"BRIEFINGS_DB": db_url, "BRIEFINGS_EXTRACT_BUDGET": "60"}
-    done = await asyncio.to_thread(cli, tmp_path, "ingest", str(path), timeout=120, **env)
-    assert done.stdout.splitlines()[0] == f"added: {path} as source 1: 1 quote, 0 estimates", done.stderr
-    found = await asyncio.to_thread(cli, tmp_path, "search", "--format", "json", "bridge", timeout=120, **env)
-    assert found.returncode == 0, found.stderr
-    (hit,) = json.loads(found.stdout)
+    hit = await ingested_and_found(tmp_path, db_url, path, "bridge")
     assert hit["who"] == "Lena Ortiz" and hit["text"] == f"t{marks} and the bridge opens in May."
 
 
@@ -185,3 +192,12 @@ def test_addresses_of_the_special_purpose_registries_are_never_fetched(tmp_path)
         f"error: {urls[3]}: refused: 2002:c000:c0::1 is an IETF protocol assignment address (192.0.0.192) in IPv6 "
         "form (192.0.0.0/24, RFC 6890); only public addresses are fetched",
     ]
+
+
+async def test_a_quote_of_a_hundred_thousand_matching_words_is_found(write, tmp_path, db_url) -> None:
+    # each window of the snippet counted every match again: hours for a quote whose words all match
+    body = f"Mayor Lena Ortiz said: \u201c{'bridge ' * 100_000}opens in May.\u201d\nThe council agreed."
+    hit = await ingested_and_found(
+        tmp_path, db_url, write("bridges.txt", article("Ledger", "2025-03-13", body)), "bridge"
+    )
+    assert hit["snippet"] == "bridge " * 15 + "bridge…" and len(hit["highlights"]) == 16  # each word matched

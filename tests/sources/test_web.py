@@ -11,7 +11,8 @@ import pytest
 from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from briefings.sources.ingest import fetch_article
+from briefings.answers import queries
+from briefings.sources.ingest import fetch_article, ingest_article
 from briefings.sources.web import FetchError, fetch, make_session
 from briefings.sources.worker import Extractor
 from tests.conftest import serving
@@ -91,6 +92,9 @@ class Site:
         if path == "/xml-declared":  # XHTML whose declaration names the charset
             body = ('<?xml version="1.0" encoding="iso-8859-1"?>' + STORY.format(meta="", quote=LATIN)).encode("cp1252")
             return web.Response(body=body, headers={"Content-Type": "application/xhtml+xml"})
+        if path == "/wrongly-declared":  # windows-1252 bytes declared UTF-8, in the header and the page
+            body = STORY.format(meta='<meta charset="utf-8">', quote=LATIN).encode("cp1252")
+            return web.Response(body=body, headers={"Content-Type": "text/html; charset=utf-8"})
         if path == "/undeclared":
             return web.Response(
                 body=STORY.format(meta="", quote=LATIN).encode("cp1252"), headers={"Content-Type": "text/html"}
@@ -172,6 +176,7 @@ async def test_only_http_addresses_are_fetched() -> None:
         ("/cp1251-meta", CYRILLIC),
         ("/xml-declared", LATIN),
         ("/undeclared", "Café talks"),  # no label and not UTF-8: a guess, which keeps the letters
+        ("/wrongly-declared", LATIN),  # a label the bytes do not fit: detected instead
     ],
 )
 async def test_pages_are_read_by_their_declared_charset(site, extractor, path, expected) -> None:
@@ -185,3 +190,12 @@ async def test_a_session_that_does_not_vet_addresses_is_not_used() -> None:
     async with aiohttp.ClientSession() as plain:
         with pytest.raises(TypeError, match="make_session"):
             await fetch(plain, "https://example.com/", max_bytes=10)
+
+
+async def test_a_page_declared_utf8_in_windows_1252_keeps_its_quote(site, extractor, conn) -> None:
+    async with make_session(2, allow_loopback=True) as session:
+        article = await fetch_article(session, extractor, f"{site.base}/wrongly-declared")
+    added = await ingest_article(conn, article, extractor=extractor)
+    assert added.added and added.quotes == 1
+    (quote,) = await queries.quotes_by(conn, "Lena Park")
+    assert quote.text == LATIN.strip("“”,")
