@@ -32,7 +32,7 @@ CREATE INDEX IF NOT EXISTS estimates_story_created ON estimates(story, created_a
 -- the latest estimate of each claimant and status, per story
 DROP TABLE IF EXISTS claim_latest_by_story;
 CREATE TABLE claim_latest_by_story (
-    story       TEXT NOT NULL,
+    story       TEXT NOT NULL DEFAULT 'north-korean-troops',  -- as the earlier migrations write it
     group_key   TEXT NOT NULL,
     status      TEXT NOT NULL,
     estimate_id INTEGER NOT NULL REFERENCES estimates(id) ON DELETE CASCADE,
