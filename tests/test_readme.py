@@ -249,7 +249,7 @@ def test_the_readme_s_invite_and_subscribe_examples_are_what_the_bot_takes() -> 
     from bot.cogs.digests import Digests
     from bot.digests import NEEDED_IN_CHANNEL
     from briefings.answers import subscriptions as subs
-    from briefings.models import Status
+    from briefings.storyset import default_stories
 
     lines = [line for block in code_blocks(README) for line in block]
     (invite,) = [line for line in lines if line.startswith("https://discord.com/oauth2/authorize?")]
@@ -263,7 +263,8 @@ def test_the_readme_s_invite_and_subscribe_examples_are_what_the_bot_takes() -> 
     subs.parse_time(values["time"])
     subs.parse_zone(values["timezone"])
     subs.parse_every(values["every"])
-    assert Status(values["status"]) and values["no_news"] in {"True", "False"}
+    story = default_stories().find(values["story"])
+    assert story.status(values["status"]) and values["no_news"] in {"True", "False"}
 
 
 def test_the_readme_names_every_command_that_takes_no_format() -> None:

@@ -317,17 +317,25 @@ def independence(s: SourceView) -> str:
 def source_list(items: list[SourceView], title: str = "Sources") -> RenderableType:
     if not items:
         return Text("No sources yet: add articles with `briefings ingest PATH`.")
-    t = _table(title, "id", "outlet", "published", "title", "facts", "independence", "stories")
+    # the stories each source belongs to, as a column only where they differ: one story's name goes
+    # in the title, so that the table keeps its width for the outlets and titles
+    kinds = {tuple(s.stories) for s in items}
+    several = len(kinds) > 1
+    named = _title(title, (f" (all of {', '.join(next(iter(kinds)))})", True)) if not several and kinds != {()} else title
+    columns = ["id", "outlet", "published", "title", "facts", "independence"] + (["stories"] if several else [])
+    t = _table(named, *columns)
     for s in items:
-        t.add_row(
+        cells: list[str | Text] = [
             str(s.id),
             plain(s.label),
             day(s.published),
             plain(s.title),
             f"{plural(s.quotes, 'quote')}, {plural(s.estimates, 'estimate')}",
             independence(s),
-            plain(", ".join(s.stories)),
-        )
+        ]
+        if several:
+            cells.append(plain(", ".join(s.stories)))
+        t.add_row(*cells)
     return t
 
 
