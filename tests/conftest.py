@@ -12,6 +12,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import datetime as dt
+import fcntl
 import itertools
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
@@ -29,6 +30,22 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 ENGINES = ("sqlite", "postgresql")
 TEMPLATE = "briefings_template"  # a store at the current schema, copied for each test
+
+
+@pytest.fixture(autouse=True)
+def _alone_when_timed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests run in parallel (pytest-xdist), more of them than the machine has cores, since most wait.
+    A test that measures time must not share the cores: every test holds a shared lock on one file of
+    the session while it runs, a test marked `timing` an exclusive one, so it runs alone."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the session's, not the worker's
+    with open(shared / "timing.lock", "a") as lock:
+        timed = request.node.get_closest_marker("timing") is not None
+        fcntl.flock(lock, fcntl.LOCK_EX if timed else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def article(outlet: str, published: str, body: str, *, title: str = "", kind: str = "original") -> str:
@@ -67,6 +84,11 @@ async def serving(app: web.Application) -> AsyncIterator[int]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "engines(*names): run only on these engines (sqlite, postgresql)")
+    config.addinivalue_line(
+        "markers",
+        "timing: the test measures time (the event loop's stalls, a budget or deadline of a second or two),"
+        " so it runs with no other test beside it",
+    )
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:

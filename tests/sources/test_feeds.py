@@ -331,6 +331,7 @@ async def test_a_feed_that_changes_every_id_and_link_adds_nothing_new(conn, site
     assert [tuple(r) for r in rows] == [("duplicate", 6), ("ingested", 3)]
 
 
+@pytest.mark.timing
 async def test_a_poll_out_of_time_after_new_entries_is_progress_and_the_rest_come_next(conn, site) -> None:
     feed = await add_feed(conn, f"{site.base}/slow-entries", now=NOW)
     async with feeds.make_session(5, allow_loopback=True) as session, warm_extractor() as ex:
@@ -348,6 +349,7 @@ async def test_a_poll_out_of_time_after_new_entries_is_progress_and_the_rest_com
     assert (listed.failures, listed.articles_taken, listed.paused_reason) == (0, 6, None)
 
 
+@pytest.mark.timing
 async def test_a_large_feed_is_read_over_many_polls_and_never_paused(conn, site) -> None:
     feed = await add_feed(conn, f"{site.base}/large", now=NOW)
     async with feeds.make_session(5, allow_loopback=True) as session, warm_extractor() as ex:
@@ -361,6 +363,7 @@ async def test_a_large_feed_is_read_over_many_polls_and_never_paused(conn, site)
     assert stored == listed.articles_taken < LARGE_FEED  # each poll went on where the last stopped
 
 
+@pytest.mark.timing
 async def test_a_poll_out_of_time_without_a_new_entry_is_a_failure(conn, site) -> None:
     feed = await add_feed(conn, f"{site.base}/stuck", now=NOW)
     async with feeds.make_session(5, allow_loopback=True) as session, warm_extractor() as ex:
@@ -417,6 +420,7 @@ async def test_loopback_feeds_are_refused_unless_the_setting_allows_them(conn, s
     assert site.hits == {}
 
 
+@pytest.mark.timing
 async def test_an_entry_over_the_budget_is_that_entrys_failure_while_the_loop_serves(conn, site) -> None:
     feed = await add_feed(conn, f"{site.base}/big-then-good", now=NOW)
     beat = Heartbeat()

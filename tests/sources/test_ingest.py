@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from briefings.sources import ingest
 from briefings.sources.articles import MAX_ARTICLE_BYTES
 from briefings.sources.ingest import ingest_paths
@@ -110,6 +112,7 @@ def cli(tmp_path: Path, *argv: str, timeout: float = 300, **env: str) -> subproc
     )
 
 
+@pytest.mark.timing
 def test_one_bad_article_is_that_articles_line_and_the_rest_go_on(write, tmp_path) -> None:
     first = write("a.txt", article("Ledger", "2025-03-13", STORY))
     big = write("b.txt", article("Ledger", "2025-03-13", long_article()))

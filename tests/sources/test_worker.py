@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from briefings.models import Article, ArticleMeta
 from briefings.sources import worker
 from briefings.sources.articles import MAX_ARTICLE_BYTES
@@ -46,6 +48,7 @@ class Heartbeat:
         return max(b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False))
 
 
+@pytest.mark.timing
 async def test_the_loop_keeps_serving_while_an_article_is_extracted_and_one_over_budget_is_refused(conn, write) -> None:
     big = write("big.txt", article("Ledger", "2025-03-13", long_article()))
     small = write("small.txt", article("Courier", "2025-03-14", SMALL))
