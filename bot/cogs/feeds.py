@@ -99,7 +99,7 @@ class Feeds(commands.Cog):
                 f" · feeds {render.safe(', '.join(f.stories))}\n"
                 f"{plural(f.articles_taken, 'article')} taken, {plural(f.entries_failed, 'entry', 'entries')} "
                 f"failed; last success "
-                f"{render.safe(f.last_success or 'never')}\n{state}"
+                f"{discord.utils.format_dt(f.last_success, 'f') if f.last_success else 'never'}\n{state}"
             )
         if await self._may(interaction):
             return render.paginate("Feeds", entries, empty="No feeds: `/feeds add` follows one."), True

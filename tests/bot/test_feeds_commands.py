@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -37,6 +38,8 @@ async def test_add_list_and_remove_a_feed(bot, emulator: DiscordEmulator, site, 
     listing = await emulator.answer(emulator.slash("feeds list"))
     text = listing["embeds"][0]["description"]
     assert listing["flags"] & 64 and "**1.** Wire · every 15 min" in text and "1 article taken, 1 entry failed" in text
+    # the last success as Discord shows a moment: in each reader's own time zone, not raw ISO
+    assert re.search(r"last success <t:\d+:f>", text), text
 
     removed = await emulator.interact(emulator.slash("feeds remove", id=1))
     assert removed.body["data"]["content"] == "Feed 1 removed." and removed.body["data"]["flags"] & 64
