@@ -1097,7 +1097,9 @@ def _claimant(
         return quote.speaker or "", quote.entity, quote.evidence.sentence
     attrs = [a for a in attrs if not _generic(a.speaker)]
     pre = [a for a in attrs if a.at < at]
-    post = [a for a in attrs if a.at > at]
+    # a verb after the number claims it, unless its subject opens a clause of its own after it
+    # ("12 deaths were reported in Alder, and Birch has reported 25": the 12 is not Birch's)
+    post = [a for a in attrs if a.at > at and not (not a.inverted and _CLAUSE_JOIN.search(ctx.body, at, a.start))]
     chosen = pre[-1] if pre else (post[0] if post else None)
     item = _list_item(ctx, sent, at, chosen) if chosen is not None else None
     if item is not None:
@@ -1137,6 +1139,7 @@ def _generic(speaker: str) -> bool:
     return bool(words) and words[0] in _GENERIC_CLAIMANTS and not any(w[:1].isupper() for w in words)
 
 
+_CLAUSE_JOIN = re.compile(r"[,;]\s+(?:and|but|while|whereas)\s+(?:(?:the|an?)\s+)?\Z", re.I)
 _NUMBER_AFTER = re.compile(
     r"\w+\s+(?:(?:at\s+least|more\s+than|about|around|nearly|almost|over|some)\s+)?(?:\d|(?:{})\b)".format(
         "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))

@@ -182,3 +182,13 @@ def test_a_count_by_someone_is_theirs(quake, by):
 )
 def test_a_date_or_a_general_noun_is_no_claimant(quake, text):
     assert found(text, quake) == [("Daily Ledger", 12, "exact", "killed")]
+
+
+def test_a_reporter_of_a_later_clause_does_not_claim_the_number_before_it(quake):
+    text = "After the earthquake, 9 deaths were reported in Alder, and the Birch Relief Office has reported 4 deaths."
+    assert [(c, v) for c, v, _, _ in found(text, quake)] == [("Daily Ledger", 9), ("Birch Relief Office", 4)]
+
+
+def test_a_report_closing_two_clauses_claims_both(quake):
+    text = "After the earthquake, 9 people died, and 20 were injured, the Birch Relief Office said."
+    assert [(c, v) for c, v, _, _ in found(text, quake)] == [("Birch Relief Office", 9), ("Birch Relief Office", 20)]
