@@ -192,3 +192,8 @@ def test_a_reporter_of_a_later_clause_does_not_claim_the_number_before_it(quake)
 def test_a_report_closing_two_clauses_claims_both(quake):
     text = "After the earthquake, 9 people died, and 20 were injured, the Birch Relief Office said."
     assert [(c, v) for c, v, _, _ in found(text, quake)] == [("Birch Relief Office", 9), ("Birch Relief Office", 20)]
+
+
+def test_a_county_sheriff_claims_the_toll(quake):
+    text = "In the valley, 35 people have died in the earthquake, the county sheriff said at a briefing."
+    assert found(text, quake) == [("county sheriff", 35, "exact", "killed")]
