@@ -1099,7 +1099,11 @@ def _claimant(
     pre = [a for a in attrs if a.at < at]
     # a verb after the number claims it, unless its subject opens a clause of its own after it
     # ("12 deaths were reported in Alder, and Birch has reported 25": the 12 is not Birch's)
-    post = [a for a in attrs if a.at > at and not (not a.inverted and _CLAUSE_JOIN.search(ctx.body, at, a.start))]
+    post = [
+        a
+        for a in attrs
+        if a.at > at and not (not a.inverted and _CLAUSE_JOIN.search(ctx.body, max(at, a.start - 24), a.start))
+    ]
     chosen = pre[-1] if pre else (post[0] if post else None)
     item = _list_item(ctx, sent, at, chosen) if chosen is not None else None
     if item is not None:
