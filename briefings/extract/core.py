@@ -23,6 +23,8 @@ from briefings.extract.lexicon import (
     COUNTRIES,
     DOCUMENTS,
     INVERTIBLE,
+    MONTHS,
+    NUMBER_WORDS,
     PRONOUNS,
     SPEECH_VERBS,
     WEEKDAYS,
@@ -778,8 +780,13 @@ def _too_short(body: str, q: QuoteSpan) -> bool:
 _TIME_PHRASE_WORDS = frozenset([*WEEKDAYS, "on", "last", "this", "week"])
 
 
+_DAY_NUMBER = re.compile(r"\d{1,4}(?:st|nd|rd|th)?")
+
+
 def _is_time_phrase(text: str) -> bool:
-    return all(w.lower() in _TIME_PHRASE_WORDS for w in text.split())
+    """ "on Monday", "last week", "July 1", "Sept. 30, 2031": a time, never someone who says or claims."""
+    words = [w.strip(".,").lower() for w in text.split()]
+    return all(w in _TIME_PHRASE_WORDS or w in MONTHS or _DAY_NUMBER.fullmatch(w) for w in words)
 
 
 def _attribute_quote(
@@ -1088,9 +1095,21 @@ def _claimant(
     quote = ctx.quote_around(at)
     if quote is not None:
         return quote.speaker or "", quote.entity, quote.evidence.sentence
+    attrs = [a for a in attrs if not _generic(a.speaker)]
     pre = [a for a in attrs if a.at < at]
-    post = [a for a in attrs if a.at > at]
+    # a verb after the number claims it, unless its subject opens a clause of its own after it
+    # ("12 deaths were reported in Alder, and Birch has reported 25": the 12 is not Birch's)
+    post = [
+        a
+        for a in attrs
+        if a.at > at and not (not a.inverted and _CLAUSE_JOIN.search(ctx.body, max(at, a.start - 24), a.start))
+    ]
     chosen = pre[-1] if pre else (post[0] if post else None)
+    item = _list_item(ctx, sent, at, chosen) if chosen is not None else None
+    if item is not None:
+        speaker, entity = _resolve(ctx, item, at)
+        if speaker:
+            return speaker, entity, ctx.body[chosen.start : chosen.end + 40]
     if chosen is not None:
         # when: by the chosen verb, else by another reporting verb of the sentence ("“…,” Kirby told
         # reporters Wednesday, saying the U.S. believes …"), else by the sentence's opening words
@@ -1109,6 +1128,47 @@ def _claimant(
         return said.speaker, said.entity, ctx.body[said.start : said.end + 40]
     outlet = ctx.outlet or "the article"
     return outlet, None, ""
+
+
+_GENERIC_CLAIMANTS = frozenset(
+    "people persons residents survivors victims individuals civilians locals families citizens others".split()
+)
+
+
+def _generic(speaker: str) -> bool:
+    """ "people believed to …", "the survivors", "residents across the county": a general noun, no claimant."""
+    words = speaker.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    return bool(words) and words[0] in _GENERIC_CLAIMANTS and not any(w[:1].isupper() for w in words)
+
+
+_CLAUSE_JOIN = re.compile(r"[,;]\s+(?:and|but|while|whereas)\s+(?:(?:the|an?)\s+)?\Z", re.I)
+_NUMBER_AFTER = re.compile(
+    r"\w+\s+(?:(?:at\s+least|more\s+than|about|around|nearly|almost|over|some)\s+)?(?:\d|(?:{})\b)".format(
+        "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    ),
+    re.I,
+)
+_LIST_ITEM = re.compile(
+    r"(?:,|\band)\s+(?:and\s+)?(?P<name>[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,4})\s+"
+    r"(?:(?:at\s+least|more\s+than|about|around|nearly|almost|over|some)\s+)?$"
+)
+
+
+def _list_item(ctx: _Context, sent: Sentence, at: int, head: Attribution) -> str | None:
+    """ "Alder reported 12 deaths, Birch 7 and Ostland 3": the name an item of an elliptical list puts
+    before its number, whose verb and noun carry over from a named head ("<Name> <verb> <number>");
+    a list of places after one reporter ("officials reported 10 deaths in A and 5 in B") stays theirs."""
+    if head.inverted or head.source or not head.speaker[:1].isupper() or not head.at < at:
+        return None
+    if not _NUMBER_AFTER.match(ctx.body, head.at, min(sent.end, head.at + 60)):
+        return None
+    between = ctx.body[max(head.end, at - 80) : at]
+    m = _LIST_ITEM.search(between)
+    if m is None or any(c in ctx.body[head.end : at] for c in ".;:") or _is_time_phrase(m.group("name")):
+        return None
+    return m.group("name")
 
 
 # ---------------------------------------------------------------------- article shape

@@ -593,16 +593,21 @@ def _described(ref: EntityRef) -> bool:
 
 
 _PHRASE_STOPS = CLAUSE_STOPS - {"and"}  # made once, not a set a token
+_TALLIES = frozenset("count counts tally tallies tabulation review survey compilation tracker database".split())
+_COMPILED = frozenset("compiled collected gathered kept maintained published released".split())
 
 
 def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
     """The noun phrase starting at `start` ("said Stephane Dujarric, the UN chief’s spokesperson")."""
     # "according to a statement from the ministry": the one who issued the document
+    # or the one who counted: "according to a tally by the paper", "data compiled by the agency"
     k = start + (start < len(toks) and toks[start].low in DETERMINERS)
-    if k + 1 < len(toks) and toks[k].low in DOCUMENTS and toks[k + 1].low in {"from", "by", "of"}:
-        issuer = phrase_after(toks, k + 2)
-        if issuer:
-            return issuer
+    if k + 1 < len(toks) and (toks[k].low in DOCUMENTS or toks[k].low in _TALLIES):
+        by = k + 1 + (toks[k + 1].low in _COMPILED and k + 2 < len(toks) and toks[k + 2].low == "by")
+        if toks[by].low in {"from", "by", "of"}:
+            issuer = phrase_after(toks, by + 1)
+            if issuer:
+                return issuer
     out: list[Tok] = []
     j = start
     if j + 2 < len(toks) and toks[j].low in _PARTITIVES and toks[j + 1].low == "of":

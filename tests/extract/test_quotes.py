@@ -431,3 +431,9 @@ def test_someone_who_gave_only_a_call_sign() -> None:
         ' "They would rather die than be taken prisoner," he told the paper.'
     )
     assert speakers(text) == [("Falcon", "They would rather die than be taken prisoner")]
+
+
+@pytest.mark.parametrize("role", ["county sheriff", "coroner"])
+def test_a_sheriff_or_a_coroner_speaks_for_themselves(role: str) -> None:
+    text = f"The river rose overnight. “We lost the bridge and half the road,” the {role} said on Tuesday."
+    assert speakers(text) == [(role, "We lost the bridge and half the road")]

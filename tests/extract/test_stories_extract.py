@@ -150,3 +150,50 @@ def test_cli_extract_takes_a_story_by_name_or_path(tmp_path, capsys, quake):
     assert json.loads(capsys.readouterr().out)["estimates"] == by_name["estimates"]
     assert cli.main(["extract", "--story", "volcano", str(article)]) == 2
     assert "volcano: no such story" in capsys.readouterr().err
+
+
+def test_an_elliptical_list_credits_each_place_with_its_own_number(quake):
+    text = "After the earthquake, Freedonia's agency reported 12 deaths, Vardia 7 and Ostland 3."
+    assert found(text, quake) == [
+        ("Freedonia's agency", 12, "exact", "killed"),
+        ("Vardia", 7, "exact", "killed"),
+        ("Ostland", 3, "exact", "killed"),
+    ]
+
+
+def test_a_list_of_places_after_one_reporter_stays_the_reporter(quake):
+    text = "After the earthquake, officials reported 10 deaths in Alder County and 5 in Birch County."
+    assert [(c, v) for c, v, _, _ in found(text, quake)] == [("officials", 10), ("officials", 5)]
+
+
+@pytest.mark.parametrize("by", ["a tally by", "a count by", "an analysis by", "data compiled by"])
+def test_a_count_by_someone_is_theirs(quake, by):
+    text = f"The earthquake killed 47 people, according to {by} the Morning Courier."
+    assert found(text, quake) == [("Morning Courier", 47, "exact", "killed")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mourners at the earthquake vigil on March 3 said that 12 people were killed.",
+        "Two days after the earthquake, the search for survivors continued as 12 people died in hospital.",
+        "Gangs attacked people believed to be earthquake survivors, leaving 12 people dead.",
+    ],
+)
+def test_a_date_or_a_general_noun_is_no_claimant(quake, text):
+    assert found(text, quake) == [("Daily Ledger", 12, "exact", "killed")]
+
+
+def test_a_reporter_of_a_later_clause_does_not_claim_the_number_before_it(quake):
+    text = "After the earthquake, 9 deaths were reported in Alder, and the Birch Relief Office has reported 4 deaths."
+    assert [(c, v) for c, v, _, _ in found(text, quake)] == [("Daily Ledger", 9), ("Birch Relief Office", 4)]
+
+
+def test_a_report_closing_two_clauses_claims_both(quake):
+    text = "After the earthquake, 9 people died, and 20 were injured, the Birch Relief Office said."
+    assert [(c, v) for c, v, _, _ in found(text, quake)] == [("Birch Relief Office", 9), ("Birch Relief Office", 20)]
+
+
+def test_a_county_sheriff_claims_the_toll(quake):
+    text = "In the valley, 35 people have died in the earthquake, the county sheriff said at a briefing."
+    assert found(text, quake) == [("county sheriff", 35, "exact", "killed")]
