@@ -8,6 +8,7 @@ names may change them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import discord
@@ -99,7 +100,7 @@ class Feeds(commands.Cog):
                 f" · feeds {render.safe(', '.join(f.stories))}\n"
                 f"{plural(f.articles_taken, 'article')} taken, {plural(f.entries_failed, 'entry', 'entries')} "
                 f"failed; last success "
-                f"{discord.utils.format_dt(f.last_success, 'f') if f.last_success else 'never'}\n{state}"
+                f"{discord.utils.format_dt(dt.datetime.fromisoformat(f.last_success), 'f') if f.last_success else 'never'}\n{state}"
             )
         if await self._may(interaction):
             return render.paginate("Feeds", entries, empty="No feeds: `/feeds add` follows one."), True
