@@ -56,17 +56,13 @@ async def _remove(conn: Transaction, source_id: int) -> RemovedSource:
         raise QueryError(f"There is no source {source_id}; `briefings sources` lists them with their ids.")
     src = rows[0]
     facts = await conn.fetch(
-        """SELECT 'quote' AS kind, id, claim_key, entity_id, NULL AS group_key, NULL AS story FROM quotes
-            WHERE source_id = :s
+        """SELECT 'quote' AS kind, id, claim_key, entity_id, NULL AS group_key FROM quotes WHERE source_id = :s
            UNION ALL
-           SELECT 'estimate', id, claim_key, entity_id, group_key, story FROM estimates WHERE source_id = :s""",
+           SELECT 'estimate', id, claim_key, entity_id, group_key FROM estimates WHERE source_id = :s""",
         {"s": source_id},
     )
     keys = {f["claim_key"] for f in facts}
-    groups: dict[str, set[str]] = {}  # per story
-    for f in facts:
-        if f["group_key"]:
-            groups.setdefault(f["story"], set()).add(f["group_key"])
+    groups = {f["group_key"] for f in facts if f["group_key"]}  # found again in every story they have
 
     # the search index keeps fact ids, not foreign keys
     for kind in ("quote", "estimate"):
@@ -121,7 +117,7 @@ async def _remove(conn: Transaction, source_id: int) -> RemovedSource:
         )
         promoted = sorted(r[0] for r in rows)
     await copies.recount_claims(conn, sorted(keys))
-    await relatest(conn, sorted({g for of_story in groups.values() for g in of_story}))
+    await relatest(conn, sorted(groups))
     return RemovedSource(
         id=source_id,
         outlet=src["outlet"],

@@ -321,9 +321,10 @@ def source_list(items: list[SourceView], title: str = "Sources") -> RenderableTy
     # in the title, so that the table keeps its width for the outlets and titles
     kinds = {tuple(s.stories) for s in items}
     several = len(kinds) > 1
-    named = _title(title, (f" (all of {', '.join(next(iter(kinds)))})", True)) if not several and kinds != {()} else title
-    columns = ["id", "outlet", "published", "title", "facts", "independence"] + (["stories"] if several else [])
-    t = _table(named, *columns)
+    shown: str | Text = title
+    if not several and kinds != {()}:
+        shown = _title(title, (f" (all of {', '.join(kinds.pop())})", True))
+    t = _table(shown, "id", "outlet", "published", "title", "facts", "independence", *(["stories"] if several else []))
     for s in items:
         cells: list[str | Text] = [
             str(s.id),
