@@ -55,7 +55,10 @@ class Settings(BaseSettings):
     )
     feed_timeout: float = Field(default=20.0, gt=0, le=300, description="seconds before a feed or page fetch gives up")
     poll_deadline: float = Field(
-        default=120.0, gt=0, le=3600, description="seconds one feed's poll may take; past it the rest wait for the next poll"
+        default=120.0,
+        gt=0,
+        le=3600,
+        description="seconds one feed's poll may take; past it the rest wait for the next poll",
     )
     extract_budget: float = Field(
         default=20.0,

@@ -35,6 +35,7 @@ class Said:
     start: int
     end: int
     source: bool = False  # "according to X": where a report comes from
+    at: int = -1  # where its reporting verb stands (-1: not known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class Scene:
     previous_paragraph: int  # its paragraph (-1 when there is none)
     mentions: Mentions
     memo: dict = field(default_factory=dict)  # what one article's quotations share: read once an article
+    run_paragraph: int = -1  # where the quotation began when it runs on from paragraphs before (-1: it does not)
 
 
 @dataclass
@@ -91,6 +93,11 @@ class Candidate:
     subject: bool = False  # a mention of them is a sentence's subject or a speaker
     mentions: int = 0  # mentions in the window
     pronoun: bool = False  # proposed through a pronoun ("he said")
+    addressed: bool = False  # a mention of them is spoken to ("told Jane Roe", "said to reporters")
+    subject_near: bool = False  # a subject or speaker of the quotation's sentence or the one before
+    sentences_back: int = -1  # sentences between their nearest mention before and the quotation's sentence
+    person_rank: int = 0  # 1 for the person named nearest before the quotation, 2 the next… 0 for none
+    leads: int = -1  # sentences back to the nearest sentence before the quotation that they open (-1: none)
     sources: set[str] = field(default_factory=set)
 
 
@@ -195,6 +202,9 @@ def gather(scene: Scene) -> list[Candidate]:
         near = sorted((c for c in out if getattr(c, attr) >= 0), key=lambda c: getattr(c, attr))
         for n, c in enumerate(near, 1):
             setattr(c, rank, n)
+    people = sorted((c for c in out if c.before >= 0 and _is_person(c)), key=lambda c: c.before)
+    for n, c in enumerate(people, 1):
+        c.person_rank = n
     # someone only named, and named further off than the nearest few, is left out: it is rarely the
     # speaker, and every candidate costs the model a scoring
     out = [c for c in out if c.sources - _NAMED_ONLY or 0 < c.before_rank <= NEAREST or 0 < c.after_rank <= NEAREST]
@@ -202,12 +212,48 @@ def gather(scene: Scene) -> list[Candidate]:
     return out
 
 
+def _is_person(c: Candidate) -> bool:
+    """A person, as the rules read them or as a capitalised name they did not read."""
+    return c.entity.kind is EntityKind.person if c.entity is not None else c.name_only
+
+
+_ADDRESSING = re.compile(
+    r"(?:\b(?:told|tells|tell|telling|asked|asks|asking|interviewed|thanked|urged|addressed)"
+    r"|\b(?:said|says|saying|spoke|speaking|speaks|talking|talked|talks|explained|wrote|writing|interview)"
+    r"\s+(?:to|with))\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+def addressed_at(body: str, start: int) -> bool:
+    """The words before `start` make what follows someone spoken to ("told Jane Roe", "said to the
+    court", "in an interview with the paper"), not someone speaking."""
+    return _ADDRESSING.search(body, max(0, start - 30), start) is not None
+
+
+# what may stand before a sentence's subject: a conjunction, an opening phrase closed by a comma, an article
+_OPENING = re.compile(
+    r"\W*(?:(?:But|And|So|Yet|Still|Then|However|Meanwhile|Later|Earlier|Now)\b,?\s*)?"
+    r"(?:[^,.;:!?“”\"]{1,60},\s*)?(?:(?:the|The|a|A|an|An)\s+)?"
+)
+
+
+def _leads(scene: Scene, k: int, at: int) -> bool:
+    """The mention at `at` opens sentence `k` as its subject ("Roe, 56, said", "In her speech, Roe …")."""
+    return scene.sentences[k].start <= at and _OPENING.fullmatch(scene.body, scene.sentences[k].start, at) is not None
+
+
+def _sentence_at(sentences: list[Sentence], at: int) -> int:
+    return max(0, bisect.bisect_right(sentences, at, key=_start) - 1)
+
+
 def _window(scene: Scene) -> tuple[int, int]:
     """Where named candidates are looked for: from the paragraph PARAGRAPHS_BACK before the
     quotation's to MENTIONS_AFTER characters after it."""
     q = scene.span
     sents = scene.sentences
-    first_para = max(0, q.paragraph - PARAGRAPHS_BACK)
+    # a quotation that runs on over paragraphs is looked at from where it began
+    first_para = max(0, (scene.run_paragraph if scene.run_paragraph >= 0 else q.paragraph) - PARAGRAPHS_BACK)
     k = scene.index
     while k > 0 and sents[k - 1].paragraph >= first_para:
         k -= 1
@@ -218,11 +264,17 @@ def _named_at(scene: Scene, c: Candidate, at: int, end: int) -> None:
     """What a naming of candidate `c` from `at` to `end` tells: how near the quotation, on which side."""
     q = scene.span
     c.speaks = c.speaks or _speaks(scene, at, end)
+    c.addressed = c.addressed or addressed_at(scene.body, at)
     if at < q.open_at:
         gap = q.open_at - at
         if c.before < 0 or gap < c.before:
             c.before = gap
             c.paragraphs_back = max(0, q.paragraph - _paragraph_at(scene.sentences, at))
+            c.sentences_back = max(0, scene.index - _sentence_at(scene.sentences, at))
+        k = _sentence_at(scene.sentences, at)
+        back = scene.index - k
+        if 0 <= back and (c.leads < 0 or back < c.leads) and _leads(scene, k, at):
+            c.leads = back
         c.in_sentence = c.in_sentence or at >= scene.sentence.start
     else:
         gap = at - q.close_at
@@ -245,6 +297,8 @@ def _add_mentions(scene: Scene, found: dict[str, Candidate], get) -> None:
             continue
         c.mentions += 1
         c.subject = c.subject or m.subject
+        near = scene.sentences[max(0, scene.index - 1)].start if scene.sentences else 0
+        c.subject_near = c.subject_near or (m.subject and near <= m.at < scene.sentence.end)
         c.place = c.place or is_place(e.name)
         _named_at(scene, c, m.at, m.at + len(m.phrase))
 

@@ -31,6 +31,7 @@ from briefings.extract.lexicon import (
 )
 from briefings.extract.names import (
     DETERMINERS,
+    PHRASE_TOKENS,
     VERB_HELPERS,
     Mentions,
     Tok,
@@ -669,7 +670,10 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
             # unless it has one of its own ("with officials saying …")
             participle = low.endswith("ing") and not any(x.low == "with" for x in toks[max(0, i - 6) : i])
             phrase = None if participle else subject_before(toks, i)
-            if phrase is None and low in INVERTIBLE and i > 0 and toks[i - 1].text in {",", "”", '"'}:
+            if phrase is None and i > 0 and toks[i - 1].text == ",":
+                phrase = _relative_subject(toks, i - 1)  # "Jane Roe, 26, who has worked there for years, told"
+            told = low in {"told", "tells"} and toks[i - 1].text == ","  # "…, told CNN": CNN is spoken to
+            if phrase is None and low in INVERTIBLE and not told and i > 0 and toks[i - 1].text in {",", "”", '"'}:
                 phrase = phrase_after(toks, i + 1)
                 if phrase and opens_clause(toks, phrase):
                     phrase = None
@@ -688,7 +692,7 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
             text = phrase_text(sent.text, phrase, sent.start)
             start = min(p.start for p in phrase if p.start >= 0)
             speaker, entity = _resolve(ctx, text, start)
-            if speaker and not _is_time_phrase(speaker):
+            if speaker and not _is_time_phrase(text):  # "Mrs May" is someone, "May 3" a day
                 end = max(p.end for p in phrase if p.start >= 0)
                 out.append(
                     Attribution(t.start, max(end, t.end), min(start, t.start), speaker, entity, inverted, source)
@@ -731,6 +735,22 @@ def _quoted_object(toks: list[Tok], as_at: int) -> list[Tok] | None:
             return [tok(",", -1, -1) if x.text == "," else x for x in inner]
         if toks[k].text in {".", ";", ":"}:
             return None
+    return None
+
+
+def _relative_subject(toks: list[Tok], comma: int) -> list[Tok] | None:
+    """The subject a relative clause ends before the verb at `comma` + 1 describes: "Jane Roe, 26, who
+    has worked there for years, told": the one before ", who" (and an age), looked for back to the clause's
+    start."""
+    for k in range(comma - 1, max(0, comma - PHRASE_TOKENS), -1):
+        t = toks[k]
+        if t.text in {";", ":", "“", "”", '"'} or t.low in SPEECH_VERBS:
+            return None
+        if t.low in {"who", "which"} and toks[k - 1].text == ",":
+            j = k - 1
+            if j >= 2 and toks[j - 1].text.isdigit() and toks[j - 2].text == ",":
+                j -= 2  # an age between the name and its clause
+            return subject_before(toks, j)
     return None
 
 
@@ -824,7 +844,7 @@ def _attribute_quote(
     prev = _previous_quote(ctx, q)
     if chosen is None and prev is not None:
         how = "previous"
-    pick = _decide(ctx, q, index, sents, chosen, how, pre, post, prev)
+    pick = _decide(ctx, q, index, sents, chosen, how, pre, post, prev, _run_paragraph(ctx, q, spans))
     said = chosen if pick is not None and pick.rule else None
     if pick is not None and said is None and not (pick.rule or pick.previous):
         said = pick.said  # another reporting verb's subject than the rules'
@@ -849,8 +869,24 @@ def _attribute_quote(
     )
 
 
+def _run_paragraph(ctx: _Context, q: QuoteSpan, spans: list[QuoteSpan]) -> int:
+    """The paragraph where a quotation that runs on from the paragraphs before began ("“… [no closing
+    mark] / “…"), -1 when the quotation before closed; each quotation's answer is kept, so a long run is
+    read once."""
+    runs = ctx.candidates_memo.setdefault("runs", {})
+    k = bisect.bisect_left(spans, q.open_at, key=_open_at)
+    before = spans[k - 1] if k > 0 else None
+    if before is None or before.closed or before.paragraph != q.paragraph - 1:
+        run = -1
+    else:
+        run = runs.get(before.open_at, -1)
+        run = before.paragraph if run < 0 else run
+    runs[q.open_at] = run
+    return run
+
+
 def _said(a: Attribution) -> cand.Said:
-    return cand.Said(a.speaker, a.entity, a.start, a.end, a.source)
+    return cand.Said(a.speaker, a.entity, a.start, a.end, a.source, a.at)
 
 
 def _decide(
@@ -863,6 +899,7 @@ def _decide(
     pre: list[Attribution],
     post: list[Attribution],
     prev: Quote | None,
+    run_paragraph: int = -1,
 ) -> cand.Candidate | None:
     """The quotation's speaker, chosen by ctx.decide among the candidates around it (the rules' first)."""
     rule = _said(chosen) if chosen is not None else None
@@ -888,6 +925,7 @@ def _decide(
         previous_paragraph=ctx.quotes[-1][0].paragraph if ctx.quotes else -1,
         mentions=ctx.mentions,
         memo=ctx.candidates_memo,
+        run_paragraph=run_paragraph,
     )
     candidates = cand.gather(scene)
     if how == "asked" or ctx.decide is None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from briefings.extract.candidates import Candidate, Scene, through_pronoun
-from briefings.extract.lexicon import BODY_WORDS, PRONOUNS
+from briefings.extract.lexicon import BODY_WORDS, DOCUMENTS, GENERIC_SPEAKERS, PRONOUNS, PRONOUNS_PERSON
 from briefings.extract.names import is_role_word
 from briefings.models import EntityKind
 
@@ -268,6 +268,142 @@ def previous_nearby(c: Candidate, s: Scene) -> float:
     return float(s.span.paragraph - s.previous_paragraph) if s.previous_paragraph >= 0 else -1.0
 
 
+_LOWER = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*")
+_STOP = frozenset("the a an of and for to in on at by from".split())
+
+
+def _lowercase_words(s: Scene) -> frozenset[str]:
+    """The words the article writes in lower case somewhere: common words, not names (read once an article)."""
+    found = s.memo.get("lowercase")
+    if found is None:
+        found = s.memo["lowercase"] = frozenset(m.group() for m in _LOWER.finditer(s.body))
+    return found
+
+
+def _words_of_name(c: Candidate) -> list[str]:
+    return [w for w in (x.strip(",.’'").lower() for x in c.speaker.split()) if w and w not in _STOP]
+
+
+def _singular(w: str) -> str:
+    return w[:-2] if w.endswith(("’s", "'s")) else w
+
+
+def common_words(c: Candidate, s: Scene) -> float:
+    """The share of the candidate's words the article also writes in lower case, roles and bodies
+    left out: "Critics", "Some", "strike comes" are common words read as a name; "Jane Roe" none."""
+    ws = [_singular(w) for w in _words_of_name(c)]
+    ws = [w for w in ws if w not in BODY_WORDS and not is_role_word(w)]
+    if not ws:
+        return 0.0
+    low = _lowercase_words(s)
+    return round(sum(1 for w in ws if w in low) / len(ws), 4)
+
+
+def head_common(c: Candidate, s: Scene) -> float:
+    """The candidate's last word is a common word of the article ("Government", "victims", "pain")."""
+    ws = _words_of_name(c)
+    return float(bool(ws) and (_singular(ws[-1]) in _lowercase_words(s) or c.speaker.split()[-1][:1].islower()))
+
+
+def plural(c: Candidate, s: Scene) -> float:
+    """The candidate's head word is a plural common noun ("critics", "officials", "victims"): many
+    people, which "he said" never continues."""
+    ws = _words_of_name(c)
+    if not ws:
+        return 0.0
+    w = ws[-1]
+    if not w.endswith("s") or w.endswith(("ss", "us", "is", "’s", "'s")):
+        return 0.0
+    common = w in _lowercase_words(s) or w in GENERIC_SPEAKERS or w in BODY_WORDS or is_role_word(w)
+    return float(common or c.speaker.split()[-1][:1].islower())
+
+
+def document(c: Candidate, s: Scene) -> float:
+    """A document or an event rather than someone: "statement", "report", "video"."""
+    return float(any(w in DOCUMENTS or w in _EVENTS for w in _words_of_name(c)))
+
+
+_EVENTS = frozenset("interview briefing conference remarks speech address message hearing ruling verdict".split())
+# news outlets and wire services: what passes a quotation on more often than says it
+_MEDIA = frozenset(
+    """media news newspaper newspapers paper broadcaster television tv radio outlet outlets agency press wire
+    times post journal herald tribune telegraph guardian gazette daily reuters ap afp ani pti ians cnn bbc npr abc
+    cbs nbc msnbc fox xinhua tass ria interfax yonhap kcna bloomberg axios politico""".split()
+)
+
+
+def media(c: Candidate, s: Scene) -> float:
+    """A news outlet or wire service ("CNN", "state media", "the New York Times")."""
+    return float(any(w in _MEDIA for w in _words_of_name(c)))
+
+
+def addressed(c: Candidate, s: Scene) -> float:
+    """Spoken to near the quotation ("told Jane Roe", "said to reporters"), not speaking."""
+    return float(c.addressed)
+
+
+def reported_by(c: Candidate, s: Scene) -> float:
+    """Their verb passes a report on ("X reported", "according to X", "citing X") rather than saying it."""
+    if c.said is None or c.said.at < 0:
+        return 0.0
+    m = _WORD.match(s.body, c.said.at)
+    return float(c.said.source or (m is not None and m.group().lower() in _PASSING_ON))
+
+
+_PASSING_ON = frozenset("reported reports reporting according citing cited quoted quoting published aired".split())
+
+
+def pronoun_mismatch(c: Candidate, s: Scene) -> float:
+    """Proposed through "he" or "she" but many or a body ("critics", "the ministry"), or through "it"
+    or "they" but one person: the pronoun was resolved to the wrong one."""
+    if not c.pronoun or c.said is None:
+        return 0.0
+    words = s.body[c.said.start : c.said.end].lower().replace(",", " ").split()
+    singular = any(w in PRONOUNS_PERSON for w in words)
+    many = plural(c, s) or (c.entity is not None and c.entity.kind is EntityKind.body)
+    one = c.entity is not None and c.entity.kind is EntityKind.person and not plural(c, s)
+    return float((singular and bool(many)) or (not singular and one))
+
+
+def subject_near(c: Candidate, s: Scene) -> float:
+    """A subject or speaker of the quotation's sentence or the one before: who "he said" continues."""
+    return float(c.subject_near)
+
+
+def sentences_back(c: Candidate, s: Scene) -> float:
+    return float(min(c.sentences_back, 10))
+
+
+def person_rank(c: Candidate, s: Scene) -> float:
+    """1 for the person named nearest before the quotation, 2 the next… 0 for none."""
+    return float(min(c.person_rank, 6))
+
+
+def leads(c: Candidate, s: Scene) -> float:
+    """Sentences back to the nearest one they open as its subject (-1: none): whom "he said" continues."""
+    return float(min(c.leads, 6))
+
+
+@of_quotation
+def runs_on(c: Candidate, s: Scene) -> float:
+    """Paragraphs since the quotation began, when it runs on from paragraphs before (0: it does not)."""
+    return float(min(10, s.span.paragraph - s.run_paragraph)) if s.run_paragraph >= 0 else 0.0
+
+
+@of_quotation
+def after_colon(c: Candidate, s: Scene) -> float:
+    """A colon stands right before the quotation's opening mark, or before that of the quotation it runs
+    on from ("… released a statement:"): someone named before introduces it."""
+    if s.run_paragraph < 0:
+        return float(s.body[max(0, s.span.open_at - 8) : s.span.open_at].rstrip().endswith(":"))
+    memo = s.memo.get(("colon", s.run_paragraph))
+    if memo is None:
+        first = next((x for x in s.sentences if x.paragraph == s.run_paragraph), None)
+        at = first.start if first is not None else s.span.open_at
+        memo = s.memo[("colon", s.run_paragraph)] = s.body[max(0, at - 8) : at].rstrip().endswith(":")
+    return float(memo)
+
+
 FEATURES: tuple[Feature, ...] = (
     rule,
     rule_by_verb,
@@ -315,6 +451,20 @@ FEATURES: tuple[Feature, ...] = (
     quote_capitalised,
     quote_punctuated,
     embedded,
+    common_words,
+    head_common,
+    plural,
+    document,
+    media,
+    addressed,
+    reported_by,
+    pronoun_mismatch,
+    subject_near,
+    sentences_back,
+    person_rank,
+    leads,
+    runs_on,
+    after_colon,
 )
 NAMES: tuple[str, ...] = tuple(f.__name__ for f in FEATURES)
 

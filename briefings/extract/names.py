@@ -315,6 +315,11 @@ def _modifier_start(toks: list[Tok], verb: int) -> int | None:
     return None
 
 
+def _surname(toks: list[Tok], j: int) -> bool:
+    """A capitalised word after Mr, Mrs, Ms or Dr is a surname, even one that is a month or a modal ("Mrs May")."""
+    return j > 0 and toks[j].cap and toks[j - 1].low.rstrip(".") in HONORIFICS
+
+
 def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
     """The noun phrase that is the subject of the verb at index `verb`, scanning leftwards."""
     modifier = _modifier_start(toks, verb)
@@ -324,10 +329,14 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
     j = verb - 1
     if j >= 0 and toks[j].low in DETERMINERS:
         return None  # "the report", "a post": a noun, not a verb
-    while j >= 0 and (toks[j].low in SKIP_BEFORE_VERB or toks[j].low == "not" or _is_adverb(toks[j].text)):
+    while (
+        j >= 0
+        and not _surname(toks, j)
+        and (toks[j].low in SKIP_BEFORE_VERB or toks[j].low == "not" or _is_adverb(toks[j].text))
+    ):
         j -= 1
     j = _skip_adverbial(toks, j, floor)
-    while j >= 0 and (toks[j].low in SKIP_BEFORE_VERB or _is_adverb(toks[j].text)):
+    while j >= 0 and not _surname(toks, j) and (toks[j].low in SKIP_BEFORE_VERB or _is_adverb(toks[j].text)):
         j -= 1
     if j > 0 and toks[j].low in {"which", "who"} and toks[j - 1].text == ",":
         return _antecedent(toks, j - 1)  # "…, which said": the one the relative clause is about
@@ -384,7 +393,11 @@ def subject_before(toks: list[Tok], verb: int) -> list[Tok] | None:
             out.insert(0, t)  # "ambassador to the United Nations": a determiner inside a title
             j -= 1
             continue
-        if low in CLAUSE_STOPS and not (t.cap and low not in NOT_NAME and low not in AUXILIARIES):
+        if (
+            low in CLAUSE_STOPS
+            and not (t.cap and low not in NOT_NAME and low not in AUXILIARIES)
+            and not _surname(toks, j)
+        ):
             if low in PRONOUNS and not out:
                 out.insert(0, t)
             break

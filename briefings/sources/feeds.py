@@ -272,9 +272,7 @@ class Poller:
                     f"{quoted(url)} is a web page, not an RSS or Atom feed: give the address of the site's feed"
                 )
             raise FetchError(f"{quoted(url)} does not serve a feed: {parsed.problem}")
-        return await add_feed(
-            self.conn, url, every_minutes=every_minutes, now=now, title=parsed.title, stories=stories
-        )
+        return await add_feed(self.conn, url, every_minutes=every_minutes, now=now, title=parsed.title, stories=stories)
 
     async def poll_all(self, now: dt.datetime | None = None) -> list[PollResult]:
         feeds = [f for f in await list_feeds(self.conn) if not f.paused_reason]

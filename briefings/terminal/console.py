@@ -124,7 +124,9 @@ RUNNERS: dict[str, Runner] = {
 assert set(RUNNERS) == set(COMMANDS), "every shared command has a console answer"
 
 
-async def answer(conn: Connection, line: str, stories: StorySet | None = None, tz: dt.tzinfo = dt.UTC) -> RenderableType:
+async def answer(
+    conn: Connection, line: str, stories: StorySet | None = None, tz: dt.tzinfo = dt.UTC
+) -> RenderableType:
     """The console's answer to one line: a view rendered as text (times in `tz`), or a one-sentence error."""
     if line.strip().lower() in HELP:
         return Text(help_text())

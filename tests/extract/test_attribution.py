@@ -277,3 +277,71 @@ def test_the_quotations_features_read_once_give_each_candidate_the_same_vector()
     for scene, cands in scenes(text):
         assert len(cands) >= 2
         assert f.vectors(cands, scene) == [f.vector(c, scene) for c in cands]
+
+
+# ---------------------------------------------------------------------------- what a candidate is
+
+
+def test_common_words_read_as_a_name_are_marked_and_a_name_is_not() -> None:
+    text = (
+        "Critics say the ferry is too slow, and critics rarely agree.\n\n"
+        'Harbour master Olaf Brink disagreed. "It will run on time," he said.'
+    )
+    [(scene, cands)] = scenes(text)
+    critics = Candidate("Critics", None)
+    assert f.common_words(critics, scene) == 1.0
+    assert f.head_common(critics, scene) == 1.0
+    assert f.plural(critics, scene) == 1.0
+    brink = named(cands, "Olaf Brink")
+    assert f.common_words(brink, scene) == 0.0
+    assert f.plural(brink, scene) == 0.0
+
+
+def test_a_document_and_a_news_outlet_are_marked() -> None:
+    text = 'The ruling, the Valley Times reported, said the dam was "unsafe for the next ten years" at least.'
+    [(scene, _)] = scenes(text)
+    assert f.document(Candidate("the ruling", None), scene) == 1.0
+    assert f.media(Candidate("Valley Times", None), scene) == 1.0
+    assert f.media(Candidate("Olaf Brink", None), scene) == 0.0
+
+
+def test_someone_spoken_to_is_marked_addressed() -> None:
+    text = 'Olaf Brink told Mia Sand on Friday that "the ferry will run on time from now on" at last.'
+    [(scene, cands)] = scenes(text)
+    assert f.addressed(named(cands, "Mia Sand"), scene) == 1.0
+    assert f.addressed(named(cands, "Olaf Brink"), scene) == 0.0
+
+
+def test_the_one_who_opens_the_sentence_before_leads_it() -> None:
+    text = (
+        "In her speech on Monday, Mia Sand thanked the crews and Olaf Brink. "
+        '"They worked through every night of the storm," she said.'
+    )
+    [(scene, cands)] = scenes(text)
+    assert f.leads(named(cands, "Mia Sand"), scene) == 1.0  # the sentence before the quotation's
+    assert f.leads(named(cands, "Olaf Brink"), scene) == -1.0
+    assert f.person_rank(named(cands, "Olaf Brink"), scene) == 1.0  # the person named nearest before it
+
+
+def test_a_pronoun_resolved_to_many_is_a_mismatch() -> None:
+    text = 'Several critics of the plan spoke on Monday. "It is far too late for the town," he said.'
+    [(scene, _)] = scenes(text)
+    c = Candidate("critics", None, said=scene.rule, pronoun=True) if scene.rule else None
+    assert c is not None
+    assert f.pronoun_mismatch(c, scene) == 1.0
+
+
+def test_a_quotation_that_runs_on_looks_for_its_speaker_where_it_began() -> None:
+    text = (
+        "Commissioner Alma Pike met patrol officers across the county this week.\n\n"
+        "She has released a short statement:\n\n"
+        "“This week one of our officers was charged after the crash.\n\n"
+        "“I cannot talk about that case while the proceedings go on.\n\n"
+        "“I met the officers on Thursday to reflect on the week.”"
+    )
+    found = scenes(text)
+    assert len(found) == 3
+    scene, cands = found[-1]
+    assert f.runs_on(cands[0], scene) == 2.0
+    assert f.after_colon(cands[0], scene) == 1.0
+    assert any(c.speaker.endswith("Alma Pike") for c in cands)  # four paragraphs back: two before the statement began

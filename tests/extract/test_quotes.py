@@ -437,3 +437,23 @@ def test_someone_who_gave_only_a_call_sign() -> None:
 def test_a_sheriff_or_a_coroner_speaks_for_themselves(role: str) -> None:
     text = f"The river rose overnight. “We lost the bridge and half the road,” the {role} said on Tuesday."
     assert speakers(text) == [(role, "We lost the bridge and half the road")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Mrs May told the council she expects the firm will “finish the bridge before the winter” this year.", "May"),
+        ("Dr March said the trial was “a long way from finished, but hopeful” on Friday.", "March"),
+    ],
+)
+def test_a_surname_that_is_a_month_after_mr_or_mrs(text: str, speaker: str) -> None:
+    [(who, _)] = speakers(text)
+    assert who == speaker
+
+
+def test_told_takes_its_subject_before_a_relative_clause_not_the_one_spoken_to() -> None:
+    text = (
+        "“This is to show them we mean it,” Jane Roe, 26, who has driven a bus in Lakewood for the last"
+        " six years, told the Daily Courier. “We are done waiting for them.”"
+    )
+    assert [who for who, _ in speakers(text)] == ["Jane Roe", "Jane Roe"]
