@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Callable
 
-from briefings.extract.candidates import Candidate, Scene, through_pronoun
+from briefings.extract.candidates import Candidate, Said, Scene, through_pronoun
 from briefings.extract.lexicon import BODY_WORDS, DOCUMENTS, GENERIC_SPEAKERS, PRONOUNS, PRONOUNS_PERSON
 from briefings.extract.names import is_role_word
 from briefings.models import EntityKind
@@ -404,6 +404,33 @@ def after_colon(c: Candidate, s: Scene) -> float:
     return float(memo)
 
 
+# the verbs that report speech itself, not an act that may go with it ("shows", "called", "questioned")
+_SAYING = frozenset(
+    """said says say told tells tell added adds stated states asked asks wrote writes continued replied insisted
+    explained declared noted warned saying telling adding writing""".split()
+)
+
+
+def _verb_strength(s: Scene, said: Said | None) -> float:
+    if said is None or said.at < 0:
+        return 0.0
+    m = _WORD.match(s.body, said.at)
+    word = m.group().lower() if m is not None else ""
+    return 2.0 if word in _SAYING else 1.0
+
+
+def verb_strength(c: Candidate, s: Scene) -> float:
+    """2 when their verb says ("said", "told", "added"), 1 for another reporting verb ("shows",
+    "described"), 0 when no verb names them."""
+    return _verb_strength(s, c.said)
+
+
+@of_quotation
+def rule_verb_strength(c: Candidate, s: Scene) -> float:
+    """The same for the rules' choice: a weak verb is a doubtful choice."""
+    return _verb_strength(s, s.rule)
+
+
 FEATURES: tuple[Feature, ...] = (
     rule,
     rule_by_verb,
@@ -465,6 +492,8 @@ FEATURES: tuple[Feature, ...] = (
     leads,
     runs_on,
     after_colon,
+    verb_strength,
+    rule_verb_strength,
 )
 NAMES: tuple[str, ...] = tuple(f.__name__ for f in FEATURES)
 

@@ -345,3 +345,12 @@ def test_a_quotation_that_runs_on_looks_for_its_speaker_where_it_began() -> None
     assert f.runs_on(cands[0], scene) == 2.0
     assert f.after_colon(cands[0], scene) == 1.0
     assert any(c.speaker.endswith("Alma Pike") for c in cands)  # four paragraphs back: two before the statement began
+
+
+def test_a_verb_that_reports_without_saying_is_weak() -> None:
+    [(scene, cands)] = scenes('"The town will not be bullied by anyone," said the mayor, Olaf Brink, on Sunday.')
+    assert f.verb_strength(named(cands, "Olaf Brink"), scene) == 2.0  # "said"
+    [(scene, cands)] = scenes('The Harbour Board shows "a town that has had enough of the works" in its report.')
+    board = named(cands, "Harbour Board")
+    assert f.verb_strength(board, scene) == 1.0  # "shows" reports, but does not say
+    assert f.rule_verb_strength(board, scene) == 1.0  # the rules' choice, through a weak verb
