@@ -7,7 +7,8 @@ others (benchmarks/extract_train.py, the same code and seed as the shipped model
 articles are extracted with it and scored by ../shared/eval/score.py's own rules; "rules" is the
 extractor with the rules alone. Prints one table: quotes P/R/F1 before and after, and estimates F1
 where the gold annotates estimates (the model decides quotations' speakers, and through them some
-claimants). Needs the `[train]` extra.
+claimants). `--kinds` prints the quotation errors by kind instead (wrong speaker, no speaker, not
+found, extra). Needs the `[train]` extra.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
-from benchmarks.extract_train import collect, data_sets, leave_one_out, scorer
+from benchmarks.extract_train import collect, data_sets, kinds_table, leave_one_out, scorer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,10 +28,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kind", choices=("trees", "logistic"), default="trees")
     ap.add_argument("--margin", type=float, help="try another margin than training's (log-odds)")
     ap.add_argument("--threshold", type=float, help="try another threshold than training's")
+    ap.add_argument("--kinds", action="store_true", help="print the errors by kind instead (rules → model)")
     args = ap.parse_args(argv)
     score = scorer(args.shared)
     sets = data_sets(args.shared)
-    for line in leave_one_out(sets, collect(sets, score), score, args.kind, args.margin, args.threshold):
+    data = collect(sets, score)
+    lines = (
+        kinds_table(sets, data, score)
+        if args.kinds
+        else leave_one_out(sets, data, score, args.kind, args.margin, args.threshold)
+    )
+    for line in lines:
         print(line, flush=True)
     return 0
 

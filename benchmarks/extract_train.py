@@ -217,6 +217,55 @@ def score_set(ds: DataSet, decide: Decider, score: ModuleType) -> dict[str, int]
     return total
 
 
+KINDS = ("wrong speaker", "no speaker", "not found", "extra")
+
+
+def error_kinds(ds: DataSet, decide: Decider, score: ModuleType) -> dict[str, int]:
+    """The set's quotation errors by kind: a gold quotation found with a wrong speaker, found with no
+    one named, not found at all; and a quotation the gold does not hold given a speaker (extra)."""
+    from briefings.cli import extraction_json
+
+    out = dict.fromkeys(KINDS, 0)
+    for art in articles(ds):
+        pred = extraction_json(extract(art.body, art.published, art.outlet, decide=decide))["quotes"]
+        pred = [q for q in pred if len(score.norm_text(q["text"]).split()) >= score.MIN_QUOTE_WORDS]
+        named = [q for q in pred if (q["speaker"] or "").strip()]
+        gold = art.gold["quotes"]
+        right = [
+            any(
+                score.texts_match(q["text"], g["text"]) and score.names_match(q["speaker"], g["speaker"]) for q in named
+            )
+            for g in gold
+        ]
+        for g, ok in zip(gold, right, strict=True):
+            found = [q for q in pred if score.texts_match(q["text"], g["text"])]
+            if ok:
+                continue
+            if any((q["speaker"] or "").strip() for q in found):
+                out["wrong speaker"] += 1
+            elif found:
+                out["no speaker"] += 1
+            else:
+                out["not found"] += 1
+        out["extra"] += sum(1 for q in named if not any(score.texts_match(q["text"], g["text"]) for g in gold))
+    return out
+
+
+def kinds_table(sets: list[DataSet], data: dict[str, list[QuoteRows]], score: ModuleType) -> Iterator[str]:
+    """The errors by kind of each set, with the rules alone and with a model that did not see it."""
+    yield "| held out | " + " | ".join(f"{k}, rules → model" for k in KINDS) + " |"
+    yield "|---|" + "---:|" * len(KINDS)
+    sums = {side: dict.fromkeys(KINDS, 0) for side in ("rules", "model")}
+    for ds in sets:
+        model = fit([q for name, quotes in data.items() if name != ds.name for q in quotes])
+        before, after = error_kinds(ds, rules_only, score), error_kinds(ds, by(model), score)
+        for k in KINDS:
+            sums["rules"][k] += before[k]
+            sums["model"][k] += after[k]
+        yield f"| {ds.name} | " + " | ".join(f"{before[k]} → {after[k]}" for k in KINDS) + " |"
+    yield "| all | " + " | ".join(f"{sums['rules'][k]} → {sums['model'][k]}" for k in KINDS) + " |"
+
+
 def _cells(score: ModuleType, t: dict[str, int]) -> tuple[str, str]:
     p, r, f = score.prf(t["q_tp"], t["q_fp"], t["q_fn"])
     ef = score.prf(t["e_tp"], t["e_fp"], t["e_fn"])[2]
