@@ -290,7 +290,7 @@ def _singular(w: str) -> str:
 
 def common_words(c: Candidate, s: Scene) -> float:
     """The share of the candidate's words the article also writes in lower case, roles and bodies
-    left out: "Critics", "Some", "strike comes" are common words read as a name; "Jane Roe" none."""
+    left out: "Critics", "Some", "the vote comes" are common words read as a name; "Jane Roe" none."""
     ws = [_singular(w) for w in _words_of_name(c)]
     ws = [w for w in ws if w not in BODY_WORDS and not is_role_word(w)]
     if not ws:
