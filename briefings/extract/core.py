@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from briefings.extract import candidates as cand
 from briefings.extract.dates import resolve_date
 from briefings.extract.decide import Decider, default
-from briefings.extract.estimates import Rules, article_year, counts_in, rules
+from briefings.extract.estimates import Rules, article_year, breaks_down_before, counts_in, rules
 from briefings.extract.identity import identity, speaks_for
 from briefings.extract.layout import INTERVIEWER, Label, LabelKind, layout
 from briefings.extract.lexicon import (
@@ -203,10 +203,12 @@ def extract(
             ctx.add_voice(_Voice(a, sent.paragraph, index))
         headline = sent.paragraph in headline_paras
         prev = sents[index - 1] if index > 0 and sents[index - 1].paragraph == sent.paragraph else None
-        for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph), prev, story_rules, year):
+        last = estimates[-1][2] if estimates and estimates[-1][1] == index - 1 else None  # the sentence before's
+        for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph), prev, story_rules, year, last):
             estimates.append((headline, index, est))
         _source_named_after(ctx, sent, index, attrs, estimates)
-        _keep_report(ctx, sent, attrs, spans)
+        counted = {e.claimant for _, i, e in estimates[-8:] if i == index}
+        _keep_report(ctx, sent, attrs, spans, counted)
     quotes = _dedupe_quotes([q for _, q in ctx.quotes])
     return Extraction(
         quotes=quotes,
@@ -215,10 +217,14 @@ def extract(
     )
 
 
-def _keep_report(ctx: _Context, sent: Sentence, attrs: list[Attribution], spans: list[QuoteSpan]) -> None:
+def _keep_report(
+    ctx: _Context, sent: Sentence, attrs: list[Attribution], spans: list[QuoteSpan], counted: set[str]
+) -> None:
     """A paragraph that reports someone ("X said that 8,000 troops were training.") goes on reporting
     them in the sentences after it that name no one ("The first 2,400 will move in March."); a
-    quotation ends that: what follows a quoted remark is the writer's own."""
+    quotation ends that: what follows a quoted remark is the writer's own. A source heading the
+    paragraph ("According to X, …") goes on only when its sentence gave it one of the story's counts
+    (`counted`: the claimants of the sentence's counts): a source of rainfall is no source of the toll."""
     k = bisect.bisect_left(spans, sent.start, key=_open_at)
     quoted = k < len(spans) and spans[k].open_at < sent.end
     if quoted or (ctx.report is not None and ctx.report[0] != sent.paragraph):
@@ -229,14 +235,23 @@ def _keep_report(ctx: _Context, sent: Sentence, attrs: list[Attribution], spans:
         for a in attrs
         if a.speaker
         and a.speaker.lower() not in PRONOUNS
-        and not a.inverted
-        and _REPORT_VERB.match(ctx.body, a.at)
+        and (
+            (not a.inverted and _REPORT_VERB.match(ctx.body, a.at))
+            # "According to the agency, A suffered 42 deaths. B had 11.": a source heading the paragraph
+            or (
+                a.source
+                and a.speaker in counted
+                and _ACCORDING.match(ctx.body, a.at)
+                and not ctx.body[sent.start : a.at].strip()
+            )
+        )
         and sent.end - a.end > 40
     ]
     if leading and not quoted:
         ctx.report = (sent.paragraph, leading[-1])
 
 
+_ACCORDING = re.compile(r"(?i:according)\s+to\b")
 _REPORT_VERB = re.compile(
     r"(?:said|says|told|tells|reported|reports|stated|states|estimated|estimates|believes|believed|assessed|assesses|"
     r"claimed|claims|announced|announces|confirmed|confirms|added|adds|noted|notes|warned|warns|revealed|explained)\b"
@@ -611,7 +626,9 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
     if cached is not None:
         return cached
     words = _words_of(ctx, sent)
-    if not _REPORTING_WORDS.intersection(words) and not ("in" in words and DOCUMENTS.intersection(words)):
+    if not _REPORTING_WORDS.intersection(words) and not (
+        "in" in words and (DOCUMENTS.intersection(words) or _TALLY_WORDS.intersection(words))
+    ):
         ctx.attributions[sent.start] = []
         return []
     local = _spans_over(spans, sent.start, sent.end)
@@ -749,15 +766,38 @@ def _coordinated_subject(toks: list[Tok], conj: int) -> list[Tok] | None:
     return None
 
 
+# what counts or lists as a document does: "in a tally from the agency", "in a list released by"
+_TALLY_WORDS = frozenset("tally tallies count counts list lists tabulation database tracker".split())
+_ISSUED_WORDS = frozenset("published released issued seen shared compiled kept obtained posted".split())
+# the words a document's name may open with: "in an Oct. 16 tally", "in the agency's latest report"
+_DOCUMENT_MODIFIERS = frozenset(
+    "new latest updated revised official preliminary final daily weekly internal separate own state federal".split()
+)
+
+
 def _in_document_by(toks: list[Tok], i: int) -> int:
-    """After "in" at `i`: the index of the issuer in "in a report (published) by X", else 0."""
+    """After "in" at `i`: the index of the issuer in "in a report (published) by X", "in an Oct. 16
+    tally from X", else 0."""
     k = i + 1
-    while k < len(toks) and k < i + 4 and toks[k].low not in DOCUMENTS:
+    while (
+        k < len(toks)
+        and k < i + 6
+        and toks[k].low not in DOCUMENTS
+        and toks[k].low not in _TALLY_WORDS
+        and (
+            toks[k].low in DETERMINERS
+            or toks[k].low in _DOCUMENT_MODIFIERS
+            or toks[k].cap
+            or toks[k].text == "."
+            or toks[k].text.isdigit()
+            or (k < i + 4 and toks[k].text.isalpha())
+        )
+    ):
         k += 1
-    if k >= len(toks) or toks[k].low not in DOCUMENTS:
+    if k >= len(toks) or (toks[k].low not in DOCUMENTS and toks[k].low not in _TALLY_WORDS):
         return 0
     k += 1
-    if k < len(toks) and toks[k].low in {"published", "released", "issued", "seen", "shared"}:
+    if k < len(toks) and toks[k].low in _ISSUED_WORDS:
         k += 1
     return k + 1 if k + 1 < len(toks) and toks[k].low in {"by", "from"} else 0
 
@@ -1052,12 +1092,19 @@ def _estimates_in(
     prev: Sentence | None,
     story: Rules,
     year: int | None,
+    last: Estimate | None = None,
 ) -> list[Estimate]:
-    """The story's counts in one sentence (`estimates.counts_in`), each with its claimant and date."""
+    """The story's counts in one sentence (`estimates.counts_in`), each with its claimant and date.
+    `last` is the last count of the sentence before, which a sentence that breaks it down ("That number
+    includes 50 people from Alder, …") goes on counting, for the same claimant when it names none."""
     out: list[Estimate] = []
-    for c in counts_in(sent.text, story, prev.text if prev is not None else None, year):
+    status = last.status if last is not None else None
+    parts = last is not None and breaks_down_before(sent.text) and not attrs
+    for c in counts_in(sent.text, story, prev.text if prev is not None else None, year, status):
         if c.common:
             speaker, entity, date_text = ctx.outlet or "the article", None, ""
+        elif parts and last is not None and ctx.quote_around(c.start + sent.start) is None:
+            speaker, entity, date_text = last.claimant, last.entity, ""
         else:
             speaker, entity, date_text = _claimant(ctx, sent, c.start + sent.start, spans, attrs, embed)
         if embed is not None and speaker == embed[0]:
@@ -1123,11 +1170,18 @@ def _claimant(
         return embed[0], EntityRef(name=embed[0], kind=EntityKind.unknown), ""
     if ctx.turn is not None and ctx.turn.speaker != INTERVIEWER:
         return ctx.turn.speaker, ctx.turn.entity, ""  # a transcript: the one speaking
-    if ctx.report is not None and ctx.report[0] == sent.paragraph:
+    if ctx.report is not None and ctx.report[0] == sent.paragraph and not _OWN_SUM.match(sent.text):
         said = ctx.report[1]  # the paragraph goes on with the report of the sentence before
         return said.speaker, said.entity, ctx.body[said.start : said.end + 40]
     outlet = ctx.outlet or "the article"
     return outlet, None, ""
+
+
+# the outlet adding up what it reported ("This brings the total confirmed deaths to eight"): its own sum
+_OWN_SUM = re.compile(
+    r"\W*(?:This|That|These|Which|It)\s+(?:brings|brought|raises|raised|pushes|pushed|takes|took|puts)\s+"
+    r"(?:the|its|their)\s+(?:[\w'’-]+\s+){0,4}?(?:total|toll|tally|count|number)\b"
+)
 
 
 _GENERIC_CLAIMANTS = frozenset(

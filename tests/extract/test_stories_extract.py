@@ -197,3 +197,86 @@ def test_a_report_closing_two_clauses_claims_both(quake):
 def test_a_county_sheriff_claims_the_toll(quake):
     text = "In the valley, 35 people have died in the earthquake, the county sheriff said at a briefing."
     assert found(text, quake) == [("county sheriff", 35, "exact", "killed")]
+
+
+# ----------------------------------------------------------------- how tolls are told in news copy
+
+
+def test_a_toll_nearing_a_number_is_hedged(quake):
+    text = "The earthquake's death toll was nearing 140 on Sunday, the Alder County coroner said."
+    assert found(text, quake) == [("Alder County coroner", 140, "up_to", "killed")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The death toll across three provinces — Alder, Birch and Cedar — was at least 61 on Sunday, "
+        "the Valley Courier reported.",
+        "The earthquake's toll in the valley – the worst in a century – rose to at least 61 on Sunday, "
+        "the Valley Courier reported.",
+    ],
+)
+def test_a_cue_before_an_aside_between_dashes_still_tells_the_status(quake, text):
+    assert found(text, quake) == [("Valley Courier", 61, "at_least", "killed")]
+
+
+@pytest.mark.parametrize(
+    "sum_sentence",
+    [
+        "This brings the total confirmed deaths to nine.",
+        "That brings the earthquake's death toll in the valley to nine.",
+    ],
+)
+def test_the_outlets_own_sum_is_the_outlets(quake, sum_sentence):
+    text = f"Mayor Ilse Varga also confirmed two deaths in Alder after the earthquake. {sum_sentence}"
+    assert found(text, quake) == [("Ilse Varga", 2, "exact", "killed"), ("Daily Ledger", 9, "exact", "killed")]
+
+
+@pytest.mark.parametrize("between", [" ", "\n\n"])
+def test_the_parts_of_a_count_told_after_it_count_what_it_counts(quake, between):
+    text = (
+        f"The fire service said 90 people remain missing after the earthquake.{between}"
+        "That number includes 50 people from Alder, two from Birch and 15 from Cedar."
+    )
+    assert found(text, quake) == [
+        ("fire service", 90, "exact", "missing"),
+        ("fire service", 50, "exact", "missing"),
+        ("fire service", 2, "exact", "missing"),
+        ("fire service", 15, "exact", "missing"),
+    ]
+
+
+def test_a_sentence_naming_a_source_of_its_own_breaks_nothing_down(quake):
+    text = (
+        "The fire service said 90 people remain missing after the earthquake. "
+        "That number includes 50 people from Alder, the Alder mayor, Ilse Varga, said."
+    )
+    assert found(text, quake) == [("fire service", 90, "exact", "missing"), ("Ilse Varga", 50, "exact", "missing")]
+
+
+@pytest.mark.parametrize("source", ["a tally from", "a list released by", "figures from"])
+def test_a_count_in_a_tally_from_someone_is_theirs(quake, source):
+    text = f"These are three of the 95 deaths recorded in {source} the Provincial Health Office on Friday."
+    assert found(text, quake) == [("Provincial Health Office", 95, "exact", "killed")]
+
+
+def test_according_to_at_the_head_of_a_paragraph_goes_on_through_it(quake):
+    text = (
+        "According to the health office, Alder suffered 42 deaths in the earthquake, the most of any district. "
+        "Birch had the next highest, with 11, followed by seven in Cedar.\n\n"
+        "Rescuers in Dornach found 3 bodies on Monday."
+    )
+    assert found(text, quake) == [
+        ("health office", 42, "exact", "killed"),
+        ("health office", 11, "exact", "killed"),
+        ("health office", 7, "exact", "killed"),
+        ("Daily Ledger", 3, "exact", "killed"),
+    ]
+
+
+def test_a_source_of_something_else_heading_a_paragraph_does_not_go_on(quake):
+    text = (
+        "According to the weather service, rainfall after the earthquake reached 30 inches in Alder. "
+        "The hardest-hit towns include Alder, with 42 deaths, and Birch with 11."
+    )
+    assert found(text, quake) == [("Daily Ledger", 42, "exact", "killed"), ("Daily Ledger", 11, "exact", "killed")]
