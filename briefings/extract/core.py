@@ -134,7 +134,8 @@ def default_story() -> Story:
 
 
 _FIGURE_VERBS = frozenset(
-    "put puts raised raises lowered lowers revised revises updated updates increased cut cuts".split()
+    """put puts raised raises lowered lowers revised revises updated updates increased cut cuts
+    gave gives give released releases issued issues published publishes offered offers""".split()
 )
 _REPORTING_WORDS = SPEECH_VERBS | {"according", "citing", "quoting"} | _FIGURE_VERBS
 _FIGURE_WORDS = frozenset("number figure figures toll total estimate estimates count tally strength".split())

@@ -280,3 +280,12 @@ def test_a_source_of_something_else_heading_a_paragraph_does_not_go_on(quake):
         "The hardest-hit towns include Alder, with 42 deaths, and Birch with 11."
     )
     assert found(text, quake) == [("Daily Ledger", 42, "exact", "killed"), ("Daily Ledger", 11, "exact", "killed")]
+
+
+def test_a_body_that_gave_figures_is_it_in_the_next_sentence(strike):
+    text = (
+        "Organizers of the dockers' march on May 1 said that over 60,000 people took part. "
+        "The Port City Opinion Research Institute (PCORI) gave different estimates. "
+        "It said at least 52,000 people marched along the quay at the peak."
+    )
+    assert ("Port City Opinion Research Institute", 52000, "at_least", "attended") in found(text, strike)
