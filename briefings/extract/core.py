@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from briefings.extract import candidates as cand
+from briefings.extract.claimants import ClaimCandidate, ClaimDecider, ClaimScene, merged
+from briefings.extract.claimants import key_of as claim_key
 from briefings.extract.dates import resolve_date
 from briefings.extract.decide import Decider, default
 from briefings.extract.estimates import Rules, article_year, breaks_down_before, counts_in, rules
@@ -108,6 +110,9 @@ class _Context:
     decide: Decider | None = None  # who said a quotation, among the candidates the rules gather
     candidates_memo: dict = field(default_factory=dict)  # what the quotations' candidates share (candidates.py)
     weigh_all: bool = False  # ask `decide` about settled quotations too (training records every one)
+    claims: ClaimDecider | None = None  # who claims a count, among the candidates (None: the rules alone)
+    last_claim: tuple[int, str, EntityRef | None] | None = None  # the count before: its sentence, claimant
+    headlines: set[int] = field(default_factory=set)  # the headline's paragraphs
 
     def add_voice(self, voice: _Voice) -> None:
         if voice.attribution.speaker and voice.attribution.speaker.lower() not in PRONOUNS:
@@ -150,12 +155,14 @@ def extract(
     *,
     decide: Decider | None = None,
     weigh_all: bool = False,
+    claims: ClaimDecider | None = None,
 ) -> Extraction:
     """Every quote and estimate in an article body, with evidence and resolved speakers. The estimates
     are the counts of `story` (None: the default story); quotes do not depend on it. `decide` chooses
     each quotation's speaker among its candidates (default: the packaged attribution model); a
     quotation a verb right beside it gives to someone named in full is settled without it, unless
-    `weigh_all`."""
+    `weigh_all`. `claims`, when given, chooses each count's claimant among the candidates the rules
+    gather (claimants.py); without it the rules' choice stands."""
     story = story if story is not None else default_story()
     year = article_year(body, published.year if published is not None else None)
     story_rules = rules(story)
@@ -168,10 +175,11 @@ def extract(
     ctx = _Context(body, published, outlet, Mentions(), [], labels=list(reversed(lay.labels)))
     ctx.decide = decide or default()
     ctx.weigh_all = weigh_all
+    ctx.claims = claims
     ctx.titles = [q for q, title in zip(marked, titled, strict=True) if title]
     _register_acronyms(ctx, sents)
     _register_names(ctx, sents, spans)
-    headline_paras = _headline_paragraphs(body)
+    headline_paras = ctx.headlines = _headline_paragraphs(body)
     embeds = _embedded_posts(body, published)
     estimates: list[tuple[bool, Estimate]] = []
     pending_runon: list[int] = []
@@ -1102,12 +1110,18 @@ def _estimates_in(
     status = last.status if last is not None else None
     parts = last is not None and breaks_down_before(sent.text) and not attrs
     for c in counts_in(sent.text, story, prev.text if prev is not None else None, year, status):
+        kind = "other"
         if c.common:
             speaker, entity, date_text = ctx.outlet or "the article", None, ""
         elif parts and last is not None and ctx.quote_around(c.start + sent.start) is None:
-            speaker, entity, date_text = last.claimant, last.entity, ""
+            speaker, entity, date_text, kind = last.claimant, last.entity, "", "parts"
         else:
-            speaker, entity, date_text = _claimant(ctx, sent, c.start + sent.start, spans, attrs, embed)
+            speaker, entity, date_text, kind = _claimant(ctx, sent, c.start + sent.start, spans, attrs, embed)
+        if ctx.claims is not None and not c.common:
+            chosen = _decide_claim(ctx, sent, c.start + sent.start, c.value, attrs, speaker, entity, kind)
+            if chosen is not None and (chosen.speaker, chosen.entity) != (speaker, entity):
+                speaker, entity, date_text = chosen.speaker, chosen.entity, ""
+        ctx.last_claim = (sent_index(ctx, sent), speaker, entity)
         if embed is not None and speaker == embed[0]:
             date, basis = (embed[1], DateBasis.stated) if embed[1] else resolve_date("", ctx.published)
         else:
@@ -1137,12 +1151,13 @@ def _claimant(
     spans: list[QuoteSpan],
     attrs: list[Attribution],
     embed: tuple[str, dt.date | None] | None,
-) -> tuple[str, EntityRef | None, str]:
+) -> tuple[str, EntityRef | None, str, str]:
     """Who makes the claim at offset `at`: the speaker of a quote around it, the nearest
-    reporting verb's subject, "according to ...", an embedded post's author, or the outlet."""
+    reporting verb's subject, "according to ...", an embedded post's author, or the outlet; with the
+    text that may date it, and how it was chosen (claimants.ClaimScene.rule_kind)."""
     quote = ctx.quote_around(at)
     if quote is not None:
-        return quote.speaker or "", quote.entity, quote.evidence.sentence
+        return quote.speaker or "", quote.entity, quote.evidence.sentence, "quote"
     attrs = [a for a in attrs if not _generic(a.speaker)]
     pre = [a for a in attrs if a.at < at]
     # a verb after the number claims it, unless its subject opens a clause of its own after it
@@ -1157,25 +1172,120 @@ def _claimant(
     if item is not None:
         speaker, entity = _resolve(ctx, item, at)
         if speaker:
-            return speaker, entity, ctx.body[chosen.start : chosen.end + 40]
+            return speaker, entity, ctx.body[chosen.start : chosen.end + 40], "list"
     if chosen is not None:
         # when: by the chosen verb, else by another reporting verb of the sentence ("“…,” Kirby told
         # reporters Wednesday, saying the U.S. believes …"), else by the sentence's opening words
         window = ctx.body[chosen.start : chosen.end + 40]
         lead = sent.text.split(",", 1)[0] if "," in sent.text else ""
         if len(attrs) < 2 or resolve_date(window, ctx.published)[1] is DateBasis.stated:
-            return chosen.speaker, chosen.entity, f"{window} … {lead}"
+            return chosen.speaker, chosen.entity, f"{window} … {lead}", "verb"
         others = [ctx.body[a.start : a.end + 40] for a in attrs if a.at != chosen.at]
-        return chosen.speaker, chosen.entity, " … ".join([window, *others, lead])
+        return chosen.speaker, chosen.entity, " … ".join([window, *others, lead]), "verb"
     if embed is not None:
-        return embed[0], EntityRef(name=embed[0], kind=EntityKind.unknown), ""
+        return embed[0], EntityRef(name=embed[0], kind=EntityKind.unknown), "", "embed"
     if ctx.turn is not None and ctx.turn.speaker != INTERVIEWER:
-        return ctx.turn.speaker, ctx.turn.entity, ""  # a transcript: the one speaking
+        return ctx.turn.speaker, ctx.turn.entity, "", "turn"  # a transcript: the one speaking
     if ctx.report is not None and ctx.report[0] == sent.paragraph and not _OWN_SUM.match(sent.text):
         said = ctx.report[1]  # the paragraph goes on with the report of the sentence before
-        return said.speaker, said.entity, ctx.body[said.start : said.end + 40]
+        return said.speaker, said.entity, ctx.body[said.start : said.end + 40], "report"
     outlet = ctx.outlet or "the article"
-    return outlet, None, ""
+    return outlet, None, "", "outlet"
+
+
+def sent_index(ctx: _Context, sent: Sentence) -> int:
+    """The sentence's index among the article's (its start; the order is the same)."""
+    return sent.start
+
+
+_CLAIM_VOICES = 6  # the voices before a count a claimant model weighs, newest first
+
+
+def _decide_claim(
+    ctx: _Context,
+    sent: Sentence,
+    at: int,
+    value: int,
+    attrs: list[Attribution],
+    speaker: str,
+    entity: EntityRef | None,
+    kind: str,
+) -> ClaimCandidate | None:
+    """The claimant `ctx.claims` chooses for the count at `at` among every candidate the rules know of
+    (claimants.py), the rules' own choice (`speaker`, how: `kind`) first."""
+    assert ctx.claims is not None
+    outlet = ctx.outlet or "the article"
+    found = [
+        ClaimCandidate(speaker, entity, rule=True, outlet=speaker == outlet and entity is None, sources={"rule"}),
+        ClaimCandidate(outlet, None, outlet=True, sources={"outlet"}),
+    ]
+    usable = [a for a in attrs if a.speaker and not _generic(a.speaker)]
+    before = [a for a in usable if a.at < at]
+    after = [a for a in usable if a.at > at]
+    for rank, a in enumerate(reversed(before), 1):
+        found.append(
+            ClaimCandidate(
+                a.speaker,
+                a.entity,
+                pre=rank,
+                pre_gap=max(0, at - a.end),
+                inverted=a.inverted,
+                source=a.source,
+                sources={"verb"},
+            )
+        )
+    for rank, a in enumerate(after, 1):
+        joined = not a.inverted and _CLAUSE_JOIN.search(ctx.body, max(at, a.start - 24), a.start) is not None
+        found.append(
+            ClaimCandidate(
+                a.speaker,
+                a.entity,
+                post=rank,
+                post_gap=max(0, a.start - at),
+                inverted=a.inverted,
+                source=a.source,
+                joined=joined,
+                sources={"verb"},
+            )
+        )
+    if ctx.report is not None and ctx.report[0] == sent.paragraph:
+        said = ctx.report[1]
+        found.append(ClaimCandidate(said.speaker, said.entity, report=True, sources={"report"}))
+    quote = ctx.quote_around(at)
+    if quote is not None and quote.speaker:
+        found.append(ClaimCandidate(quote.speaker, quote.entity, quoted=True, sources={"quote"}))
+    seen: set[str] = set()
+    rank = 0
+    for v in reversed(ctx.voices):
+        if v.attribution.at >= sent.start:
+            continue
+        key = claim_key(v.attribution.speaker, v.attribution.entity)
+        if key in seen:
+            continue
+        seen.add(key)
+        rank += 1
+        found.append(
+            ClaimCandidate(
+                v.attribution.speaker,
+                v.attribution.entity,
+                voice=rank,
+                voice_paragraphs=sent.paragraph - v.paragraph,
+                sources={"voice"},
+            )
+        )
+        if rank >= _CLAIM_VOICES:
+            break
+    if ctx.last_claim is not None:
+        where, who, ent = ctx.last_claim
+        found.append(
+            ClaimCandidate(
+                who, ent, last_claim=True, last_sentences=ctx.body.count(".", where, sent.start), sources={"last"}
+            )
+        )
+    scene = ClaimScene(
+        ctx.body, at, value, sent.start, sent.paragraph, kind, len(attrs), sent.paragraph in ctx.headlines
+    )
+    return ctx.claims(scene, merged(found))
 
 
 # the outlet adding up what it reported ("This brings the total confirmed deaths to eight"): its own sum
