@@ -68,7 +68,8 @@ GENERIC_SPEAKERS = frozenset(
     volunteer volunteers refugee refugees survivor survivors man men woman women mother father son daughter wife
     husband student students doctor doctors nurse nurses driver drivers guard guards victim victims pow pows
     conscript conscripts recruit recruits deserter deserters interrogator interviewer questioner interpreter
-    translator serviceman servicemen commando commandos paratrooper paratroopers marine marines""".split()
+    translator serviceman servicemen commando commandos paratrooper paratroopers marine marines
+    organiser organisers organizer organizers""".split()
 )
 
 # What a body issues and news cites in its place ("according to a statement from the ministry").

@@ -289,3 +289,9 @@ def test_a_body_that_gave_figures_is_it_in_the_next_sentence(strike):
         "It said at least 52,000 people marched along the quay at the peak."
     )
     assert ("Port City Opinion Research Institute", 52000, "at_least", "attended") in found(text, strike)
+
+
+@pytest.mark.parametrize("who", ["organisers", "organizers"])
+def test_the_organisers_of_a_protest_claim_its_crowd(strike, who):
+    text = f"About 3,000 students joined the dockers' march on Sunday, {who} said."
+    assert found(text, strike) == [(who, 3000, "approx", "attended")]
