@@ -28,7 +28,7 @@ class ClaimScene:
     body: str
     at: int  # where the number starts in the body
     value: int  # the count
-    sentence: int  # the sentence's index
+    sentence: int  # where the number's sentence starts
     paragraph: int
     rule_kind: str  # how the rules chose: "quote", "verb", "report", "outlet", "list", "embed", "turn", "parts"
     verbs: int  # reporting verbs in the sentence

@@ -111,7 +111,7 @@ class _Context:
     candidates_memo: dict = field(default_factory=dict)  # what the quotations' candidates share (candidates.py)
     weigh_all: bool = False  # ask `decide` about settled quotations too (training records every one)
     claims: ClaimDecider | None = None  # who claims a count, among the candidates (None: the rules alone)
-    last_claim: tuple[int, str, EntityRef | None] | None = None  # the count before: its sentence, claimant
+    last_claim: tuple[int, str, EntityRef | None] | None = None  # the count before: its sentence's start, claimant
     headlines: set[int] = field(default_factory=set)  # the headline's paragraphs
 
     def add_voice(self, voice: _Voice) -> None:
@@ -1121,7 +1121,7 @@ def _estimates_in(
             chosen = _decide_claim(ctx, sent, c.start + sent.start, c.value, attrs, speaker, entity, kind)
             if chosen is not None and (chosen.speaker, chosen.entity) != (speaker, entity):
                 speaker, entity, date_text = chosen.speaker, chosen.entity, ""
-        ctx.last_claim = (sent_index(ctx, sent), speaker, entity)
+        ctx.last_claim = (sent.start, speaker, entity)
         if embed is not None and speaker == embed[0]:
             date, basis = (embed[1], DateBasis.stated) if embed[1] else resolve_date("", ctx.published)
         else:
@@ -1191,11 +1191,6 @@ def _claimant(
         return said.speaker, said.entity, ctx.body[said.start : said.end + 40], "report"
     outlet = ctx.outlet or "the article"
     return outlet, None, "", "outlet"
-
-
-def sent_index(ctx: _Context, sent: Sentence) -> int:
-    """The sentence's index among the article's (its start; the order is the same)."""
-    return sent.start
 
 
 _CLAIM_VOICES = 6  # the voices before a count a claimant model weighs, newest first
