@@ -87,7 +87,14 @@ def _either(*patterns: str) -> str:
 def rules(story: Story) -> Rules:
     """The story's patterns, compiled once per story."""
     q = story.quantity
-    adjectives = _alternatives(q.adjectives) if q.adjectives else r"(?!)"
+    # what may stand between a number and its noun: the story's adjectives, its topic's own words ("30
+    # earthquake deaths" in a story whose topic is the earthquake) and "-related" words of any kind
+    topic = tuple(w.strip() for e in (*story.topic.any_of, *story.topic.all_of) for w in e.split("|") if w.strip())
+    adjectives = _either(
+        _alternatives(q.adjectives) if q.adjectives else "",
+        _alternatives(topic) if topic else "",
+        r"[a-z]+-(?:related|linked|caused)",
+    )
     nouns = _alternatives(q.nouns) if q.nouns else r"(?!)"
     people = _alternatives(q.people) if q.people else r"(?!)"
     units = _alternatives(q.units) if q.units else r"(?!)"

@@ -295,3 +295,9 @@ def test_a_body_that_gave_figures_is_it_in_the_next_sentence(strike):
 def test_the_organisers_of_a_protest_claim_its_crowd(strike, who):
     text = f"About 3,000 students joined the dockers' march on Sunday, {who} said."
     assert found(text, strike) == [(who, 3000, "approx", "attended")]
+
+
+@pytest.mark.parametrize("deaths", ["30 earthquake deaths", "30 quake-related deaths"])
+def test_the_topics_own_word_may_stand_before_the_noun(quake, deaths):
+    text = f"Local media in Alder reported {deaths} on Monday."
+    assert found(text, quake) == [("Local media", 30, "exact", "killed")]
