@@ -143,7 +143,9 @@ _FIGURE_VERBS = frozenset(
     gave gives give released releases issued issues published publishes offered offers""".split()
 )
 _REPORTING_WORDS = SPEECH_VERBS | {"according", "citing", "quoting"} | _FIGURE_VERBS
-_FIGURE_WORDS = frozenset("number figure figures toll total estimate estimates count tally strength".split())
+_FIGURE_WORDS = frozenset(
+    "number figure figures toll total estimate estimates count tally strength turnout crowd attendance".split()
+)
 _WORDS = re.compile(r"[a-z]+")
 
 

@@ -373,6 +373,7 @@ def counts_in(
                 _BARE_AFTER.match(after)
                 or _TOLL_BARE_AFTER.match(after)
                 or any(cues.any(st.cue, end, end + 16) for st in r.statuses if st.name != r.default)  # "82 arrested"
+                or _default_verb_after(r, cues, end)  # "100,000 took part", "50,000 marched"
             )
             if head is None and _UNDER.search(before[-8:]):
                 continue  # "were under 16": an age
@@ -435,6 +436,16 @@ def counts_in(
             )
         )
     return out
+
+
+def _default_verb_after(r: Rules, cues: _Cues, end: int) -> bool:
+    """The default status's cue right after a bare number, as a verb ("100,000 took part", "50,000
+    marched"; not a noun: "2,000 rallies")."""
+    if r.default is None:
+        return False
+    at = end + len(cues.text[end : end + 4]) - len(cues.text[end : end + 4].lstrip())
+    m = cues.match(r.status(r.default).cue, at, at + 24)
+    return m is not None and (" " in m.group() or m.group().endswith("ed"))
 
 
 # a sentence that breaks down the count of the one before: "That number includes 50 people from …"

@@ -301,3 +301,20 @@ def test_the_organisers_of_a_protest_claim_its_crowd(strike, who):
 def test_the_topics_own_word_may_stand_before_the_noun(quake, deaths):
     text = f"Local media in Alder reported {deaths} on Monday."
     assert found(text, quake) == [("Local media", 30, "exact", "killed")]
+
+
+def test_a_crowd_told_by_its_verb_and_a_turnout_put_at_a_number(strike):
+    text = (
+        "Police estimated the crowd at the dockers' rally at 25,000, while organisers said 100,000 took part. "
+        "The union's march drew about 80,000 people, union leaders said, while police put the turnout at 30,000."
+    )
+    assert found(text, strike) == [
+        ("Police", 25000, "exact", "attended"),
+        ("organisers", 100000, "exact", "attended"),
+        ("union leaders", 80000, "approx", "attended"),
+        ("Police", 30000, "exact", "attended"),
+    ]
+
+
+def test_a_count_of_rallies_is_no_crowd(strike):
+    assert found("The dockers' union held 2,000 rallies last year.", strike) == []
