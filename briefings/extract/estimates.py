@@ -241,7 +241,7 @@ QUALIFIER_BEFORE: list[tuple[Qualifier, Caseless]] = [
     (
         Qualifier.approx,
         Caseless(
-            r"\b(?:about|approximately|approx\.|around|some|roughly|nearly|almost|an estimated|estimated|close to|circa|~|about|near|an approximate)\s+$"
+            r"\b(?:about|approximately|approx\.|around|some|roughly|nearly|almost|an estimated|estimated|close to|closer to|circa|~|about|near|an approximate)\s+$"
         ),
     ),
 ]

@@ -318,3 +318,19 @@ def test_a_crowd_told_by_its_verb_and_a_turnout_put_at_a_number(strike):
 
 def test_a_count_of_rallies_is_no_crowd(strike):
     assert found("The dockers' union held 2,000 rallies last year.", strike) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The earthquake has claimed at least 33 lives in the province.", [("Daily Ledger", 33, "at_least", "killed")]),
+        ("The earthquake changed the lives of 300 people in the valley.", []),
+        (
+            "Rescue teams were still searching for 17 people after the earthquake.",
+            [("Daily Ledger", 17, "exact", "missing")],
+        ),
+        ("Aid groups say the earthquake's toll in Alder is closer to 100.", [("Aid groups", 100, "approx", "killed")]),
+    ],
+)
+def test_lives_claimed_people_searched_for_and_a_toll_closer_to(quake, text, expected):
+    assert found(text, quake) == expected
