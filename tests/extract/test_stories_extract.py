@@ -334,3 +334,8 @@ def test_a_count_of_rallies_is_no_crowd(strike):
 )
 def test_lives_claimed_people_searched_for_and_a_toll_closer_to(quake, text, expected):
     assert found(text, quake) == expected
+
+
+def test_detentions_are_arrests(strike):
+    text = "The rights group Open Watch said it had recorded 1,200 detentions during the dockers' strike."
+    assert found(text, strike) == [("Open Watch", 1200, "exact", "arrested")]
