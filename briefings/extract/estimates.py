@@ -195,6 +195,7 @@ _LIST_GAP = Caseless(
     r"\s*(?:,\s*)?(?:and|or|,)\s+(?:(?:killed|wounded|injured|captured|others?)\s+)?(?:(?:as many as|up to|about|some|"
     r"more than|at least|nearly|around|over|another)\s+)?"
 )
+_PART_AFTER = re.compile(r"\s+of\s+(?:them|those|these|whom)\b", re.I)
 _PARTITIVE_BEFORE = Caseless(r"\b(?:of whom|of which|of them|of those|of these)\s*,?\s+(?:\w+\s+){0,2}$")
 # a count with its own verb of loss: "of whom 400 have been killed", "Of those, 700 died"
 _OWN_LOSS = Caseless(
@@ -315,6 +316,9 @@ def counts_in(
             continue  # "a 2-vehicle crash", "a Category 4 storm", "ages ranged from 4 to 91", "Mr Lee, 57,"
         if _GLUED_BEFORE.match(before[-1:]):
             continue
+        part = _PART_AFTER.match(after)
+        if part and not _OWN_LOSS.match(after[part.end() :]):
+            continue  # "Three of them were children", "Six of those were found alive": a part of a count before
         if _PARTITIVE_BEFORE.search(before[-40:]) and not _OWN_LOSS.match(after):
             continue  # "…, of whom 400 officers": part of the count before it, not a claim of its own
         value, lo_value, hi_value, end = n.value, None, None, n.end

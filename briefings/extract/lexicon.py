@@ -57,7 +57,8 @@ ROLE_WORDS = frozenset(
     chair member members speaker source sources aide aides commissioner coordinator colonel col major
     maj captain capt sergeant sgt lt gen admiral adm marshal ambassador king queen prince pope
     correspondent reporter editor researcher professor prof dr mr mrs ms sen gov minister’s
-    secretary-general attorney judge prosecutor emperor dictator sheriff sheriffs coroner coroners""".split()
+    secretary-general attorney judge prosecutor emperor dictator sheriff sheriffs coroner coroners
+    manager managers administrator""".split()
 )
 TITLE_ABBREVIATIONS = frozenset("mr mrs ms dr prof gen lt col maj capt sgt adm rep sen gov pres".split())
 

@@ -339,3 +339,16 @@ def test_lives_claimed_people_searched_for_and_a_toll_closer_to(quake, text, exp
 def test_detentions_are_arrests(strike):
     text = "The rights group Open Watch said it had recorded 1,200 detentions during the dockers' strike."
     assert found(text, strike) == [("Open Watch", 1200, "exact", "arrested")]
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        ("Three of them were children.", []),
+        ("Six of those have since been found alive.", []),
+        ("Three of them later died, the coroner said.", [("coroner", 3, "exact", "killed")]),
+    ],
+)
+def test_a_part_of_the_count_before_is_no_count_of_its_own_unless_it_died(quake, after, expected):
+    text = f"The emergency manager, Tom Berg, said 40 people were hurt in the earthquake. {after}"
+    assert found(text, quake) == [("Tom Berg", 40, "exact", "injured"), *expected]
