@@ -386,6 +386,15 @@ def counts_in(
             if status is None and bare and prev is not None:
                 status = _carried(r, prev, cues)  # "… 42 deaths. Yancey had the next highest, with 11."
                 listed_on = status is not None
+            if (
+                status is None
+                and bare
+                and prev is None
+                and last is not None
+                and cues.search(_FIGURE_BEFORE, max(0, n.start - 80), n.start)
+                and not _any_cue(r, cues)
+            ):
+                status, listed_on = last, True  # "… toll rose to 40.¶ In Birch, the number climbed to 12"
             if status is not None and head is None and not listed_on and not bare:
                 status = None  # "in six states": a number of something else
             if status is None:
@@ -510,13 +519,25 @@ _NAME_BEFORE = re.compile(r"[A-Z][\w'’-]+,\s*$")  # an age after a name: "Mr L
 _COMMA_AFTER = re.compile(r"\s*,")
 
 
+def _any_cue(r: Rules, cues: _Cues) -> bool:
+    """Whether the sentence has a cue of any status or an exclusion."""
+    text = cues.text
+    return any(cues.any(s.cue, 0, len(text)) for s in r.statuses) or (
+        r.exclude is not None and cues.any(r.exclude, 0, len(text))
+    )
+
+
+# a figure named before a bare number: "the number climbed to 12", "the tally in Birch stands at 5"
+_FIGURE_BEFORE = Caseless(
+    r"\b(?:number|figure|tally|count|total|toll)\b[^,;:.]{0,50}\b(?:is|was|stood|stands|rose|risen|climbed|reached|"
+    r"grew|increased|jumped|hit|at|to)\s+(?:(?:about|some|around|nearly|over|more than|at least|up to)\s+)?$"
+)
+
+
 def _carried(r: Rules, prev: str, cues: _Cues) -> str | None:
     """The status a bare number takes from the sentence before it, when its own sentence has no cue of
     any status or exclusion: the last status cue there."""
-    text = cues.text
-    if any(cues.any(s.cue, 0, len(text)) for s in r.statuses) or (
-        r.exclude is not None and cues.any(r.exclude, 0, len(text))
-    ):
+    if _any_cue(r, cues):
         return None
     low = caseless(prev[-300:])
     last = max(

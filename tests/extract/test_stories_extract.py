@@ -352,3 +352,12 @@ def test_detentions_are_arrests(strike):
 def test_a_part_of_the_count_before_is_no_count_of_its_own_unless_it_died(quake, after, expected):
     text = f"The emergency manager, Tom Berg, said 40 people were hurt in the earthquake. {after}"
     assert found(text, quake) == [("Tom Berg", 40, "exact", "injured"), *expected]
+
+
+def test_a_figure_in_a_new_paragraph_counts_what_the_count_before_counted(quake):
+    text = (
+        "The earthquake's death toll rose to 40 on Monday.\n\n"
+        "In Birch County, the number climbed to 12, the sheriff said.\n\n"
+        "In Cedar, 9 schools were closed."
+    )
+    assert found(text, quake) == [("Daily Ledger", 40, "exact", "killed"), ("sheriff", 12, "exact", "killed")]
