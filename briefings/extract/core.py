@@ -374,6 +374,7 @@ def _titled_names(text: str) -> list[tuple[int, str]]:
 _APPOSITIVE_AFTER = re.compile(
     r"\b([A-Z][a-z]+(?:[\- ][A-Z][a-z]+(?:-[a-z]+)?){0,2}), ((?:the|a|an) [^,.;“”\"]{3,90}?)(?=,|\s+(?:who|said|told)\b)"
 )
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|across|outside|inside|around|throughout|into)\s+$")
 _APPOSITIVE_BEFORE = re.compile(
     r"\b((?:The|the) [^,.;“”\"]{3,60}?), ((?:\d{1,3}-year-old\s+)?(?:[a-z]+\s+){0,2}"
     r"[A-Z][a-z]+(?: [A-Z][a-z]+(?:-[a-z]+)?){0,2}),"
@@ -412,6 +413,8 @@ def _register_names(ctx: _Context, sents: list[Sentence], spans: list[QuoteSpan]
             at = sent.start + m.start()
             if _inside_quote(at, spans) or (len(m.group(1).split()) == 1 and not _describes_person(m.group(2))):
                 continue
+            if _PLACE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                continue  # "40 people died in Alder, the county sheriff said": a place, then the speaker
             ref = split_appositive(f"{m.group(1)}, {m.group(2)}")
             if ref is not None and ref.kind is EntityKind.person and ref.role:
                 ctx.mentions.add(ref, at, m.group(), _opens(text, m.start()))

@@ -50,3 +50,79 @@ def test_a_decider_may_choose_another_candidate_and_the_rules_stand_without_one(
     assert [e.claimant for e in ruled] == ["Mira Tamsin", "fire service", "Valley Courier"]
     decided = extract(TEXT, PUB, "Daily Ledger", story, claims=outlet_always).estimates
     assert [e.claimant for e in decided] == ["Daily Ledger"] * 3
+
+
+_SCORER = """
+def as_list(x):
+    return x if isinstance(x, list) else [x]
+
+
+def prf(tp, fp, fn):
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def names_match(pred, accepted):
+    words = set(pred.lower().split())
+    return bool(words) and any(set(a.lower().split()) <= words for a in accepted)
+
+
+def score_article(gold, pred):
+    ge = gold.get("estimates", [])
+    used = [False] * len(ge)
+    out = {"e_tp": 0, "e_fp": 0, "e_fn": 0, "e_found_wrong_claimant": 0, "status_ok": 0, "errors": []}
+    for e in pred["estimates"]:
+        hit = next((i for i, g in enumerate(ge) if not used[i] and e["value"] in as_list(g["value"])
+                    and names_match(e["claimant"], g["claimant"])), None)
+        if hit is None:
+            out["e_fp"] += 1
+            continue
+        used[hit] = True
+        out["e_tp"] += 1
+        out["status_ok"] += e["status"] in as_list(ge[hit]["status"])
+    out["e_fn"] = used.count(False)
+    return out
+"""
+
+_SETS = {
+    "seeds": (
+        "Officials in Seoul said 3,000 North Korean troops had arrived in Russia.",
+        3000,
+        "Officials",
+        "deployed",
+    ),
+    "dev2": ("The agency said 1,500 North Korean soldiers had been sent to Russia.", 1500, "agency", "deployed"),
+    "helene": ("Hurricane Helene killed 40 people in Alder, the county sheriff said.", 40, "sheriff", "killed"),
+    "protests": ("Organisers said 20,000 protesters marched in Hong Kong on Sunday.", 20000, "Organisers", "attended"),
+}
+
+
+def test_the_claimant_measurement_prints_rules_model_and_ceiling_for_each_held_out_set(tmp_path, capsys) -> None:
+    import json
+    import textwrap
+
+    import pytest
+
+    pytest.importorskip("sklearn", reason="the measurement needs the [train] extra")
+    from benchmarks.claimant_eval import main
+    from benchmarks.extract_train import data_sets
+
+    shared = tmp_path / "shared"
+    (shared / "eval").mkdir(parents=True)
+    (shared / "eval" / "score.py").write_text(textwrap.dedent(_SCORER), encoding="utf-8")
+    for ds in data_sets(shared):
+        ds.texts.mkdir(parents=True, exist_ok=True)
+        ds.gold.parent.mkdir(parents=True, exist_ok=True)
+        text, value, claimant, status = _SETS.get(ds.name, ("Nothing is counted here.", 0, "", ""))
+        (ds.texts / "a.txt").write_text(text, encoding="utf-8")
+        estimates = [{"value": value, "claimant": [claimant], "qualifier": "exact", "status": status}] if value else []
+        gold = {"articles": [{"file": "a.txt", "quotes": [], "estimates": estimates, "optional": []}]}
+        ds.gold.write_text(json.dumps(gold), encoding="utf-8")
+    assert main(["--shared", str(shared)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    for name in _SETS:
+        rules = next(line for line in lines if line.startswith(name))
+        assert rules.split()[1:3] == ["rules", "1.000"]  # each set's one count, found and credited by the rules
+    assert sum("ceiling" in line for line in lines) == 4
+    assert sum("rules+trees" in line for line in lines) == 8

@@ -361,3 +361,8 @@ def test_a_figure_in_a_new_paragraph_counts_what_the_count_before_counted(quake)
         "In Cedar, 9 schools were closed."
     )
     assert found(text, quake) == [("Daily Ledger", 40, "exact", "killed"), ("sheriff", 12, "exact", "killed")]
+
+
+def test_a_place_before_the_speakers_role_is_no_name_of_theirs(quake):
+    text = "The earthquake killed 40 people in Alder, the county sheriff said."
+    assert found(text, quake) == [("county sheriff", 40, "exact", "killed")]
