@@ -142,7 +142,7 @@ _FIGURE_VERBS = frozenset(
     """put puts raised raises lowered lowers revised revises updated updates increased cut cuts
     gave gives give released releases issued issues published publishes offered offers""".split()
 )
-_REPORTING_WORDS = SPEECH_VERBS | {"according", "citing", "quoting"} | _FIGURE_VERBS
+_REPORTING_WORDS = SPEECH_VERBS | {"according", "citing", "quoting", "per"} | _FIGURE_VERBS
 _FIGURE_WORDS = frozenset(
     "number figure figures toll total estimate estimates count tally strength turnout crowd attendance".split()
 )
@@ -673,6 +673,14 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
         if low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
             phrase = phrase_after(toks, i + 2)
             inverted = source = True
+        elif low == "per":
+            # "Per the health department, 95 people have died": "according to", opening its clause
+            if not _PER_SOURCE.match(sent.text, t.start - sent.start):
+                continue
+            if i > 0 and toks[i - 1].text not in {",", "—", "("}:
+                continue
+            phrase = phrase_after(toks, i + 1)
+            inverted = source = True
         elif low in {"citing", "quoting"}:
             phrase = phrase_after(toks, i + 1)
             inverted = source = True
@@ -740,6 +748,9 @@ def _words_of(ctx: _Context, sent: Sentence) -> set[str]:
 
 _SAYING = frozenset("saying shouting telling writing adding warning chanting screaming yelling".split())
 _VERB_CANDIDATES = _REPORTING_WORDS | _SAYING | {"in"}
+_PER_SOURCE = re.compile(
+    r"(?i:per)\s+(?:the\s+|an?\s+)?(?!(?i:cent|capita|day|hour|week|month|year|person|head)\b)[A-Za-z]"
+)
 _PASSIVE_HELPERS = frozenset("was is were are be been being has have had widely also reportedly once".split())
 
 
@@ -1187,6 +1198,9 @@ def _claimant(
             return chosen.speaker, chosen.entity, f"{window} … {lead}", "verb"
         others = [ctx.body[a.start : a.end + 40] for a in attrs if a.at != chosen.at]
         return chosen.speaker, chosen.entity, " … ".join([window, *others, lead]), "verb"
+    counter = _counted_by(ctx, sent, at)
+    if counter is not None:
+        return counter[0], counter[1], ctx.body[max(sent.start, at - 80) : at], "verb"
     if embed is not None:
         return embed[0], EntityRef(name=embed[0], kind=EntityKind.unknown), "", "embed"
     if ctx.turn is not None and ctx.turn.speaker != INTERVIEWER:
@@ -1196,6 +1210,42 @@ def _claimant(
         return said.speaker, said.entity, ctx.body[said.start : said.end + 40], "report"
     outlet = ctx.outlet or "the article"
     return outlet, None, "", "outlet"
+
+
+# who counted a number told just before it: "The Associated Press counted at least 230 deaths", "An AP
+# tally found 230 deaths" (the tally's word is no part of the name)
+_COUNTED = re.compile(
+    r"\b(?P<verb>counted|tallied|recorded|documented|logged|found|finds|shows|showed|counts|tallies|records)\s+"
+    r"(?:(?:at\s+least|more\s+than|about|around|nearly|almost|over|some|an\s+estimated)\s+)?$"
+)
+_TALLY_HEADS = _TALLY_WORDS | {"analysis", "review", "survey", "study", "data", "figures"}
+
+
+def _counted_by(ctx: _Context, sent: Sentence, at: int) -> tuple[str, EntityRef | None] | None:
+    """The subject of a verb of counting right before the number at `at` ("X counted at least 230"), or
+    the maker of a tally that found it ("An X tally found 230"): "found" and "shows" only after a tally."""
+    m = _COUNTED.search(ctx.body, max(sent.start, at - 40), at)
+    if m is None:
+        return None
+    toks = _tokens_of(ctx, sent)
+    verb = next((k for k, t in enumerate(toks) if t.start == m.start("verb")), None)
+    if verb is None:
+        return None
+    phrase = subject_before(toks, verb)
+    if not phrase:
+        return None
+    tally = any(t.low in _TALLY_HEADS for t in toks[max(0, verb - 3) : verb])  # "An AP tally found"
+    if m.group("verb") in {"found", "finds", "shows", "showed"} and not tally:
+        return None  # "rescuers found 12 bodies": who found them, not who counted
+    if tally:
+        phrase = [p for p in phrase if p.low not in DETERMINERS and p.low not in _TALLY_HEADS]
+    if not phrase:
+        return None
+    text = phrase_text(sent.text, phrase, sent.start)
+    speaker, entity = _resolve(ctx, text, min(p.start for p in phrase if p.start >= 0))
+    if not speaker or _generic(speaker) or speaker.lower() in PRONOUNS:
+        return None
+    return speaker, entity
 
 
 _CLAIM_VOICES = 6  # the voices before a count a claimant model weighs, newest first

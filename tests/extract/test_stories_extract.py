@@ -366,3 +366,22 @@ def test_a_figure_in_a_new_paragraph_counts_what_the_count_before_counted(quake)
 def test_a_place_before_the_speakers_role_is_no_name_of_theirs(quake):
     text = "The earthquake killed 40 people in Alder, the county sheriff said."
     assert found(text, quake) == [("county sheriff", 40, "exact", "killed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("The Valley Courier counted at least 230 earthquake deaths across six provinces.", "Valley Courier"),
+        ("A Valley Courier tally found at least 230 earthquake deaths.", "Valley Courier"),
+        ("Per the state health office, at least 230 people have died in the earthquake.", "state health office"),
+        ("At least 230 people have died in the earthquake, per the state health office.", "state health office"),
+        ("Rescuers found at least 230 bodies after the earthquake.", "Daily Ledger"),
+    ],
+)
+def test_who_counted_a_toll(quake, text, who):
+    assert found(text, quake) == [(who, 230, "at_least", "killed")]
+
+
+def test_per_cent_is_no_source(quake):
+    text = "Losses ran to 5 per cent of output after the earthquake, which killed 40 people."
+    assert found(text, quake) == [("Daily Ledger", 40, "exact", "killed")]
