@@ -1198,7 +1198,7 @@ def _claimant(
             return chosen.speaker, chosen.entity, f"{window} … {lead}", "verb"
         others = [ctx.body[a.start : a.end + 40] for a in attrs if a.at != chosen.at]
         return chosen.speaker, chosen.entity, " … ".join([window, *others, lead]), "verb"
-    counter = _counted_by(ctx, sent, at)
+    counter = _counted_by(ctx, sent, at) or _by_count_of(ctx, sent)
     if counter is not None:
         return counter[0], counter[1], ctx.body[max(sent.start, at - 80) : at], "verb"
     if embed is not None:
@@ -1244,6 +1244,29 @@ def _counted_by(ctx: _Context, sent: Sentence, at: int) -> tuple[str, EntityRef 
     text = phrase_text(sent.text, phrase, sent.start)
     speaker, entity = _resolve(ctx, text, min(p.start for p in phrase if p.start >= 0))
     if not speaker or _generic(speaker) or speaker.lower() in PRONOUNS:
+        return None
+    return speaker, entity
+
+
+# "by the organisers' estimate", "By police count,", "by the government's count": whose count it is
+_BY_COUNT = re.compile(
+    r"\b[Bb]y\s+(?:the\s+)?(?P<who>[A-Za-z][\w.’'-]*(?:\s+[A-Za-z][\w.’'-]*){0,4}?)(?:['’]s?)?\s+(?:own\s+)?"
+    r"(?:count|counts|estimate|estimates|tally|figures|reckoning|calculations?|numbers)\b"
+)
+_NO_ONE = frozenset("one some another any their its his her our my most many several other official".split())
+
+
+def _by_count_of(ctx: _Context, sent: Sentence) -> tuple[str, EntityRef | None] | None:
+    """The one whose count a sentence says it tells ("by the organisers' estimate"); not "by one count",
+    "by official figures"."""
+    if "by" not in _words_of(ctx, sent):
+        return None
+    m = _BY_COUNT.search(sent.text)
+    if m is None or m.group("who").split()[0].lower() in _NO_ONE:
+        return None
+    who = re.sub(r"['’]s?$", "", m.group("who"))  # "the organisers'", "the government's"
+    speaker, entity = _resolve(ctx, who, sent.start + m.start("who"))
+    if not speaker or _generic(speaker):
         return None
     return speaker, entity
 

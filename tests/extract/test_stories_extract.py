@@ -385,3 +385,18 @@ def test_who_counted_a_toll(quake, text, who):
 def test_per_cent_is_no_source(quake):
     text = "Losses ran to 5 per cent of output after the earthquake, which killed 40 people."
     assert found(text, quake) == [("Daily Ledger", 40, "exact", "killed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        (
+            "More than 100,000 people marched in the dockers' protest on Sunday, by the organisers' estimate.",
+            "organisers",
+        ),
+        ("By police count, more than 100,000 people joined the dockers' march.", "police"),
+        ("More than 100,000 people joined the dockers' march, by one count.", "Daily Ledger"),
+    ],
+)
+def test_whose_count_a_crowd_is_by(strike, who):
+    assert found(text, strike) == [(who, 100000, "more_than", "attended")]
