@@ -398,5 +398,5 @@ def test_per_cent_is_no_source(quake):
         ("More than 100,000 people joined the dockers' march, by one count.", "Daily Ledger"),
     ],
 )
-def test_whose_count_a_crowd_is_by(strike, who):
+def test_whose_count_a_crowd_is_by(strike, text, who):
     assert found(text, strike) == [(who, 100000, "more_than", "attended")]
