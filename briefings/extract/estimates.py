@@ -471,7 +471,8 @@ _ANY = re.compile("")
 
 def breaks_down_before(text: str) -> bool:
     """Whether a sentence opens by breaking down the count before it ("That number includes …")."""
-    return _PARTS_OF_BEFORE.match(text) is not None
+    opening = text[:12].lstrip(" \t\"“‘'(")
+    return opening[:2] in {"Th", "th", "TH"} and _PARTS_OF_BEFORE.match(text[:200]) is not None
 
 
 _PLAIN_NOUN = re.compile(r"\s+[a-z][a-z-]+\b")
