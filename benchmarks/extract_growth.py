@@ -1,6 +1,7 @@
 """Extraction, storing and search time against input size for adversarial shapes of text, 10 KB to 2 MB.
 
     python benchmarks/extract_growth.py [--sizes 10,50,100,500,1000,2000] [--limit SECONDS] [--steps extract,store,search]
+        [--shapes WORDS] [--story NAME]
 
 Each shape is text an attacker or an unlucky page could send: no sentence ends, one pattern
 repeated, thousands of quotes or names, a letter under tens of thousands of combining marks. Each
@@ -30,6 +31,7 @@ from briefings.extract import extract
 from briefings.models import Article, ArticleMeta
 from briefings.store import facts as store
 from briefings.store import fulltext
+from briefings.story import Story, find_story
 
 
 def _repeat(unit: str) -> Callable[[int], str]:
@@ -71,15 +73,26 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "random story words": _words,
     "generated news articles": _news,
     "a letter under combining marks, quoted": _marks,
+    # the shapes of a story of tolls (run them with --story hurricane-helene)
+    "toll — an aside — rose to 5 — …": _repeat("The toll — in Alder, Birch and Cedar — rose to 5 — "),
+    "That number includes 50 people from A, two …": _repeat(
+        "That number includes 50 people from Alder, two from Birch. "
+    ),
+    "According to X, 42 deaths. B had 11, followed by seven": _repeat(
+        "According to the agency, Alder suffered 42 deaths. Birch had 11, followed by seven in Cedar. "
+    ),
+    "wrapped copy: one paragraph of broken lines": lambda size: (
+        "Wrapped\n \n" + _repeat("officials reported 12 deaths in the\n\t\tcounty, and more were\n")(size)
+    )[:size],
 }
 STEPS = ("extract", "store", "search")
 
 
-async def _time_steps(text: str, steps: list[str], folder: Path) -> dict[str, float]:
+async def _time_steps(text: str, steps: list[str], folder: Path, story: Story | None = None) -> dict[str, float]:
     """CPU seconds of each step for one text (a new store in `folder`)."""
     took: dict[str, float] = {}
     t0 = time.process_time()
-    facts = extract(text)
+    facts = extract(text, story=story)
     took["extract"] = time.process_time() - t0
     if "store" not in steps and "search" not in steps:
         return took
@@ -102,7 +115,9 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=20.0, help="stop a row after a size took this long")
     parser.add_argument("--steps", default=",".join(STEPS), help=f"of {', '.join(STEPS)}")
     parser.add_argument("--shapes", default="", help="only the shapes whose name holds one of these words")
+    parser.add_argument("--story", help="extract this story's counts (a name or a file; default: the default story)")
     args = parser.parse_args()
+    story = find_story(args.story) if args.story else None
     sizes = [int(s) for s in args.sizes.split(",")]
     steps = [s for s in args.steps.split(",") if s in STEPS]
     wanted = [w.lower() for w in args.shapes.split(",") if w]
@@ -121,7 +136,7 @@ def main() -> None:
                     for step in steps:
                         cells[step].append("-")
                     continue
-                took = asyncio.run(_time_steps(make(kb * 1000), steps, Path(tmp)))
+                took = asyncio.run(_time_steps(make(kb * 1000), steps, Path(tmp), story))
                 for step in steps:
                     if step in stopped:
                         cells[step].append("-")

@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from briefings.extract import candidates as cand
+from briefings.extract.claimants import ClaimCandidate, ClaimDecider, ClaimScene, merged
+from briefings.extract.claimants import key_of as claim_key
 from briefings.extract.dates import resolve_date
 from briefings.extract.decide import Decider, default
-from briefings.extract.estimates import Rules, article_year, counts_in, rules
+from briefings.extract.estimates import Rules, article_year, breaks_down_before, counts_in, rules
 from briefings.extract.identity import identity, speaks_for
 from briefings.extract.layout import INTERVIEWER, Label, LabelKind, layout
 from briefings.extract.lexicon import (
@@ -109,6 +111,9 @@ class _Context:
     decide: Decider | None = None  # who said a quotation, among the candidates the rules gather
     candidates_memo: dict = field(default_factory=dict)  # what the quotations' candidates share (candidates.py)
     weigh_all: bool = False  # ask `decide` about settled quotations too (training records every one)
+    claims: ClaimDecider | None = None  # who claims a count, among the candidates (None: the rules alone)
+    last_claim: tuple[int, str, EntityRef | None] | None = None  # the count before: its sentence's start, claimant
+    headlines: set[int] = field(default_factory=set)  # the headline's paragraphs
 
     def add_voice(self, voice: _Voice) -> None:
         if voice.attribution.speaker and voice.attribution.speaker.lower() not in PRONOUNS:
@@ -135,10 +140,13 @@ def default_story() -> Story:
 
 
 _FIGURE_VERBS = frozenset(
-    "put puts raised raises lowered lowers revised revises updated updates increased cut cuts".split()
+    """put puts raised raises lowered lowers revised revises updated updates increased cut cuts
+    gave gives give released releases issued issues published publishes offered offers""".split()
 )
-_REPORTING_WORDS = SPEECH_VERBS | {"according", "citing", "quoting"} | _FIGURE_VERBS
-_FIGURE_WORDS = frozenset("number figure figures toll total estimate estimates count tally strength".split())
+_REPORTING_WORDS = SPEECH_VERBS | {"according", "citing", "quoting", "per"} | _FIGURE_VERBS
+_FIGURE_WORDS = frozenset(
+    "number figure figures toll total estimate estimates count tally strength turnout crowd attendance".split()
+)
 _WORDS = re.compile(r"[a-z]+")
 
 
@@ -150,12 +158,14 @@ def extract(
     *,
     decide: Decider | None = None,
     weigh_all: bool = False,
+    claims: ClaimDecider | None = None,
 ) -> Extraction:
     """Every quote and estimate in an article body, with evidence and resolved speakers. The estimates
     are the counts of `story` (None: the default story); quotes do not depend on it. `decide` chooses
     each quotation's speaker among its candidates (default: the packaged attribution model); a
     quotation a verb right beside it gives to someone named in full is settled without it, unless
-    `weigh_all`."""
+    `weigh_all`. `claims`, when given, chooses each count's claimant among the candidates the rules
+    gather (claimants.py); without it the rules' choice stands."""
     story = story if story is not None else default_story()
     year = article_year(body, published.year if published is not None else None)
     story_rules = rules(story)
@@ -168,10 +178,11 @@ def extract(
     ctx = _Context(body, published, outlet, Mentions(), [], labels=list(reversed(lay.labels)))
     ctx.decide = decide or default()
     ctx.weigh_all = weigh_all
+    ctx.claims = claims
     ctx.titles = [q for q, title in zip(marked, titled, strict=True) if title]
     _register_acronyms(ctx, sents)
     _register_names(ctx, sents, spans)
-    headline_paras = _headline_paragraphs(body)
+    headline_paras = ctx.headlines = _headline_paragraphs(body)
     embeds = _embedded_posts(body, published)
     estimates: list[tuple[bool, Estimate]] = []
     pending_runon: list[int] = []
@@ -204,10 +215,12 @@ def extract(
             ctx.add_voice(_Voice(a, sent.paragraph, index))
         headline = sent.paragraph in headline_paras
         prev = sents[index - 1] if index > 0 and sents[index - 1].paragraph == sent.paragraph else None
-        for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph), prev, story_rules, year):
+        last = estimates[-1][2] if estimates and estimates[-1][1] == index - 1 else None  # the sentence before's
+        for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph), prev, story_rules, year, last):
             estimates.append((headline, index, est))
         _source_named_after(ctx, sent, index, attrs, estimates)
-        _keep_report(ctx, sent, attrs, spans)
+        counted = {e.claimant for _, i, e in estimates[-8:] if i == index}
+        _keep_report(ctx, sent, attrs, spans, counted)
     quotes = _dedupe_quotes([q for _, q in ctx.quotes])
     return Extraction(
         quotes=quotes,
@@ -216,10 +229,14 @@ def extract(
     )
 
 
-def _keep_report(ctx: _Context, sent: Sentence, attrs: list[Attribution], spans: list[QuoteSpan]) -> None:
+def _keep_report(
+    ctx: _Context, sent: Sentence, attrs: list[Attribution], spans: list[QuoteSpan], counted: set[str]
+) -> None:
     """A paragraph that reports someone ("X said that 8,000 troops were training.") goes on reporting
     them in the sentences after it that name no one ("The first 2,400 will move in March."); a
-    quotation ends that: what follows a quoted remark is the writer's own."""
+    quotation ends that: what follows a quoted remark is the writer's own. A source heading the
+    paragraph ("According to X, …") goes on only when its sentence gave it one of the story's counts
+    (`counted`: the claimants of the sentence's counts): a source of rainfall is no source of the toll."""
     k = bisect.bisect_left(spans, sent.start, key=_open_at)
     quoted = k < len(spans) and spans[k].open_at < sent.end
     if quoted or (ctx.report is not None and ctx.report[0] != sent.paragraph):
@@ -230,14 +247,23 @@ def _keep_report(ctx: _Context, sent: Sentence, attrs: list[Attribution], spans:
         for a in attrs
         if a.speaker
         and a.speaker.lower() not in PRONOUNS
-        and not a.inverted
-        and _REPORT_VERB.match(ctx.body, a.at)
+        and (
+            (not a.inverted and _REPORT_VERB.match(ctx.body, a.at))
+            # "According to the agency, A suffered 42 deaths. B had 11.": a source heading the paragraph
+            or (
+                a.source
+                and a.speaker in counted
+                and _ACCORDING.match(ctx.body, a.at)
+                and not ctx.body[sent.start : a.at].strip()
+            )
+        )
         and sent.end - a.end > 40
     ]
     if leading and not quoted:
         ctx.report = (sent.paragraph, leading[-1])
 
 
+_ACCORDING = re.compile(r"(?i:according)\s+to\b")
 _REPORT_VERB = re.compile(
     r"(?:said|says|told|tells|reported|reports|stated|states|estimated|estimates|believes|believed|assessed|assesses|"
     r"claimed|claims|announced|announces|confirmed|confirms|added|adds|noted|notes|warned|warns|revealed|explained)\b"
@@ -349,6 +375,7 @@ def _titled_names(text: str) -> list[tuple[int, str]]:
 _APPOSITIVE_AFTER = re.compile(
     r"\b([A-Z][a-z]+(?:[\- ][A-Z][a-z]+(?:-[a-z]+)?){0,2}), ((?:the|a|an) [^,.;“”\"]{3,90}?)(?=,|\s+(?:who|said|told)\b)"
 )
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|across|outside|inside|around|throughout|into)\s+$")
 _APPOSITIVE_BEFORE = re.compile(
     r"\b((?:The|the) [^,.;“”\"]{3,60}?), ((?:\d{1,3}-year-old\s+)?(?:[a-z]+\s+){0,2}"
     r"[A-Z][a-z]+(?: [A-Z][a-z]+(?:-[a-z]+)?){0,2}),"
@@ -387,6 +414,8 @@ def _register_names(ctx: _Context, sents: list[Sentence], spans: list[QuoteSpan]
             at = sent.start + m.start()
             if _inside_quote(at, spans) or (len(m.group(1).split()) == 1 and not _describes_person(m.group(2))):
                 continue
+            if _PLACE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                continue  # "40 people died in Alder, the county sheriff said": a place, then the speaker
             ref = split_appositive(f"{m.group(1)}, {m.group(2)}")
             if ref is not None and ref.kind is EntityKind.person and ref.role:
                 ctx.mentions.add(ref, at, m.group(), _opens(text, m.start()))
@@ -612,7 +641,9 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
     if cached is not None:
         return cached
     words = _words_of(ctx, sent)
-    if not _REPORTING_WORDS.intersection(words) and not ("in" in words and DOCUMENTS.intersection(words)):
+    if not _REPORTING_WORDS.intersection(words) and not (
+        "in" in words and (DOCUMENTS.intersection(words) or _TALLY_WORDS.intersection(words))
+    ):
         ctx.attributions[sent.start] = []
         return []
     local = _spans_over(spans, sent.start, sent.end)
@@ -642,6 +673,14 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
         source = False
         if low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
             phrase = phrase_after(toks, i + 2)
+            inverted = source = True
+        elif low == "per":
+            # "Per the health department, 95 people have died": "according to", opening its clause
+            if not _PER_SOURCE.match(sent.text, t.start - sent.start):
+                continue
+            if i > 0 and toks[i - 1].text not in {",", "—", "("}:
+                continue
+            phrase = phrase_after(toks, i + 1)
             inverted = source = True
         elif low in {"citing", "quoting"}:
             phrase = phrase_after(toks, i + 1)
@@ -713,6 +752,9 @@ def _words_of(ctx: _Context, sent: Sentence) -> set[str]:
 
 _SAYING = frozenset("saying shouting telling writing adding warning chanting screaming yelling".split())
 _VERB_CANDIDATES = _REPORTING_WORDS | _SAYING | {"in"}
+_PER_SOURCE = re.compile(
+    r"(?i:per)\s+(?:the\s+|an?\s+)?(?!(?i:cent|capita|day|hour|week|month|year|person|head)\b)[A-Za-z]"
+)
 _PASSIVE_HELPERS = frozenset("was is were are be been being has have had widely also reportedly once".split())
 
 
@@ -769,15 +811,38 @@ def _coordinated_subject(toks: list[Tok], conj: int) -> list[Tok] | None:
     return None
 
 
+# what counts or lists as a document does: "in a tally from the agency", "in a list released by"
+_TALLY_WORDS = frozenset("tally tallies count counts list lists tabulation database tracker".split())
+_ISSUED_WORDS = frozenset("published released issued seen shared compiled kept obtained posted".split())
+# the words a document's name may open with: "in an Oct. 16 tally", "in the agency's latest report"
+_DOCUMENT_MODIFIERS = frozenset(
+    "new latest updated revised official preliminary final daily weekly internal separate own state federal".split()
+)
+
+
 def _in_document_by(toks: list[Tok], i: int) -> int:
-    """After "in" at `i`: the index of the issuer in "in a report (published) by X", else 0."""
+    """After "in" at `i`: the index of the issuer in "in a report (published) by X", "in an Oct. 16
+    tally from X", else 0."""
     k = i + 1
-    while k < len(toks) and k < i + 4 and toks[k].low not in DOCUMENTS:
+    while (
+        k < len(toks)
+        and k < i + 6
+        and toks[k].low not in DOCUMENTS
+        and toks[k].low not in _TALLY_WORDS
+        and (
+            toks[k].low in DETERMINERS
+            or toks[k].low in _DOCUMENT_MODIFIERS
+            or toks[k].cap
+            or toks[k].text == "."
+            or toks[k].text.isdigit()
+            or (k < i + 4 and toks[k].text.isalpha())
+        )
+    ):
         k += 1
-    if k >= len(toks) or toks[k].low not in DOCUMENTS:
+    if k >= len(toks) or (toks[k].low not in DOCUMENTS and toks[k].low not in _TALLY_WORDS):
         return 0
     k += 1
-    if k < len(toks) and toks[k].low in {"published", "released", "issued", "seen", "shared"}:
+    if k < len(toks) and toks[k].low in _ISSUED_WORDS:
         k += 1
     return k + 1 if k + 1 < len(toks) and toks[k].low in {"by", "from"} else 0
 
@@ -1090,14 +1155,27 @@ def _estimates_in(
     prev: Sentence | None,
     story: Rules,
     year: int | None,
+    last: Estimate | None = None,
 ) -> list[Estimate]:
-    """The story's counts in one sentence (`estimates.counts_in`), each with its claimant and date."""
+    """The story's counts in one sentence (`estimates.counts_in`), each with its claimant and date.
+    `last` is the last count of the sentence before, which a sentence that breaks it down ("That number
+    includes 50 people from Alder, …") goes on counting, for the same claimant when it names none."""
     out: list[Estimate] = []
-    for c in counts_in(sent.text, story, prev.text if prev is not None else None, year):
+    status = last.status if last is not None else None
+    parts = last is not None and breaks_down_before(sent.text) and not attrs
+    for c in counts_in(sent.text, story, prev.text if prev is not None else None, year, status):
+        kind = "other"
         if c.common:
             speaker, entity, date_text = ctx.outlet or "the article", None, ""
+        elif parts and last is not None and ctx.quote_around(c.start + sent.start) is None:
+            speaker, entity, date_text, kind = last.claimant, last.entity, "", "parts"
         else:
-            speaker, entity, date_text = _claimant(ctx, sent, c.start + sent.start, spans, attrs, embed)
+            speaker, entity, date_text, kind = _claimant(ctx, sent, c.start + sent.start, spans, attrs, embed)
+        if ctx.claims is not None and not c.common:
+            chosen = _decide_claim(ctx, sent, c.start + sent.start, c.value, attrs, speaker, entity, kind)
+            if chosen is not None and (chosen.speaker, chosen.entity) != (speaker, entity):
+                speaker, entity, date_text = chosen.speaker, chosen.entity, ""
+        ctx.last_claim = (sent.start, speaker, entity)
         if embed is not None and speaker == embed[0]:
             date, basis = (embed[1], DateBasis.stated) if embed[1] else resolve_date("", ctx.published)
         else:
@@ -1127,12 +1205,13 @@ def _claimant(
     spans: list[QuoteSpan],
     attrs: list[Attribution],
     embed: tuple[str, dt.date | None] | None,
-) -> tuple[str, EntityRef | None, str]:
+) -> tuple[str, EntityRef | None, str, str]:
     """Who makes the claim at offset `at`: the speaker of a quote around it, the nearest
-    reporting verb's subject, "according to ...", an embedded post's author, or the outlet."""
+    reporting verb's subject, "according to ...", an embedded post's author, or the outlet; with the
+    text that may date it, and how it was chosen (claimants.ClaimScene.rule_kind)."""
     quote = ctx.quote_around(at)
     if quote is not None:
-        return quote.speaker or "", quote.entity, quote.evidence.sentence
+        return quote.speaker or "", quote.entity, quote.evidence.sentence, "quote"
     attrs = [a for a in attrs if not _generic(a.speaker)]
     pre = [a for a in attrs if a.at < at]
     # a verb after the number claims it, unless its subject opens a clause of its own after it
@@ -1147,25 +1226,184 @@ def _claimant(
     if item is not None:
         speaker, entity = _resolve(ctx, item, at)
         if speaker:
-            return speaker, entity, ctx.body[chosen.start : chosen.end + 40]
+            return speaker, entity, ctx.body[chosen.start : chosen.end + 40], "list"
     if chosen is not None:
         # when: by the chosen verb, else by another reporting verb of the sentence ("“…,” Kirby told
         # reporters Wednesday, saying the U.S. believes …"), else by the sentence's opening words
         window = ctx.body[chosen.start : chosen.end + 40]
         lead = sent.text.split(",", 1)[0] if "," in sent.text else ""
         if len(attrs) < 2 or resolve_date(window, ctx.published)[1] is DateBasis.stated:
-            return chosen.speaker, chosen.entity, f"{window} … {lead}"
+            return chosen.speaker, chosen.entity, f"{window} … {lead}", "verb"
         others = [ctx.body[a.start : a.end + 40] for a in attrs if a.at != chosen.at]
-        return chosen.speaker, chosen.entity, " … ".join([window, *others, lead])
+        return chosen.speaker, chosen.entity, " … ".join([window, *others, lead]), "verb"
+    counter = _counted_by(ctx, sent, at) or _by_count_of(ctx, sent)
+    if counter is not None:
+        return counter[0], counter[1], ctx.body[max(sent.start, at - 80) : at], "verb"
     if embed is not None:
-        return embed[0], EntityRef(name=embed[0], kind=EntityKind.unknown), ""
+        return embed[0], EntityRef(name=embed[0], kind=EntityKind.unknown), "", "embed"
     if ctx.turn is not None and ctx.turn.speaker != INTERVIEWER:
-        return ctx.turn.speaker, ctx.turn.entity, ""  # a transcript: the one speaking
-    if ctx.report is not None and ctx.report[0] == sent.paragraph:
+        return ctx.turn.speaker, ctx.turn.entity, "", "turn"  # a transcript: the one speaking
+    if ctx.report is not None and ctx.report[0] == sent.paragraph and not _OWN_SUM.match(sent.text):
         said = ctx.report[1]  # the paragraph goes on with the report of the sentence before
-        return said.speaker, said.entity, ctx.body[said.start : said.end + 40]
+        return said.speaker, said.entity, ctx.body[said.start : said.end + 40], "report"
     outlet = ctx.outlet or "the article"
-    return outlet, None, ""
+    return outlet, None, "", "outlet"
+
+
+# who counted a number told just before it: "The Associated Press counted at least 230 deaths", "An AP
+# tally found 230 deaths" (the tally's word is no part of the name)
+_COUNTED = re.compile(
+    r"\b(?P<verb>counted|tallied|recorded|documented|logged|found|finds|shows|showed|counts|tallies|records)\s+"
+    r"(?:(?:at\s+least|more\s+than|about|around|nearly|almost|over|some|an\s+estimated)\s+)?$"
+)
+_TALLY_HEADS = _TALLY_WORDS | {"analysis", "review", "survey", "study", "data", "figures"}
+
+
+def _counted_by(ctx: _Context, sent: Sentence, at: int) -> tuple[str, EntityRef | None] | None:
+    """The subject of a verb of counting right before the number at `at` ("X counted at least 230"), or
+    the maker of a tally that found it ("An X tally found 230"): "found" and "shows" only after a tally."""
+    m = _COUNTED.search(ctx.body, max(sent.start, at - 40), at)
+    if m is None:
+        return None
+    toks = _tokens_of(ctx, sent)
+    verb = next((k for k, t in enumerate(toks) if t.start == m.start("verb")), None)
+    if verb is None:
+        return None
+    phrase = subject_before(toks, verb)
+    if not phrase:
+        return None
+    tally = any(t.low in _TALLY_HEADS for t in toks[max(0, verb - 3) : verb])  # "An AP tally found"
+    if m.group("verb") in {"found", "finds", "shows", "showed"} and not tally:
+        return None  # "rescuers found 12 bodies": who found them, not who counted
+    if tally:
+        phrase = [p for p in phrase if p.low not in DETERMINERS and p.low not in _TALLY_HEADS]
+    if not phrase:
+        return None
+    text = phrase_text(sent.text, phrase, sent.start)
+    speaker, entity = _resolve(ctx, text, min(p.start for p in phrase if p.start >= 0))
+    if not speaker or _generic(speaker) or speaker.lower() in PRONOUNS:
+        return None
+    return speaker, entity
+
+
+# "by the organisers' estimate", "By police count,", "by the government's count": whose count it is
+_BY_COUNT = re.compile(
+    r"\b[Bb]y\s+(?:the\s+)?(?P<who>[A-Za-z][\w.’'-]*(?:\s+[A-Za-z][\w.’'-]*){0,4}?)(?:['’]s?)?\s+(?:own\s+)?"
+    r"(?:count|counts|estimate|estimates|tally|figures|reckoning|calculations?|numbers)\b"
+)
+_NO_ONE = frozenset("one some another any their its his her our my most many several other official".split())
+
+
+def _by_count_of(ctx: _Context, sent: Sentence) -> tuple[str, EntityRef | None] | None:
+    """The one whose count a sentence says it tells ("by the organisers' estimate"); not "by one count",
+    "by official figures"."""
+    if "by" not in _words_of(ctx, sent):
+        return None
+    m = _BY_COUNT.search(sent.text)
+    if m is None or m.group("who").split()[0].lower() in _NO_ONE:
+        return None
+    who = re.sub(r"['’]s?$", "", m.group("who"))  # "the organisers'", "the government's"
+    speaker, entity = _resolve(ctx, who, sent.start + m.start("who"))
+    if not speaker or _generic(speaker):
+        return None
+    return speaker, entity
+
+
+_CLAIM_VOICES = 6  # the voices before a count a claimant model weighs, newest first
+
+
+def _decide_claim(
+    ctx: _Context,
+    sent: Sentence,
+    at: int,
+    value: int,
+    attrs: list[Attribution],
+    speaker: str,
+    entity: EntityRef | None,
+    kind: str,
+) -> ClaimCandidate | None:
+    """The claimant `ctx.claims` chooses for the count at `at` among every candidate the rules know of
+    (claimants.py), the rules' own choice (`speaker`, how: `kind`) first."""
+    assert ctx.claims is not None
+    outlet = ctx.outlet or "the article"
+    found = [
+        ClaimCandidate(speaker, entity, rule=True, outlet=speaker == outlet and entity is None, sources={"rule"}),
+        ClaimCandidate(outlet, None, outlet=True, sources={"outlet"}),
+    ]
+    usable = [a for a in attrs if a.speaker and not _generic(a.speaker)]
+    before = [a for a in usable if a.at < at]
+    after = [a for a in usable if a.at > at]
+    for rank, a in enumerate(reversed(before), 1):
+        found.append(
+            ClaimCandidate(
+                a.speaker,
+                a.entity,
+                pre=rank,
+                pre_gap=max(0, at - a.end),
+                inverted=a.inverted,
+                source=a.source,
+                sources={"verb"},
+            )
+        )
+    for rank, a in enumerate(after, 1):
+        joined = not a.inverted and _CLAUSE_JOIN.search(ctx.body, max(at, a.start - 24), a.start) is not None
+        found.append(
+            ClaimCandidate(
+                a.speaker,
+                a.entity,
+                post=rank,
+                post_gap=max(0, a.start - at),
+                inverted=a.inverted,
+                source=a.source,
+                joined=joined,
+                sources={"verb"},
+            )
+        )
+    if ctx.report is not None and ctx.report[0] == sent.paragraph:
+        said = ctx.report[1]
+        found.append(ClaimCandidate(said.speaker, said.entity, report=True, sources={"report"}))
+    quote = ctx.quote_around(at)
+    if quote is not None and quote.speaker:
+        found.append(ClaimCandidate(quote.speaker, quote.entity, quoted=True, sources={"quote"}))
+    seen: set[str] = set()
+    rank = 0
+    for v in reversed(ctx.voices):
+        if v.attribution.at >= sent.start:
+            continue
+        key = claim_key(v.attribution.speaker, v.attribution.entity)
+        if key in seen:
+            continue
+        seen.add(key)
+        rank += 1
+        found.append(
+            ClaimCandidate(
+                v.attribution.speaker,
+                v.attribution.entity,
+                voice=rank,
+                voice_paragraphs=sent.paragraph - v.paragraph,
+                sources={"voice"},
+            )
+        )
+        if rank >= _CLAIM_VOICES:
+            break
+    if ctx.last_claim is not None:
+        where, who, ent = ctx.last_claim
+        found.append(
+            ClaimCandidate(
+                who, ent, last_claim=True, last_sentences=ctx.body.count(".", where, sent.start), sources={"last"}
+            )
+        )
+    scene = ClaimScene(
+        ctx.body, at, value, sent.start, sent.paragraph, kind, len(attrs), sent.paragraph in ctx.headlines
+    )
+    return ctx.claims(scene, merged(found))
+
+
+# the outlet adding up what it reported ("This brings the total confirmed deaths to eight"): its own sum
+_OWN_SUM = re.compile(
+    r"\W*(?:This|That|These|Which|It)\s+(?:brings|brought|raises|raised|pushes|pushed|takes|took|puts)\s+"
+    r"(?:the|its|their)\s+(?:[\w'’-]+\s+){0,4}?(?:total|toll|tally|count|number)\b"
+)
 
 
 _GENERIC_CLAIMANTS = frozenset(

@@ -87,7 +87,14 @@ def _either(*patterns: str) -> str:
 def rules(story: Story) -> Rules:
     """The story's patterns, compiled once per story."""
     q = story.quantity
-    adjectives = _alternatives(q.adjectives) if q.adjectives else r"(?!)"
+    # what may stand between a number and its noun: the story's adjectives, its topic's own words ("30
+    # earthquake deaths" in a story whose topic is the earthquake) and "-related" words of any kind
+    topic = tuple(w.strip() for e in (*story.topic.any_of, *story.topic.all_of) for w in e.split("|") if w.strip())
+    adjectives = _either(
+        _alternatives(q.adjectives) if q.adjectives else "",
+        _alternatives(topic) if topic else "",
+        r"[a-z]+-(?:related|linked|caused)",
+    )
     nouns = _alternatives(q.nouns) if q.nouns else r"(?!)"
     people = _alternatives(q.people) if q.people else r"(?!)"
     units = _alternatives(q.units) if q.units else r"(?!)"
@@ -188,6 +195,7 @@ _LIST_GAP = Caseless(
     r"\s*(?:,\s*)?(?:and|or|,)\s+(?:(?:killed|wounded|injured|captured|others?)\s+)?(?:(?:as many as|up to|about|some|"
     r"more than|at least|nearly|around|over|another)\s+)?"
 )
+_PART_AFTER = re.compile(r"\s+of\s+(?:them|those|these|whom)\b", re.I)
 _PARTITIVE_BEFORE = Caseless(r"\b(?:of whom|of which|of them|of those|of these)\s*,?\s+(?:\w+\s+){0,2}$")
 # a count with its own verb of loss: "of whom 400 have been killed", "Of those, 700 died"
 _OWN_LOSS = Caseless(
@@ -228,13 +236,13 @@ QUALIFIER_BEFORE: list[tuple[Qualifier, Caseless]] = [
     (
         Qualifier.up_to,
         Caseless(
-            r"\b(?:as many as|up to|approaching|as much as|fewer than|less than|under|a maximum of|maximum of)\s+$"
+            r"\b(?:as many as|up to|approaching|nearing|nears|neared|closing in on|as much as|fewer than|less than|under|a maximum of|maximum of)\s+$"
         ),
     ),
     (
         Qualifier.approx,
         Caseless(
-            r"\b(?:about|approximately|approx\.|around|some|roughly|nearly|almost|an estimated|estimated|close to|circa|~|about|near|an approximate)\s+$"
+            r"\b(?:about|approximately|approx\.|around|some|roughly|nearly|almost|an estimated|estimated|close to|closer to|circa|~|about|near|an approximate)\s+$"
         ),
     ),
 ]
@@ -264,15 +272,25 @@ def article_year(body: str, published_year: int | None) -> int | None:
     return max(years) if years else None
 
 
-def counts_in(text: str, story: Story | Rules, prev: str | None = None, year: int | None = None) -> list[Count]:
+def counts_in(
+    text: str, story: Story | Rules, prev: str | None = None, year: int | None = None, last: str | None = None
+) -> list[Count]:
     """The story's counts in one sentence. `prev` is the sentence before it in its paragraph, which may
     say what a bare number counts ("… sent 9,000 soldiers. More than 2,000 have been killed."); `year`
-    is the article's, before which a year named by a number's clause makes it another event's figure.
-    `story` may be given as its compiled rules, which a caller reading many sentences makes once."""
+    is the article's, before which a year named by a number's clause makes it another event's figure;
+    `last` is the status of the count just before the sentence, which a sentence breaking that count
+    down goes on counting ("That number includes 50 people from Alder"). `story` may be given as its
+    compiled rules, which a caller reading many sentences makes once."""
     r = story if isinstance(story, Rules) else rules(story)
     out: list[Count] = []
     low = caseless(text)  # read once, by the number finder and by every cue pattern
-    numbers = find_numbers(text, low, r.spelled_hint)
+    parts_of = last if last is not None and breaks_down_before(low) else None
+    # a count in words may go on a list the sentence before began ("… 42 deaths. Yancey had 11, followed
+    # by seven in Henderson."): its hint words may stand there
+    carries = parts_of is not None or (
+        r.nearest and prev is not None and r.spelled_hint.search(caseless(prev[-300:])) is not None
+    )
+    numbers = find_numbers(text, low, _ANY if carries else r.spelled_hint)
     cues = _Cues(text, len(numbers), low)
     used: set[int] = set()
     chain: tuple[int, str] | None = None  # where the last count's noun ends, and its status
@@ -280,7 +298,11 @@ def counts_in(text: str, story: Story | Rules, prev: str | None = None, year: in
     for k, n in enumerate(numbers):
         if k in used:
             continue
-        if k > 0 and not _GLUED_AFTER.match(text, numbers[k - 1].end):
+        if (
+            k > 0
+            and not _GLUED_AFTER.match(text, numbers[k - 1].end)
+            and not _of_another_thing(r, text, numbers[k - 1].end)
+        ):
             prior_end = numbers[k - 1].end
         # the words around the number, a window each way: every rule below looks no further
         before, after = text[max(0, n.start - _WINDOW) : n.start], text[n.end : n.end + _WINDOW]
@@ -294,6 +316,9 @@ def counts_in(text: str, story: Story | Rules, prev: str | None = None, year: in
             continue  # "a 2-vehicle crash", "a Category 4 storm", "ages ranged from 4 to 91", "Mr Lee, 57,"
         if _GLUED_BEFORE.match(before[-1:]):
             continue
+        part = _PART_AFTER.match(after)
+        if part and not _OWN_LOSS.match(after[part.end() :]):
+            continue  # "Three of them were children", "Six of those were found alive": a part of a count before
         if _PARTITIVE_BEFORE.search(before[-40:]) and not _OWN_LOSS.match(after):
             continue  # "…, of whom 400 officers": part of the count before it, not a claim of its own
         value, lo_value, hi_value, end = n.value, None, None, n.end
@@ -352,12 +377,24 @@ def counts_in(text: str, story: Story | Rules, prev: str | None = None, year: in
                 _BARE_AFTER.match(after)
                 or _TOLL_BARE_AFTER.match(after)
                 or any(cues.any(st.cue, end, end + 16) for st in r.statuses if st.name != r.default)  # "82 arrested"
+                or _default_verb_after(r, cues, end)  # "100,000 took part", "50,000 marched"
             )
             if head is None and _UNDER.search(before[-8:]):
                 continue  # "were under 16": an age
+            if status is None and parts_of is not None and (bare or head is not None):
+                status, listed_on = parts_of, True  # "… 90 missing. That number includes 50 people from Alder"
             if status is None and bare and prev is not None:
                 status = _carried(r, prev, cues)  # "… 42 deaths. Yancey had the next highest, with 11."
                 listed_on = status is not None
+            if (
+                status is None
+                and bare
+                and prev is None
+                and last is not None
+                and cues.search(_FIGURE_BEFORE, max(0, n.start - 80), n.start)
+                and not _any_cue(r, cues)
+            ):
+                status, listed_on = last, True  # "… toll rose to 40.¶ In Birch, the number climbed to 12"
             if status is not None and head is None and not listed_on and not bare:
                 status = None  # "in six states": a number of something else
             if status is None:
@@ -414,6 +451,46 @@ def counts_in(text: str, story: Story | Rules, prev: str | None = None, year: in
     return out
 
 
+def _default_verb_after(r: Rules, cues: _Cues, end: int) -> bool:
+    """The default status's cue right after a bare number, as a verb ("100,000 took part", "50,000
+    marched"; not a noun: "2,000 rallies")."""
+    if r.default is None:
+        return False
+    at = end + len(cues.text[end : end + 4]) - len(cues.text[end : end + 4].lstrip())
+    m = cues.match(r.status(r.default).cue, at, at + 24)
+    return m is not None and (" " in m.group() or m.group().endswith("ed"))
+
+
+# a sentence that breaks down the count of the one before: "That number includes 50 people from …"
+_PARTS_OF_BEFORE = Caseless(
+    r"[^\w]*(?:that|this|the|those|these)\s+(?:[\w'’-]+\s+){0,2}?(?:number|figure|total|toll|tally|count)s?\s+"
+    r"(?:also\s+)?(?:includes?|included|including|comprises?|comprised|consists? of|is made up of|breaks? down)\b"
+)
+_ANY = re.compile("")
+
+
+def breaks_down_before(text: str) -> bool:
+    """Whether a sentence opens by breaking down the count before it ("That number includes …")."""
+    opening = text[:12].lstrip(" \t\"“‘'(")
+    return opening[:2] in {"Th", "th", "TH"} and _PARTS_OF_BEFORE.match(text[:200]) is not None
+
+
+_PLAIN_NOUN = re.compile(r"\s+[a-z][a-z-]+\b")
+
+
+def _of_another_thing(r: Rules, text: str, end: int) -> bool:
+    """A number that heads a noun of something the story does not count ("across four states", "in 21
+    counties"): no count, so the cues before it are still the next number's."""
+    after = text[end : end + _WINDOW]
+    return (
+        _PLAIN_NOUN.match(after) is not None
+        and r.after.match(after) is None
+        and _BARE_AFTER.match(after) is None
+        and _TOLL_BARE_AFTER.match(after) is None
+        and not any(s.cue.twin.match(caseless(after).lstrip()) for s in r.statuses)
+    )
+
+
 def _past_event(text: str, start: int, end: int, year: int) -> bool:
     """A year before the article's in the number's clause: "the 1989 rally of 1.5 million"."""
     for m in _YEAR_WORD.finditer(text, max(0, start - 80), min(len(text), end + 100)):
@@ -443,13 +520,25 @@ _NAME_BEFORE = re.compile(r"[A-Z][\w'’-]+,\s*$")  # an age after a name: "Mr L
 _COMMA_AFTER = re.compile(r"\s*,")
 
 
+def _any_cue(r: Rules, cues: _Cues) -> bool:
+    """Whether the sentence has a cue of any status or an exclusion."""
+    text = cues.text
+    return any(cues.any(s.cue, 0, len(text)) for s in r.statuses) or (
+        r.exclude is not None and cues.any(r.exclude, 0, len(text))
+    )
+
+
+# a figure named before a bare number: "the number climbed to 12", "the tally in Birch stands at 5"
+_FIGURE_BEFORE = Caseless(
+    r"\b(?:number|figure|tally|count|total|toll)\b[^,;:.]{0,50}\b(?:is|was|stood|stands|rose|risen|climbed|reached|"
+    r"grew|increased|jumped|hit|at|to)\s+(?:(?:about|some|around|nearly|over|more than|at least|up to)\s+)?$"
+)
+
+
 def _carried(r: Rules, prev: str, cues: _Cues) -> str | None:
     """The status a bare number takes from the sentence before it, when its own sentence has no cue of
     any status or exclusion: the last status cue there."""
-    text = cues.text
-    if any(cues.any(s.cue, 0, len(text)) for s in r.statuses) or (
-        r.exclude is not None and cues.any(r.exclude, 0, len(text))
-    ):
+    if _any_cue(r, cues):
         return None
     low = caseless(prev[-300:])
     last = max(
@@ -493,6 +582,7 @@ def _nearest(
     floor = max(0, start - 2 * _WINDOW)
     lo = cues.last_end(_CLAUSE_BACK, floor, start)
     lo = floor if lo is None else lo
+    lo, asides = _asides_before(cues, floor, lo, start)
     limit = min(len(text), end + 2 * _WINDOW)
     stop = _TOLL_CLAUSE_FWD.search(text, noun_end, limit)
     skip_to = noun_end
@@ -530,11 +620,11 @@ def _nearest(
             found.append((first - after_lo, s.name))
         last = cues.last_end(s.cue, lo, start)
         if last is not None and not _hypothetical(s, cues, lo, last):
-            found.append((2 * (start - last), s.name))
+            found.append((2 * _gap(last, start, asides), s.name))
     if r.exclude is not None:
         last = cues.last_end(r.exclude, lo, start)
         if last is not None:
-            found.append((2 * (start - last), _EXCLUDED))
+            found.append((2 * _gap(last, start, asides), _EXCLUDED))
     if found:
         distance, name = min(found)
         if name == _EXCLUDED:
@@ -563,6 +653,33 @@ _ASIDE = 60  # how long an aside between commas or dashes may be ("6,022 people,
 _ASIDE_BREAK = re.compile(r"[.;:!?]")
 _CLOSE = 60  # how near its cue a bare number must be ("the toll rose to 130", "30 died")
 _NEXT_NUMBER = re.compile(r"\d")
+
+
+# an aside between dashes: "The toll across four states — A, B and C — was 52", "the toll – the worst
+# in years – rose to 61"; an em dash ends a clause, so the one closing an aside is looked through
+_DASH = r"(?:\s[–-]{1,2}\s|\s?—\s?)"
+_DASH_ASIDE = re.compile(rf"{_DASH}[^.;:!?—–]{{1,{_ASIDE}}}?{_DASH}")
+
+
+def _asides_before(cues: _Cues, floor: int, lo: int, start: int) -> tuple[int, list[tuple[int, int]]]:
+    """The clause's start before a number and the asides between dashes in it: when the clause opens
+    at the dash that closes an aside, it opens where the clause before the aside does."""
+    text = cues.text
+    asides: list[tuple[int, int]] = []
+    if lo > floor and text[lo - 1] == "—":
+        opening = text.rfind("—", max(floor, lo - 1 - _ASIDE), lo - 1)
+        if opening != -1 and not _ASIDE_BREAK.search(text, opening, lo - 1):
+            asides.append((opening, lo))
+            back = cues.last_end(_CLAUSE_BACK, floor, opening)
+            lo = floor if back is None else back
+    if "–" in text or " - " in text or "—" in text:
+        asides.extend(m.span() for m in _DASH_ASIDE.finditer(text, lo, start))
+    return lo, asides
+
+
+def _gap(cue_end: int, start: int, asides: list[tuple[int, int]]) -> int:
+    """How far a cue ending at `cue_end` stands before a number at `start`, the asides between left out."""
+    return start - cue_end - sum(b - a for a, b in asides if a >= cue_end and b <= start)
 
 
 def _hypothetical(s: _StatusRules, cues: _Cues, lo: int, at: int) -> bool:
@@ -822,4 +939,4 @@ def _clause_end(text: str, at: int) -> int:
     return stop.start() if stop else min(len(text), at + 2 * _WINDOW)
 
 
-__all__ = ["Count", "Rules", "article_year", "counts_in", "rules"]
+__all__ = ["Count", "Rules", "article_year", "breaks_down_before", "counts_in", "rules"]

@@ -57,7 +57,8 @@ ROLE_WORDS = frozenset(
     chair member members speaker source sources aide aides commissioner coordinator colonel col major
     maj captain capt sergeant sgt lt gen admiral adm marshal ambassador king queen prince pope
     correspondent reporter editor researcher professor prof dr mr mrs ms sen gov minister’s
-    secretary-general attorney judge prosecutor emperor dictator sheriff sheriffs coroner coroners""".split()
+    secretary-general attorney judge prosecutor emperor dictator sheriff sheriffs coroner coroners
+    manager managers administrator""".split()
 )
 TITLE_ABBREVIATIONS = frozenset("mr mrs ms dr prof gen lt col maj capt sgt adm rep sen gov pres".split())
 
@@ -68,7 +69,8 @@ GENERIC_SPEAKERS = frozenset(
     volunteer volunteers refugee refugees survivor survivors man men woman women mother father son daughter wife
     husband student students doctor doctors nurse nurses driver drivers guard guards victim victims pow pows
     conscript conscripts recruit recruits deserter deserters interrogator interviewer questioner interpreter
-    translator serviceman servicemen commando commandos paratrooper paratroopers marine marines""".split()
+    translator serviceman servicemen commando commandos paratrooper paratroopers marine marines
+    organiser organisers organizer organizers""".split()
 )
 
 # What a body issues and news cites in its place ("according to a statement from the ministry").

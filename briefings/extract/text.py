@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof gen lt col maj capt cpt sgt adm rep reps sen gov st jr sr inc co corp ltd
@@ -65,14 +66,56 @@ BRACKETED = re.compile(r"\s*\([^)]*\)")  # "(NIS)" after "National Intelligence 
 
 @lru_cache(maxsize=4)  # sentences, quotation marks and the article's shape all read the same body's lines
 def paragraphs(body: str) -> tuple[Span, ...]:
-    """Non-empty lines of the body; news copy puts one paragraph on a line."""
+    """Non-empty lines of the body; news copy puts one paragraph on a line. Copy wrapped at a fixed
+    width (blank lines between paragraphs, a paragraph's lines broken mid-sentence: "who previously
+    reported 72 deaths, are now" / "deferring to …") has its paragraphs between the blank lines."""
     spans = []
     for m in _LINE.finditer(body):
         text = m.group()
         if text.strip():
             lead = len(text) - len(text.lstrip())
             spans.append(Span(m.start() + lead, m.start() + len(text.rstrip())))
-    return tuple(spans)  # shared by every caller of the cache: not to be changed
+        elif spans:
+            spans.append(_BLANK)
+    if _wrapped(body, spans):
+        return _joined(spans)
+    return tuple(s for s in spans if s is not _BLANK)  # shared by every caller of the cache: not to be changed
+
+
+_BLANK = Span(-1, -1)  # a blank line between lines, while they are read
+_WRAP_END = re.compile(r"[\w,’'\-]$")  # a line that stops mid-sentence
+_WRAP_START = re.compile(r"[a-z(]")  # and the next goes on in lower case
+_WRAPPED = 3  # lines broken mid-sentence that show the copy was wrapped
+
+
+def _wrapped(body: str, spans: list[Span]) -> bool:
+    """Whether the copy was wrapped: blank lines stand between paragraphs, and lines next to each other
+    often break a sentence in the middle."""
+    if _BLANK not in spans:
+        return False
+    breaks = 0
+    for a, b in pairwise(spans):
+        if a is _BLANK or b is _BLANK:
+            continue
+        if _WRAP_END.search(body, a.end - 1, a.end) and _WRAP_START.match(body, b.start):
+            breaks += 1
+            if breaks >= _WRAPPED:
+                return True
+    return False
+
+
+def _joined(spans: list[Span]) -> tuple[Span, ...]:
+    """The lines between blank lines, each run one paragraph."""
+    out: list[Span] = []
+    run: Span | None = None
+    for s in [*spans, _BLANK]:
+        if s is _BLANK:
+            if run is not None:
+                out.append(run)
+            run = None
+        else:
+            run = s if run is None else Span(run.start, s.end)
+    return tuple(out)
 
 
 # A full stop and the space after it; or, in copy that lost its spaces, a full stop glued to the next

@@ -93,3 +93,37 @@ def test_sentences_glued_without_spaces() -> None:
         "Some were killed.”",
         "The agency said so.",
     ]
+
+
+WRAPPED = (
+    "Harbour officials, who earlier reported 9,000 troops at the\n"
+    "\t\tborder, now defer to a ministry count of 7,000 soldiers for\n"
+    "\t\tthe region.\n"
+    " \n"
+    " The ministry said in a statement that “the earlier figure was\n"
+    "\t\tcounted twice in several districts,” and apologised for\n"
+    "\t\tthe confusion.\n"
+)
+
+
+def test_copy_wrapped_at_a_fixed_width_is_read_a_paragraph_at_a_time() -> None:
+    assert [s.text.split() for s in sentences(WRAPPED)] == [
+        "Harbour officials, who earlier reported 9,000 troops at the border, now defer to a ministry count of "
+        "7,000 soldiers for the region.".split(),
+        "The ministry said in a statement that “the earlier figure was counted twice in several districts,” and "
+        "apologised for the confusion.".split(),
+    ]
+    quotes, estimates = facts(WRAPPED)
+    assert [(who, " ".join(said.split())) for who, said in quotes] == [
+        ("ministry", "the earlier figure was counted twice in several districts")
+    ]
+    assert estimates == [("Harbour officials", 9000), ("Harbour officials", 7000)]
+
+
+def test_one_paragraph_a_line_is_not_taken_for_wrapped_copy() -> None:
+    text = "Officials counted 9,000 troops.\n\nThe ministry disagreed\nwith that count on Monday.\n"
+    assert [s.text for s in sentences(text)] == [
+        "Officials counted 9,000 troops.",
+        "The ministry disagreed",
+        "with that count on Monday.",
+    ]

@@ -197,3 +197,206 @@ def test_a_report_closing_two_clauses_claims_both(quake):
 def test_a_county_sheriff_claims_the_toll(quake):
     text = "In the valley, 35 people have died in the earthquake, the county sheriff said at a briefing."
     assert found(text, quake) == [("county sheriff", 35, "exact", "killed")]
+
+
+# ----------------------------------------------------------------- how tolls are told in news copy
+
+
+def test_a_toll_nearing_a_number_is_hedged(quake):
+    text = "The earthquake's death toll was nearing 140 on Sunday, the Alder County coroner said."
+    assert found(text, quake) == [("Alder County coroner", 140, "up_to", "killed")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The death toll across three provinces — Alder, Birch and Cedar — was at least 61 on Sunday, "
+        "the Valley Courier reported.",
+        "The earthquake's toll in the valley – the worst in a century – rose to at least 61 on Sunday, "
+        "the Valley Courier reported.",
+    ],
+)
+def test_a_cue_before_an_aside_between_dashes_still_tells_the_status(quake, text):
+    assert found(text, quake) == [("Valley Courier", 61, "at_least", "killed")]
+
+
+@pytest.mark.parametrize(
+    "sum_sentence",
+    [
+        "This brings the total confirmed deaths to nine.",
+        "That brings the earthquake's death toll in the valley to nine.",
+    ],
+)
+def test_the_outlets_own_sum_is_the_outlets(quake, sum_sentence):
+    text = f"Mayor Ilse Varga also confirmed two deaths in Alder after the earthquake. {sum_sentence}"
+    assert found(text, quake) == [("Ilse Varga", 2, "exact", "killed"), ("Daily Ledger", 9, "exact", "killed")]
+
+
+@pytest.mark.parametrize("between", [" ", "\n\n"])
+def test_the_parts_of_a_count_told_after_it_count_what_it_counts(quake, between):
+    text = (
+        f"The fire service said 90 people remain missing after the earthquake.{between}"
+        "That number includes 50 people from Alder, two from Birch and 15 from Cedar."
+    )
+    assert found(text, quake) == [
+        ("fire service", 90, "exact", "missing"),
+        ("fire service", 50, "exact", "missing"),
+        ("fire service", 2, "exact", "missing"),
+        ("fire service", 15, "exact", "missing"),
+    ]
+
+
+def test_a_sentence_naming_a_source_of_its_own_breaks_nothing_down(quake):
+    text = (
+        "The fire service said 90 people remain missing after the earthquake. "
+        "That number includes 50 people from Alder, the Alder mayor, Ilse Varga, said."
+    )
+    assert found(text, quake) == [("fire service", 90, "exact", "missing"), ("Ilse Varga", 50, "exact", "missing")]
+
+
+@pytest.mark.parametrize("source", ["a tally from", "a list released by", "figures from"])
+def test_a_count_in_a_tally_from_someone_is_theirs(quake, source):
+    text = f"These are three of the 95 deaths recorded in {source} the Provincial Health Office on Friday."
+    assert found(text, quake) == [("Provincial Health Office", 95, "exact", "killed")]
+
+
+def test_according_to_at_the_head_of_a_paragraph_goes_on_through_it(quake):
+    text = (
+        "According to the health office, Alder suffered 42 deaths in the earthquake, the most of any district. "
+        "Birch had the next highest, with 11, followed by seven in Cedar.\n\n"
+        "Rescuers in Dornach found 3 bodies on Monday."
+    )
+    assert found(text, quake) == [
+        ("health office", 42, "exact", "killed"),
+        ("health office", 11, "exact", "killed"),
+        ("health office", 7, "exact", "killed"),
+        ("Daily Ledger", 3, "exact", "killed"),
+    ]
+
+
+def test_a_source_of_something_else_heading_a_paragraph_does_not_go_on(quake):
+    text = (
+        "According to the weather service, rainfall after the earthquake reached 30 inches in Alder. "
+        "The hardest-hit towns include Alder, with 42 deaths, and Birch with 11."
+    )
+    assert found(text, quake) == [("Daily Ledger", 42, "exact", "killed"), ("Daily Ledger", 11, "exact", "killed")]
+
+
+def test_a_body_that_gave_figures_is_it_in_the_next_sentence(strike):
+    text = (
+        "Organizers of the dockers' march on May 1 said that over 60,000 people took part. "
+        "The Port City Opinion Research Institute (PCORI) gave different estimates. "
+        "It said at least 52,000 people marched along the quay at the peak."
+    )
+    assert ("Port City Opinion Research Institute", 52000, "at_least", "attended") in found(text, strike)
+
+
+@pytest.mark.parametrize("who", ["organisers", "organizers"])
+def test_the_organisers_of_a_protest_claim_its_crowd(strike, who):
+    text = f"About 3,000 students joined the dockers' march on Sunday, {who} said."
+    assert found(text, strike) == [(who, 3000, "approx", "attended")]
+
+
+@pytest.mark.parametrize("deaths", ["30 earthquake deaths", "30 quake-related deaths"])
+def test_the_topics_own_word_may_stand_before_the_noun(quake, deaths):
+    text = f"Local media in Alder reported {deaths} on Monday."
+    assert found(text, quake) == [("Local media", 30, "exact", "killed")]
+
+
+def test_a_crowd_told_by_its_verb_and_a_turnout_put_at_a_number(strike):
+    text = (
+        "Police estimated the crowd at the dockers' rally at 25,000, while organisers said 100,000 took part. "
+        "The union's march drew about 80,000 people, union leaders said, while police put the turnout at 30,000."
+    )
+    assert found(text, strike) == [
+        ("Police", 25000, "exact", "attended"),
+        ("organisers", 100000, "exact", "attended"),
+        ("union leaders", 80000, "approx", "attended"),
+        ("Police", 30000, "exact", "attended"),
+    ]
+
+
+def test_a_count_of_rallies_is_no_crowd(strike):
+    assert found("The dockers' union held 2,000 rallies last year.", strike) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The earthquake has claimed at least 33 lives in the province.", [("Daily Ledger", 33, "at_least", "killed")]),
+        ("The earthquake changed the lives of 300 people in the valley.", []),
+        (
+            "Rescue teams were still searching for 17 people after the earthquake.",
+            [("Daily Ledger", 17, "exact", "missing")],
+        ),
+        ("Aid groups say the earthquake's toll in Alder is closer to 100.", [("Aid groups", 100, "approx", "killed")]),
+    ],
+)
+def test_lives_claimed_people_searched_for_and_a_toll_closer_to(quake, text, expected):
+    assert found(text, quake) == expected
+
+
+def test_detentions_are_arrests(strike):
+    text = "The rights group Open Watch said it had recorded 1,200 detentions during the dockers' strike."
+    assert found(text, strike) == [("Open Watch", 1200, "exact", "arrested")]
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        ("Three of them were children.", []),
+        ("Six of those have since been found alive.", []),
+        ("Three of them later died, the coroner said.", [("coroner", 3, "exact", "killed")]),
+    ],
+)
+def test_a_part_of_the_count_before_is_no_count_of_its_own_unless_it_died(quake, after, expected):
+    text = f"The emergency manager, Tom Berg, said 40 people were hurt in the earthquake. {after}"
+    assert found(text, quake) == [("Tom Berg", 40, "exact", "injured"), *expected]
+
+
+def test_a_figure_in_a_new_paragraph_counts_what_the_count_before_counted(quake):
+    text = (
+        "The earthquake's death toll rose to 40 on Monday.\n\n"
+        "In Birch County, the number climbed to 12, the sheriff said.\n\n"
+        "In Cedar, 9 schools were closed."
+    )
+    assert found(text, quake) == [("Daily Ledger", 40, "exact", "killed"), ("sheriff", 12, "exact", "killed")]
+
+
+def test_a_place_before_the_speakers_role_is_no_name_of_theirs(quake):
+    text = "The earthquake killed 40 people in Alder, the county sheriff said."
+    assert found(text, quake) == [("county sheriff", 40, "exact", "killed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("The Valley Courier counted at least 230 earthquake deaths across six provinces.", "Valley Courier"),
+        ("A Valley Courier tally found at least 230 earthquake deaths.", "Valley Courier"),
+        ("Per the state health office, at least 230 people have died in the earthquake.", "state health office"),
+        ("At least 230 people have died in the earthquake, per the state health office.", "state health office"),
+        ("Rescuers found at least 230 bodies after the earthquake.", "Daily Ledger"),
+    ],
+)
+def test_who_counted_a_toll(quake, text, who):
+    assert found(text, quake) == [(who, 230, "at_least", "killed")]
+
+
+def test_per_cent_is_no_source(quake):
+    text = "Losses ran to 5 per cent of output after the earthquake, which killed 40 people."
+    assert found(text, quake) == [("Daily Ledger", 40, "exact", "killed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        (
+            "More than 100,000 people marched in the dockers' protest on Sunday, by the organisers' estimate.",
+            "organisers",
+        ),
+        ("By police count, more than 100,000 people joined the dockers' march.", "police"),
+        ("More than 100,000 people joined the dockers' march, by one count.", "Daily Ledger"),
+    ],
+)
+def test_whose_count_a_crowd_is_by(strike, text, who):
+    assert found(text, strike) == [(who, 100000, "more_than", "attended")]
