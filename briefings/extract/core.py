@@ -16,7 +16,7 @@ from briefings.extract import candidates as cand
 from briefings.extract.dates import resolve_date
 from briefings.extract.decide import Decider, default
 from briefings.extract.estimates import Rules, article_year, counts_in, rules
-from briefings.extract.identity import identity, speaks_for
+from briefings.extract.identity import NO_NAME, identity, speaks_for
 from briefings.extract.layout import INTERVIEWER, Label, LabelKind, layout
 from briefings.extract.lexicon import (
     BODY_WORDS,
@@ -37,6 +37,7 @@ from briefings.extract.names import (
     clause_subject,
     clean_phrase,
     country_of,
+    is_role_word,
     opens_clause,
     parse_phrase,
     phrase_after,
@@ -208,11 +209,8 @@ def extract(
         _source_named_after(ctx, sent, index, attrs, estimates)
         _keep_report(ctx, sent, attrs, spans)
     quotes = _dedupe_quotes([q for _, q in ctx.quotes])
-    return Extraction(
-        quotes=quotes,
-        estimates=_dedupe_estimates(estimates, outlet or "the article", story.status_by == "nearest"),
-        entities=_entities(ctx.mentions),
-    )
+    found = _dedupe_estimates(estimates, outlet or "the article", story.status_by == "nearest")
+    return Extraction(quotes=quotes, estimates=found, entities=_entities(ctx.mentions))
 
 
 def _keep_report(ctx: _Context, sent: Sentence, attrs: list[Attribution], spans: list[QuoteSpan]) -> None:
@@ -339,10 +337,29 @@ def _titled_names(text: str) -> list[tuple[int, str]]:
         m = _NAME_AFTER_TITLE.match(text, t.end())
         if m is None:
             continue
-        before = _CAP_WORD_BEFORE.search(text, max(0, t.start() - 80), t.start())
-        start = before.start() if before else t.start()
+        title = _title_start(text, t.start())
+        before = _CAP_WORD_BEFORE.search(text, max(0, title - 80), title)
+        start = before.start() if before else title
         out.append((start, text[start : m.end()]))
     return out
+
+
+_TITLE_MODIFIERS = frozenset({"press", "communications"})  # "deputy press secretary"
+_TITLE_PART_BEFORE = re.compile(r"([\w’'ʹ.]+)([\s-])$")
+
+
+def _title_start(text: str, at: int) -> int:
+    """Where a title ending in the word at `at` begins: a title is read whole, its lowercase words and
+    hyphenated parts too ("secretary general", "deputy press secretary", "Secretary-General")."""
+    for _ in range(4):
+        m = _TITLE_PART_BEFORE.search(text, max(0, at - 40), at)
+        if m is None:
+            break
+        word, joint = m.groups()
+        if not (is_role_word(word) or word.lower() in _TITLE_MODIFIERS or (joint == "-" and word[:1].isalpha())):
+            break
+        at = m.start()
+    return at
 
 
 _APPOSITIVE_AFTER = re.compile(
@@ -1197,8 +1214,11 @@ def _embedded_posts(body: str, published: dt.date | None) -> dict[int, tuple[str
         m = _EMBED.match(body[p.start : p.end])
         if m and i > 0:
             date, basis = resolve_date(m.group("date"), published or dt.date.max)
+            name = m.group("name").strip()
+            if fold(name).lower().strip(" '") in NO_NAME:  # an account that names no one
+                name = "an anonymous account"
             out[i - 1] = (
-                f"{m.group('name').strip()} ({m.group('handle')})",
+                f"{name} ({m.group('handle')})",
                 date if basis is DateBasis.stated else None,
             )
     return out

@@ -66,8 +66,10 @@ def identity(ref: EntityRef) -> Identity | None:
 @lru_cache(maxsize=8192)
 def _identity(name: str, kind: EntityKind, role: str | None, affiliation: str | None) -> Identity | None:
     text = _words(name)
-    if not text or _is_list(text):
+    if not text or _is_list(text) or text in NO_NAME:
         return None  # nobody, or several named together ("Seoul, Washington and Kyiv"): the words are kept
+    if kind is EntityKind.unknown and not _name_like(_head_word(name)):
+        return None  # a description or a stray phrase: "countries", "key U.S. ally", "aid the war effort"
     if kind is EntityKind.person:
         if not any(_name_like(w) for w in name.split()) or (role and _words(role) == text):
             return None  # a description, not a name
@@ -89,6 +91,16 @@ def _identity(name: str, kind: EntityKind, role: str | None, affiliation: str | 
     if country is not None and head:
         return Identity(f"body:{head}|{_words(country)}", name, kind)
     return Identity(f"{kind.value}:{text}", name, kind)
+
+
+# a name that says there is none: an anonymous account's display name, a placeholder
+NO_NAME = frozenset({"anonymous", "anon", "unknown", "unnamed", "unidentified", "someone", "somebody"})
+
+
+def _head_word(name: str) -> str:
+    """The last word of a name, brackets aside: "Anonymous (@handle)" → "Anonymous"."""
+    words = BRACKETED.sub("", name).split() if "(" in name else name.split()
+    return words[-1].strip("’'ʹ\"“”‘,.;:") if words else ""
 
 
 def _name_like(word: str) -> bool:
@@ -131,7 +143,7 @@ def _words(text: str) -> str:
         text = BRACKETED.sub("", text)  # "National Intelligence Service (NIS)"
     if "'" in text:
         text = _POSSESSIVE.sub("", text)
-    words = [w.strip(",;:") for w in text.split()]
+    words = [w.strip(",;:\"“”'") for w in text.split()]
     words = [w.rstrip(".") if w.count(".") < 2 else w for w in words]  # "Department." but "u.s."
     return " ".join(w for w in words if w and w not in _NOT_IN_KEY)
 
