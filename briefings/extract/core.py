@@ -210,6 +210,7 @@ def extract(
         _keep_report(ctx, sent, attrs, spans)
     quotes = _dedupe_quotes([q for _, q in ctx.quotes])
     found = _dedupe_estimates(estimates, outlet or "the article", story.status_by == "nearest")
+    quotes, found = _dated_by_remarks(ctx, quotes, found)
     return Extraction(quotes=quotes, estimates=found, entities=_entities(ctx.mentions))
 
 
@@ -1225,6 +1226,53 @@ def _embedded_posts(body: str, published: dt.date | None) -> dict[int, tuple[str
 
 
 # ------------------------------------------------------------------------ the results
+
+
+REMARKS_PARAGRAPHS = 3  # how far after a dated statement an undated "he said" still reports those remarks
+_PRESENT_REPORT = Caseless(r"\b(?:says|tells|adds|writes|argues|insists|warns|believes|estimates|thinks)\b")
+
+
+def _voice_key(speaker: str | None, entity: EntityRef | None) -> str | None:
+    who = identity(entity) if entity is not None else None
+    return who.key if who is not None else (speaker.lower() if speaker else None)
+
+
+def _dated_by_remarks(ctx: _Context, quotes: list[Quote], found: list[Estimate]) -> tuple[list[Quote], list[Estimate]]:
+    """A statement the text does not date, by someone whose remarks it dated just before ("… fair game,"
+    Roe told reporters Monday. … "…," she said.), reports those remarks: it takes their date, not the
+    article's. The date stays the publication's where the verb is in the present ("she says": now),
+    or where the remarks were dated more than a few paragraphs before."""
+    starts = [p.start for p in paragraphs(ctx.body)]
+    events: list[tuple[int, int, str | None, dt.date | None, Quote | Estimate | None]] = []
+    for v in ctx.voices:  # "Roe told lawmakers Thursday": dated remarks, with or without a fact in them
+        a = v.attribution
+        if not a.source and a.at != a.start:
+            date, basis = resolve_date(ctx.body[a.start : a.end + 40], ctx.published)
+            if basis is DateBasis.stated:
+                events.append((a.start, 0, _voice_key(a.speaker, a.entity), date, None))
+    # a fact after the dated verbs of its own sentence ("…,” which she told lawmakers Thursday …)
+    events += [(q.evidence.end, 1, _voice_key(q.speaker, q.entity), q.date, q) for q in quotes]
+    events += [(e.evidence.end, 2, _voice_key(e.claimant, e.entity), e.date, e) for e in found]
+    events.sort(key=lambda item: (item[0], item[1]))
+    dated: dict[str, tuple[dt.date, int]] = {}  # voice → the date of their last dated remarks, its paragraph
+    changed: dict[int, dt.date] = {}  # id of a fact → the date of the remarks it reports
+    for at, _, key, date, fact in events:
+        if key is None or date is None:
+            continue
+        paragraph = bisect.bisect_right(starts, at if fact is None else fact.evidence.start) - 1
+        if fact is None or fact.date_basis is DateBasis.stated:
+            dated[key] = (date, paragraph)
+        elif fact.date_basis is DateBasis.published and key in dated:
+            when, where = dated[key]
+            if paragraph - where <= REMARKS_PARAGRAPHS and not _PRESENT_REPORT.search(fact.evidence.sentence):
+                changed[id(fact)] = when
+    if not changed:
+        return quotes, found
+    remarks = {"date_basis": DateBasis.stated}
+    return (
+        [q.model_copy(update={**remarks, "date": changed[id(q)]}) if id(q) in changed else q for q in quotes],
+        [e.model_copy(update={**remarks, "date": changed[id(e)]}) if id(e) in changed else e for e in found],
+    )
 
 
 _NON_WORDS = re.compile(r"\W+")

@@ -67,3 +67,34 @@ def test_a_title_is_read_whole(text: str, name: str, role: str) -> None:
     assert name in found, found
     assert found[name].role is not None and role in found[name].role, found[name]
 
+
+def test_later_quotes_from_dated_remarks_keep_their_date() -> None:
+    text = (
+        "“The crossings are open again,” Freedonian Interior Minister Anna Berg told reporters on Monday.\n"
+        "“We will keep them open for as long as the weather allows,” she said.\n"
+        "“No one should travel at night,” Berg added."
+    )
+    quotes = extract(text, PUB, "Ledger").quotes
+    assert [q.speaker for q in quotes] == ["Anna Berg"] * 3
+    monday = dt.date(2025, 3, 10)
+    assert [(q.date, q.date_basis.value) for q in quotes] == [(monday, "stated")] * 3
+
+
+def test_a_statement_in_the_present_is_not_dated_by_earlier_remarks() -> None:
+    text = (
+        "“The crossings are open again,” Freedonian Interior Minister Anna Berg told reporters on Monday.\n"
+        "“We are watching the river every hour,” she says now."
+    )
+    quotes = extract(text, PUB, "Ledger").quotes
+    assert quotes[1].speaker == "Anna Berg"
+    assert (quotes[1].date, quotes[1].date_basis.value) == (PUB, "published")
+
+
+def test_remarks_dated_without_a_quote_date_the_number_said_after() -> None:
+    text = (
+        "Freedonian Defence Minister Anna Berg briefed lawmakers on Tuesday about the build-up.\n"
+        "North Korea has sent 4,000 troops to Russia, she said."
+    )
+    (estimate,) = extract(text, PUB, "Ledger").estimates
+    assert estimate.claimant == "Anna Berg"
+    assert (estimate.date, estimate.date_basis.value) == (dt.date(2025, 3, 11), "stated")
