@@ -156,7 +156,7 @@ _ARTICLE = re.compile(r"^(?:the|a|an|both)\s+", re.I)
 @lru_cache(maxsize=8192)
 def clean_phrase(text: str) -> str:
     text = _SPACES.sub(" ", text).strip(" ,;:—–-")
-    if text[:1] in _QUOTE_MARKS:  # a quotation's closing mark left before the name: "' U.S. warns"
+    if text[:1] in _QUOTE_MARKS:  # a quotation's closing mark left before the name: "' Ostland warns"
         text = text.lstrip("'‘’ʹ\"“” ")
     if not _INITIAL_END.search(text[-3:]):  # keep the dot of "U.S."
         text = text.rstrip(".")
