@@ -6,6 +6,7 @@ written for these tests."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 import pytest
 
@@ -13,6 +14,7 @@ from briefings.answers import queries
 from briefings.extract import extract
 from briefings.extract.identity import identity
 from briefings.sources.ingest import ingest_paths
+from briefings.store.facts import connect, estimate_key
 from tests.conftest import article
 
 MINISTER = article(
@@ -110,3 +112,39 @@ async def test_a_government_as_claimant_answers_with_its_bodies_claims(conn, wri
     assert [(v.value, v.voiced_by) for v in japan.latest] == [(8000, "Aki Tanaka")]  # the ministry's, Japan's
     tanaka = await queries.estimates(conn, status=None, claimant="Tanaka")
     assert [v.value for v in tanaka.latest] == [8000]
+
+
+@pytest.mark.engines("sqlite")
+async def test_the_migration_files_an_older_stores_ministers_junk_and_rewrites_again(db_path, write) -> None:
+    async with connect(db_path) as conn:
+        await ingest_paths(conn, [str(write(f"{i}.txt", t)) for i, t in enumerate(REWRITTEN)])
+        quotes = (await conn.fetch("SELECT COUNT(*) FROM quotes"))[0][0]
+    # as version 15 stored them: the minister's claim his own, the rewrite's "Japan" the country's, and a
+    # phrase that names no one an entity with a quote
+    raw = sqlite3.connect(db_path)
+    (tanaka,) = raw.execute("SELECT id FROM entities WHERE name = 'Aki Tanaka'").fetchone()
+    (japan,) = raw.execute("SELECT id FROM entities WHERE key = 'country:japan'").fetchone()
+    raw.execute("UPDATE estimates SET entity_id = ?, voiced_by = NULL WHERE voiced_by = ?", (tanaka, tanaka))
+    raw.execute("UPDATE estimates SET entity_id = ? WHERE claimant LIKE 'Japan%'", (japan,))
+    for row_id, entity_id, claimant, value, status in raw.execute(
+        "SELECT id, entity_id, claimant, value, status FROM estimates"
+    ).fetchall():
+        raw.execute(
+            "UPDATE estimates SET claim_key = ?, group_key = ? WHERE id = ?",
+            (estimate_key(entity_id, claimant, value, status), f"id:{entity_id}", row_id),
+        )
+    raw.execute(
+        "INSERT INTO entities (name, key, kind, first_seen) VALUES ('neighbouring states', 'unknown:neighbouring states',"
+        " 'unknown', '2025')"
+    )
+    (junk,) = raw.execute("SELECT id FROM entities WHERE key = 'unknown:neighbouring states'").fetchone()
+    raw.execute("UPDATE quotes SET entity_id = ? WHERE id = (SELECT MIN(id) FROM quotes)", (junk,))
+    raw.execute("PRAGMA user_version = 15")
+    raw.commit()
+    raw.close()
+    async with connect(db_path) as conn:
+        picture = await queries.estimates(conn, status=None)
+        assert [(v.value, v.voiced_by) for v in picture.latest] == [(8000, "Aki Tanaka")], picture.latest
+        assert picture.latest[0].reported_by == ["Harbor Times", "Scroll Digest"]
+        assert not await conn.fetch("SELECT 1 FROM entities WHERE id = ?", (junk,))
+        assert (await conn.fetch("SELECT COUNT(*) FROM quotes"))[0][0] == quotes  # every fact kept

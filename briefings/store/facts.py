@@ -794,7 +794,7 @@ async def merge_entity(conn: Connection, old: int, new: int) -> None:
     await conn.execute("DELETE FROM entities WHERE id = ?", (old,))
 
 
-async def _refiled(conn: Connection, moved: list[Row], entity_id: int, voiced_by: int | None) -> None:
+async def _refiled(conn: Connection, moved: list[Row], entity_id: int | None, voiced_by: int | None) -> None:
     """Estimates filed under another entity (and voice): their claims and claimant groups again."""
     if not moved:
         return
@@ -893,3 +893,46 @@ async def _same_person(conn: Connection, ref: EntityRef, key: str) -> Row | None
         if row is not None:
             return row
     return None
+
+
+async def resolve_again(conn: Connection) -> None:
+    """What a store filed before identity knew better, filed again (migration 0016): each entity keyed
+    by its identity now (a phrase that names no one is detached from its facts, which keep their
+    words; one whose identity another entity has is merged into the first stored); people whose role
+    speaks for a body (a minister's now, as a spokesperson's before) have their own claims filed under
+    it, voiced by them; and copies and rewrites are filed as their originals file."""
+    now = utcnow().isoformat()
+    gone: set[int] = set()
+    for r in await conn.fetch("SELECT id, name, key, kind, role, affiliation FROM entities ORDER BY id"):
+        if r["id"] in gone:
+            continue
+        who = identity(_ref(r["name"], r["kind"], r["role"], r["affiliation"]))
+        if who is None:
+            await _detach(conn, r["id"])
+            gone.add(r["id"])
+        elif who.key != r["key"]:
+            other = await conn.fetchval("SELECT MIN(id) FROM entities WHERE key = ?", (who.key,))
+            if other is None:
+                await conn.execute("UPDATE entities SET key = ? WHERE id = ?", (who.key, r["id"]))
+            else:  # the first stored keeps everything
+                await merge_entity(conn, r["id"], other)
+                gone.add(r["id"])
+    for (person,) in await conn.fetch("SELECT id FROM entities WHERE kind = 'person' AND role IS NOT NULL ORDER BY id"):
+        await _refile_spoken(conn, person, now)
+    for source_id, root in await conn.fetch(
+        "SELECT id, root_id FROM sources WHERE root_id IS NOT NULL AND root_id != id ORDER BY id"
+    ):
+        await _as_the_original_files(conn, source_id, root)
+
+
+async def _detach(conn: Connection, entity_id: int) -> None:
+    """An entity that names no one dropped: its facts keep their words and stand for no one."""
+    await conn.execute("UPDATE quotes SET entity_id = NULL WHERE entity_id = ?", (entity_id,))
+    await conn.execute("UPDATE estimates SET voiced_by = NULL WHERE voiced_by = ?", (entity_id,))
+    moved = await conn.fetch(
+        "SELECT id, claimant, value, status, story, claim_key, group_key FROM estimates WHERE entity_id = ?",
+        (entity_id,),
+    )
+    await _refiled(conn, moved, None, None)
+    await conn.execute("DELETE FROM entity_aliases WHERE entity_id = ?", (entity_id,))
+    await conn.execute("DELETE FROM entities WHERE id = ?", (entity_id,))
