@@ -73,8 +73,12 @@ def _identity(name: str, kind: EntityKind, role: str | None, affiliation: str | 
     if kind is EntityKind.person:
         if not any(_name_like(w) for w in name.split()) or (role and _words(role) == text):
             return None  # a description, not a name
+        if role and _CUT_ROLE.search(role.lower()):
+            return None  # "NIS headquarters in Seocho District": a place after a phrase, no one's title
         return Identity(f"person:{text}", name, kind)
     country, rest = _country_and_rest(text)
+    if country is None and " " not in text and name.islower() and text.endswith("s"):
+        return None  # "forces", "countries": a bare plural names no body in particular
     if country is None and rest in _GENERIC_PLURALS:
         return None  # "officials", "sources": nobody in particular
     if country is not None and (not rest or rest in _GENERIC_PLURALS):
@@ -110,11 +114,16 @@ def _name_like(word: str) -> bool:
 
 
 def _is_list(text: str) -> bool:
-    """ "seoul, washington and kyiv", "ukrainian and south korean intelligence": several, not one."""
-    parts = re.split(r",\s*|\s+and\s+", text)
+    """ "seoul, washington and kyiv", "ukrainian and south korean intelligence", "nato and washington",
+    "neither russia nor north korea": several, not one."""
+    parts = re.split(r",\s*|\s+(?:and|nor|or)\s+", text.removeprefix("neither "))
     if len(parts) < 2:
         return False
-    return sum(1 for p in parts if _country_and_rest(p)[0] is not None) >= 2
+    return sum(1 for p in parts if p in COUNTRIES or _country_and_rest(p)[0] is not None) >= 2
+
+
+# a role cut off mid-phrase ("headquarters in", "ministers comes amid"): the words were no title
+_CUT_ROLE = re.compile(r"\b(?:in|at|on|of|to|for|from|with|by|amid|and|or|the|a|an)$")
 
 
 def speaks_for(ref: EntityRef) -> EntityRef | None:

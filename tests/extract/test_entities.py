@@ -24,6 +24,19 @@ def test_a_phrase_that_names_no_one_is_no_entity(phrase: str) -> None:
     assert identity(EntityRef(name=phrase, kind=EntityKind.unknown)) is None
 
 
+@pytest.mark.parametrize(
+    ("name", "kind", "role"),
+    [
+        ("NATO and Tokyo", EntityKind.body, None),  # several named together
+        ("Neither Russia nor Japan", EntityKind.unknown, None),
+        ("forces", EntityKind.body, None),  # a bare plural
+        ("Harbour District", EntityKind.person, "the agency's headquarters in"),  # a place after a cut phrase
+    ],
+)
+def test_lists_common_nouns_and_cut_titles_name_no_one(name: str, kind: EntityKind, role: str | None) -> None:
+    assert identity(EntityRef(name=name, kind=kind, role=role)) is None
+
+
 def test_a_quotation_mark_before_a_country_leaves_the_country() -> None:
     ref = EntityRef(name="' U.S.", kind=EntityKind.body)
     found = identity(ref)
