@@ -30,6 +30,7 @@ from briefings.answers.views import (
     TimelineItem,
     WhoResult,
 )
+from briefings.extract.identity import seat_of_key
 from briefings.models import SEED_STORY, DateBasis, EntityKind, Qualifier, SourceKind
 from briefings.store import fulltext
 from briefings.store.db import Connection, Row
@@ -301,8 +302,9 @@ async def estimates(
             params += [story, f"id:{ids[0]}", ids[0]]
             since = since or dt.date.min  # read from the rows: claim_latest keeps the body's latest only
         elif ids:
-            where.append("e.group_key = ?")
-            params.append(f"id:{ids[0]}")
+            members = await _government_members(conn, ids[0])
+            where.append(f"e.group_key IN ({','.join('?' * len(members))})")
+            params += [f"id:{m}" for m in members]
         else:
             where.append(f"e.entity_id IS NULL AND e.claimant {conn.dialect.ilike} ? ESCAPE '\\'")
             params.append(f"%{_like_escape(claimant.strip())}%")
@@ -324,6 +326,20 @@ async def estimates(
         _estimate_views(_in_window(await _originals(conn, rows, "estimate", stored_until=stored_until), since, until)),
         statuses,
     )
+
+
+async def _government_members(conn: Connection, entity_id: int) -> list[int]:
+    """A government as a claimant is itself and the bodies it speaks through: "Japan" is also its
+    defence ministry and its intelligence agency, whose claims an article's "Japan said" stands for. Any other entity is itself alone."""
+    key = await conn.fetchval("SELECT key FROM entities WHERE id = ?", (entity_id,))
+    where = seat_of_key(key) if key else None
+    if where is None or not where[1]:
+        return [entity_id]
+    rows = await conn.fetch(
+        "SELECT id, key FROM entities WHERE key LIKE ? OR key LIKE ? ORDER BY id LIMIT 200",
+        (f"%|{where[0]}", f"intelligence:{where[0]}"),
+    )
+    return sorted({entity_id, *(r[0] for r in rows if (seat := seat_of_key(r[1])) and seat[0] == where[0])})
 
 
 def _in_window(rows: list[Row], since: dt.date | None, until: dt.date | None) -> list[Row]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from briefings.extract.claimants import key_of as claim_key
 from briefings.extract.dates import resolve_date
 from briefings.extract.decide import Decider, default
 from briefings.extract.estimates import Rules, article_year, breaks_down_before, counts_in, rules
-from briefings.extract.identity import identity, speaks_for
+from briefings.extract.identity import NO_NAME, identity, seat, speaks_for
 from briefings.extract.layout import INTERVIEWER, Label, LabelKind, layout
 from briefings.extract.lexicon import (
     BODY_WORDS,
@@ -40,6 +41,7 @@ from briefings.extract.names import (
     clause_subject,
     clean_phrase,
     country_of,
+    is_role_word,
     opens_clause,
     parse_phrase,
     phrase_after,
@@ -222,11 +224,11 @@ def extract(
         counted = {e.claimant for _, i, e in estimates[-8:] if i == index}
         _keep_report(ctx, sent, attrs, spans, counted)
     quotes = _dedupe_quotes([q for _, q in ctx.quotes])
-    return Extraction(
-        quotes=quotes,
-        estimates=_dedupe_estimates(estimates, outlet or "the article", story.status_by == "nearest"),
-        entities=_entities(ctx.mentions),
-    )
+    found = _dedupe_estimates(estimates, outlet or "the article", story.status_by == "nearest")
+    named = _entities(ctx.mentions)
+    quotes, found, named = _named_after_description(body, quotes, found, named)
+    quotes, found = _dated_by_remarks(ctx, quotes, found)
+    return Extraction(quotes=quotes, estimates=_one_claimant(found), entities=named)
 
 
 def _keep_report(
@@ -366,10 +368,29 @@ def _titled_names(text: str) -> list[tuple[int, str]]:
         m = _NAME_AFTER_TITLE.match(text, t.end())
         if m is None:
             continue
-        before = _CAP_WORD_BEFORE.search(text, max(0, t.start() - 80), t.start())
-        start = before.start() if before else t.start()
+        title = _title_start(text, t.start())
+        before = _CAP_WORD_BEFORE.search(text, max(0, title - 80), title)
+        start = before.start() if before else title
         out.append((start, text[start : m.end()]))
     return out
+
+
+_TITLE_MODIFIERS = frozenset({"press", "communications"})  # "deputy press secretary"
+_TITLE_PART_BEFORE = re.compile(r"([\w’'ʹ.]+)([\s-])$")
+
+
+def _title_start(text: str, at: int) -> int:
+    """Where a title ending in the word at `at` begins: a title is read whole, its lowercase words and
+    hyphenated parts too ("secretary general", "deputy press secretary", "Secretary-General")."""
+    for _ in range(4):
+        m = _TITLE_PART_BEFORE.search(text, max(0, at - 40), at)
+        if m is None:
+            break
+        word, joint = m.groups()
+        if not (is_role_word(word) or word.lower() in _TITLE_MODIFIERS or (joint == "-" and word[:1].isalpha())):
+            break
+        at = m.start()
+    return at
 
 
 _APPOSITIVE_AFTER = re.compile(
@@ -1473,14 +1494,162 @@ def _embedded_posts(body: str, published: dt.date | None) -> dict[int, tuple[str
         m = _EMBED.match(body[p.start : p.end])
         if m and i > 0:
             date, basis = resolve_date(m.group("date"), published or dt.date.max)
+            name = m.group("name").strip()
+            if fold(name).lower().strip(" '") in NO_NAME:  # an account that names no one
+                name = "an anonymous account"
             out[i - 1] = (
-                f"{m.group('name').strip()} ({m.group('handle')})",
+                f"{name} ({m.group('handle')})",
                 date if basis is DateBasis.stated else None,
             )
     return out
 
 
 # ------------------------------------------------------------------------ the results
+
+
+def _named_after_description(
+    body: str, quotes: list[Quote], found: list[Estimate], named: list[EntityRef]
+) -> tuple[list[Quote], list[Estimate], list[EntityRef]]:
+    """ "A ministry spokesperson said 4,000 troops … “… 4,000 …,” Dana Velko told reporters.": the person
+    named in the very next sentence with the same number of the same status, and no role of their own
+    in the article, is the role-holder the sentence before described: they get the role (and so speak
+    for its body), and the date the description's sentence gave."""
+    renamed: dict[EntityRef, EntityRef] = {}
+    dated: dict[int, tuple[dt.date | None, DateBasis]] = {}
+    for a, b in itertools.pairwise(found):
+        if a.entity is None or b.entity is None or (a.value, a.status) != (b.value, b.status):
+            continue
+        if a.entity.kind is not EntityKind.person or identity(a.entity) is not None:
+            continue  # not a role-holder only described ("a ministry spokesperson")
+        if b.entity.kind is not EntityKind.person or b.entity.role or identity(b.entity) is None:
+            continue  # not someone named without a role
+        if body[a.evidence.end : b.evidence.start].strip():
+            continue  # not the very next sentence
+        renamed[b.entity] = b.entity.model_copy(
+            update={"role": a.entity.role or a.entity.name, "affiliation": b.entity.affiliation or a.entity.affiliation}
+        )
+        if a.date_basis is DateBasis.stated and b.date_basis is not DateBasis.stated:
+            dated[id(b)] = (a.date, a.date_basis)
+    if not renamed:
+        return quotes, found, named
+    out = []
+    for e in found:
+        ref = renamed.get(e.entity) if e.entity is not None else None
+        if ref is not None:
+            date, basis = dated.get(id(e), (e.date, e.date_basis))
+            e = e.model_copy(update={"entity": ref, "voiced_for": speaks_for(ref), "date": date, "date_basis": basis})
+        out.append(e)
+    return (
+        [q.model_copy(update={"entity": renamed[q.entity]}) if q.entity in renamed else q for q in quotes],
+        out,
+        [renamed.get(ref, ref) for ref in named],
+    )
+
+
+def _one_claimant(found: list[Estimate]) -> list[Estimate]:
+    """One statement, one claimant: where an article gives a number of a status to a government as a
+    whole ("Japan said", "according to the Japanese government") and to one body of that country
+    (its defence ministry, or a minister or spokesperson who speaks for it), the government's is that
+    body's claim, voiced by no one, and dated as the body's when the text dates only that one. With
+    several of its bodies giving the number, whose it is stays open."""
+    bodies: dict[tuple[int, str, str], dict[str, EntityRef]] = {}  # (number, status, country) → its bodies
+    dates: dict[tuple[int, str, str], dt.date] = {}
+    for e in found:
+        body = e.voiced_for or (e.entity if e.entity is not None and e.entity.kind is EntityKind.body else None)
+        where = seat(body) if body is not None else None
+        who = identity(body) if body is not None and where is not None and not where[1] else None
+        if where is not None and who is not None:
+            key = (e.value, e.status, where[0])
+            bodies.setdefault(key, {}).setdefault(who.key, body)
+            if e.date is not None and e.date_basis is DateBasis.stated:
+                dates.setdefault(key, e.date)
+    if not bodies:
+        return found
+    out = []
+    for e in found:
+        where = seat(e.entity) if e.entity is not None and e.voiced_for is None else None
+        if where is not None and where[1] and len(only := bodies.get((e.value, e.status, where[0]), {})) == 1:
+            key = (e.value, e.status, where[0])
+            update: dict[str, object] = {"voiced_for": next(iter(only.values()))}
+            when = dates.get(key)
+            if when is not None and e.date_basis is not DateBasis.stated:
+                update |= {"date": when, "date_basis": DateBasis.stated}
+            e = e.model_copy(update=update)
+        out.append(e)
+    return out
+
+
+REMARKS_PARAGRAPHS = 3  # how far after a dated statement an undated "he said" still reports those remarks
+# where remarks were made: "told reporters", "in a televised address", "at a press conference"
+_SETTING = Caseless(
+    r"\b(?:told|tells|telling)\s+(?:(?:the|a|an|his|her|their)\s+)?(?P<told>[a-z]+)"
+    r"|\b(?:in|at|during)\s+(?:a|an|the|his|her|their)\s+(?:[a-z-]+\s+){0,2}?(?P<at>address|interview|briefing|"
+    r"conference|statement|speech|post|meeting|hearing|session|broadcast|call|appearance|summit|rally)\b"
+)
+_QUOTED = re.compile(r"[“\"][^”\"]{0,1500}[”\"]")
+
+
+def _settings(text: str) -> frozenset[str]:
+    """The settings a sentence names for its reporting verbs, outside its quotations."""
+    text = _QUOTED.sub(" ", text)
+    return frozenset(m.group("told") or m.group("at") for m in _SETTING.finditer(text))
+
+
+_PRESENT_REPORT = Caseless(r"\b(?:says|tells|adds|writes|argues|insists|warns|believes|estimates|thinks)\b")
+
+
+def _voice_key(speaker: str | None, entity: EntityRef | None) -> str | None:
+    who = identity(entity) if entity is not None else None
+    return who.key if who is not None else (speaker.lower() if speaker else None)
+
+
+def _dated_by_remarks(ctx: _Context, quotes: list[Quote], found: list[Estimate]) -> tuple[list[Quote], list[Estimate]]:
+    """A statement the text does not date, by someone whose remarks it dated just before ("… fair game,"
+    Roe told reporters Monday. … "…," she said.), reports those remarks: it takes their date, not the
+    article's. The date stays the publication's where the verb is in the present ("she says": now),
+    where it names another setting ("told parliament" after "in a televised address on Tuesday"), or
+    where the remarks were dated more than a few paragraphs before."""
+    starts = [p.start for p in paragraphs(ctx.body)]
+    events: list[tuple[int, int, str | None, dt.date | None, Quote | Estimate | Attribution]] = []
+    for v in ctx.voices:  # "Roe told lawmakers Thursday": dated remarks, with or without a fact in them
+        a = v.attribution
+        if not a.source and a.at != a.start:
+            date, basis = resolve_date(ctx.body[a.start : a.end + 40], ctx.published)
+            if basis is DateBasis.stated:
+                events.append((a.start, 0, _voice_key(a.speaker, a.entity), date, a))
+    # a fact after the dated verbs of its own sentence ("…,” which she told lawmakers Thursday …)
+    events += [(e.evidence.end, 1, _voice_key(e.claimant, e.entity), e.date, e) for e in found]
+    events += [(q.evidence.end, 2, _voice_key(q.speaker, q.entity), q.date, q) for q in quotes]
+    events.sort(key=lambda item: (item[0], item[1]))
+    # voice → the date of their last dated remarks, its paragraph, its settings
+    dated: dict[str, tuple[dt.date, int, frozenset[str]]] = {}
+    changed: dict[int, dt.date] = {}  # id of a fact → the date of the remarks it reports
+    for at, _, key, date, fact in events:
+        if key is None or date is None:
+            continue
+        if isinstance(fact, Attribution):
+            paragraph = bisect.bisect_right(starts, at) - 1
+            dated[key] = (date, paragraph, _settings(ctx.body[fact.start : fact.end + 60]))
+            continue
+        paragraph = bisect.bisect_right(starts, fact.evidence.start) - 1
+        if fact.date_basis is DateBasis.stated:
+            dated[key] = (date, paragraph, _settings(fact.evidence.sentence))
+        elif fact.date_basis is DateBasis.published and key in dated:
+            when, where, settings = dated[key]
+            sentence = fact.evidence.sentence
+            if (
+                paragraph - where <= REMARKS_PARAGRAPHS
+                and not _PRESENT_REPORT.search(sentence)
+                and _settings(sentence) <= settings
+            ):
+                changed[id(fact)] = when
+    if not changed:
+        return quotes, found
+    remarks = {"date_basis": DateBasis.stated}
+    return (
+        [q.model_copy(update={**remarks, "date": changed[id(q)]}) if id(q) in changed else q for q in quotes],
+        [e.model_copy(update={**remarks, "date": changed[id(e)]}) if id(e) in changed else e for e in found],
+    )
 
 
 _NON_WORDS = re.compile(r"\W+")

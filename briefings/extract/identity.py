@@ -66,13 +66,19 @@ def identity(ref: EntityRef) -> Identity | None:
 @lru_cache(maxsize=8192)
 def _identity(name: str, kind: EntityKind, role: str | None, affiliation: str | None) -> Identity | None:
     text = _words(name)
-    if not text or _is_list(text):
+    if not text or _is_list(text) or text in NO_NAME:
         return None  # nobody, or several named together ("Seoul, Washington and Kyiv"): the words are kept
+    if kind is EntityKind.unknown and not _name_like(_head_word(name)):
+        return None  # a description or a stray phrase: "countries", "key Western ally", "aid the war effort"
     if kind is EntityKind.person:
         if not any(_name_like(w) for w in name.split()) or (role and _words(role) == text):
             return None  # a description, not a name
+        if role and _CUT_ROLE.search(role.lower()):
+            return None  # "NIS headquarters in Seocho District": a place after a phrase, no one's title
         return Identity(f"person:{text}", name, kind)
     country, rest = _country_and_rest(text)
+    if country is None and " " not in text and name.islower() and text.endswith("s"):
+        return None  # "forces", "countries": a bare plural names no body in particular
     if country is None and rest in _GENERIC_PLURALS:
         return None  # "officials", "sources": nobody in particular
     if country is not None and (not rest or rest in _GENERIC_PLURALS):
@@ -91,6 +97,16 @@ def _identity(name: str, kind: EntityKind, role: str | None, affiliation: str | 
     return Identity(f"{kind.value}:{text}", name, kind)
 
 
+# a name that says there is none: an anonymous account's display name, a placeholder
+NO_NAME = frozenset({"anonymous", "anon", "unknown", "unnamed", "unidentified", "someone", "somebody"})
+
+
+def _head_word(name: str) -> str:
+    """The last word of a name, brackets aside: "Anonymous (@handle)" → "Anonymous"."""
+    words = BRACKETED.sub("", name).split() if "(" in name else name.split()
+    return words[-1].strip("’'ʹ\"“”‘,.;:") if words else ""
+
+
 def _name_like(word: str) -> bool:
     """A word that can be part of a name: a capital, a digit, or a letter of a script without case (김정은)."""
     first = word[:1]
@@ -98,20 +114,28 @@ def _name_like(word: str) -> bool:
 
 
 def _is_list(text: str) -> bool:
-    """ "seoul, washington and kyiv", "ukrainian and south korean intelligence": several, not one."""
-    parts = re.split(r",\s*|\s+and\s+", text)
+    """ "seoul, washington and kyiv", "ukrainian and south korean intelligence", "nato and washington",
+    "neither russia nor north korea": several, not one."""
+    parts = re.split(r",\s*|\s+(?:and|nor|or)\s+", text.removeprefix("neither "))
     if len(parts) < 2:
         return False
-    return sum(1 for p in parts if _country_and_rest(p)[0] is not None) >= 2
+    return sum(1 for p in parts if p in COUNTRIES or _country_and_rest(p)[0] is not None) >= 2
+
+
+# a role cut off mid-phrase ("headquarters in", "ministers comes amid"): the words were no title
+_CUT_ROLE = re.compile(r"\b(?:in|at|on|of|to|for|from|with|by|amid|and|or|the|a|an)$")
 
 
 def speaks_for(ref: EntityRef) -> EntityRef | None:
-    """The body a spokesperson speaks for: "National Security Council spokesperson" → the National
-    Security Council; "a spokesperson for Seoul's defence ministry" → that ministry; a spokesperson whose
-    role names no body, for their country."""
+    """The body a spokesperson or a minister speaks for: "National Security Council spokesperson" → the
+    National Security Council; "a spokesperson for Seoul's defence ministry" → that ministry; a
+    spokesperson whose role names no body, for their country; a country's "Defense Minister" (or
+    "Minister of Defense") → its defense ministry (a prime minister, or a former one, speaks for none)."""
     role = ref.role or (ref.name if ref.kind is EntityKind.person else None)
-    if not role or not _SPEAKS.search(role):
+    if not role:
         return None
+    if not _SPEAKS.search(role):
+        return _ministry_of(role, ref.affiliation)
     body = _SPEAKS.sub(" ", role)
     body = " ".join(_TITLES.sub(" ", body).split()).strip(" ,")
     if body and body[:1].isalpha():
@@ -119,6 +143,49 @@ def speaks_for(ref: EntityRef) -> EntityRef | None:
     if ref.affiliation:
         return EntityRef(name=ref.affiliation, kind=EntityKind.body, affiliation=ref.affiliation)
     return None
+
+
+_MINISTER = re.compile(
+    r"^(?:(?:deputy|vice|first|acting|state)\s+)?(?:(?P<what>[a-z]+(?:\s+affairs)?)\s+minister"
+    r"|minister\s+(?:of|for)\s+(?:the\s+)?(?P<of>[a-z]+(?:\s+affairs)?))$"
+)
+_NOT_A_MINISTRY = frozenset({"prime", "chief", "first", "deputy", "vice", "former", "ex", "shadow", "opposition"})
+
+
+def _ministry_of(role: str, country: str | None) -> EntityRef | None:
+    """A minister's ministry, where the country is known: "Defence Minister" of Freedonia → Freedonia's
+    defence ministry (written as the key reads it, so that every spelling of it is one body)."""
+    if country is None:
+        return None
+    m = _MINISTER.match(" ".join(fold(role).lower().replace("-", " ").split()))
+    what = m and (m.group("what") or m.group("of"))
+    if not what or what.split()[0] in _NOT_A_MINISTRY:
+        return None
+    return EntityRef(name=f"{country}’s {what.title()} Ministry", kind=EntityKind.body, affiliation=country)
+
+
+def seat(ref: EntityRef) -> tuple[str, bool] | None:
+    """The country a body or its voice belongs to, by the keys of the bodies it can be, and whether it is
+    the government as a whole ("Japan", "Tokyo", "the Japanese government": True) or one of its
+    bodies ("Seoul's defence ministry", the NIS: False); None when no country is known."""
+    who = identity(ref)
+    return seat_of_key(who.key) if who is not None else None
+
+
+def seat_of_key(key: str) -> tuple[str, bool] | None:
+    """`seat` of a stored entity, by its identity key."""
+    kind, _, rest = key.partition(":")
+    if kind == "country":
+        return rest, True
+    if kind == "intelligence":
+        return rest, False
+    if kind == "body" and "|" in rest:
+        head, _, country = rest.rpartition("|")
+        return country, head.split()[-1] in _GOVERNMENT_HEADS
+    return None
+
+
+_GOVERNMENT_HEADS = frozenset({"administration", "government", "cabinet"})
 
 
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)")
@@ -131,7 +198,7 @@ def _words(text: str) -> str:
         text = BRACKETED.sub("", text)  # "National Intelligence Service (NIS)"
     if "'" in text:
         text = _POSSESSIVE.sub("", text)
-    words = [w.strip(",;:") for w in text.split()]
+    words = [w.strip(",;:\"“”'") for w in text.split()]
     words = [w.rstrip(".") if w.count(".") < 2 else w for w in words]  # "Department." but "u.s."
     return " ".join(w for w in words if w and w not in _NOT_IN_KEY)
 

@@ -100,7 +100,11 @@ def _bare(word: str) -> str:
 @lru_cache(maxsize=8192)
 def is_role_word(word: str) -> bool:
     w = _bare(word).rstrip(".")
-    return w in ROLE_WORDS or w in TITLE_ABBREVIATIONS
+    if w in ROLE_WORDS or w in TITLE_ABBREVIATIONS:
+        return True
+    # a title read whole: "Vice-President", "Director-General", "Attorney-General"
+    parts = w.split("-")
+    return len(parts) == 2 and parts[0] in ROLE_WORDS and parts[1] in ROLE_WORDS
 
 
 def _is_name_token(t: Tok) -> bool:
@@ -144,6 +148,7 @@ _TRAILING_MODIFIER = re.compile(
 
 
 _SPACES = re.compile(r"\s+")
+_QUOTE_MARKS = frozenset("'‘’ʹ\"“”")
 _INITIAL_END = re.compile(r"\b[A-Z]\.$")
 _ARTICLE = re.compile(r"^(?:the|a|an|both)\s+", re.I)
 
@@ -151,6 +156,8 @@ _ARTICLE = re.compile(r"^(?:the|a|an|both)\s+", re.I)
 @lru_cache(maxsize=8192)
 def clean_phrase(text: str) -> str:
     text = _SPACES.sub(" ", text).strip(" ,;:—–-")
+    if text[:1] in _QUOTE_MARKS:  # a quotation's closing mark left before the name: "' Ostland warns"
+        text = text.lstrip("'‘’ʹ\"“” ")
     if not _INITIAL_END.search(text[-3:]):  # keep the dot of "U.S."
         text = text.rstrip(".")
     text = _ARTICLE.sub("", text)

@@ -17,9 +17,18 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from briefings.extract.identity import Identity, identity, speaks_for
+from briefings.extract.identity import Identity, identity, seat_of_key, speaks_for
 from briefings.extract.names import similar_names
-from briefings.models import SEED_STORY, Article, ArticleError, EntityKind, EntityRef, Estimate, Extraction
+from briefings.models import (
+    SEED_STORY,
+    Article,
+    ArticleError,
+    DateBasis,
+    EntityKind,
+    EntityRef,
+    Estimate,
+    Extraction,
+)
 from briefings.store import copies, db, fulltext
 from briefings.store.copies import COMMON_SHINGLE_SOURCES, shingle_hashes
 from briefings.store.db import Connection, Row, Transaction
@@ -523,6 +532,8 @@ async def _add(
         voice = entity_ids[e.entity] if e.entity else None
         body = entity_ids[e.voiced_for] if e.voiced_for else bodies.get(voice)
         entity_id, voiced_by = (body, voice) if body is not None else (voice, None)
+        if e.entity is None or e.entity.kind is not EntityKind.person:
+            voiced_by = None  # a government whose claim is its ministry's: the ministry's, voiced by no one
         status = str(e.status)  # a name of the story's statuses
         estimate_keys.append(estimate_key(entity_id, e.claimant, e.value, status, story))
         estimate_rows.append(
@@ -545,6 +556,7 @@ async def _add(
                 story,
             )
         )
+    estimate_rows = _one_row_per_claim(estimate_rows)
     await tx.executemany(
         """INSERT INTO estimates (source_id, sentence_id, entity_id, claimant, value, low, high, qualifier,
                                   status, claimed_on, date_basis, claim_key, created_at, group_key, voiced_by, story)
@@ -556,9 +568,12 @@ async def _add(
     # linked after its quotes are in (a rewrite is known by them); the sources it turns out to be the
     # original of (stored before it) count as its root from now on, and their claims are counted again
     linked = await copies.link_new(tx, source_id, shingles)
-    keys = list(dict.fromkeys([*quote_keys, *estimate_keys]))
+    refiled = await _as_the_original_files(tx, source_id, linked.root)
+    for moved in linked.moved:
+        refiled |= await _as_the_original_files(tx, moved, source_id)
+    keys = list(dict.fromkeys([*quote_keys, *(refiled.get(k, k) for k in estimate_keys)]))
     if linked.moved:
-        await copies.recount_claims(tx, sorted({*keys, *await claim_keys(tx, linked.moved)}))
+        await copies.recount_claims(tx, sorted({*keys, *refiled, *await claim_keys(tx, linked.moved)}))
     else:
         await note_claims(
             tx,
@@ -571,10 +586,66 @@ async def _add(
         source_id=source_id,
         added=True,
         quotes=len(facts.quotes),
-        estimates=len(claims),
+        estimates=len(estimate_rows),
         copy_of=linked.copy_of,
         rewrite_of=linked.rewrite_of,
     )
+
+
+async def _as_the_original_files(conn: Connection, source_id: int, root: int) -> dict[str, str]:
+    """A copy or rewrite restates its original: a number it gives a government as a whole ("Japan
+    estimated about 8,000") that its original gives, in the same story and status, to one body of that
+    government (its defence ministry, voiced by the minister) is that body's claim, as the original files
+    it. Refiles such estimates of source `source_id`, whose root is `root`: their old claim keys → new."""
+    if root == source_id:
+        return {}
+    rows = await conn.fetch(
+        """SELECT e.id, e.claimant, e.value, e.status, e.story, e.claim_key, e.group_key, e.source_id,
+                  e.entity_id, e.voiced_by, en.key AS ekey
+             FROM estimates AS e JOIN entities AS en ON en.id = e.entity_id
+            WHERE e.source_id IN (?, ?)""",
+        (source_id, root),
+    )
+    bodies: dict[tuple[str, int, str, str], set[int]] = {}
+    for r in rows:
+        where = seat_of_key(r["ekey"])
+        if r["source_id"] == root and where is not None and not where[1]:
+            bodies.setdefault((r["story"], r["value"], r["status"], where[0]), set()).add(r["entity_id"])
+    mine = {r["claim_key"] for r in rows if r["source_id"] == source_id}
+    moving: dict[int, list[Row]] = {}
+    for r in rows:
+        where = seat_of_key(r["ekey"]) if r["source_id"] == source_id and r["voiced_by"] is None else None
+        body = bodies.get((r["story"], r["value"], r["status"], where[0]), set()) if where and where[1] else set()
+        if len(body) == 1:
+            (entity_id,) = body
+            if estimate_key(entity_id, r["claimant"], r["value"], r["status"], r["story"]) not in mine:
+                moving.setdefault(entity_id, []).append(r)  # (a claim the source gives the body itself stays one)
+    for entity_id, moved in moving.items():
+        await _refiled(conn, moved, entity_id, None)
+    return {
+        r["claim_key"]: estimate_key(entity_id, r["claimant"], r["value"], r["status"], r["story"])
+        for entity_id, moved in moving.items()
+        for r in moved
+    }
+
+
+_BASIS, _KEY, _VOICE = 10, 11, 14  # where an estimate row (as `_add` inserts it) has these
+
+
+def _one_row_per_claim(rows: list[tuple]) -> list[tuple]:
+    """One row for each claim an article makes, however many of its sentences give it (a government,
+    its ministry and the minister who voiced the number): the one a person voiced, else one the text
+    dates, else the first; in the order of the text."""
+    best: dict[str, tuple] = {}
+
+    def rank(row: tuple) -> tuple[bool, bool]:
+        return (row[_VOICE] is not None, row[_BASIS] == DateBasis.stated.value)
+
+    for row in rows:
+        kept = best.get(row[_KEY])
+        if kept is None or rank(row) > rank(kept):
+            best[row[_KEY]] = row
+    return [row for row in rows if best[row[_KEY]] is row]
 
 
 async def claim_keys(conn: Connection, source_ids: list[int]) -> set[str]:
@@ -723,7 +794,7 @@ async def merge_entity(conn: Connection, old: int, new: int) -> None:
     await conn.execute("DELETE FROM entities WHERE id = ?", (old,))
 
 
-async def _refiled(conn: Connection, moved: list[Row], entity_id: int, voiced_by: int | None) -> None:
+async def _refiled(conn: Connection, moved: list[Row], entity_id: int | None, voiced_by: int | None) -> None:
     """Estimates filed under another entity (and voice): their claims and claimant groups again."""
     if not moved:
         return
@@ -822,3 +893,46 @@ async def _same_person(conn: Connection, ref: EntityRef, key: str) -> Row | None
         if row is not None:
             return row
     return None
+
+
+async def resolve_again(conn: Connection) -> None:
+    """What a store filed before identity knew better, filed again (migration 0016): each entity keyed
+    by its identity now (a phrase that names no one is detached from its facts, which keep their
+    words; one whose identity another entity has is merged into the first stored); people whose role
+    speaks for a body (a minister's now, as a spokesperson's before) have their own claims filed under
+    it, voiced by them; and copies and rewrites are filed as their originals file."""
+    now = utcnow().isoformat()
+    gone: set[int] = set()
+    for r in await conn.fetch("SELECT id, name, key, kind, role, affiliation FROM entities ORDER BY id"):
+        if r["id"] in gone:
+            continue
+        who = identity(_ref(r["name"], r["kind"], r["role"], r["affiliation"]))
+        if who is None:
+            await _detach(conn, r["id"])
+            gone.add(r["id"])
+        elif who.key != r["key"]:
+            other = await conn.fetchval("SELECT MIN(id) FROM entities WHERE key = ?", (who.key,))
+            if other is None:
+                await conn.execute("UPDATE entities SET key = ? WHERE id = ?", (who.key, r["id"]))
+            else:  # the first stored keeps everything
+                await merge_entity(conn, r["id"], other)
+                gone.add(r["id"])
+    for (person,) in await conn.fetch("SELECT id FROM entities WHERE kind = 'person' AND role IS NOT NULL ORDER BY id"):
+        await _refile_spoken(conn, person, now)
+    for source_id, root in await conn.fetch(
+        "SELECT id, root_id FROM sources WHERE root_id IS NOT NULL AND root_id != id ORDER BY id"
+    ):
+        await _as_the_original_files(conn, source_id, root)
+
+
+async def _detach(conn: Connection, entity_id: int) -> None:
+    """An entity that names no one dropped: its facts keep their words and stand for no one."""
+    await conn.execute("UPDATE quotes SET entity_id = NULL WHERE entity_id = ?", (entity_id,))
+    await conn.execute("UPDATE estimates SET voiced_by = NULL WHERE voiced_by = ?", (entity_id,))
+    moved = await conn.fetch(
+        "SELECT id, claimant, value, status, story, claim_key, group_key FROM estimates WHERE entity_id = ?",
+        (entity_id,),
+    )
+    await _refiled(conn, moved, None, None)
+    await conn.execute("DELETE FROM entity_aliases WHERE entity_id = ?", (entity_id,))
+    await conn.execute("DELETE FROM entities WHERE id = ?", (entity_id,))
