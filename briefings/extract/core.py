@@ -165,7 +165,7 @@ def extract(
     marked = quote_spans(body)
     titled = [_is_title(body, q) for q in marked]
     spans = [q for q, title in zip(marked, titled, strict=True) if not title]
-    ctx = _Context(body, published, outlet, Mentions(), [], labels=list(reversed(lay.labels)))
+    ctx = _Context(body, published, outlet, Mentions(body), [], labels=list(reversed(lay.labels)))
     ctx.decide = decide or default()
     ctx.weigh_all = weigh_all
     ctx.titles = [q for q, title in zip(marked, titled, strict=True) if title]
@@ -178,6 +178,7 @@ def extract(
     opens = [q.start for q in spans]  # a quotation run on without a mark opens its paragraph
     for index, sent in enumerate(sents):
         _reach_labels(ctx, sent, index)
+        _register_subjects(ctx, sent, spans)
         _register_documents(ctx, sent)  # first: "released a report …, and the report said" in one sentence
         attrs = _attributions(ctx, sent, spans)
         for q in spans[bisect.bisect_left(opens, sent.start) : bisect.bisect_left(opens, sent.end)]:
@@ -418,6 +419,30 @@ _LEAD_IN = re.compile(
     r"\W*(?:(?:[A-Z][a-z]+\s+){0,2}(?:On|In|At|Last|Earlier|Later|Meanwhile|But|And|However|Separately|During|After)"
     r"\b[^,]{0,50},\s*)?(?:[Tt]he\s+|[Aa]n?\s+)?"
 )
+
+
+# a name and the lowercase word after it (its verb), where a sentence or a clause after "but" opens:
+# "Roe questioned the ruling.", "…, but Chief Moss disagreed."
+_SUBJECT_NAME = re.compile(r"((?:[A-Z][a-z]+\.?\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})\s+(?=[a-z])")
+_CLAUSE_OPENS = re.compile(r"[,;]\s+(?:but|and|while|whereas)\s+")
+
+
+def _register_subjects(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> None:
+    """The person a sentence or its clause after "but" is about, named by name ("Roe questioned the
+    ruling"): whom a "he said" after it continues, as a speaker would be."""
+    text = sent.text
+    lead = _LEAD_IN.match(text)
+    starts = [lead.end() if lead else 0]
+    if "," in text or ";" in text:
+        starts += [m.end() for m in _CLAUSE_OPENS.finditer(text)]
+    for start in starts:
+        m = _SUBJECT_NAME.match(text, start)
+        at = sent.start + start
+        if m is None or _inside_quote(at, spans):
+            continue
+        ref = ctx.mentions.resolve(m.group(1), at)
+        if ref is not None and ref.kind is EntityKind.person and len(ref.name.split()) >= 2:
+            ctx.mentions.add(ref, at, m.group(1), subject=True)
 
 
 def _opens(text: str, offset: int) -> bool:
