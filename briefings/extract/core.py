@@ -202,7 +202,8 @@ def extract(
                             )
                     pending_runon = []
         for a in attrs:
-            ctx.add_voice(_Voice(a, sent.paragraph, index))
+            if not _passed_on(ctx.body, a, attrs):
+                ctx.add_voice(_Voice(a, sent.paragraph, index))
         headline = sent.paragraph in headline_paras
         prev = sents[index - 1] if index > 0 and sents[index - 1].paragraph == sent.paragraph else None
         for est in _estimates_in(ctx, sent, spans, attrs, embeds.get(sent.paragraph), prev, story_rules, year):
@@ -1032,6 +1033,18 @@ def _choose_attribution(
 
 _OBJECT_THAT = re.compile(r"(?:\s*\w+){1,3}\s+that\s*")
 _ENDS_SENTENCE = re.compile(r"[\s.!?”\"’']*")
+
+
+_PASSING_ON = frozenset("reported according citing quoting".split())
+
+
+def _passed_on(body: str, a: Attribution, attrs: list[Attribution]) -> bool:
+    """ "X said …, as reported by AFP", "…, the agency reported": an outlet that passes on what someone
+    else in the sentence said is not the voice the next quotation continues."""
+    verb = _WORDS.match(body, a.at)
+    if verb is None or verb.group().lower() not in _PASSING_ON:
+        return False
+    return any(b is not a and b.speaker != a.speaker and b.entity is not None for b in attrs)
 
 
 def _names_someone(a: Attribution) -> bool:

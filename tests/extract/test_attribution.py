@@ -401,3 +401,14 @@ def test_he_is_never_resolved_to_many_people() -> None:
     mentions = Mentions(body)
     mentions.add(EntityRef(name="Critics", kind=EntityKind.person), 0, "Critics", subject=True)
     assert mentions.resolve("He", body.index("He")) is None
+
+
+def test_an_outlet_that_passes_a_quotation_on_is_not_the_voice_the_next_one_continues() -> None:
+    text = """\
+        Bank warns of collapse
+
+        Lena Varga, governor of the bank, told reporters it would "fall apart soon", as reported by Reuters.
+
+        "If no budget is passed this month, there will be nothing left to save."
+        """
+    assert speakers(text) == ["Lena Varga", "Lena Varga"]
