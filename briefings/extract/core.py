@@ -58,6 +58,7 @@ from briefings.extract.text import (
     paragraphs,
     quote_spans,
     sentences,
+    single_quote_spans,
 )
 from briefings.models import DateBasis, EntityKind, EntityRef, Estimate, Evidence, Extraction, Quote
 from briefings.story import DEFAULT_STORY, Story, bundled_stories
@@ -163,6 +164,7 @@ def extract(
     body = lay.text  # the speaker labels blanked out: the sentence rules read the text they label
     sents = sentences(body)
     marked = quote_spans(body)
+    marked = sorted([*marked, *single_quote_spans(body, marked)], key=lambda q: q.open_at)
     titled = [_is_title(body, q) for q in marked]
     spans = [q for q, title in zip(marked, titled, strict=True) if not title]
     ctx = _Context(body, published, outlet, Mentions(body), [], labels=list(reversed(lay.labels)))
@@ -493,6 +495,9 @@ def _register_acronyms(ctx: _Context, sents: list[Sentence]) -> None:
                     break
 
 
+_SINGLE_MARKS = frozenset("‘’")
+
+
 def _outside(toks: list[Tok], spans: list[QuoteSpan]) -> list[Tok]:
     """The tokens outside the quotations (both in order: one walk along each)."""
     out: list[Tok] = []
@@ -502,6 +507,8 @@ def _outside(toks: list[Tok], spans: list[QuoteSpan]) -> list[Tok]:
             k += 1
         if k < len(spans) and spans[k].open_at < t.start < spans[k].close_at:
             continue
+        if t.text in _SINGLE_MARKS and any(t.start in (q.open_at, q.close_at) for q in spans[max(0, k - 1) : k + 1]):
+            continue  # a single mark is no word of the sentence ("‘…,’ the minister says")
         out.append(t)
     return out
 
