@@ -197,10 +197,12 @@ def single_quote_spans(body: str, spans: list[QuoteSpan]) -> list[QuoteSpan]:
         return []
     paras = paragraphs(body)
     starts = [p.start for p in paras]
+    closes = [q.close_at for q in spans]  # in order, as the double-marked quotations do not overlap
     out: list[QuoteSpan] = []
     for m in _SINGLE.finditer(body):
         o, c = m.start(), m.end() - 1
-        if len(body[o + 1 : c].split()) < 3 or any(q.open_at <= c and o <= q.close_at for q in spans):
+        k = bisect.bisect_left(closes, o)  # the first double-marked quotation that may overlap it
+        if len(body[o + 1 : c].split()) < 3 or (k < len(spans) and spans[k].open_at <= c):
             continue
         colon = body[max(0, o - 3) : o].rstrip().endswith(":")
         if not colon and not _SINGLE_SAID.match(body, c + 1):
