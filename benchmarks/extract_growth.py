@@ -66,6 +66,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "Kirby said Kirby said …": _repeat("Kirby said "),
     "National Security Service (NSS) …": _repeat("National Security Service (NSS) "),
     "“a quote of words,” he said. …": _repeat("“a quote of many words,” he said. "),
+    "‘a quote in single marks,’ she said. …": _repeat("‘a quote of many words,’ she said. "),
+    "‘an opening single mark … (never closed)": _repeat("‘an opening single mark "),
     "about 12,000 troops were sent to Kursk, …": _repeat("about 12,000 troops were sent to Kursk, "),
     "President Anna Berg said … (one paragraph)": _repeat("President Anna Berg said the army of Freedonia "),
     "one line a paragraph: Aa said 1,000": _repeat("Aa Bb said 1,000 troops\n"),

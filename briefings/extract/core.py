@@ -62,6 +62,7 @@ from briefings.extract.text import (
     paragraphs,
     quote_spans,
     sentences,
+    single_quote_spans,
 )
 from briefings.models import DateBasis, EntityKind, EntityRef, Estimate, Evidence, Extraction, Quote
 from briefings.story import DEFAULT_STORY, Story, bundled_stories
@@ -175,9 +176,10 @@ def extract(
     body = lay.text  # the speaker labels blanked out: the sentence rules read the text they label
     sents = sentences(body)
     marked = quote_spans(body)
+    marked = sorted([*marked, *single_quote_spans(body, marked)], key=lambda q: q.open_at)
     titled = [_is_title(body, q) for q in marked]
     spans = [q for q, title in zip(marked, titled, strict=True) if not title]
-    ctx = _Context(body, published, outlet, Mentions(), [], labels=list(reversed(lay.labels)))
+    ctx = _Context(body, published, outlet, Mentions(body), [], labels=list(reversed(lay.labels)))
     ctx.decide = decide or default()
     ctx.weigh_all = weigh_all
     ctx.claims = claims
@@ -191,6 +193,7 @@ def extract(
     opens = [q.start for q in spans]  # a quotation run on without a mark opens its paragraph
     for index, sent in enumerate(sents):
         _reach_labels(ctx, sent, index)
+        _register_subjects(ctx, sent, spans)
         _register_documents(ctx, sent)  # first: "released a report …, and the report said" in one sentence
         attrs = _attributions(ctx, sent, spans)
         for q in spans[bisect.bisect_left(opens, sent.start) : bisect.bisect_left(opens, sent.end)]:
@@ -214,7 +217,8 @@ def extract(
                             )
                     pending_runon = []
         for a in attrs:
-            ctx.add_voice(_Voice(a, sent.paragraph, index))
+            if not _passed_on(ctx.body, a, attrs):
+                ctx.add_voice(_Voice(a, sent.paragraph, index))
         headline = sent.paragraph in headline_paras
         prev = sents[index - 1] if index > 0 and sents[index - 1].paragraph == sent.paragraph else None
         last = estimates[-1][2] if estimates and estimates[-1][1] == index - 1 else None  # the sentence before's
@@ -470,6 +474,30 @@ _LEAD_IN = re.compile(
 )
 
 
+# a name and the lowercase word after it (its verb), where a sentence or a clause after "but" opens:
+# "Roe questioned the ruling.", "…, but Chief Moss disagreed."
+_SUBJECT_NAME = re.compile(r"((?:[A-Z][a-z]+\.?\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})\s+(?=[a-z])")
+_CLAUSE_OPENS = re.compile(r"[,;]\s+(?:but|and|while|whereas)\s+")
+
+
+def _register_subjects(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> None:
+    """The person a sentence or its clause after "but" is about, named by name ("Roe questioned the
+    ruling"): whom a "he said" after it continues, as a speaker would be."""
+    text = sent.text
+    lead = _LEAD_IN.match(text)
+    starts = [lead.end() if lead else 0]
+    if "," in text or ";" in text:
+        starts += [m.end() for m in _CLAUSE_OPENS.finditer(text)]
+    for start in starts:
+        m = _SUBJECT_NAME.match(text, start)
+        at = sent.start + start
+        if m is None or _inside_quote(at, spans):
+            continue
+        ref = ctx.mentions.resolve(m.group(1), at)
+        if ref is not None and ref.kind is EntityKind.person and len(ref.name.split()) >= 2:
+            ctx.mentions.add(ref, at, m.group(1), subject=True)
+
+
 def _opens(text: str, offset: int) -> bool:
     """Does the mention at `offset` open its sentence (after a lead-in such as "On Monday,"): its subject."""
     return _LEAD_IN.fullmatch(text, 0, offset) is not None
@@ -517,6 +545,9 @@ def _register_acronyms(ctx: _Context, sents: list[Sentence]) -> None:
                     break
 
 
+_SINGLE_MARKS = frozenset("‘’")
+
+
 def _outside(toks: list[Tok], spans: list[QuoteSpan]) -> list[Tok]:
     """The tokens outside the quotations (both in order: one walk along each)."""
     out: list[Tok] = []
@@ -526,6 +557,8 @@ def _outside(toks: list[Tok], spans: list[QuoteSpan]) -> list[Tok]:
             k += 1
         if k < len(spans) and spans[k].open_at < t.start < spans[k].close_at:
             continue
+        if t.text in _SINGLE_MARKS and any(t.start in (q.open_at, q.close_at) for q in spans[max(0, k - 1) : k + 1]):
+            continue  # a single mark is no word of the sentence ("‘…,’ the minister says")
         out.append(t)
     return out
 
@@ -1093,6 +1126,18 @@ def _choose_attribution(
 
 _OBJECT_THAT = re.compile(r"(?:\s*\w+){1,3}\s+that\s*")
 _ENDS_SENTENCE = re.compile(r"[\s.!?”\"’']*")
+
+
+_PASSING_ON = frozenset("reported according citing quoting".split())
+
+
+def _passed_on(body: str, a: Attribution, attrs: list[Attribution]) -> bool:
+    """ "X said …, as reported by AFP", "…, the agency reported": an outlet that passes on what someone
+    else in the sentence said is not the voice the next quotation continues."""
+    verb = _WORDS.match(body, a.at)
+    if verb is None or verb.group().lower() not in _PASSING_ON:
+        return False
+    return any(b is not a and b.speaker != a.speaker and b.entity is not None for b in attrs)
 
 
 def _names_someone(a: Attribution) -> bool:

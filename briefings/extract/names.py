@@ -769,11 +769,14 @@ _DESCRIBED_BODY = re.compile(r"(?:[Tt]he\s+)?((?:[a-z-]+\s+){0,2})([a-z]+)")  # 
 class Mentions:
     """People and bodies named so far in one article, by position."""
 
-    def __init__(self) -> None:
+    def __init__(self, body: str = "") -> None:
         self._items: SortedKeyList = SortedKeyList(key=lambda m: m.at)
         self._slots: list[_Slot] = []  # in the order first named
         self._spellings: dict[tuple[str, ...], list[_Slot]] = {}
         self.acronyms: dict[str, EntityRef] = {}
+        self._body = body  # the article, for what it shows of the people it names (Mrs, "her" after a name)
+        self._gender: dict[int, str] = {}  # id of a slot → "he" or "she", as the article shows it
+        self._lower: frozenset[str] | None = None  # the words the article writes in lower case, read once
 
     @property
     def items(self) -> list[Mention]:
@@ -805,6 +808,10 @@ class Mentions:
             if merged != known:
                 slot.entity = merged
         self._items.add(Mention(slot, at, phrase, subject))
+        if slot.entity.kind is not EntityKind.body and id(slot) not in self._gender:
+            gender = _gender_shown(phrase, self._body, at + len(phrase))
+            if gender:
+                self._gender[id(slot)] = gender
         return slot.entity
 
     def touch(self, entity: EntityRef, at: int, phrase: str) -> None:
@@ -826,19 +833,35 @@ class Mentions:
         slot = self._find_slot(entity)
         return slot.entity if slot is not None else None
 
-    def _salient_before(self, at: int, kind: EntityKind) -> EntityRef | None:
+    def _salient_before(self, at: int, kind: EntityKind, pronoun: str = "") -> EntityRef | None:
         """What "he" or "it" at `at` continues: the last speaker or subject of that kind, unless it is far
-        behind the last mention of that kind (see _salient); read backwards only as far as needed."""
+        behind the last mention of that kind (see _salient); read backwards only as far as needed.
+        "he" and "she" agree: never someone the article shows as the other ("Mrs Roe", "Roe and his
+        team"), nor many people ("Critics say …")."""
         latest: Mention | None = None
         for seen, m in enumerate(self._items.irange_key(max_key=at, inclusive=(True, False), reverse=True)):
             if seen >= LOOKBACK or (latest is not None and latest.at - m.at > SALIENCE):
                 break
             if m.entity.kind is not kind:
                 continue
+            if pronoun and (self._gender.get(id(m.slot), pronoun) != pronoun or self._many(m.entity)):
+                continue
             if m.subject:
                 return m.entity
             latest = latest or m
         return latest.entity if latest is not None else None
+
+    def _many(self, entity: EntityRef) -> bool:
+        """ "Critics", "Residents": one word, a plural the article also writes in lower case, a word for
+        people in general or with the ending of a plural of people ("-ers", "-ics", "-ents"): many
+        people, not one (someone named by a surname alone was named in full before, and is that name)."""
+        words = entity.name.split()
+        if len(words) != 1 or not _bare(words[0]).endswith("s") or _bare(words[0]).endswith(("ss", "us", "is")):
+            return False
+        if self._lower is None:
+            self._lower = frozenset(_LOWER_WORD.findall(self._body))
+        low = _bare(words[0])
+        return low in self._lower or low in GENERIC_SPEAKERS or low in BODY_WORDS or low.endswith(_PLURAL_ENDINGS)
 
     def between(self, lo: int, hi: int, limit: int) -> list[Mention]:
         """The mentions from offset `lo` to `hi`, in order, at most the last `limit` of them."""
@@ -856,7 +879,7 @@ class Mentions:
         clean = clean_phrase(phrase)
         low = fold(clean).lower()
         if low in PRONOUNS_PERSON or low == "her":  # "her" alone: "according to her"
-            return self._salient_before(at, EntityKind.person)
+            return self._salient_before(at, EntityKind.person, "he" if low in {"he", "him"} else "she")
         if low in PRONOUNS_BODY:
             return self._salient_before(at, EntityKind.body)
         if low in PRONOUNS:
@@ -961,6 +984,28 @@ class Mentions:
 def _is_part_of(alias: str, name: str) -> bool:
     """ "Kirby" of "John Kirby": a part the store files under the name already."""
     return fold(alias).lower() in fold(name).lower().split()
+
+
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")
+_PLURAL_ENDINGS = ("ers", "ors", "ics", "ists", "ents", "ants", "ians", "ees", "als", "ives")
+_HE_TITLE = frozenset("mr mr. sir".split())
+_SHE_TITLE = frozenset("mrs mrs. ms ms. miss madam dame lady".split())
+_POSSESSIVE_AFTER = re.compile(r"[ ,]+(?:and\s+)?(his|her)\b")
+
+
+def _gender_shown(phrase: str, body: str, end: int) -> str:
+    """ "he" or "she" as the article shows it for someone named: a title ("Mr", "Mrs", "Ms") in the
+    phrase, or "his" or "her" right after it ("Roe and her lawyers"); "" when it does not."""
+    words = phrase.lower().split()
+    for w in words[:3]:
+        if w in _HE_TITLE:
+            return "he"
+        if w in _SHE_TITLE:
+            return "she"
+    m = _POSSESSIVE_AFTER.match(body, end, end + 12) if body else None
+    if m is None:
+        return ""
+    return "he" if m.group(1) == "his" else "she"
 
 
 SALIENCE = 400  # characters: how far back the last subject still outranks a name met since

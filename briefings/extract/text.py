@@ -8,6 +8,7 @@ curled mark cannot swallow the rest of the article.
 
 from __future__ import annotations
 
+import bisect
 import re
 import sys
 from collections.abc import Iterator
@@ -220,6 +221,37 @@ def quote_spans(body: str) -> list[QuoteSpan]:
             carried = nxt.start - 1
         # otherwise an unbalanced mark: ignore it and keep going
     return spans
+
+
+# a quotation in typographic single marks that a verb of saying or a colon goes with: "‘…,’ she said",
+# "‘…’, Roe says", "Roe said: ‘…’"; an apostrophe inside ("don’t") has a letter after it, so the
+# quotation closes only at a mark followed by no letter. Straight ' pairs nothing: it is the apostrophe.
+_SINGLE = re.compile(r"(?<![\w’‘'])‘(?=[\w…])(?:[^‘’“”\"\n]|’(?=\w)){2,600}?[\w.,!?…]’(?!\w)")  # bounded: linear
+_SINGLE_SAID = re.compile(
+    r"[,.]?\s*(?:[\w’.-]+\s+){0,4}?"
+    r"(?:said|says|added|adds|told|tells|warned|wrote|writes|stated|insisted|asked|explained)\b"
+)
+
+
+def single_quote_spans(body: str, spans: list[QuoteSpan]) -> list[QuoteSpan]:
+    """Quotations in single marks (‘…’) of three words or more that a verb of saying follows or a
+    colon introduces, outside the double-marked ones."""
+    if "‘" not in body:
+        return []
+    paras = paragraphs(body)
+    starts = [p.start for p in paras]
+    closes = [q.close_at for q in spans]  # in order, as the double-marked quotations do not overlap
+    out: list[QuoteSpan] = []
+    for m in _SINGLE.finditer(body):
+        o, c = m.start(), m.end() - 1
+        k = bisect.bisect_left(closes, o)  # the first double-marked quotation that may overlap it
+        if len(body[o + 1 : c].split()) < 3 or (k < len(spans) and spans[k].open_at <= c):
+            continue
+        colon = body[max(0, o - 3) : o].rstrip().endswith(":")
+        if not colon and not _SINGLE_SAID.match(body, c + 1):
+            continue
+        out.append(QuoteSpan(o, c, bisect.bisect_right(starts, o) - 1, True))
+    return out
 
 
 def _opens(body: str, i: int, para: Span, inside: bool) -> bool | None:

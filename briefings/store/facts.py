@@ -502,7 +502,10 @@ async def _add(
     refs = [f.entity for f in [*facts.quotes, *(e for _, e in claims)] if f.entity]
     refs += [e.voiced_for for _, e in claims if e.voiced_for]
     people = [ref for extraction in stories.values() for ref in extraction.entities]
-    for ref in [*people, *refs]:
+    # people named in full first: a full name stored anew takes the people stored by one part of it
+    # alone ("Velko" joins "Dana Velko", dropping the "Velko" row), so "Velko" must not be stored first
+    # in this article, or its id would be gone by the time its facts are written
+    for ref in sorted([*people, *refs], key=_fuller_first):
         if ref not in entity_ids:  # one upsert per entity per article; None for someone only described
             entity_ids[ref] = await upsert_entity(tx, ref, stored_at)
     await tx.executemany(
@@ -717,6 +720,11 @@ def _texts(article: Article, facts: Extraction) -> Iterator[str | None]:
         yield from (q.text, q.speaker, q.evidence.sentence)
     for e in facts.estimates:
         yield from (e.claimant, e.evidence.sentence)
+
+
+def _fuller_first(ref: EntityRef) -> int:
+    """Sort key (stable): people by how many words name them, most first; bodies where they are."""
+    return -len(ref.name.split()) if ref.kind is EntityKind.person else 0
 
 
 async def upsert_entity(conn: Connection, ref: EntityRef, now: str) -> int | None:

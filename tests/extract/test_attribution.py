@@ -14,6 +14,8 @@ from briefings.extract.candidates import Candidate, Scene, _name_words, speaks_n
 from briefings.extract.core import extract
 from briefings.extract.decide import rules_only
 from briefings.extract.model import MODEL_VERSION, Model, ModelError, from_json, packaged, read
+from briefings.extract.names import Mentions
+from briefings.models import EntityKind, EntityRef
 
 # ---------------------------------------------------------------------------- candidates and features
 
@@ -354,3 +356,59 @@ def test_a_verb_that_reports_without_saying_is_weak() -> None:
     board = named(cands, "Harbour Board")
     assert f.verb_strength(board, scene) == 1.0  # "shows" reports, but does not say
     assert f.rule_verb_strength(board, scene) == 1.0  # the rules' choice, through a weak verb
+
+
+def speakers(text: str) -> list[str | None]:
+    """Who the rules alone give each quotation of `text` to."""
+    return [q.speaker for q in extract(textwrap.dedent(text), decide=rules_only).quotes]
+
+
+def test_he_continues_the_one_a_sentence_is_about_not_a_plural_subject_before() -> None:
+    text = """\
+        Harbour board sacks its chair
+
+        Tomas Brandt was dismissed as the board's chair on Tuesday. Critics, including two
+        former treasurers, say the accounts were kept badly for years.
+
+        Brandt rejected the findings. “Nobody has shown me a single wrong figure,” he said.
+        """
+    assert speakers(text) == ["Tomas Brandt"]
+
+
+def test_she_continues_the_subject_of_the_last_clause_that_names_someone() -> None:
+    text = """\
+        Rail chief faces questions
+
+        Ines Calloway was questioned about late trains at the hearing.
+        Arnold Pike suggested the timetable had failed, but Director Calloway disagreed.
+        She said: "The timetable is sound and the trains will be on time by spring."
+        """
+    assert speakers(text) == ["Ines Calloway"]
+
+
+def test_she_never_goes_to_a_man_the_article_calls_mr() -> None:
+    text = """\
+        Council vote delayed
+
+        Martha Quill asked for the vote to be delayed. Mr Oskar Lind told the council there was no time.
+        “We owe the residents a proper debate on this,” she said.
+        """
+    assert speakers(text) == ["Martha Quill"]
+
+
+def test_he_is_never_resolved_to_many_people() -> None:
+    body = "Critics say the plan failed. He disagreed."
+    mentions = Mentions(body)
+    mentions.add(EntityRef(name="Critics", kind=EntityKind.person), 0, "Critics", subject=True)
+    assert mentions.resolve("He", body.index("He")) is None
+
+
+def test_an_outlet_that_passes_a_quotation_on_is_not_the_voice_the_next_one_continues() -> None:
+    text = """\
+        Bank warns of collapse
+
+        Lena Varga, governor of the bank, told reporters it would "fall apart soon", as reported by Reuters.
+
+        "If no budget is passed this month, there will be nothing left to save."
+        """
+    assert speakers(text) == ["Lena Varga", "Lena Varga"]

@@ -457,3 +457,16 @@ def test_told_takes_its_subject_before_a_relative_clause_not_the_one_spoken_to()
         " six years, told the Daily Courier. “We are done waiting for them.”"
     )
     assert [who for who, _ in speakers(text)] == ["Jane Roe", "Jane Roe"]
+
+
+def test_a_quotation_in_single_marks_with_a_verb_of_saying_or_a_colon() -> None:
+    body = (
+        "The minister, Paul Ortega, spoke on Friday. ‘We have never seen heat of this kind in June,’ Ortega said.\n\n"
+        "The students’ union said it was worried about the ‘very long’ days.\n\n"
+        "Ortega later wrote: ‘Stay indoors and drink water every hour.’"
+    )
+    quotes = [(q.speaker, q.text) for q in extract(body).quotes]
+    assert quotes == [
+        ("Paul Ortega", "We have never seen heat of this kind in June"),
+        ("Paul Ortega", "Stay indoors and drink water every hour."),
+    ]

@@ -20,6 +20,8 @@ from briefings.models import (
     Article,
     ArticleMeta,
     DateBasis,
+    EntityKind,
+    EntityRef,
     Estimate,
     Evidence,
     Extraction,
@@ -346,3 +348,44 @@ async def test_the_work_on_an_articles_text_leaves_the_event_loop_serving(conn, 
     added = await add_article(conn, Article(meta=ArticleMeta(outlet="Ledger"), body=body, origin="a"), extract(body))
     assert added.added and added.quotes == 1
     assert answered and all(answered)
+
+
+async def test_a_surname_alone_and_the_full_name_in_one_article_store_as_one_person(conn) -> None:
+    """An article whose facts name "Velko" alone before "Dana Velko" (the extractor did not join
+    them): the full name takes the surname's row, and the facts filed under "Velko" follow it
+    instead of pointing at a row that is gone (which failed on a foreign key)."""
+    body = "Velko said 300 buses were running. Dana Velko, the transport chief, spoke later."
+    evidence = Evidence(sentence=body, start=0, end=len(body))
+    alone = EntityRef(name="Velko", kind=EntityKind.person)
+    full = EntityRef(name="Dana Velko", kind=EntityKind.person, role="transport chief")
+    facts = Extraction(
+        quotes=[
+            Quote(
+                speaker="Velko",
+                entity=alone,
+                text="300 buses were running",
+                date=None,
+                date_basis=DateBasis.unknown,
+                evidence=evidence,
+            )
+        ],
+        estimates=[
+            Estimate(
+                claimant="Velko",
+                entity=alone,
+                value=300,
+                qualifier=Qualifier.exact,
+                status=Status.deployed,
+                date=None,
+                date_basis=DateBasis.unknown,
+                evidence=evidence,
+            )
+        ],
+        entities=[alone, full],
+    )
+    await add_article(conn, Article(meta=ArticleMeta(outlet="Ledger"), body=body, origin="v.txt"), facts)
+    rows = await conn.fetch(
+        "SELECT e.name FROM quotes q JOIN entities e ON e.id = q.entity_id"
+        " UNION ALL SELECT e.name FROM estimates s JOIN entities e ON e.id = s.entity_id"
+    )
+    assert [r[0] for r in rows] == ["Dana Velko", "Dana Velko"]
