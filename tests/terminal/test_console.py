@@ -57,7 +57,7 @@ def test_piped_lines_are_answered_like_slash_commands(tmp_path) -> None:
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert "no Discord token set" in out and "briefings>" not in out  # no prompt on a pipe
-    assert "up to 10,000" in out and "US State Department" in out  # status:frontline
+    assert "up to 10,000" in out and "State Department (Mathew Miller)" in out  # status:frontline, voiced by him
     assert "South Korea" in out and "Latest number per claimant" in out  # claimant:South Korea, unquoted
     assert "1 quote by John Kirby" in out and "They’re fair game" in out  # contains:fair game
     assert "match for '\"fair game\"'" in out or "matches for '\"fair game\"'" in out  # the phrase kept
