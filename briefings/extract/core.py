@@ -672,7 +672,8 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
         inverted = False
         source = False
         if low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
-            phrase = phrase_after(toks, i + 2)
+            # "according to a bulletin issued by X", "according to figures from X": the issuer, not the paper
+            phrase = phrase_after(toks, _in_document_by(toks, i + 1) or i + 2)
             inverted = source = True
         elif low == "per":
             # "Per the health department, 95 people have died": "according to", opening its clause
@@ -683,7 +684,7 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
             phrase = phrase_after(toks, i + 1)
             inverted = source = True
         elif low in {"citing", "quoting"}:
-            phrase = phrase_after(toks, i + 1)
+            phrase = phrase_after(toks, _in_document_by(toks, i) or i + 1)
             inverted = source = True
         elif low == "in" and _in_document_by(toks, i):
             phrase = phrase_after(toks, _in_document_by(toks, i))  # "In a report published by X, …"
@@ -813,7 +814,11 @@ def _coordinated_subject(toks: list[Tok], conj: int) -> list[Tok] | None:
 
 # what counts or lists as a document does: "in a tally from the agency", "in a list released by"
 _TALLY_WORDS = frozenset("tally tallies count counts list lists tabulation database tracker".split())
-_ISSUED_WORDS = frozenset("published released issued seen shared compiled kept obtained posted".split())
+_ISSUED_WORDS = frozenset(
+    "published released issued seen shared compiled kept obtained posted tweeted provided circulated given".split()
+)
+# a date between the issuing and its issuer: "a report released Monday by X", "published on 3 May by"
+_ISSUED_WHEN = frozenset([*WEEKDAYS, *MONTHS, "on", "late", "early", "earlier", "last", "this", "night", "morning"])
 # the words a document's name may open with: "in an Oct. 16 tally", "in the agency's latest report"
 _DOCUMENT_MODIFIERS = frozenset(
     "new latest updated revised official preliminary final daily weekly internal separate own state federal".split()
@@ -844,6 +849,9 @@ def _in_document_by(toks: list[Tok], i: int) -> int:
     k += 1
     if k < len(toks) and toks[k].low in _ISSUED_WORDS:
         k += 1
+        end = min(len(toks), k + 4)
+        while k < end and (toks[k].low in _ISSUED_WHEN or toks[k].text.isdigit()):
+            k += 1
     return k + 1 if k + 1 < len(toks) and toks[k].low in {"by", "from"} else 0
 
 

@@ -94,6 +94,9 @@ def rules(story: Story) -> Rules:
         _alternatives(q.adjectives) if q.adjectives else "",
         _alternatives(topic) if topic else "",
         r"[a-z]+-(?:related|linked|caused)",
+        # a people's or a country's adjective, capitalised ("three Kurdish protesters", "40 Nepali
+        # climbers"); a story that counts one country's forces tells them apart itself
+        r"(?-i:[A-Z][a-z]+(?:an|ish|ese|ic|ch|i))" if q.force is None else "",
     )
     nouns = _alternatives(q.nouns) if q.nouns else r"(?!)"
     people = _alternatives(q.people) if q.people else r"(?!)"
@@ -230,7 +233,10 @@ QUALIFIER_BEFORE: list[tuple[Qualifier, Caseless]] = [
     (
         Qualifier.more_than,
         Caseless(
-            r"\b(?:more than|over|upwards of|in excess of|exceed(?:s|ed|ing)?|above|surpass(?:es|ed|ing)?|top(?:s|ped)?|beyond|well over)\s+$"
+            r"\b(?:more than|over|upwards of|in excess of|exceed(?:s|ed|ing)?|above|surpass(?:es|ed|ing)?|top(?:s|ped)?|beyond|well over"
+            # "the toll climbed past 6,000", "passed 6,000" (not "the past 24 hours": past after a rise only)
+            r"|pass(?:es|ed|ing)|(?:rose|risen|rises|rising|climbed|climbs|climbing|jumped|jumps|soared|soars|went|gone|"
+            r"moved|pushed|crept|edged)\s+past)\s+$"
         ),
     ),
     (

@@ -946,7 +946,10 @@ class Mentions:
             if x.entity.kind is EntityKind.body and any(_bare(w) in BODY_WORDS for w in x.entity.name.split())
         ]
         same = [b for b in bodies if head in fold(b.name).lower().split()]
-        # else the institution named before, never a plural generic ("officials", "US officials")
+        # else the institution named before, never a plural generic ("officials", "US officials"); a
+        # description with words of its own ("the health ministry") names its own body, not the police
+        if m.group(1).strip():
+            return same[0] if same else None
         found = same or [b for b in bodies if _names_one_body(b.name)]
         return found[0] if found else None
 

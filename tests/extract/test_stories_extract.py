@@ -400,3 +400,77 @@ def test_per_cent_is_no_source(quake):
 )
 def test_whose_count_a_crowd_is_by(strike, text, who):
     assert found(text, strike) == [(who, 100000, "more_than", "attended")]
+
+
+# Carried to other events: kinds of sentence met first in articles of events nobody tuned the files to.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The earthquake left 4,000 people homeless and 900 injured, according to a bulletin issued by the Relief Agency.",
+        "The earthquake left 4,000 people homeless and 900 injured, according to a bulletin released Friday by the Relief Agency.",
+        "The earthquake left 4,000 people homeless and 900 injured, according to new figures from the Relief Agency.",
+    ],
+)
+def test_a_document_is_its_issuers_claim(quake, text):
+    assert found(text, quake) == [
+        ("Relief Agency", 4000, "exact", "displaced"),
+        ("Relief Agency", 900, "exact", "injured"),
+    ]
+
+
+def test_a_report_tweeted_by_a_minister_is_the_ministers(strike):
+    text = (
+        "Some 80 people were detained at the dockers' march and 45 officers hurt, according to a preliminary report tweeted by the "
+        "labour minister, Ana Lopes."
+    )
+    assert found(text, strike) == [("Ana Lopes", 80, "approx", "arrested"), ("Ana Lopes", 45, "exact", "injured")]
+
+
+def test_a_source_named_in_the_sentence_beats_the_one_before(quake):
+    text = (
+        "The regional police gave an earthquake toll of 120 on Monday.\n\n"
+        "According to the health ministry, 18 people were killed in the hills after the earthquake."
+    )
+    assert found(text, quake) == [
+        ("regional police", 120, "exact", "killed"),
+        ("health ministry", 18, "exact", "killed"),
+    ]
+
+
+def test_a_group_or_the_unions_that_counted_claim_it(strike):
+    text = "At the dockers' rally, the unions counted 30,000 marchers."
+    assert found(text, strike) == [("unions", 30000, "exact", "attended")]
+    text = "While police announced 20 arrests at the dockers' march, rights groups confirmed the deaths of 4 marchers."
+    assert found(text, strike) == [("police", 20, "exact", "arrested"), ("rights groups", 4, "exact", "killed")]
+
+
+def test_a_toll_that_climbed_past_a_figure_is_more_than_it(quake):
+    assert found("The earthquake's death toll climbed past 3,100 on Tuesday.", quake) == [
+        ("Daily Ledger", 3100, "more_than", "killed")
+    ]
+    assert found("In the past 24 hours the earthquake killed 31 people.", quake) == [
+        ("Daily Ledger", 31, "exact", "killed")
+    ]
+
+
+def test_a_peoples_adjective_before_the_noun(strike):
+    assert found("Police said three Kurdish marchers at the dockers' rally were killed.", strike) == [
+        ("Police", 3, "exact", "killed")
+    ]
+    assert found("About 2,000 Nigerian protesters joined the dockers' rally.", strike) == [
+        ("Daily Ledger", 2000, "approx", "attended")
+    ]
+
+
+def test_protest_words_any_movement_uses(strike):
+    assert found("About 15,000 people demonstrated against the dockers' layoffs.", strike) == [
+        ("Daily Ledger", 15000, "approx", "attended")
+    ]
+    assert found("The crackdown on the dockers has claimed 14 lives, the union said.", strike) == [
+        ("union", 14, "exact", "killed")
+    ]
+    assert found("The union confirmed the killing of 6 dockers' protesters.", strike) == [
+        ("union", 6, "exact", "killed")
+    ]
