@@ -87,7 +87,7 @@ BODY_WORDS = frozenset(
     kremlin pentagon nato un cabinet party embassy court union nations alliance organization
     organisation institute centre center media press news agency's ministry's intelligence
     military militaries police guard corps presidency secretariat headquarters house team
-    authorities authority officials group groups unions organizations organisations""".split()
+    authorities authority officials group groups unions organizations organisations prefecture municipality""".split()
 )
 
 PRONOUNS_PERSON = frozenset("he she him".split())  # "her" is a possessive as often: see names.resolve

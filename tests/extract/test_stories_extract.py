@@ -474,3 +474,72 @@ def test_protest_words_any_movement_uses(strike):
     assert found("The union confirmed the killing of 6 dockers' protesters.", strike) == [
         ("union", 6, "exact", "killed")
     ]
+
+
+def test_a_toll_that_claimed_lives_is_no_claim_of_its_subject(strike):
+    text = (
+        "Lowland's dockers' protests have claimed 12 lives and left 200 injured, according to a report released "
+        "Tuesday by the Lowland Rights Commission."
+    )
+    assert found(text, strike) == [
+        ("Lowland Rights Commission", 12, "exact", "killed"),
+        ("Lowland Rights Commission", 200, "exact", "injured"),
+    ]
+
+
+def test_a_minister_named_after_the_office_in_full(strike):
+    text = (
+        "Some 80 people were detained at the dockers' march, according to a report tweeted by the Minister of the "
+        "Interior, Ana Lopes."
+    )
+    assert found(text, strike) == [("Ana Lopes", 80, "approx", "arrested")]
+
+
+def test_a_toll_broken_down_by_place_counts_each_place(quake):
+    text = "The agency said the earthquake left 310 dead, 200 of them in Alder County."
+    assert found(text, quake) == [("agency", 310, "exact", "killed"), ("agency", 200, "exact", "killed")]
+    text = (
+        "The relief agency said it had counted 310 earthquake deaths. Of the 310 dead, 200 were in the North, 90 in "
+        "the East and two in the West."
+    )
+    assert [(v, s) for _, v, _, s in found(text, quake)] == [
+        (310, "killed"),
+        (200, "killed"),
+        (90, "killed"),
+        (2, "killed"),
+    ]
+    # a part of another kind is no count of its own
+    text = "The agency said the earthquake left 310 dead, 20 of them children."
+    assert found(text, quake) == [("agency", 310, "exact", "killed")]
+
+
+def test_a_number_in_brackets_glosses_the_toll_before_it(quake):
+    text = "Alder has the highest earthquake death toll (431), followed by Birch (52), officials said."
+    assert found(text, quake) == [("officials", 431, "exact", "killed"), ("officials", 52, "exact", "killed")]
+    assert found("The earthquake hit Alder (pop. 3,000) hardest, killing 12 people.", quake) == [
+        ("Daily Ledger", 12, "exact", "killed")
+    ]
+
+
+def test_a_toll_heading_a_long_sentence_counts_the_number_it_has_risen_to(quake):
+    text = (
+        "The death toll from the earthquake, which struck the remote valley shortly after dawn on Sunday, "
+        "has risen to 310."
+    )
+    assert found(text, quake) == [("Daily Ledger", 310, "exact", "killed")]
+    text = (
+        "The earthquake, which struck the hills east of Alder on Sunday night and shook the region, has risen to 310."
+    )
+    assert found(text, quake) == []
+
+
+def test_an_elliptical_count_after_one_who_counted_is_its_own_bodys(strike):
+    text = "At the dockers' rally, the unions counted 30,000 marchers and the prefecture 9,000."
+    assert found(text, strike) == [("unions", 30000, "exact", "attended"), ("prefecture", 9000, "exact", "attended")]
+    text = "The union reported 30,000 marchers at the dockers' rally, the rest 9,000."
+    assert [who for who, *_ in found(text, strike)] == ["union"] * len(found(text, strike))
+
+
+def test_who_spoke_of_a_crowd_claims_it(strike):
+    text = "The ministry spoke of almost 400,000 marchers at the dockers' rally."
+    assert found(text, strike) == [("ministry", 400000, "approx", "attended")]
