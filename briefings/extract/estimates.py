@@ -592,7 +592,7 @@ def _carried(r: Rules, prev: str, cues: _Cues) -> str | None:
 # what may stand between the counts of one list: names, commas, "and", "with", "in" ("Buncombe, with 42
 # deaths, Yancey with 11, and Henderson with 10")
 _LIST_ON = re.compile(
-    r"(?:\s|,|[()]|(?:and|with|in|at|of|the|from|for|plus|while|whereas|followed by|was|were|is|are)\b|[A-Z][\w.'’-]*)*"
+    r"(?:\s|,|[()]|(?:and|with|in|on|at|of|the|from|for|plus|while|whereas|followed by|was|were|is|are)\b|[A-Z][\w.'’-]*)*"
 )
 # what may follow a bare count in a story of tolls besides what may follow any bare count ("the toll
 # rose to 236 across seven states", "deaths rose to eight as of Monday")
@@ -634,7 +634,9 @@ def _nearest(
     skip_to = noun_end
     if stop is not None and stop.group()[0] in ",—–":  # "6,022 people, aged 11 to 84, have been arrested"
         close = text.find(stop.group()[0], stop.end(), min(limit, stop.end() + _ASIDE))
-        if close != -1 and not _ASIDE_BREAK.search(text, stop.end(), close):
+        # an aside with a status's cue of its own is a clause of its own ("1,420 killed, injured 9,300, and …")
+        own_cue = close != -1 and any(cues.any(s.cue, stop.end(), close) for s in r.statuses if s.name != r.default)
+        if close != -1 and not _ASIDE_BREAK.search(text, stop.end(), close) and not own_cue:
             skip_to = close + 1
             stop = _TOLL_CLAUSE_FWD.search(text, skip_to, limit)
     hi = stop.start() if stop else limit

@@ -543,3 +543,17 @@ def test_an_elliptical_count_after_one_who_counted_is_its_own_bodys(strike):
 def test_who_spoke_of_a_crowd_claims_it(strike):
     text = "The ministry spoke of almost 400,000 marchers at the dockers' rally."
     assert found(text, strike) == [("ministry", 400000, "approx", "attended")]
+
+
+def test_a_cue_before_the_number_in_its_clause_beats_one_in_the_next_clause(quake):
+    text = "The earthquake killed 1,420 people, injured 9,300, and 210 are still missing, the agency said."
+    assert found(text, quake) == [
+        ("agency", 1420, "exact", "killed"),
+        ("agency", 9300, "exact", "injured"),
+        ("agency", 210, "exact", "missing"),
+    ]
+
+
+def test_a_list_of_places_on_and_in_shares_its_verb(quake):
+    text = "The earthquake also killed 19 on Mount Alder, 72 in Birch, and 25 in Cedar."
+    assert [v for _, v, _, _ in found(text, quake)] == [19, 72, 25]
