@@ -329,7 +329,11 @@ def counts_in(
         place_part = (
             r.nearest
             and chain is not None
-            and _LIST_ON.fullmatch(text, chain[0], n.start) is not None
+            and (
+                _LIST_ON.fullmatch(text, chain[0], n.start) is not None
+                # "Out of the 310 people known dead so far, 200 were in Alder": words but no clause between
+                or (chain[2] and n.start - chain[0] < 60 and not _NOT_ON.search(text, chain[0], n.start))
+            )
             and _PLACE_PART.match(after, part.end() if part else 0) is not None
             and (part is not None or chain[2])
         )
@@ -385,8 +389,7 @@ def counts_in(
                 status is None
                 and head is None
                 and chain is not None
-                and _LIST_ON.fullmatch(text, chain[0], n.start)
-                and (_LIST_ITEM_AFTER.match(after) or place_part)
+                and (place_part or (_LIST_ON.fullmatch(text, chain[0], n.start) and _LIST_ITEM_AFTER.match(after)))
             ):
                 status, listed_on = chain[1], True  # "Buncombe with 42 deaths, Yancey with 11": the list's count
             bare = head is None and (
@@ -604,6 +607,7 @@ _TOLL_BARE_AFTER = re.compile(
 _UNDER = Caseless(r"\bunder\s+$")
 # where a part of a count before is: "200 (of them) (were) in Alder County", "90 in the North"
 _PLACE_PART = re.compile(r"\s+(?:(?:were|was|are|is|died|have\s+died)\s+)?(?:in|from)\s+(?:the\s+)?[A-Z]")
+_NOT_ON = re.compile(r"[\d.;:]")
 _OF_TOTAL = re.compile(r"(?:^|[.;:]\s+)\W*(?:[Oo]ut\s+)?[Oo]f\s+(?:the|all|those|these)\s+$")
 _LIST_ITEM_AFTER = re.compile(r"\s*(?:[,.;)]|$|(?:and|in|from|with|each|at|on|for)\b)")
 _OWNER_HINT = Caseless(r"\b(?:lost|suffered|mobili[sz]ed|deployed|sent|army|forces|military|troops)\b")

@@ -508,6 +508,11 @@ def test_a_toll_broken_down_by_place_counts_each_place(quake):
         (90, "killed"),
         (2, "killed"),
     ]
+    text = (
+        "The relief agency said it had counted 310 earthquake deaths. Out of the 310 people known dead so far, 200 "
+        "were in the North and 90 in the East."
+    )
+    assert [(v, s) for _, v, _, s in found(text, quake)] == [(310, "killed"), (200, "killed"), (90, "killed")]
     # a part of another kind is no count of its own
     text = "The agency said the earthquake left 310 dead, 20 of them children."
     assert found(text, quake) == [("agency", 310, "exact", "killed")]
