@@ -635,6 +635,11 @@ def _nearest(
     lo, asides = _asides_before(cues, floor, lo, start)
     limit = min(len(text), end + 2 * _WINDOW)
     stop = _TOLL_CLAUSE_FWD.search(text, noun_end, limit)
+    if head is not None and stop is not None and stop.start() == noun_end and stop.group().strip() == "and":
+        # "54 police officers and gendarmes injured": two nouns of one count, its cue after both
+        other = _ONE_WORD.match(text, stop.end())
+        if other and any(cues.match(s.cue, other.end(), other.end() + 24) for s in r.statuses if s.name != r.default):
+            stop = _TOLL_CLAUSE_FWD.search(text, other.end(), limit)
     skip_to = noun_end
     if stop is not None and stop.group()[0] in ",—–":  # "6,022 people, aged 11 to 84, have been arrested"
         close = text.find(stop.group()[0], stop.end(), min(limit, stop.end() + _ASIDE))
@@ -698,6 +703,7 @@ def _nearest(
     return None
 
 
+_ONE_WORD = re.compile(r"[a-z]+\s+")
 _GLOSS_OPEN = re.compile(r"\(\s*\Z")
 _GLOSS_CLOSE = re.compile(r"\s*\)")
 _FIGURE_OF = Caseless(

@@ -562,3 +562,11 @@ def test_a_cue_before_the_number_in_its_clause_beats_one_in_the_next_clause(quak
 def test_a_list_of_places_on_and_in_shares_its_verb(quake):
     text = "The earthquake also killed 19 on Mount Alder, 72 in Birch, and 25 in Cedar."
     assert [v for _, v, _, _ in found(text, quake)] == [19, 72, 25]
+
+
+def test_two_nouns_of_one_count_take_the_cue_after_both(strike):
+    text = (
+        "Eighty people were arrested during the dockers' march and 54 police officers and gendarmes injured, "
+        "according to the ministry."
+    )
+    assert found(text, strike) == [("ministry", 80, "exact", "arrested"), ("ministry", 54, "exact", "injured")]
