@@ -477,6 +477,7 @@ def counts_in(
 # a toll's verb right before a bare number, and the toll that heads its sentence
 _RISEN_TO = Caseless(
     r"\b(?:risen|rose|rises|climbed|climbs|jumped|jumps|reached|reaches|increased|grown|grew|soared|surged|hit|"
+    r"exceeded|exceeds|surpassed|surpasses|passed|passes|topped|tops|"
     r"stands\s+at|stood\s+at|is|was)\s+(?:to\s+)?(?:(?:at\s+least|more\s+than|nearly|almost|about|around|over|past)\s+)?$"
 )
 _TOLL_HEAD = Caseless(r"[^\w]*(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:toll|number\s+of\s+[\w-]+|count\s+of\s+[\w-]+)\b")

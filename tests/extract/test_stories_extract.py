@@ -533,6 +533,11 @@ def test_a_toll_heading_a_long_sentence_counts_the_number_it_has_risen_to(quake)
     )
     assert found(text, quake) == [("Daily Ledger", 310, "exact", "killed")]
     text = (
+        "The death toll from the powerful earthquake that rattled the southern hills on Friday night has exceeded "
+        "2,000, officials said."
+    )
+    assert found(text, quake) == [("officials", 2000, "more_than", "killed")]
+    text = (
         "The earthquake, which struck the hills east of Alder on Sunday night and shook the region, has risen to 310."
     )
     assert found(text, quake) == []
