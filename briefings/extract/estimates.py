@@ -483,11 +483,16 @@ _RISEN_TO = Caseless(
 _TOLL_HEAD = Caseless(r"[^\w]*(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:toll|number\s+of\s+[\w-]+|count\s+of\s+[\w-]+)\b")
 
 
+_DATELINE = re.compile(r"\s(?:--|—|–)\s+")
+
+
 def _toll_subject(r: Rules, cues: _Cues, start: int) -> str | None:
     """The status of a toll that opens the sentence of a bare number after its verb, however long the
     words between ("The death toll from the quake that struck the valley on Friday, has risen to 632"),
     when no number stands between them."""
-    head = cues.match(_TOLL_HEAD, 0, min(start, 60))
+    dateline = _DATELINE.search(cues.text, 0, min(start, 60))  # "Alder, May 3 (Agency) -- The death toll …"
+    opening = dateline.end() if dateline else 0
+    head = cues.match(_TOLL_HEAD, opening, min(start, opening + 60))
     if head is None or _NEXT_NUMBER.search(cues.text, head.end(), start) or start - head.end() > 240:
         return None
     for s in r.statuses:

@@ -538,6 +538,10 @@ def test_a_toll_heading_a_long_sentence_counts_the_number_it_has_risen_to(quake)
     )
     assert found(text, quake) == [("officials", 2000, "more_than", "killed")]
     text = (
+        "Alder, May 3 (Valley Press) -- The death toll from the earthquake that rattled the hills has exceeded 2,000."
+    )
+    assert found(text, quake) == [("Daily Ledger", 2000, "more_than", "killed")]
+    text = (
         "The earthquake, which struck the hills east of Alder on Sunday night and shook the region, has risen to 310."
     )
     assert found(text, quake) == []
