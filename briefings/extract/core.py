@@ -725,8 +725,11 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
         phrase: list[Tok] | None = None
         inverted = False
         source = False
+        if low in _CLAIMING and any(x.low in {"lives", "life"} for x in toks[i + 1 : i + 6]):
+            continue  # "the floods have claimed 39 lives": a toll taken, not a claim made
         if low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
-            phrase = phrase_after(toks, i + 2)
+            # "according to a bulletin issued by X", "according to figures from X": the issuer, not the paper
+            phrase = phrase_after(toks, _in_document_by(toks, i + 1) or i + 2)
             inverted = source = True
         elif low == "per":
             # "Per the health department, 95 people have died": "according to", opening its clause
@@ -737,7 +740,7 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
             phrase = phrase_after(toks, i + 1)
             inverted = source = True
         elif low in {"citing", "quoting"}:
-            phrase = phrase_after(toks, i + 1)
+            phrase = phrase_after(toks, _in_document_by(toks, i) or i + 1)
             inverted = source = True
         elif low == "in" and _in_document_by(toks, i):
             phrase = phrase_after(toks, _in_document_by(toks, i))  # "In a report published by X, …"
@@ -804,6 +807,7 @@ def _words_of(ctx: _Context, sent: Sentence) -> set[str]:
     return ctx.words[1]
 
 
+_CLAIMING = frozenset("claim claims claimed claiming".split())
 _SAYING = frozenset("saying shouting telling writing adding warning chanting screaming yelling".split())
 _VERB_CANDIDATES = _REPORTING_WORDS | _SAYING | {"in"}
 _PER_SOURCE = re.compile(
@@ -867,7 +871,11 @@ def _coordinated_subject(toks: list[Tok], conj: int) -> list[Tok] | None:
 
 # what counts or lists as a document does: "in a tally from the agency", "in a list released by"
 _TALLY_WORDS = frozenset("tally tallies count counts list lists tabulation database tracker".split())
-_ISSUED_WORDS = frozenset("published released issued seen shared compiled kept obtained posted".split())
+_ISSUED_WORDS = frozenset(
+    "published released issued seen shared compiled kept obtained posted tweeted provided circulated given".split()
+)
+# a date between the issuing and its issuer: "a report released Monday by X", "published on 3 May by"
+_ISSUED_WHEN = frozenset([*WEEKDAYS, *MONTHS, "on", "late", "early", "earlier", "last", "this", "night", "morning"])
 # the words a document's name may open with: "in an Oct. 16 tally", "in the agency's latest report"
 _DOCUMENT_MODIFIERS = frozenset(
     "new latest updated revised official preliminary final daily weekly internal separate own state federal".split()
@@ -898,6 +906,9 @@ def _in_document_by(toks: list[Tok], i: int) -> int:
     k += 1
     if k < len(toks) and toks[k].low in _ISSUED_WORDS:
         k += 1
+        end = min(len(toks), k + 4)
+        while k < end and (toks[k].low in _ISSUED_WHEN or toks[k].text.isdigit()):
+            k += 1
     return k + 1 if k + 1 < len(toks) and toks[k].low in {"by", "from"} else 0
 
 
@@ -1229,12 +1240,16 @@ def _estimates_in(
     out: list[Estimate] = []
     status = last.status if last is not None else None
     parts = last is not None and breaks_down_before(sent.text) and not attrs
+    prev_at = 0  # where the count before in the sentence is
     for c in counts_in(sent.text, story, prev.text if prev is not None else None, year, status):
         kind = "other"
         if c.common:
             speaker, entity, date_text = ctx.outlet or "the article", None, ""
         elif parts and last is not None and ctx.quote_around(c.start + sent.start) is None:
             speaker, entity, date_text, kind = last.claimant, last.entity, "", "parts"
+        elif c.part and out and not any(prev_at < a.at - sent.start < c.start for a in attrs):
+            # "310 deaths, 200 of them in Alder": a part by place is the total's claimant's
+            speaker, entity, date_text, kind = out[-1].claimant, out[-1].entity, "", "parts"
         else:
             speaker, entity, date_text, kind = _claimant(ctx, sent, c.start + sent.start, spans, attrs, embed)
         if ctx.claims is not None and not c.common:
@@ -1242,6 +1257,7 @@ def _estimates_in(
             if chosen is not None and (chosen.speaker, chosen.entity) != (speaker, entity):
                 speaker, entity, date_text = chosen.speaker, chosen.entity, ""
         ctx.last_claim = (sent.start, speaker, entity)
+        prev_at = c.start
         if embed is not None and speaker == embed[0]:
             date, basis = (embed[1], DateBasis.stated) if embed[1] else resolve_date("", ctx.published)
         else:
@@ -1319,7 +1335,8 @@ def _claimant(
 # who counted a number told just before it: "The Associated Press counted at least 230 deaths", "An AP
 # tally found 230 deaths" (the tally's word is no part of the name)
 _COUNTED = re.compile(
-    r"\b(?P<verb>counted|tallied|recorded|documented|logged|found|finds|shows|showed|counts|tallies|records)\s+"
+    r"\b(?P<verb>counted|tallied|recorded|documented|logged|found|finds|shows|showed|counts|tallies|records|"
+    r"spoke\s+of|speaks\s+of)\s+"
     r"(?:(?:at\s+least|more\s+than|about|around|nearly|almost|over|some|an\s+estimated)\s+)?$"
 )
 _TALLY_HEADS = _TALLY_WORDS | {"analysis", "review", "survey", "study", "data", "figures"}
@@ -1330,7 +1347,7 @@ def _counted_by(ctx: _Context, sent: Sentence, at: int) -> tuple[str, EntityRef 
     the maker of a tally that found it ("An X tally found 230"): "found" and "shows" only after a tally."""
     m = _COUNTED.search(ctx.body, max(sent.start, at - 40), at)
     if m is None:
-        return None
+        return _counted_item(ctx, sent, at)
     toks = _tokens_of(ctx, sent)
     verb = next((k for k, t in enumerate(toks) if t.start == m.start("verb")), None)
     if verb is None:
@@ -1352,7 +1369,23 @@ def _counted_by(ctx: _Context, sent: Sentence, at: int) -> tuple[str, EntityRef 
     return speaker, entity
 
 
-# "by the organisers' estimate", "By police count,", "by the government's count": whose count it is
+# a verb of counting and its number, earlier in the sentence: "the unions counted 20,000 marchers, …"
+_COUNTED_EARLIER = re.compile(r"\b(?:counted|tallied|recorded|documented|logged|spoke\s+of)\s+(?:[a-z]+\s+){0,2}?\d")
+
+
+def _counted_item(ctx: _Context, sent: Sentence, at: int) -> tuple[str, EntityRef | None] | None:
+    """An item of an elliptical list after a count by someone who counted it: "the unions counted 20,000
+    marchers and the prefecture 8,500": the 8,500 is the prefecture's."""
+    head = _COUNTED_EARLIER.search(ctx.body, max(sent.start, at - 160), at)
+    if head is None or any(c in ctx.body[head.end() : at] for c in ".;:"):
+        return None
+    item = _LIST_ITEM.search(ctx.body[max(head.end(), at - 80) : at])
+    if item is None or _is_time_phrase(item.group("name")):
+        return None
+    name = item.group("name")
+    if name[:1].islower() and name.split()[-1] not in BODY_WORDS:
+        return None  # "the rest 5": no body
+    return _resolve(ctx, name, at - len(name))
 _BY_COUNT = re.compile(
     r"\b[Bb]y\s+(?:the\s+)?(?P<who>[A-Za-z][\w.’'-]*(?:\s+[A-Za-z][\w.’'-]*){0,4}?)(?:['’]s?)?\s+(?:own\s+)?"
     r"(?:count|counts|estimate|estimates|tally|figures|reckoning|calculations?|numbers)\b"
@@ -1493,7 +1526,7 @@ _NUMBER_AFTER = re.compile(
     re.I,
 )
 _LIST_ITEM = re.compile(
-    r"(?:,|\band)\s+(?:and\s+)?(?P<name>[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,4})\s+"
+    r"(?:,|\band)\s+(?:and\s+)?(?P<name>[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,4}|the\s+[a-z]+)\s+"
     r"(?:(?:at\s+least|more\s+than|about|around|nearly|almost|over|some)\s+)?$"
 )
 
@@ -1510,6 +1543,8 @@ def _list_item(ctx: _Context, sent: Sentence, at: int, head: Attribution) -> str
     m = _LIST_ITEM.search(between)
     if m is None or any(c in ctx.body[head.end : at] for c in ".;:") or _is_time_phrase(m.group("name")):
         return None
+    if m.group("name")[:1].islower() and m.group("name").split()[-1] not in BODY_WORDS:
+        return None  # "officials reported 10 deaths, the rest 5": no body
     return m.group("name")
 
 

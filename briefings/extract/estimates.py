@@ -35,6 +35,7 @@ class Count:
     start: int
     end: int
     common: bool  # told as common knowledge ("as was widely reported"): the outlet's, not a claimant's
+    part: bool = False  # a part by place of the count before it in the sentence ("310 deaths, 200 of them in A")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,9 @@ def rules(story: Story) -> Rules:
         _alternatives(q.adjectives) if q.adjectives else "",
         _alternatives(topic) if topic else "",
         r"[a-z]+-(?:related|linked|caused)",
+        # a people's or a country's adjective, capitalised ("three Kurdish protesters", "40 Nepali
+        # climbers"); a story that counts one country's forces tells them apart itself
+        r"(?-i:[A-Z][a-z]+(?:an|ish|ese|ic|ch|i))" if q.force is None else "",
     )
     nouns = _alternatives(q.nouns) if q.nouns else r"(?!)"
     people = _alternatives(q.people) if q.people else r"(?!)"
@@ -230,7 +234,10 @@ QUALIFIER_BEFORE: list[tuple[Qualifier, Caseless]] = [
     (
         Qualifier.more_than,
         Caseless(
-            r"\b(?:more than|over|upwards of|in excess of|exceed(?:s|ed|ing)?|above|surpass(?:es|ed|ing)?|top(?:s|ped)?|beyond|well over)\s+$"
+            r"\b(?:more than|over|upwards of|in excess of|exceed(?:s|ed|ing)?|above|surpass(?:es|ed|ing)?|top(?:s|ped)?|beyond|well over"
+            # "the toll climbed past 6,000", "passed 6,000" (not "the past 24 hours": past after a rise only)
+            r"|pass(?:es|ed|ing)|(?:rose|risen|rises|rising|climbed|climbs|climbing|jumped|jumps|soared|soars|went|gone|"
+            r"moved|pushed|crept|edged)\s+past)\s+$"
         ),
     ),
     (
@@ -293,7 +300,7 @@ def counts_in(
     numbers = find_numbers(text, low, _ANY if carries else r.spelled_hint)
     cues = _Cues(text, len(numbers), low)
     used: set[int] = set()
-    chain: tuple[int, str] | None = None  # where the last count's noun ends, and its status
+    chain: tuple[int, str, bool] | None = None  # where the last count's noun ends, its status, "of the N"
     prior_end: int | None = None  # where the number before this one ends (not a time, a price, a size)
     for k, n in enumerate(numbers):
         if k in used:
@@ -317,7 +324,20 @@ def counts_in(
         if _GLUED_BEFORE.match(before[-1:]):
             continue
         part = _PART_AFTER.match(after)
-        if part and not _OWN_LOSS.match(after[part.end() :]):
+        # a part by place of the count just before is a count of its own, as a county's toll is ("310
+        # deaths, 200 of them in Alder"); a part of another kind is not ("three of them children")
+        place_part = (
+            r.nearest
+            and chain is not None
+            and (
+                _LIST_ON.fullmatch(text, chain[0], n.start) is not None
+                # "Out of the 310 people known dead so far, 200 were in Alder": words but no clause between
+                or (chain[2] and n.start - chain[0] < 60 and not _NOT_ON.search(text, chain[0], n.start))
+            )
+            and _PLACE_PART.match(after, part.end() if part else 0) is not None
+            and (part is not None or chain[2])
+        )
+        if part and not place_part and not _OWN_LOSS.match(after[part.end() :]):
             continue  # "Three of them were children", "Six of those were found alive": a part of a count before
         if _PARTITIVE_BEFORE.search(before[-40:]) and not _OWN_LOSS.match(after):
             continue  # "…, of whom 400 officers": part of the count before it, not a claim of its own
@@ -369,8 +389,7 @@ def counts_in(
                 status is None
                 and head is None
                 and chain is not None
-                and _LIST_ON.fullmatch(text, chain[0], n.start)
-                and _LIST_ITEM_AFTER.match(after)
+                and (place_part or (_LIST_ON.fullmatch(text, chain[0], n.start) and _LIST_ITEM_AFTER.match(after)))
             ):
                 status, listed_on = chain[1], True  # "Buncombe with 42 deaths, Yancey with 11": the list's count
             bare = head is None and (
@@ -395,11 +414,14 @@ def counts_in(
                 and not _any_cue(r, cues)
             ):
                 status, listed_on = last, True  # "… toll rose to 40.¶ In Birch, the number climbed to 12"
+            if status is None and head is None and bare and cues.search(_RISEN_TO, max(0, n.start - 40), n.start):
+                status = _toll_subject(r, cues, n.start)  # "The death toll from the quake, which …, has risen to 632"
             if status is not None and head is None and not listed_on and not bare:
                 status = None  # "in six states": a number of something else
             if status is None:
                 continue  # no cue says what it counts, or the nearest says it is something else
-            chain = (noun_end, status)
+            # "Of the 310 dead, 200 were in Alder": a total the items after it break down by place
+            chain = (noun_end, status, _OF_TOTAL.search(text, max(0, n.start - 16), n.start) is not None)
         elif head is None:
             if not _BARE_AFTER.match(after):
                 continue
@@ -446,9 +468,37 @@ def counts_in(
                 start=n.start,
                 end=end,
                 common=_COMMON_KNOWLEDGE.search(before[-120:]) is not None,  # "what was widely known — that …"
+                part=bool(place_part),
             )
         )
     return out
+
+
+# a toll's verb right before a bare number, and the toll that heads its sentence
+_RISEN_TO = Caseless(
+    r"\b(?:risen|rose|rises|climbed|climbs|jumped|jumps|reached|reaches|increased|grown|grew|soared|surged|hit|"
+    r"exceeded|exceeds|surpassed|surpasses|passed|passes|topped|tops|"
+    r"stands\s+at|stood\s+at|is|was)\s+(?:to\s+)?(?:(?:at\s+least|more\s+than|nearly|almost|about|around|over|past)\s+)?$"
+)
+_TOLL_HEAD = Caseless(r"[^\w]*(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:toll|number\s+of\s+[\w-]+|count\s+of\s+[\w-]+)\b")
+
+
+_DATELINE = re.compile(r"\s(?:--|—|–)\s+")
+
+
+def _toll_subject(r: Rules, cues: _Cues, start: int) -> str | None:
+    """The status of a toll that opens the sentence of a bare number after its verb, however long the
+    words between ("The death toll from the quake that struck the valley on Friday, has risen to 632"),
+    when no number stands between them."""
+    dateline = _DATELINE.search(cues.text, 0, min(start, 60))  # "Alder, May 3 (Agency) -- The death toll …"
+    opening = dateline.end() if dateline else 0
+    head = cues.match(_TOLL_HEAD, opening, min(start, opening + 60))
+    if head is None or _NEXT_NUMBER.search(cues.text, head.end(), start) or start - head.end() > 240:
+        return None
+    for s in r.statuses:
+        if s.name != r.default and cues.any(s.cue, head.start(), head.end()):
+            return s.name
+    return None
 
 
 def _default_verb_after(r: Rules, cues: _Cues, end: int) -> bool:
@@ -551,7 +601,7 @@ def _carried(r: Rules, prev: str, cues: _Cues) -> str | None:
 # what may stand between the counts of one list: names, commas, "and", "with", "in" ("Buncombe, with 42
 # deaths, Yancey with 11, and Henderson with 10")
 _LIST_ON = re.compile(
-    r"(?:\s|,|(?:and|with|in|at|of|the|from|for|plus|while|whereas|followed by|was|were|is|are)\b|[A-Z][\w.'’-]*)*"
+    r"(?:\s|,|[()]|(?:and|with|in|on|at|of|the|from|for|plus|while|whereas|followed by|was|were|is|are)\b|[A-Z][\w.'’-]*)*"
 )
 # what may follow a bare count in a story of tolls besides what may follow any bare count ("the toll
 # rose to 236 across seven states", "deaths rose to eight as of Monday")
@@ -561,6 +611,10 @@ _TOLL_BARE_AFTER = re.compile(
     re.I,
 )
 _UNDER = Caseless(r"\bunder\s+$")
+# where a part of a count before is: "200 (of them) (were) in Alder County", "90 in the North"
+_PLACE_PART = re.compile(r"\s+(?:(?:were|was|are|is|died|have\s+died)\s+)?(?:in|from)\s+(?:the\s+)?[A-Z]")
+_NOT_ON = re.compile(r"[\d.;:]")
+_OF_TOTAL = re.compile(r"(?:^|[.;:]\s+)\W*(?:[Oo]ut\s+)?[Oo]f\s+(?:the|all|those|these)\s+$")
 _LIST_ITEM_AFTER = re.compile(r"\s*(?:[,.;)]|$|(?:and|in|from|with|each|at|on|for)\b)")
 _OWNER_HINT = Caseless(r"\b(?:lost|suffered|mobili[sz]ed|deployed|sent|army|forces|military|troops)\b")
 
@@ -580,15 +634,24 @@ def _nearest(
     were arrested"), and an exclusion nearest to it makes it no count ("500 people were rescued")."""
     text = cues.text
     floor = max(0, start - 2 * _WINDOW)
-    lo = cues.last_end(_CLAUSE_BACK, floor, start)
+    # a number alone in brackets glosses the words before them: "the highest death toll (1,293)"
+    gloss = _GLOSS_OPEN.search(text, max(0, start - 3), start) is not None and _GLOSS_CLOSE.match(text, end)
+    lo = cues.last_end(_CLAUSE_BACK, floor, start - 3 if gloss else start)
     lo = floor if lo is None else lo
     lo, asides = _asides_before(cues, floor, lo, start)
     limit = min(len(text), end + 2 * _WINDOW)
     stop = _TOLL_CLAUSE_FWD.search(text, noun_end, limit)
+    if head is not None and stop is not None and stop.start() == noun_end and stop.group().strip() == "and":
+        # "54 police officers and gendarmes injured": two nouns of one count, its cue after both
+        other = _ONE_WORD.match(text, stop.end())
+        if other and any(cues.match(s.cue, other.end(), other.end() + 24) for s in r.statuses if s.name != r.default):
+            stop = _TOLL_CLAUSE_FWD.search(text, other.end(), limit)
     skip_to = noun_end
     if stop is not None and stop.group()[0] in ",—–":  # "6,022 people, aged 11 to 84, have been arrested"
         close = text.find(stop.group()[0], stop.end(), min(limit, stop.end() + _ASIDE))
-        if close != -1 and not _ASIDE_BREAK.search(text, stop.end(), close):
+        # an aside with a status's cue of its own is a clause of its own ("1,420 killed, injured 9,300, and …")
+        own_cue = close != -1 and any(cues.any(s.cue, stop.end(), close) for s in r.statuses if s.name != r.default)
+        if close != -1 and not _ASIDE_BREAK.search(text, stop.end(), close) and not own_cue:
             skip_to = close + 1
             stop = _TOLL_CLAUSE_FWD.search(text, skip_to, limit)
     hi = stop.start() if stop else limit
@@ -646,6 +709,9 @@ def _nearest(
     return None
 
 
+_ONE_WORD = re.compile(r"[a-z]+\s+")
+_GLOSS_OPEN = re.compile(r"\(\s*\Z")
+_GLOSS_CLOSE = re.compile(r"\s*\)")
 _FIGURE_OF = Caseless(
     r"\b(?:number|total|toll|tally|count|figure)\s+of\b[^,;:]*\b(?:is|was|stood at|stands at|rose to|reached)\s+$"
 )

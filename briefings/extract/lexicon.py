@@ -76,7 +76,8 @@ GENERIC_SPEAKERS = frozenset(
 # What a body issues and news cites in its place ("according to a statement from the ministry").
 DOCUMENTS = frozenset(
     """statement statements report reports assessment assessments briefing post memo document documents
-    analysis communique release filing letter estimate estimates findings video footage figures data statistics""".split()
+    analysis communique release filing letter estimate estimates findings video footage figures data statistics
+    bulletin bulletins""".split()
 )
 
 # Heads of names of bodies.
@@ -86,7 +87,7 @@ BODY_WORDS = frozenset(
     kremlin pentagon nato un cabinet party embassy court union nations alliance organization
     organisation institute centre center media press news agency's ministry's intelligence
     military militaries police guard corps presidency secretariat headquarters house team
-    authorities authority officials""".split()
+    authorities authority officials group groups unions organizations organisations prefecture municipality""".split()
 )
 
 PRONOUNS_PERSON = frozenset("he she him".split())  # "her" is a possessive as often: see names.resolve

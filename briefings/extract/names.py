@@ -642,6 +642,16 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
             out.append(t)  # "according to various estimates", "recent reports": the documents themselves
             j += 1
             break
+        if (
+            t.low in DETERMINERS
+            and len(out) >= 2
+            and out[-1].low in INNER_PREPOSITIONS
+            and j + 1 < len(toks)
+            and toks[j + 1].cap
+        ):
+            out.append(t)  # "the Minister of the Interior": a determiner inside a title
+            j += 1
+            continue
         if t.low in _PHRASE_STOPS and not (t.cap and t.low not in NOT_NAME) and out:
             break
         if t.low in INNER_PREPOSITIONS and not (out and is_role_word(out[-1].text)):
@@ -673,7 +683,10 @@ def phrase_after(toks: list[Tok], start: int) -> list[Tok]:
         if 1 < len(app) <= 14:
             return [*out, tok(",", -1, -1), *app]
     # "said the regional governor, Anna Berg": a role, then the name of the one holding it
-    if out and j + 1 < len(toks) and toks[j].text == "," and not any(_is_name_token(t) for t in out):
+    # ("the Minister of the Interior, Ana Lopes": a title with a capitalised office is a role too)
+    titled = len(out) > 2 and is_role_word(out[0].text if out[0].low not in DETERMINERS else out[1].text)
+    titled = titled and any(t.low in INNER_PREPOSITIONS for t in out)
+    if out and j + 1 < len(toks) and toks[j].text == "," and (titled or not any(_is_name_token(t) for t in out)):
         k = j + 1
         name: list[Tok] = []
         while k < len(toks) and len(name) < 4 and (_is_name_token(toks[k]) or (name and toks[k].low in NAME_PARTICLES)):
@@ -976,7 +989,10 @@ class Mentions:
             if x.entity.kind is EntityKind.body and any(_bare(w) in BODY_WORDS for w in x.entity.name.split())
         ]
         same = [b for b in bodies if head in fold(b.name).lower().split()]
-        # else the institution named before, never a plural generic ("officials", "US officials")
+        # else the institution named before, never a plural generic ("officials", "US officials"); a
+        # description with words of its own ("the health ministry") names its own body, not the police
+        if m.group(1).strip():
+            return same[0] if same else None
         found = same or [b for b in bodies if _names_one_body(b.name)]
         return found[0] if found else None
 

@@ -400,3 +400,182 @@ def test_per_cent_is_no_source(quake):
 )
 def test_whose_count_a_crowd_is_by(strike, text, who):
     assert found(text, strike) == [(who, 100000, "more_than", "attended")]
+
+
+# Carried to other events: kinds of sentence met first in articles of events nobody tuned the files to.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The earthquake left 4,000 people homeless and 900 injured, according to a bulletin issued by the Relief Agency.",
+        "The earthquake left 4,000 people homeless and 900 injured, according to a bulletin released Friday by the Relief Agency.",
+        "The earthquake left 4,000 people homeless and 900 injured, according to new figures from the Relief Agency.",
+    ],
+)
+def test_a_document_is_its_issuers_claim(quake, text):
+    assert found(text, quake) == [
+        ("Relief Agency", 4000, "exact", "displaced"),
+        ("Relief Agency", 900, "exact", "injured"),
+    ]
+
+
+def test_a_report_tweeted_by_a_minister_is_the_ministers(strike):
+    text = (
+        "Some 80 people were detained at the dockers' march and 45 officers hurt, according to a preliminary report tweeted by the "
+        "labour minister, Ana Lopes."
+    )
+    assert found(text, strike) == [("Ana Lopes", 80, "approx", "arrested"), ("Ana Lopes", 45, "exact", "injured")]
+
+
+def test_a_source_named_in_the_sentence_beats_the_one_before(quake):
+    text = (
+        "The regional police gave an earthquake toll of 120 on Monday.\n\n"
+        "According to the health ministry, 18 people were killed in the hills after the earthquake."
+    )
+    assert found(text, quake) == [
+        ("regional police", 120, "exact", "killed"),
+        ("health ministry", 18, "exact", "killed"),
+    ]
+
+
+def test_a_group_or_the_unions_that_counted_claim_it(strike):
+    text = "At the dockers' rally, the unions counted 30,000 marchers."
+    assert found(text, strike) == [("unions", 30000, "exact", "attended")]
+    text = "While police announced 20 arrests at the dockers' march, rights groups confirmed the deaths of 4 marchers."
+    assert found(text, strike) == [("police", 20, "exact", "arrested"), ("rights groups", 4, "exact", "killed")]
+
+
+def test_a_toll_that_climbed_past_a_figure_is_more_than_it(quake):
+    assert found("The earthquake's death toll climbed past 3,100 on Tuesday.", quake) == [
+        ("Daily Ledger", 3100, "more_than", "killed")
+    ]
+    assert found("In the past 24 hours the earthquake killed 31 people.", quake) == [
+        ("Daily Ledger", 31, "exact", "killed")
+    ]
+
+
+def test_a_peoples_adjective_before_the_noun(strike):
+    assert found("Police said three Kurdish marchers at the dockers' rally were killed.", strike) == [
+        ("Police", 3, "exact", "killed")
+    ]
+    assert found("About 2,000 Nigerian protesters joined the dockers' rally.", strike) == [
+        ("Daily Ledger", 2000, "approx", "attended")
+    ]
+
+
+def test_protest_words_any_movement_uses(strike):
+    assert found("About 15,000 people demonstrated against the dockers' layoffs.", strike) == [
+        ("Daily Ledger", 15000, "approx", "attended")
+    ]
+    assert found("The crackdown on the dockers has claimed 14 lives, the union said.", strike) == [
+        ("union", 14, "exact", "killed")
+    ]
+    assert found("The union confirmed the killing of 6 dockers' protesters.", strike) == [
+        ("union", 6, "exact", "killed")
+    ]
+
+
+def test_a_toll_that_claimed_lives_is_no_claim_of_its_subject(strike):
+    text = (
+        "Lowland's dockers' protests have claimed 12 lives and left 200 injured, according to a report released "
+        "Tuesday by the Lowland Rights Commission."
+    )
+    assert found(text, strike) == [
+        ("Lowland Rights Commission", 12, "exact", "killed"),
+        ("Lowland Rights Commission", 200, "exact", "injured"),
+    ]
+
+
+def test_a_minister_named_after_the_office_in_full(strike):
+    text = (
+        "Some 80 people were detained at the dockers' march, according to a report tweeted by the Minister of the "
+        "Interior, Ana Lopes."
+    )
+    assert found(text, strike) == [("Ana Lopes", 80, "approx", "arrested")]
+
+
+def test_a_toll_broken_down_by_place_counts_each_place(quake):
+    text = "The agency said the earthquake left 310 dead, 200 of them in Alder County."
+    assert found(text, quake) == [("agency", 310, "exact", "killed"), ("agency", 200, "exact", "killed")]
+    text = (
+        "The relief agency said it had counted 310 earthquake deaths. Of the 310 dead, 200 were in the North, 90 in "
+        "the East and two in the West."
+    )
+    assert [(v, s) for _, v, _, s in found(text, quake)] == [
+        (310, "killed"),
+        (200, "killed"),
+        (90, "killed"),
+        (2, "killed"),
+    ]
+    text = (
+        "The relief agency said it had counted 310 earthquake deaths. Out of the 310 people known dead so far, 200 "
+        "were in the North and 90 in the East."
+    )
+    assert [(v, s) for _, v, _, s in found(text, quake)] == [(310, "killed"), (200, "killed"), (90, "killed")]
+    # a part of another kind is no count of its own
+    text = "The agency said the earthquake left 310 dead, 20 of them children."
+    assert found(text, quake) == [("agency", 310, "exact", "killed")]
+
+
+def test_a_number_in_brackets_glosses_the_toll_before_it(quake):
+    text = "Alder has the highest earthquake death toll (431), followed by Birch (52), officials said."
+    assert found(text, quake) == [("officials", 431, "exact", "killed"), ("officials", 52, "exact", "killed")]
+    assert found("The earthquake hit Alder (pop. 3,000) hardest, killing 12 people.", quake) == [
+        ("Daily Ledger", 12, "exact", "killed")
+    ]
+
+
+def test_a_toll_heading_a_long_sentence_counts_the_number_it_has_risen_to(quake):
+    text = (
+        "The death toll from the earthquake, which struck the remote valley shortly after dawn on Sunday, "
+        "has risen to 310."
+    )
+    assert found(text, quake) == [("Daily Ledger", 310, "exact", "killed")]
+    text = (
+        "The death toll from the powerful earthquake that rattled the southern hills on Friday night has exceeded "
+        "2,000, officials said."
+    )
+    assert found(text, quake) == [("officials", 2000, "more_than", "killed")]
+    text = (
+        "Alder, May 3 (Valley Press) -- The death toll from the earthquake that rattled the hills has exceeded 2,000."
+    )
+    assert found(text, quake) == [("Daily Ledger", 2000, "more_than", "killed")]
+    text = (
+        "The earthquake, which struck the hills east of Alder on Sunday night and shook the region, has risen to 310."
+    )
+    assert found(text, quake) == []
+
+
+def test_an_elliptical_count_after_one_who_counted_is_its_own_bodys(strike):
+    text = "At the dockers' rally, the unions counted 30,000 marchers and the prefecture 9,000."
+    assert found(text, strike) == [("unions", 30000, "exact", "attended"), ("prefecture", 9000, "exact", "attended")]
+    text = "The union reported 30,000 marchers at the dockers' rally, the rest 9,000."
+    assert [who for who, *_ in found(text, strike)] == ["union"] * len(found(text, strike))
+
+
+def test_who_spoke_of_a_crowd_claims_it(strike):
+    text = "The ministry spoke of almost 400,000 marchers at the dockers' rally."
+    assert found(text, strike) == [("ministry", 400000, "approx", "attended")]
+
+
+def test_a_cue_before_the_number_in_its_clause_beats_one_in_the_next_clause(quake):
+    text = "The earthquake killed 1,420 people, injured 9,300, and 210 are still missing, the agency said."
+    assert found(text, quake) == [
+        ("agency", 1420, "exact", "killed"),
+        ("agency", 9300, "exact", "injured"),
+        ("agency", 210, "exact", "missing"),
+    ]
+
+
+def test_a_list_of_places_on_and_in_shares_its_verb(quake):
+    text = "The earthquake also killed 19 on Mount Alder, 72 in Birch, and 25 in Cedar."
+    assert [v for _, v, _, _ in found(text, quake)] == [19, 72, 25]
+
+
+def test_two_nouns_of_one_count_take_the_cue_after_both(strike):
+    text = (
+        "Eighty people were arrested during the dockers' march and 54 police officers and gendarmes injured, "
+        "according to the ministry."
+    )
+    assert found(text, strike) == [("ministry", 80, "exact", "arrested"), ("ministry", 54, "exact", "injured")]
