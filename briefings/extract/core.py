@@ -988,6 +988,13 @@ def _attribute_quote(
     else:
         speaker, entity = pick.speaker, pick.entity
         date, basis = resolve_date(lead[:40], ctx.published)
+    if entity is not None and _title_alone(entity):
+        # "‘…,’ minister says" over the story that names "Minister Dana Velko": the person the article names
+        # with that title, before the quotation or after it; a title nobody holds stays (readers name
+        # "the judge" or "the general" so when the article names no one)
+        holder = ctx.mentions.role_holder(entity.role or entity.name, q.open_at)
+        if holder is not None:
+            speaker, entity = holder.name, holder
     ev_end = max(end_sent.end, q.close_at)
     return Quote(
         text=text,
@@ -996,6 +1003,17 @@ def _attribute_quote(
         date=date,
         date_basis=basis,
         evidence=Evidence(sentence=body[sent.start : ev_end], start=sent.start, end=ev_end),
+    )
+
+
+def _title_alone(e: EntityRef) -> bool:
+    """A speaker that is a title and nothing more ("minister", "the foreign minister"), which names no one
+    ("a spokesperson for the ministry" or "France’s party leader" say whose)."""
+    words = fold(e.name).lower().split()
+    return (
+        e.role == e.name
+        and any(is_role_word(w) for w in words)
+        and all(w in {"the", "a", "an"} or is_role_word(w) for w in words)
     )
 
 

@@ -431,6 +431,28 @@ def rule_verb_strength(c: Candidate, s: Scene) -> float:
     return _verb_strength(s, s.rule)
 
 
+_OPENER = re.compile(
+    r"\W*(?:(?:But|And|So|Yet|Still|Then|However|Meanwhile|Later|Earlier|Now)\b,?\s*)?"
+    r"(?:(?:the|The|a|A|an|An|both|Both)\s+)?([\w’'-]+)"
+)
+_NOT_SUBJECT = _STOP | frozenset("after before during when while as if since with under despite also".split())
+
+
+def other_subject(c: Candidate, s: Scene) -> float:
+    """The writer's words of the quotation's sentence open with someone not this candidate ("Veloria
+    has warned that its navy “…”", "The parties agreed to “…”"): 0 for them, for a pronoun, a phrase
+    of time or place, or a sentence that opens with the quotation."""
+    if c.leads == 0:
+        return 0.0
+    key = ("opener", s.span.open_at)
+    if key not in s.memo:  # read once a quotation
+        m = _OPENER.match(s.body, s.sentence.start, s.span.open_at)
+        w = m.group(1).lower() if m else ""
+        s.memo[key] = "" if w in PRONOUNS or w in _NOT_SUBJECT else w
+    w = s.memo[key]
+    return float(bool(w) and w not in _words_of_name(c))
+
+
 FEATURES: tuple[Feature, ...] = (
     rule,
     rule_by_verb,
@@ -494,6 +516,7 @@ FEATURES: tuple[Feature, ...] = (
     after_colon,
     verb_strength,
     rule_verb_strength,
+    other_subject,
 )
 NAMES: tuple[str, ...] = tuple(f.__name__ for f in FEATURES)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -958,18 +959,15 @@ class Mentions:
         if not ref.role or ref.name != ref.role:
             known = self.find_same(ref)
             return known or ref
-        desc_text = _fold_spelling(fold(ref.name).lower())
-        nation = country_of(desc_text)
-        place_words = {w for key in COUNTRIES for w in key.split() if key in desc_text}
-        rest = set(desc_text.split()) - {"the", "a", "an"} - place_words
-        for m in reversed(before):
-            e = m.entity
-            if e.kind is not EntityKind.person or not e.role:
-                continue
-            have = set(_fold_spelling(fold(f"{e.role} {e.affiliation or ''}").lower()).split())
-            if rest and rest <= have and (nation is None or nation == e.affiliation):
-                return e
-        return ref
+        return _holder(ref.name, reversed(before)) or ref
+
+    def role_holder(self, role: str, at: int) -> EntityRef | None:
+        """The person the article names with `role` ("minister": "Minister Dana Velko"): the nearest
+        named before `at`, else the first named after it (a headline's "‘…,’ minister says" over the
+        story that names her); None when no one is."""
+        after = islice(self._items.irange_key(min_key=at, inclusive=(False, True)), LOOKBACK)
+        before = (m for m in reversed(self._before(at)) if m.entity.name != m.entity.role)
+        return _holder(role, before) or _holder(role, (m for m in after if m.entity.name != m.entity.role))
 
     @staticmethod
     def _body_described(phrase: str, before: list[Mention]) -> EntityRef | None:
@@ -995,6 +993,24 @@ class Mentions:
             return same[0] if same else None
         found = same or [b for b in bodies if _names_one_body(b.name)]
         return found[0] if found else None
+
+
+def _holder(role: str, mentions: Iterable[Mention]) -> EntityRef | None:
+    """The first of `mentions` who is a person holding `role` ("the South Korean defense minister")."""
+    desc_text = _fold_spelling(fold(role).lower())
+    nation = country_of(desc_text)
+    place_words = {w for key in COUNTRIES for w in key.split() if key in desc_text}
+    rest = set(desc_text.split()) - {"the", "a", "an"} - place_words
+    if not rest:
+        return None
+    for m in mentions:
+        e = m.entity
+        if e.kind is not EntityKind.person or not e.role:
+            continue
+        have = set(_fold_spelling(fold(f"{e.role} {e.affiliation or ''}").lower()).split())
+        if rest <= have and (nation is None or nation == e.affiliation):
+            return e
+    return None
 
 
 def _is_part_of(alias: str, name: str) -> bool:

@@ -412,3 +412,16 @@ def test_an_outlet_that_passes_a_quotation_on_is_not_the_voice_the_next_one_cont
         "If no budget is passed this month, there will be nothing left to save."
         """
     assert speakers(text) == ["Lena Varga", "Lena Varga"]
+
+
+def test_a_sentence_that_opens_with_someone_else_marks_the_candidates_it_does_not_name() -> None:
+    text = (
+        "Senator Ann Roe arrived in the capital on Tuesday.\n\n"
+        'The fishermen warned that the quotas "will ruin every harbour town".\n\n'
+        'Later, Ann Roe said the quotas "were fair to every harbour town".\n\n'
+        '"We have waited long enough for this," she said.'
+    )
+    [(first, cands1), (second, cands2), (third, cands3)] = scenes(text)
+    assert f.other_subject(named(cands1, "Ann Roe"), first) == 1.0  # the fishermen open it
+    assert f.other_subject(named(cands2, "Ann Roe"), second) == 0.0  # she opens it herself
+    assert all(f.other_subject(c, third) == 0.0 for c in cands3)  # the sentence opens with the quotation

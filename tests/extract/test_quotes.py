@@ -470,3 +470,25 @@ def test_a_quotation_in_single_marks_with_a_verb_of_saying_or_a_colon() -> None:
         ("Paul Ortega", "We have never seen heat of this kind in June"),
         ("Paul Ortega", "Stay indoors and drink water every hour."),
     ]
+
+
+def test_a_title_alone_speaks_for_the_person_the_article_names_with_it() -> None:
+    headline = "‘We will not sign this deal,’ minister says\n\n"
+    body = (
+        "The fishing talks stalled on Tuesday over quotas.\n\n"
+        "Fisheries Minister Dana Velko told reporters the offer was unfair."
+    )
+    assert speakers(headline + body) == [("Dana Velko", "We will not sign this deal")]
+    # named before: the same person, as a "the minister said" in the body already was
+    assert speakers(body + '\n\n"We will not sign this deal," the minister said.') == [
+        ("Dana Velko", "We will not sign this deal")
+    ]
+
+
+def test_a_title_no_one_named_holds_stays_the_speaker() -> None:
+    # readers name "the minister" when the article names no minister; a minister of another title is not them
+    text = (
+        "The fishing talks stalled on Tuesday.\n\n“We will not sign this deal,” the minister said.\n\n"
+        "Harbour master Ilse Brun said the boats stayed in port."
+    )
+    assert speakers(text) == [("minister", "We will not sign this deal")]
