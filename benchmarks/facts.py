@@ -8,11 +8,13 @@ hold the very same rows.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import random
 import sqlite3
 from pathlib import Path
 
+from briefings.store.copies import REPORTED_BY_KEPT
 from briefings.store.copy_store import Copied, migrate_store
 from briefings.store.facts import connect, estimate_key, fold_key, quote_key, schema_version, sql_functions
 
@@ -273,13 +275,23 @@ def build(path: Path, n_facts: int, seed: int = 11) -> Path:
     )
     conn.executemany("INSERT INTO facts_fts (text, speaker, kind, fact_id) VALUES (?, ?, ?, ?)", fts)
     conn.execute("COMMIT")
-    for step in pending:
+    while pending and pending[0].sql is not None:
+        step = pending.pop(0)
         conn.executescript(f"BEGIN;\n{step.sql}\nPRAGMA user_version = {step.number};\nCOMMIT;")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema_version()
     share_stories(conn)
+    conn.close()
+    if pending:  # a step written in Python (0016 files entities again) runs as the store runs it, then the rest
+        asyncio.run(_open(path))
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema_version()
     conn.execute("ANALYZE")
     conn.close()
     return path
+
+
+async def _open(path: Path) -> None:
+    async with connect(path):
+        pass
 
 
 def share_stories(conn: sqlite3.Connection) -> None:
@@ -315,10 +327,12 @@ def share_stories(conn: sqlite3.Connection) -> None:
         INSERT OR IGNORE INTO claim_roots (claim_key, root)
         SELECT e.claim_key, COALESCE(s.root_id, s.id) FROM estimates AS e JOIN sources AS s ON s.id = e.source_id;
         DELETE FROM claim_stats WHERE claim_key LIKE 'e:%';
+        -- as the store keeps them: the independent sources counted, the first REPORTED_BY_KEPT outlets named
         INSERT INTO claim_stats (claim_key, independent, outlets)
-        SELECT claim_key, COUNT(DISTINCT root), json_group_array(label) FROM (
-            SELECT DISTINCT e.claim_key, COALESCE(s.root_id, s.id) AS root, s.outlet AS label
-              FROM estimates AS e JOIN sources AS s ON s.id = e.source_id)
+        SELECT claim_key, COUNT(DISTINCT root), json_group_array(label) FILTER (WHERE rn <= {REPORTED_BY_KEPT}) FROM (
+            SELECT claim_key, root, label, ROW_NUMBER() OVER (PARTITION BY claim_key ORDER BY id) AS rn FROM (
+                SELECT DISTINCT e.claim_key, COALESCE(s.root_id, s.id) AS root, s.outlet AS label, s.id
+                  FROM estimates AS e JOIN sources AS s ON s.id = e.source_id))
          GROUP BY claim_key;
         COMMIT;"""
     )
