@@ -174,13 +174,14 @@ def _reported(row: Row) -> tuple[list[str], int]:
 _ESTIMATE_COLUMNS = """
     SELECT e.id, COALESCE(en.name, e.claimant) AS claimant, e.entity_id, e.value, e.low, e.high, e.qualifier, e.status, e.claimed_on,
            e.date_basis, e.claim_key, e.source_id, s.outlet, s.title, s.published, s.url, s.origin, s.root_id, st.text AS sentence,
-           cs.outlets, cs.independent, vb.name AS voiced_by, e.voiced_by AS voiced_by_id, e.story"""
+           (SELECT cs.outlets FROM claim_stats AS cs WHERE cs.claim_key = e.claim_key) AS outlets,
+           (SELECT cs.independent FROM claim_stats AS cs WHERE cs.claim_key = e.claim_key) AS independent,
+           vb.name AS voiced_by, e.voiced_by AS voiced_by_id, e.story"""
 _ESTIMATE_JOINS = """
       JOIN sources AS s ON s.id = e.source_id
       JOIN sentences AS st ON st.id = e.sentence_id
       LEFT JOIN entities AS en ON en.id = e.entity_id
       LEFT JOIN entities AS vb ON vb.id = e.voiced_by
-      LEFT JOIN claim_stats AS cs ON cs.claim_key = e.claim_key
 """
 _ESTIMATE_SELECT = f"{_ESTIMATE_COLUMNS} FROM estimates AS e {_ESTIMATE_JOINS}"
 
