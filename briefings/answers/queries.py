@@ -11,6 +11,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+from pydantic import TypeAdapter
+
 from briefings.answers.commands import CommandError
 from briefings.answers.views import (
     Change,
@@ -267,6 +269,7 @@ def _order(e: EstimateView) -> tuple[dt.date, int]:
 LATEST_PER_STATUS = 12  # most recent claimants shown per status; the ranges still count every claimant
 HISTORY_GROUPS = 6
 HISTORY_POINTS = 60
+_HISTORY = TypeAdapter(list[HistoryPoint])  # a chart's points checked as one list: 0.6 ms for 456, not 1.0 one by one
 
 
 async def estimates(
@@ -421,10 +424,12 @@ async def _current_picture(
         for p in points:
             by_group[p[0]].append(p)
         for n, v in enumerate(charted):
-            history += [
-                HistoryPoint(claimant=v.claimant, status=v.status, claimed_on=stored_date(p[1]), value=p[2])
-                for p in reversed(by_group[n])
-            ]
+            history += _HISTORY.validate_python(
+                [
+                    {"claimant": v.claimant, "status": v.status, "claimed_on": stored_date(p[1]), "value": p[2]}
+                    for p in reversed(by_group[n])
+                ]
+            )
     latest.sort(key=lambda v: (_rank(statuses, v.status), -(v.claimed_on or dt.date.min).toordinal(), -v.value))
     return EstimatePicture(latest=latest, ranges=ranges, changes=changes, history=history)
 
