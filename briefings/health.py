@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,9 +46,16 @@ def write_heartbeat(
         "started": (started or now).isoformat(),
     }
     path.parent.mkdir(parents=True, exist_ok=True)  # with PostgreSQL, the local folder may be new
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    tmp.replace(path)  # atomic: the check never reads half a file
+    # a file of its own for each write: two beats at once (the timer's and a disconnect's, each in a
+    # thread) must not rename one temporary file from under each other
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(json.dumps(data))
+        os.replace(name, path)  # atomic: the check never reads half a file
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import threading
 
 import pytest
 
@@ -59,3 +61,27 @@ async def test_a_postgresql_store_is_checked_through_its_url(db_url, empty_db_ur
     missing = db_url.replace("postgres@", "postgres:secret-word@").rsplit("/", 1)[0] + "/no_such_database"
     result = await check(missing, NOW, local_dir=tmp_path)
     assert not result.ok and "unreadable" in result.message and "secret-word" not in result.message
+
+
+def test_heartbeats_written_at_once_by_several_threads_all_land(tmp_path) -> None:
+    # the bot's timer and a gateway disconnect can each write a beat in a thread at the same moment:
+    # neither may fail, and the file left is one whole beat
+    path = tmp_path / "gateway.heartbeat"
+    now = dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC)
+    failures: list[BaseException] = []
+
+    def beat(n: int) -> None:
+        for _ in range(200):
+            try:
+                write_heartbeat(path, connected=n % 2 == 0, now=now, last_connected=now)
+            except BaseException as exc:  # collected for the assertion below
+                failures.append(exc)
+
+    threads = [threading.Thread(target=beat, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert json.loads(path.read_text(encoding="utf-8"))["at"] == now.isoformat()
+    assert [p.name for p in tmp_path.iterdir()] == ["gateway.heartbeat"]  # no temporary file left behind
