@@ -105,7 +105,9 @@ async def test_a_rewrite_that_says_the_government_restates_the_originals_claiman
 
 
 async def test_a_government_as_claimant_answers_with_its_bodies_claims(conn, write) -> None:
-    other = article("Post", "2025-03-13", "Ostland's defence ministry said on Thursday that 2,000 troops would be sent.")
+    other = article(
+        "Post", "2025-03-13", "Ostland's defence ministry said on Thursday that 2,000 troops would be sent."
+    )
     paths = [write(f"{i}.txt", t) for i, t in enumerate([MINISTER, other])]
     await ingest_paths(conn, [str(p) for p in paths])
     japan = await queries.estimates(conn, status=None, claimant="Japan")

@@ -1404,6 +1404,8 @@ def _counted_item(ctx: _Context, sent: Sentence, at: int) -> tuple[str, EntityRe
     if name[:1].islower() and name.split()[-1] not in BODY_WORDS:
         return None  # "the rest 5": no body
     return _resolve(ctx, name, at - len(name))
+
+
 _BY_COUNT = re.compile(
     r"\b[Bb]y\s+(?:the\s+)?(?P<who>[A-Za-z][\w.’'-]*(?:\s+[A-Za-z][\w.’'-]*){0,4}?)(?:['’]s?)?\s+(?:own\s+)?"
     r"(?:count|counts|estimate|estimates|tally|figures|reckoning|calculations?|numbers)\b"

@@ -275,7 +275,9 @@ async def test_the_original_report_wins_over_its_copies_and_rewrites_everywhere(
                 carried = await conn.fetch(f"SELECT 1 FROM {table} WHERE claim_key = ? AND source_id = ?", (key, root))
                 assert not carried, (table, fact)
     # South Korea's 12,000, the ministry's as the original files it (the rewrite says "South Korea")
-    (korea,) = [e for e in digest.new_estimates if e.value == 12_000 and e.status == "planned" and "Korea" in e.claimant]
+    (korea,) = [
+        e for e in digest.new_estimates if e.value == 12_000 and e.status == "planned" and "Korea" in e.claimant
+    ]
     assert (korea.number, korea.claimed_on) == ("12,000", dt.date(2024, 10, 24))  # not the rewrite's "about", undated
     assert korea.independent_sources == 1 and len(korea.reported_by) == 2
 
