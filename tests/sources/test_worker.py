@@ -63,8 +63,10 @@ async def test_the_loop_keeps_serving_while_an_article_is_extracted_and_one_over
         lines[0].error == "took longer than 0.5 s to extract (BRIEFINGS_EXTRACT_BUDGET); it was stopped and not stored"
     )
     assert lines[1].result is not None and lines[1].result.added and lines[1].result.estimates == 1
-    # the long article was being extracted for half a second at least: the loop never stopped meanwhile
-    assert len(beat.ticks) > 30 and beat.longest_gap() < 0.25
+    # the long article was being extracted for half a second at least (its budget): the loop never
+    # stopped meanwhile. A loop held by that extraction would show a gap of 0.5 s or more; alone the
+    # longest gap is 0.13-0.17 s, and 0.27 s with the suite's other workers busy on 2 cores
+    assert len(beat.ticks) > 30 and beat.longest_gap() < 0.4
     rows = await conn.fetch("SELECT origin FROM sources")
     assert [r[0] for r in rows] == [str(small)]
 
