@@ -221,13 +221,18 @@ class Connection(abc.ABC):
         """A value that changes whenever anyone commits a write to the store (SQLite's
         data_version; PostgreSQL's current snapshot): read again when it differs."""
 
-    @abc.abstractmethod
     async def copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """Insert many rows at once (PostgreSQL's COPY; SQLite's executemany)."""
+        """Insert many rows at once (PostgreSQL's COPY; SQLite's executemany), in one transaction."""
+        async with self.transaction() as tx:
+            await tx.copy_rows(table, columns, rows)
 
 
 class Transaction(Connection):
     """A connection inside one transaction: every statement is part of it."""
+
+    @abc.abstractmethod
+    async def copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert many rows at once, as part of this transaction."""
 
     @abc.abstractmethod
     async def lock(self, name: str) -> None:
@@ -413,10 +418,6 @@ class SQLiteStore(_SQLiteStatements, Connection):
     async def data_version(self) -> object:
         return await self._data_version()
 
-    async def copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        async with self.transaction() as tx:
-            await tx.copy_rows(table, columns, rows)
-
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         held = _held(self)
@@ -595,10 +596,6 @@ class PostgresStore(_PostgresStatements, Connection):
 
     async def data_version(self) -> object:
         return await self.pool.fetchval("SELECT CAST(pg_current_snapshot() AS TEXT)")
-
-    async def copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        async with self.transaction() as tx:
-            await tx.copy_rows(table, columns, rows)
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
