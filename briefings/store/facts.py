@@ -529,6 +529,7 @@ async def _add(
     )
     estimate_keys: list[str] = []
     estimate_rows = []
+    ranks: list[tuple[bool, bool]] = []  # each row's claim to stand for its claim (see _one_row_per_claim)
     bodies = await _bodies_spoken_for(tx, [e for _, e in claims], entity_ids, stored_at)
     for story, e in claims:
         # a spokesperson's claim is the body's, voiced by them: filed under the body, found by either
@@ -539,6 +540,7 @@ async def _add(
             voiced_by = None  # a government whose claim is its ministry's: the ministry's, voiced by no one
         status = str(e.status)  # a name of the story's statuses
         estimate_keys.append(estimate_key(entity_id, e.claimant, e.value, status, story))
+        ranks.append((voiced_by is not None, e.date_basis is DateBasis.stated))
         estimate_rows.append(
             (
                 source_id,
@@ -559,7 +561,7 @@ async def _add(
                 story,
             )
         )
-    estimate_rows = _one_row_per_claim(estimate_rows)
+    estimate_rows = _one_row_per_claim(estimate_rows, estimate_keys, ranks)
     await tx.executemany(
         """INSERT INTO estimates (source_id, sentence_id, entity_id, claimant, value, low, high, qualifier,
                                   status, claimed_on, date_basis, claim_key, created_at, group_key, voiced_by, story)
@@ -632,23 +634,17 @@ async def _as_the_original_files(conn: Connection, source_id: int, root: int) ->
     }
 
 
-_BASIS, _KEY, _VOICE = 10, 11, 14  # where an estimate row (as `_add` inserts it) has these
-
-
-def _one_row_per_claim(rows: list[tuple]) -> list[tuple]:
+def _one_row_per_claim(rows: list[tuple], keys: list[str], ranks: list[tuple[bool, bool]]) -> list[tuple]:
     """One row for each claim an article makes, however many of its sentences give it (a government,
     its ministry and the minister who voiced the number): the one a person voiced, else one the text
-    dates, else the first; in the order of the text."""
-    best: dict[str, tuple] = {}
-
-    def rank(row: tuple) -> tuple[bool, bool]:
-        return (row[_VOICE] is not None, row[_BASIS] == DateBasis.stated.value)
-
-    for row in rows:
-        kept = best.get(row[_KEY])
-        if kept is None or rank(row) > rank(kept):
-            best[row[_KEY]] = row
-    return [row for row in rows if best[row[_KEY]] is row]
+    dates, else the first; in the order of the text. `keys` and `ranks` are each row's claim key and
+    (voiced by a person, dated by the text)."""
+    best: dict[str, int] = {}
+    for i, (key, rank) in enumerate(zip(keys, ranks, strict=True)):
+        if key not in best or rank > ranks[best[key]]:
+            best[key] = i
+    kept = set(best.values())
+    return [row for i, row in enumerate(rows) if i in kept]
 
 
 async def claim_keys(conn: Connection, source_ids: list[int]) -> set[str]:
