@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from briefings.extract.lexicon import COUNTRIES, MONTHS, NOT_NAME, PRONOUNS, SPEECH_VERBS, TITLE_ABBREVIATIONS
-from briefings.extract.names import Mentions
+from briefings.extract.names import Mentions, is_participle
 from briefings.extract.text import QuoteSpan, Sentence
 from briefings.models import EntityKind, EntityRef
 
@@ -309,6 +309,7 @@ _NAME = re.compile(
     r"(?<![\w’'])(?:[A-Z][a-z]?\.|[A-Z][\w’'-]*)"  # an initial or short title may end with a full stop
     r"(?:\s+(?:(?:de|la|van|von|der|den|bin|al|da|del|di|le)\s+)*(?:[A-Z][a-z]?\.|[A-Z][\w’'-]*)){1,5}"
 )
+_WORD_CAP = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]+")  # one capitalised word: a surname, when it is one
 _NOT_NAME_WORD = NOT_NAME | frozenset(MONTHS) | frozenset(PRONOUNS) | {"i", "mr", "mrs", "ms", "dr", "sir"}
 
 
@@ -318,7 +319,7 @@ def _name_words(text: str) -> list[str]:
     runs: list[list[str]] = [[]]
     for w in text.split():
         low = w.lower().rstrip(".")
-        if low in _NOT_NAME_WORD and low not in TITLE_ABBREVIATIONS:
+        if (low in _NOT_NAME_WORD and low not in TITLE_ABBREVIATIONS) or is_participle(w):
             runs.append([])
         elif not (low in TITLE_ABBREVIATIONS or low in {"sir", "dame"}) or runs[-1]:
             runs[-1].append(w)
@@ -334,8 +335,10 @@ def _speaks(scene: Scene, start: int, end: int) -> bool:
     return said
 
 
-def _names_between(scene: Scene, lo: int, hi: int) -> list[tuple[int, int, str]]:
-    """The capitalised runs from `lo` to `hi`, read once a paragraph an article."""
+def _names_between(
+    scene: Scene, lo: int, hi: int, pattern: re.Pattern[str] = _NAME, limit: int = MAX_MENTIONS
+) -> list[tuple[int, int, str]]:
+    """The capitalised runs (or, with _WORD_CAP, words) from `lo` to `hi`, read once a paragraph an article."""
     bounds = scene.memo.get("paragraphs")
     if bounds is None:
         bounds = scene.memo["paragraphs"] = {}
@@ -346,18 +349,18 @@ def _names_between(scene: Scene, lo: int, hi: int) -> list[tuple[int, int, str]]
     first = _paragraph_at(scene.sentences, lo)
     last = _paragraph_at(scene.sentences, hi)
     for p in range(first, last + 1):
-        found = scene.memo.get(("names", p))
+        found = scene.memo.get(("names", pattern, p))
         if found is None:
             a, b = bounds.get(p, (0, 0))
-            found = scene.memo[("names", p)] = [
-                (m.start(), m.end(), m.group()) for m in _NAME.finditer(scene.body, a, b)
+            found = scene.memo[("names", pattern, p)] = [
+                (m.start(), m.end(), m.group()) for m in pattern.finditer(scene.body, a, b)
             ]
-        starts = scene.memo.get(("starts", p))
+        starts = scene.memo.get(("starts", pattern, p))
         if starts is None:
-            starts = scene.memo[("starts", p)] = [x[0] for x in found]
+            starts = scene.memo[("starts", pattern, p)] = [x[0] for x in found]
         i, j = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
-        out.extend(x for x in found[max(i, j - MAX_MENTIONS) : j] if x[1] <= hi)
-    return out[-MAX_MENTIONS:]
+        out.extend(x for x in found[max(i, j - limit) : j] if x[1] <= hi)
+    return out[-limit:]
 
 
 def _without_possessive(name: str) -> str:
@@ -386,3 +389,14 @@ def _add_names(scene: Scene, found: dict[str, Candidate], get) -> None:
             c.place = is_place(name)
             surnames[ws[-1].lower()] = c
         _named_at(scene, c, at, end)
+    # a person named in full before is then named by surname alone ("Hours later, Roe, 56, gave a
+    # speech …"): that naming tells where they stand too, though the rules read no verb of it
+    people = {k: c for k, c in surnames.items() if _is_person(c) and len(c.speaker.split()) > 1}
+    if not people:
+        return
+    for at, end, text in _names_between(scene, lo, hi, _WORD_CAP, 4 * MAX_MENTIONS):
+        if q.open_at <= at <= q.close_at:
+            continue
+        c = people.get(_without_possessive(text).lower())
+        if c is not None:
+            _named_at(scene, c, at, end)

@@ -41,6 +41,7 @@ from briefings.extract.names import (
     clause_subject,
     clean_phrase,
     country_of,
+    is_participle,
     is_role_word,
     opens_clause,
     parse_phrase,
@@ -477,6 +478,7 @@ _LEAD_IN = re.compile(
 # a name and the lowercase word after it (its verb), where a sentence or a clause after "but" opens:
 # "Roe questioned the ruling.", "…, but Chief Moss disagreed."
 _SUBJECT_NAME = re.compile(r"((?:[A-Z][a-z]+\.?\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})\s+(?=[a-z])")
+_ROLE_BEFORE_NAME = re.compile(r"[Tt]he\s+((?:[a-z-]+\s+){1,3})(?=[A-Z])")
 _CLAUSE_OPENS = re.compile(r"[,;]\s+(?:but|and|while|whereas)\s+")
 
 
@@ -489,10 +491,15 @@ def _register_subjects(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) ->
     if "," in text or ";" in text:
         starts += [m.end() for m in _CLAUSE_OPENS.finditer(text)]
     for start in starts:
+        role = _ROLE_BEFORE_NAME.match(text, start)
+        if role is not None and any(is_role_word(w) for w in role.group(1).split()):
+            start = role.end()  # "…, but the prime minister Edouard Philippe defended …"
         m = _SUBJECT_NAME.match(text, start)
         at = sent.start + start
         if m is None or _inside_quote(at, spans):
             continue
+        if is_participle(m.group(1).split()[0]):
+            continue  # "Addressing Roe as though she were there, the judge …": a clause, not a name
         ref = ctx.mentions.resolve(m.group(1), at)
         if ref is not None and ref.kind is EntityKind.person and len(ref.name.split()) >= 2:
             ctx.mentions.add(ref, at, m.group(1), subject=True)
@@ -622,7 +629,14 @@ _ISSUED = re.compile(
     re.I,
 )
 _ISSUED_BY = re.compile(
-    rf"\b(?P<doc>{_DOCUMENT_WORDS})\s+(?:(?:released|published|issued|shared|posted|circulated|put out)\s+)?(?:by|from)\s+",
+    rf"\b(?P<doc>{_DOCUMENT_WORDS})\s+(?:(?:released|published|issued|shared|posted|circulated|put out)\s+)?"
+    rf"(?:(?:{'|'.join(WEEKDAYS)}|on\s+\w+)\s+)?(?:by|from)\s+",  # "a statement Tuesday from the office"
+    re.I,
+)
+# "the office acknowledged in a statement", "Roe said in a written statement": who issued it, the verb's subject
+_IN_DOCUMENT = re.compile(
+    r"\b(?P<verb>said|says|\w+ed)\s+(?:\w+\s+){0,2}?in\s+(?:a|an|its|their|his|her)\s+"
+    rf"(?:(?:written|joint|brief|short|new|separate)\s+)?(?P<doc>{_DOCUMENT_WORDS})\b",
     re.I,
 )
 
@@ -644,12 +658,14 @@ def _register_documents(ctx: _Context, sent: Sentence) -> None:
     if not DOCUMENTS.intersection(_words_of(ctx, sent)):
         return
     found = [(m, "issued") for m in _ISSUED.finditer(text)] + [(m, "by") for m in _ISSUED_BY.finditer(text)]
+    found += [(m, "in") for m in _IN_DOCUMENT.finditer(text)]
     if not found:
         return
+    found.sort(key=lambda f: f[0].start())  # the last one told of is the one "the statement" means
     toks = _tokens_of(ctx, sent)
     starts = [t.start for t in toks]
     for m, how in found:
-        if how == "issued":  # the subject of "released"
+        if how in ("issued", "in"):  # the subject of "released", of "said in a statement"
             verb = bisect.bisect_left(starts, sent.start + m.start())
             phrase = subject_before(toks, verb) if verb < len(toks) else None
         else:  # the phrase after "by"
@@ -761,6 +777,8 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
             # "it was announced by the ministry that …", "estimates reported by the paper": the agent
             phrase = phrase_after(toks, i + 2)
             inverted = True
+        elif low in SPEECH_VERBS and not t.cap and low.endswith("ed") and _document_object(toks, i):
+            continue  # "in a written statement posted on Monday": the document's description, not a verb of its own
         elif low in SPEECH_VERBS and not t.cap:
             # a participle's subject is its clause's ("published a video in Korean calling for …"),
             # unless it has one of its own ("with officials saying …")
@@ -771,7 +789,9 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
             told = low in {"told", "tells"} and toks[i - 1].text == ","  # "…, told CNN": CNN is spoken to
             if phrase is None and low in INVERTIBLE and not told and i > 0 and toks[i - 1].text in {",", "”", '"'}:
                 phrase = phrase_after(toks, i + 1)
-                if phrase and opens_clause(toks, phrase):
+                if phrase and (opens_clause(toks, phrase) or (toks[i - 1].text == "," and not _names_one(phrase))):
+                    # "Tom Hale, the victim's father, said the grief “…”": a bare comma before "said" closes
+                    # an aside, and the common noun after it opens what was said, not who said it
                     phrase = None
                 inverted = bool(phrase)
             coordinated = i > 0 and toks[i - 1].low in {"and", "but", "also"}
@@ -779,8 +799,13 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
                 phrase = _coordinated_subject(toks, i - 1)  # "that Kim hosted the families and expressed …"
             if phrase is None and out and (low.endswith("ing") or coordinated):
                 prev = out[-1]
-                out.append(Attribution(t.start, t.end, t.start, prev.speaker, prev.entity))
-                continue
+                # "X said …, but the chief disagreed, adding …": a clause of its own since X's verb has
+                # its own subject, who is the one adding
+                own = _clause_since(toks, i - 1, prev.at) if low.endswith("ing") else None
+                if own is None:
+                    out.append(Attribution(t.start, t.end, t.start, prev.speaker, prev.entity))
+                    continue
+                phrase = own
             if phrase is None and low.endswith("ing") and i > 0:
                 # "Lind declined to comment, saying …", "Kim met the families, promising them …"
                 phrase = clause_subject(toks, i - 1)
@@ -798,6 +823,43 @@ def _attributions(ctx: _Context, sent: Sentence, spans: list[QuoteSpan]) -> list
 
 
 _MARK_TOKENS = frozenset(DOUBLE_MARKS)
+
+
+def _document_object(toks: list[Tok], i: int) -> bool:
+    """The word before index `i` is a document named after a preposition ("in a written statement
+    posted", "on its website published"): `i` describes it, it is no subject of its own."""
+    if i == 0 or _singular(toks[i - 1].low) not in DOCUMENTS:
+        return False
+    for k in range(i - 2, max(-1, i - 6), -1):
+        if toks[k].low in {"in", "on", "via", "through", "with", "by"}:
+            return True
+        if toks[k].low not in DETERMINERS and not toks[k].text.isalpha():
+            return False
+    return False
+
+
+def _clause_since(toks: list[Tok], before: int, since: int) -> list[Tok] | None:
+    """The subject of a clause of its own opened after offset `since` and before index `before`
+    ("…, but the chief disagreed, adding"): the nearest verb back whose subject stands after `since`."""
+    for k in range(before - 1, max(0, before - PHRASE_TOKENS), -1):
+        t = toks[k]
+        if t.start <= since:
+            break
+        if t.cap or not t.text.isalpha() or not (t.low.endswith("ed") or t.low in VERB_HELPERS) or is_role_word(t.text):
+            continue
+        phrase = subject_before(toks, k)
+        if (
+            phrase
+            and any(p.low not in DETERMINERS for p in phrase)
+            and min(p.start for p in phrase if p.start >= 0) > since
+        ):
+            return phrase
+    return None
+
+
+def _names_one(phrase: list[Tok]) -> bool:
+    """The phrase names someone: a capitalised word, a role ("the minister") or a body ("the ministry")."""
+    return any(p.cap or is_role_word(p.text) or p.low in BODY_WORDS for p in phrase)
 
 
 def _words_of(ctx: _Context, sent: Sentence) -> set[str]:

@@ -60,6 +60,23 @@ ROLE_WORDS = frozenset(
     secretary-general attorney judge prosecutor emperor dictator sheriff sheriffs coroner coroners
     manager managers administrator""".split()
 )
+# nouns for someone that say whether "he" or "she" continues them ("Jane Roe's mother, Ann Roe,"; "the
+# spokeswoman"): kin, and the roles English still writes in two forms
+SHE_WORDS = frozenset(
+    """mother wife daughter sister grandmother granddaughter aunt niece widow girlfriend fiancee bride mum mom
+    stepmother stepdaughter woman girl lady queen princess spokeswoman chairwoman businesswoman congresswoman
+    councilwoman actress waitress policewoman sportswoman headmistress""".split()
+)
+HE_WORDS = frozenset(
+    """father husband son brother grandfather grandson uncle nephew widower boyfriend fiance groom dad
+    stepfather stepson man boy gentleman king prince spokesman chairman businessman congressman councilman
+    actor waiter policeman sportsman headmaster""".split()
+)
+KIN_WORDS = frozenset(
+    """mother father wife husband daughter son sister brother grandmother grandfather granddaughter grandson aunt
+    uncle niece nephew cousin widow widower girlfriend boyfriend fiance fiancee partner parent parents mum mom dad
+    stepmother stepfather stepdaughter stepson""".split()
+)
 TITLE_ABBREVIATIONS = frozenset("mr mrs ms dr prof gen lt col maj capt sgt adm rep sen gov pres".split())
 
 # Common nouns for someone unnamed who speaks ("a person familiar with the plans said").

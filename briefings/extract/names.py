@@ -24,12 +24,15 @@ from briefings.extract.lexicon import (
     COUNTRIES,
     DOCUMENTS,
     GENERIC_SPEAKERS,
+    HE_WORDS,
+    KIN_WORDS,
     NOT_NAME,
     POSSESSIVE_PRONOUNS,
     PRONOUNS,
     PRONOUNS_BODY,
     PRONOUNS_PERSON,
     ROLE_WORDS,
+    SHE_WORDS,
     SPEECH_VERBS,
     TITLE_ABBREVIATIONS,
     WEEKDAYS,
@@ -99,6 +102,12 @@ def _bare(word: str) -> str:
 
 
 @lru_cache(maxsize=8192)
+def is_participle(word: str) -> bool:
+    """A capitalised word that opens a participle's clause ("Addressing", "Speaking", "Following"), not a
+    first name: long and ending in -ing (the few names that do, "Channing", are taken as one)."""
+    return len(word) >= 7 and word.lower().endswith("ing") and word[:1].isupper()
+
+
 def is_role_word(word: str) -> bool:
     w = _bare(word).rstrip(".")
     if w in ROLE_WORDS or w in TITLE_ABBREVIATIONS:
@@ -288,6 +297,7 @@ def _looks_nominal(toks: list[Tok]) -> bool:
             or _bare(t.text) in BODY_WORDS
             or t.low in GENERIC_SPEAKERS
             or t.low in DOCUMENTS
+            or _AGED.fullmatch(t.low) is not None
             for t in toks
         )
         and len(toks) <= 14
@@ -295,6 +305,11 @@ def _looks_nominal(toks: list[Tok]) -> bool:
 
 
 _ADVERB = re.compile(r"[a-z]{3,}ly")
+_FULL_NAME_RUN = re.compile(r"(?<![\w’'-])[A-Z][a-z]+(?:\s+[A-Z][\w’'-]+){1,2}(?![\w’'-])")
+_AGED = re.compile(r"\d{1,3}-year-olds?")  # "the 19-year-old said": someone the article named with their age
+_AGED_PHRASE = re.compile(
+    r"(?:[Tt]he\s+)?\d{1,3}-year-old(?:\s+[a-z]+)?"
+)  # "the 19-year-old man", not "19-year-old Roe"
 
 
 def _is_adverb(word: str) -> bool:
@@ -545,7 +560,11 @@ def _appositive_subject(toks: list[Tok], comma: int) -> list[Tok] | None:
     if any(t.low in SPEECH_VERBS or t.low in AUXILIARIES for t in inner):
         return None  # a clause between commas, not an appositive
     # one side names someone, the other describes them with a role: "Jeon Ha-kyou, a spokesperson for ..."
-    described = any(is_role_word(t.text) for t in inner + outer) or inner[0].low in DETERMINERS
+    described = (
+        any(is_role_word(t.text) or t.low in KIN_WORDS for t in inner + outer)
+        or inner[0].low in DETERMINERS
+        or outer[0].low in DETERMINERS  # "the victim's father, Tom Hale, said"
+    )
     named = any(_is_name_token(t) for t in inner + outer)
     if not (described and named):
         return None
@@ -823,7 +842,7 @@ class Mentions:
                 slot.entity = merged
         self._items.add(Mention(slot, at, phrase, subject))
         if slot.entity.kind is not EntityKind.body and id(slot) not in self._gender:
-            gender = _gender_shown(phrase, self._body, at + len(phrase))
+            gender = _gender_shown(phrase, self._body, at + len(phrase), slot.entity.role)
             if gender:
                 self._gender[id(slot)] = gender
         return slot.entity
@@ -865,11 +884,33 @@ class Mentions:
             latest = latest or m
         return latest.entity if latest is not None else None
 
+    def _nearest_person(self, at: int) -> EntityRef | None:
+        """The one person named last before `at` (within SALIENCE characters): a mention the rules read,
+        or a full name they did not ("the shooting of Tom Pike")."""
+        found: Mention | None = None
+        for seen, m in enumerate(self._items.irange_key(max_key=at, inclusive=(True, False), reverse=True)):
+            if seen >= LOOKBACK or at - m.at > SALIENCE:
+                break
+            if m.entity.kind is EntityKind.person and not self._many(m.entity):
+                found = m
+                break
+        lo = max(0, at - SALIENCE, found.at + len(found.phrase) if found is not None else 0)
+        for run in reversed(list(_FULL_NAME_RUN.finditer(self._body, lo, at))):
+            words = run.group().split()
+            if any(w.lower() in NOT_NAME for w in words) or fold(run.group()).lower() in COUNTRIES:
+                continue
+            ref = parse_phrase(run.group())
+            if ref is not None and ref.kind is EntityKind.person:
+                return self.find_same(ref) or self.add(ref, run.start(), run.group())
+        return found.entity if found is not None else None
+
     def _many(self, entity: EntityRef) -> bool:
         """ "Critics", "Residents": one word, a plural the article also writes in lower case, a word for
         people in general or with the ending of a plural of people ("-ers", "-ics", "-ents"): many
         people, not one (someone named by a surname alone was named in full before, and is that name)."""
         words = entity.name.split()
+        if len(words) == 1 and _bare(words[0]) in _QUANTIFIERS:
+            return True  # "Some accused the government": some people
         if len(words) != 1 or not _bare(words[0]).endswith("s") or _bare(words[0]).endswith(("ss", "us", "is")):
             return False
         if self._lower is None:
@@ -898,6 +939,10 @@ class Mentions:
             return self._salient_before(at, EntityKind.body)
         if low in PRONOUNS:
             return None
+        if _AGED_PHRASE.fullmatch(clean):
+            # "the 19-year-old said": the person named last (an age describes whom the article just
+            # told of, often as an object: "the shooting of Tom Pike … the 19-year-old said")
+            return self._nearest_person(at) or EntityRef(name=clean, kind=EntityKind.person)
         if clean in self.acronyms:
             return self.acronyms[clean]
         before = self._before(at)
@@ -991,8 +1036,21 @@ class Mentions:
         # description with words of its own ("the health ministry") names its own body, not the police
         if m.group(1).strip():
             return same[0] if same else None
-        found = same or [b for b in bodies if _names_one_body(b.name)]
+        # only a word any institution goes by ("the agency", "the office"); "the court" or "the army"
+        # is not whatever body the article named last, nor is a news outlet an institution it reports on
+        if same or head not in _ANY_INSTITUTION:
+            return same[0] if same else None
+        found = [b for b in bodies if _names_one_body(b.name) and not _MEDIA_NAME.search(b.name)]
         return found[0] if found else None
+
+
+_ANY_INSTITUTION = frozenset(
+    """agency ministry department office service bureau directorate secretariat administration authority
+    commission committee organization organisation institute centre center group""".split()
+)
+_MEDIA_NAME = re.compile(
+    r"(?i)\b(?:media|news|press|times|post|journal|herald|tribune|reuters|agency|broadcast\w*|tv|radio|daily)\b"
+)
 
 
 def _holder(role: str, mentions: Iterable[Mention]) -> EntityRef | None:
@@ -1018,26 +1076,54 @@ def _is_part_of(alias: str, name: str) -> bool:
     return fold(alias).lower() in fold(name).lower().split()
 
 
+_QUANTIFIERS = frozenset("some many others several few most all both".split())
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")
 _PLURAL_ENDINGS = ("ers", "ors", "ics", "ists", "ents", "ants", "ians", "ees", "als", "ives")
 _HE_TITLE = frozenset("mr mr. sir".split())
 _SHE_TITLE = frozenset("mrs mrs. ms ms. miss madam dame lady".split())
 _POSSESSIVE_AFTER = re.compile(r"[ ,]+(?:and\s+)?(his|her)\b")
+# the rest of the sentence up to "his" or "her" ("Roe announced her resignation") or "and he", "and she",
+# through no capitalised word (someone else named), quotation mark or dash (someone's words), sentence's end
+# or clause of its own ("that", "who", "but", a verb of saying: see _CLAUSE_BETWEEN)
+_PRONOUN_LATER = re.compile(r"[^A-Z.!?;:“”\"‘—–]*?(?:\b(his|her|himself|herself)|\band\s+(he|she))\b")
+_CLAUSE_BETWEEN = re.compile(
+    r"\b(?:who|whose|whom|which|that|but|because|when|after|before|while|although|though|as|if|since)\b"
+)
+_HER_OBJECT = re.compile(
+    r"\b(?:told|tells|asked|asks|thanked|urged|gave|gives|sent|showed|called|let|made|helped|saw|met)\s+$"
+)
+_PRONOUN_REACH = 160
+_SHE_PRONOUNS = frozenset("she her herself".split())
 
 
-def _gender_shown(phrase: str, body: str, end: int) -> str:
+def _gender_shown(phrase: str, body: str, end: int, role: str | None = None) -> str:
     """ "he" or "she" as the article shows it for someone named: a title ("Mr", "Mrs", "Ms") in the
-    phrase, or "his" or "her" right after it ("Roe and her lawyers"); "" when it does not."""
-    words = phrase.lower().split()
+    phrase, a word for them that has a gender ("the victim's mother, Ann Roe", "spokeswoman"), "his" or
+    "her" right after it ("Roe and her lawyers"), or the first pronoun of the rest of its sentence when
+    no one else is named before it ("Roe noted that the plan works and she wants it to go on"); ""
+    when it does not."""
+    words = phrase.lower().replace(",", " ").split()
     for w in words[:3]:
         if w in _HE_TITLE:
             return "he"
         if w in _SHE_TITLE:
             return "she"
-    m = _POSSESSIVE_AFTER.match(body, end, end + 12) if body else None
-    if m is None:
+    described = {_bare(w) for w in [*words, *(role or "").lower().split()]}
+    he, she = bool(described & HE_WORDS), bool(described & SHE_WORDS)
+    if he != she:
+        return "he" if he else "she"
+    if not body:
         return ""
-    return "he" if m.group(1) == "his" else "she"
+    m = _POSSESSIVE_AFTER.match(body, end, end + 12)
+    if m is not None:
+        return "he" if m.group(1) == "his" else "she"
+    m = _PRONOUN_LATER.match(body, end, min(len(body), end + _PRONOUN_REACH))
+    if m is None or _CLAUSE_BETWEEN.search(body, end, m.start(m.lastindex or 0)):
+        return ""  # a clause of its own between: its pronoun may be someone else's
+    pronoun = (m.group(1) or m.group(2)).lower()
+    if pronoun == "her" and _HER_OBJECT.search(body, end, m.start(1)):
+        return ""  # "Roe told her": someone else, spoken to
+    return "she" if pronoun in _SHE_PRONOUNS else "he"
 
 
 SALIENCE = 400  # characters: how far back the last subject still outranks a name met since

@@ -425,3 +425,16 @@ def test_a_sentence_that_opens_with_someone_else_marks_the_candidates_it_does_no
     assert f.other_subject(named(cands1, "Ann Roe"), first) == 1.0  # the fishermen open it
     assert f.other_subject(named(cands2, "Ann Roe"), second) == 0.0  # she opens it herself
     assert all(f.other_subject(c, third) == 0.0 for c in cands3)  # the sentence opens with the quotation
+
+
+def test_a_surname_alone_tells_where_someone_named_before_stands() -> None:
+    text = (
+        "Mary Stone, the chief executive of Acme, announced the closure on Monday.\n\n"
+        "“We will help every worker find a new job,” Governor Bill Kasey said.\n\n"
+        "Hours later, Stone, 56, gave a speech on television to describe the plan as “a painful but necessary step.”"
+    )
+    scene, cands = scenes(text)[-1]
+    c = named(cands, "Mary Stone")
+    assert f.leads(c, scene) == 0.0  # she opens the quotation's sentence, named by her surname alone
+    assert f.in_sentence(c, scene) == 1.0
+    assert f.leads(named(cands, "Bill Kasey"), scene) != 0.0
